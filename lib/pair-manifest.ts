@@ -1,0 +1,36 @@
+import { PhaseRecord } from "./phase";
+import { ResourceLayout } from "./phase-layout";
+
+/**
+ * The pair's self-description, synthesized into its stack's `cdk.tf.json`
+ * under the top-level `"//"` key (which Terraform ignores). The operational
+ * scripts read names and Terraform addresses from here and from the resources
+ * beside it, never from a second copy.
+ */
+export interface PairManifest {
+  readonly version: 1;
+  readonly stack: string;
+  readonly project: string;
+  readonly phase: PhaseRecord;
+  readonly primary: PeerManifest;
+  readonly recovery: PeerManifest;
+  readonly integration: IntegrationManifest;
+}
+
+export interface PeerManifest {
+  readonly serviceName: string;
+  readonly cloudName: string;
+  readonly plan: string;
+  /** The Terraform address, such as `aiven_pg.primary`, whether or not it is declared in this phase. */
+  readonly address: string;
+  readonly layout: ResourceLayout;
+}
+
+export interface IntegrationManifest {
+  readonly integrationType: "disaster_recovery";
+  readonly address: string;
+  readonly layout: ResourceLayout;
+}
+
+/** Where the manifest sits in `cdk.tf.json`: `json["//"][PAIR_MANIFEST_KEY]`. */
+export const PAIR_MANIFEST_KEY = "crdr";

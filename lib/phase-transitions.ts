@@ -1,0 +1,40 @@
+import { OperationName, PhaseName, PhaseRecord } from "./phase";
+
+/**
+ * Which phase each operation starts from and leads to. An operation run again
+ * from its target phase is a resumption (finish what an interrupted run began),
+ * never a second trigger.
+ */
+export interface PhaseTransition {
+  readonly operation: OperationName;
+  readonly from: readonly PhaseName[];
+  readonly to: PhaseName;
+}
+
+export const PHASE_TRANSITIONS: readonly PhaseTransition[] = [
+  { operation: "failover", from: ["normal"], to: "failed-over" },
+];
+
+export type TransitionCheck =
+  | { readonly kind: "start"; readonly transition: PhaseTransition }
+  | { readonly kind: "resume"; readonly transition: PhaseTransition }
+  | { readonly kind: "refused"; readonly reason: string };
+
+export function operationsFrom(phase: PhaseName): OperationName[] {
+  return PHASE_TRANSITIONS.filter((t) => t.from.includes(phase)).map((t) => t.operation);
+}
+
+export function checkTransition(current: PhaseRecord, operation: OperationName): TransitionCheck {
+  const transition = PHASE_TRANSITIONS.find((t) => t.operation === operation);
+  if (!transition) {
+    return { kind: "refused", reason: `"${operation}" is not a known operation.` };
+  }
+  if (transition.from.includes(current.phase)) return { kind: "start", transition };
+  if (transition.to === current.phase) return { kind: "resume", transition };
+  const allowed = operationsFrom(current.phase);
+  const next = allowed.length ? `from "${current.phase}" run ${allowed.join(" or ")}` : `no operation leaves "${current.phase}" yet`;
+  return {
+    kind: "refused",
+    reason: `${operation} is not allowed while the pair is "${current.phase}"; ${next}.`,
+  };
+}

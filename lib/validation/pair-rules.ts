@@ -1,0 +1,131 @@
+import { ResolvedPairProps } from "../crdr-pair-props";
+import {
+  CLOUD_NAME,
+  GO_DURATION,
+  MAINTENANCE_DAYS,
+  MAINTENANCE_TIME,
+  PG_VERSION,
+  PLAN_FAMILIES_WITHOUT_CRDR,
+  PLAN_NAME,
+  planFamily,
+  PROJECT_NAME,
+  SERVICE_NAME,
+  TAG_KEY,
+  TAG_VALUE_MAX,
+} from "./aiven-naming";
+
+/**
+ * One validation rule for a single pair. `check` returns the problems it
+ * finds, each one sentence naming the value received and the fix.
+ */
+export interface PairRule {
+  readonly id: string;
+  readonly check: (props: ResolvedPairProps) => string[];
+}
+
+type Side = "primary" | "recovery";
+const SIDES: Side[] = ["primary", "recovery"];
+
+function show(value: unknown): string {
+  return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+function blank(value: unknown): boolean {
+  return typeof value !== "string" || value.trim() === "";
+}
+
+/** Builds a rule that checks the same field on the primary and the recovery side. */
+function perSide(id: string, check: (side: Side, props: ResolvedPairProps) => string | undefined): PairRule {
+  return {
+    id,
+    check: (props) => SIDES.map((side) => check(side, props)).filter((m): m is string => m !== undefined),
+  };
+}
+
+export const PAIR_RULES: readonly PairRule[] = [
+  {
+    id: "project-name",
+    check: ({ project }) =>
+      blank(project)
+        ? [`project is empty; set it to your Aiven project name (cdktf.json context "aivenProject" or AIVEN_PROJECT).`]
+        : PROJECT_NAME.test(project)
+          ? []
+          : [`project ${show(project)} is not a valid Aiven project name; use 1 to 63 letters, digits, "_" or "-".`],
+  },
+  perSide("service-name", (side, props) => {
+    const name = props[side].serviceName;
+    if (blank(name)) return `${side}.serviceName is empty; give the ${side} service a name.`;
+    if (!SERVICE_NAME.test(name)) {
+      return `${side}.serviceName ${show(name)} is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`;
+    }
+    return undefined;
+  }),
+  {
+    id: "distinct-service-names",
+    check: ({ primary, recovery }) =>
+      primary.serviceName === recovery.serviceName
+        ? [`recovery.serviceName ${show(recovery.serviceName)} is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`]
+        : [],
+  },
+  perSide("cloud-name", (side, props) => {
+    const cloud = props[side].cloudName;
+    if (blank(cloud)) return `${side}.cloudName is empty; set it to an Aiven cloud such as "google-europe-west1".`;
+    if (!CLOUD_NAME.test(cloud)) {
+      return `${side}.cloudName ${show(cloud)} is not an Aiven cloud name; use "<provider>-<region>", for example "google-europe-west1".`;
+    }
+    return undefined;
+  }),
+  {
+    id: "distinct-regions",
+    check: ({ primary, recovery }) =>
+      !blank(recovery.cloudName) && primary.cloudName === recovery.cloudName
+        ? [`recovery.cloudName ${show(recovery.cloudName)} is the primary's region; put the recovery service in another region.`]
+        : [],
+  },
+  perSide("plan-name", (side, props) => {
+    const plan = props[side].plan;
+    if (blank(plan)) return `${side}.plan is empty; choose a Startup plan or higher, for example "startup-4".`;
+    if (!PLAN_NAME.test(plan)) {
+      return `${side}.plan ${show(plan)} is not an Aiven plan name; use a name like "startup-4" or "business-8".`;
+    }
+    return undefined;
+  }),
+  perSide("plan-supports-crdr", (side, props) => {
+    const plan = props[side].plan;
+    if (blank(plan) || !PLAN_FAMILIES_WITHOUT_CRDR.includes(planFamily(plan))) return undefined;
+    return `${side}.plan ${show(plan)} does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`;
+  }),
+  perSide("maintenance-window", (side, props) => {
+    const window = props[side].maintenanceWindow;
+    if (!window) return undefined;
+    const problems: string[] = [];
+    if (!MAINTENANCE_DAYS.includes(window.dow)) problems.push(`dow ${show(window.dow)} is not a weekday name (use "monday" … "sunday")`);
+    if (!MAINTENANCE_TIME.test(window.time ?? "")) problems.push(`time ${show(window.time)} is not "HH:mm:ss" in UTC`);
+    return problems.length ? `${side}.maintenanceWindow ${problems.join(" and ")}; fix the window.` : undefined;
+  }),
+  {
+    id: "pg-version",
+    check: ({ pgVersion }) =>
+      pgVersion === undefined || PG_VERSION.test(pgVersion)
+        ? []
+        : [`pgVersion ${show(pgVersion)} is not a PostgreSQL major version; use a string such as "16".`],
+  },
+  {
+    id: "create-timeout",
+    check: ({ createTimeout }) =>
+      GO_DURATION.test(createTimeout)
+        ? []
+        : [`createTimeout ${show(createTimeout)} is not a Terraform duration; use a value such as "6h" or "90m".`],
+  },
+  {
+    id: "tags",
+    check: ({ tags }) =>
+      Object.entries(tags).flatMap(([key, value]) => {
+        if (!TAG_KEY.test(key)) return [`tag key ${show(key)} is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`];
+        if (typeof value !== "string" || value.length > TAG_VALUE_MAX) {
+          return [`tag ${show(key)} has value ${show(value)}; use a string of at most ${TAG_VALUE_MAX} characters.`];
+        }
+        return [];
+      }),
+  },
+];
