@@ -34,11 +34,24 @@ function blank(value: unknown): boolean {
   return typeof value !== "string" || value.trim() === "";
 }
 
-/** Builds a rule that checks the same field on the primary and the recovery side. */
-function perSide(id: string, check: (side: Side, props: ResolvedPairProps) => string | undefined): PairRule {
+/**
+ * Builds a rule that checks one field on the primary and the recovery side. A
+ * recovery value equal to the primary's (usually inherited as the default) is
+ * not reported a second time.
+ */
+function perSide(
+  id: string,
+  field: "serviceName" | "cloudName" | "plan" | "maintenanceWindow",
+  check: (side: Side, props: ResolvedPairProps) => string | undefined,
+): PairRule {
   return {
     id,
-    check: (props) => SIDES.map((side) => check(side, props)).filter((m): m is string => m !== undefined),
+    check: (props) =>
+      SIDES.filter(
+        (side) => side === "primary" || JSON.stringify(props.recovery[field]) !== JSON.stringify(props.primary[field]),
+      )
+        .map((side) => check(side, props))
+        .filter((m): m is string => m !== undefined),
   };
 }
 
@@ -52,7 +65,7 @@ export const PAIR_RULES: readonly PairRule[] = [
           ? []
           : [`project ${show(project)} is not a valid Aiven project name; use 1 to 63 letters, digits, "_" or "-".`],
   },
-  perSide("service-name", (side, props) => {
+  perSide("service-name", "serviceName", (side, props) => {
     const name = props[side].serviceName;
     if (blank(name)) return `${side}.serviceName is empty; give the ${side} service a name.`;
     if (!SERVICE_NAME.test(name)) {
@@ -67,7 +80,7 @@ export const PAIR_RULES: readonly PairRule[] = [
         ? [`recovery.serviceName ${show(recovery.serviceName)} is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`]
         : [],
   },
-  perSide("cloud-name", (side, props) => {
+  perSide("cloud-name", "cloudName", (side, props) => {
     const cloud = props[side].cloudName;
     if (blank(cloud)) return `${side}.cloudName is empty; set it to an Aiven cloud such as "google-europe-west1".`;
     if (!CLOUD_NAME.test(cloud)) {
@@ -82,7 +95,7 @@ export const PAIR_RULES: readonly PairRule[] = [
         ? [`recovery.cloudName ${show(recovery.cloudName)} is the primary's region; put the recovery service in another region.`]
         : [],
   },
-  perSide("plan-name", (side, props) => {
+  perSide("plan-name", "plan", (side, props) => {
     const plan = props[side].plan;
     if (blank(plan)) return `${side}.plan is empty; choose a Startup plan or higher, for example "startup-4".`;
     if (!PLAN_NAME.test(plan)) {
@@ -90,12 +103,12 @@ export const PAIR_RULES: readonly PairRule[] = [
     }
     return undefined;
   }),
-  perSide("plan-supports-crdr", (side, props) => {
+  perSide("plan-supports-crdr", "plan", (side, props) => {
     const plan = props[side].plan;
     if (blank(plan) || !PLAN_FAMILIES_WITHOUT_CRDR.includes(planFamily(plan))) return undefined;
     return `${side}.plan ${show(plan)} does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`;
   }),
-  perSide("maintenance-window", (side, props) => {
+  perSide("maintenance-window", "maintenanceWindow", (side, props) => {
     const window = props[side].maintenanceWindow;
     if (!window) return undefined;
     const problems: string[] = [];

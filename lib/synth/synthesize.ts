@@ -1,0 +1,37 @@
+import { spawnSync } from "child_process";
+import { readCdktfConfig } from "./cdktf-config";
+import { UserError } from "../user-error";
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly durationMs: number;
+}
+
+/**
+ * Runs cdktf.json's `app` command the way `cdktf synth` does (same output
+ * folder, same context), without starting the cdktf CLI. The failover uses it
+ * mid-outage, where every second counts.
+ */
+export function synthesize(projectDir: string, env: NodeJS.ProcessEnv = process.env): SynthResult {
+  const config = readCdktfConfig(projectDir);
+  const started = Date.now();
+  const result = spawnSync(config.app, {
+    cwd: projectDir,
+    shell: true,
+    encoding: "utf8",
+    env: {
+      ...env,
+      CDKTF_OUTDIR: config.outdir,
+      CDKTF_CONTEXT_JSON: JSON.stringify(config.context),
+      CHECKPOINT_DISABLE: "1",
+    },
+  });
+  if (result.error) {
+    throw new UserError(`Could not run the synth command "${config.app}" (${result.error.message}); check cdktf.json's "app".`);
+  }
+  if (result.status !== 0) {
+    const detail = (result.stderr || result.stdout || "").trim();
+    throw new UserError(`Synth failed (exit ${result.status}):\n${detail}`, result.status ?? 1);
+  }
+  return { outdir: config.outdir, durationMs: Date.now() - started };
+}

@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PAIR_MANIFEST_KEY, PairManifest } from "../pair-manifest";
+import { UserError } from "../user-error";
+
+interface CdktfManifest {
+  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+}
+
+/**
+ * A pair's synthesized stack, as the tooling reads it from `cdktf.out`: the
+ * Terraform JSON, its working directory, and the pair manifest in it.
+ */
+export class SynthesizedStack {
+  static listStacks(outdir: string): string[] {
+    return Object.keys(SynthesizedStack.readManifest(outdir).stacks).sort();
+  }
+
+  static exists(outdir: string, stack: string): boolean {
+    return fs.existsSync(path.join(outdir, "manifest.json")) && stack in SynthesizedStack.readManifest(outdir).stacks;
+  }
+
+  static load(outdir: string, stack: string): SynthesizedStack {
+    const manifest = SynthesizedStack.readManifest(outdir);
+    const entry = manifest.stacks[stack];
+    if (!entry) {
+      const known = Object.keys(manifest.stacks);
+      throw new UserError(
+        `Stack "${stack}" is not among the synthesized stacks (${known.map((s) => `"${s}"`).join(", ") || "none"}); pass one of those to --stack.`,
+      );
+    }
+    const file = path.join(outdir, entry.synthesizedStackPath);
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, any>;
+    const pair = json["//"]?.[PAIR_MANIFEST_KEY] as PairManifest | undefined;
+    if (!pair) {
+      throw new UserError(`Stack "${stack}" in ${file} holds no CRDR pair; pass the stack of a pair declared in main.ts.`);
+    }
+    return new SynthesizedStack(stack, file, path.join(outdir, entry.workingDirectory), json, pair);
+  }
+
+  private static readManifest(outdir: string): CdktfManifest {
+    const file = path.join(outdir, "manifest.json");
+    if (!fs.existsSync(file)) {
+      throw new UserError(`Nothing is synthesized in ${outdir}; run "npm run synth" first.`);
+    }
+    return JSON.parse(fs.readFileSync(file, "utf8")) as CdktfManifest;
+  }
+
+  private constructor(
+    readonly name: string,
+    readonly file: string,
+    readonly workingDirectory: string,
+    readonly json: Record<string, any>,
+    readonly pair: PairManifest,
+  ) {}
+
+  /** The resource block at a Terraform address such as `aiven_pg.primary`, if declared. */
+  resource(address: string): Record<string, any> | undefined {
+    const [type, name] = address.split(".");
+    return this.json.resource?.[type]?.[name];
+  }
+
+  /** Addresses that `removed` blocks make Terraform forget. */
+  removedAddresses(): string[] {
+    return ((this.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from);
+  }
+
+  mtimeMs(): number {
+    return fs.statSync(this.file).mtimeMs;
+  }
+}
