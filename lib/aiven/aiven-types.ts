@@ -1,0 +1,41 @@
+/** The fields of Aiven's API this project reads. Unknown fields are kept but not typed. */
+
+export const DR_ROLES = ["active", "passive", "failed"] as const;
+export type DrRole = (typeof DR_ROLES)[number];
+
+export const SERVICE_STATES = ["POWEROFF", "REBALANCING", "REBUILDING", "RUNNING"] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
+
+export interface AivenServiceIntegration {
+  readonly service_integration_id: string;
+  readonly integration_type: string;
+  readonly source_service: string;
+  readonly dest_service: string;
+  readonly source_project: string;
+  readonly dest_project: string;
+  readonly active: boolean;
+  readonly enabled: boolean;
+}
+
+export interface AivenService {
+  readonly service_name: string;
+  readonly service_type?: string;
+  readonly state: ServiceState | string;
+  /** Absent on services without CRDR. */
+  readonly disaster_recovery_role?: DrRole | string;
+  readonly plan: string;
+  readonly cloud_name: string;
+  readonly service_integrations?: AivenServiceIntegration[];
+  readonly components?: Array<{ component: string; host?: string; port?: number; usage?: string }>;
+}
+
+/** The disaster_recovery integration between two services, if Aiven holds one. */
+export function findDrIntegration(
+  service: Pick<AivenService, "service_integrations">,
+  source: string,
+  dest: string,
+): AivenServiceIntegration | undefined {
+  return (service.service_integrations ?? []).find(
+    (i) => i.integration_type === "disaster_recovery" && i.source_service === source && i.dest_service === dest,
+  );
+}

@@ -1,0 +1,55 @@
+import ms, { StringValue } from "ms";
+import * as readline from "readline";
+import { TOKEN_VARIABLES } from "../aiven/aiven-client";
+import { JsonReporter, redactor, Reporter, TextReporter } from "../operations/reporter";
+import { UserError } from "../user-error";
+
+export interface CommandIo {
+  readonly reporter: Reporter;
+  readonly redact: (text: string) => string;
+  /** Undefined when stdin is not a terminal: nobody can answer a prompt. */
+  readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
+}
+
+/**
+ * Runs a command's body the same way for every script: output through a
+ * redacting reporter, user errors as one message and a non-zero exit, bugs
+ * with their stack trace (redacted too).
+ */
+export async function runCommand(json: boolean, body: (io: CommandIo) => Promise<number | void>): Promise<void> {
+  const redact = redactor(TOKEN_VARIABLES.map((v) => process.env[v]));
+  const write = (line: string) => process.stdout.write(line + "\n");
+  const reporter = json ? new JsonReporter(write, redact) : new TextReporter(write, redact);
+  const confirm = process.stdin.isTTY
+    ? (prompt: string, expected: string) =>
+        new Promise<boolean>((resolve) => {
+          const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+          rl.question(prompt, (answer) => {
+            rl.close();
+            resolve(answer.trim() === expected);
+          });
+        })
+    : undefined;
+  try {
+    const code = await body({ reporter, redact, confirm });
+    process.exitCode = code ?? 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      if (json) write(JSON.stringify({ ts: new Date().toISOString(), type: "error", message: redact(err.message) }));
+      process.stderr.write(redact(`✖ ${err.message}`) + "\n");
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(redact(String((err as Error)?.stack ?? err)) + "\n");
+    process.exitCode = 1;
+  }
+}
+
+/** Parses a duration such as "30m", "90s" or "1h" with `ms`, refusing anything else. */
+export function parseDuration(value: string, flag: string): number {
+  const parsed = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value.trim()) ? ms(value.trim() as StringValue) : undefined;
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new UserError(`${flag} "${value}" is not a duration; use a value such as "30m", "90s" or "2h".`);
+  }
+  return parsed;
+}

@@ -1,0 +1,56 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PhaseRecord } from "../phase";
+import { PhaseFile } from "../phase-file";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { synthesize } from "../synth/synthesize";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { AppSettingsFiles } from "./settings-files";
+
+/** Newest modification time among the files that feed synth. */
+function newestInput(projectDir: string, phaseFile: string): number {
+  const candidates = [path.join(projectDir, "cdktf.json"), path.join(projectDir, "main.ts"), phaseFile];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".ts")) candidates.push(full);
+    }
+  };
+  walk(path.join(projectDir, "lib"));
+  return Math.max(0, ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs));
+}
+
+/** Compares two phase records field by field (synth output sorts keys). */
+function samePhase(a: PhaseRecord, b: PhaseRecord): boolean {
+  const canonical = (r: PhaseRecord) => JSON.stringify(Object.entries(r).sort(([x], [y]) => x.localeCompare(y)));
+  return canonical(a) === canonical(b);
+}
+
+export interface ResolvedStack {
+  readonly stack: SynthesizedStack;
+  readonly phases: PhaseFile;
+  readonly synthesized: boolean;
+}
+
+/**
+ * Loads a pair's synthesized stack, synthesizing first when it is missing,
+ * older than its inputs, or synthesized for another phase than the phase file
+ * records.
+ */
+export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: AppSettingsFiles): ResolvedStack {
+  const { outdir } = readCdktfConfig(projectDir);
+  const phases = PhaseFile.load(files.phaseFile);
+  let synthesized = false;
+  const fresh = () => {
+    if (!SynthesizedStack.exists(outdir, stackName)) return false;
+    const stack = SynthesizedStack.load(outdir, stackName);
+    return stack.mtimeMs() >= newestInput(projectDir, files.phaseFile) && samePhase(stack.pair.phase, phases.phaseOf(stackName));
+  };
+  if (!fresh()) {
+    synthesize(projectDir, env);
+    synthesized = true;
+  }
+  return { stack: SynthesizedStack.load(outdir, stackName), phases, synthesized };
+}

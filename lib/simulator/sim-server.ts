@@ -1,0 +1,186 @@
+import * as http from "http";
+import { AddressInfo } from "net";
+import { FaultSpec, FaultTable } from "./sim-faults";
+import { NO_DELAYS, SimDelays, SimModel, SimRefusal } from "./sim-model";
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+  readonly status: number | "dropped";
+}
+
+export interface SimServerOptions {
+  /** The only token accepted. */
+  readonly token: string;
+  readonly delays?: Partial<SimDelays>;
+  /** @default 0 (any free port) */
+  readonly port?: number;
+}
+
+type Handler = (params: string[], body: any) => { status?: number; body: unknown };
+
+/**
+ * A local stand-in for the Aiven REST API, on 127.0.0.1 only: the service and
+ * integration endpoints CRDR uses, `aivenv1` (or `Bearer`) token auth, JSON
+ * error bodies, CRDR role transitions, and injectable faults. Test and drill
+ * control lives under `/_sim/`.
+ */
+export class SimServer {
+  readonly model: SimModel;
+  readonly faults = new FaultTable();
+  readonly requests: RecordedRequest[] = [];
+  private server?: http.Server;
+  private readonly sockets = new Set<import("net").Socket>();
+  private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }>;
+
+  constructor(private readonly options: SimServerOptions) {
+    this.model = new SimModel({ ...NO_DELAYS, ...options.delays });
+    const seg = "([^/]+)";
+    const m = this.model;
+    this.routes = [
+      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s]) => ({ body: { service: m.getService(p, s) } }) },
+      { method: "PUT", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s], b) => ({ body: { service: m.updateService(p, s, b ?? {}) } }) },
+      { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p], b) => ({ body: { service: m.createService(p, b ?? {}) } }) },
+      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}/integration$`), handler: ([p, s]) => ({ body: { service_integrations: m.listIntegrations(p, s) } }) },
+      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`), handler: ([p, id]) => ({ body: { service_integration: m.getIntegration(p, id) } }) },
+      { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/integration$`), handler: ([p], b) => ({ body: { service_integration: m.createIntegration(p, b ?? {}) } }) },
+      { method: "DELETE", pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`), handler: ([p, id]) => {
+        m.deleteIntegration(p, id);
+        return { body: { message: "Service integration deleted" } };
+      } },
+    ];
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("simulator is not listening");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Requests to the Aiven API (not to `/_sim/`), in order. */
+  apiCalls(method?: string): RecordedRequest[] {
+    return this.requests.filter((r) => !method || r.method === method);
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.options.port ?? 0, "127.0.0.1", resolve);
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const path = decodeURI((req.url ?? "/").split("?")[0]);
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return send(res, 400, errorBody(400, "Request body is not valid JSON"));
+    }
+
+    if (path.startsWith("/_sim/")) return this.control(method, path, body, res);
+
+    const record = (status: number | "dropped") => this.requests.push({ method, path, body, status });
+    const fault = this.faults.take(method, path);
+    if (fault?.kind === "drop") {
+      record("dropped");
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
+    if (fault?.kind === "status") {
+      const status = fault.status ?? 503;
+      record(status);
+      return send(res, status, errorBody(status, "Service temporarily unavailable (injected)"));
+    }
+    if (fault?.kind === "rate-limit") {
+      const seconds = fault.retryAfterSeconds ?? 1;
+      record(429);
+      return send(res, 429, errorBody(429, `Rate limit 120 exceeded – try again in ${seconds}s`), { "Retry-After": String(seconds) });
+    }
+
+    const auth = req.headers.authorization ?? "";
+    const token = /^(?:aivenv1|Bearer) (.+)$/.exec(auth)?.[1];
+    if (token !== this.options.token) {
+      record(401);
+      return send(res, 401, errorBody(401, token ? "Invalid token" : "Authentication required"));
+    }
+
+    const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+    if (!route) {
+      const known = this.routes.some((r) => r.pattern.test(path));
+      const status = known ? 405 : 404;
+      record(status);
+      return send(res, status, errorBody(status, known ? `Method ${method} not allowed` : `No such endpoint ${path}`));
+    }
+    try {
+      const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+      const result = route.handler(params, body);
+      const status = result.status ?? 200;
+      record(status);
+      send(res, status, result.body);
+    } catch (err) {
+      const status = err instanceof SimRefusal ? err.status : 500;
+      record(status);
+      send(res, status, errorBody(status, (err as Error).message));
+    }
+  }
+
+  private control(method: string, path: string, body: any, res: http.ServerResponse): void {
+    try {
+      if (method === "GET" && path === "/_sim/requests") return send(res, 200, { requests: this.requests });
+      if (method === "POST" && path === "/_sim/faults") {
+        this.faults.add(body as FaultSpec);
+        return send(res, 200, { ok: true });
+      }
+      if (method === "DELETE" && path === "/_sim/faults") {
+        this.faults.clear();
+        return send(res, 200, { ok: true });
+      }
+      if (method === "POST" && path === "/_sim/pairs") {
+        this.model.addPair(body);
+        return send(res, 200, { ok: true });
+      }
+      if (method === "POST" && path === "/_sim/delays") {
+        this.model.delays = { ...this.model.delays, ...body };
+        return send(res, 200, { delays: this.model.delays });
+      }
+      send(res, 404, errorBody(404, `No such control endpoint ${method} ${path}`));
+    } catch (err) {
+      send(res, 400, errorBody(400, (err as Error).message));
+    }
+  }
+}
+
+function errorBody(status: number, message: string) {
+  return { message, errors: [{ message, status }] };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,46 @@
+import { Command } from "commander";
+import { runCommand } from "../lib/cli/command-runner";
+import { readCdktfConfig } from "../lib/synth/cdktf-config";
+import { SynthesizedStack } from "../lib/synth/synthesized-stack";
+import { SimServer } from "../lib/simulator/sim-server";
+
+const program = new Command("sim")
+  .description("Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.")
+  .option("--port <port>", "port to listen on (0 picks a free one)", "0")
+  .option("--token <token>", "the token it accepts (default: $AIVEN_TOKEN, else 'sim-token')")
+  .option("--delay <ms>", "duration of every simulated transition, in milliseconds", "3000")
+  .parse();
+const opts = program.opts();
+
+void runCommand(false, async ({ reporter }) => {
+  const token = opts.token ?? process.env.AIVEN_TOKEN ?? "sim-token";
+  const delay = Number(opts.delay);
+  const sim = new SimServer({
+    token,
+    port: Number(opts.port),
+    delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay },
+  });
+  const { outdir } = readCdktfConfig(process.cwd());
+  let stacks: string[] = [];
+  try {
+    stacks = SynthesizedStack.listStacks(outdir);
+  } catch {
+    reporter.warn("nothing synthesized yet: the simulator starts empty (run npm run synth first to seed it)");
+  }
+  for (const name of stacks) {
+    const { pair } = SynthesizedStack.load(outdir, name);
+    sim.model.addPair({
+      project: pair.project,
+      primary: pair.primary.serviceName,
+      recovery: pair.recovery.serviceName,
+      plan: pair.primary.plan,
+      primaryCloud: pair.primary.cloudName,
+      recoveryCloud: pair.recovery.cloudName,
+    });
+    reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
+  }
+  const url = await sim.start();
+  reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token>\n  Ctrl-C stops it.`);
+  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  await sim.stop();
+});
