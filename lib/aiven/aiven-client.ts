@@ -23,9 +23,16 @@ export interface AivenClientOptions {
 
 const IDEMPOTENT = new Set(["get", "put", "delete", "head"]);
 
+/**
+ * Reads are retried on any fault. Writes are retried only when Aiven answered
+ * that it did not take them (429, 5xx); after a timeout or a dropped
+ * connection a write may have gone through, and the caller must look before
+ * sending it again.
+ */
 function isRetryable(error: AxiosError): boolean {
-  if (!IDEMPOTENT.has((error.config?.method ?? "").toLowerCase())) return false;
-  if (!error.response) return true; // timeout, reset, refused
+  const method = (error.config?.method ?? "").toLowerCase();
+  if (!error.response) return method === "get" || method === "head";
+  if (!IDEMPOTENT.has(method)) return false;
   const status = error.response.status;
   return status === 429 || status >= 500;
 }
@@ -42,7 +49,23 @@ export class AivenClient {
     if (!name) {
       throw new UserError(`No Aiven token is set; export ${TOKEN_VARIABLES.join(" or ")} with a token that can manage the project.`);
     }
-    return new AivenClient({ baseUrl: env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL, token: env[name]!, ...options });
+    const tuning = (variable: string): number | undefined => {
+      const raw = env[variable];
+      if (raw === undefined || raw === "") return undefined;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 0) {
+        throw new UserError(`${variable}=${JSON.stringify(raw)} is not a whole number of ${variable.endsWith("RETRIES") ? "retries" : "milliseconds"}; unset it or give a number such as 500.`);
+      }
+      return value;
+    };
+    return new AivenClient({
+      baseUrl: env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL,
+      token: env[name]!,
+      timeoutMs: tuning("CRDR_API_TIMEOUT_MS"),
+      retries: tuning("CRDR_API_RETRIES"),
+      backoffMs: tuning("CRDR_API_BACKOFF_MS"),
+      ...options,
+    });
   }
 
   private readonly http: AxiosInstance;

@@ -89,7 +89,7 @@ export class SimServer {
     try {
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
-      return send(res, 400, errorBody(400, "Request body is not valid JSON"));
+      return sendNow(res, 400, errorBody(400, "Request body is not valid JSON"));
     }
 
     if (path.startsWith("/_sim/")) return this.control(method, path, body, res);
@@ -101,23 +101,27 @@ export class SimServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
+    // A slow answer: the request takes effect at once, the answer comes late
+    // (so a client that gives up cannot tell whether it went through).
+    const answerDelay = fault?.kind === "slow" ? (fault.delayMs ?? 1000) : 0;
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+      answerDelay ? void setTimeout(() => sendNow(res, status, payload, headers), answerDelay) : sendNow(res, status, payload, headers);
     if (fault?.kind === "status") {
       const status = fault.status ?? 503;
       record(status);
-      return send(res, status, errorBody(status, "Service temporarily unavailable (injected)"));
+      return send(status, errorBody(status, "Service temporarily unavailable (injected)"));
     }
     if (fault?.kind === "rate-limit") {
       const seconds = fault.retryAfterSeconds ?? 1;
       record(429);
-      return send(res, 429, errorBody(429, `Rate limit 120 exceeded – try again in ${seconds}s`), { "Retry-After": String(seconds) });
+      return send(429, errorBody(429, `Rate limit 120 exceeded – try again in ${seconds}s`), { "Retry-After": String(seconds) });
     }
 
     const auth = req.headers.authorization ?? "";
     const token = /^(?:aivenv1|Bearer) (.+)$/.exec(auth)?.[1];
     if (token !== this.options.token) {
       record(401);
-      return send(res, 401, errorBody(401, token ? "Invalid token" : "Authentication required"));
+      return send(401, errorBody(401, token ? "Invalid token" : "Authentication required"));
     }
 
     const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
@@ -125,43 +129,43 @@ export class SimServer {
       const known = this.routes.some((r) => r.pattern.test(path));
       const status = known ? 405 : 404;
       record(status);
-      return send(res, status, errorBody(status, known ? `Method ${method} not allowed` : `No such endpoint ${path}`));
+      return send(status, errorBody(status, known ? `Method ${method} not allowed` : `No such endpoint ${path}`));
     }
     try {
       const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
       const result = route.handler(params, body);
       const status = result.status ?? 200;
       record(status);
-      send(res, status, result.body);
+      send(status, result.body);
     } catch (err) {
       const status = err instanceof SimRefusal ? err.status : 500;
       record(status);
-      send(res, status, errorBody(status, (err as Error).message));
+      send(status, errorBody(status, (err as Error).message));
     }
   }
 
   private control(method: string, path: string, body: any, res: http.ServerResponse): void {
     try {
-      if (method === "GET" && path === "/_sim/requests") return send(res, 200, { requests: this.requests });
+      if (method === "GET" && path === "/_sim/requests") return sendNow(res, 200, { requests: this.requests });
       if (method === "POST" && path === "/_sim/faults") {
         this.faults.add(body as FaultSpec);
-        return send(res, 200, { ok: true });
+        return sendNow(res, 200, { ok: true });
       }
       if (method === "DELETE" && path === "/_sim/faults") {
         this.faults.clear();
-        return send(res, 200, { ok: true });
+        return sendNow(res, 200, { ok: true });
       }
       if (method === "POST" && path === "/_sim/pairs") {
         this.model.addPair(body);
-        return send(res, 200, { ok: true });
+        return sendNow(res, 200, { ok: true });
       }
       if (method === "POST" && path === "/_sim/delays") {
         this.model.delays = { ...this.model.delays, ...body };
-        return send(res, 200, { delays: this.model.delays });
+        return sendNow(res, 200, { delays: this.model.delays });
       }
-      send(res, 404, errorBody(404, `No such control endpoint ${method} ${path}`));
+      sendNow(res, 404, errorBody(404, `No such control endpoint ${method} ${path}`));
     } catch (err) {
-      send(res, 400, errorBody(400, (err as Error).message));
+      sendNow(res, 400, errorBody(400, (err as Error).message));
     }
   }
 }
@@ -170,7 +174,7 @@ function errorBody(status: number, message: string) {
   return { message, errors: [{ message, status }] };
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendNow(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
   res.end(text);

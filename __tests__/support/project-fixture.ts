@@ -1,0 +1,142 @@
+import { ChildProcess, spawn } from "child_process";
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PHASE_FILE_NAME } from "../../lib/phase-file";
+import { synthesize } from "../../lib/synth/synthesize";
+import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
+import { TerraformCli } from "../../lib/terraform/terraform-cli";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+export const STACK = "pg-primary";
+
+/**
+ * A throw-away project that synthesizes the repository's compiled main.ts
+ * (via cdktf.json's `app`, as an engineer's checkout would), with its own
+ * phase file, cdktf.out, local state and journal.
+ */
+export class ProjectFixture {
+  static create(): ProjectFixture {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-project-"));
+    fs.writeFileSync(
+      path.join(dir, "cdktf.json"),
+      JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", "main.js"))}`, context: {} }, null, 2),
+    );
+    return new ProjectFixture(dir);
+  }
+
+  private constructor(readonly dir: string) {}
+
+  get outdir(): string {
+    return path.join(this.dir, "cdktf.out");
+  }
+  get phaseFile(): string {
+    return path.join(this.dir, PHASE_FILE_NAME);
+  }
+  get stateFile(): string {
+    return path.join(this.dir, `terraform.${STACK}.tfstate`);
+  }
+
+  synth(): SynthesizedStack {
+    synthesize(this.dir);
+    return this.stack();
+  }
+
+  stack(): SynthesizedStack {
+    return SynthesizedStack.load(this.outdir, STACK);
+  }
+
+  terraform(): TerraformCli {
+    return new TerraformCli({ cwd: this.stack().workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
+  }
+
+  /**
+   * A real local state holding the pair's resources at the addresses the
+   * synthesized stack names, pushed with `terraform state push`.
+   */
+  async seedState(): Promise<void> {
+    const { pair } = this.synth();
+    const instance = (attributes: Record<string, unknown>) => [{ schema_version: 0, attributes, sensitive_attributes: [] }];
+    const resource = (address: string, attributes: Record<string, unknown>) => {
+      const [type, name] = address.split(".");
+      return { mode: "managed", type, name, provider: 'provider["registry.terraform.io/aiven/aiven"]', instances: instance(attributes) };
+    };
+    const state = {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 1,
+      lineage: randomUUID(),
+      outputs: {},
+      resources: [
+        resource(pair.primary.address, { id: `${pair.project}/${pair.primary.serviceName}`, project: pair.project, service_name: pair.primary.serviceName, cloud_name: pair.primary.cloudName, plan: pair.primary.plan, termination_protection: true }),
+        resource(pair.recovery.address, { id: `${pair.project}/${pair.recovery.serviceName}`, project: pair.project, service_name: pair.recovery.serviceName, cloud_name: pair.recovery.cloudName, plan: pair.recovery.plan, termination_protection: true }),
+        resource(pair.integration.address, { id: `${pair.project}/11111111-2222-3333-4444-555555555555`, integration_id: "11111111-2222-3333-4444-555555555555", project: pair.project, integration_type: "disaster_recovery", source_service_name: pair.primary.serviceName, destination_service_name: pair.recovery.serviceName }),
+      ],
+      check_results: null,
+    };
+    const seed = path.join(this.dir, "seed.tfstate.json");
+    fs.writeFileSync(seed, JSON.stringify(state));
+    const tf = this.terraform();
+    await tf.initBackend();
+    await tf.statePush(seed);
+    fs.rmSync(seed);
+  }
+
+  async stateAddresses(): Promise<string[]> {
+    return this.terraform().stateList();
+  }
+
+  phaseFileJson(): any {
+    return fs.existsSync(this.phaseFile) ? JSON.parse(fs.readFileSync(this.phaseFile, "utf8")) : undefined;
+  }
+
+  /** Every file under the project, for secret scans. */
+  allFiles(): string[] {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const full = path.join(d, e.name);
+        if (e.isDirectory()) walk(full);
+        else out.push(full);
+      }
+    };
+    walk(this.dir);
+    return out;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface ScriptRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a compiled script from scripts/ in the fixture project, asynchronously (the simulator shares this process). */
+export function runScript(
+  project: ProjectFixture,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, "dist", "scripts", `${script}.js`), ...args], {
+      cwd: project.dir,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
