@@ -68,6 +68,8 @@ export class SimModel {
     this.addService({ project: spec.project, name: spec.primary, plan: spec.plan, cloud: spec.primaryCloud, role: "active" });
     this.addService({ project: spec.project, name: spec.recovery, plan: spec.plan, cloud: spec.recoveryCloud, role: "passive" });
     this.createIntegration(spec.project, { integration_type: "disaster_recovery", source_service: spec.primary, dest_service: spec.recovery });
+    // Seeded pairs start healthy: the recovery service has finished its copy.
+    Object.assign(this.find(spec.project, spec.recovery), { state: "RUNNING", pending: [] });
   }
 
   hasProject(project: string): boolean {

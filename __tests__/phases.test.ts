@@ -1,0 +1,75 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PhaseFile } from "../lib/phase-file";
+import { layoutFor } from "../lib/phase-layout";
+import { checkTransition, PHASE_TRANSITIONS } from "../lib/phase-transitions";
+import { PHASES, PhaseRecord } from "../lib/phase";
+
+describe("phase layouts", () => {
+  it.each<[PhaseRecord, ReturnType<typeof layoutFor>]>([
+    [{ phase: "normal" }, { primary: "managed", recovery: "managed", integration: "managed" }],
+    [{ phase: "failed-over", primary: "frozen" }, { primary: "frozen", recovery: "managed", integration: "forgotten" }],
+    [{ phase: "failed-over", primary: "forgotten" }, { primary: "forgotten", recovery: "managed", integration: "forgotten" }],
+  ])("%j lays out %j", (record, layout) => {
+    expect(layoutFor(record)).toEqual(layout);
+  });
+
+  it("never manages a primary in a phase where it is failed", () => {
+    expect(layoutFor({ phase: "failed-over", primary: "frozen" }).primary).not.toBe("managed");
+  });
+});
+
+describe("phase transitions", () => {
+  it.each<[PhaseRecord, string, string]>([
+    [{ phase: "normal" }, "failover", "start"],
+    [{ phase: "failed-over", primary: "frozen" }, "failover", "resume"],
+  ])("from %j, %s is a %s", (record, operation, kind) => {
+    expect(checkTransition(record, operation as "failover").kind).toBe(kind);
+  });
+
+  it("names only known phases", () => {
+    for (const t of PHASE_TRANSITIONS) {
+      expect(PHASES).toContain(t.to);
+      for (const from of t.from) expect(PHASES).toContain(from);
+    }
+  });
+
+  it("refuses an unknown operation with a sentence", () => {
+    expect(checkTransition({ phase: "normal" }, "teleport" as never)).toEqual({ kind: "refused", reason: '"teleport" is not a known operation.' });
+  });
+});
+
+describe("the phase file", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-phases-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = () => path.join(dir, "crdr-phases.json");
+
+  it("means normal for every pair when missing", () => {
+    expect(PhaseFile.load(file()).phaseOf("anything")).toEqual({ phase: "normal" });
+  });
+
+  it("round-trips records, sorted by stack", () => {
+    PhaseFile.load(file())
+      .with("zeta", { phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" })
+      .with("alpha", { phase: "normal" })
+      .save();
+    const json = JSON.parse(fs.readFileSync(file(), "utf8"));
+    expect(Object.keys(json.pairs)).toEqual(["alpha", "zeta"]);
+    expect(json.version).toBe(1);
+    expect(PhaseFile.load(file()).phaseOf("zeta")).toEqual({ phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" });
+  });
+
+  it.each([
+    ["not JSON", "{", /is not valid JSON .*; restore it from git or fix the syntax\./],
+    ["an unknown phase", JSON.stringify({ version: 1, pairs: { a: { phase: "sideways" } } }), /is malformed \(pairs\.a\.phase: .*\); restore it from git or correct those fields\./],
+    ["a failed-over pair without the primary's fate", JSON.stringify({ version: 1, pairs: { a: { phase: "failed-over" } } }), /pairs\.a\.primary/],
+    ["a bad timestamp", JSON.stringify({ version: 1, pairs: { a: { phase: "normal", since: "yesterday" } } }), /pairs\.a\.since/],
+    ["an unknown version", JSON.stringify({ version: 2, pairs: {} }), /version/],
+    ["an unknown field", JSON.stringify({ version: 1, pairs: { a: { phase: "normal", colour: "red" } } }), /colour/],
+  ])("refuses %s with a clear message", (_what, content, message) => {
+    fs.writeFileSync(file(), content);
+    expect(() => PhaseFile.load(file())).toThrow(message);
+  });
+});

@@ -1,0 +1,172 @@
+import axios from "axios";
+import { SimModel, SimRefusal } from "../lib/simulator/sim-model";
+import { SimServer } from "../lib/simulator/sim-server";
+
+const TOKEN = "sim-test-token-31337";
+
+describe("the simulator's HTTP surface", () => {
+  let sim: SimServer;
+  let url: string;
+  const http = () => axios.create({ baseURL: url, validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` } });
+
+  beforeEach(async () => {
+    sim = new SimServer({ token: TOKEN });
+    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    url = await sim.start();
+  });
+  afterEach(() => sim.stop());
+
+  it("listens on 127.0.0.1 only", () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("wraps a service in {service: …} with the CRDR fields", async () => {
+    const res = await http().get("/v1/project/p1/service/pg-a");
+    expect(res.status).toBe(200);
+    expect(res.data.service).toMatchObject({
+      service_name: "pg-a",
+      state: "RUNNING",
+      disaster_recovery_role: "active",
+      plan: "startup-4",
+      cloud_name: "google-europe-west1",
+      service_integrations: [expect.objectContaining({ integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr", source_project: "p1", dest_project: "p1" })],
+    });
+    expect(res.data.service.components).toContainEqual(expect.objectContaining({ usage: "disaster_recovery" }));
+  });
+
+  it("answers 401 with a JSON error body for a missing or wrong token, and accepts Bearer as the docs show", async () => {
+    const missing = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true });
+    expect(missing.status).toBe(401);
+    expect(missing.data).toEqual({ message: "Authentication required", errors: [{ message: "Authentication required", status: 401 }] });
+    const wrong = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true, headers: { Authorization: "aivenv1 nope" } });
+    expect(wrong.status).toBe(401);
+    const bearer = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true, headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(bearer.status).toBe(200);
+  });
+
+  it("answers 404 with a message for unknown projects, services and endpoints", async () => {
+    expect((await http().get("/v1/project/nope/service/pg-a")).data.message).toBe("Project nope does not exist");
+    expect((await http().get("/v1/project/p1/service/nope")).data.message).toBe("Service nope does not exist");
+    expect((await http().get("/v1/nothing")).status).toBe(404);
+  });
+
+  it("injects a 5xx N times, then answers normally", async () => {
+    sim.faults.add({ kind: "status", status: 502, path: "^/v1/project/p1/service/pg-a$", times: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await http().get("/v1/project/p1/service/pg-a")).status);
+    expect(statuses).toEqual([502, 502, 200]);
+  });
+
+  it("injects 429 with Retry-After", async () => {
+    sim.faults.add({ kind: "rate-limit", retryAfterSeconds: 28, times: 1 });
+    const res = await http().get("/v1/project/p1/service/pg-a");
+    expect(res.status).toBe(429);
+    expect(res.headers["retry-after"]).toBe("28");
+    expect(res.data.message).toBe("Rate limit 120 exceeded – try again in 28s");
+  });
+
+  it("drops connections", async () => {
+    sim.faults.add({ kind: "drop", times: 1 });
+    await expect(http().get("/v1/project/p1/service/pg-a")).rejects.toThrow();
+    expect(sim.requests[0].status).toBe("dropped");
+  });
+
+  it("takes faults and pairs through its control endpoints", async () => {
+    await axios.post(`${url}/_sim/faults`, { kind: "status", status: 500, times: 1 });
+    await axios.post(`${url}/_sim/pairs`, { project: "p2", primary: "x", recovery: "x-dr", plan: "startup-4", primaryCloud: "aws-eu-west-1", recoveryCloud: "aws-eu-central-1" });
+    expect((await http().get("/v1/project/p2/service/x")).status).toBe(500);
+    expect((await http().get("/v1/project/p2/service/x")).data.service.disaster_recovery_role).toBe("active");
+    const log = await axios.get(`${url}/_sim/requests`);
+    expect(log.data.requests.map((r: any) => r.status)).toEqual([500, 200]);
+  });
+
+  it("creates a recovery service with a disaster_recovery integration, as avn --disaster-recovery-copy-for does", async () => {
+    sim.model.addService({ project: "p1", name: "pg-b", plan: "startup-4", cloud: "google-europe-west1" });
+    const res = await http().post("/v1/project/p1/service", {
+      service_name: "pg-b-dr",
+      cloud: "google-europe-west4",
+      plan: "startup-4",
+      service_type: "pg",
+      service_integrations: [{ integration_type: "disaster_recovery", source_service: "pg-b", user_config: {} }],
+    });
+    expect(res.data.service).toMatchObject({ service_name: "pg-b-dr", disaster_recovery_role: "passive", state: "RUNNING" });
+    expect((await http().get("/v1/project/p1/service/pg-b")).data.service.disaster_recovery_role).toBe("active");
+  });
+});
+
+describe("the simulator's CRDR transitions", () => {
+  let clock = 0;
+  const delays = { failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400 };
+  const world = () => {
+    clock = 0;
+    const m = new SimModel(delays, () => clock);
+    m.addPair({ project: "p", primary: "pri", recovery: "rec", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    return m;
+  };
+  const peers = (m: SimModel) => {
+    const view = (s: string) => `${m.getService("p", s).state}/${m.getService("p", s).disaster_recovery_role}`;
+    return [view("pri"), view("rec")];
+  };
+
+  it("fails over: primary POWEROFF/failed, recovery RUNNING/active once promoted", () => {
+    const m = world();
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/passive"]);
+    clock = 100;
+    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("fails back in two steps: recreate the primary as passive, then take over", () => {
+    const m = world();
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    clock = 100;
+    m.updateService("p", "pri", { disaster_recovery_role: "passive" });
+    expect(peers(m)).toEqual(["REBUILDING/passive", "RUNNING/active"]);
+    clock = 300;
+    expect(peers(m)).toEqual(["RUNNING/passive", "RUNNING/active"]);
+    m.updateService("p", "pri", { disaster_recovery_role: "active" });
+    expect(peers(m)).toEqual(["RUNNING/active", "REBALANCING/passive"]);
+    clock = 600;
+    expect(peers(m)).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("switches over and back without data loss", () => {
+    const m = world();
+    m.updateService("p", "rec", { disaster_recovery_role: "active" });
+    expect(peers(m)).toEqual(["REBALANCING/passive", "RUNNING/active"]);
+    clock = 400;
+    expect(peers(m)).toEqual(["RUNNING/passive", "RUNNING/active"]);
+    m.updateService("p", "pri", { disaster_recovery_role: "active" });
+    clock = 700;
+    expect(peers(m)).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("refuses to fail anything but the primary, and unknown roles", () => {
+    const m = world();
+    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(new SimRefusal(400, "Only the primary service can be failed"));
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "standby" })).toThrow(/Invalid disaster_recovery_role "standby"/);
+  });
+
+  it("refuses a takeover by a peer that is still rebuilding", () => {
+    const m = world();
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    clock = 100;
+    m.updateService("p", "pri", { disaster_recovery_role: "passive" });
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "active" })).toThrow(/REBUILDING\/passive; only a RUNNING passive service can become active/);
+  });
+
+  it("treats a repeated role change as a no-op", () => {
+    const m = world();
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    clock = 100;
+    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("refuses a second disaster_recovery integration for a pair", () => {
+    const m = world();
+    expect(() => m.createIntegration("p", { integration_type: "disaster_recovery", source_service: "pri", dest_service: "rec" })).toThrow(
+      /already has a disaster_recovery integration/,
+    );
+  });
+});
