@@ -1,0 +1,18 @@
+import { App } from "cdktf";
+import { declarePairs, PairDeclaration, settingsFrom } from "../lib/crdr-app";
+import { runSynthApp } from "../lib/synth-entry";
+
+/** A synth app with CRDR_BENCH_PAIRS generated pairs, for the synth benchmark. */
+const count = Number(process.env.CRDR_BENCH_PAIRS ?? "1");
+const pairs: PairDeclaration[] = Array.from({ length: count }, (_, i) => ({
+  primary: { serviceName: `bench-pg-${i}`, cloudName: "google-europe-west1", plan: "startup-4" },
+  recovery: { cloudName: "google-europe-north1" },
+  pgVersion: "16",
+  tags: { bench: "true" },
+}));
+
+runSynthApp(() => {
+  const app = new App();
+  declarePairs(app, settingsFrom(app, { project: "crdr-bench" }), pairs);
+  app.synth();
+});
