@@ -20,15 +20,7 @@ beforeEach(async () => {
   project = ProjectFixture.create();
   await project.seedState();
   sim = new SimServer({ token: TOKEN });
-  const { pair } = project.stack();
-  sim.model.addPair({
-    project: pair.project,
-    primary: pair.primary.serviceName,
-    recovery: pair.recovery.serviceName,
-    plan: pair.primary.plan,
-    primaryCloud: pair.primary.cloudName,
-    recoveryCloud: pair.recovery.cloudName,
-  });
+  sim.model.addPairFromManifest(project.stack().pair);
   env = {
     AIVEN_WEB_URL: await sim.start(),
     AIVEN_TOKEN: TOKEN,

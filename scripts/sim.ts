@@ -29,14 +29,7 @@ void runCommand(false, async ({ reporter }) => {
   }
   for (const name of stacks) {
     const { pair } = SynthesizedStack.load(outdir, name);
-    sim.model.addPair({
-      project: pair.project,
-      primary: pair.primary.serviceName,
-      recovery: pair.recovery.serviceName,
-      plan: pair.primary.plan,
-      primaryCloud: pair.primary.cloudName,
-      recoveryCloud: pair.recovery.cloudName,
-    });
+    sim.model.addPairFromManifest(pair);
     reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
   }
   const url = await sim.start();

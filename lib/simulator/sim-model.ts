@@ -1,4 +1,5 @@
 import { randomUUID } from "crypto";
+import { PairManifest } from "../pair-manifest";
 import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
 
 /** How long the simulated transitions take, in milliseconds. */
@@ -70,6 +71,18 @@ export class SimModel {
     this.createIntegration(spec.project, { integration_type: "disaster_recovery", source_service: spec.primary, dest_service: spec.recovery });
     // Seeded pairs start healthy: the recovery service has finished its copy.
     Object.assign(this.find(spec.project, spec.recovery), { state: "RUNNING", pending: [] });
+  }
+
+  /** Seeds the healthy pair a synthesized stack describes. */
+  addPairFromManifest(pair: PairManifest): void {
+    this.addPair({
+      project: pair.project,
+      primary: pair.primary.serviceName,
+      recovery: pair.recovery.serviceName,
+      plan: pair.primary.plan,
+      primaryCloud: pair.primary.cloudName,
+      recoveryCloud: pair.recovery.cloudName,
+    });
   }
 
   hasProject(project: string): boolean {
