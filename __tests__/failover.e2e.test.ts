@@ -214,7 +214,7 @@ describe("npm run failover", () => {
       sim.faults.add({ kind: "slow", method: "PUT", delayMs: 3000, times: 1 });
       const run = await failover("--yes");
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/the failover went through although the answer was lost/);
+      expect(run.stdout).toMatch(/the change went through although the answer was lost/);
       expect(puts()).toHaveLength(1);
       expect(sim.model.getService("crdr-test", "pg-primary").disaster_recovery_role).toBe("failed");
     });
@@ -244,7 +244,7 @@ describe("npm run failover", () => {
       sim.model.delays = { ...sim.model.delays, failoverMs: 60_000 };
       const timedOut = await failover("--yes", "--timeout", "1s");
       expect(timedOut.code).toBe(3);
-      expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for the takeover \(pg-primary-dr: RUNNING\/passive; pg-primary: POWEROFF\/failed\)/);
+      expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: RUNNING\/passive; pg-primary: POWEROFF\/failed\)/);
       expect(timedOut.stderr).toMatch(/rerun the same command to resume/);
       expect(await project.stateAddresses()).toHaveLength(3);
 

@@ -76,6 +76,17 @@ export class CrdrPair extends Construct {
       this.integration.overrideLogicalId(PAIR_RESOURCE_NAMES.integration);
     }
 
+    const imports = this.props.phase.phase === "normal" ? (this.props.phase.pendingImports ?? []) : [];
+    if (imports.length) {
+      // Import blocks (Terraform ≥ 1.5) let the plan show the imports for
+      // review. Written as JSON rather than with importFrom(), which would make
+      // every synth run `terraform version`.
+      stack.addOverride(
+        "import",
+        imports.map((i) => ({ to: i.address, id: i.id })),
+      );
+    }
+
     if (removed.length) {
       // Terraform forgets these objects instead of destroying them, and the
       // plan shows it. All entries go in one array: overrides replace arrays.

@@ -14,8 +14,11 @@ const base = {
   runId: z.string().min(1).optional(),
 };
 
+const pendingImport = z.strictObject({ address: z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/), id: z.string().min(3) });
+
 const phaseRecordSchema = z.discriminatedUnion("phase", [
-  z.strictObject({ phase: z.literal("normal"), ...base }),
+  z.strictObject({ phase: z.literal("normal"), pendingImports: z.array(pendingImport).optional(), ...base }),
+  z.strictObject({ phase: z.literal("switched-over"), ...base }),
   z.strictObject({ phase: z.literal("failed-over"), primary: z.enum(PRIMARY_DISPOSITIONS), ...base }),
 ]);
 
@@ -24,8 +27,6 @@ const phaseFileSchema = z.strictObject({
   version: z.literal(1),
   pairs: z.record(z.string().min(1), phaseRecordSchema),
 });
-
-export type PhaseFileContent = z.infer<typeof phaseFileSchema>;
 
 const COMMENT =
   "DR phase of each CRDR pair (stack). Written by the failover tooling, read by main.ts at synth. Commit it.";
@@ -93,7 +94,7 @@ export class PhaseFile {
   save(): void {
     const sorted: Record<string, PhaseRecord> = {};
     for (const stack of this.stacks()) sorted[stack] = this.pairs[stack];
-    const content: PhaseFileContent = { $comment: COMMENT, version: 1, pairs: sorted };
+    const content = { $comment: COMMENT, version: 1, pairs: sorted };
     writeFileAtomic.sync(this.file, JSON.stringify(content, null, 2) + "\n");
   }
 }

@@ -21,6 +21,11 @@ export function layoutFor(record: PhaseRecord): PhaseLayout {
   switch (record.phase) {
     case "normal":
       return { primary: "managed", recovery: "managed", integration: "managed" };
+    case "switched-over":
+      // Aiven may report the link with its ends swapped while the recovery
+      // service leads; source and destination are ForceNew, so any diff would
+      // plan a replacement (a window with no DR link). Freeze it instead.
+      return { primary: "managed", recovery: "managed", integration: "frozen" };
     case "failed-over":
       return {
         primary: record.primary === "forgotten" ? "forgotten" : "frozen",

@@ -13,6 +13,9 @@ export interface PhaseTransition {
 
 export const PHASE_TRANSITIONS: readonly PhaseTransition[] = [
   { operation: "failover", from: ["normal"], to: "failed-over" },
+  { operation: "revert", from: ["failed-over"], to: "normal" },
+  { operation: "switchover", from: ["normal"], to: "switched-over" },
+  { operation: "switchback", from: ["switched-over"], to: "normal" },
 ];
 
 export type TransitionCheck =
@@ -29,8 +32,13 @@ export function checkTransition(current: PhaseRecord, operation: OperationName):
   if (!transition) {
     return { kind: "refused", reason: `"${operation}" is not a known operation.` };
   }
+  // The operation that put the pair in its phase may be rerun to finish.
+  if (transition.to === current.phase && current.operation === operation) return { kind: "resume", transition };
   if (transition.from.includes(current.phase)) return { kind: "start", transition };
-  if (transition.to === current.phase) return { kind: "resume", transition };
+  // Records written by hand may lack the operation; the target phase alone then tells.
+  if (transition.to === current.phase && current.operation === undefined && !PHASE_TRANSITIONS.some((t) => t.from.includes(current.phase) && t.operation === operation)) {
+    return { kind: "resume", transition };
+  }
   const allowed = operationsFrom(current.phase);
   const next = allowed.length ? `from "${current.phase}" run ${allowed.join(" or ")}` : `no operation leaves "${current.phase}" yet`;
   return {

@@ -6,7 +6,7 @@
  * adding it here, giving it a layout, and naming the transitions into and out
  * of it; the compiler then points at every switch that must learn about it.
  */
-export const PHASES = ["normal", "failed-over"] as const;
+export const PHASES = ["normal", "failed-over", "switched-over"] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** What happened to the primary's Terraform resource when the pair failed over. */
@@ -20,7 +20,7 @@ export const PRIMARY_DISPOSITIONS = ["forgotten", "frozen"] as const;
 export type PrimaryDisposition = (typeof PRIMARY_DISPOSITIONS)[number];
 
 /** Operations that move a pair between phases. */
-export const OPERATIONS = ["failover"] as const;
+export const OPERATIONS = ["failover", "revert", "switchover", "switchback"] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 interface PhaseRecordBase {
@@ -32,8 +32,21 @@ interface PhaseRecordBase {
   readonly runId?: string;
 }
 
+/** An import the synthesized config carries until an apply has brought it into state. */
+export interface PendingImport {
+  /** The Terraform address, such as `aiven_pg.primary`. */
+  readonly address: string;
+  /** The import id: `PROJECT/SERVICE_NAME` or `PROJECT/INTEGRATION_ID`. */
+  readonly id: string;
+}
+
 export interface NormalPhase extends PhaseRecordBase {
   readonly phase: "normal";
+  /**
+   * After a failback, what Terraform must import rather than create: the
+   * forgotten primary and the integration Aiven kept.
+   */
+  readonly pendingImports?: readonly PendingImport[];
 }
 
 export interface FailedOverPhase extends PhaseRecordBase {
@@ -41,6 +54,11 @@ export interface FailedOverPhase extends PhaseRecordBase {
   readonly primary: PrimaryDisposition;
 }
 
-export type PhaseRecord = NormalPhase | FailedOverPhase;
+/** A planned switchover: the recovery service is active, the primary passive, the link kept. */
+export interface SwitchedOverPhase extends PhaseRecordBase {
+  readonly phase: "switched-over";
+}
+
+export type PhaseRecord = NormalPhase | FailedOverPhase | SwitchedOverPhase;
 
 export const NORMAL: NormalPhase = Object.freeze({ phase: "normal" });
