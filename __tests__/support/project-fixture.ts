@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from "child_process";
-import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pushRehearsalState } from "../../lib/drill/rehearsal-state";
 import { PHASE_FILE_NAME } from "../../lib/phase-file";
 import { synthesize } from "../../lib/synth/synthesize";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
@@ -57,30 +57,7 @@ export class ProjectFixture {
    */
   async seedState(): Promise<void> {
     const { pair } = this.synth();
-    const instance = (attributes: Record<string, unknown>) => [{ schema_version: 0, attributes, sensitive_attributes: [] }];
-    const resource = (address: string, attributes: Record<string, unknown>) => {
-      const [type, name] = address.split(".");
-      return { mode: "managed", type, name, provider: 'provider["registry.terraform.io/aiven/aiven"]', instances: instance(attributes) };
-    };
-    const state = {
-      version: 4,
-      terraform_version: "1.11.4",
-      serial: 1,
-      lineage: randomUUID(),
-      outputs: {},
-      resources: [
-        resource(pair.primary.address, { id: `${pair.project}/${pair.primary.serviceName}`, project: pair.project, service_name: pair.primary.serviceName, cloud_name: pair.primary.cloudName, plan: pair.primary.plan, termination_protection: true }),
-        resource(pair.recovery.address, { id: `${pair.project}/${pair.recovery.serviceName}`, project: pair.project, service_name: pair.recovery.serviceName, cloud_name: pair.recovery.cloudName, plan: pair.recovery.plan, termination_protection: true }),
-        resource(pair.integration.address, { id: `${pair.project}/11111111-2222-3333-4444-555555555555`, integration_id: "11111111-2222-3333-4444-555555555555", project: pair.project, integration_type: "disaster_recovery", source_service_name: pair.primary.serviceName, destination_service_name: pair.recovery.serviceName }),
-      ],
-      check_results: null,
-    };
-    const seed = path.join(this.dir, "seed.tfstate.json");
-    fs.writeFileSync(seed, JSON.stringify(state));
-    const tf = this.terraform();
-    await tf.initBackend();
-    await tf.statePush(seed);
-    fs.rmSync(seed);
+    await pushRehearsalState(this.terraform(), pair, { primary: true, recovery: true, integrationId: "11111111-2222-3333-4444-555555555555" });
   }
 
   async stateAddresses(): Promise<string[]> {

@@ -1,0 +1,167 @@
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AivenClient } from "../aiven/aiven-client";
+import { findDrIntegration } from "../aiven/aiven-types";
+import { SETTING_SOURCES } from "../crdr-app";
+import { failover } from "../operations/failover";
+import { CommonOptions, OperationDeps } from "../operations/operation-context";
+import { plannedSwitch } from "../operations/planned-switch";
+import { Reporter } from "../operations/reporter";
+import { revert } from "../operations/revert";
+import { pairStatus } from "../operations/status";
+import { PhaseFile } from "../phase-file";
+import { PairManifest } from "../pair-manifest";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { synthesize } from "../synth/synthesize";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { SimServer } from "../simulator/sim-server";
+import { TerraformCli } from "../terraform/terraform-cli";
+import { pushRehearsalState } from "./rehearsal-state";
+
+export interface DrillOptions {
+  /** One pair; every synthesized pair when absent. */
+  readonly stack?: string;
+  /** How long each simulated transition takes. @default 300 */
+  readonly transitionMs?: number;
+  /** Keep the throw-away project for inspection. @default false */
+  readonly keep?: boolean;
+}
+
+export interface DrillStep {
+  readonly stack: string;
+  readonly name: string;
+  readonly durationMs: number;
+  readonly failures: string[];
+}
+
+export interface DrillReport {
+  readonly steps: DrillStep[];
+  readonly workDir: string;
+  readonly passed: boolean;
+}
+
+/** A reporter that keeps an operation's output for the report instead of printing it. */
+class CapturingReporter implements Reporter {
+  readonly lines: string[] = [];
+  step(name: string, detail: string) {
+    this.lines.push(`${name}: ${detail}`);
+  }
+  info(m: string) {
+    this.lines.push(m);
+  }
+  warn(m: string) {
+    this.lines.push(`! ${m}`);
+  }
+  progress(m: string) {
+    this.lines.push(m);
+  }
+  command(m: string) {
+    this.lines.push(`$ ${m}`);
+  }
+  done(m: string) {
+    this.lines.push(m);
+  }
+}
+
+/**
+ * Rehearses the whole recovery cycle — failover, status, revert, switchover,
+ * switchback, status — against the local simulator, on a throw-away copy of
+ * the project's synthesized stacks and a throw-away local state. Production
+ * state, the real phase file and Aiven are never touched.
+ */
+export async function drill(options: DrillOptions, projectDir: string, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<DrillReport> {
+  const config = readCdktfConfig(projectDir);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-drill-"));
+  // The throw-away project runs the real app from the real project, with its
+  // phase file, state and output redirected into the work dir.
+  fs.writeFileSync(
+    path.join(workDir, "cdktf.json"),
+    JSON.stringify({ app: `cd ${JSON.stringify(projectDir)} && ${config.app}`, context: config.context }, null, 2),
+  );
+  const token = `drill-${randomBytes(12).toString("hex")}`;
+  const sim = new SimServer({
+    token,
+    delays: { failoverMs: options.transitionMs ?? 300, rebuildMs: options.transitionMs ?? 300, rebalanceMs: options.transitionMs ?? 300, switchoverMs: options.transitionMs ?? 300 },
+  });
+  const drillEnv: NodeJS.ProcessEnv = {
+    ...env,
+    [SETTING_SOURCES.phaseFile.env]: path.join(workDir, "crdr-phases.json"),
+    [SETTING_SOURCES.backend.env]: JSON.stringify({ type: "local", stateDir: path.join(workDir, "state") }),
+    AIVEN_TOKEN: token,
+    AIVEN_AUTH_TOKEN: "",
+  };
+  const steps: DrillStep[] = [];
+  try {
+    synthesize(workDir, drillEnv);
+    const outdir = path.join(workDir, "cdktf.out");
+    const stacks = options.stack ? [options.stack] : SynthesizedStack.listStacks(outdir);
+    for (const name of stacks) sim.model.addPairFromManifest(SynthesizedStack.load(outdir, name).pair);
+    drillEnv.AIVEN_WEB_URL = await sim.start();
+    const client = AivenClient.fromEnv(drillEnv, { backoffMs: 50 });
+
+    for (const name of stacks) {
+      const stack = SynthesizedStack.load(outdir, name);
+      const pair = stack.pair;
+      const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
+      const integrationId = findDrIntegration(sim.model.getService(pair.project, pair.primary.serviceName), pair.primary.serviceName, pair.recovery.serviceName)?.service_integration_id;
+      await pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId });
+
+      const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100 };
+      const run = async (stepName: string, body: (deps: OperationDeps) => Promise<unknown>, checks: () => Promise<string[]>) => {
+        const reporter = new CapturingReporter();
+        const started = Date.now();
+        const failures: string[] = [];
+        try {
+          await body({ projectDir: workDir, env: drillEnv, client, reporter });
+        } catch (err) {
+          failures.push(`${(err as Error).message}`);
+        }
+        if (!failures.length) failures.push(...(await checks()));
+        const step = { stack: name, name: stepName, durationMs: Date.now() - started, failures };
+        steps.push(step);
+        progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${step.durationMs} ms)${failures.map((f) => `\n    - ${f}`).join("")}`);
+      };
+      const roles = (primary: string, recovery: string) => async () => expectRoles(sim, pair, primary, recovery);
+      const phaseIs = (phase: string) => () => {
+        const actual = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name).phase;
+        return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
+      };
+      const healthy = async () => {
+        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name));
+        return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
+      };
+      const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
+
+      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed", "active"), phaseIs("failed-over")));
+      await run("status", async () => undefined, healthy);
+      await run("revert", (deps) => revert(common, deps), all(roles("active", "passive"), phaseIs("normal")));
+      await run(
+        "apply the failback's imports (simulated with state push)",
+        async () => pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId }),
+        async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]),
+      );
+      await run("revert again: clears the pending imports", (deps) => revert(common, deps), async () => {
+        const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
+        return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
+      });
+      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("passive", "active"), phaseIs("switched-over")));
+      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("active", "passive"), phaseIs("normal")));
+      await run("status", async () => undefined, healthy);
+    }
+  } finally {
+    await sim.stop();
+    if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  return { steps, workDir, passed: steps.every((s) => s.failures.length === 0) };
+}
+
+function expectRoles(sim: SimServer, pair: PairManifest, primary: string, recovery: string): string[] {
+  const failures: string[] = [];
+  for (const [side, role] of [["primary", primary], ["recovery", recovery]] as const) {
+    const service = sim.model.getService(pair.project, pair[side].serviceName);
+    if (service.disaster_recovery_role !== role) failures.push(`${side} ${service.service_name} is ${service.disaster_recovery_role}, expected ${role}`);
+  }
+  return failures;
+}
