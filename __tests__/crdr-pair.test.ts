@@ -194,3 +194,42 @@ describe("the pair manifest in cdk.tf.json", () => {
     });
   });
 });
+
+describe("CrdrPair in the switched-over phase", () => {
+  it("keeps all three resources, with the integration frozen so its ForceNew ends never plan a replacement", () => {
+    const normal = synthPair(examplePairProps());
+    const json = synthPair(examplePairProps({ phase: { phase: "switched-over" } }));
+    const { lifecycle, ...integration } = json.resource.aiven_service_integration.disaster_recovery;
+    expect(lifecycle).toEqual({ ignore_changes: "all", prevent_destroy: true });
+    expect(integration).toEqual(normal.resource.aiven_service_integration.disaster_recovery);
+    expect(json.resource.aiven_pg).toEqual(normal.resource.aiven_pg);
+    expect(json.removed).toBeUndefined();
+  });
+});
+
+describe("CrdrPair after a failback with pending imports", () => {
+  it("declares import blocks so the plan imports rather than creates", () => {
+    const json = synthPair(
+      examplePairProps({
+        phase: {
+          phase: "normal",
+          operation: "revert",
+          pendingImports: [
+            { address: "aiven_pg.primary", id: "crdr-test/pg-primary" },
+            { address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc-123" },
+          ],
+        },
+      }),
+    );
+    expect(json.import).toEqual([
+      { to: "aiven_pg.primary", id: "crdr-test/pg-primary" },
+      { to: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc-123" },
+    ]);
+    expect(json.resource.aiven_pg.primary.lifecycle).toBeUndefined();
+    expect(json.resource.aiven_service_integration.disaster_recovery).toBeDefined();
+  });
+
+  it("declares no import blocks in a plain normal phase", () => {
+    expect(synthPair(examplePairProps()).import).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ describe("phase layouts", () => {
     [{ phase: "normal" }, { primary: "managed", recovery: "managed", integration: "managed" }],
     [{ phase: "failed-over", primary: "frozen" }, { primary: "frozen", recovery: "managed", integration: "forgotten" }],
     [{ phase: "failed-over", primary: "forgotten" }, { primary: "forgotten", recovery: "managed", integration: "forgotten" }],
+    [{ phase: "switched-over" }, { primary: "managed", recovery: "managed", integration: "frozen" }],
   ])("%j lays out %j", (record, layout) => {
     expect(layoutFor(record)).toEqual(layout);
   });
@@ -21,11 +22,34 @@ describe("phase layouts", () => {
 });
 
 describe("phase transitions", () => {
+  const failedOver: PhaseRecord = { phase: "failed-over", primary: "frozen", operation: "failover" };
   it.each<[PhaseRecord, string, string]>([
     [{ phase: "normal" }, "failover", "start"],
-    [{ phase: "failed-over", primary: "frozen" }, "failover", "resume"],
+    [{ phase: "normal" }, "switchover", "start"],
+    [{ phase: "normal" }, "revert", "refused"],
+    [{ phase: "normal" }, "switchback", "refused"],
+    [failedOver, "failover", "resume"],
+    [failedOver, "revert", "start"],
+    [failedOver, "switchover", "refused"],
+    [failedOver, "switchback", "refused"],
+    [{ phase: "failed-over", primary: "forgotten" }, "failover", "resume"],
+    [{ phase: "switched-over", operation: "switchover" }, "switchover", "resume"],
+    [{ phase: "switched-over", operation: "switchover" }, "switchback", "start"],
+    [{ phase: "switched-over", operation: "switchover" }, "failover", "refused"],
+    [{ phase: "switched-over", operation: "switchover" }, "revert", "refused"],
+    [{ phase: "normal", operation: "revert" }, "revert", "resume"],
+    [{ phase: "normal", operation: "switchback" }, "switchback", "resume"],
+    [{ phase: "normal", operation: "switchback" }, "revert", "refused"],
+    [{ phase: "normal", operation: "revert" }, "failover", "start"],
   ])("from %j, %s is a %s", (record, operation, kind) => {
     expect(checkTransition(record, operation as "failover").kind).toBe(kind);
+  });
+
+  it("says which operations are allowed when refusing", () => {
+    expect(checkTransition({ phase: "switched-over" }, "failover")).toEqual({
+      kind: "refused",
+      reason: 'failover is not allowed while the pair is "switched-over"; from "switched-over" run switchback.',
+    });
   });
 
   it("names only known phases", () => {

@@ -32,13 +32,12 @@ export function checkTransition(current: PhaseRecord, operation: OperationName):
   if (!transition) {
     return { kind: "refused", reason: `"${operation}" is not a known operation.` };
   }
-  // The operation that put the pair in its phase may be rerun to finish.
-  if (transition.to === current.phase && current.operation === operation) return { kind: "resume", transition };
+  // The operation that put the pair in its phase may be rerun to finish. A
+  // record written by hand may lack the operation; outside `normal` (which is
+  // also every pair's default) the phase alone then tells.
+  const resumable = current.operation === operation || (current.operation === undefined && current.phase !== "normal");
+  if (transition.to === current.phase && resumable) return { kind: "resume", transition };
   if (transition.from.includes(current.phase)) return { kind: "start", transition };
-  // Records written by hand may lack the operation; the target phase alone then tells.
-  if (transition.to === current.phase && current.operation === undefined && !PHASE_TRANSITIONS.some((t) => t.from.includes(current.phase) && t.operation === operation)) {
-    return { kind: "resume", transition };
-  }
   const allowed = operationsFrom(current.phase);
   const next = allowed.length ? `from "${current.phase}" run ${allowed.join(" or ")}` : `no operation leaves "${current.phase}" yet`;
   return {
