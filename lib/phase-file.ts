@@ -62,6 +62,11 @@ export class PhaseFile {
     return new PhaseFile(file, parsed.data.pairs as Record<string, PhaseRecord>);
   }
 
+  /** A phase file that exists only in memory (reviews of hypothetical phases, tests). */
+  static inMemory(pairs: Record<string, PhaseRecord>): PhaseFile {
+    return new PhaseFile("(in memory)", { ...pairs });
+  }
+
   private constructor(
     readonly file: string,
     private readonly pairs: Record<string, PhaseRecord>,

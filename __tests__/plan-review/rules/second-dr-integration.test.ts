@@ -1,0 +1,31 @@
+import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
+import { secondDrIntegration } from "../../../lib/plan-review/rules/second-dr-integration";
+import { context, DR_LINK, plan } from "../../support/plan-builder";
+
+describe("rule second-dr-integration", () => {
+  const create = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
+
+  it("flags a create while another DR integration for the pair stays in state", () => {
+    const p = plan([create, { address: "aiven_service_integration.old_link", actions: ["no-op"], before: DR_LINK, after: DR_LINK }]);
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([
+      expect.objectContaining({ severity: "danger", message: expect.stringMatching(/already links the pair/) }),
+    ]);
+  });
+
+  it("flags a create of an integration the phase file says must be imported", () => {
+    const phase = { phase: "normal" as const, operation: "revert" as const, pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" }] };
+    expect(secondDrIntegration.evaluate(plan([create]), context(phase))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/records it as a pending import: Aiven already holds this integration/) }),
+    ]);
+  });
+
+  it("flags a create when prior state already holds a DR link for the pair", () => {
+    const prior = { prior_state: { format_version: "1.0", values: { root_module: { resources: [{ address: "aiven_service_integration.legacy", type: "aiven_service_integration", values: DR_LINK }] } } } };
+    expect(secondDrIntegration.evaluate(plan([create], prior), context())).toHaveLength(1);
+  });
+
+  it("is compliant for the first link and for an import, and does not apply without creates", () => {
+    expect(secondDrIntegration.evaluate(plan([create]), context())).toEqual([]);
+    expect(secondDrIntegration.evaluate(plan([{ ...create, actions: ["no-op"], before: DR_LINK, importing: { id: "crdr-test/abc" } }]), context())).toBe(NOT_APPLICABLE);
+  });
+});

@@ -1,0 +1,29 @@
+import { PhaseFile } from "../phase-file";
+import { PairManifest } from "../pair-manifest";
+import { settingsFiles } from "../operations/settings-files";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { UserError } from "../user-error";
+import { ReviewContext } from "./review-context";
+
+/**
+ * The review's context from the project: the phase file and the pairs of the
+ * synthesized stacks (CI synthesizes before planning). Without cdktf.out the
+ * review still runs, on what the plan alone shows.
+ */
+export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, planStack?: string): { context: ReviewContext; notes: string[] } {
+  const notes: string[] = [];
+  const phases = PhaseFile.load(settingsFiles(projectDir, env).phaseFile);
+  let pairs: PairManifest[] = [];
+  try {
+    const { outdir } = readCdktfConfig(projectDir);
+    pairs = SynthesizedStack.listStacks(outdir).map((name) => SynthesizedStack.load(outdir, name).pair);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    notes.push(`No synthesized stacks (${err.message}); findings rely on the plan alone.`);
+  }
+  if (planStack && pairs.length && !pairs.some((p) => p.stack === planStack)) {
+    throw new UserError(`--stack "${planStack}" is not a synthesized pair (${pairs.map((p) => `"${p.stack}"`).join(", ")}); pass the stack the plan was made for.`);
+  }
+  return { context: new ReviewContext(pairs, phases, planStack), notes };
+}

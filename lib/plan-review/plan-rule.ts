@@ -1,0 +1,21 @@
+import { Finding, Severity } from "./finding";
+import { ReviewContext } from "./review-context";
+import { TerraformPlan } from "./terraform-plan";
+
+/**
+ * One review rule (cdk-nag style): given the plan and its context it is
+ * not applicable (nothing it looks at is in the plan), compliant (no
+ * findings), or non-compliant (findings).
+ */
+export interface PlanRule {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  evaluate(plan: TerraformPlan, context: ReviewContext): Finding[] | typeof NOT_APPLICABLE;
+}
+
+export const NOT_APPLICABLE = "not-applicable" as const;
+
+export function isDrIntegration(values: Record<string, unknown> | null | undefined): boolean {
+  return values?.integration_type === "disaster_recovery";
+}

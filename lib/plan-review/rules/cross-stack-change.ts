@@ -1,0 +1,23 @@
+import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
+
+/** A plan for one stack touching another pair's services: two states now claim them. */
+export const crossStackChange: PlanRule = {
+  id: "cross-stack-change",
+  severity: "warning",
+  title: "a pair's resources changed by another stack",
+  evaluate(plan, context) {
+    if (!context.planStack) return NOT_APPLICABLE;
+    const foreign = plan.changes
+      .filter((c) => c.kind !== "no-op" && c.kind !== "read")
+      .map((c) => ({ c, located: context.locate(c) }))
+      .filter((x) => x.located && x.located.pair.stack !== context.planStack);
+    return foreign.map(({ c, located }) => ({
+      rule: this.id,
+      severity: this.severity,
+      address: c.address,
+      stack: located!.pair.stack,
+      message: `the plan for stack ${context.planStack} ${c.kind === "update" ? "updates" : `${c.kind}s`} ${c.address}, which belongs to pair ${located!.pair.stack}`,
+      why: "Each pair's resources live in its own stack's state; managing them from two states makes plans fight and a failover of one pair touch another.",
+    }));
+  },
+};

@@ -1,0 +1,27 @@
+import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
+
+/** Imports (from `import` blocks): Terraform takes over an object that already exists. */
+export const importExplained: PlanRule = {
+  id: "import-explained",
+  severity: "info",
+  title: "objects Terraform imports",
+  evaluate(plan, context) {
+    const imports = plan.changes.filter((c) => c.importing);
+    if (!imports.length) return NOT_APPLICABLE;
+    return imports.map((c) => {
+      const located = context.locate(c);
+      const phase = located ? context.phaseOf(located.pair) : undefined;
+      const expected = phase?.phase === "normal" && phase.pendingImports?.some((i) => c.address.endsWith(i.address));
+      return {
+        rule: this.id,
+        severity: this.severity,
+        address: c.address,
+        stack: located?.pair.stack,
+        message: `${c.address} is imported${c.importing?.id ? ` from ${c.importing.id}` : ""}${c.kind !== "no-op" ? ` and then ${c.kind === "update" ? "updated" : c.kind}` : ""}`,
+        why: expected
+          ? "Expected after the failback: the object exists at Aiven and Terraform takes it over instead of creating it. Rerun npm run revert after the apply to clear the pending import."
+          : "Terraform takes over an object that already exists; nothing is created.",
+      };
+    });
+  },
+};
