@@ -33,7 +33,7 @@ export function markdownReport(result: ReviewResult, limit = GITHUB_COMMENT_LIMI
     COMMENT_MARKER,
     headline,
     "",
-    result.stack ? `Stack \`${escape(result.stack)}\`${result.terraformVersion ? `, Terraform ${escape(result.terraformVersion)}` : ""}.` : "",
+    result.stacks.length ? `${result.stacks.length === 1 ? "Stack" : "Stacks"} ${result.stacks.map((s) => `\`${escape(s)}\``).join(", ")}${result.terraformVersion ? `, Terraform ${escape(result.terraformVersion)}` : ""}.` : "",
     "",
     "| add | change | destroy | replace | import | forget |",
     "|----:|-------:|--------:|--------:|-------:|-------:|",

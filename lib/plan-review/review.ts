@@ -17,7 +17,8 @@ export interface ReviewResult {
   readonly verdict: "danger" | "warning" | "ok";
   readonly counts: ChangeCounts;
   readonly findings: readonly Finding[];
-  readonly stack?: string;
+  /** The stacks whose plans were reviewed, when known. */
+  readonly stacks: readonly string[];
   readonly terraformVersion?: string;
   readonly changes: ReadonlyArray<{ address: string; action: string }>;
 }
@@ -46,7 +47,7 @@ export function reviewPlan(plan: TerraformPlan, context: ReviewContext): ReviewR
     verdict,
     counts: countChanges(plan),
     findings,
-    stack: context.planStack,
+    stacks: context.planStack ? [context.planStack] : [],
     terraformVersion: plan.terraformVersion,
     changes: plan.changes
       .filter((c) => c.kind !== "no-op" || c.importing)
@@ -56,4 +57,19 @@ export function reviewPlan(plan: TerraformPlan, context: ReviewContext): ReviewR
 
 export function failsAt(result: ReviewResult, threshold: Severity): boolean {
   return result.findings.some((f) => atLeast(f.severity, threshold));
+}
+
+/** One report for several stacks' plans (one PR comment for the whole change). */
+export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
+  if (results.length === 1) return results[0];
+  const sum = (key: keyof ChangeCounts) => results.reduce((t, r) => t + r.counts[key], 0);
+  const findings = results.flatMap((r) => r.findings).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
+  return {
+    verdict: results.some((r) => r.verdict === "danger") ? "danger" : results.some((r) => r.verdict === "warning") ? "warning" : "ok",
+    counts: { add: sum("add"), change: sum("change"), destroy: sum("destroy"), replace: sum("replace"), import: sum("import"), forget: sum("forget") },
+    findings,
+    stacks: results.flatMap((r) => r.stacks),
+    terraformVersion: results.find((r) => r.terraformVersion)?.terraformVersion,
+    changes: results.flatMap((r) => r.changes.map((c) => ({ ...c, address: r.stacks.length === 1 ? `${r.stacks[0]}: ${c.address}` : c.address }))),
+  };
 }

@@ -1,0 +1,92 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ProjectFixture, REPO } from "../support/project-fixture";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
+
+function review(project: ProjectFixture, args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), ...args], { cwd: project.dir });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+describe("npm run plan:review", () => {
+  let project: ProjectFixture;
+  beforeAll(() => {
+    project = ProjectFixture.create();
+    project.synth();
+  });
+  afterAll(() => project.remove());
+
+  it("prints the Markdown comment and exits 3 on danger", async () => {
+    const result = await review(project, [path.join(FIXTURES, "dangerous.json")]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review: 2 dangers, 1 warning/);
+  });
+
+  it("exits 0 on warnings unless --fail-on warning", async () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(FIXTURES, "dangerous.json"), "utf8"));
+    plan.resource_changes = plan.resource_changes.slice(2);
+    const file = path.join(project.dir, "warning.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    expect((await review(project, [file])).code).toBe(0);
+    expect((await review(project, [file, "--fail-on", "warning"])).code).toBe(3);
+  });
+
+  it("reads stdin with -, and writes JSON to --out", async () => {
+    const out = path.join(project.dir, "review.json");
+    const result = await review(project, ["-", "--json", "--out", out], fs.readFileSync(path.join(FIXTURES, "no-changes.json"), "utf8"));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(JSON.parse(fs.readFileSync(out, "utf8"))).toMatchObject({ verdict: "ok", counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 }, findings: [] });
+  });
+
+  it("uses the phase file: the forget after a failover is info, an update of the failed primary is danger", async () => {
+    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": { phase: "failed-over", primary: "frozen" } } }));
+    try {
+      const result = await review(project, [path.join(FIXTURES, "every-action.json"), "--json", "--stack", "pg-primary"]);
+      const report = JSON.parse(result.stdout);
+      expect(report.findings).toContainEqual(expect.objectContaining({ rule: "forget-explained", severity: "info", stack: "pg-primary" }));
+      expect(report.findings).toContainEqual(expect.objectContaining({ rule: "failed-primary-changed", severity: "danger" }));
+      expect(result.code).toBe(3);
+    } finally {
+      fs.rmSync(project.phaseFile);
+    }
+  });
+
+  it("refuses a file that is not a plan, an unreadable path and an unknown stack, each in one sentence", async () => {
+    const notPlan = await review(project, [path.join(FIXTURES, "not-a-plan-state.json")]);
+    expect(notPlan.code).toBe(2);
+    expect(notPlan.stderr).toMatch(/is not a Terraform plan; pass the output of "terraform show -json <planfile>"/);
+    const missing = await review(project, ["nope.json"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read the plan nope.json \(ENOENT\)/);
+    const stack = await review(project, [path.join(FIXTURES, "empty.json"), "--stack", "nope"]);
+    expect(stack.code).toBe(2);
+    expect(stack.stderr).toMatch(/--stack "nope" is not a synthesized pair \("pg-primary"\)/);
+  });
+});
+
+describe("npm run plan:review over several stacks", () => {
+  let project: ProjectFixture;
+  beforeAll(() => {
+    project = ProjectFixture.create();
+    project.synth();
+  });
+  afterAll(() => project.remove());
+
+  it("merges STACK=FILE plans into one comment with the worst verdict and summed counts", async () => {
+    const result = await review(project, [`pg-primary=${path.join(FIXTURES, "dangerous.json")}`, `pg-primary=${path.join(FIXTURES, "no-changes.json")}`]);
+    expect(result.code).toBe(3);
+    expect(result.stdout.match(/<!-- crdr-plan-review -->/g)).toHaveLength(1);
+    expect(result.stdout).toContain("Stacks `pg-primary`, `pg-primary`");
+    expect(result.stdout).toContain("| `pg-primary: aiven_pg.primary` | replace (destroy before create) |");
+  });
+});
