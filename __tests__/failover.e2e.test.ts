@@ -1,45 +1,19 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SimServer } from "../lib/simulator/sim-server";
-import { ProjectFixture, runScript, STACK } from "./support/project-fixture";
-import { requireTerraform } from "./support/terraform";
+import { runScript, STACK } from "./support/project-fixture";
+import { useDrScenario } from "./support/dr-scenario";
 
 const TOKEN = "tok-e2e-7c1d9f0a5b3e";
 const PRIMARY_PATH = "/v1/project/crdr-test/service/pg-primary";
 const RECOVERY_PATH = "/v1/project/crdr-test/service/pg-primary-dr";
 
-let project: ProjectFixture;
-let sim: SimServer;
-let env: NodeJS.ProcessEnv;
+const scenario = useDrScenario(TOKEN);
 
-beforeAll(() => {
-  requireTerraform();
-});
-
-beforeEach(async () => {
-  project = ProjectFixture.create();
-  await project.seedState();
-  sim = new SimServer({ token: TOKEN });
-  sim.model.addPairFromManifest(project.stack().pair);
-  env = {
-    AIVEN_WEB_URL: await sim.start(),
-    AIVEN_TOKEN: TOKEN,
-    AIVEN_AUTH_TOKEN: "",
-    CRDR_API_BACKOFF_MS: "20",
-    CRDR_API_TIMEOUT_MS: "2000",
-  };
-});
-
-afterEach(async () => {
-  await sim.stop();
-  project.remove();
-});
-
-const failover = (...args: string[]) => runScript(project, "failover", ["--stack", STACK, "--poll-interval", "100ms", ...args], env);
-const puts = () => sim.apiCalls("PUT");
+const failover = (...args: string[]) => runScript(scenario.project, "failover", ["--stack", STACK, "--poll-interval", "100ms", ...args], scenario.env);
+const puts = () => scenario.sim.apiCalls("PUT");
 
 function expectFailedOverConfig(primary: "frozen" | "forgotten") {
-  const stack = project.synth();
+  const stack = scenario.project.synth();
   expect(stack.resource("aiven_service_integration.disaster_recovery")).toBeUndefined();
   if (primary === "frozen") {
     expect(stack.resource("aiven_pg.primary")?.lifecycle).toEqual({ ignore_changes: "all", prevent_destroy: true });
@@ -51,22 +25,22 @@ function expectFailedOverConfig(primary: "frozen" | "forgotten") {
 
 describe("npm run failover", () => {
   it("fails over at Aiven with one PUT, forgets the integration, keeps the primary frozen, and records the phase", async () => {
-    const before = fs.readFileSync(project.stateFile, "utf8");
+    const before = fs.readFileSync(scenario.project.stateFile, "utf8");
     const run = await failover("--yes");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
 
     expect(puts()).toEqual([{ method: "PUT", path: PRIMARY_PATH, body: { disaster_recovery_role: "failed" }, status: 200 }]);
-    expect(sim.model.getService("crdr-test", "pg-primary")).toMatchObject({ state: "POWEROFF", disaster_recovery_role: "failed" });
-    expect(sim.model.getService("crdr-test", "pg-primary-dr")).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
+    expect(scenario.sim.model.getService("crdr-test", "pg-primary")).toMatchObject({ state: "POWEROFF", disaster_recovery_role: "failed" });
+    expect(scenario.sim.model.getService("crdr-test", "pg-primary-dr")).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
 
-    expect(await project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
     expectFailedOverConfig("frozen");
 
-    const backups = fs.readdirSync(path.join(project.dir, ".crdr", "backups"));
+    const backups = fs.readdirSync(path.join(scenario.project.dir, ".crdr", "backups"));
     expect(backups).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(project.dir, ".crdr", "backups", backups[0]), "utf8")).resources).toEqual(JSON.parse(before).resources);
+    expect(JSON.parse(fs.readFileSync(path.join(scenario.project.dir, ".crdr", "backups", backups[0]), "utf8")).resources).toEqual(JSON.parse(before).resources);
     expect(run.stdout).toMatch(/Commit crdr-phases.json and open a pull request/);
   });
 
@@ -76,28 +50,28 @@ describe("npm run failover", () => {
     expect(second.code).toBe(0);
     expect(puts()).toHaveLength(1);
     expect(second.stdout).toMatch(/skipped: Aiven already shows the failover/);
-    expect(await project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
 
   it("with --primary-unreachable, tolerates a primary the API cannot read and forgets it too", async () => {
-    sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY_PATH}$` });
+    scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY_PATH}$` });
     const run = await failover("--yes", "--primary-unreachable");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/primary pg-primary: unreachable/);
     expect(puts().filter((p) => p.status === 200)).toHaveLength(1);
-    expect(await project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
-    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
+    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
     expectFailedOverConfig("forgotten");
-    expect(project.stack().removedAddresses().sort()).toEqual(["aiven_pg.primary", "aiven_service_integration.disaster_recovery"]);
+    expect(scenario.project.stack().removedAddresses().sort()).toEqual(["aiven_pg.primary", "aiven_service_integration.disaster_recovery"]);
   });
 
   it("with --state-only, sends no PUT but verifies the roles and reconciles state", async () => {
-    sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+    scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
     const run = await failover("--yes", "--state-only");
     expect(run.code).toBe(0);
     expect(puts()).toEqual([]);
-    expect(await project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
   });
 
   it("refuses --state-only while the recovery service is still passive", async () => {
@@ -105,30 +79,30 @@ describe("npm run failover", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--state-only expects the failover to be done already, but pg-primary-dr is still passive/);
     expect(puts()).toEqual([]);
-    expect(await project.stateAddresses()).toHaveLength(3);
+    expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
 
   it("with --dry-run, prints each step and changes nothing", async () => {
-    const before = fs.readFileSync(project.stateFile);
+    const before = fs.readFileSync(scenario.project.stateFile);
     const run = await failover("--dry-run");
     expect(run.code).toBe(0);
-    expect(fs.readFileSync(project.stateFile).equals(before)).toBe(true);
+    expect(fs.readFileSync(scenario.project.stateFile).equals(before)).toBe(true);
     expect(puts()).toEqual([]);
-    expect(project.phaseFileJson()).toBeUndefined();
-    expect(fs.existsSync(path.join(project.dir, ".crdr"))).toBe(false);
-    expect(run.stdout).toContain(`PUT ${env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
+    expect(scenario.project.phaseFileJson()).toBeUndefined();
+    expect(fs.existsSync(path.join(scenario.project.dir, ".crdr"))).toBe(false);
+    expect(run.stdout).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
     expect(run.stdout).toContain("terraform state rm -lock-timeout=60s aiven_service_integration.disaster_recovery");
     expect(run.stdout).toMatch(/Dry run: nothing was changed/);
   });
 
   describe("refusals", () => {
     it("refuses when the recovery service is not RUNNING, naming the risk, and --force overrides", async () => {
-      sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
       const refused = await failover("--yes");
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/pg-primary-dr is REBUILDING, not RUNNING: it may not hold all of the primary's data, so failing over now can lose data/);
       expect(puts()).toEqual([]);
-      expect(await project.stateAddresses()).toHaveLength(3);
+      expect(await scenario.project.stateAddresses()).toHaveLength(3);
 
       const forced = await failover("--yes", "--force");
       expect(forced.code).toBe(0);
@@ -137,7 +111,7 @@ describe("npm run failover", () => {
     });
 
     it("refuses when the recovery service cannot be read", async () => {
-      sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${RECOVERY_PATH}$` });
+      scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${RECOVERY_PATH}$` });
       const run = await failover("--yes");
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/The recovery service pg-primary-dr cannot be read .*pass --force/);
@@ -152,7 +126,7 @@ describe("npm run failover", () => {
     });
 
     it("refuses a pair that looks switched over rather than failed", async () => {
-      sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
+      scenario.sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
       const run = await failover("--yes");
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/pg-primary-dr is already active but the primary pg-primary is RUNNING\/passive, which looks like a switchover/);
@@ -160,7 +134,7 @@ describe("npm run failover", () => {
     });
 
     it("refuses a wrong token, without printing either token", async () => {
-      env.AIVEN_TOKEN = "wrong-token-0123456789";
+      scenario.env.AIVEN_TOKEN = "wrong-token-0123456789";
       const refused = await failover("--yes");
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\)/);
@@ -168,7 +142,7 @@ describe("npm run failover", () => {
     });
 
     it("refuses an unknown stack, listing the known ones", async () => {
-      const run = await runScript(project, "failover", ["--stack", "nope", "--yes"], env);
+      const run = await runScript(scenario.project, "failover", ["--stack", "nope", "--yes"], scenario.env);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/Stack "nope" is not among the synthesized stacks \("pg-primary"\); pass one of those to --stack/);
     });
@@ -180,48 +154,48 @@ describe("npm run failover", () => {
     });
 
     it("refuses to run without a token", async () => {
-      const run = await runScript(project, "failover", ["--stack", STACK, "--yes"], { ...env, AIVEN_TOKEN: "", AIVEN_AUTH_TOKEN: "" });
+      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], { ...scenario.env, AIVEN_TOKEN: "", AIVEN_AUTH_TOKEN: "" });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/No Aiven token is set; export AIVEN_TOKEN or AIVEN_AUTH_TOKEN/);
     });
 
     it("refuses a malformed phase file, and leaves it alone", async () => {
-      fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "sideways" } } }));
+      fs.writeFileSync(scenario.project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "sideways" } } }));
       const run = await failover("--yes");
       expect(run.code).not.toBe(0);
       expect(run.stderr).toMatch(/crdr-phases.json is malformed/);
       expect(puts()).toEqual([]);
-      expect(project.phaseFileJson().pairs[STACK].phase).toBe("sideways");
+      expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("sideways");
     });
   });
 
   describe("faults", () => {
     it("survives 5xx answers to the trigger, rate limits, slow answers and a dropped connection", async () => {
-      sim.faults.add({ kind: "drop", method: "PUT", times: 1 });
-      sim.faults.add({ kind: "status", status: 502, method: "PUT", times: 2 });
-      sim.faults.add({ kind: "rate-limit", method: "GET", retryAfterSeconds: 1, times: 1 });
-      sim.faults.add({ kind: "slow", method: "GET", delayMs: 300, times: 3 });
+      scenario.sim.faults.add({ kind: "drop", method: "PUT", times: 1 });
+      scenario.sim.faults.add({ kind: "status", status: 502, method: "PUT", times: 2 });
+      scenario.sim.faults.add({ kind: "rate-limit", method: "GET", retryAfterSeconds: 1, times: 1 });
+      scenario.sim.faults.add({ kind: "slow", method: "GET", delayMs: 300, times: 3 });
       const run = await failover("--yes");
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(puts().map((p) => p.status)).toEqual(["dropped", 502, 502, 200]);
-      expect(sim.apiCalls("GET").some((r) => r.status === 429)).toBe(true);
-      expect(await project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+      expect(scenario.sim.apiCalls("GET").some((r) => r.status === 429)).toBe(true);
+      expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     });
 
     it("does not resend the trigger when the answer to it was lost but Aiven applied it", async () => {
       // The PUT reaches Aiven; the simulator then times out the answer.
-      sim.faults.add({ kind: "slow", method: "PUT", delayMs: 3000, times: 1 });
+      scenario.sim.faults.add({ kind: "slow", method: "PUT", delayMs: 3000, times: 1 });
       const run = await failover("--yes");
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/the change went through although the answer was lost/);
       expect(puts()).toHaveLength(1);
-      expect(sim.model.getService("crdr-test", "pg-primary").disaster_recovery_role).toBe("failed");
+      expect(scenario.sim.model.getService("crdr-test", "pg-primary").disaster_recovery_role).toBe("failed");
     });
 
     it("resumes after a crash between the trigger and state rm, without a second PUT", async () => {
-      sim.model.delays = { ...sim.model.delays, failoverMs: 4000 };
-      const crashed = await runScript(project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], env, (child) => {
+      scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 4000 };
+      const crashed = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
         const timer = setInterval(() => {
           if (puts().some((p) => p.status === 200)) {
             clearInterval(timer);
@@ -230,23 +204,23 @@ describe("npm run failover", () => {
         }, 20);
       });
       expect(crashed.signal).toBe("SIGKILL");
-      expect(await project.stateAddresses()).toHaveLength(3);
-      expect(project.phaseFileJson()).toBeUndefined();
+      expect(await scenario.project.stateAddresses()).toHaveLength(3);
+      expect(scenario.project.phaseFileJson()).toBeUndefined();
 
       const resumed = await failover("--yes");
       expect(resumed.code).toBe(0);
       expect(puts()).toHaveLength(1);
-      expect(await project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-      expect(project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
+      expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+      expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
     });
 
     it("stops at --timeout saying where each peer stands, and a rerun resumes without a second PUT", async () => {
-      sim.model.delays = { ...sim.model.delays, failoverMs: 60_000 };
+      scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 60_000 };
       const timedOut = await failover("--yes", "--timeout", "1s");
       expect(timedOut.code).toBe(3);
       expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: RUNNING\/passive; pg-primary: POWEROFF\/failed\)/);
       expect(timedOut.stderr).toMatch(/rerun the same command to resume/);
-      expect(await project.stateAddresses()).toHaveLength(3);
+      expect(await scenario.project.stateAddresses()).toHaveLength(3);
 
       // The promotion is still 60 s out: the rerun waits again rather than re-trigger.
       const resumed = await failover("--yes", "--timeout", "1s");
@@ -259,7 +233,7 @@ describe("npm run failover", () => {
   it("never prints or writes the token", async () => {
     const runs = [await failover("--dry-run"), await failover("--yes", "--json"), await failover("--yes")];
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(TOKEN);
-    for (const file of project.allFiles()) {
+    for (const file of scenario.project.allFiles()) {
       expect({ file, hasToken: fs.readFileSync(file).includes(TOKEN) }).toEqual({ file, hasToken: false });
     }
   });

@@ -1,40 +1,20 @@
 import { findDrIntegration } from "../lib/aiven/aiven-types";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, runScript, STACK } from "./support/project-fixture";
-import { requireTerraform } from "./support/terraform";
+import { useDrScenario } from "./support/dr-scenario";
 
 const TOKEN = "tok-cycle-51a0c2e9";
 const PRIMARY = "/v1/project/crdr-test/service/pg-primary";
 const RECOVERY = "/v1/project/crdr-test/service/pg-primary-dr";
 
-let project: ProjectFixture;
-let sim: SimServer;
-let env: NodeJS.ProcessEnv;
+const scenario = useDrScenario(TOKEN);
 
-beforeAll(() => {
-  requireTerraform();
-});
-
-beforeEach(async () => {
-  project = ProjectFixture.create();
-  await project.seedState();
-  sim = new SimServer({ token: TOKEN });
-  sim.model.addPairFromManifest(project.stack().pair);
-  env = { AIVEN_WEB_URL: await sim.start(), AIVEN_TOKEN: TOKEN, AIVEN_AUTH_TOKEN: "", CRDR_API_BACKOFF_MS: "20", CRDR_API_TIMEOUT_MS: "2000" };
-});
-
-afterEach(async () => {
-  await sim.stop();
-  project.remove();
-});
-
-const run = (script: string, ...args: string[]) => runScript(project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms", ...args], env);
-const status = (...args: string[]) => runScript(project, "status", args, env);
-const putsOn = (path: string) => sim.apiCalls("PUT").filter((p) => p.path === path && p.status === 200).map((p) => (p.body as any).disaster_recovery_role);
-const roles = () => [sim.model.getService("crdr-test", "pg-primary"), sim.model.getService("crdr-test", "pg-primary-dr")].map((s) => `${s.state}/${s.disaster_recovery_role}`);
-const integrationId = () => findDrIntegration(sim.model.getService("crdr-test", "pg-primary"), "pg-primary", "pg-primary-dr")!.service_integration_id;
-const phase = () => project.phaseFileJson()?.pairs?.[STACK];
+const run = (script: string, ...args: string[]) => runScript(scenario.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms", ...args], scenario.env);
+const status = (...args: string[]) => runScript(scenario.project, "status", args, scenario.env);
+const putsOn = (path: string) => scenario.sim.apiCalls("PUT").filter((p) => p.path === path && p.status === 200).map((p) => (p.body as any).disaster_recovery_role);
+const roles = () => [scenario.sim.model.getService("crdr-test", "pg-primary"), scenario.sim.model.getService("crdr-test", "pg-primary-dr")].map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const integrationId = () => findDrIntegration(scenario.sim.model.getService("crdr-test", "pg-primary"), "pg-primary", "pg-primary-dr")!.service_integration_id;
+const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
 
 describe("npm run revert (failback)", () => {
   it("recreates the primary as passive, makes it active, and imports the integration Aiven kept", async () => {
@@ -46,7 +26,7 @@ describe("npm run revert (failback)", () => {
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
 
     expect(phase()).toMatchObject({ phase: "normal", operation: "revert", pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` }] });
-    const stack = project.stack();
+    const stack = scenario.project.stack();
     expect(stack.json.import).toEqual([{ to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` }]);
     expect(stack.resource("aiven_service_integration.disaster_recovery")).toBeDefined();
     expect(stack.resource("aiven_pg.primary")?.lifecycle).toBeUndefined();
@@ -57,29 +37,29 @@ describe("npm run revert (failback)", () => {
   it("imports a forgotten primary by PROJECT/NAME instead of creating it", async () => {
     expect((await run("failover", "--primary-unreachable")).code).toBe(0);
     expect((await run("revert")).code).toBe(0);
-    expect(project.stack().json.import).toEqual([
+    expect(scenario.project.stack().json.import).toEqual([
       { to: "aiven_pg.primary", id: "crdr-test/pg-primary" },
       { to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` },
     ]);
-    expect(project.stack().resource("aiven_pg.primary")).toMatchObject({ service_name: "pg-primary" });
+    expect(scenario.project.stack().resource("aiven_pg.primary")).toMatchObject({ service_name: "pg-primary" });
   });
 
   it("runs again without a role change, and clears the imports once state holds them", async () => {
     await run("failover");
     await run("revert");
-    const before = sim.apiCalls("PUT").length;
-    await pushRehearsalState(project.terraform(), project.stack().pair, { primary: true, recovery: true, integrationId: integrationId() });
+    const before = scenario.sim.apiCalls("PUT").length;
+    await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, { primary: true, recovery: true, integrationId: integrationId() });
     const again = await run("revert");
     expect(again.code).toBe(0);
-    expect(sim.apiCalls("PUT")).toHaveLength(before);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(before);
     expect(phase().pendingImports).toBeUndefined();
-    expect(project.stack().json.import).toBeUndefined();
+    expect(scenario.project.stack().json.import).toBeUndefined();
   });
 
   it("resumes after a crash while the primary rebuilds, without recreating it twice", async () => {
     await run("failover");
-    sim.model.delays = { ...sim.model.delays, rebuildMs: 3000 };
-    const crashed = await runScript(project, "revert", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], env, (child) => {
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 3000 };
+    const crashed = await runScript(scenario.project, "revert", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
       const timer = setInterval(() => {
         if (putsOn(PRIMARY).includes("passive")) {
           clearInterval(timer);
@@ -97,7 +77,7 @@ describe("npm run revert (failback)", () => {
 
   it("stops when the primary stays REBUILDING past --timeout, and a rerun does not recreate it again", async () => {
     await run("failover");
-    sim.model.delays = { ...sim.model.delays, rebuildMs: 60_000 };
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 60_000 };
     const timedOut = await run("revert", "--timeout", "1s");
     expect(timedOut.code).toBe(3);
     expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for pg-primary has rebuilt: RUNNING\/passive \(pg-primary-dr: RUNNING\/active; pg-primary: REBUILDING\/passive\)/);
@@ -111,13 +91,13 @@ describe("npm run revert (failback)", () => {
     const refused = await run("revert");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/revert is not allowed while the pair is "normal"; from "normal" run failover or switchover\./);
-    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 });
 
 describe("npm run switchover / switchback", () => {
   it("switches over through the API, keeps the link, and freezes it in config instead of replacing it", async () => {
-    const normalIntegration = project.stack().resource("aiven_service_integration.disaster_recovery");
+    const normalIntegration = scenario.project.stack().resource("aiven_service_integration.disaster_recovery");
     const over = await run("switchover");
     expect(over.stderr).toBe("");
     expect(over.code).toBe(0);
@@ -125,14 +105,14 @@ describe("npm run switchover / switchback", () => {
     expect(putsOn(PRIMARY)).toEqual([]);
     expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
     expect(phase()).toMatchObject({ phase: "switched-over", operation: "switchover" });
-    expect(sim.apiCalls("DELETE")).toEqual([]);
+    expect(scenario.sim.apiCalls("DELETE")).toEqual([]);
 
-    const integration = project.stack().resource("aiven_service_integration.disaster_recovery")!;
+    const integration = scenario.project.stack().resource("aiven_service_integration.disaster_recovery")!;
     expect(integration.lifecycle).toEqual({ ignore_changes: "all", prevent_destroy: true });
     const { lifecycle: _l, ...rest } = integration;
     const { "//": _m, ...normalRest } = normalIntegration!;
     expect({ ...rest, "//": undefined }).toEqual({ ...normalRest, "//": undefined });
-    expect(await project.stateAddresses()).toHaveLength(3);
+    expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
 
   it("switches back to normal, and reruns of either send no further role change", async () => {
@@ -144,14 +124,14 @@ describe("npm run switchover / switchback", () => {
     expect(putsOn(PRIMARY)).toEqual(["active"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(phase()).toMatchObject({ phase: "normal", operation: "switchback" });
-    expect(project.stack().resource("aiven_service_integration.disaster_recovery")?.lifecycle).toBeUndefined();
+    expect(scenario.project.stack().resource("aiven_service_integration.disaster_recovery")?.lifecycle).toBeUndefined();
     expect((await run("switchback")).code).toBe(0);
     expect(putsOn(PRIMARY)).toEqual(["active"]);
   });
 
   it("records the phase on a rerun after a crash that followed the request", async () => {
-    sim.model.delays = { ...sim.model.delays, switchoverMs: 3000 };
-    const crashed = await runScript(project, "switchover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], env, (child) => {
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, switchoverMs: 3000 };
+    const crashed = await runScript(scenario.project, "switchover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
       const timer = setInterval(() => {
         if (putsOn(RECOVERY).length) {
           clearInterval(timer);
@@ -168,11 +148,11 @@ describe("npm run switchover / switchback", () => {
   });
 
   it("refuses a switchover when the DR link is missing at Aiven", async () => {
-    sim.model.deleteIntegration("crdr-test", integrationId());
+    scenario.sim.model.deleteIntegration("crdr-test", integrationId());
     const refused = await run("switchover");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/The disaster_recovery integration between pg-primary and pg-primary-dr is missing at Aiven; a switchover without a working DR link would lose data/);
-    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 
   it("refuses a switchover while failed over, and a switchback while normal", async () => {
@@ -180,20 +160,20 @@ describe("npm run switchover / switchback", () => {
     const over = await run("switchover");
     expect(over.code).toBe(2);
     expect(over.stderr).toMatch(/switchover is not allowed while the pair is "failed-over"; from "failed-over" run revert\./);
-    project.remove();
-    project = ProjectFixture.create();
-    await project.seedState();
+    scenario.project.remove();
+    scenario.project = ProjectFixture.create();
+    await scenario.project.seedState();
     const back = await run("switchback");
     expect(back.code).toBe(2);
     expect(back.stderr).toMatch(/switchback is not allowed while the pair is "normal"; from "normal" run failover or switchover\./);
   });
 
   it("refuses when a peer is not RUNNING", async () => {
-    sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
     const refused = await run("switchover");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are RUNNING\/active and REBUILDING\/passive; wait for both to be RUNNING/);
-    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 });
 
@@ -214,7 +194,7 @@ describe("npm run status", () => {
   });
 
   it("flags drift loudly when Aiven contradicts the phase, exit 5", async () => {
-    sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
+    scenario.sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
     const result = await status();
     expect(result.code).toBe(5);
     expect(result.stdout).toMatch(/✖ DRIFTED {2}pg-primary/);
@@ -222,14 +202,14 @@ describe("npm run status", () => {
   });
 
   it("flags a missing integration as drift", async () => {
-    sim.model.deleteIntegration("crdr-test", integrationId());
+    scenario.sim.model.deleteIntegration("crdr-test", integrationId());
     const result = await status("--stack", STACK, "--json");
     expect(result.code).toBe(5);
     expect(JSON.parse(result.stdout).pairs[0].findings).toContainEqual({ level: "drift", message: "the disaster_recovery integration is missing at Aiven" });
   });
 
   it("reports a rebuilding peer as degraded, exit 4", async () => {
-    sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
     const result = await status();
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/recovery pg-primary-dr is REBUILDING/);
@@ -237,7 +217,7 @@ describe("npm run status", () => {
 
   it("is healthy after a failover even though the primary cannot be read", async () => {
     await run("failover");
-    sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY}$` });
+    scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY}$` });
     const result = await status("--json");
     expect(JSON.parse(result.stdout).pairs[0].primary.reachable).toBe(false);
     expect(result.code).toBe(0);
@@ -245,14 +225,14 @@ describe("npm run status", () => {
 });
 
 describe("npm run drill", () => {
-  it("rehearses the whole cycle on throw-away copies and leaves the project untouched", async () => {
-    const before = await project.stateAddresses();
-    const result = await runScript(project, "drill", ["--transition-ms", "100"], {});
+  it("rehearses the whole cycle on throw-away copies and leaves the scenario.project untouched", async () => {
+    const before = await scenario.project.stateAddresses();
+    const result = await runScript(scenario.project, "drill", ["--transition-ms", "100"], {});
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     for (const step of ["failover", "status", "revert", "switchover", "switchback"]) expect(result.stdout).toContain(`✔ pg-primary: ${step}`);
     expect(result.stdout).toMatch(/8 passed, 0 failed/);
-    expect(await project.stateAddresses()).toEqual(before);
-    expect(project.phaseFileJson()).toBeUndefined();
+    expect(await scenario.project.stateAddresses()).toEqual(before);
+    expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
 });

@@ -156,7 +156,7 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
     reporter.command(terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)");
     return { removed: [], primaryInState: true };
   }
-  await initBackend(ctx, terraform);
+  await ctx.initBackend(terraform);
   const inState = await terraform.stateList();
   const targets = addresses.filter((a) => inState.includes(a));
   for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);
@@ -169,13 +169,6 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
     ctx.journal.append("state-removed", { addresses: targets, backup });
   }
   return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };
-}
-
-export async function initBackend(ctx: OperationContext, terraform: TerraformCli): Promise<void> {
-  const init = await terraform.initBackend();
-  if (!init.providersInstalled) {
-    ctx.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
-  }
 }
 
 async function backupState(terraform: TerraformCli, projectDir: string, stack: string): Promise<string> {

@@ -91,6 +91,17 @@ export class OperationContext {
     return new TerraformCli({ cwd: this.stack.workingDirectory, env: this.deps.env });
   }
 
+  /**
+   * Initializes the stack's backend. Provider download may fail (registries
+   * unreachable in an outage); the state commands need only the backend.
+   */
+  async initBackend(terraform: TerraformCli): Promise<void> {
+    const init = await terraform.initBackend();
+    if (!init.providersInstalled) {
+      this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
+    }
+  }
+
   sleep(ms: number): Promise<void> {
     return (this.deps.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
   }

@@ -1,7 +1,6 @@
 import { findDrIntegration } from "../aiven/aiven-types";
 import { NormalPhase, PendingImport } from "../phase";
 import { UserError } from "../user-error";
-import { initBackend } from "./failover";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole } from "./peer-status";
 import { Peers, requestRole, roleOf, stateOf, waitForPeers } from "./role-change";
@@ -115,7 +114,7 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
     ctx.reporter.command(`GET ${ctx.client.baseUrl}/v1/project/${pair.project}/service/${pair.primary.serviceName}/integration`);
     return [];
   }
-  await initBackend(ctx, terraform);
+  await ctx.initBackend(terraform);
   const inState = await terraform.stateList();
   const imports: PendingImport[] = [];
   if (!inState.includes(pair.primary.address)) {
