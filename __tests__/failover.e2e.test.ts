@@ -238,3 +238,25 @@ describe("npm run failover", () => {
     }
   });
 });
+
+describe("npm run failover when synth is broken mid-outage", () => {
+  it("uses the existing synthesized stack with a warning, and says the phase was recorded when the resynth fails", async () => {
+    const config = path.join(scenario.project.dir, "cdktf.json");
+    const original = fs.readFileSync(config, "utf8");
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(original), app: "node -e 'process.exit(7)'" }));
+    // Make the existing stack look stale so the failover tries to synthesize.
+    fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
+    const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    expect(run.stdout).toMatch(/! synth failed, so the existing, older cdktf.out is used for names and addresses/);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/The phase "failed-over" is recorded in crdr-phases.json, but resynthesizing failed, so cdk.tf.json is stale/);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+
+    fs.writeFileSync(config, original);
+    const rerun = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    expect(rerun.code).toBe(0);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
+    expect(scenario.project.stack().resource("aiven_service_integration.disaster_recovery")).toBeUndefined();
+  });
+});

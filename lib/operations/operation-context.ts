@@ -49,7 +49,7 @@ export class OperationContext {
   static open(operation: OperationName, options: CommonOptions, deps: OperationDeps): OperationContext {
     deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
     const files = settingsFiles(deps.projectDir, deps.env);
-    const { stack, phases } = resolveStack(deps.projectDir, options.stack, deps.env, files);
+    const { stack, phases } = resolveStack(deps.projectDir, options.stack, deps.env, files, (warning) => deps.reporter.warn(warning));
     const { primary, recovery } = stack.pair;
     deps.reporter.info(
       `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
@@ -146,7 +146,15 @@ export class OperationContext {
     if (this.options.dryRun) return undefined;
     this.phases.with(this.options.stack, record).save();
     this.journal.append("phase-recorded", { record });
-    synthesize(this.deps.projectDir, this.deps.env);
+    try {
+      synthesize(this.deps.projectDir, this.deps.env);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      throw new UserError(
+        `The phase "${record.phase}" is recorded in ${this.phaseFileRelative()}, but resynthesizing failed, so cdk.tf.json is stale; fix the cause and run npm run synth (or rerun this command) before any plan.
+${err.message}`,
+      );
+    }
     const stack = SynthesizedStack.load(readCdktfConfig(this.deps.projectDir).outdir, this.options.stack);
     verifyLayout(stack, record);
     this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);

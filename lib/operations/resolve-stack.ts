@@ -4,6 +4,7 @@ import { PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
+import { UserError } from "../user-error";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { AppSettingsFiles } from "./settings-files";
 
@@ -37,9 +38,17 @@ export interface ResolvedStack {
 /**
  * Loads a pair's synthesized stack, synthesizing first when it is missing,
  * older than its inputs, or synthesized for another phase than the phase file
- * records.
+ * records. If that synth fails (say main.ts is mid-edit) while a synthesized
+ * stack exists, the existing one is used with a warning: in an outage the
+ * names and addresses it holds are what matters, and they never change.
  */
-export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: AppSettingsFiles): ResolvedStack {
+export function resolveStack(
+  projectDir: string,
+  stackName: string,
+  env: NodeJS.ProcessEnv,
+  files: AppSettingsFiles,
+  warn: (message: string) => void = () => undefined,
+): ResolvedStack {
   const { outdir } = readCdktfConfig(projectDir);
   const phases = PhaseFile.load(files.phaseFile);
   let synthesized = false;
@@ -49,8 +58,13 @@ export function resolveStack(projectDir: string, stackName: string, env: NodeJS.
     return stack.mtimeMs() >= newestInput(projectDir, files.phaseFile) && samePhase(stack.pair.phase, phases.phaseOf(stackName));
   };
   if (!fresh()) {
-    synthesize(projectDir, env);
-    synthesized = true;
+    try {
+      synthesize(projectDir, env);
+      synthesized = true;
+    } catch (err) {
+      if (!(err instanceof UserError) || !SynthesizedStack.exists(outdir, stackName)) throw err;
+      warn(`synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`);
+    }
   }
   return { stack: SynthesizedStack.load(outdir, stackName), phases, synthesized };
 }
