@@ -110,6 +110,26 @@ describe("npm run failover", () => {
       expect(puts()).toHaveLength(1);
     });
 
+    it("refuses a recovery service that is not a CRDR peer, or that is failed", async () => {
+      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1" });
+      const noRole = await failover("--yes", "--force");
+      expect(noRole.code).toBe(2);
+      expect(noRole.stderr).toMatch(/pg-primary-dr has no disaster_recovery_role, so it is not a CRDR recovery service/);
+      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "POWEROFF", role: "failed" });
+      const failed = await failover("--yes", "--force");
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toMatch(/pg-primary-dr is failed; only a primary can be failed/);
+      expect(puts()).toEqual([]);
+    });
+
+    it("refuses a primary or recovery name Aiven does not know", async () => {
+      // The pair now points at a project Aiven does not hold; the stale stack is resynthesized.
+      fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
+      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], { ...scenario.env, AIVEN_PROJECT: "other-project" });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/Aiven has no service "pg-primary-dr" in project "other-project" \(GET .* failed with HTTP 404: Project other-project does not exist\); check the project setting/);
+    });
+
     it("refuses when the recovery service cannot be read", async () => {
       scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${RECOVERY_PATH}$` });
       const run = await failover("--yes");

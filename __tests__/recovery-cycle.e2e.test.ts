@@ -16,6 +16,19 @@ const roles = () => [scenario.sim.model.getService("crdr-test", "pg-primary"), s
 const integrationId = () => findDrIntegration(scenario.sim.model.getService("crdr-test", "pg-primary"), "pg-primary", "pg-primary-dr")!.service_integration_id;
 const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
 
+/** Runs a script and SIGKILLs it as soon as `crashWhen` holds (polled every 20 ms). */
+function crashAfter(script: string, crashWhen: () => boolean) {
+  return runScript(scenario.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
+    const timer = setInterval(() => {
+      if (crashWhen()) {
+        clearInterval(timer);
+        child.kill("SIGKILL");
+      }
+    }, 20);
+    child.on("exit", () => clearInterval(timer));
+  });
+}
+
 describe("npm run revert (failback)", () => {
   it("recreates the primary as passive, makes it active, and imports the integration Aiven kept", async () => {
     expect((await run("failover")).code).toBe(0);
@@ -72,6 +85,19 @@ describe("npm run revert (failback)", () => {
     const resumed = await run("revert");
     expect(resumed.code).toBe(0);
     expect(putsOn(PRIMARY)).toEqual(["failed", "passive", "active"]);
+    expect(phase().phase).toBe("normal");
+  });
+
+  it("resumes after a crash that followed the takeover request, without sending it twice", async () => {
+    await run("failover");
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, rebalanceMs: 3000 };
+    const crashed = await crashAfter("revert", () => putsOn(PRIMARY).includes("active"));
+    expect(crashed.signal).toBe("SIGKILL");
+    const resumed = await run("revert");
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/failback: skipped: Aiven already shows the primary active and the recovery passive/);
+    expect(putsOn(PRIMARY)).toEqual(["failed", "passive", "active"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(phase().phase).toBe("normal");
   });
 
@@ -145,6 +171,18 @@ describe("npm run switchover / switchback", () => {
     expect(resumed.code).toBe(0);
     expect(putsOn(RECOVERY)).toEqual(["active"]);
     expect(phase().phase).toBe("switched-over");
+  });
+
+  it("finishes a switchback interrupted after its request", async () => {
+    await run("switchover");
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, rebalanceMs: 3000 };
+    const crashed = await crashAfter("switchback", () => putsOn(PRIMARY).length > 0);
+    expect(crashed.signal).toBe("SIGKILL");
+    expect(phase().phase).toBe("switched-over");
+    const resumed = await run("switchback");
+    expect(resumed.code).toBe(0);
+    expect(putsOn(PRIMARY)).toEqual(["active"]);
+    expect(phase()).toMatchObject({ phase: "normal", operation: "switchback" });
   });
 
   it("refuses a switchover when the DR link is missing at Aiven", async () => {

@@ -142,7 +142,7 @@ export class OperationContext {
 
   /** Writes the new phase, resynthesizes, and checks the result matches the phase's layout. */
   recordPhase(record: PhaseRecord): SynthesizedStack | undefined {
-    this.reporter.step("record", `phase "${record.phase}" in ${path.relative(this.deps.projectDir, this.phases.file)}`);
+    this.reporter.step("record", `phase "${record.phase}" in ${path.relative(this.deps.projectDir, this.phases.file)}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return undefined;
     this.phases.with(this.options.stack, record).save();
     this.journal.append("phase-recorded", { record });
