@@ -123,8 +123,7 @@ describe("npm run failover", () => {
     });
 
     it("refuses a primary or recovery name Aiven does not know", async () => {
-      // The pair now points at a project Aiven does not hold; the stale stack is resynthesized.
-      fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
+      // The environment now names a project Aiven does not hold: the stack is resynthesized for it.
       const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], { ...scenario.env, AIVEN_PROJECT: "other-project" });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/Aiven has no service "pg-primary-dr" in project "other-project" \(GET .* failed with HTTP 404: Project other-project does not exist\); check the project setting/);

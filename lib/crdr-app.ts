@@ -25,6 +25,11 @@ export interface PairDeclaration extends Omit<CrdrPairProps, "project" | "phase"
 
 /** Settings that come from the environment rather than from main.ts. */
 export interface AppSettings {
+  /**
+   * The raw setting inputs this synth saw, as recorded in each stack; the
+   * tooling resynthesizes when the environment no longer matches it.
+   */
+  readonly fingerprint: string;
   readonly project: string;
   readonly backend: BackendSettings;
   readonly phaseFile: string;
@@ -39,6 +44,21 @@ export const SETTING_SOURCES = {
   phaseFile: { context: "phaseFile", env: "CRDR_PHASE_FILE" },
 } as const;
 
+type SettingReader = (key: keyof typeof SETTING_SOURCES) => unknown;
+
+/** Reads a setting from its environment variable, else from the context. */
+export function settingReader(env: NodeJS.ProcessEnv, context: (key: string) => unknown): SettingReader {
+  return (key) => {
+    const source = SETTING_SOURCES[key];
+    const fromEnv = env[source.env];
+    return fromEnv !== undefined && fromEnv !== "" ? fromEnv : context(source.context);
+  };
+}
+
+export function settingsFingerprint(read: SettingReader): string {
+  return JSON.stringify(Object.fromEntries((Object.keys(SETTING_SOURCES) as Array<keyof typeof SETTING_SOURCES>).map((k) => [k, read(k) ?? null])));
+}
+
 export interface SettingsDefaults {
   /** The Aiven project when neither context nor environment names one. */
   readonly project: string;
@@ -50,11 +70,7 @@ export function settingsFrom(
   env: NodeJS.ProcessEnv = process.env,
   projectDir: string = process.cwd(),
 ): AppSettings {
-  const read = (key: keyof typeof SETTING_SOURCES): unknown => {
-    const source = SETTING_SOURCES[key];
-    const fromEnv = env[source.env];
-    return fromEnv !== undefined && fromEnv !== "" ? fromEnv : app.node.tryGetContext(source.context);
-  };
+  const read = settingReader(env, (key) => app.node.tryGetContext(key));
 
   const project = read("project");
   if (project !== undefined && typeof project !== "string") {
@@ -77,6 +93,7 @@ export function settingsFrom(
 
   const phaseFile = read("phaseFile");
   return {
+    fingerprint: settingsFingerprint(read),
     project: project ?? defaults.project,
     backend,
     phaseFile: path.resolve(projectDir, typeof phaseFile === "string" ? phaseFile : PHASE_FILE_NAME),
@@ -110,6 +127,7 @@ export function declarePairs(app: App, settings: AppSettings, declarations: read
       new CrdrPairStack(app, p.stackName, {
         pair: p.props,
         backend: settings.backend,
+        settingsFingerprint: settings.fingerprint,
         projectDir: settings.projectDir,
         outdir: settings.outdir,
       }),

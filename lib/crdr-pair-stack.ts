@@ -5,10 +5,13 @@ import { AivenProvider } from "../.gen/providers/aiven/provider";
 import { addBackend, BackendSettings } from "./backend";
 import { CrdrPair } from "./crdr-pair";
 import { CrdrPairProps } from "./crdr-pair-props";
+import { SETTINGS_FINGERPRINT_KEY } from "./pair-manifest";
 
 export interface CrdrPairStackProps {
   readonly pair: CrdrPairProps;
   readonly backend: BackendSettings;
+  /** The setting inputs of this synth (see `AppSettings.fingerprint`). @default - not recorded */
+  readonly settingsFingerprint?: string;
   /** The project root, against which local state paths are resolved. */
   readonly projectDir: string;
   /** The synth output folder, relative to the project root. */
@@ -28,6 +31,7 @@ export class CrdrPairStack extends TerraformStack {
     new AivenProvider(this, "aiven");
     addBackend(this, props.backend, props.projectDir, props.outdir);
     this.pair = new CrdrPair(this, "pair", props.pair);
+    if (props.settingsFingerprint) this.addOverride(`//.${SETTINGS_FINGERPRINT_KEY}`, props.settingsFingerprint);
     if (this.pair.primary) this.addServiceOutputs("primary", this.pair.primary);
     if (this.pair.recovery) this.addServiceOutputs("recovery", this.pair.recovery);
   }

@@ -34,3 +34,6 @@ export interface IntegrationManifest {
 
 /** Where the manifest sits in `cdk.tf.json`: `json["//"][PAIR_MANIFEST_KEY]`. */
 export const PAIR_MANIFEST_KEY = "crdr";
+
+/** Where the stack records the setting inputs it was synthesized with: `json["//"][SETTINGS_FINGERPRINT_KEY]`. */
+export const SETTINGS_FINGERPRINT_KEY = "crdr_settings";

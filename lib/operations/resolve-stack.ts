@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { SETTINGS_FINGERPRINT_KEY } from "../pair-manifest";
 import { PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
 import { readCdktfConfig } from "../synth/cdktf-config";
@@ -55,7 +56,11 @@ export function resolveStack(
   const fresh = () => {
     if (!SynthesizedStack.exists(outdir, stackName)) return false;
     const stack = SynthesizedStack.load(outdir, stackName);
-    return stack.mtimeMs() >= newestInput(projectDir, files.phaseFile) && samePhase(stack.pair.phase, phases.phaseOf(stackName));
+    return (
+      stack.mtimeMs() >= newestInput(projectDir, files.phaseFile) &&
+      samePhase(stack.pair.phase, phases.phaseOf(stackName)) &&
+      stack.json["//"]?.[SETTINGS_FINGERPRINT_KEY] === files.fingerprint
+    );
   };
   if (!fresh()) {
     try {

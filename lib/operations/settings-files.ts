@@ -1,10 +1,12 @@
 import * as path from "path";
-import { SETTING_SOURCES } from "../crdr-app";
+import { settingReader, settingsFingerprint } from "../crdr-app";
 import { PHASE_FILE_NAME } from "../phase-file";
 import { readCdktfConfig } from "../synth/cdktf-config";
 
 export interface AppSettingsFiles {
   readonly phaseFile: string;
+  /** The setting inputs as synth would see them now (see `AppSettings.fingerprint`). */
+  readonly fingerprint: string;
 }
 
 /**
@@ -13,8 +15,11 @@ export interface AppSettingsFiles {
  * file synth reads.
  */
 export function settingsFiles(projectDir: string, env: NodeJS.ProcessEnv): AppSettingsFiles {
-  const source = SETTING_SOURCES.phaseFile;
-  const fromContext = readCdktfConfig(projectDir).context[source.context];
-  const configured = env[source.env] || (typeof fromContext === "string" ? fromContext : undefined);
-  return { phaseFile: path.resolve(projectDir, configured ?? PHASE_FILE_NAME) };
+  const context = readCdktfConfig(projectDir).context;
+  const read = settingReader(env, (key) => context[key]);
+  const configured = read("phaseFile");
+  return {
+    phaseFile: path.resolve(projectDir, typeof configured === "string" ? configured : PHASE_FILE_NAME),
+    fingerprint: settingsFingerprint(read),
+  };
 }
