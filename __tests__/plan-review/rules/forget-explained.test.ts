@@ -19,3 +19,9 @@ describe("rule forget-explained", () => {
     expect(forgetExplained.evaluate(plan([{ address: "aiven_pg.primary", actions: ["no-op"], before: PG_PRIMARY, after: PG_PRIMARY }]), context())).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule forget-explained, for other providers", () => {
+  it("leaves forgets of non-Aiven resources to the counts", () => {
+    expect(forgetExplained.evaluate(plan([{ address: "aws_instance.old", actions: ["forget"], before: { ami: "x" } }]), context())).toBe(NOT_APPLICABLE);
+  });
+});

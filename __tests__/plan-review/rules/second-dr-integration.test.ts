@@ -29,3 +29,20 @@ describe("rule second-dr-integration", () => {
     expect(secondDrIntegration.evaluate(plan([{ ...create, actions: ["no-op"], before: DR_LINK, importing: { id: "crdr-test/abc" } }]), context())).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule second-dr-integration, across unrelated pairs", () => {
+  it("does not count another pair's DR link", () => {
+    const other = { ...DR_LINK, source_service_name: "orders", destination_service_name: "orders-dr" };
+    const prior = { prior_state: { format_version: "1.0", values: { root_module: { resources: [{ address: "module.orders.aiven_service_integration.disaster_recovery", type: "aiven_service_integration", values: other }] } } } };
+    const p = plan([{ address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK }], prior);
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([]);
+  });
+
+  it("does not count a link the same plan deletes", () => {
+    const p = plan([
+      { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK },
+      { address: "aiven_service_integration.old_link", actions: ["delete"], before: DR_LINK },
+    ]);
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([]);
+  });
+});

@@ -23,3 +23,10 @@ describe("rule termination-protection-off", () => {
     expect(terminationProtectionOff.evaluate(plan([]), context())).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule termination-protection-off, outside the declared pairs", () => {
+  it("does not flag a new aiven_pg that belongs to no pair", () => {
+    const p = plan([{ address: "aiven_pg.scratch", actions: ["create"], after: { ...PG_PRIMARY, service_name: "scratch", termination_protection: false } }]);
+    expect(terminationProtectionOff.evaluate(p, context())).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ export const forgetExplained: PlanRule = {
   severity: "info",
   title: "objects Terraform forgets",
   evaluate(plan, context) {
-    const forgets = plan.changes.filter((c) => c.kind === "forget");
+    const forgets = plan.changes.filter((c) => c.kind === "forget" && c.type.startsWith("aiven_"));
     if (!forgets.length) return NOT_APPLICABLE;
     return forgets.map((c) => {
       const located = context.locate(c);

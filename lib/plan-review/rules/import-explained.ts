@@ -6,7 +6,7 @@ export const importExplained: PlanRule = {
   severity: "info",
   title: "objects Terraform imports",
   evaluate(plan, context) {
-    const imports = plan.changes.filter((c) => c.importing);
+    const imports = plan.changes.filter((c) => c.importing && c.type.startsWith("aiven_"));
     if (!imports.length) return NOT_APPLICABLE;
     return imports.map((c) => {
       const located = context.locate(c);

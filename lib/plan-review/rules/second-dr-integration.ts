@@ -1,4 +1,5 @@
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
+import { attribute } from "../terraform-plan";
 
 /**
  * Creating a disaster_recovery integration for a pair that already has one:
@@ -16,11 +17,22 @@ export const secondDrIntegration: PlanRule = {
     for (const c of creates) {
       const located = context.locate(c);
       const bare = c.address.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "");
-      const kept = plan.changes.filter((o) => o !== c && o.type === "aiven_service_integration" && isDrIntegration(o.before) && !["delete", "replace", "forget"].includes(o.kind));
-      const inState = plan.prior.filter((p) => p.type === "aiven_service_integration" && p.address !== c.address && isDrIntegration(p.values));
-      const existing = [...kept.map((k) => ({ address: k.address, located: context.locate(k) })), ...inState.map((p) => ({ address: p.address, located: context.locate(p) }))].find(
-        (e) => !located || !e.located || e.located.pair.stack === located.pair.stack,
-      );
+      const ends = [attribute(c, "after", "source_service_name"), attribute(c, "after", "destination_service_name")].filter((v): v is string => typeof v === "string");
+      // Another DR link sharing a service with this one (by name when the plan
+      // knows the names, else by the pair it belongs to).
+      const samePair = (values: Record<string, unknown>, other: ReturnType<typeof context.locate>) =>
+        ends.length
+          ? [values.source_service_name, values.destination_service_name].some((n) => typeof n === "string" && ends.includes(n))
+          : !!located && other?.pair.stack === located.pair.stack;
+      const kept = plan.changes
+        .filter((o) => o !== c && o.type === "aiven_service_integration" && isDrIntegration(o.before) && !["delete", "replace", "forget"].includes(o.kind))
+        .filter((o) => samePair(o.before ?? {}, context.locate(o)))
+        .map((o) => o.address);
+      const inState = plan.prior
+        .filter((p) => p.type === "aiven_service_integration" && p.address !== c.address && isDrIntegration(p.values) && !plan.changes.some((o) => o.address === p.address && ["delete", "replace", "forget"].includes(o.kind)))
+        .filter((p) => samePair(p.values, context.locate(p)))
+        .map((p) => p.address);
+      const existing = [...kept, ...inState][0];
       const phase = located ? context.phaseOf(located.pair) : undefined;
       const pendingImport = phase?.phase === "normal" && phase.pendingImports?.some((i) => i.address === bare);
       if (existing || pendingImport) {
@@ -30,7 +42,7 @@ export const secondDrIntegration: PlanRule = {
           address: c.address,
           stack: located?.pair.stack,
           message: existing
-            ? `${c.address} creates a disaster_recovery integration although ${existing.address} already links the pair`
+            ? `${c.address} creates a disaster_recovery integration although ${existing} already links the pair`
             : `${c.address} is created, but the phase file records it as a pending import: Aiven already holds this integration`,
           why: "A pair has one DR link. Aiven refuses or duplicates a second one; after a failback the existing link must be imported (the import block in the synthesized config), not created.",
         });

@@ -9,7 +9,11 @@ export const terminationProtectionOff: PlanRule = {
   evaluate(plan, context) {
     const pgs = plan.changes.filter((c) => c.type === "aiven_pg" && ["create", "update", "replace"].includes(c.kind));
     if (!pgs.length) return NOT_APPLICABLE;
-    const off = (c: PlannedChange) => attribute(c, "after", "termination_protection") === false && attribute(c, "before", "termination_protection") !== false;
+    // Turned off on an existing service; or a pair's service created without it
+    // (other aiven_pg creates are not this project's business).
+    const off = (c: PlannedChange) =>
+      attribute(c, "after", "termination_protection") === false &&
+      (attribute(c, "before", "termination_protection") === true || (c.kind === "create" && context.locate(c) !== undefined));
     return pgs.filter(off).map((c) => ({
       rule: this.id,
       severity: this.severity,
