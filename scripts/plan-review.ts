@@ -1,11 +1,9 @@
 import { Command, Option } from "commander";
 import * as fs from "fs";
 import { runCommand } from "../lib/cli/command-runner";
-import { loadReviewContext } from "../lib/plan-review/load-review-context";
 import { markdownReport } from "../lib/plan-review/markdown-report";
-import { failsAt, mergeResults, reviewPlan } from "../lib/plan-review/review";
-import { parsePlan } from "../lib/plan-review/terraform-plan";
-import { UserError } from "../lib/user-error";
+import { failsAt } from "../lib/plan-review/review";
+import { reviewPlanFiles } from "../lib/plan-review/review-files";
 
 const program = new Command("plan:review")
   .description("Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.")
@@ -18,24 +16,13 @@ const program = new Command("plan:review")
   .parse();
 const opts = program.opts();
 
-function readPlanText(file: string): string {
-  try {
-    return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UserError(`Cannot read the plan ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass the path of "terraform show -json <planfile>" output, or - for stdin.`);
-  }
-}
-
 void runCommand(false, async () => {
-  const results = program.args.map((arg) => {
-    const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(arg);
-    const [stack, file] = match ? [match[1], match[2]] : [opts.stack as string | undefined, arg];
-    const plan = parsePlan(readPlanText(file), file === "-" ? "standard input" : file);
-    const { context, notes } = loadReviewContext(process.cwd(), process.env, stack);
-    for (const note of notes) process.stderr.write(`note: ${note}\n`);
-    return reviewPlan(plan, context);
+  const result = reviewPlanFiles(program.args, {
+    projectDir: process.cwd(),
+    env: process.env,
+    defaultStack: opts.stack,
+    note: (line) => process.stderr.write(`note: ${line}\n`),
   });
-  const result = mergeResults(results);
   const report = opts.json ? JSON.stringify(result, null, 2) + "\n" : markdownReport(result) + "\n";
   if (opts.out) fs.writeFileSync(opts.out, report);
   else process.stdout.write(report);
