@@ -2,10 +2,15 @@ import { App } from "cdktf";
 import { declarePairs, PairDeclaration, settingsFrom } from "../lib/crdr-app";
 import { runSynthApp } from "../lib/synth-entry";
 
-/** A synth app with CRDR_BENCH_PAIRS generated pairs, for the synth benchmark. */
+/**
+ * A synth app with CRDR_BENCH_PAIRS generated pairs, for the synth benchmark
+ * and the fleet tests. CRDR_BENCH_PRIMARY_CLOUDS (comma-separated) spreads the
+ * primaries over regions in turn.
+ */
 const count = Number(process.env.CRDR_BENCH_PAIRS ?? "1");
+const clouds = (process.env.CRDR_BENCH_PRIMARY_CLOUDS ?? "google-europe-west1").split(",");
 const pairs: PairDeclaration[] = Array.from({ length: count }, (_, i) => ({
-  primary: { serviceName: `bench-pg-${i}`, cloudName: "google-europe-west1", plan: "startup-4" },
+  primary: { serviceName: `bench-pg-${i}`, cloudName: clouds[i % clouds.length], plan: "startup-4" },
   recovery: { cloudName: "google-europe-north1" },
   pgVersion: "16",
   tags: { bench: "true" },

@@ -17,11 +17,12 @@ export const STACK = "pg-primary";
  * phase file, cdktf.out, local state and journal.
  */
 export class ProjectFixture {
-  static create(): ProjectFixture {
+  /** @param app the compiled synth app, relative to the repository's dist/ */
+  static create(app = "main.js"): ProjectFixture {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-project-"));
     fs.writeFileSync(
       path.join(dir, "cdktf.json"),
-      JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", "main.js"))}`, context: {} }, null, 2),
+      JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", app))}`, context: {} }, null, 2),
     );
     return new ProjectFixture(dir);
   }
@@ -43,12 +44,12 @@ export class ProjectFixture {
     return this.stack();
   }
 
-  stack(): SynthesizedStack {
-    return SynthesizedStack.load(this.outdir, STACK);
+  stack(name = STACK): SynthesizedStack {
+    return SynthesizedStack.load(this.outdir, name);
   }
 
-  terraform(): TerraformCli {
-    return new TerraformCli({ cwd: this.stack().workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
+  terraform(name = STACK): TerraformCli {
+    return new TerraformCli({ cwd: this.stack(name).workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
   }
 
   /**
@@ -60,8 +61,8 @@ export class ProjectFixture {
     await pushRehearsalState(this.terraform(), pair, { primary: true, recovery: true, integrationId: "11111111-2222-3333-4444-555555555555" });
   }
 
-  async stateAddresses(): Promise<string[]> {
-    return this.terraform().stateList();
+  async stateAddresses(name = STACK): Promise<string[]> {
+    return this.terraform(name).stateList();
   }
 
   phaseFileJson(): any {

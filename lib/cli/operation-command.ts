@@ -4,10 +4,10 @@ import { CommonOptions, OperationDeps } from "../operations/operation-context";
 import { CommandIo, parseDuration, runCommand } from "./command-runner";
 
 /** Declares the options every DR operation takes. */
-export function operationCommand(name: string, description: string, defaultTimeout: string): Command {
-  return new Command(name)
-    .description(description)
-    .requiredOption("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
+export function operationCommand(name: string, description: string, defaultTimeout: string, stackRequired = true): Command {
+  const command = new Command(name).description(description);
+  const stackHelp = "the pair's stack, as in cdktf.out/stacks/<pair>";
+  return (stackRequired ? command.requiredOption("--stack <pair>", stackHelp) : command.option("--stack <pair>", stackHelp))
     .option("--dry-run", "print every step, API call and terraform command; change nothing", false)
     .option("--yes", "do not ask for confirmation", false)
     .option("--json", "print machine-readable JSON events", false)
@@ -38,6 +38,7 @@ export function runOperation<O extends Record<string, unknown>>(
       reporter: io.reporter,
       confirm: io.confirm,
     };
-    await body(common, opts, deps);
+    const code = await body(common, opts, deps);
+    return typeof code === "number" ? code : 0;
   });
 }

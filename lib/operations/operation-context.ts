@@ -144,7 +144,9 @@ export class OperationContext {
   recordPhase(record: PhaseRecord): SynthesizedStack | undefined {
     this.reporter.step("record", `phase "${record.phase}" in ${path.relative(this.deps.projectDir, this.phases.file)}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return undefined;
-    this.phases.with(this.options.stack, record).save();
+    // Read again just before writing: in a fleet run other pairs record their
+    // phases in the same file (this read-modify-write is synchronous).
+    PhaseFile.load(this.phases.file).with(this.options.stack, record).save();
     this.journal.append("phase-recorded", { record });
     try {
       synthesize(this.deps.projectDir, this.deps.env);
