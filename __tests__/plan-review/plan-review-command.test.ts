@@ -72,15 +72,6 @@ describe("npm run plan:review", () => {
     expect(stack.code).toBe(2);
     expect(stack.stderr).toMatch(/--stack "nope" is not a synthesized pair \("pg-primary"\)/);
   });
-});
-
-describe("npm run plan:review over several stacks", () => {
-  let project: ProjectFixture;
-  beforeAll(() => {
-    project = ProjectFixture.create();
-    project.synth();
-  });
-  afterAll(() => project.remove());
 
   it("merges STACK=FILE plans into one comment with the worst verdict and summed counts", async () => {
     const result = await review(project, [`pg-primary=${path.join(FIXTURES, "dangerous.json")}`, `pg-primary=${path.join(FIXTURES, "no-changes.json")}`]);

@@ -19,3 +19,14 @@ export const NOT_APPLICABLE = "not-applicable" as const;
 export function isDrIntegration(values: Record<string, unknown> | null | undefined): boolean {
   return values?.integration_type === "disaster_recovery";
 }
+
+/** The aiven_pg changes to one side of pairs the phase file records as failed over. */
+export function failedOverPeerChanges(plan: TerraformPlan, context: ReviewContext, side: "primary" | "recovery") {
+  return plan.changes.flatMap((change) => {
+    const located = change.type === "aiven_pg" ? context.locate(change) : undefined;
+    return located?.side === side && context.phaseOf(located.pair).phase === "failed-over" ? [{ change, pair: located.pair }] : [];
+  });
+}
+
+/** Changes that would touch a live object (not no-op, read or forget). */
+export const TOUCHING_KINDS = ["create", "update", "replace", "delete"];

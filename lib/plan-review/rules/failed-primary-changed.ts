@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
+import { failedOverPeerChanges, NOT_APPLICABLE, PlanRule, TOUCHING_KINDS } from "../plan-rule";
 
 /**
  * Any change to a primary that the phase file records as failed: every
@@ -10,15 +10,11 @@ export const failedPrimaryChanged: PlanRule = {
   severity: "danger",
   title: "change to a failed primary",
   evaluate(plan, context) {
-    const primaries = plan.changes.filter((c) => {
-      const located = c.type === "aiven_pg" ? context.locate(c) : undefined;
-      return located?.side === "primary" && context.phaseOf(located.pair).phase === "failed-over";
-    });
+    const primaries = failedOverPeerChanges(plan, context, "primary");
     if (!primaries.length) return NOT_APPLICABLE;
     return primaries
-      .filter((c) => ["update", "create", "replace", "delete"].includes(c.kind))
-      .map((c) => {
-        const pair = context.locate(c)!.pair;
+      .filter(({ change }) => TOUCHING_KINDS.includes(change.kind))
+      .map(({ change: c, pair }) => {
         return {
           rule: this.id,
           severity: this.severity,

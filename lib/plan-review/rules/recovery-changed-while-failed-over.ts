@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
+import { failedOverPeerChanges, NOT_APPLICABLE, PlanRule, TOUCHING_KINDS } from "../plan-rule";
 
 /** While failed over, the recovery service is production: changes to it deserve a second look. */
 export const recoveryChangedWhileFailedOver: PlanRule = {
@@ -6,19 +6,16 @@ export const recoveryChangedWhileFailedOver: PlanRule = {
   severity: "warning",
   title: "change to the recovery service while failed over",
   evaluate(plan, context) {
-    const recoveries = plan.changes.filter((c) => {
-      const located = c.type === "aiven_pg" ? context.locate(c) : undefined;
-      return located?.side === "recovery" && context.phaseOf(located.pair).phase === "failed-over";
-    });
+    const recoveries = failedOverPeerChanges(plan, context, "recovery");
     if (!recoveries.length) return NOT_APPLICABLE;
     return recoveries
-      .filter((c) => ["update", "replace", "delete", "create"].includes(c.kind))
-      .map((c) => ({
+      .filter(({ change }) => TOUCHING_KINDS.includes(change.kind))
+      .map(({ change: c, pair }) => ({
         rule: this.id,
         severity: this.severity,
         address: c.address,
-        stack: context.locate(c)!.pair.stack,
-        message: `${c.address} (${context.locate(c)!.pair.recovery.serviceName}) is ${c.kind === "update" ? "updated" : c.kind === "create" ? "created" : `${c.kind}d`} while the pair is failed over`,
+        stack: pair.stack,
+        message: `${c.address} (${pair.recovery.serviceName}) is ${c.kind === "update" ? "updated" : c.kind === "create" ? "created" : `${c.kind}d`} while the pair is failed over`,
         why: "The recovery service is the only running database of the pair until the revert; a restart, resize or migration now is an outage of production.",
       }));
   },
