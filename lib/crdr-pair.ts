@@ -4,6 +4,7 @@ import { Pg, PgConfig } from "../.gen/providers/aiven/pg";
 import { ServiceIntegration } from "../.gen/providers/aiven/service-integration";
 import { CrdrPairProps, ResolvedPairProps, resolvePairProps } from "./crdr-pair-props";
 import { PAIR_MANIFEST_KEY, PairManifest } from "./pair-manifest";
+import { pendingImportsOf } from "./phase";
 import { layoutFor, PhaseLayout, ResourceLayout } from "./phase-layout";
 import { assertValid, pairProblems } from "./validation/validate";
 
@@ -76,7 +77,7 @@ export class CrdrPair extends Construct {
       this.integration.overrideLogicalId(PAIR_RESOURCE_NAMES.integration);
     }
 
-    const imports = this.props.phase.phase === "normal" ? (this.props.phase.pendingImports ?? []) : [];
+    const imports = pendingImportsOf(this.props.phase);
     if (imports.length) {
       // Import blocks (Terraform ≥ 1.5) let the plan show the imports for
       // review. Written as JSON rather than with importFrom(), which would make

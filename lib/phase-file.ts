@@ -18,7 +18,7 @@ const pendingImport = z.strictObject({ address: z.string().regex(/^[a-z0-9_]+\.[
 
 const phaseRecordSchema = z.discriminatedUnion("phase", [
   z.strictObject({ phase: z.literal("normal"), pendingImports: z.array(pendingImport).optional(), ...base }),
-  z.strictObject({ phase: z.literal("switched-over"), ...base }),
+  z.strictObject({ phase: z.literal("switched-over"), pendingImports: z.array(pendingImport).optional(), ...base }),
   z.strictObject({ phase: z.literal("failed-over"), primary: z.enum(PRIMARY_DISPOSITIONS), ...base }),
 ]);
 

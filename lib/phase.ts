@@ -40,13 +40,18 @@ export interface PendingImport {
   readonly id: string;
 }
 
-export interface NormalPhase extends PhaseRecordBase {
-  readonly phase: "normal";
+/** Phases in which all three resources are declared, so imports can be pending. */
+interface WithPendingImports {
   /**
    * After a failback, what Terraform must import rather than create: the
-   * forgotten primary and the integration Aiven kept.
+   * forgotten primary and the integration Aiven kept. Carried through later
+   * phases until state holds them.
    */
   readonly pendingImports?: readonly PendingImport[];
+}
+
+export interface NormalPhase extends PhaseRecordBase, WithPendingImports {
+  readonly phase: "normal";
 }
 
 export interface FailedOverPhase extends PhaseRecordBase {
@@ -55,8 +60,12 @@ export interface FailedOverPhase extends PhaseRecordBase {
 }
 
 /** A planned switchover: the recovery service is active, the primary passive, the link kept. */
-export interface SwitchedOverPhase extends PhaseRecordBase {
+export interface SwitchedOverPhase extends PhaseRecordBase, WithPendingImports {
   readonly phase: "switched-over";
+}
+
+export function pendingImportsOf(record: PhaseRecord): readonly PendingImport[] {
+  return record.phase === "failed-over" ? [] : (record.pendingImports ?? []);
 }
 
 export type PhaseRecord = NormalPhase | FailedOverPhase | SwitchedOverPhase;

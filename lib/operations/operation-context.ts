@@ -2,7 +2,7 @@ import { randomUUID } from "crypto";
 import * as path from "path";
 import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
-import { OperationName, PhaseRecord } from "../phase";
+import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
 import { layoutFor } from "../phase-layout";
 import { checkTransition, TransitionCheck } from "../phase-transitions";
@@ -100,6 +100,19 @@ export class OperationContext {
     if (!init.providersInstalled) {
       this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
     }
+  }
+
+  /**
+   * The current phase's pending imports that state does not hold yet (an
+   * apply takes them in); what a new phase record carries over.
+   */
+  async remainingImports(): Promise<PendingImport[]> {
+    const pending = pendingImportsOf(this.current);
+    if (!pending.length || this.options.dryRun) return [...pending];
+    const terraform = this.terraform();
+    await this.initBackend(terraform);
+    const inState = await terraform.stateList();
+    return pending.filter((i) => !inState.includes(i.address));
   }
 
   sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { findDrIntegration } from "../aiven/aiven-types";
-import { PhaseRecord } from "../phase";
+import { PendingImport, PhaseRecord } from "../phase";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole } from "./peer-status";
@@ -12,7 +12,12 @@ interface Direction {
   /** The peer that becomes active. */
   readonly promote: Side;
   readonly demote: Side;
-  readonly record: (ctx: OperationContext) => PhaseRecord;
+  readonly record: (ctx: OperationContext, pendingImports: PendingImport[]) => PhaseRecord;
+}
+
+/** Imports a failback left pending stay in the config until state holds them: dropping them would plan a second integration. */
+function withImports(pendingImports: PendingImport[]) {
+  return pendingImports.length ? { pendingImports } : {};
 }
 
 const DIRECTIONS: Record<"switchover" | "switchback", Direction> = {
@@ -20,13 +25,13 @@ const DIRECTIONS: Record<"switchover" | "switchback", Direction> = {
     operation: "switchover",
     promote: "recovery",
     demote: "primary",
-    record: (ctx) => ({ phase: "switched-over", since: new Date().toISOString(), operation: "switchover", runId: ctx.runId }),
+    record: (ctx, pendingImports) => ({ phase: "switched-over", since: new Date().toISOString(), operation: "switchover", runId: ctx.runId, ...withImports(pendingImports) }),
   },
   switchback: {
     operation: "switchback",
     promote: "primary",
     demote: "recovery",
-    record: (ctx) => ({ phase: "normal", since: new Date().toISOString(), operation: "switchback", runId: ctx.runId }),
+    record: (ctx, pendingImports) => ({ phase: "normal", since: new Date().toISOString(), operation: "switchback", runId: ctx.runId, ...withImports(pendingImports) }),
   },
 };
 
@@ -48,10 +53,6 @@ export async function plannedSwitch(which: "switchover" | "switchback", options:
   const up = pair[direction.promote].serviceName;
   const down = pair[direction.demote].serviceName;
   const done = (p: Peers) => isRole(p[direction.promote], "RUNNING", "active") && isRole(p[direction.demote], "RUNNING", "passive");
-
-  if (ctx.current.phase === "normal" && ctx.current.pendingImports?.length) {
-    throw new UserError(`Stack "${options.stack}" still has pending imports from the failback (${ctx.current.pendingImports.map((i) => i.address).join(", ")}); apply them and rerun npm run revert to clear them first.`);
-  }
 
   reporter.step("preflight", "reading both peers and the DR link from the Aiven API");
   const peers = await ctx.readPeers();
@@ -78,7 +79,7 @@ export async function plannedSwitch(which: "switchover" | "switchback", options:
   await waitForPeers(ctx, `the ${which}: ${up} RUNNING/active, ${down} RUNNING/passive`, done);
   ctx.journal.append(`${which}-confirmed`);
 
-  const record = direction.record(ctx);
+  const record = direction.record(ctx, await ctx.remainingImports());
   ctx.recordPhase(record);
   if (!options.dryRun) ctx.journal.append("completed");
   reporter.done(

@@ -1,6 +1,6 @@
 import { AivenServiceIntegration } from "../aiven/aiven-types";
 import { AivenClient } from "../aiven/aiven-client";
-import { PhaseRecord } from "../phase";
+import { pendingImportsOf, PhaseRecord } from "../phase";
 import { PairManifest } from "../pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -95,8 +95,9 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
     if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
     else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
   }
-  if (phase.phase === "normal" && phase.pendingImports?.length) {
-    findings.push({ level: "degraded", message: `pending imports not yet confirmed applied: ${phase.pendingImports.map((i) => i.address).join(", ")}` });
+  const pending = pendingImportsOf(phase);
+  if (pending.length) {
+    findings.push({ level: "degraded", message: `pending imports not yet confirmed applied: ${pending.map((i) => i.address).join(", ")}` });
   }
 
   const peerReport = (side: "primary" | "recovery", status: PeerStatus): PeerReport => ({

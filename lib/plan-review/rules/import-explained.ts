@@ -1,3 +1,4 @@
+import { pendingImportsOf } from "../../phase";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /** Imports (from `import` blocks): Terraform takes over an object that already exists. */
@@ -11,7 +12,7 @@ export const importExplained: PlanRule = {
     return imports.map((c) => {
       const located = context.locate(c);
       const phase = located ? context.phaseOf(located.pair) : undefined;
-      const expected = phase?.phase === "normal" && phase.pendingImports?.some((i) => c.address.endsWith(i.address));
+      const expected = !!phase && pendingImportsOf(phase).some((i) => c.address.endsWith(i.address));
       return {
         rule: this.id,
         severity: this.severity,

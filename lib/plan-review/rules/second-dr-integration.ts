@@ -1,3 +1,4 @@
+import { pendingImportsOf } from "../../phase";
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
 import { attribute } from "../terraform-plan";
 
@@ -34,7 +35,7 @@ export const secondDrIntegration: PlanRule = {
         .map((p) => p.address);
       const existing = [...kept, ...inState][0];
       const phase = located ? context.phaseOf(located.pair) : undefined;
-      const pendingImport = phase?.phase === "normal" && phase.pendingImports?.some((i) => i.address === bare);
+      const pendingImport = !!phase && pendingImportsOf(phase).some((i) => i.address === bare);
       if (existing || pendingImport) {
         findings.push({
           rule: this.id,
