@@ -304,3 +304,15 @@ describe("npm run drill", () => {
     expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
 });
+
+describe("npm run status after a failback", () => {
+  it("notes the pending imports without calling a healthy pair degraded", async () => {
+    await run("failover");
+    await run("revert");
+    const result = await status("--json");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout).pairs[0];
+    expect(report.verdict).toBe("healthy");
+    expect(report.findings).toEqual([{ level: "note", message: "imports pending in the config until an apply takes them into state: aiven_service_integration.disaster_recovery" }]);
+  });
+});

@@ -12,6 +12,8 @@ import { resolveStack } from "./resolve-stack";
 import { settingsFiles } from "./settings-files";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
+/** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
+type FindingLevel = "note" | "degraded" | "drift";
 
 /** `npm run status` exit codes, by the worst verdict; the README lists them. */
 export const STATUS_EXIT: Record<Verdict, number> = { healthy: 0, degraded: 4, drifted: 5 };
@@ -33,7 +35,7 @@ export interface PairReport {
   readonly primary: PeerReport;
   readonly recovery: PeerReport;
   readonly integration: { present: boolean; active?: boolean; enabled?: boolean; direction?: string; id?: string };
-  readonly findings: ReadonlyArray<{ level: "degraded" | "drift"; message: string }>;
+  readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
   readonly verdict: Verdict;
 }
 
@@ -62,7 +64,7 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
     }
   };
   const [primary, recovery] = await Promise.all([read(pair.primary.serviceName), read(pair.recovery.serviceName)]);
-  const findings: Array<{ level: "degraded" | "drift"; message: string }> = [];
+  const findings: Array<{ level: FindingLevel; message: string }> = [];
   const expected = EXPECTED[phase.phase];
 
   const checkPeer = (side: "primary" | "recovery", status: PeerStatus, role: string) => {
@@ -97,7 +99,7 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
   }
   const pending = pendingImportsOf(phase);
   if (pending.length) {
-    findings.push({ level: "degraded", message: `pending imports not yet confirmed applied: ${pending.map((i) => i.address).join(", ")}` });
+    findings.push({ level: "note", message: `imports pending in the config until an apply takes them into state: ${pending.map((i) => i.address).join(", ")}` });
   }
 
   const peerReport = (side: "primary" | "recovery", status: PeerStatus): PeerReport => ({
@@ -108,7 +110,7 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
       ? { state: status.service.state, role: status.service.disaster_recovery_role ?? null, plan: status.service.plan }
       : { error: status.error.message }),
   });
-  const verdict: Verdict = findings.some((f) => f.level === "drift") ? "drifted" : findings.length ? "degraded" : "healthy";
+  const verdict: Verdict = findings.some((f) => f.level === "drift") ? "drifted" : findings.some((f) => f.level === "degraded") ? "degraded" : "healthy";
   return {
     stack: pair.stack,
     project: pair.project,
@@ -162,6 +164,6 @@ export function formatStatus(report: PairReport): string {
     peer("primary", report.primary),
     peer("recovery", report.recovery),
     `  link      ${report.integration.present ? `${report.integration.direction}, ${report.integration.active ? "active" : "INACTIVE"}, ${report.integration.enabled ? "enabled" : "DISABLED"}` : "none"}`,
-    ...report.findings.map((f) => `  ${f.level === "drift" ? "✖ DRIFT" : "! "}: ${f.message}`),
+    ...report.findings.map((f) => `  ${{ drift: "✖ DRIFT:", degraded: "! degraded:", note: "note:" }[f.level]} ${f.message}`),
   ].join("\n");
 }
