@@ -279,3 +279,17 @@ describe("npm run failover when synth is broken mid-outage", () => {
     expect(scenario.project.stack().resource("aiven_service_integration.disaster_recovery")).toBeUndefined();
   });
 });
+
+describe("npm run failover when Aiven no longer returns the primary", () => {
+  it("treats a 404 for the primary as unreachable: refused without --state-only, reconciled with it", async () => {
+    scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+    scenario.sim.faults.add({ kind: "status", status: 404, method: "GET", path: "/service/pg-primary$" });
+    const refused = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/pg-primary-dr is already active but the primary pg-primary is unreachable.*pass --state-only/);
+    const reconciled = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--state-only", "--primary-unreachable", "--poll-interval", "100ms"], scenario.env);
+    expect(reconciled.code).toBe(0);
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
+  });
+});

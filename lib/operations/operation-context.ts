@@ -120,22 +120,29 @@ export class OperationContext {
   }
 
   /** Reads both peers, turning auth and not-found answers into one clear sentence. */
+  /**
+   * Reads both peers. A refused token, or a recovery service Aiven does not
+   * know, is one clear sentence; a primary Aiven does not return counts as
+   * unreachable (after a failover its region, and so the service, may be gone),
+   * unless the recovery service is missing too, which means wrong names.
+   */
   async readPeers(): Promise<{ primary: PeerStatus; recovery: PeerStatus }> {
-    const read = async (service: string) => {
+    const read = async (service: string): Promise<PeerStatus | AivenApiError> => {
       try {
         return await readPeer(this.client, this.pair.project, service);
       } catch (err) {
         if (err instanceof AivenApiError && err.isAuthFailure) {
           throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
         }
-        if (err instanceof AivenApiError && err.isNotFound) {
-          throw new UserError(`Aiven has no service "${service}" in project "${this.pair.project}" (${err.message}); check the project setting and the pair's names in main.ts.`);
-        }
+        if (err instanceof AivenApiError && err.isNotFound) return err;
         throw err;
       }
     };
     const [recovery, primary] = await Promise.all([read(this.pair.recovery.serviceName), read(this.pair.primary.serviceName)]);
-    return { primary, recovery };
+    if (recovery instanceof AivenApiError) {
+      throw new UserError(`Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.message}); check the project setting and the pair's names in main.ts.`);
+    }
+    return { primary: primary instanceof AivenApiError ? { reachable: false, error: primary } : primary, recovery };
   }
 
   reportPeers(peers: { primary: PeerStatus; recovery: PeerStatus }): void {

@@ -72,8 +72,11 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
     if (!status.reachable) {
       const err = status.error;
       if (err.isAuthFailure) throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${pair.project}".`);
-      if (err.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
-      else if (!(side === "primary" && phase.phase === "failed-over")) findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${err.message})` });
+      // After a failover the primary's region, and so the service, may be gone.
+      const expectedGone = side === "primary" && phase.phase === "failed-over";
+      if (expectedGone) findings.push({ level: "note", message: `failed primary ${name} cannot be read (${err.message})` });
+      else if (err.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
+      else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${err.message})` });
       return;
     }
     const actual = status.service.disaster_recovery_role;
