@@ -18,6 +18,11 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
+/** How init reports an invalid configuration: never tolerated. */
+const CONFIG_PROBLEM = /problems with the configuration|Invalid expression|Unsupported (argument|block type)|Missing required argument|Error: Invalid /;
+/** How init reports that it could not fetch providers: tolerated, the state commands do not need them. */
+const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Failed to install provider|Failed to resolve provider packages|could not connect to registry|Incompatible provider version/;
+
 /**
  * The Terraform (or OpenTofu) commands the DR tooling runs, in a stack's
  * working directory. The binary comes from TERRAFORM_BINARY_NAME.
@@ -64,9 +69,9 @@ export class TerraformCli {
     const result = await this.run(this.initArgs());
     const output = `${result.stdout}\n${result.stderr}`;
     if (result.code === 0) return { providersInstalled: true, output };
-    const backendReady = fs.existsSync(path.join(this.cwd, ".terraform", "terraform.tfstate")) || /Successfully configured the backend|Initializing the backend/.test(result.stdout);
-    if (backendReady && /provider/i.test(output)) return { providersInstalled: false, output };
-    throw new UserError(`"${this.describe(this.initArgs())}" failed in ${this.cwd}:\n${lastLines(output)}\nFix the backend configuration or credentials, then rerun.`);
+    const backendReady = fs.existsSync(path.join(this.cwd, ".terraform", "terraform.tfstate")) || /Successfully configured the backend/.test(output);
+    if (backendReady && !CONFIG_PROBLEM.test(output) && PROVIDER_INSTALL_FAILURE.test(output)) return { providersInstalled: false, output };
+    throw new UserError(`"${this.describe(this.initArgs())}" failed in ${this.cwd}:\n${lastLines(output)}\nFix what it reports (configuration, backend settings or credentials), then rerun.`);
   }
 
   async stateList(): Promise<string[]> {
