@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { declarePairs, PairDeclaration, settingsFrom } from "./lib/crdr-app";
-import { runSynthApp } from "./lib/synth-entry";
+import { runSynthApp } from "./lib/synth/run-synth-app";
 
 /**
  * The CRDR pairs this project manages. Each pair becomes its own stack, named

@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { declarePairs, PairDeclaration, settingsFrom } from "../lib/crdr-app";
-import { runSynthApp } from "../lib/synth-entry";
+import { runSynthApp } from "../lib/synth/run-synth-app";
 
 /**
  * A synth app with CRDR_BENCH_PAIRS generated pairs, for the synth benchmark

@@ -1,4 +1,4 @@
-import { UserError } from "./user-error";
+import { UserError } from "../user-error";
 
 /**
  * Runs the synth of main.ts. A mistake in the declarations or the phase file
