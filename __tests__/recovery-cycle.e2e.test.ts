@@ -283,6 +283,22 @@ describe("npm run status", () => {
     expect(result.stdout).toMatch(/recovery pg-primary-dr is REBUILDING/);
   });
 
+  it("reports a run that changed roles but did not finish, until a rerun completes it", async () => {
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 60_000 };
+    expect((await run("failover", "--timeout", "1s")).code).toBe(3);
+    const interrupted = await status("--json");
+    expect(interrupted.code).toBe(5); // the phase file still says normal while the primary is failed
+    expect(JSON.parse(interrupted.stdout).pairs[0].findings).toContainEqual({
+      level: "degraded",
+      message: expect.stringMatching(/^a failover run started \S+ changed roles at Aiven but did not finish; rerun npm run failover -- --stack pg-primary$/),
+    });
+    // The promotion was scheduled a minute out; make it happen now for the rerun.
+    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", role: "active" });
+    expect((await run("failover")).code).toBe(0);
+    const after = await status("--json");
+    expect(JSON.parse(after.stdout).pairs[0].findings.filter((f: { level: string }) => f.level !== "note")).toEqual([]);
+  });
+
   it("is healthy after a failover even though the primary cannot be read", async () => {
     await run("failover");
     scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY}$` });

@@ -54,6 +54,19 @@ export class Journal {
   }
 
   /**
+   * The latest run of any operation on `stack` that changed a role at Aiven
+   * but never completed: Aiven and Terraform may disagree until it is rerun.
+   */
+  static unfinishedChange(projectDir: string, stack: string): JournalEntry | undefined {
+    const all = new Journal(projectDir, stack, "*", "-", false).entries();
+    const operation = all[all.length - 1]?.operation;
+    if (!operation) return undefined;
+    const mine = all.filter((e) => e.operation === operation);
+    const pending = mine.slice(mine.map((e) => e.event).lastIndexOf("completed") + 1);
+    return pending.some((e) => e.event === "role-sent") ? pending.find((e) => e.event === "started") ?? pending[0] : undefined;
+  }
+
+  /**
    * Whether a run of this operation sent `event` since the operation last
    * completed, so an interrupted run's effect is not repeated.
    */

@@ -7,6 +7,7 @@ import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { UserError } from "../user-error";
 import { AivenApiError } from "../aiven/aiven-api-error";
+import { Journal } from "./journal";
 import { readPeer, PeerStatus } from "./peer-status";
 import { resolveStack } from "./resolve-stack";
 import { settingsFiles } from "./settings-files";
@@ -52,7 +53,7 @@ const EXPECTED: Record<PhaseRecord["phase"], Expectation> = {
   "switched-over": { primaryRole: "passive", recoveryRole: "active", integration: "required" },
 };
 
-export async function pairStatus(client: AivenClient, pair: PairManifest, phase: PhaseRecord): Promise<PairReport> {
+export async function pairStatus(client: AivenClient, pair: PairManifest, phase: PhaseRecord, projectDir?: string): Promise<PairReport> {
   const read = async (service: string) => {
     try {
       return await readPeer(client, pair.project, service);
@@ -99,6 +100,13 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
   if (expected.integration === "required" && anyReadable) {
     if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
     else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
+  }
+  const unfinished = projectDir ? Journal.unfinishedChange(projectDir, pair.stack) : undefined;
+  if (unfinished) {
+    findings.push({
+      level: "degraded",
+      message: `a ${unfinished.operation} run started ${unfinished.ts} changed roles at Aiven but did not finish; rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
+    });
   }
   const pending = pendingImportsOf(phase);
   if (pending.length) {
@@ -149,7 +157,7 @@ export async function status(
   const reports: PairReport[] = [];
   for (const name of names) {
     const { stack, phases } = resolveStack(deps.projectDir, name, deps.env, files);
-    reports.push(await pairStatus(deps.client, stack.pair, phases.phaseOf(name)));
+    reports.push(await pairStatus(deps.client, stack.pair, phases.phaseOf(name), deps.projectDir));
   }
   return reports;
 }
