@@ -86,7 +86,7 @@ export async function failover(options: FailoverOptions, deps: OperationDeps): P
       ? "Dry run: nothing was changed."
       : [
           `${options.stack} is failed over: ${recovery.serviceName} is active.`,
-          `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show no changes (only forgets).`,
+          `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show no changes (only forgets). While ${primary.cloudName} is unreachable, plan with -refresh=false: removed blocks still refresh.`,
           `Once ${primary.cloudName} is back, fail back with: npm run revert -- --stack ${options.stack}`,
         ].join("\n  "),
     { stack: options.stack, triggered, removed: reconciled.removed, primary: disposition, phaseFile: ctx.phaseFileRelative(), backup: reconciled.backup },
