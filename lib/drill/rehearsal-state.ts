@@ -52,9 +52,10 @@ export async function pushRehearsalState(
       : []),
   ];
   await terraform.initBackend();
-  const current = await terraform.stateList();
-  const serial = current.length ? JSON.parse(await terraform.statePull()).serial + 1 : 1;
-  const lineage = current.length ? JSON.parse(await terraform.statePull()).lineage : randomUUID();
+  // Continue the existing state's lineage (a push of another lineage is refused).
+  const existing = (await terraform.stateList()).length ? (JSON.parse(await terraform.statePull()) as { serial: number; lineage: string }) : undefined;
+  const serial = existing ? existing.serial + 1 : 1;
+  const lineage = existing?.lineage ?? randomUUID();
   const state = { version: 4, terraform_version: "1.11.4", serial, lineage, outputs: {}, resources, check_results: null };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crdr-state-")), "push.tfstate");
   fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
