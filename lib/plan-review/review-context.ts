@@ -1,7 +1,7 @@
 import { NORMAL, PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
 import { PairManifest } from "../pair-manifest";
-import { attribute, PlannedChange, PriorResource } from "./terraform-plan";
+import { addressInModule, attribute, PlannedChange, PriorResource } from "./terraform-plan";
 
 export type Side = "primary" | "recovery" | "integration";
 
@@ -42,7 +42,7 @@ export class ReviewContext {
     }
     const own = this.pairs.find((p) => p.stack === this.planStack);
     if (own) {
-      const bare = change.address.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "");
+      const bare = addressInModule(change.address);
       if (bare === own.primary.address) return { pair: own, side: "primary" };
       if (bare === own.recovery.address) return { pair: own, side: "recovery" };
       if (bare === own.integration.address) return { pair: own, side: "integration" };

@@ -125,3 +125,8 @@ export function attribute(change: PlannedChange, which: "before" | "after", key:
   if (sensitive && typeof sensitive === "object" && (sensitive as Record<string, unknown>)[key] === true) return undefined;
   return change[which]?.[key];
 }
+
+/** An address without its module path: `module.a.aiven_pg.primary` → `aiven_pg.primary`. */
+export function addressInModule(address: string): string {
+  return address.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "");
+}

@@ -1,6 +1,6 @@
 import { pendingImportsOf } from "../../phase";
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
-import { attribute } from "../terraform-plan";
+import { addressInModule, attribute } from "../terraform-plan";
 
 /**
  * Creating a disaster_recovery integration for a pair that already has one:
@@ -17,7 +17,7 @@ export const secondDrIntegration: PlanRule = {
     const findings = [];
     for (const c of creates) {
       const located = context.locate(c);
-      const bare = c.address.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "");
+      const bare = addressInModule(c.address);
       const ends = [attribute(c, "after", "source_service_name"), attribute(c, "after", "destination_service_name")].filter((v): v is string => typeof v === "string");
       // Another DR link sharing a service with this one (by name when the plan
       // knows the names, else by the pair it belongs to).
