@@ -1,6 +1,11 @@
+import * as http from "http";
+import { AddressInfo } from "net";
 import { AivenApiError } from "../lib/aiven/aiven-api-error";
 import { AivenClient } from "../lib/aiven/aiven-client";
+import { classifyWriteFailure } from "../lib/aiven/write-outcome";
 import { SimServer } from "../lib/simulator/sim-server";
+import { UserError } from "../lib/user-error";
+import { CountingProxy } from "./support/counting-proxy";
 
 const TOKEN = "client-test-token-5150";
 let sim: SimServer;
@@ -33,7 +38,7 @@ describe("AivenClient", () => {
 
   it("sends a partial PUT body and returns the updated service", async () => {
     const updated = await client().updateService("p1", "pg-a", { disaster_recovery_role: "failed" });
-    expect(updated.disaster_recovery_role).toBe("failed");
+    expect(updated?.disaster_recovery_role).toBe("failed");
     expect(sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: "/v1/project/p1/service/pg-a", body: { disaster_recovery_role: "failed" }, status: 200 }]);
   });
 
@@ -106,4 +111,148 @@ describe("AivenClient", () => {
     expect(() => AivenClient.fromEnv({})).toThrow("No Aiven token is set; export AIVEN_TOKEN or AIVEN_AUTH_TOKEN with a token that can manage the project.");
     expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", CRDR_API_RETRIES: "many" })).toThrow(/CRDR_API_RETRIES="many" is not a whole number of retries/);
   });
+
+  describe("writes are sent once, whatever happens to the answer", () => {
+    it.each([
+      ["a 503 that never clears", { kind: "status", status: 503, method: "PUT" }, "http", "ambiguous"],
+      ["a gateway 504 after the change was applied", { kind: "apply-then-status", status: 504, method: "PUT" }, "http", "ambiguous"],
+      ["a connection cut after the change was applied", { kind: "apply-then-drop", method: "PUT" }, "network", "ambiguous"],
+      ["an answer slower than the timeout", { kind: "apply-then-slow", method: "PUT", delayMs: 600 }, "timeout", "ambiguous"],
+      ["a 429", { kind: "rate-limit", method: "PUT", retryAfterSeconds: 1 }, "http", "refused"],
+    ] as const)("%s: sent once", async (_name, fault, kind, outcome) => {
+      sim.faults.add(fault);
+      const err = await failure(client({ timeoutMs: 300 }).updateService("p1", "pg-a", { disaster_recovery_role: "failed" }));
+      expect(err.kind).toBe(kind);
+      expect(classifyWriteFailure(err)).toBe(outcome);
+      expect(sim.apiCalls("PUT")).toHaveLength(1);
+    });
+
+    it("classifies a 4xx refusal with Aiven's message as refused", async () => {
+      sim.model.updateService("p1", "pg-a", { disaster_recovery_role: "failed" });
+      const err = await failure(client().updateService("p1", "pg-a-dr", { disaster_recovery_role: "failed" }));
+      expect(err.status).toBe(400);
+      expect(err.apiMessage).toBe("Only the primary service can be failed");
+      expect(classifyWriteFailure(err)).toBe("refused");
+    });
+
+    it("classifies a closed port as refused: nothing was sent", async () => {
+      const closed = await freePort();
+      const err = await failure(new AivenClient({ baseUrl: `http://127.0.0.1:${closed}`, token: TOKEN }).updateService("p1", "pg-a", { disaster_recovery_role: "failed" }));
+      expect(err.kind).toBe("unreachable");
+      expect(classifyWriteFailure(err)).toBe("refused");
+    });
+  });
+
+  describe("an AIVEN_WEB_URL that is not Aiven", () => {
+    let other: http.Server;
+    let otherUrl: string;
+    beforeEach(async () => {
+      other = http.createServer((req, res) => {
+        const html = "<html><body>Welcome to the intranet</body></html>";
+        res.writeHead(req.url?.includes("missing") ? 404 : 200, { "Content-Type": "text/html; charset=utf-8" });
+        res.end(html);
+      });
+      await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+      otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    });
+    afterEach(() => new Promise<void>((r) => other.close(() => r())));
+
+    it("answers HTML with 200: a clear error naming AIVEN_WEB_URL, the status and the content type", async () => {
+      const c = new AivenClient({ baseUrl: otherUrl, token: TOKEN, retries: 0 });
+      const err = await failure(c.getService("p1", "pg-a"));
+      expect(err.kind).toBe("unexpected");
+      expect(err.isApiUnreachable).toBe(true);
+      expect(err.message).toBe("GET /v1/project/p1/service/pg-a answered HTTP 200 with text/html; charset=utf-8, not Aiven's JSON");
+      const sentence = c.unusableApi(err);
+      expect(sentence).toBeInstanceOf(UserError);
+      expect(sentence.message).toBe(
+        `The Aiven API at AIVEN_WEB_URL=${otherUrl} cannot be used (GET /v1/project/p1/service/pg-a answered HTTP 200 with text/html; charset=utf-8, not Aiven's JSON); check AIVEN_WEB_URL (unset means https://api.aiven.io), the network, and HTTPS_PROXY/NO_PROXY.`,
+      );
+    });
+
+    it("answers a 404 page that is not Aiven's JSON: not mistaken for a missing service", async () => {
+      const err = await failure(new AivenClient({ baseUrl: `${otherUrl}/missing`, token: TOKEN, retries: 0 }).getService("p1", "pg-a"));
+      expect(err.kind).toBe("unexpected");
+      expect(err.isNotFound).toBe(false);
+    });
+  });
+
+  it("refuses an AIVEN_WEB_URL or proxy that is not a URL, naming the variable", () => {
+    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", AIVEN_WEB_URL: "api.aiven.io" })).toThrow(
+      'AIVEN_WEB_URL="api.aiven.io" is not a URL; unset it to use https://api.aiven.io, or give the API\'s base URL such as https://api.aiven.io.',
+    );
+    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", AIVEN_WEB_URL: "ftp://x" })).toThrow(/AIVEN_WEB_URL="ftp:\/\/x" is not an http\(s\) URL/);
+    expect(() => new AivenClient({ baseUrl: "https://api.aiven.io", token: "a", proxyUrl: "::nope" })).toThrow(/HTTPS_PROXY \(or HTTP_PROXY\)="::nope" is not a URL/);
+  });
+
+  it("reads the wait of a 429 from Aiven's message when no Retry-After header comes", async () => {
+    const bare = http.createServer((_req, res) => {
+      const body = JSON.stringify({ message: "Rate limit 120 exceeded - try again in 28s", errors: [{ message: "Rate limit 120 exceeded - try again in 28s", status: 429 }] });
+      res.writeHead(429, { "Content-Type": "application/json" });
+      res.end(body);
+    });
+    await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
+    try {
+      const err = await failure(new AivenClient({ baseUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`, token: TOKEN, retries: 0 }).getService("p1", "pg-a"));
+      expect(err.retryAfterSeconds).toBe(28);
+    } finally {
+      await new Promise<void>((r) => bare.close(() => r()));
+    }
+  });
+
+  it("bounds every wait between read retries, whatever Retry-After asks", async () => {
+    sim.faults.add({ kind: "rate-limit", retryAfterSeconds: 3600, times: 1 });
+    const started = Date.now();
+    await client({ maxDelayMs: 200 }).getService("p1", "pg-a");
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(sim.apiCalls("GET").map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  describe("proxies", () => {
+    let proxy: CountingProxy;
+    const saved = { ...process.env };
+    beforeEach(async () => {
+      proxy = new CountingProxy();
+      await proxy.start();
+    });
+    afterEach(async () => {
+      for (const v of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]) {
+        if (saved[v] === undefined) delete process.env[v];
+        else process.env[v] = saved[v];
+      }
+      await proxy.stop();
+    });
+
+    it("goes through HTTP_PROXY from the environment", async () => {
+      process.env.HTTP_PROXY = proxy.url;
+      const service = await client().getService("p1", "pg-a");
+      expect(service.service_name).toBe("pg-a");
+      expect(proxy.requests).toEqual([`GET ${url}/v1/project/p1/service/pg-a`]);
+      expect(client().proxy).toBe(proxy.url);
+    });
+
+    it("bypasses the proxy for hosts in NO_PROXY", async () => {
+      process.env.HTTP_PROXY = proxy.url;
+      process.env.NO_PROXY = "127.0.0.1";
+      await client().getService("p1", "pg-a");
+      expect(proxy.requests).toEqual([]);
+      expect(sim.apiCalls("GET")).toHaveLength(1);
+    });
+
+    it("names the proxy when the API cannot be reached through it", async () => {
+      const closed = await freePort();
+      const c = new AivenClient({ baseUrl: url, token: TOKEN, retries: 0, proxyUrl: `http://user:secret@127.0.0.1:${closed}` });
+      const err = await failure(c.getService("p1", "pg-a"));
+      expect(c.unusableApi(err).message).toContain(`through the proxy http://127.0.0.1:${closed}`);
+      expect(c.unusableApi(err).message).not.toContain("secret");
+    });
+  });
 });
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}

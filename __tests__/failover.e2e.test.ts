@@ -38,9 +38,16 @@ describe("npm run failover", () => {
     expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
     expectFailedOverConfig("frozen");
 
-    const backups = fs.readdirSync(path.join(scenario.project.dir, ".crdr", "backups"));
-    expect(backups).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(scenario.project.dir, ".crdr", "backups", backups[0]), "utf8")).resources).toEqual(JSON.parse(before).resources);
+    // Two copies of the state as it was: ours, and terraform's own state rm backup. Both hold passwords: 0600.
+    const backupDir = path.join(scenario.project.dir, ".crdr", "backups");
+    const backups = fs.readdirSync(backupDir).sort();
+    expect(backups).toEqual([expect.stringMatching(/^pg-primary-\d+\.state-rm-backup\.tfstate$/), expect.stringMatching(/^pg-primary-\d{4}-\d\d-\d\dT.*\.tfstate$/)]);
+    for (const backup of backups) {
+      expect({ backup, mode: (fs.statSync(path.join(backupDir, backup)).mode & 0o777).toString(8) }).toEqual({ backup, mode: "600" });
+      expect(JSON.parse(fs.readFileSync(path.join(backupDir, backup), "utf8")).resources).toEqual(JSON.parse(before).resources);
+    }
+    // Nothing lands beside the stack's working directory, where terraform puts its backup by default.
+    expect(fs.readdirSync(scenario.project.stack().workingDirectory).filter((f) => f.includes("backup"))).toEqual([]);
     expect(run.stdout).toMatch(/Commit crdr-phases.json and open a pull request/);
   });
 
@@ -91,7 +98,7 @@ describe("npm run failover", () => {
     expect(scenario.project.phaseFileJson()).toBeUndefined();
     expect(fs.existsSync(path.join(scenario.project.dir, ".crdr"))).toBe(false);
     expect(run.stdout).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
-    expect(run.stdout).toContain("terraform state rm -lock-timeout=60s aiven_service_integration.disaster_recovery");
+    expect(run.stdout).toContain("terraform state rm -no-color -lock-timeout=60s -backup=.crdr/backups/pg-primary-<epoch>.state-rm-backup.tfstate aiven_service_integration.disaster_recovery");
     expect(run.stdout).toMatch(/Dry run: nothing was changed/);
   });
 
@@ -189,15 +196,15 @@ describe("npm run failover", () => {
   });
 
   describe("faults", () => {
-    it("survives 5xx answers to the trigger, rate limits, slow answers and a dropped connection", async () => {
-      scenario.sim.faults.add({ kind: "drop", method: "PUT", times: 1 });
-      scenario.sim.faults.add({ kind: "status", status: 502, method: "PUT", times: 2 });
+    it("survives 5xx answers, rate limits, slow answers and dropped connections on its reads", async () => {
+      scenario.sim.faults.add({ kind: "status", status: 502, method: "GET", times: 2 });
+      scenario.sim.faults.add({ kind: "drop", method: "GET", times: 1 });
       scenario.sim.faults.add({ kind: "rate-limit", method: "GET", retryAfterSeconds: 1, times: 1 });
       scenario.sim.faults.add({ kind: "slow", method: "GET", delayMs: 300, times: 3 });
       const run = await failover("--yes");
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
-      expect(puts().map((p) => p.status)).toEqual(["dropped", 502, 502, 200]);
+      expect(puts().map((p) => p.status)).toEqual([200]);
       expect(scenario.sim.apiCalls("GET").some((r) => r.status === 429)).toBe(true);
       expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     });
@@ -207,7 +214,7 @@ describe("npm run failover", () => {
       scenario.sim.faults.add({ kind: "slow", method: "PUT", delayMs: 3000, times: 1 });
       const run = await failover("--yes");
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/the change went through although the answer was lost/);
+      expect(run.stdout).toMatch(/Aiven applied it although the answer was lost \(pg-primary is now failed\); not sending it again/);
       expect(puts()).toHaveLength(1);
       expect(scenario.sim.model.getService("crdr-test", "pg-primary").disaster_recovery_role).toBe("failed");
     });
@@ -237,8 +244,8 @@ describe("npm run failover", () => {
       scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 60_000 };
       const timedOut = await failover("--yes", "--timeout", "1s");
       expect(timedOut.code).toBe(3);
-      expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: RUNNING\/passive; pg-primary: POWEROFF\/failed\)/);
-      expect(timedOut.stderr).toMatch(/rerun the same command to resume/);
+      expect(timedOut.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr\. Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: REBALANCING\/passive; pg-primary: POWEROFF\/failed\)/);
+      expect(timedOut.stderr).toMatch(/rerun the same command \(`npm run failover -- --stack pg-primary`\) to resume/);
       expect(await scenario.project.stateAddresses()).toHaveLength(3);
 
       // The promotion is still 60 s out: the rerun waits again rather than re-trigger.
@@ -259,18 +266,23 @@ describe("npm run failover", () => {
 });
 
 describe("npm run failover when synth is broken mid-outage", () => {
-  it("uses the existing synthesized stack with a warning, and says the phase was recorded when the resynth fails", async () => {
+  it("refuses before the trigger, with synth's own reason, and sends nothing; --dry-run still shows the steps", async () => {
     const config = path.join(scenario.project.dir, "cdktf.json");
     const original = fs.readFileSync(config, "utf8");
-    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(original), app: "node -e 'process.exit(7)'" }));
+    const brokenApp = `node -e "console.error('main.ts(12,5): error TS1005: \\',\\' expected.'); process.exit(2)"`;
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(original), app: brokenApp }));
     // Make the existing stack look stale so the failover tries to synthesize.
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
     const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
-    expect(run.stdout).toMatch(/! synth failed, so the existing, older cdktf.out is used for names and addresses/);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/The phase "failed-over" is recorded in crdr-phases.json, but resynthesizing failed, so cdk.tf.json is stale/);
-    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
-    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(run.stderr).toMatch(/^✖ The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent\./);
+    expect(run.stderr).toContain("main.ts(12,5): error TS1005: ',' expected.");
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(0);
+    expect(await scenario.project.stateAddresses()).toHaveLength(3);
+
+    const dry = await runScript(scenario.project, "failover", ["--stack", STACK, "--dry-run"], scenario.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/! synth failed, so the existing, older cdktf.out is used for names and addresses/);
 
     fs.writeFileSync(config, original);
     const rerun = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);

@@ -1,4 +1,4 @@
-import { findDrIntegration } from "../lib/aiven/aiven-types";
+import { findDrLink } from "../lib/aiven/dr-link";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
 import { ProjectFixture, runScript, STACK } from "./support/project-fixture";
 import { useDrScenario } from "./support/dr-scenario";
@@ -13,7 +13,7 @@ const run = (script: string, ...args: string[]) => runScript(scenario.project, s
 const status = (...args: string[]) => runScript(scenario.project, "status", args, scenario.env);
 const putsOn = (path: string) => scenario.sim.apiCalls("PUT").filter((p) => p.path === path && p.status === 200).map((p) => (p.body as any).disaster_recovery_role);
 const roles = () => [scenario.sim.model.getService("crdr-test", "pg-primary"), scenario.sim.model.getService("crdr-test", "pg-primary-dr")].map((s) => `${s.state}/${s.disaster_recovery_role}`);
-const integrationId = () => findDrIntegration(scenario.sim.model.getService("crdr-test", "pg-primary"), "pg-primary", "pg-primary-dr")!.service_integration_id;
+const integrationId = () => findDrLink(scenario.sim.model.getService("crdr-test", "pg-primary").service_integrations, { primary: { serviceName: "pg-primary" }, recovery: { serviceName: "pg-primary-dr" } }, { ordered: false })!.service_integration_id;
 const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
 
 /** Runs a script and SIGKILLs it as soon as `crashWhen` holds (polled every 20 ms). */

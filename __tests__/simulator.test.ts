@@ -96,7 +96,7 @@ describe("the simulator's HTTP surface", () => {
 
 describe("the simulator's CRDR transitions", () => {
   let clock = 0;
-  const delays = { failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400 };
+  const delays = { failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400, roleLagMs: 0 };
   const world = () => {
     clock = 0;
     const m = new SimModel(delays, () => clock);
@@ -111,7 +111,7 @@ describe("the simulator's CRDR transitions", () => {
   it("fails over: primary POWEROFF/failed, recovery RUNNING/active once promoted", () => {
     const m = world();
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
-    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/passive"]);
+    expect(peers(m)).toEqual(["POWEROFF/failed", "REBALANCING/passive"]);
     clock = 100;
     expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
@@ -152,12 +152,22 @@ describe("the simulator's CRDR transitions", () => {
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
     clock = 100;
     m.updateService("p", "pri", { disaster_recovery_role: "passive" });
-    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "active" })).toThrow(/REBUILDING\/passive; only a RUNNING passive service can become active/);
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "active" })).toThrow(/pri is REBUILDING\/passive: a disaster recovery transition is in progress/);
   });
 
-  it("treats a repeated role change as a no-op", () => {
+  it("treats a repeated role change as a no-op once the transition is over", () => {
     const m = world();
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    clock = 100;
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("answers 409 to a role change while a transition is in progress, or accepts it and changes nothing", () => {
+    const m = world();
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "failed" })).toThrow(new SimRefusal(409, "Service pri is POWEROFF/failed: a disaster recovery transition is in progress; wait for it to finish"));
+    m.behaviour = { ...m.behaviour, whileBusy: "accept" };
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
     clock = 100;
     expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
@@ -168,5 +178,117 @@ describe("the simulator's CRDR transitions", () => {
     expect(() => m.createIntegration("p", { integration_type: "disaster_recovery", source_service: "pri", dest_service: "rec" })).toThrow(
       /already has a disaster_recovery integration/,
     );
+  });
+});
+
+describe("the simulator's intermediate states", () => {
+  let clock = 0;
+  const world = (roleLagMs: number) => {
+    clock = 0;
+    const m = new SimModel({ failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400, roleLagMs }, () => clock);
+    m.addPair({ project: "p", primary: "pri", recovery: "rec", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    return m;
+  };
+  const peers = (m: SimModel) => ["pri", "rec"].map((s) => `${m.getService("p", s).state}/${m.getService("p", s).disaster_recovery_role}`);
+
+  it("shows a failover as a transitional state with the old role first, then the roles flip", () => {
+    const m = world(50);
+    const answer = m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    expect(answer).toMatchObject({ state: "REBALANCING", disaster_recovery_role: "active" });
+    expect(peers(m)).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+    clock = 50;
+    expect(peers(m)).toEqual(["POWEROFF/failed", "REBALANCING/passive"]);
+    clock = 150;
+    expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("shows each failback step and a switchover passing through REBUILDING and REBALANCING", () => {
+    const m = world(50);
+    m.updateService("p", "pri", { disaster_recovery_role: "failed" });
+    clock = 150;
+    m.updateService("p", "pri", { disaster_recovery_role: "passive" });
+    expect(peers(m)).toEqual(["REBUILDING/failed", "RUNNING/active"]);
+    clock = 200;
+    expect(peers(m)).toEqual(["REBUILDING/passive", "RUNNING/active"]);
+    clock = 400;
+    expect(peers(m)).toEqual(["RUNNING/passive", "RUNNING/active"]);
+    m.updateService("p", "pri", { disaster_recovery_role: "active" });
+    expect(peers(m)).toEqual(["REBALANCING/passive", "RUNNING/active"]);
+    clock = 450;
+    expect(peers(m)).toEqual(["RUNNING/active", "REBALANCING/passive"]);
+    clock = 750;
+    expect(peers(m)).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    m.updateService("p", "rec", { disaster_recovery_role: "active" });
+    expect(peers(m)).toEqual(["RUNNING/active", "REBALANCING/passive"]);
+    clock = 800;
+    expect(peers(m)).toEqual(["REBALANCING/passive", "RUNNING/active"]);
+  });
+
+  it("can swap the DR link's ends to follow the active role, keeping its id", () => {
+    const m = world(0);
+    m.behaviour = { ...m.behaviour, swapLinkOnTakeover: true };
+    const [before] = m.listIntegrations("p", "pri");
+    m.updateService("p", "rec", { disaster_recovery_role: "active" });
+    const [after] = m.listIntegrations("p", "pri");
+    expect(after).toMatchObject({ service_integration_id: before.service_integration_id, source_service: "rec", dest_service: "pri" });
+    clock = 400;
+    m.updateService("p", "pri", { disaster_recovery_role: "active" });
+    expect(m.listIntegrations("p", "pri")[0]).toMatchObject({ source_service: "pri", dest_service: "rec" });
+    // The primary stays the one that can be failed, whichever way the link points.
+    clock = 800;
+    m.updateService("p", "rec", { disaster_recovery_role: "active" });
+    clock = 1200;
+    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(/Only the primary service can be failed/);
+  });
+});
+
+describe("the simulator's faults after the change was applied", () => {
+  let sim: SimServer;
+  let url: string;
+  const put = () =>
+    axios.put(`${url}/v1/project/p1/service/pg-a`, { disaster_recovery_role: "failed" }, { validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` }, timeout: 300 });
+  beforeEach(async () => {
+    sim = new SimServer({ token: TOKEN });
+    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    url = await sim.start();
+  });
+  afterEach(() => sim.stop());
+  const role = () => sim.model.getService("p1", "pg-a").disaster_recovery_role;
+
+  it("apply-then-drop: the change happens and the connection is cut", async () => {
+    sim.faults.add({ kind: "apply-then-drop", method: "PUT", times: 1 });
+    await expect(put()).rejects.toThrow();
+    expect(role()).toBe("failed");
+    expect(sim.requests.map((r) => r.status)).toEqual(["dropped"]);
+  });
+
+  it("apply-then-status: the change happens and a gateway answers 502 with an HTML page", async () => {
+    sim.faults.add({ kind: "apply-then-status", status: 502, method: "PUT", times: 1 });
+    const res = await put();
+    expect(res.status).toBe(502);
+    expect(res.headers["content-type"]).toBe("text/html");
+    expect(role()).toBe("failed");
+  });
+
+  it("apply-then-slow: the change happens and the answer comes after the client gave up", async () => {
+    sim.faults.add({ kind: "apply-then-slow", method: "PUT", delayMs: 1000, times: 1 });
+    await expect(put()).rejects.toThrow(/timeout/);
+    expect(role()).toBe("failed");
+  });
+
+  it("drop and status before the API: nothing is applied", async () => {
+    sim.faults.add({ kind: "drop", method: "PUT", times: 1 });
+    sim.faults.add({ kind: "status", status: 503, method: "PUT", times: 1 });
+    await expect(put()).rejects.toThrow();
+    expect((await put()).status).toBe(503);
+    expect(role()).toBe("active");
+  });
+
+  it("lists a project's services with state and role", async () => {
+    const res = await axios.get(`${url}/v1/project/p1/service`, { headers: { Authorization: `aivenv1 ${TOKEN}` } });
+    expect(res.data.services.map((s: any) => [s.service_name, s.state, s.disaster_recovery_role])).toEqual([
+      ["pg-a", "RUNNING", "active"],
+      ["pg-a-dr", "RUNNING", "passive"],
+    ]);
   });
 });

@@ -37,3 +37,7 @@ export const PAIR_MANIFEST_KEY = "crdr";
 
 /** Where the stack records the setting inputs it was synthesized with: `json["//"][SETTINGS_FINGERPRINT_KEY]`. */
 export const SETTINGS_FINGERPRINT_KEY = "crdr_settings";
+
+/** The two services of a pair. */
+export type PeerSide = "primary" | "recovery";
+export const PEER_SIDES: readonly PeerSide[] = ["primary", "recovery"];

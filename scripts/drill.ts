@@ -1,20 +1,22 @@
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
+import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
+import { parseMillis } from "../lib/duration";
 
-const program = new Command("drill")
+const program = new Command(npmScriptName("drill"))
   .description("Rehearse failover, status, revert, switchover, switchback and status against the local simulator, on throw-away copies of the stacks and state.")
   .option("--stack <pair>", "one pair (default: every synthesized pair)")
-  .option("--transition-ms <ms>", "duration of each simulated transition", "300")
-  .option("--keep", "keep the throw-away project for inspection", false)
-  .showHelpAfterError()
-  .parse();
+  .option("--transition-ms <ms>", "duration of each simulated transition (default: realistic timings of a few seconds, with intermediate states)")
+  .option("--swap-link", "simulate a DR link whose ends follow the active role", false)
+  .option("--keep", "keep the throw-away project for inspection", false);
+parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const write = (line: string) => process.stdout.write(line + "\n");
   write("CRDR drill: local simulator, throw-away stacks and state\n");
-  const report = await drill({ stack: opts.stack, transitionMs: Number(opts.transitionMs), keep: opts.keep }, process.cwd(), process.env, write);
+  const report = await drill({ stack: opts.stack, transitionMs: opts.transitionMs === undefined ? undefined : parseMillis(opts.transitionMs, "--transition-ms"), swapLink: opts.swapLink, keep: opts.keep }, process.cwd(), process.env, write);
   const failed = report.steps.filter((s) => s.failures.length);
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);
   if (opts.keep) reporter.info(`work dir kept: ${report.workDir}`);

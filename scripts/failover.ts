@@ -1,7 +1,7 @@
 import { operationCommand, runOperation } from "../lib/cli/operation-command";
 import { failover } from "../lib/operations/failover";
 import { regionFailover } from "../lib/operations/region-failover";
-import { EXIT } from "../lib/operations/operation-context";
+import { EXIT } from "../lib/exit-codes";
 import { UserError } from "../lib/user-error";
 
 const program = operationCommand(

@@ -1,24 +1,29 @@
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
+import { parseMillis } from "../lib/duration";
+import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { readCdktfConfig } from "../lib/synth/cdktf-config";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
 
-const program = new Command("sim")
+const program = new Command(npmScriptName("sim"))
   .description("Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.")
   .option("--port <port>", "port to listen on (0 picks a free one)", "0")
   .option("--token <token>", "the token it accepts (default: $AIVEN_TOKEN, else 'sim-token')")
   .option("--delay <ms>", "duration of every simulated transition, in milliseconds", "3000")
-  .parse();
+  .option("--role-lag <ms>", "how long a changed service shows a transitional state with its old role", "1000")
+  .option("--swap-link", "make the DR link's ends follow the active role", false);
+parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const token = opts.token ?? process.env.AIVEN_TOKEN ?? "sim-token";
-  const delay = Number(opts.delay);
+  const delay = parseMillis(opts.delay, "--delay");
   const sim = new SimServer({
     token,
     port: Number(opts.port),
-    delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay },
+    delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay, roleLagMs: parseMillis(opts.roleLag, "--role-lag") },
+    behaviour: { swapLinkOnTakeover: opts.swapLink },
   });
   const { outdir } = readCdktfConfig(process.cwd());
   let stacks: string[] = [];
@@ -33,7 +38,7 @@ void runCommand(false, async ({ reporter }) => {
     reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
   }
   const url = await sim.start();
-  reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token>\n  Ctrl-C stops it.`);
+  reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token it accepts: --token, else $AIVEN_TOKEN, else sim-token>\n  Ctrl-C stops it.`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await sim.stop();
 });

@@ -1,15 +1,15 @@
 import { Command } from "commander";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
+import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { formatStatus, status, STATUS_EXIT, worstVerdict } from "../lib/operations/status";
 
-const program = new Command("status")
+const program = new Command(npmScriptName("status"))
   .description("Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted.")
   .option("--stack <pair>", "one pair's stack")
   .option("--all", "every synthesized pair (the default)", false)
-  .option("--json", "print a JSON report", false)
-  .showHelpAfterError()
-  .parse();
+  .option("--json", "print a JSON report", false);
+parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async () => {

@@ -1,46 +1,51 @@
-import axios, { AxiosError, AxiosInstance } from "axios";
+import type { Agent } from "http";
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import axiosRetry, { exponentialDelay } from "axios-retry";
+import { HttpProxyAgent } from "http-proxy-agent";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../user-error";
-import { AivenApiError } from "./aiven-api-error";
+import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 /** Environment variables holding the token, in order of preference (the provider's first, then avn's). */
 export const TOKEN_VARIABLES = ["AIVEN_TOKEN", "AIVEN_AUTH_TOKEN"] as const;
 
+/** Defaults of the client's tuning; the README lists them with their variables. */
+export const CLIENT_DEFAULTS = {
+  timeoutMs: 15_000,
+  retries: 4,
+  backoffMs: 500,
+  /** No single wait between retries is longer than this, whatever Retry-After says. */
+  maxDelayMs: 60_000,
+} as const;
+
 export interface AivenClientOptions {
   readonly baseUrl: string;
   readonly token: string;
   /** Per-request timeout. @default 15000 */
   readonly timeoutMs?: number;
-  /** Retries of a failed idempotent request. @default 4 */
+  /** Retries of a failed read (GET). Writes are never retried here. @default 4 */
   readonly retries?: number;
   /** First backoff step; doubles per retry, and a longer Retry-After wins. @default 500 */
   readonly backoffMs?: number;
+  /** The longest single wait between retries. @default 60000 */
+  readonly maxDelayMs?: number;
+  /** The proxy to reach the API through. @default - from HTTPS_PROXY / HTTP_PROXY / NO_PROXY */
+  readonly proxyUrl?: string;
   /** Told about each retry, for progress output. */
   readonly onRetry?: (attempt: number, error: AivenApiError) => void;
 }
 
-const IDEMPOTENT = new Set(["get", "put", "delete", "head"]);
-
 /**
- * Reads are retried on any fault. Writes are retried only when Aiven answered
- * that it did not take them (429, 5xx); after a timeout or a dropped
- * connection a write may have gone through, and the caller must look before
- * sending it again.
- */
-function isRetryable(error: AxiosError): boolean {
-  const method = (error.config?.method ?? "").toLowerCase();
-  if (!error.response) return method === "get" || method === "head";
-  if (!IDEMPOTENT.has(method)) return false;
-  const status = error.response.status;
-  return status === 429 || status >= 500;
-}
-
-/**
- * A small client for the Aiven REST API endpoints CRDR needs. Every request
- * has a timeout; idempotent requests are retried with exponential backoff on
- * 5xx, 429 (honouring Retry-After) and connection faults. Errors carry the
+ * A small client for the Aiven REST API endpoints CRDR needs.
+ *
+ * Reads are retried with exponential backoff on 5xx, 429 (honouring
+ * Retry-After, or the "try again in Ns" of Aiven's message) and connection
+ * faults, a bounded number of times. Writes are sent exactly once: whether a
+ * lost answer means the change happened is for the caller to find out by
+ * reading (see `role-request.ts`), never by sending again. Errors carry the
  * API's message and never the token.
  */
 export class AivenClient {
@@ -58,8 +63,9 @@ export class AivenClient {
       }
       return value;
     };
+    const baseUrl = env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL;
     return new AivenClient({
-      baseUrl: env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL,
+      baseUrl: checkedUrl(baseUrl, "AIVEN_WEB_URL", `unset it to use ${DEFAULT_AIVEN_WEB_URL}, or give the API's base URL such as ${DEFAULT_AIVEN_WEB_URL}`),
       token: env[name]!,
       timeoutMs: tuning("CRDR_API_TIMEOUT_MS"),
       retries: tuning("CRDR_API_RETRIES"),
@@ -70,50 +76,56 @@ export class AivenClient {
 
   private readonly http: AxiosInstance;
   readonly baseUrl: string;
+  /** The proxy requests go through, if any (without credentials). */
+  readonly proxy?: string;
 
   constructor(options: AivenClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    const proxyUrl = options.proxyUrl ?? getProxyForUrl(this.baseUrl);
+    const agent = proxyUrl ? proxyAgent(this.baseUrl, proxyUrl) : undefined;
+    this.proxy = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
     this.http = axios.create({
       baseURL: this.baseUrl,
-      timeout: options.timeoutMs ?? 15000,
+      timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
       headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
-      // Our own proxy handling would be surprising in an outage; honour none.
+      // Proxies are chosen above, from the environment, and tunnel HTTPS
+      // properly; axios's own proxy support does not.
       proxy: false,
+      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
     });
-    const backoff = options.backoffMs ?? 500;
+    const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
+    const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {
-      retries: options.retries ?? 4,
-      retryCondition: isRetryable,
-      retryDelay: (count, error) => exponentialDelay(count - 1, error, backoff),
+      retries: options.retries ?? CLIENT_DEFAULTS.retries,
+      retryCondition: isRetryableRead,
+      retryDelay: (count, error) => Math.min(maxDelay, Math.max(exponentialDelay(count - 1, error, backoff), 1000 * (toApiError(error).retryAfterSeconds ?? 0))),
       shouldResetTimeout: true,
       onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
     });
   }
 
   async getService(project: string, service: string): Promise<AivenService> {
-    const body = await this.call<{ service: AivenService }>("get", servicePath(project, service));
+    const body = await this.call<{ service: AivenService }>("get", servicePath(project, service), undefined, "service");
     return body.service;
   }
 
-  /** PUT a partial update; for CRDR, `{ disaster_recovery_role }`. */
-  async updateService(project: string, service: string, update: Record<string, unknown>): Promise<AivenService> {
-    const body = await this.call<{ service: AivenService }>("put", servicePath(project, service), update);
+  /**
+   * PUT a partial update; for CRDR, `{ disaster_recovery_role }`. Sent once:
+   * a timeout, a broken connection or a 5xx leaves it unknown whether Aiven
+   * applied it.
+   */
+  async updateService(project: string, service: string, update: Record<string, unknown>): Promise<AivenService | undefined> {
+    const body = await this.call<{ service?: AivenService }>("put", servicePath(project, service), update);
     return body.service;
   }
 
   async listServiceIntegrations(project: string, service: string): Promise<AivenServiceIntegration[]> {
-    const body = await this.call<{ service_integrations: AivenServiceIntegration[] }>(
-      "get",
-      `${servicePath(project, service)}/integration`,
-    );
+    const body = await this.call<{ service_integrations: AivenServiceIntegration[] }>("get", `${servicePath(project, service)}/integration`, undefined, "service_integrations");
     return body.service_integrations;
   }
 
   async getIntegration(project: string, id: string): Promise<AivenServiceIntegration> {
-    const body = await this.call<{ service_integration: AivenServiceIntegration }>(
-      "get",
-      `/v1/project/${enc(project)}/integration/${enc(id)}`,
-    );
+    const body = await this.call<{ service_integration: AivenServiceIntegration }>("get", `/v1/project/${enc(project)}/integration/${enc(id)}`, undefined, "service_integration");
     return body.service_integration;
   }
 
@@ -121,11 +133,7 @@ export class AivenClient {
     project: string,
     spec: { integration_type: string; source_service: string; dest_service: string },
   ): Promise<AivenServiceIntegration> {
-    const body = await this.call<{ service_integration: AivenServiceIntegration }>(
-      "post",
-      `/v1/project/${enc(project)}/integration`,
-      spec,
-    );
+    const body = await this.call<{ service_integration: AivenServiceIntegration }>("post", `/v1/project/${enc(project)}/integration`, spec, "service_integration");
     return body.service_integration;
   }
 
@@ -133,13 +141,67 @@ export class AivenClient {
     await this.call("delete", `/v1/project/${enc(project)}/integration/${enc(id)}`);
   }
 
-  private async call<T>(method: "get" | "put" | "post" | "delete", path: string, data?: unknown): Promise<T> {
+  /**
+   * The one sentence for an API that cannot be used at all (nothing listens,
+   * DNS fails, or what answers is not Aiven): it names AIVEN_WEB_URL.
+   */
+  unusableApi(err: AivenApiError): UserError {
+    const via = this.proxy ? ` through the proxy ${this.proxy}` : "";
+    return new UserError(
+      `The Aiven API at AIVEN_WEB_URL=${this.baseUrl}${via} cannot be used (${err.message}); check AIVEN_WEB_URL (unset means ${DEFAULT_AIVEN_WEB_URL}), the network, and HTTPS_PROXY/NO_PROXY.`,
+    );
+  }
+
+  private async call<T>(method: "get" | "put" | "post" | "delete", path: string, data?: unknown, field?: string): Promise<T> {
+    let response: AxiosResponse<unknown>;
     try {
-      const response = await this.http.request<T>({ method, url: path, data });
-      return response.data;
+      response = await this.http.request<unknown>({ method, url: path, data });
     } catch (err) {
       throw toApiError(err);
     }
+    const body = response.data;
+    const isObject = typeof body === "object" && body !== null && !Array.isArray(body);
+    if (!isObject || (field !== undefined && !(field in body))) {
+      throw new AivenApiError(method.toUpperCase(), path, "unexpected", { status: response.status, contentType: String(response.headers["content-type"] ?? "") });
+    }
+    return body as T;
+  }
+}
+
+/** Reads only: a write is never resent by the HTTP layer. */
+function isRetryableRead(error: AxiosError): boolean {
+  const method = (error.config?.method ?? "").toLowerCase();
+  if (method !== "get" && method !== "head") return false;
+  const failure = toApiError(error);
+  return failure.isUnavailable;
+}
+
+function proxyAgent(target: string, proxyUrl: string): Agent {
+  const proxy = checkedUrl(proxyUrl, "HTTPS_PROXY (or HTTP_PROXY)", "give it as http://host:port");
+  return target.startsWith("https:") ? new HttpsProxyAgent(proxy) : new HttpProxyAgent(proxy);
+}
+
+function checkedUrl(value: string, variable: string, fix: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UserError(`${variable}=${JSON.stringify(value)} is not a URL; ${fix}.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UserError(`${variable}=${JSON.stringify(value)} is not an http(s) URL; ${fix}.`);
+  }
+  return value;
+}
+
+function withoutCredentials(proxyUrl: string): string {
+  try {
+    const url = new URL(proxyUrl);
+    url.username = "";
+    url.password = "";
+    return url.toString().replace(/\/$/, "");
+  } catch {
+    return "(invalid proxy URL)";
   }
 }
 
@@ -151,15 +213,38 @@ function servicePath(project: string, service: string): string {
   return `/v1/project/${enc(project)}/service/${enc(service)}`;
 }
 
-function toApiError(err: unknown): AivenApiError {
+/** "Rate limit 120 exceeded – try again in 28s" → 28. */
+function retryAfterFrom(header: unknown, message: string | undefined): number | undefined {
+  const fromHeader = Number(header);
+  if (Number.isFinite(fromHeader) && fromHeader > 0) return fromHeader;
+  const fromMessage = message ? /try again in (\d+)\s*s/i.exec(message)?.[1] : undefined;
+  return fromMessage ? Number(fromMessage) : undefined;
+}
+
+export function toApiError(err: unknown): AivenApiError {
   if (err instanceof AivenApiError) return err;
-  const e = err as AxiosError<{ message?: unknown }>;
+  const e = err as AxiosError<unknown>;
   const method = (e.config?.method ?? "?").toUpperCase();
   const path = e.config?.url ?? "?";
   if (e.response) {
-    const message = typeof e.response.data?.message === "string" ? e.response.data.message : undefined;
-    return new AivenApiError(method, path, "http", e.response.status, message);
+    const data = e.response.data as { message?: unknown } | undefined;
+    const isJson = !!data && typeof data === "object";
+    const message = isJson && typeof data.message === "string" ? data.message : undefined;
+    const status = e.response.status;
+    // A 4xx page that is not Aiven's JSON error (say a web server's 404)
+    // means AIVEN_WEB_URL points somewhere else. Gateways' 5xx pages are
+    // ordinary outages.
+    if (!isJson && status < 500 && status !== 429) {
+      return new AivenApiError(method, path, "unexpected", { status, contentType: String(e.response.headers?.["content-type"] ?? "") });
+    }
+    return new AivenApiError(method, path, "http", {
+      status,
+      apiMessage: message,
+      retryAfterSeconds: status === 429 ? retryAfterFrom(e.response.headers?.["retry-after"], message) : undefined,
+    });
   }
   if (e.code === "ECONNABORTED" || e.code === "ETIMEDOUT") return new AivenApiError(method, path, "timeout");
-  return new AivenApiError(method, path, "network", undefined, e.code ?? e.message);
+  const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (isNotSentCode(code) || e.code === "ERR_INVALID_URL") return new AivenApiError(method, path, "unreachable", { apiMessage: code });
+  return new AivenApiError(method, path, "network", { apiMessage: code ?? e.message });
 }

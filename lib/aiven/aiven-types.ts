@@ -28,14 +28,3 @@ export interface AivenService {
   readonly service_integrations?: AivenServiceIntegration[];
   readonly components?: Array<{ component: string; host?: string; port?: number; usage?: string }>;
 }
-
-/** The disaster_recovery integration between two services, if Aiven holds one. */
-export function findDrIntegration(
-  service: Pick<AivenService, "service_integrations">,
-  source: string,
-  dest: string,
-): AivenServiceIntegration | undefined {
-  return (service.service_integrations ?? []).find(
-    (i) => i.integration_type === "disaster_recovery" && i.source_service === source && i.dest_service === dest,
-  );
-}

@@ -1,7 +1,7 @@
-import ms, { StringValue } from "ms";
 import * as readline from "readline";
 import { TOKEN_VARIABLES } from "../aiven/aiven-client";
 import { JsonReporter, redactor, Reporter, TextReporter } from "../operations/reporter";
+import { UnfinishedError } from "../operations/unfinished-error";
 import { UserError } from "../user-error";
 
 export interface CommandIo {
@@ -35,21 +35,14 @@ export async function runCommand(json: boolean, body: (io: CommandIo) => Promise
     process.exitCode = code ?? 0;
   } catch (err) {
     if (err instanceof UserError) {
-      if (json) write(JSON.stringify({ ts: new Date().toISOString(), type: "error", message: redact(err.message) }));
+      if (json) write(JSON.stringify({ ts: new Date().toISOString(), type: "error", exitCode: err.exitCode, message: redact(err.message) }));
       process.stderr.write(redact(`✖ ${err.message}`) + "\n");
+      // After a change at Aiven, a bug still shows where it happened.
+      if (err instanceof UnfinishedError && err.bug) process.stderr.write(redact(String(err.bug.stack ?? err.bug)) + "\n");
       process.exitCode = err.exitCode;
       return;
     }
     process.stderr.write(redact(String((err as Error)?.stack ?? err)) + "\n");
     process.exitCode = 1;
   }
-}
-
-/** Parses a duration such as "30m", "90s" or "1h" with `ms`, refusing anything else. */
-export function parseDuration(value: string, flag: string): number {
-  const parsed = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value.trim()) ? ms(value.trim() as StringValue) : undefined;
-  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new UserError(`${flag} "${value}" is not a duration; use a value such as "30m", "90s" or "2h".`);
-  }
-  return parsed;
 }

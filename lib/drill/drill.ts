@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AivenClient } from "../aiven/aiven-client";
-import { findDrIntegration } from "../aiven/aiven-types";
+import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../crdr-app";
 import { failover } from "../operations/failover";
 import { CommonOptions, OperationDeps } from "../operations/operation-context";
@@ -16,6 +16,7 @@ import { PairManifest } from "../pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
+import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
 import { pushRehearsalState } from "./rehearsal-state";
@@ -23,8 +24,14 @@ import { pushRehearsalState } from "./rehearsal-state";
 export interface DrillOptions {
   /** One pair; every synthesized pair when absent. */
   readonly stack?: string;
-  /** How long each simulated transition takes. @default 300 */
+  /**
+   * How long each simulated transition (and each role's lag behind its
+   * transitional state) takes. @default - `REALISTIC_DELAYS`: seconds, with
+   * intermediate states, shaped like a small real pair's
+   */
   readonly transitionMs?: number;
+  /** Rehearse against a simulator whose DR link follows the active role (its ends swap on a takeover). @default false */
+  readonly swapLink?: boolean;
   /** Keep the throw-away project for inspection. @default false */
   readonly keep?: boolean;
 }
@@ -81,9 +88,11 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
     JSON.stringify({ app: `cd ${JSON.stringify(projectDir)} && ${config.app}`, context: config.context }, null, 2),
   );
   const token = `drill-${randomBytes(12).toString("hex")}`;
+  const t = options.transitionMs;
   const sim = new SimServer({
     token,
-    delays: { failoverMs: options.transitionMs ?? 300, rebuildMs: options.transitionMs ?? 300, rebalanceMs: options.transitionMs ?? 300, switchoverMs: options.transitionMs ?? 300 },
+    delays: t === undefined ? REALISTIC_DELAYS : { failoverMs: t, rebuildMs: t, rebalanceMs: t, switchoverMs: t, roleLagMs: t },
+    behaviour: { swapLinkOnTakeover: options.swapLink ?? false },
   });
   const drillEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -105,10 +114,10 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const stack = SynthesizedStack.load(outdir, name);
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
-      const integrationId = findDrIntegration(sim.model.getService(pair.project, pair.primary.serviceName), pair.primary.serviceName, pair.recovery.serviceName)?.service_integration_id;
+      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
       await pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId });
 
-      const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100 };
+      const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100, lostAnswerGraceMs: 10_000 };
       const run = async (stepName: string, body: (deps: OperationDeps) => Promise<unknown>, checks: () => Promise<string[]>) => {
         const reporter = new CapturingReporter();
         const started = Date.now();

@@ -5,8 +5,9 @@ import { TerraformCli } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { WORK_DIR } from "./journal";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole, PeerStatus } from "./peer-status";
-import { Peers, requestRole, waitForPeers } from "./role-change";
+import { isRole, isSteady, Peers, whereIs } from "./peer-status";
+import { waitForPeers } from "./role-change";
+import { requestRole } from "./role-request";
 
 export interface FailoverOptions extends CommonOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
@@ -30,26 +31,34 @@ export interface FailoverResult {
  * Fails a pair over to its recovery region: triggers the failover at Aiven,
  * waits for the recovery service to take over, makes Terraform forget what it
  * must no longer manage, records the `failed-over` phase and resynthesizes so
- * the next plan changes nothing. Each step checks what it expects first, so a
- * rerun after any interruption resumes without triggering twice.
+ * the next plan changes nothing. Everything after the trigger is proven
+ * possible before it; each step checks what it expects first, so a rerun
+ * after any interruption resumes without triggering twice.
  */
-export async function failover(options: FailoverOptions, deps: OperationDeps): Promise<FailoverResult> {
-  const ctx = OperationContext.open("failover", options, deps);
+export function failover(options: FailoverOptions, deps: OperationDeps): Promise<FailoverResult> {
+  return OperationContext.run("failover", options, deps, (ctx) => failOver(ctx, options));
+}
+
+async function failOver(ctx: OperationContext, options: FailoverOptions): Promise<FailoverResult> {
   const { pair, reporter } = ctx;
   const { primary, recovery } = pair;
+  const failedOver = `Aiven has failed ${primary.serviceName} over to ${recovery.serviceName}`;
 
-  reporter.step("preflight", "reading both peers from the Aiven API");
+  ctx.step("peers", "reading both peers from the Aiven API");
   const peers = await ctx.readPeers();
   ctx.reportPeers(peers);
-  const triggeredBefore = !!ctx.journal.sinceLastCompletion("role-sent");
-  const needTrigger = decideTrigger(ctx, options, peers, triggeredBefore);
+  const trigger = decideTrigger(ctx, options, peers);
 
-  await ctx.confirm(needTrigger ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
+  const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
+  await ctx.proveCanFinish(forget);
+  await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
-  if (needTrigger) {
-    await requestRole(ctx, "primary", "failed");
+  if (trigger.kind === "send") {
+    await requestRole(ctx, { side: "primary", role: "failed" }, peers);
+    ctx.markChangedAtAiven(failedOver);
   } else {
-    reporter.step("trigger", triggeredBefore || options.stateOnly ? "skipped: the failover was already triggered" : "skipped: Aiven already shows the failover");
+    ctx.step("trigger", `skipped: ${trigger.reason}`);
+    if (trigger.kind === "done") ctx.markChangedAtAiven(failedOver);
   }
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
@@ -57,9 +66,9 @@ export async function failover(options: FailoverOptions, deps: OperationDeps): P
   await waitForPeers(ctx, `the takeover: ${recovery.serviceName} RUNNING/active, ${primary.serviceName} failed`, (p) =>
     isRole(p.recovery, "RUNNING", "active") && (isRole(p.primary, undefined, "failed") || !p.primary.reachable),
   );
+  ctx.markChangedAtAiven(failedOver);
   ctx.journal.append("takeover-confirmed");
 
-  const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
   const reconciled = await forgetInState(ctx, forget);
 
   // A primary Terraform no longer holds must not be declared again: the next
@@ -67,20 +76,20 @@ export async function failover(options: FailoverOptions, deps: OperationDeps): P
   const current = ctx.current;
   const wasForgotten = current.phase === "failed-over" && current.primary === "forgotten";
   const disposition: PrimaryDisposition = options.primaryUnreachable || !reconciled.primaryInState || wasForgotten ? "forgotten" : "frozen";
-  const record: FailedOverPhase = {
-    phase: "failed-over",
-    primary: disposition,
-    since: current.phase === "failed-over" && current.since ? current.since : new Date().toISOString(),
-    operation: "failover",
-    runId: current.phase === "failed-over" && current.runId ? current.runId : ctx.runId,
-  };
-  ctx.recordPhase(record);
+  if (disposition === "forgotten" && !options.primaryUnreachable && !options.dryRun) {
+    reporter.info(
+      wasForgotten
+        ? `the primary stays forgotten, as the earlier run recorded`
+        : `Terraform state holds no ${primary.address}, so the primary is recorded as forgotten (declaring it again would plan a new service under its name)`,
+    );
+  }
+  await ctx.recordPhase(ctx.nextRecord<FailedOverPhase>({ phase: "failed-over", primary: disposition }));
   if (!options.dryRun) {
     reporter.info(`no integration declared, and the primary ${disposition === "forgotten" ? "no longer declared" : "frozen (ignore_changes = all, prevent_destroy)"}`);
     ctx.journal.append("completed");
   }
 
-  const triggered = needTrigger && !options.dryRun;
+  const triggered = trigger.kind === "send" && !options.dryRun;
   reporter.done(
     options.dryRun
       ? "Dry run: nothing was changed."
@@ -94,18 +103,30 @@ export async function failover(options: FailoverOptions, deps: OperationDeps): P
   return { stack: options.stack, triggered, removedFromState: reconciled.removed, primary: disposition, backup: reconciled.backup, dryRun: options.dryRun };
 }
 
-/** Decides whether the trigger must be sent, refusing unsafe situations. */
-function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: Peers, triggeredBefore: boolean): boolean {
+/**
+ * Whether to send the trigger: `send`; `done` when Aiven (or the journal)
+ * shows it was sent; `under-way` when the pair is visibly in a transition
+ * someone else may have started, which is waited for, never sent into.
+ * Unsafe situations are refused.
+ */
+type Trigger = { kind: "send" } | { kind: "done"; reason: string } | { kind: "under-way"; reason: string };
+
+function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: Peers): Trigger {
   const rec = ctx.pair.recovery.serviceName;
   const pri = ctx.pair.primary.serviceName;
   const { recovery, primary } = peers;
   const primaryFailed = isRole(primary, undefined, "failed");
+  const journaled = ctx.journal.applied("primary", "failed");
+  const done = (reason: string): Trigger => ({ kind: "done", reason });
+  if (journaled) ctx.reporter.info(`the journal shows Aiven took the trigger at ${journaled.ts}; it is not sent again`);
+
   if (!recovery.reachable) {
     if (!options.force) {
       throw new UserError(`The recovery service ${rec} cannot be read (${recovery.error.message}); failing over to a peer nobody can see is unsafe. Retry later, or pass --force to go ahead blind.`);
     }
     ctx.reporter.warn(`--force: going on although ${rec} cannot be read`);
-    return !primaryFailed && !triggeredBefore && !options.stateOnly;
+    if (primaryFailed || journaled) return done("Aiven already shows the failover");
+    return options.stateOnly ? done("--state-only") : { kind: "send" };
   }
   const role = recovery.service.disaster_recovery_role;
   const state = recovery.service.state;
@@ -113,20 +134,28 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   if (role === "failed") throw new UserError(`${rec} is failed; only a primary can be failed, so the pair is not in a state failover can act on. Check it in the Aiven Console.`);
 
   if (role === "active") {
-    if (primaryFailed || triggeredBefore || (options.stateOnly && !primary.reachable)) return false;
+    if (primaryFailed) return done("Aiven already shows the failover");
+    if (journaled) return done("the failover was already triggered");
+    if (options.stateOnly && !primary.reachable) return done("--state-only, and the recovery service is active");
     throw new UserError(
-      `${rec} is already active but the primary ${pri} is ${where(primary)}, which looks like a switchover, not a failover; check the pair with npm run status` +
+      `${rec} is already active but the primary ${pri} is ${whereIs(primary)}, which looks like a switchover, not a failover; check the pair with npm run status` +
         (primary.reachable ? "." : ", or pass --state-only if the failover was done in the Console or CLI."),
     );
   }
   // The recovery service is passive.
-  if (primaryFailed) return false; // triggered; the promotion is under way
+  if (primaryFailed) return done("Aiven already shows the failover; the promotion is under way");
   if (options.stateOnly) {
     throw new UserError(`--state-only expects the failover to be done already, but ${rec} is still passive; run without --state-only to trigger it.`);
   }
-  if (triggeredBefore) {
-    ctx.reporter.info("the journal shows the trigger was sent by an earlier run; not sending it again");
-    return false;
+  if (journaled) return done("the failover was already triggered");
+  // A primary leaving RUNNING/active, or a recovery REBALANCING, is a role
+  // change under way (a REBUILDING recovery is still copying: refused below).
+  const moving = !isSteady(primary) ? "primary" : state === "REBALANCING" ? "recovery" : undefined;
+  if (moving && !options.force) {
+    ctx.reporter.warn(
+      `${ctx.pair[moving].serviceName} is ${whereIs(peers[moving])}: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending. If nobody started one, rerun with --force once this times out.`,
+    );
+    return { kind: "under-way", reason: `${ctx.pair[moving].serviceName} is already in transition` };
   }
   if (state !== "RUNNING") {
     if (!options.force) {
@@ -134,11 +163,7 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
     }
     ctx.reporter.warn(`--force: failing over to ${rec} while it is ${state}; data not yet copied to it is lost`);
   }
-  return true;
-}
-
-function where(status: PeerStatus): string {
-  return status.reachable ? `${status.service.state}/${status.service.disaster_recovery_role}` : "unreachable";
+  return { kind: "send" };
 }
 
 /**
@@ -148,22 +173,22 @@ function where(status: PeerStatus): string {
  */
 async function forgetInState(ctx: OperationContext, addresses: string[]): Promise<{ removed: string[]; backup?: string; primaryInState: boolean }> {
   const { reporter, pair, deps } = ctx;
-  reporter.step("reconcile", `making Terraform forget ${addresses.join(" and ")}`);
+  ctx.step("reconcile", `making Terraform forget ${addresses.join(" and ")}`);
   const terraform = ctx.terraform();
   if (ctx.options.dryRun) {
     reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})`);
     reporter.command(`${terraform.describe(["state", "pull"])} > ${path.join(WORK_DIR, "backups", `${ctx.options.stack}-<timestamp>.tfstate`)}`);
-    reporter.command(terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)");
+    reporter.command(terraform.describe(terraform.stateRmArgs(addresses, path.join(WORK_DIR, "backups", `${ctx.options.stack}-<epoch>.state-rm-backup.tfstate`))) + "   (only addresses that state list shows)");
     return { removed: [], primaryInState: true };
   }
-  await ctx.initBackend(terraform);
+  await ctx.initBackend();
   const inState = await terraform.stateList();
   const targets = addresses.filter((a) => inState.includes(a));
   for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
     backup = await backupState(terraform, deps.projectDir, ctx.options.stack);
-    reporter.info(`state backed up to ${path.relative(deps.projectDir, backup)}`);
+    reporter.info(`state backed up to ${path.relative(deps.projectDir, backup)} (private: it holds the services' passwords)`);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
     await terraform.stateRm(targets);
     ctx.journal.append("state-removed", { addresses: targets, backup });
@@ -173,7 +198,7 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
 
 async function backupState(terraform: TerraformCli, projectDir: string, stack: string): Promise<string> {
   const dir = path.join(projectDir, WORK_DIR, "backups");
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tfstate`);
   // State holds service passwords: readable by the owner only.
   fs.writeFileSync(file, await terraform.statePull(), { mode: 0o600 });

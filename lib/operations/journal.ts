@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
+import { UserError } from "../user-error";
 
-/** The gitignored folder for run journals and state backups. */
+/** The gitignored folder for run journals, locks and state backups. */
 export const WORK_DIR = ".crdr";
 
 export interface JournalEntry {
@@ -12,6 +13,22 @@ export interface JournalEntry {
   readonly event: string;
   readonly [key: string]: unknown;
 }
+
+/**
+ * The journal's role-change events. An intent is written (and flushed to
+ * disk) before the request leaves; exactly one outcome follows it, unless the
+ * run died first, in which case the next run finds the intent open and
+ * resolves it by reading Aiven, never by sending.
+ */
+export const ROLE_EVENTS = {
+  intent: "role-intent",
+  applied: "role-applied",
+  refused: "role-refused",
+  ambiguous: "role-ambiguous",
+  lapsed: "role-lapsed",
+} as const;
+
+const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
 
 /**
  * An append-only JSON-lines record of each run's steps, one file per stack.
@@ -31,11 +48,22 @@ export class Journal {
     this.file = path.join(projectDir, WORK_DIR, "journal", `${stack}.jsonl`);
   }
 
-  append(event: string, data: Record<string, unknown> = {}): void {
+  /** Appends an event; `durable` flushes it to disk before returning (for intents). */
+  append(event: string, data: Record<string, unknown> = {}, durable = false): void {
     if (!this.enabled) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const entry: JournalEntry = { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event, ...data };
-    fs.appendFileSync(this.file, JSON.stringify(entry) + "\n");
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = fs.openSync(this.file, "a", 0o600);
+      try {
+        fs.writeSync(fd, JSON.stringify(entry) + "\n");
+        if (durable) fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      throw new UserError(`Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
+    }
   }
 
   entries(): JournalEntry[] {
@@ -53,26 +81,38 @@ export class Journal {
       });
   }
 
+  /** This operation's entries since it last completed: the episode a rerun continues. */
+  episode(): JournalEntry[] {
+    const mine = this.entries().filter((e) => e.operation === this.operation);
+    return mine.slice(mine.map((e) => e.event).lastIndexOf("completed") + 1);
+  }
+
+  /** A role change some run of this episode asked for without learning whether Aiven applied it. */
+  openIntent(): JournalEntry | undefined {
+    const episode = this.episode();
+    const last = episode.map((e) => e.event).lastIndexOf(ROLE_EVENTS.intent);
+    if (last < 0) return undefined;
+    const intent = episode[last];
+    const resolved = episode.slice(last + 1).some((e) => OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role);
+    return resolved ? undefined : intent;
+  }
+
+  /** Whether a run of this episode saw Aiven apply `side` → `role`. */
+  applied(side: string, role: string): JournalEntry | undefined {
+    return this.episode().find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
+  }
+
   /**
-   * The latest run of any operation on `stack` that changed a role at Aiven
-   * but never completed: Aiven and Terraform may disagree until it is rerun.
+   * The latest run of any operation on `stack` that changed (or may have
+   * changed) a role at Aiven but never completed: Aiven and Terraform may
+   * disagree until it is rerun.
    */
   static unfinishedChange(projectDir: string, stack: string): JournalEntry | undefined {
     const all = new Journal(projectDir, stack, "*", "-", false).entries();
     const operation = all[all.length - 1]?.operation;
     if (!operation) return undefined;
-    const mine = all.filter((e) => e.operation === operation);
-    const pending = mine.slice(mine.map((e) => e.event).lastIndexOf("completed") + 1);
-    return pending.some((e) => e.event === "role-sent") ? pending.find((e) => e.event === "started") ?? pending[0] : undefined;
-  }
-
-  /**
-   * Whether a run of this operation sent `event` since the operation last
-   * completed, so an interrupted run's effect is not repeated.
-   */
-  sinceLastCompletion(event: string): JournalEntry | undefined {
-    const mine = this.entries().filter((e) => e.operation === this.operation);
-    const lastDone = mine.map((e) => e.event).lastIndexOf("completed");
-    return mine.slice(lastDone + 1).find((e) => e.event === event);
+    const episode = new Journal(projectDir, stack, operation, "-", false).episode();
+    const changed = episode.some((e) => e.event === ROLE_EVENTS.applied) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
+    return changed ? (episode.find((e) => e.event === "started") ?? episode[0]) : undefined;
   }
 }

@@ -1,7 +1,9 @@
+import * as fs from "fs";
 import { randomUUID } from "crypto";
 import * as path from "path";
 import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
+import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
 import { layoutFor } from "../phase-layout";
@@ -10,13 +12,17 @@ import { PairManifest } from "../pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { minimumFromConstraint } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
-import { Journal } from "./journal";
-import { describePeer, PeerStatus, readPeer } from "./peer-status";
+import { Journal, WORK_DIR } from "./journal";
+import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
+import { describePeer, PeerStatus, Peers, readPeer } from "./peer-status";
 import { Reporter } from "./reporter";
 import { resolveStack } from "./resolve-stack";
+import { resolveOpenIntent } from "./role-request";
 import { settingsFiles } from "./settings-files";
+import { UnfinishedError } from "./unfinished-error";
 
 /** Options every DR operation takes. */
 export interface CommonOptions {
@@ -25,7 +31,15 @@ export interface CommonOptions {
   readonly yes: boolean;
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
+  /**
+   * After a role change's answer is lost, how long to read both peers for a
+   * sign that Aiven applied it before concluding it did not.
+   */
+  readonly lostAnswerGraceMs: number;
 }
+
+/** The default of `lostAnswerGraceMs`, as the CLI's `--lost-answer-grace` shows it. */
+export const DEFAULT_LOST_ANSWER_GRACE = "2m";
 
 export interface OperationDeps {
   readonly projectDir: string;
@@ -35,34 +49,66 @@ export interface OperationDeps {
   /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
   readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Makes the Terraform runner for a stack. @default - the real binary */
+  readonly terraform?: (options: TerraformCliOptions) => TerraformCli;
 }
 
-/** Exit codes of the DR commands; the README lists them. */
-export const EXIT = { ok: 0, bug: 1, refused: 2, timedOut: 3 } as const;
+/** What failed, in words that follow "Aiven has …, but". */
+const UNFINISHED_STEP: Record<string, string> = {
+  wait: "waiting for Aiven to finish it did not complete",
+  reconcile: "Terraform state was not updated",
+  record: "the phase file was not updated",
+  resynth: "cdk.tf.json was not resynthesized",
+};
 
 /**
  * What every operation works with once its stack is resolved: the pair as
- * synthesized, the phase file, the journal, and the ways to reach Aiven and
- * Terraform.
+ * synthesized, the phase file, the journal, the pair's operation lock, and
+ * the ways to reach Aiven and Terraform.
  */
 export class OperationContext {
-  static open(operation: OperationName, options: CommonOptions, deps: OperationDeps): OperationContext {
-    deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
-    const files = settingsFiles(deps.projectDir, deps.env);
-    const { stack, phases } = resolveStack(deps.projectDir, options.stack, deps.env, files, (warning) => deps.reporter.warn(warning));
-    const { primary, recovery } = stack.pair;
-    deps.reporter.info(
-      `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
-    );
-    const current = phases.phaseOf(options.stack);
-    const transition = checkTransition(current, operation);
-    if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
-    if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
-    return new OperationContext(operation, options, deps, stack, phases, current, transition);
+  /**
+   * Opens the operation on its stack, runs `body`, and always releases the
+   * lock. A failure after Aiven's roles changed is reported as unfinished,
+   * leading with what already happened.
+   */
+  static async run<T>(operation: OperationName, options: CommonOptions, deps: OperationDeps, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
+    const runId = randomUUID();
+    // One operator per pair: the lock comes first, before anything is read.
+    const lock = options.dryRun ? undefined : await OperationLock.acquire(deps.projectDir, options.stack, { operation, runId });
+    let ctx: OperationContext | undefined;
+    try {
+      deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
+      const files = settingsFiles(deps.projectDir, deps.env);
+      // A run that may change something must be able to synthesize afterwards,
+      // so a broken synth refuses now; a dry run makes do with the last output.
+      const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
+      const { stack, phases } = options.dryRun ? resolve() : await withSynthLock(deps.projectDir, resolve);
+      const { primary, recovery } = stack.pair;
+      deps.reporter.info(
+        `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
+      );
+      const current = phases.phaseOf(options.stack);
+      const transition = checkTransition(current, operation);
+      if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
+      ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId);
+      ctx.journal.append("started", { options: { ...options } });
+      if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
+      await resolveOpenIntent(ctx);
+      return await body(ctx);
+    } catch (err) {
+      throw ctx ? ctx.explainFailure(err) : err;
+    } finally {
+      await lock?.release();
+    }
   }
 
   readonly journal: Journal;
-  readonly runId = randomUUID();
+  /** What this run knows Aiven did for the operation, once it has: it leads any later failure. */
+  private changedAtAiven?: string;
+  private currentStep = "resolve";
+  private terraformCli?: TerraformCli;
+  private backendReady = false;
 
   private constructor(
     readonly operation: OperationName,
@@ -72,9 +118,9 @@ export class OperationContext {
     readonly phases: PhaseFile,
     readonly current: PhaseRecord,
     readonly transition: TransitionCheck,
+    readonly runId: string,
   ) {
-    this.journal = new Journal(deps.projectDir, options.stack, operation, this.runId, !options.dryRun);
-    this.journal.append("started", { options: { ...options } });
+    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun);
   }
 
   get pair(): PairManifest {
@@ -87,18 +133,93 @@ export class OperationContext {
     return this.deps.client;
   }
 
-  terraform(): TerraformCli {
-    return new TerraformCli({ cwd: this.stack.workingDirectory, env: this.deps.env });
+  /** Starts a named step: printed, and remembered for the message if it fails. */
+  step(name: string, detail: string): void {
+    this.currentStep = name;
+    this.reporter.step(name, detail);
   }
 
   /**
-   * Initializes the stack's backend. Provider download may fail (registries
-   * unreachable in an outage); the state commands need only the backend.
+   * Records that Aiven's roles have changed for this operation (by this run
+   * or an earlier one), in words such as "Aiven has failed pg-primary over
+   * to pg-primary-dr". From here on a failure is an unfinished operation.
    */
-  async initBackend(terraform: TerraformCli): Promise<void> {
+  markChangedAtAiven(description: string): void {
+    if (!this.options.dryRun) this.changedAtAiven = description;
+  }
+
+  /** The command that finishes this operation, as the engineer would type it. */
+  get rerunCommand(): string {
+    return `npm run ${this.operation} -- --stack ${this.options.stack}`;
+  }
+
+  private explainFailure(err: unknown): unknown {
+    if (!this.changedAtAiven || err instanceof UnfinishedError) return err;
+    const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
+      return new UserError(`${this.changedAtAiven}. ${reason}`, EXIT.timedOut);
+    }
+    const what = UNFINISHED_STEP[this.currentStep] ?? `the "${this.currentStep}" step failed`;
+    return new UnfinishedError(
+      `${this.changedAtAiven}, but ${what}: ${reason.replace(/\.$/, "")}.\nFix that and rerun \`${this.rerunCommand}\`: it finishes the rest and will not send the role change again.`,
+      err,
+    );
+  }
+
+  terraform(): TerraformCli {
+    this.terraformCli ??= (this.deps.terraform ?? ((o) => new TerraformCli(o)))({
+      cwd: this.stack.workingDirectory,
+      env: this.deps.env,
+      backupDir: path.join(this.deps.projectDir, WORK_DIR, "backups"),
+    });
+    return this.terraformCli;
+  }
+
+  /**
+   * Initializes the stack's backend, once per run. Provider download may fail
+   * (registries unreachable in an outage); the state commands need only the
+   * backend.
+   */
+  async initBackend(): Promise<TerraformCli> {
+    const terraform = this.terraform();
+    if (this.backendReady) return terraform;
     const init = await terraform.initBackend();
     if (!init.providersInstalled) {
       this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
+    }
+    this.backendReady = true;
+    return terraform;
+  }
+
+  /**
+   * Before anything is sent to Aiven, proves that the rest of the operation
+   * can finish: the terraform binary at a supported version, the backend
+   * initialized, the state readable, the state lock free and the state
+   * writable (a dry run of `state rm`, which takes the lock, for the
+   * addresses to forget), and the phase file writable. Returns what state
+   * holds.
+   */
+  async proveCanFinish(toForget: readonly string[] = []): Promise<string[]> {
+    this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
+    if (this.options.dryRun) return [];
+    const terraform = this.terraform();
+    const version = await terraform.checkVersion(minimumFromConstraint(this.stack.json.terraform?.required_version));
+    await this.initBackend();
+    const inState = await terraform.stateList();
+    const present = toForget.filter((a) => inState.includes(a));
+    await terraform.stateRmDryRun(present);
+    this.assertPhaseFileWritable();
+    this.reporter.info(`${terraform.binary} ${version}: backend ready, state readable${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
+    return inState;
+  }
+
+  private assertPhaseFileWritable(): void {
+    const file = this.phases.file;
+    const target = fs.existsSync(file) ? file : path.dirname(file);
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (err) {
+      throw new UserError(`The phase file ${file} cannot be written (${(err as NodeJS.ErrnoException).code}); make it writable, then rerun. Nothing was sent to Aiven.`);
     }
   }
 
@@ -109,9 +230,7 @@ export class OperationContext {
   async remainingImports(): Promise<PendingImport[]> {
     const pending = pendingImportsOf(this.current);
     if (!pending.length || this.options.dryRun) return [...pending];
-    const terraform = this.terraform();
-    await this.initBackend(terraform);
-    const inState = await terraform.stateList();
+    const inState = await (await this.initBackend()).stateList();
     return pending.filter((i) => !inState.includes(i.address));
   }
 
@@ -119,33 +238,43 @@ export class OperationContext {
     return (this.deps.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
   }
 
-  /** Reads both peers, turning auth and not-found answers into one clear sentence. */
   /**
-   * Reads both peers. A refused token, or a recovery service Aiven does not
-   * know, is one clear sentence; a primary Aiven does not return counts as
-   * unreachable (after a failover its region, and so the service, may be gone),
-   * unless the recovery service is missing too, which means wrong names.
+   * Reads both peers. A refused token, an API that cannot be used, or a
+   * recovery service Aiven does not know is one clear sentence; a primary
+   * Aiven does not return counts as unreachable (after a failover its
+   * region, and so the service, may be gone).
    */
-  async readPeers(): Promise<{ primary: PeerStatus; recovery: PeerStatus }> {
-    const read = async (service: string): Promise<PeerStatus | AivenApiError> => {
+  async readPeers(): Promise<Peers> {
+    const peers = await this.readPeersTolerantly();
+    const recovery = peers.recovery;
+    if (!recovery.reachable && recovery.error.isNotFound) {
+      throw new UserError(`Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.error.message}); check the project setting and the pair's names in main.ts.`);
+    }
+    return peers;
+  }
+
+  /**
+   * Reads both peers; only a refused token or an unusable API throw. Any
+   * other failure (404 included) is an unreachable peer.
+   */
+  async readPeersTolerantly(): Promise<Peers> {
+    const read = async (service: string): Promise<PeerStatus> => {
       try {
         return await readPeer(this.client, this.pair.project, service);
       } catch (err) {
-        if (err instanceof AivenApiError && err.isAuthFailure) {
+        if (!(err instanceof AivenApiError)) throw err;
+        if (err.isAuthFailure) {
           throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
         }
-        if (err instanceof AivenApiError && err.isNotFound) return err;
-        throw err;
+        if (err.isApiUnreachable) throw this.client.unusableApi(err);
+        return { reachable: false, error: err };
       }
     };
     const [recovery, primary] = await Promise.all([read(this.pair.recovery.serviceName), read(this.pair.primary.serviceName)]);
-    if (recovery instanceof AivenApiError) {
-      throw new UserError(`Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.message}); check the project setting and the pair's names in main.ts.`);
-    }
-    return { primary: primary instanceof AivenApiError ? { reachable: false, error: primary } : primary, recovery };
+    return { primary, recovery };
   }
 
-  reportPeers(peers: { primary: PeerStatus; recovery: PeerStatus }): void {
+  reportPeers(peers: Peers): void {
     for (const side of ["recovery", "primary"] as const) {
       this.reporter.info(describePeer(`${side} ${this.pair[side].serviceName}`, peers[side]), { peer: side, ...peerData(peers[side]) });
     }
@@ -160,25 +289,38 @@ export class OperationContext {
     if (!ok) throw new UserError("Confirmation did not match the primary's service name; nothing was changed.");
   }
 
+  /**
+   * The record of the phase this run leads to. A run that finishes what an
+   * earlier run of the same operation began keeps that run's `since` and
+   * `runId`: the pair entered the phase then.
+   */
+  nextRecord<R extends PhaseRecord>(record: Omit<R, "since" | "runId" | "operation">): R {
+    const resumed = this.current.phase === record.phase && this.current.operation === this.operation;
+    return {
+      ...record,
+      since: resumed && this.current.since ? this.current.since : new Date().toISOString(),
+      operation: this.operation,
+      runId: resumed && this.current.runId ? this.current.runId : this.runId,
+    } as R;
+  }
+
   /** Writes the new phase, resynthesizes, and checks the result matches the phase's layout. */
-  recordPhase(record: PhaseRecord): SynthesizedStack | undefined {
-    this.reporter.step("record", `phase "${record.phase}" in ${path.relative(this.deps.projectDir, this.phases.file)}${this.options.dryRun ? " (dry run: not written)" : ""}`);
+  async recordPhase(record: PhaseRecord): Promise<SynthesizedStack | undefined> {
+    this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return undefined;
-    // Read again just before writing: in a fleet run other pairs record their
-    // phases in the same file (this read-modify-write is synchronous).
-    PhaseFile.load(this.phases.file).with(this.options.stack, record).save();
+    // Other runs (other pairs, a region run) rewrite the same file: read it
+    // again and write it under its lock.
+    await withFileLock(this.phases.file, () => PhaseFile.load(this.phases.file).with(this.options.stack, record).save());
     this.journal.append("phase-recorded", { record });
+    this.currentStep = "resynth";
     try {
-      synthesize(this.deps.projectDir, this.deps.env);
+      await withSynthLock(this.deps.projectDir, () => synthesize(this.deps.projectDir, this.deps.env));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      throw new UserError(
-        `The phase "${record.phase}" is recorded in ${this.phaseFileRelative()}, but resynthesizing failed, so cdk.tf.json is stale; fix the cause and run npm run synth (or rerun this command) before any plan.
-${err.message}`,
-      );
+      throw new UserError(`the phase "${record.phase}" is recorded in ${this.phaseFileRelative()}, but resynthesizing failed, so cdk.tf.json is stale; run npm run synth once the cause is fixed, before any plan.\n${err.message}`);
     }
     const stack = SynthesizedStack.load(readCdktfConfig(this.deps.projectDir).outdir, this.options.stack);
-    verifyLayout(stack, record);
+    stack.verifyLayout(layoutFor(record), record.phase);
     this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
     return stack;
   }
@@ -192,26 +334,4 @@ export function peerData(status: PeerStatus): Record<string, unknown> {
   return status.reachable
     ? { reachable: true, state: status.service.state, role: status.service.disaster_recovery_role ?? null }
     : { reachable: false, error: status.error.message };
-}
-
-/** Checks a resynthesized stack declares what its phase's layout says; a mismatch is a bug. */
-export function verifyLayout(stack: SynthesizedStack, record: PhaseRecord): void {
-  const layout = layoutFor(record);
-  const problems: string[] = [];
-  const entries = [
-    [stack.pair.primary.address, layout.primary],
-    [stack.pair.recovery.address, layout.recovery],
-    [stack.pair.integration.address, layout.integration],
-  ] as const;
-  for (const [address, expected] of entries) {
-    const resource = stack.resource(address);
-    const frozen = resource?.lifecycle?.ignore_changes === "all" && resource?.lifecycle?.prevent_destroy === true;
-    if (expected === "forgotten" && resource) problems.push(`${address} is still declared`);
-    if (expected === "forgotten" && !stack.removedAddresses().includes(address)) problems.push(`${address} has no removed block`);
-    if (expected === "frozen" && !frozen) problems.push(`${address} is not frozen`);
-    if (expected === "managed" && (!resource || frozen)) problems.push(`${address} is not managed`);
-  }
-  if (problems.length) {
-    throw new Error(`The resynthesized stack ${stack.file} does not match phase "${record.phase}": ${problems.join("; ")}.`);
-  }
 }

@@ -1,11 +1,17 @@
 import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
 import { AivenService } from "../aiven/aiven-types";
+import { PeerSide } from "../pair-manifest";
 
 /** One peer as the API showed it, or why it could not be read. */
 export type PeerStatus =
   | { readonly reachable: true; readonly service: AivenService }
   | { readonly reachable: false; readonly error: AivenApiError };
+
+export interface Peers {
+  readonly primary: PeerStatus;
+  readonly recovery: PeerStatus;
+}
 
 export async function readPeer(client: AivenClient, project: string, service: string): Promise<PeerStatus> {
   try {
@@ -23,4 +29,38 @@ export function describePeer(name: string, status: PeerStatus): string {
 
 export function isRole(status: PeerStatus, state: string | undefined, role: string): boolean {
   return status.reachable && status.service.disaster_recovery_role === role && (state === undefined || status.service.state === state);
+}
+
+export function roleOf(status: PeerStatus): string | undefined {
+  return status.reachable ? status.service.disaster_recovery_role : undefined;
+}
+
+export function stateOf(status: PeerStatus): string | undefined {
+  return status.reachable ? status.service.state : undefined;
+}
+
+/** "RUNNING/passive", or "unreachable". */
+export function whereIs(status: PeerStatus): string {
+  return status.reachable ? `${status.service.state}/${status.service.disaster_recovery_role ?? "no DR role"}` : "unreachable";
+}
+
+/**
+ * Whether a readable peer is at rest: RUNNING with an active or passive
+ * role, or POWEROFF and failed. Anything else (REBALANCING, REBUILDING, a
+ * failed service not powered off) is a transition under way, which someone
+ * may have started; a role change must not be sent into it.
+ */
+export function isSteady(status: PeerStatus): boolean {
+  if (!status.reachable) return true;
+  const { state, disaster_recovery_role: role } = status.service;
+  return (state === "RUNNING" && (role === "active" || role === "passive" || role === undefined)) || (state === "POWEROFF" && role === "failed");
+}
+
+/**
+ * The first peer (if any) that is REBALANCING: a takeover is under way,
+ * which someone may have started. (A REBUILDING passive is still copying
+ * data, which is no role change.)
+ */
+export function takeoverUnderWay(peers: Peers): PeerSide | undefined {
+  return (["primary", "recovery"] as const).find((side) => stateOf(peers[side]) === "REBALANCING");
 }

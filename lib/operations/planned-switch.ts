@@ -1,38 +1,25 @@
-import { findDrIntegration } from "../aiven/aiven-types";
-import { PendingImport, PhaseRecord } from "../phase";
+import { findDrLink } from "../aiven/dr-link";
+import { PeerSide } from "../pair-manifest";
+import { PhaseRecord } from "../phase";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole } from "./peer-status";
-import { Peers, requestRole, roleOf, Side, stateOf, waitForPeers } from "./role-change";
+import { isRole, Peers, takeoverUnderWay, whereIs } from "./peer-status";
+import { waitForPeers } from "./role-change";
+import { requestRole } from "./role-request";
 
 export type PlannedSwitchOptions = CommonOptions;
 
 interface Direction {
   readonly operation: "switchover" | "switchback";
   /** The peer that becomes active. */
-  readonly promote: Side;
-  readonly demote: Side;
-  readonly record: (ctx: OperationContext, pendingImports: PendingImport[]) => PhaseRecord;
-}
-
-/** Imports a failback left pending stay in the config until state holds them: dropping them would plan a second integration. */
-function withImports(pendingImports: PendingImport[]) {
-  return pendingImports.length ? { pendingImports } : {};
+  readonly promote: PeerSide;
+  readonly demote: PeerSide;
+  readonly phase: "switched-over" | "normal";
 }
 
 const DIRECTIONS: Record<"switchover" | "switchback", Direction> = {
-  switchover: {
-    operation: "switchover",
-    promote: "recovery",
-    demote: "primary",
-    record: (ctx, pendingImports) => ({ phase: "switched-over", since: new Date().toISOString(), operation: "switchover", runId: ctx.runId, ...withImports(pendingImports) }),
-  },
-  switchback: {
-    operation: "switchback",
-    promote: "primary",
-    demote: "recovery",
-    record: (ctx, pendingImports) => ({ phase: "normal", since: new Date().toISOString(), operation: "switchback", runId: ctx.runId, ...withImports(pendingImports) }),
-  },
+  switchover: { operation: "switchover", promote: "recovery", demote: "primary", phase: "switched-over" },
+  switchback: { operation: "switchback", promote: "primary", demote: "recovery", phase: "normal" },
 };
 
 export interface PlannedSwitchResult {
@@ -46,46 +33,59 @@ export interface PlannedSwitchResult {
  * kept throughout (Aiven's Terraform route destroys and re-creates it, which
  * leaves a window with no DR link).
  */
-export async function plannedSwitch(which: "switchover" | "switchback", options: PlannedSwitchOptions, deps: OperationDeps): Promise<PlannedSwitchResult> {
-  const direction = DIRECTIONS[which];
-  const ctx = OperationContext.open(which, options, deps);
+export function plannedSwitch(which: "switchover" | "switchback", options: PlannedSwitchOptions, deps: OperationDeps): Promise<PlannedSwitchResult> {
+  return OperationContext.run(which, options, deps, (ctx) => switchRoles(ctx, DIRECTIONS[which], options));
+}
+
+async function switchRoles(ctx: OperationContext, direction: Direction, options: PlannedSwitchOptions): Promise<PlannedSwitchResult> {
+  const which = direction.operation;
   const { pair, reporter } = ctx;
   const up = pair[direction.promote].serviceName;
   const down = pair[direction.demote].serviceName;
   const done = (p: Peers) => isRole(p[direction.promote], "RUNNING", "active") && isRole(p[direction.demote], "RUNNING", "passive");
+  const switched = `Aiven has made ${up} active and ${down} passive`;
 
-  reporter.step("preflight", "reading both peers and the DR link from the Aiven API");
+  ctx.step("peers", "reading both peers and the DR link from the Aiven API");
   const peers = await ctx.readPeers();
   ctx.reportPeers(peers);
+  await ctx.proveCanFinish();
   let requested = false;
   const alreadyThere = isRole(peers[direction.promote], undefined, "active") && isRole(peers[direction.demote], undefined, "passive");
-  if (alreadyThere) {
-    reporter.step(which, `skipped: Aiven already shows ${up} active and ${down} passive`);
+  const journaled = ctx.journal.applied(direction.promote, "active");
+  if (alreadyThere || journaled) {
+    ctx.step(which, `skipped: ${alreadyThere ? `Aiven already shows ${up} active and ${down} passive` : "the journal shows Aiven took it"}`);
+    ctx.markChangedAtAiven(switched);
+  } else if (takeoverUnderWay(peers)) {
+    const moving = takeoverUnderWay(peers)!;
+    ctx.step(which, `skipped: ${pair[moving].serviceName} is ${whereIs(peers[moving])}, a change under way at Aiven (perhaps this ${which}, started elsewhere); waiting for it instead of sending`);
   } else {
     const healthy = isRole(peers[direction.demote], "RUNNING", "active") && isRole(peers[direction.promote], "RUNNING", "passive");
     if (!healthy) {
-      const show = (s: Side) => (peers[s].reachable ? `${stateOf(peers[s])}/${roleOf(peers[s])}` : "unreachable");
-      throw new UserError(`A ${which} needs ${down} RUNNING/active and ${up} RUNNING/passive, but they are ${show(direction.demote)} and ${show(direction.promote)}; wait for both to be RUNNING, or use failover if a region is down.`);
+      throw new UserError(`A ${which} needs ${down} RUNNING/active and ${up} RUNNING/passive, but they are ${whereIs(peers[direction.demote])} and ${whereIs(peers[direction.promote])}; wait for both to be RUNNING, or use failover if a region is down.`);
     }
-    const service = peers.primary.reachable ? peers.primary.service : undefined;
-    const link = service && findDrIntegration(service, pair.primary.serviceName, pair.recovery.serviceName);
+    const integrations = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
+    const link = findDrLink(integrations, pair, { ordered: false });
     if (!link || !link.active || !link.enabled) {
       throw new UserError(`The disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName} is ${link ? "not active" : "missing"} at Aiven; a ${which} without a working DR link would lose data. Check it with npm run status.`);
     }
     await ctx.confirm(`make ${up} active and ${down} passive`);
-    await requestRole(ctx, direction.promote, "active");
+    await requestRole(ctx, { side: direction.promote, role: "active" }, peers);
+    ctx.markChangedAtAiven(switched);
     requested = !options.dryRun;
   }
   await waitForPeers(ctx, `the ${which}: ${up} RUNNING/active, ${down} RUNNING/passive`, done);
+  ctx.markChangedAtAiven(switched);
   ctx.journal.append(`${which}-confirmed`);
 
-  const record = direction.record(ctx, await ctx.remainingImports());
-  ctx.recordPhase(record);
+  const pendingImports = await ctx.remainingImports();
+  const record = ctx.nextRecord<PhaseRecord>({ phase: direction.phase, ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
+  await ctx.recordPhase(record);
   if (!options.dryRun) ctx.journal.append("completed");
+  const planNote = pendingImports.length
+    ? `its plan should show the ${pendingImports.length} pending import(s) and nothing to add, change or destroy`
+    : "its plan should show no changes";
   reporter.done(
-    options.dryRun
-      ? "Dry run: nothing was changed."
-      : `${options.stack}: ${up} is active, ${down} passive; the DR link was kept. Commit ${ctx.phaseFileRelative()}; its plan should show no changes.`,
+    options.dryRun ? "Dry run: nothing was changed." : `${options.stack}: ${up} is active, ${down} passive; the DR link was kept. Commit ${ctx.phaseFileRelative()}; ${planNote}.`,
     { stack: options.stack, requested, phase: record.phase },
   );
   return { stack: options.stack, requested, phase: record.phase };

@@ -3,7 +3,8 @@ import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { UserError } from "../user-error";
 import { failover, FailoverOptions } from "./failover";
-import { EXIT, OperationDeps } from "./operation-context";
+import { EXIT } from "../exit-codes";
+import { OperationDeps } from "./operation-context";
 import { PrefixedReporter } from "./prefixed-reporter";
 import { resolveStack } from "./resolve-stack";
 import { settingsFiles } from "./settings-files";
@@ -39,7 +40,7 @@ export async function regionFailover(options: RegionFailoverOptions, deps: Opera
     names = SynthesizedStack.listStacks(outdir);
   }
   // Synthesize once, before fanning out, so the pairs never synthesize at the same time.
-  const pairs = names.map((name) => resolveStack(deps.projectDir, name, deps.env, files, (w) => reporter.warn(w)).stack.pair);
+  const pairs = names.map((name) => resolveStack(deps.projectDir, name, deps.env, files, { strict: !options.dryRun, warn: (w) => reporter.warn(w) }).stack.pair);
   const selected = pairs.filter((p) => p.primary.cloudName === options.region).map((p) => p.stack);
   if (!selected.length) {
     const regions = [...new Set(pairs.map((p) => p.primary.cloudName))].sort();

@@ -43,13 +43,17 @@ export interface ResolvedStack {
  * stack exists, the existing one is used with a warning: in an outage the
  * names and addresses it holds are what matters, and they never change.
  */
-export function resolveStack(
-  projectDir: string,
-  stackName: string,
-  env: NodeJS.ProcessEnv,
-  files: AppSettingsFiles,
-  warn: (message: string) => void = () => undefined,
-): ResolvedStack {
+export interface ResolveOptions {
+  /**
+   * Refuse when a needed synth fails, instead of falling back to the existing
+   * output: an operation that will change something must be able to
+   * synthesize again afterwards. @default false
+   */
+  readonly strict?: boolean;
+  readonly warn?: (message: string) => void;
+}
+
+export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: AppSettingsFiles, options: ResolveOptions = {}): ResolvedStack {
   const { outdir } = readCdktfConfig(projectDir);
   const phases = PhaseFile.load(files.phaseFile);
   let synthesized = false;
@@ -67,8 +71,12 @@ export function resolveStack(
       synthesize(projectDir, env);
       synthesized = true;
     } catch (err) {
-      if (!(err instanceof UserError) || !SynthesizedStack.exists(outdir, stackName)) throw err;
-      warn(`synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`);
+      if (!(err instanceof UserError)) throw err;
+      if (options.strict) {
+        throw new UserError(`The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent. Fix main.ts or the phase file (or run with --dry-run to see the steps), then rerun. ${err.message}`);
+      }
+      if (!SynthesizedStack.exists(outdir, stackName)) throw err;
+      options.warn?.(`synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`);
     }
   }
   return { stack: SynthesizedStack.load(outdir, stackName), phases, synthesized };

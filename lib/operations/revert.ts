@@ -1,9 +1,10 @@
-import { findDrIntegration } from "../aiven/aiven-types";
+import { findDrLink } from "../aiven/dr-link";
 import { NormalPhase, PendingImport } from "../phase";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole } from "./peer-status";
-import { Peers, requestRole, roleOf, stateOf, waitForPeers } from "./role-change";
+import { isRole, isSteady, Peers, roleOf, whereIs } from "./peer-status";
+import { waitForPeers } from "./role-change";
+import { requestRole } from "./role-request";
 
 export type RevertOptions = CommonOptions;
 
@@ -20,67 +21,72 @@ export interface RevertResult {
  * without re-creating anything that exists (import blocks for the forgotten
  * primary and for the integration Aiven kept).
  */
-export async function revert(options: RevertOptions, deps: OperationDeps): Promise<RevertResult> {
-  const ctx = OperationContext.open("revert", options, deps);
+export function revert(options: RevertOptions, deps: OperationDeps): Promise<RevertResult> {
+  return OperationContext.run("revert", options, deps, (ctx) => failBack(ctx, options));
+}
+
+async function failBack(ctx: OperationContext, options: RevertOptions): Promise<RevertResult> {
   const { pair, reporter } = ctx;
   const pri = pair.primary.serviceName;
   const rec = pair.recovery.serviceName;
   const requested: Array<"passive" | "active"> = [];
 
-  reporter.step("preflight", "reading both peers from the Aiven API");
+  ctx.step("peers", "reading both peers from the Aiven API");
   let peers = await ctx.readPeers();
   ctx.reportPeers(peers);
+  await ctx.proveCanFinish();
   const backAtAiven = isRole(peers.primary, "RUNNING", "active") && isRole(peers.recovery, undefined, "passive");
   if (!backAtAiven) {
     if (!peers.recovery.reachable || !peers.primary.reachable) {
       throw new UserError(`Both peers must answer before failing back (${!peers.primary.reachable ? pri : rec} cannot be read); retry once the primary region is reachable.`);
     }
-    const recoveryLeads = isRole(peers.recovery, "RUNNING", "active");
-    if (!recoveryLeads) {
-      throw new UserError(`Failing back needs ${rec} RUNNING/active, but it is ${stateOf(peers.recovery)}/${roleOf(peers.recovery)}; check the pair with npm run status.`);
+    const recoveryLeads = isRole(peers.recovery, undefined, "active");
+    const primaryMovingIn = isRole(peers.primary, undefined, "passive") || isRole(peers.primary, undefined, "active");
+    if (!recoveryLeads && !primaryMovingIn) {
+      throw new UserError(`Failing back needs ${rec} RUNNING/active, but it is ${whereIs(peers.recovery)}; check the pair with npm run status.`);
     }
     await ctx.confirm(`recreate ${pri} in ${pair.primary.cloudName} and make it active again`);
 
     // Step 1: recreate the primary as a passive copy of the recovery service.
-    if (roleOf(peers.primary) === "failed") {
-      await requestRole(ctx, "primary", "passive");
+    const recreate = stepOne(ctx, peers);
+    if (recreate.send) {
+      await requestRole(ctx, { side: "primary", role: "passive" }, peers);
       requested.push("passive");
     } else {
-      reporter.step("recreate", `skipped: ${pri} is already ${stateOf(peers.primary)}/${roleOf(peers.primary)}`);
+      ctx.step("recreate", `skipped: ${recreate.reason}`);
     }
+    if (!options.dryRun) ctx.markChangedAtAiven(`Aiven has begun recreating ${pri} as a passive copy of ${rec}`);
     if (roleOf(peers.primary) !== "active" && !options.dryRun) {
-      peers = await waitForPeers(ctx, `${pri} has rebuilt: RUNNING/passive`, (p) => isRole(p.primary, "RUNNING", "passive") || isRole(p.primary, undefined, "active"));
+      peers = await waitForPeers(ctx, `${pri} has rebuilt: RUNNING/passive`, (p) => (isRole(p.primary, "RUNNING", "passive") && isSteady(p.recovery)) || isRole(p.primary, undefined, "active"));
     }
 
     // Step 2: the primary takes over again.
-    if (roleOf(peers.primary) !== "active") {
-      await requestRole(ctx, "primary", "active");
+    const takeOver = stepTwo(ctx, peers);
+    if (takeOver.send) {
+      await requestRole(ctx, { side: "primary", role: "active" }, peers);
       requested.push("active");
+    } else {
+      ctx.step("take-over", `skipped: ${takeOver.reason}`);
     }
+    if (!options.dryRun) ctx.markChangedAtAiven(`Aiven has made ${pri} active again`);
   } else {
-    reporter.step("failback", "skipped: Aiven already shows the primary active and the recovery passive");
+    ctx.step("failback", "skipped: Aiven already shows the primary active and the recovery passive");
   }
   await waitForPeers(ctx, `the failback: ${pri} RUNNING/active, ${rec} RUNNING/passive`, (p: Peers) =>
     isRole(p.primary, "RUNNING", "active") && isRole(p.recovery, "RUNNING", "passive"),
   );
+  ctx.markChangedAtAiven(`Aiven has failed ${pair.stack} back to ${pri}`);
   ctx.journal.append("failback-confirmed");
 
   // Terraform: import what exists instead of creating it again.
-  reporter.step("reconcile", "finding what Terraform must import rather than create");
+  ctx.step("reconcile", "finding what Terraform must import rather than create");
   const pendingImports = await importsNeeded(ctx);
   for (const i of pendingImports) reporter.info(`import ${i.address} from ${i.id}`);
   if (!pendingImports.length) reporter.info("nothing to import: state already holds every resource Aiven has");
 
-  const record: NormalPhase = {
-    phase: "normal",
-    since: new Date().toISOString(),
-    operation: "revert",
-    runId: ctx.runId,
-    ...(pendingImports.length ? { pendingImports } : {}),
-  };
-  const stack = ctx.recordPhase(record);
+  const stack = await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: "normal", ...(pendingImports.length ? { pendingImports } : {}) }));
   if (stack) {
-    const declared = ((stack.json.import ?? []) as Array<{ to: string; id: string }>).map((i) => `${i.to}=${i.id}`);
+    const declared = stack.declaredImports();
     const expected = pendingImports.map((i) => `${i.address}=${i.id}`);
     if (JSON.stringify(declared) !== JSON.stringify(expected)) throw new Error(`The resynthesized stack declares imports ${declared.join(", ")} instead of ${expected.join(", ")}.`);
     ctx.journal.append("completed");
@@ -101,6 +107,28 @@ export async function revert(options: RevertOptions, deps: OperationDeps): Promi
   return { stack: options.stack, requested, pendingImports };
 }
 
+type Decision = { send: true } | { send: false; reason: string };
+
+/** Step 1 is sent only to a failed primary at rest, and only if no run of this failback saw Aiven take it. */
+function stepOne(ctx: OperationContext, peers: Peers): Decision {
+  const pri = ctx.pair.primary.serviceName;
+  if (ctx.journal.applied("primary", "passive")) return { send: false, reason: "the journal shows Aiven took it" };
+  if (roleOf(peers.primary) !== "failed") return { send: false, reason: `${pri} is already ${whereIs(peers.primary)}` };
+  if (!isSteady(peers.primary) || !isSteady(peers.recovery)) return { send: false, reason: `${pri} is ${whereIs(peers.primary)}: a change is under way; waiting for it` };
+  return { send: true };
+}
+
+/** Step 2 is sent only when the rebuilt primary and the active recovery are both at rest. */
+function stepTwo(ctx: OperationContext, peers: Peers): Decision {
+  const pri = ctx.pair.primary.serviceName;
+  if (ctx.journal.applied("primary", "active")) return { send: false, reason: "the journal shows Aiven took it" };
+  if (roleOf(peers.primary) === "active") return { send: false, reason: `${pri} is already ${whereIs(peers.primary)}` };
+  if (!isRole(peers.primary, "RUNNING", "passive") || !isRole(peers.recovery, "RUNNING", "active")) {
+    return { send: false, reason: `${pri} is ${whereIs(peers.primary)} and ${ctx.pair.recovery.serviceName} ${whereIs(peers.recovery)}: a change is under way; waiting for it` };
+  }
+  return { send: true };
+}
+
 /**
  * The imports the normal phase needs: the primary if state no longer holds
  * it, and the DR integration Aiven holds if state does not. Imports already
@@ -114,19 +142,21 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
     ctx.reporter.command(`GET ${ctx.client.baseUrl}/v1/project/${pair.project}/service/${pair.primary.serviceName}/integration`);
     return [];
   }
-  await ctx.initBackend(terraform);
-  const inState = await terraform.stateList();
+  const inState = await (await ctx.initBackend()).stateList();
   const imports: PendingImport[] = [];
   if (!inState.includes(pair.primary.address)) {
     imports.push({ address: pair.primary.address, id: `${pair.project}/${pair.primary.serviceName}` });
   }
   if (!inState.includes(pair.integration.address)) {
     const integrations = await ctx.client.listServiceIntegrations(pair.project, pair.primary.serviceName);
-    const dr = findDrIntegration({ service_integrations: integrations }, pair.primary.serviceName, pair.recovery.serviceName);
+    const dr = findDrLink(integrations, pair, { ordered: false });
     if (dr) {
       imports.push({ address: pair.integration.address, id: `${pair.project}/${dr.service_integration_id}` });
+      if (dr.source_service !== pair.primary.serviceName) {
+        ctx.reporter.warn(`Aiven holds the DR link as ${dr.source_service} → ${dr.dest_service}, the other way round from the config; its source and destination are ForceNew, so review the plan for a replacement before applying`);
+      }
     } else {
-      ctx.reporter.warn(`Aiven holds no disaster_recovery integration from ${pair.primary.serviceName} to ${pair.recovery.serviceName}; the next apply creates it`);
+      ctx.reporter.warn(`Aiven holds no disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName}; the next apply creates it`);
     }
   }
   return imports;

@@ -58,6 +58,7 @@ export async function pairStatus(client: AivenClient, pair: PairManifest, phase:
     try {
       return await readPeer(client, pair.project, service);
     } catch (err) {
+      if (err instanceof AivenApiError && err.isApiUnreachable) throw client.unusableApi(err);
       if (err instanceof AivenApiError && (err.isAuthFailure || err.isNotFound)) {
         return { reachable: false as const, error: err };
       }

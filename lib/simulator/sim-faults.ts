@@ -1,8 +1,21 @@
 /**
  * Faults the simulator injects, for tests and drills. A fault matches a
  * method (or any) and a path pattern, and fires `times` times (or forever).
+ *
+ * Before the request reaches the API (nothing is applied):
+ * - `status`: answer an error status (default 503).
+ * - `rate-limit`: answer 429 with Retry-After.
+ * - `drop`: cut the connection without an answer.
+ *
+ * After the API applied the request (the awkward ones a real network makes):
+ * - `slow` (also `apply-then-slow`): the answer comes `delayMs` late, after
+ *   a client's timeout.
+ * - `apply-then-drop`: the connection is cut before the answer.
+ * - `apply-then-status`: a gateway answers an error status (default 504)
+ *   with an HTML page, for work that happened.
  */
-export type FaultKind = "status" | "rate-limit" | "slow" | "drop";
+export const FAULT_KINDS = ["status", "rate-limit", "drop", "slow", "apply-then-slow", "apply-then-drop", "apply-then-status"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -10,9 +23,11 @@ export interface FaultSpec {
   readonly method?: string;
   /** A regular expression the request path must match. @default - any path */
   readonly path?: string;
+  /** A regular expression the request's JSON body must match, such as `"disaster_recovery_role":"active"`. @default - any body */
+  readonly body?: string;
   /** How many requests it affects. @default - every matching request */
   readonly times?: number;
-  /** For `status`: the status to answer. @default 503 */
+  /** For `status` and `apply-then-status`: the status to answer. @default 503, 504 */
   readonly status?: number;
   /** For `rate-limit`: the Retry-After seconds. @default 1 */
   readonly retryAfterSeconds?: number;
@@ -28,10 +43,11 @@ export class FaultTable {
   private faults: ActiveFault[] = [];
 
   add(spec: FaultSpec): void {
-    if (!["status", "rate-limit", "slow", "drop"].includes(spec.kind)) {
+    if (!(FAULT_KINDS as readonly string[]).includes(spec.kind)) {
       throw new Error(`unknown fault kind ${JSON.stringify(spec.kind)}`);
     }
     if (spec.path) new RegExp(spec.path); // reject bad patterns now, not per request
+    if (spec.body) new RegExp(spec.body);
     this.faults.push({ ...spec, remaining: spec.times ?? Infinity });
   }
 
@@ -40,9 +56,13 @@ export class FaultTable {
   }
 
   /** The fault this request triggers, if any, counting it as used. */
-  take(method: string, path: string): FaultSpec | undefined {
+  take(method: string, path: string, body = ""): FaultSpec | undefined {
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || new RegExp(f.path).test(path)),
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method.toUpperCase() === method) &&
+        (!f.path || new RegExp(f.path).test(path)) &&
+        (!f.body || new RegExp(f.body).test(body)),
     );
     if (fault) fault.remaining -= 1;
     return fault;

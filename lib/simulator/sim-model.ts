@@ -12,9 +12,42 @@ export interface SimDelays {
   readonly rebalanceMs: number;
   /** A planned switchover. @default 0 */
   readonly switchoverMs: number;
+  /**
+   * After a role change is accepted, how long the changed service shows a
+   * transitional state with its old role before the role flips (and before
+   * its peer starts to move). @default 0
+   */
+  readonly roleLagMs: number;
 }
 
-export const NO_DELAYS: SimDelays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0 };
+export const NO_DELAYS: SimDelays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+
+/**
+ * Timings shaped like a small real pair's (a role that flips a while after
+ * the change is accepted, rebuilds slower than takeovers), scaled down to
+ * seconds for drills and demos.
+ */
+export const REALISTIC_DELAYS: SimDelays = { failoverMs: 3000, rebuildMs: 5000, rebalanceMs: 2500, switchoverMs: 3000, roleLagMs: 1500 };
+
+/** Behaviour the public sources leave open; the tooling must be right under every choice. */
+export interface SimBehaviour {
+  /**
+   * Whether the DR integration's source and destination follow the active
+   * role: a takeover swaps them, keeping the integration id. @default false
+   */
+  readonly swapLinkOnTakeover: boolean;
+  /**
+   * How a role change is answered while either peer is still in a
+   * transition: `conflict` answers 409, `accept` answers 200 and changes
+   * nothing. @default "conflict"
+   */
+  readonly whileBusy: "conflict" | "accept";
+}
+
+export const DEFAULT_BEHAVIOUR: SimBehaviour = { swapLinkOnTakeover: false, whileBusy: "conflict" };
+
+type Change = { state?: string; role?: DrRole };
+type SimIntegration = AivenServiceIntegration & { project: string };
 
 interface SimService {
   project: string;
@@ -23,8 +56,8 @@ interface SimService {
   cloud: string;
   state: string;
   role?: DrRole;
-  /** Changes that take effect at a time, applied lazily on every read. */
-  pending: Array<{ at: number; state?: string; role?: DrRole }>;
+  /** Changes that take effect at a time, applied lazily on every read, in order. */
+  pending: Array<{ at: number; change: Change; then?: () => void }>;
 }
 
 /** A refusal the API would send, as status and message. */
@@ -39,13 +72,18 @@ export class SimRefusal extends Error {
 
 /**
  * The simulated Aiven world: projects, services and integrations, with CRDR
- * roles and state transitions as Aiven documents them. Time-dependent changes
- * are recorded with the time they take effect and applied when read, so the
- * model is deterministic for a given clock.
+ * roles and state transitions as Aiven documents them. A role change passes
+ * through intermediate states: the changed service shows a transitional state
+ * with its old role for `roleLagMs`, then its peer moves. Time-dependent
+ * changes are recorded with the time they take effect and applied when read,
+ * so the model is deterministic for a given clock.
  */
 export class SimModel {
   private readonly services = new Map<string, SimService>();
-  private readonly integrations = new Map<string, AivenServiceIntegration & { project: string }>();
+  private readonly integrations = new Map<string, SimIntegration>();
+  /** The primary of each DR link: its source when it was created. */
+  private readonly primaryOf = new Map<string, string>();
+  public behaviour: SimBehaviour = DEFAULT_BEHAVIOUR;
 
   constructor(
     public delays: SimDelays = NO_DELAYS,
@@ -93,10 +131,15 @@ export class SimModel {
     return this.render(this.find(project, name));
   }
 
+  /** Every service of a project, as `GET /v1/project/{p}/service` lists them. */
+  listServices(project: string): AivenService[] {
+    if (!this.hasProject(project)) throw new SimRefusal(404, `Project ${project} does not exist`);
+    return [...this.services.values()].filter((s) => s.project === project).map((s) => this.render(this.find(project, s.name)));
+  }
+
   /** Applies a partial update, as `PUT /v1/project/{p}/service/{s}` does. */
   updateService(project: string, name: string, update: Record<string, unknown>): AivenService {
     const service = this.find(project, name);
-    this.settle(service);
     if (typeof update.plan === "string") service.plan = update.plan;
     if (typeof update.cloud === "string") service.cloud = update.cloud;
     if (update.disaster_recovery_role !== undefined) this.changeRole(service, update.disaster_recovery_role);
@@ -151,9 +194,12 @@ export class SimModel {
       }
       source.role = "active";
       dest.role = "passive";
-      this.transition(dest, this.delays.rebuildMs, { state: "REBUILDING" }, { state: "RUNNING" });
+      this.schedule(dest, [
+        [0, { state: "REBUILDING" }],
+        [this.delays.rebuildMs, { state: "RUNNING" }],
+      ]);
     }
-    const integration = {
+    const integration: SimIntegration = {
       project,
       service_integration_id: randomUUID(),
       integration_type: spec.integration_type,
@@ -165,6 +211,7 @@ export class SimModel {
       enabled: true,
     };
     this.integrations.set(integration.service_integration_id, integration);
+    if (integration.integration_type === "disaster_recovery") this.primaryOf.set(integration.service_integration_id, source.name);
     return publicIntegration(integration);
   }
 
@@ -181,23 +228,39 @@ export class SimModel {
     const link = this.drLinkOf(service);
     if (!link) throw new SimRefusal(400, `Service ${service.name} is not part of a disaster recovery setup`);
     const peer = link.peer;
-    this.settle(peer);
+    if (service.pending.length || peer.pending.length) {
+      if (this.behaviour.whileBusy === "accept") return;
+      throw new SimRefusal(409, `Service ${service.name} is ${service.state}/${service.role}: a disaster recovery transition is in progress; wait for it to finish`);
+    }
     if (service.role === role) return; // already there: nothing to do
+    const lag = this.delays.roleLagMs;
+    const d = this.delays;
 
     if (role === "failed") {
-      if (!link.isPrimary) throw new SimRefusal(400, "Only the primary service can be failed");
+      if (link.primaryName !== service.name) throw new SimRefusal(400, "Only the primary service can be failed");
       if (peer.role !== "passive") throw new SimRefusal(409, `Recovery service ${peer.name} is not passive`);
-      service.role = "failed";
-      service.state = "POWEROFF";
-      service.pending = [];
-      this.transition(peer, this.delays.failoverMs, {}, { state: "RUNNING", role: "active" });
+      this.schedule(service, [
+        [0, { state: "REBALANCING" }],
+        [lag, { state: "POWEROFF", role: "failed" }],
+      ]);
+      this.schedule(
+        peer,
+        [
+          [lag, { state: "REBALANCING" }],
+          [lag + d.failoverMs, { state: "RUNNING", role: "active" }],
+        ],
+        () => this.followActive(link.integration, peer),
+      );
       return;
     }
     if (role === "passive") {
       if (service.role !== "failed") throw new SimRefusal(409, `Service ${service.name} is ${service.role}; only a failed primary can be recreated as passive`);
       if (peer.role !== "active") throw new SimRefusal(409, `Peer ${peer.name} is not active`);
-      service.role = "passive";
-      this.transition(service, this.delays.rebuildMs, { state: "REBUILDING" }, { state: "RUNNING" });
+      this.schedule(service, [
+        [0, { state: "REBUILDING" }],
+        [lag, { role: "passive" }],
+        [lag + d.rebuildMs, { state: "RUNNING" }],
+      ]);
       return;
     }
     // role === "active": a takeover by a passive, fully built peer.
@@ -205,30 +268,51 @@ export class SimModel {
       throw new SimRefusal(409, `Service ${service.name} is ${service.state}/${service.role}; only a RUNNING passive service can become active`);
     }
     if (peer.role !== "active" || peer.state !== "RUNNING") throw new SimRefusal(409, `Peer ${peer.name} is not RUNNING/active`);
-    service.role = "active";
-    peer.role = "passive";
-    const delay = link.isPrimary ? this.delays.rebalanceMs : this.delays.switchoverMs;
-    this.transition(peer, delay, { state: "REBALANCING" }, { state: "RUNNING" });
+    const demotion = service.name === link.primaryName ? d.rebalanceMs : d.switchoverMs;
+    this.schedule(
+      service,
+      [
+        [0, { state: "REBALANCING" }],
+        [lag, { state: "RUNNING", role: "active" }],
+      ],
+      () => this.followActive(link.integration, service),
+    );
+    this.schedule(peer, [
+      [lag, { state: "REBALANCING", role: "passive" }],
+      [lag + demotion, { state: "RUNNING" }],
+    ]);
   }
 
-  /** Applies `first` now and `then` after `delayMs` (both at once when the delay is 0). */
-  private transition(service: SimService, delayMs: number, first: { state?: string; role?: DrRole }, then: { state?: string; role?: DrRole }): void {
-    service.pending = [];
-    if (delayMs <= 0) {
-      Object.assign(service, first, then);
-      return;
-    }
-    Object.assign(service, first);
-    service.pending.push({ at: this.now() + delayMs, ...then });
+  /** With `swapLinkOnTakeover`, the link's source becomes the active service. */
+  private followActive(integration: SimIntegration, active: SimService): void {
+    if (!this.behaviour.swapLinkOnTakeover || integration.source_service === active.name) return;
+    const { source_service, dest_service } = integration;
+    Object.assign(integration, { source_service: dest_service, dest_service: source_service });
   }
 
-  private drLinkOf(service: SimService): { peer: SimService; isPrimary: boolean } | undefined {
+  /**
+   * Schedules `steps` on a service, each at a delay from now, in order; a
+   * step due now applies at once. `then` runs with the last step.
+   */
+  private schedule(service: SimService, steps: Array<[number, Change]>, then?: () => void): void {
+    const now = this.now();
+    service.pending = steps.map(([delay, change], i) => ({ at: now + delay, change, ...(i === steps.length - 1 && then ? { then } : {}) }));
+    this.settle(service);
+  }
+
+  /**
+   * The service's DR link: its peer, and which end was the primary when the
+   * pair was set up (the primary keeps its name across role changes, even
+   * when the link's ends follow the active role).
+   */
+  private drLinkOf(service: SimService): { peer: SimService; primaryName: string; integration: SimIntegration } | undefined {
     const link = [...this.integrations.values()].find(
       (i) => i.project === service.project && i.integration_type === "disaster_recovery" && (i.source_service === service.name || i.dest_service === service.name),
     );
     if (!link) return undefined;
-    const isPrimary = link.source_service === service.name;
-    return { peer: this.find(service.project, isPrimary ? link.dest_service : link.source_service), isPrimary };
+    const peerName = link.source_service === service.name ? link.dest_service : link.source_service;
+    const primaryName = this.primaryOf.get(link.service_integration_id) ?? link.source_service;
+    return { peer: this.find(service.project, peerName), primaryName, integration: link };
   }
 
   private find(project: string, name: string): SimService {
@@ -244,8 +328,9 @@ export class SimModel {
   private settle(service: SimService): void {
     const now = this.now();
     while (service.pending.length && service.pending[0].at <= now) {
-      const { at: _at, ...change } = service.pending.shift()!;
-      Object.assign(service, change);
+      const step = service.pending.shift()!;
+      Object.assign(service, step.change);
+      step.then?.();
     }
   }
 

@@ -1,7 +1,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { FaultSpec, FaultTable } from "./sim-faults";
-import { NO_DELAYS, SimDelays, SimModel, SimRefusal } from "./sim-model";
+import { DEFAULT_BEHAVIOUR, NO_DELAYS, SimBehaviour, SimDelays, SimModel, SimRefusal } from "./sim-model";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -14,6 +14,7 @@ export interface SimServerOptions {
   /** The only token accepted. */
   readonly token: string;
   readonly delays?: Partial<SimDelays>;
+  readonly behaviour?: Partial<SimBehaviour>;
   /** @default 0 (any free port) */
   readonly port?: number;
 }
@@ -36,9 +37,11 @@ export class SimServer {
 
   constructor(private readonly options: SimServerOptions) {
     this.model = new SimModel({ ...NO_DELAYS, ...options.delays });
+    this.model.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
     const seg = "([^/]+)";
     const m = this.model;
     this.routes = [
+      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p]) => ({ body: { services: m.listServices(p) } }) },
       { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s]) => ({ body: { service: m.getService(p, s) } }) },
       { method: "PUT", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s], b) => ({ body: { service: m.updateService(p, s, b ?? {}) } }) },
       { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p], b) => ({ body: { service: m.createService(p, b ?? {}) } }) },
@@ -95,7 +98,7 @@ export class SimServer {
     if (path.startsWith("/_sim/")) return this.control(method, path, body, res);
 
     const record = (status: number | "dropped") => this.requests.push({ method, path, body, status });
-    const fault = this.faults.take(method, path);
+    const fault = this.faults.take(method, path, raw);
     if (fault?.kind === "drop") {
       record("dropped");
       req.socket.destroy();
@@ -103,7 +106,7 @@ export class SimServer {
     }
     // A slow answer: the request takes effect at once, the answer comes late
     // (so a client that gives up cannot tell whether it went through).
-    const answerDelay = fault?.kind === "slow" ? (fault.delayMs ?? 1000) : 0;
+    const answerDelay = fault?.kind === "slow" || fault?.kind === "apply-then-slow" ? (fault.delayMs ?? 1000) : 0;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
       answerDelay ? void setTimeout(() => sendNow(res, status, payload, headers), answerDelay) : sendNow(res, status, payload, headers);
     if (fault?.kind === "status") {
@@ -131,17 +134,30 @@ export class SimServer {
       record(status);
       return send(status, errorBody(status, known ? `Method ${method} not allowed` : `No such endpoint ${path}`));
     }
+    let status: number;
+    let answer: unknown;
     try {
       const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
       const result = route.handler(params, body);
-      const status = result.status ?? 200;
-      record(status);
-      send(status, result.body);
+      status = result.status ?? 200;
+      answer = result.body;
     } catch (err) {
-      const status = err instanceof SimRefusal ? err.status : 500;
-      record(status);
-      send(status, errorBody(status, (err as Error).message));
+      status = err instanceof SimRefusal ? err.status : 500;
+      answer = errorBody(status, (err as Error).message);
     }
+    // The request was applied; what reaches the client may still be lost.
+    if (fault?.kind === "apply-then-drop") {
+      record("dropped");
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "apply-then-status") {
+      const gateway = fault.status ?? 504;
+      record(gateway);
+      return sendHtml(res, gateway, `<html><body><h1>${gateway} Gateway Error</h1></body></html>`);
+    }
+    record(status);
+    send(status, answer);
   }
 
   private control(method: string, path: string, body: any, res: http.ServerResponse): void {
@@ -163,6 +179,10 @@ export class SimServer {
         this.model.delays = { ...this.model.delays, ...body };
         return sendNow(res, 200, { delays: this.model.delays });
       }
+      if (method === "POST" && path === "/_sim/behaviour") {
+        this.model.behaviour = { ...this.model.behaviour, ...body };
+        return sendNow(res, 200, { behaviour: this.model.behaviour });
+      }
       sendNow(res, 404, errorBody(404, `No such control endpoint ${method} ${path}`));
     } catch (err) {
       sendNow(res, 400, errorBody(400, (err as Error).message));
@@ -178,6 +198,11 @@ function sendNow(res: http.ServerResponse, status: number, body: unknown, header
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function sendHtml(res: http.ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { "Content-Type": "text/html", "Content-Length": Buffer.byteLength(html) });
+  res.end(html);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PAIR_MANIFEST_KEY, PairManifest } from "../pair-manifest";
+import { PhaseLayout } from "../phase-layout";
 import { UserError } from "../user-error";
 
 interface CdktfManifest {
@@ -63,6 +64,35 @@ export class SynthesizedStack {
   /** Addresses that `removed` blocks make Terraform forget. */
   removedAddresses(): string[] {
     return ((this.json.removed ?? []) as Array<{ from: string }>).map((r) => r.from);
+  }
+
+  /**
+   * Checks the stack declares each resource as `layout` says (a stack the
+   * tooling just synthesized; a mismatch is a bug).
+   */
+  verifyLayout(layout: PhaseLayout, phase: string): void {
+    const problems: string[] = [];
+    const entries = [
+      [this.pair.primary.address, layout.primary],
+      [this.pair.recovery.address, layout.recovery],
+      [this.pair.integration.address, layout.integration],
+    ] as const;
+    for (const [address, expected] of entries) {
+      const resource = this.resource(address);
+      const frozen = resource?.lifecycle?.ignore_changes === "all" && resource?.lifecycle?.prevent_destroy === true;
+      if (expected === "forgotten" && resource) problems.push(`${address} is still declared`);
+      if (expected === "forgotten" && !this.removedAddresses().includes(address)) problems.push(`${address} has no removed block`);
+      if (expected === "frozen" && !frozen) problems.push(`${address} is not frozen`);
+      if (expected === "managed" && (!resource || frozen)) problems.push(`${address} is not managed`);
+    }
+    if (problems.length) {
+      throw new Error(`The resynthesized stack ${this.file} does not match phase "${phase}": ${problems.join("; ")}.`);
+    }
+  }
+
+  /** The `import` blocks the stack declares, as `address=id`. */
+  declaredImports(): string[] {
+    return ((this.json.import ?? []) as Array<{ to: string; id: string }>).map((i) => `${i.to}=${i.id}`);
   }
 
   mtimeMs(): number {

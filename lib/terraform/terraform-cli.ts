@@ -1,7 +1,10 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { stripVTControlCharacters } from "util";
 import { UserError } from "../user-error";
+import { describeStateLock, lockFailureReason, parseStateLockInfo } from "./state-lock-info";
+import { compareVersions, MINIMUM_TERRAFORM_VERSION } from "./terraform-version";
 
 export interface TerraformCliOptions {
   /** The stack's working directory (`cdktf.out/stacks/<stack>`). */
@@ -10,6 +13,12 @@ export interface TerraformCliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** How long to wait for a state lock. @default "60s" */
   readonly lockTimeout?: string;
+  /**
+   * Where `state rm` writes its own backup of the state. Terraform's default
+   * puts it next to the working directory, readable by everyone.
+   * @default - Terraform's default
+   */
+  readonly backupDir?: string;
 }
 
 export interface TerraformResult {
@@ -25,7 +34,8 @@ const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Fa
 
 /**
  * The Terraform (or OpenTofu) commands the DR tooling runs, in a stack's
- * working directory. The binary comes from TERRAFORM_BINARY_NAME.
+ * working directory. The binary comes from TERRAFORM_BINARY_NAME. Every file
+ * it writes (state, backups) is private to the owner: state holds passwords.
  */
 export class TerraformCli {
   readonly binary: string;
@@ -60,6 +70,24 @@ export class TerraformCli {
     return ["init", "-input=false", "-no-color"];
   }
 
+  /** The binary's version, refusing one that is missing or older than the tooling needs. */
+  async checkVersion(minimum = MINIMUM_TERRAFORM_VERSION): Promise<string> {
+    const result = await this.run(["version", "-json"]);
+    let version: string | undefined;
+    try {
+      version = (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
+    } catch {
+      version = /v?(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
+    }
+    if (result.code !== 0 || !version) {
+      throw new UserError(`"${this.describe(["version"])}" did not report a version; check that TERRAFORM_BINARY_NAME names Terraform ≥ ${minimum} or OpenTofu.`);
+    }
+    if (compareVersions(version, minimum) < 0) {
+      throw new UserError(`${this.binary} ${version} is older than ${minimum}, which this stack needs; install Terraform ≥ ${minimum} (or point TERRAFORM_BINARY_NAME at one).`);
+    }
+    return version;
+  }
+
   /**
    * Initializes the backend. Provider installation may fail when registries
    * are unreachable (as in an outage); the state commands need only the
@@ -71,14 +99,15 @@ export class TerraformCli {
     if (result.code === 0) return { providersInstalled: true, output };
     const backendReady = fs.existsSync(path.join(this.cwd, ".terraform", "terraform.tfstate")) || /Successfully configured the backend/.test(output);
     if (backendReady && !CONFIG_PROBLEM.test(output) && PROVIDER_INSTALL_FAILURE.test(output)) return { providersInstalled: false, output };
-    throw new UserError(`"${this.describe(this.initArgs())}" failed in ${this.cwd}:\n${lastLines(output)}\nFix what it reports (configuration, backend settings or credentials), then rerun.`);
+    throw new UserError(`"${this.describe(this.initArgs())}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}\nFix what it reports (configuration, backend settings or credentials), then rerun.`);
   }
 
   async stateList(): Promise<string[]> {
-    const result = await this.run(["state", "list"]);
+    const args = ["state", "list", "-no-color"];
+    const result = await this.run(args);
     if (result.code !== 0) {
       if (/No state file was found/.test(result.stderr)) return [];
-      throw this.failure(["state", "list"], result);
+      throw this.failure(args, result);
     }
     return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
   }
@@ -89,46 +118,81 @@ export class TerraformCli {
     return result.stdout;
   }
 
-  stateRmArgs(addresses: string[]): string[] {
-    return ["state", "rm", `-lock-timeout=${this.lockTimeout}`, ...addresses];
+  stateRmArgs(addresses: string[], backup?: string): string[] {
+    return ["state", "rm", "-no-color", `-lock-timeout=${this.lockTimeout}`, ...(backup ? [`-backup=${backup}`] : []), ...addresses];
   }
 
-  async stateRm(addresses: string[]): Promise<void> {
+  /** Removes `addresses` from state; Terraform's own backup goes to `backupDir` when set. */
+  async stateRm(addresses: string[]): Promise<{ backup?: string }> {
+    if (!addresses.length) return {};
+    const backup = this.options.backupDir ? path.join(this.options.backupDir, `${path.basename(this.cwd)}-${Date.now()}.state-rm-backup.tfstate`) : undefined;
+    if (backup) fs.mkdirSync(path.dirname(backup), { recursive: true, mode: 0o700 });
+    const args = this.stateRmArgs(addresses, backup);
+    const result = await this.run(args);
+    if (result.code !== 0) throw this.failure(args, result);
+    return { backup };
+  }
+
+  /**
+   * Proves that `state rm` of `addresses` could run now, without changing
+   * anything: it takes the state lock (without waiting) and opens the state
+   * for writing.
+   */
+  async stateRmDryRun(addresses: string[]): Promise<void> {
     if (!addresses.length) return;
-    const args = this.stateRmArgs(addresses);
+    const args = ["state", "rm", "-dry-run", "-no-color", "-lock-timeout=0s", ...addresses];
     const result = await this.run(args);
     if (result.code !== 0) throw this.failure(args, result);
   }
 
   async statePush(file: string): Promise<void> {
-    const args = ["state", "push", `-lock-timeout=${this.lockTimeout}`, file];
+    const args = ["state", "push", "-no-color", `-lock-timeout=${this.lockTimeout}`, file];
     const result = await this.run(args);
     if (result.code !== 0) throw this.failure(args, result);
   }
 
   run(args: string[]): Promise<TerraformResult> {
     return new Promise((resolve, reject) => {
-      execFile(this.binary, args, { cwd: this.cwd, env: this.env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // umask 077: every state copy terraform writes is readable by its owner only.
+      execFile("/bin/sh", ["-c", 'umask 077 && exec "$0" "$@"', this.binary, ...args], { cwd: this.cwd, env: this.env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (error && typeof error.code === "string") {
+          reject(new UserError(`Could not run "${this.binary}" (${error.code}); check TERRAFORM_BINARY_NAME.`));
+          return;
+        }
+        const code = error ? ((error.code as number | undefined) ?? 1) : 0;
+        // The shell answers 127 when the binary is not on PATH.
+        if (code === 127 && /not found|No such file/.test(stderr)) {
           reject(
-            new UserError(
-              error.code === "ENOENT"
-                ? `The Terraform binary "${this.binary}" was not found; install Terraform ≥ 1.7 (or OpenTofu) or set TERRAFORM_BINARY_NAME.`
-                : `Could not run "${this.binary}" (${error.code}); check TERRAFORM_BINARY_NAME.`,
-            ),
+            new UserError(`The Terraform binary "${this.binary}" was not found on PATH; install Terraform ≥ ${MINIMUM_TERRAFORM_VERSION} (or OpenTofu) or set TERRAFORM_BINARY_NAME to the one you have.`),
           );
           return;
         }
-        resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
+        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
       });
     });
   }
 
   private failure(args: string[], result: TerraformResult): UserError {
-    return new UserError(`"${this.describe(args)}" failed in ${this.cwd}:\n${lastLines(result.stderr || result.stdout)}`);
+    const output = result.stderr || result.stdout;
+    const lock = parseStateLockInfo(output);
+    if (lock) {
+      return new UserError(
+        `The Terraform state of ${path.basename(this.cwd)} is locked, ${describeStateLock(lock)}; wait for that run to finish, or if it died, run "${this.binary} force-unlock ${lock.id ?? "<ID>"}" in ${this.cwd}.`,
+      );
+    }
+    const reason = lockFailureReason(output);
+    if (reason) {
+      return new UserError(`Terraform could not take the state lock of ${path.basename(this.cwd)} (${reason}); make the state writable (permissions, a read-only file, disk space), then rerun.`);
+    }
+    return new UserError(`"${this.describe(args)}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}`);
   }
 }
 
-function lastLines(text: string, n = 12): string {
+/** Terraform's own one-line summary: the first "Error: …" line. */
+function headline(text: string): string {
+  return /^(?:│\s*)?Error: (.+)$/m.exec(text)?.[1]?.trim() ?? text.trim().split("\n")[0] ?? "no output";
+}
+
+function lastLines(text: string, n = 20): string {
   return text.trim().split("\n").slice(-n).join("\n");
 }

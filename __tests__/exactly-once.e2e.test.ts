@@ -1,0 +1,153 @@
+import * as fs from "fs";
+import * as path from "path";
+import { useDrScenario } from "./support/dr-scenario";
+import { DR_OPERATIONS, faultOn, peers, putsFor, ROLE_PUTS, runOperation, SHORT_TRANSITIONS } from "./support/dr-operations";
+import { makeImmutable } from "./support/immutable";
+import { STACK } from "./support/project-fixture";
+
+/**
+ * The irreversible step: every role change is sent exactly once, whatever
+ * happens to its answer, to the process, or to the operators; and a failure
+ * after it says what already happened at Aiven.
+ */
+const scenario = useDrScenario("tok-once-3f9a1c7e55");
+
+const totalPuts = () => scenario.sim.apiCalls("PUT").length;
+const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
+
+async function arrange(operation: (typeof DR_OPERATIONS)[number]) {
+  await operation.arrange(scenario);
+  scenario.sim.model.delays = SHORT_TRANSITIONS;
+}
+
+describe.each(ROLE_PUTS)("$name", ({ operation, put }) => {
+  beforeEach(() => arrange(operation));
+
+  it.each([
+    ["the answer comes after the client's timeout", { kind: "apply-then-slow", delayMs: 4000 }],
+    ["the connection is cut after Aiven applied it", { kind: "apply-then-drop" }],
+    ["a gateway answers 504 for work Aiven did", { kind: "apply-then-status", status: 504 }],
+  ] as const)("sends it once when %s, and ends where it should", async (_name, fault) => {
+    scenario.sim.faults.add(faultOn(put, { ...fault, times: 1 }));
+    const run = await runOperation(scenario, operation.script);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(putsFor(scenario, put)).toHaveLength(1);
+    expect(totalPuts()).toBe(operation.puts.length);
+    expect(run.stdout).toMatch(/Aiven applied it although the answer was lost \(.+\); not sending it again/);
+    expect(peers(scenario)).toEqual(operation.end);
+    expect(phase().phase).toBe(operation.phase);
+  });
+
+  it("resolves a SIGKILL while the request is in flight by reading, and the rerun sends nothing more", async () => {
+    scenario.sim.faults.add(faultOn(put, { kind: "apply-then-slow", delayMs: 30_000, times: 1 }));
+    const killed = await runOperation(scenario, operation.script, [], {}, (child) => {
+      const timer = setInterval(() => {
+        if (putsFor(scenario, put).length) {
+          clearInterval(timer);
+          child.kill("SIGKILL");
+        }
+      }, 10);
+      child.on("exit", () => clearInterval(timer));
+    });
+    expect(killed.signal).toBe("SIGKILL");
+    const journal = fs.readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8");
+    expect(journal).toContain(`"event":"role-intent","side":"${put.side}","role":"${put.role}"`);
+
+    const rerun = await runOperation(scenario, operation.script);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/never learned the outcome; reading both peers/);
+    expect(putsFor(scenario, put)).toHaveLength(1);
+    expect(totalPuts()).toBe(operation.puts.length);
+    expect(peers(scenario)).toEqual(operation.end);
+  });
+});
+
+describe.each(DR_OPERATIONS)("$script", (operation) => {
+  beforeEach(() => arrange(operation));
+
+  it("refuses a second run started at the same time, naming the holder; one PUT per role change", async () => {
+    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, failoverMs: 1500, rebuildMs: 1500, rebalanceMs: 1500, switchoverMs: 1500 };
+    const [a, b] = await Promise.all([runOperation(scenario, operation.script), runOperation(scenario, operation.script)]);
+    const codes = [a.code, b.code].sort();
+    expect(codes).toEqual([0, 2]);
+    const loser = a.code === 2 ? a : b;
+    expect(loser.stderr).toMatch(new RegExp(`^✖ Another DR operation is running on ${STACK}: \\S+@\\S+ \\(pid \\d+\\) has been running ${operation.script} since \\S+ \\(run [0-9a-f-]+\\); wait for it to finish`));
+    expect(loser.stderr).toMatch(/Nothing was sent to Aiven\.\n$/);
+    expect(totalPuts()).toBe(operation.puts.length);
+    expect(peers(scenario)).toEqual(operation.end);
+  });
+
+  it("fails after the change with exit 6 and a message that leads with what Aiven did; a rerun finishes without sending it again", async () => {
+    // The phase file turns unwritable once the role change has reached Aiven.
+    let lock: { undo: () => void } | undefined;
+    const run = await runOperation(scenario, operation.script, [], {}, (child) => {
+      const timer = setInterval(() => {
+        if (totalPuts() >= operation.puts.length) {
+          clearInterval(timer);
+          lock = makeImmutable(scenario.project.phaseFile);
+        }
+      }, 10);
+      child.on("exit", () => clearInterval(timer));
+    });
+    lock?.undo();
+    expect(lock).toBeDefined();
+    expect(run.code).toBe(6);
+    expect(run.stderr).toMatch(operation.changed);
+    expect(run.stderr).toMatch(/, but the phase file was not updated: .*EPERM/);
+    expect(run.stderr).toContain(`rerun \`npm run ${operation.script} -- --stack ${STACK}\`: it finishes the rest and will not send the role change again`);
+
+    const rerun = await runOperation(scenario, operation.script);
+    expect(rerun.code).toBe(0);
+    expect(totalPuts()).toBe(operation.puts.length);
+    expect(phase().phase).toBe(operation.phase);
+  });
+
+  it("resends once, and says so, only when the grace period shows both peers exactly as before", async () => {
+    // Dropped before it reached Aiven: nothing happens, so after the grace period it goes out again.
+    const first = operation.puts[0];
+    scenario.sim.faults.add(faultOn(first, { kind: "drop", times: 1 }));
+    const run = await runOperation(scenario, operation.script, ["--lost-answer-grace", "1s"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/after 1s neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/);
+    expect(putsFor(scenario, first).map((p) => p.status)).toEqual(["dropped", 200]);
+    expect(peers(scenario)).toEqual(operation.end);
+  });
+});
+
+describe("a role change Aiven never answers", () => {
+  beforeEach(() => arrange(DR_OPERATIONS[0]));
+
+  it("is sent at most twice when every answer is a 503, then stops with exit 3 and nothing changed", async () => {
+    scenario.sim.faults.add({ kind: "status", status: 503, method: "PUT" });
+    const run = await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Aiven gave no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} twice, and each time neither peer showed any change for 1s: the change was not applied/);
+    expect(totalPuts()).toBe(2);
+    expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(await scenario.project.stateAddresses()).toHaveLength(3);
+  });
+
+  it("reports a 4xx refusal as nothing changed, with Aiven's message, and exit 2", async () => {
+    scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
+    const run = await runOperation(scenario, "failover");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); nothing was changed at Aiven or in Terraform/);
+    expect(totalPuts()).toBe(1);
+  });
+});
+
+describe("a pair already in transition", () => {
+  it("is waited for, not sent to, when another operator's failover is under way", async () => {
+    await arrange(DR_OPERATIONS[0]);
+    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 1500 };
+    // Someone else's failover reached Aiven a moment ago: the primary shows REBALANCING, still active.
+    scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+    const before = totalPuts();
+    const run = await runOperation(scenario, "failover");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/pg-primary is REBALANCING\/active: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending/);
+    expect(totalPuts()).toBe(before);
+    expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+});

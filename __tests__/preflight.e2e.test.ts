@@ -1,0 +1,197 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { AddressInfo } from "net";
+import { useDrScenario } from "./support/dr-scenario";
+import { DR_OPERATIONS, peers, runOperation } from "./support/dr-operations";
+import { makeImmutable } from "./support/immutable";
+import { runScript, STACK } from "./support/project-fixture";
+import { StateLockHolder } from "./support/state-lock-holder";
+import { CountingProxy } from "./support/counting-proxy";
+
+/**
+ * Everything that must happen after the role change is proven possible before
+ * it: each of these refuses with exit 2, one sentence naming the fix, and no
+ * request that changes anything.
+ */
+const TOKEN = "tok-preflight-8d2e6b41";
+const scenario = useDrScenario(TOKEN);
+
+const writes = () => scenario.sim.apiCalls().filter((r) => r.method !== "GET");
+
+function expectRefusedBeforeAnything(run: { code: number | null; stderr: string }, message: RegExp) {
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr.trim().split("\n")[0]).toMatch(/^✖ /);
+  expect(run.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  expect(run.code).toBe(2);
+  expect(writes()).toEqual([]);
+}
+
+function fakeTerraform(version: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-fake-tf-"));
+  const file = path.join(dir, "terraform");
+  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = version ]; then echo '{"terraform_version":"${version}"}'; exit 0; fi\nexit 1\n`, { mode: 0o755 });
+  return file;
+}
+
+describe.each(DR_OPERATIONS)("$script refuses before any role change", (operation) => {
+  beforeEach(() => operation.arrange(scenario));
+
+  it("when the terraform binary is missing", async () => {
+    const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: "terraform-not-installed" });
+    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.7\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
+  });
+
+  it("when the terraform binary is older than the stack needs", async () => {
+    const old = fakeTerraform("1.5.7");
+    const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: old });
+    fs.rmSync(path.dirname(old), { recursive: true, force: true });
+    expectRefusedBeforeAnything(run, /terraform 1\.5\.7 is older than 1\.7\.0, which this stack needs; install Terraform ≥ 1\.7\.0/);
+  });
+
+  it("when main.ts does not synthesize, with synth's reason", async () => {
+    const config = path.join(scenario.project.dir, "cdktf.json");
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), app: `node -e "console.error('main.ts(7,3): error TS2322: Type number is not assignable to type string.'); process.exit(2)"` }));
+    fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
+    const run = await runOperation(scenario, operation.script);
+    expectRefusedBeforeAnything(run, /The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent\..*\n?.*main\.ts\(7,3\): error TS2322/);
+  });
+
+  it("when the phase file names a stack main.ts does not declare", async () => {
+    const json = JSON.parse(fs.readFileSync(scenario.project.phaseFile, "utf8"));
+    json.pairs["pg-ghost"] = { phase: "normal" };
+    fs.writeFileSync(scenario.project.phaseFile, JSON.stringify(json));
+    const run = await runOperation(scenario, operation.script);
+    expectRefusedBeforeAnything(run, /names "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry/);
+  });
+
+  it("when the phase file cannot be written", async () => {
+    const lock = makeImmutable(scenario.project.phaseFile);
+    try {
+      const run = await runOperation(scenario, operation.script);
+      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
+    } finally {
+      lock.undo();
+    }
+  });
+
+  it("when Aiven refuses the token", async () => {
+    const run = await runOperation(scenario, operation.script, [], { AIVEN_TOKEN: "not-the-right-token-42" });
+    expectRefusedBeforeAnything(run, /The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\); set AIVEN_TOKEN/);
+    expect(run.stderr + run.stdout).not.toContain("not-the-right-token-42");
+  });
+
+  it("when AIVEN_WEB_URL answers HTML, naming AIVEN_WEB_URL (no crash)", async () => {
+    const portal = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html>Sign in to the guest network</html>");
+    });
+    await new Promise<void>((r) => portal.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
+    try {
+      const run = await runOperation(scenario, operation.script, [], { AIVEN_WEB_URL: url });
+      expectRefusedBeforeAnything(run, new RegExp(`The Aiven API at AIVEN_WEB_URL=${url} cannot be used \\(GET .* answered HTTP 200 with text/html, not Aiven's JSON\\); check AIVEN_WEB_URL`));
+    } finally {
+      await new Promise<void>((r) => portal.close(() => r()));
+    }
+  });
+});
+
+describe("failover's Terraform preflight", () => {
+  beforeEach(() => DR_OPERATIONS[0].arrange(scenario));
+
+  it("refuses while a colleague holds the state lock, naming holder, operation, age and lock ID", async () => {
+    const holder = await StateLockHolder.hold(scenario.project.stateFile);
+    try {
+      const run = await runOperation(scenario, "failover");
+      expectRefusedBeforeAnything(
+        run,
+        /The Terraform state of pg-primary is locked, held by alice@laptop, \(apply\), since 2026-11-26 03:40:00 \+0000 UTC for \d+[smh], lock ID 5e1f0c2a-7b3d-4e21-9a40-d1c0ffee0042; wait for that run to finish, or if it died, run "terraform force-unlock 5e1f0c2a-7b3d-4e21-9a40-d1c0ffee0042"/,
+      );
+      expect(run.stderr).not.toMatch(/\x1b\[/); // no ANSI codes
+    } finally {
+      holder.release();
+    }
+    expect((await runOperation(scenario, "failover")).code).toBe(0);
+  });
+
+  it("refuses a state file that cannot be written", async () => {
+    const lock = makeImmutable(scenario.project.stateFile);
+    try {
+      const run = await runOperation(scenario, "failover");
+      expectRefusedBeforeAnything(run, /^✖ Terraform could not take the state lock of pg-primary \(open .*terraform\.pg-primary\.tfstate: operation not permitted\); make the state writable \(permissions, a read-only file, disk space\), then rerun\.\n$/);
+    } finally {
+      lock.undo();
+    }
+  });
+
+  it("says Aiven was failed over when the state turns unwritable after the trigger, and a rerun finishes", async () => {
+    let lock: { undo: () => void } | undefined;
+    const run = await runOperation(scenario, "failover", [], {}, (child) => {
+      const timer = setInterval(() => {
+        if (scenario.sim.apiCalls("PUT").length) {
+          clearInterval(timer);
+          lock = makeImmutable(scenario.project.stateFile);
+        }
+      }, 5);
+      child.on("exit", () => clearInterval(timer));
+    });
+    lock?.undo();
+    expect(run.code).toBe(6);
+    expect(run.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: /);
+    expect(run.stderr).toContain("Fix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again.");
+    const rerun = await runOperation(scenario, "failover");
+    expect(rerun.code).toBe(0);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
+    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("names AIVEN_WEB_URL when nothing listens there, and does not suggest --force", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = http.createServer().listen(0, "127.0.0.1", () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const run = await runOperation(scenario, "failover", [], { AIVEN_WEB_URL: `http://127.0.0.1:${port}` });
+    expectRefusedBeforeAnything(run, new RegExp(`The Aiven API at AIVEN_WEB_URL=http://127.0.0.1:${port} cannot be used \\(GET .* could not connect: ECONNREFUSED\\)`));
+    expect(run.stderr).not.toContain("--force");
+  });
+
+  it("goes through HTTP_PROXY for every API call", async () => {
+    const proxy = new CountingProxy();
+    await proxy.start();
+    try {
+      const run = await runOperation(scenario, "failover", [], { HTTP_PROXY: proxy.url, NO_PROXY: "" });
+      expect(run.code).toBe(0);
+      expect(proxy.requests.length).toBe(scenario.sim.apiCalls().length);
+      expect(proxy.requests).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}/v1/project/crdr-test/service/pg-primary`);
+      expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe("usage errors", () => {
+  it.each([
+    [["--stack", STACK, "--bogus"], "unknown option '--bogus'"],
+    [["--stack"], "option '--stack <pair>' argument missing"],
+    [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
+  ])("failover %j: one line and exit 2", async (args, message) => {
+    const result = await runScript(scenario.project, "failover", args, scenario.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`✖ ${message}; see npm run failover -- --help.\n`);
+    expect(result.stdout).toBe("");
+  });
+
+  it("revert without --stack: one line and exit 2; --help exits 0", async () => {
+    const missing = await runScript(scenario.project, "revert", [], scenario.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("✖ required option '--stack <pair>' not specified; see npm run revert -- --help.\n");
+    const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);
+  });
+});

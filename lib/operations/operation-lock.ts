@@ -1,0 +1,143 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as lockfile from "proper-lockfile";
+import { UserError } from "../user-error";
+import { WORK_DIR } from "./journal";
+
+/** Who holds a pair's operation lock; written beside the lock for whoever is refused. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly user: string;
+  readonly operation: string;
+  readonly runId: string;
+  readonly startedAt: string;
+}
+
+/**
+ * A lock is stale when its holder stopped refreshing it for this long (the
+ * holder died without releasing it). Synth blocks the holder's event loop
+ * for a few seconds at most, far below this.
+ */
+const STALE_MS = 60_000;
+
+/**
+ * One DR operation at a time per pair on this machine: a lock directory
+ * under `.crdr/locks/` (atomic mkdir, refreshed while held, stale when its
+ * holder stops refreshing it or, on this host, when its process is gone),
+ * with a note of who holds it. Across machines, the role-change discipline
+ * (read before write; a pair in transition is waited for, never sent to) and
+ * the CI workflow's concurrency group are the guarantee.
+ */
+export class OperationLock {
+  static async acquire(projectDir: string, stack: string, holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">): Promise<OperationLock> {
+    const dir = path.join(projectDir, WORK_DIR, "locks");
+    const target = path.join(dir, stack);
+    const lockDir = `${target}.lock`;
+    const holderFile = `${target}.holder.json`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new UserError(`Cannot create ${dir} (${(err as NodeJS.ErrnoException).code}); make ${WORK_DIR}/ writable, then rerun.`);
+    }
+    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => undefined };
+    const take = () => lockfile.lock(target, options);
+    let release: () => Promise<void>;
+    try {
+      release = await take();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw err;
+      const current = await readHolderSoon(holderFile);
+      if (current && current.host === os.hostname() && !processAlive(current.pid)) {
+        // Its holder died on this machine without releasing it.
+        fs.rmSync(lockDir, { recursive: true, force: true });
+        release = await take().catch((again) => {
+          throw (again as NodeJS.ErrnoException).code === "ELOCKED" ? refusal(stack, readHolder(holderFile)) : again;
+        });
+      } else {
+        throw refusal(stack, current);
+      }
+    }
+    const mine: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), user: os.userInfo().username, startedAt: new Date().toISOString() };
+    fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n");
+    return new OperationLock(release, holderFile);
+  }
+
+  private released = false;
+
+  private constructor(
+    private readonly releaseLock: () => Promise<void>,
+    private readonly holderFile: string,
+  ) {}
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    fs.rmSync(this.holderFile, { force: true });
+    await this.releaseLock().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `fn` holding a short lock on `file` (say the phase file, which every
+ * pair's run rewrites), waiting for other holders for up to about 5 minutes.
+ */
+export async function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const release = await lockfile.lock(file, {
+    realpath: false,
+    stale: STALE_MS,
+    retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
+    onCompromised: () => undefined,
+  });
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `fn` (a synth) while no other run on this machine synthesizes: every
+ * synth rewrites the whole of cdktf.out.
+ */
+export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>): Promise<T> {
+  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn);
+}
+
+function refusal(stack: string, holder: LockHolder | undefined): UserError {
+  const who = holder
+    ? `${holder.user}@${holder.host} (pid ${holder.pid}) has been running ${holder.operation} since ${holder.startedAt} (run ${holder.runId})`
+    : "another run holds it";
+  return new UserError(
+    `Another DR operation is running on ${stack}: ${who}; wait for it to finish (npm run status -- --stack ${stack} shows the pair). Nothing was sent to Aiven.`,
+  );
+}
+
+/** The holder's note, allowing a holder that has just taken the lock a moment to write it. */
+async function readHolderSoon(file: string): Promise<LockHolder | undefined> {
+  for (let i = 0; i < 20; i++) {
+    const holder = readHolder(file);
+    if (holder) return holder;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+function readHolder(file: string): LockHolder | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

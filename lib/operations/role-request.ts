@@ -1,0 +1,182 @@
+import { AivenApiError } from "../aiven/aiven-api-error";
+import { DrRole } from "../aiven/aiven-types";
+import { classifyWriteFailure } from "../aiven/write-outcome";
+import { PeerSide } from "../pair-manifest";
+import { UserError } from "../user-error";
+import { formatDuration } from "../duration";
+import { EXIT } from "../exit-codes";
+import { JournalEntry, ROLE_EVENTS } from "./journal";
+import type { OperationContext } from "./operation-context";
+import { Peers, PeerStatus } from "./peer-status";
+
+/** A peer as far as the role-change discipline compares it: readable or not, state and role. */
+export interface PeerSnapshot {
+  readonly reachable: boolean;
+  readonly notFound?: boolean;
+  readonly state?: string;
+  readonly role?: string;
+}
+
+export interface PairSnapshot {
+  readonly primary: PeerSnapshot;
+  readonly recovery: PeerSnapshot;
+}
+
+export interface RoleChange {
+  readonly side: PeerSide;
+  readonly role: DrRole;
+}
+
+export function snapshot(peers: Peers): PairSnapshot {
+  const one = (p: PeerStatus): PeerSnapshot =>
+    p.reachable ? { reachable: true, state: p.service.state, role: p.service.disaster_recovery_role } : { reachable: false, ...(p.error.isNotFound ? { notFound: true } : {}) };
+  return { primary: one(peers.primary), recovery: one(peers.recovery) };
+}
+
+/**
+ * What in `now` shows that `change` was applied since `before`: the target
+ * role on the changed peer, a role that moved on either peer, a peer that
+ * entered a transitional state (REBALANCING, REBUILDING, POWEROFF), or the
+ * changed peer disappearing. A peer settling back to RUNNING is no sign.
+ */
+export function signOfChange(before: PairSnapshot, now: PairSnapshot, change: RoleChange, names: Record<PeerSide, string>): string | undefined {
+  const target = now[change.side];
+  if (target.reachable && target.role === change.role) return `${names[change.side]} is now ${change.role}`;
+  for (const side of ["primary", "recovery"] as const) {
+    const b = before[side];
+    const n = now[side];
+    if (b.reachable && !n.reachable && n.notFound && side === change.side) return `${names[side]} is no longer listed`;
+    if (!b.reachable || !n.reachable) continue;
+    if (n.role !== b.role) return `${names[side]} went from ${b.role} to ${n.role}`;
+    if (n.state !== b.state && n.state !== "RUNNING") return `${names[side]} went from ${b.state} to ${n.state}`;
+  }
+  return undefined;
+}
+
+/** Whether every peer readable in `before` reads the same in `now`: nothing happened. */
+function unchanged(before: PairSnapshot, now: PairSnapshot): boolean {
+  return (["primary", "recovery"] as const).every((side) => !before[side].reachable || (now[side].reachable && now[side].state === before[side].state && now[side].role === before[side].role));
+}
+
+type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | { kind: "unknown"; last: string };
+
+/**
+ * Finds out by reading whether a request whose answer was lost took effect:
+ * polls both peers for the grace period, and any sign of the transition
+ * means it did. Only peers exactly as they were, to the end, mean it did not.
+ */
+async function resolveByReading(ctx: OperationContext, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
+  const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
+  const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
+  let last = "the peers could not be read";
+  for (;;) {
+    const now = snapshot(await ctx.readPeersTolerantly());
+    const sign = signOfChange(before, now, change, names);
+    if (sign) return { kind: "applied", sign };
+    last = describeSnapshot(now, names);
+    if (Date.now() >= deadline) return unchanged(before, now) ? { kind: "not-applied" } : { kind: "unknown", last };
+    await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
+  }
+}
+
+function describeSnapshot(s: PairSnapshot, names: Record<PeerSide, string>): string {
+  return (["recovery", "primary"] as const).map((side) => `${names[side]}: ${s[side].reachable ? `${s[side].state}/${s[side].role ?? "no DR role"}` : "unreadable"}`).join("; ");
+}
+
+/**
+ * Sends a role change to Aiven exactly once.
+ *
+ * The intent is journaled (and flushed) before the request leaves. The PUT
+ * is never retried by the HTTP layer. A refusal (4xx, or nothing sent) is
+ * reported with nothing changed. A lost answer (timeout, broken connection,
+ * 5xx from a gateway) is resolved by reading both peers for the grace period:
+ * any sign of the transition means Aiven applied it; only peers exactly as
+ * they were, to the end of the grace period, allow one more request, and the
+ * run says so.
+ */
+export async function requestRole(ctx: OperationContext, change: RoleChange, before: Peers): Promise<void> {
+  const { side, role } = change;
+  const service = ctx.pair[side].serviceName;
+  const body = { disaster_recovery_role: role };
+  const call = `PUT /v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`;
+  ctx.step("request", call);
+  if (ctx.options.dryRun) {
+    ctx.reporter.command(`PUT ${ctx.client.baseUrl}/v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`, { dryRun: true });
+    return;
+  }
+  const grace = formatDuration(ctx.options.lostAnswerGraceMs);
+  let baseline = snapshot(before);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
+    try {
+      await ctx.client.updateService(ctx.pair.project, service, body);
+      ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "answer" });
+      ctx.reporter.info(`Aiven accepted ${service} → ${role}`);
+      return;
+    } catch (err) {
+      if (!(err instanceof AivenApiError)) throw err;
+      if (classifyWriteFailure(err) === "refused") {
+        ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
+        if (err.kind === "unreachable") throw ctx.client.unusableApi(err);
+        if (err.isAuthFailure) throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
+        if (err.status === 429 && attempt === 1) {
+          const wait = 1000 * (err.retryAfterSeconds ?? 30);
+          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then sending it once more`);
+          await ctx.sleep(wait);
+          baseline = snapshot(await ctx.readPeersTolerantly());
+          continue;
+        }
+        throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); nothing was changed at Aiven or in Terraform. Check the pair with npm run status before trying again.`);
+      }
+      ctx.journal.append(ROLE_EVENTS.ambiguous, { side, role, error: err.message });
+      ctx.reporter.warn(`no clear answer to ${call} (${err.message}): Aiven may have applied it. Reading both peers for up to ${grace} instead of sending it again`);
+      const resolution = await resolveByReading(ctx, baseline, change);
+      if (resolution.kind === "applied") {
+        ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
+        ctx.reporter.info(`Aiven applied it although the answer was lost (${resolution.sign}); not sending it again`);
+        return;
+      }
+      if (resolution.kind === "unknown") {
+        throw new UserError(
+          `The answer to ${call} was lost (${err.message}) and for ${grace} the peers did not show whether Aiven applied it (${resolution.last}). Rerun the same command: it reads both peers first and sends nothing until it knows.`,
+          EXIT.timedOut,
+        );
+      }
+      ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+      if (attempt === 2) {
+        throw new UserError(
+          `Aiven gave no clear answer to ${call} twice, and each time neither peer showed any change for ${grace}: the change was not applied. Check the API (npm run status), then rerun the same command.`,
+          EXIT.timedOut,
+        );
+      }
+      ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`);
+    }
+  }
+}
+
+/**
+ * Resolves what an earlier, interrupted run left open: a role change it
+ * asked for without learning whether Aiven applied it. Reads, never sends.
+ * Afterwards the journal says either applied or lapsed.
+ */
+export async function resolveOpenIntent(ctx: OperationContext): Promise<void> {
+  const open: JournalEntry | undefined = ctx.journal.openIntent();
+  if (!open || ctx.options.dryRun) return;
+  const change = { side: open.side as PeerSide, role: open.role as DrRole };
+  const service = ctx.pair[change.side].serviceName;
+  ctx.step("recall", `a run at ${open.ts} asked Aiven for ${service} → ${change.role} and never learned the outcome; reading both peers (up to ${formatDuration(ctx.options.lostAnswerGraceMs)}) instead of sending it again`);
+  const resolution = await resolveByReading(ctx, open.before as PairSnapshot, change);
+  if (resolution.kind === "applied") {
+    ctx.journal.append(ROLE_EVENTS.applied, { side: change.side, role: change.role, how: "read-back", sign: resolution.sign, intentRunId: open.runId });
+    ctx.reporter.info(`Aiven applied it (${resolution.sign}); it will not be sent again`);
+    return;
+  }
+  if (resolution.kind === "unknown") {
+    throw new UserError(
+      `An earlier run asked Aiven for ${service} → ${change.role} and the peers still do not show whether it was applied (${resolution.last}); rerun when both can be read. Nothing was sent.`,
+      EXIT.timedOut,
+    );
+  }
+  ctx.journal.append(ROLE_EVENTS.lapsed, { side: change.side, role: change.role, intentRunId: open.runId });
+  ctx.reporter.info(`neither peer shows any sign of it: the earlier request was not applied`);
+}
