@@ -41,13 +41,13 @@ const GROUP_FROM = 3;
  */
 export function markdownReport(result: ReviewResult, limit = GITHUB_COMMENT_LIMIT): string {
   const full = render(result, BUDGETS[0]);
-  if (full.text.length <= limit) return full.text;
+  if (full.length <= limit) return full;
   const note = "\n\n> ✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report.";
   for (const budget of BUDGETS.slice(1)) {
     const shorter = render(result, budget);
-    if (shorter.text.length + note.length <= limit) return shorter.text + note;
+    if (shorter.length + note.length <= limit) return shorter + note;
   }
-  const lines = render(result, BUDGETS[BUDGETS.length - 1]).text.split("\n");
+  const lines = render(result, BUDGETS[BUDGETS.length - 1]).split("\n");
   const noteFor = (n: number) => `\n\n> ✂️ ${plural(n, "line")} left out to fit GitHub's comment limit; run \`npm run plan:review -- --json\` for the full report.`;
   const budget = limit - noteFor(lines.length).length - "\n</details>".length - 1;
   const kept: string[] = [];
@@ -74,7 +74,7 @@ export function reviewFailedReport(reason: string): string {
   ].join("\n");
 }
 
-function render(result: ReviewResult, budget: Budget): { text: string } {
+function render(result: ReviewResult, budget: Budget): string {
   const multiStack = new Set(result.stacks).size > 1;
   const groups = groupFindings(result.findings);
   const ofSeverity = (s: string) => groups.filter((g) => g.severity === s);
@@ -82,7 +82,7 @@ function render(result: ReviewResult, budget: Budget): { text: string } {
   const lines = [COMMENT_MARKER, headline(result, count("danger"), count("warning")), ""];
   if (result.verdict === "not-reviewed") {
     lines.push("Nothing was planned, so nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
-    return { text: lines.join("\n") };
+    return lines.join("\n");
   }
   const c = result.counts;
   if (result.stacks.length) {
@@ -96,6 +96,7 @@ function render(result: ReviewResult, budget: Budget): { text: string } {
   if (dangers.length) lines.push("### Dangers", "", ...section(dangers), "");
   if (warnings.length) lines.push(`<details open><summary><b>Warnings</b> (${count("warning")})</summary>`, "", ...section(warnings), "", "</details>", "");
   if (infos.length && budget.info) lines.push(`<details><summary>Info (${count("info")})</summary>`, "", ...section(infos), "", "</details>", "");
+  if (infos.length && !budget.info) lines.push(`_Info (${count("info")}) left out to fit the comment._`, "");
   if (result.changes.length) {
     const rows = result.changes.slice(0, budget.changeRows);
     lines.push(`<details><summary>All changes (${result.changes.length})</summary>`, "");
@@ -103,7 +104,7 @@ function render(result: ReviewResult, budget: Budget): { text: string } {
     if (rows.length < result.changes.length) lines.push("", `… and ${result.changes.length - rows.length} more; \`npm run plan:review -- --json\` lists them all.`);
     lines.push("", "</details>", "");
   }
-  return { text: lines.join("\n") };
+  return lines.join("\n");
 }
 
 function headline(result: ReviewResult, dangers: number, warnings: number): string {
