@@ -77,7 +77,9 @@ export function reviewFailedReport(reason: string): string {
 function render(result: ReviewResult, budget: Budget): string {
   const multiStack = new Set(result.stacks).size > 1;
   const groups = groupFindings(result.findings);
-  const ofSeverity = (s: string) => groups.filter((g) => g.severity === s);
+  // Plan-wide findings first, then the pairs', then the rest (which can be many).
+  const rank = (g: FindingGroup) => (g.findings.every((f) => !f.address) ? 0 : g.stack ? 1 : 2);
+  const ofSeverity = (s: string) => groups.filter((g) => g.severity === s).sort((a, b) => rank(a) - rank(b));
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const lines = [COMMENT_MARKER, headline(result, count("danger"), count("warning")), ""];
   if (result.verdict === "not-reviewed") {
@@ -138,7 +140,7 @@ function groupLines(group: FindingGroup, budget: Budget, multiStack: boolean): s
   if (shown.length < n) items.push(`  - … and ${n - shown.length} more; \`npm run plan:review -- --json\` lists them all.`);
   const plans = [...new Set(group.findings.map((f) => f.plan).filter((p): p is string => !!p))];
   return [
-    `- **${n} × \`${escape(group.rule)}\`**${multiStack && plans.length ? ` (from the plan${plans.length === 1 ? "" : "s"} of ${plans.map((p) => `\`${escape(p)}\``).join(", ")})` : ""}${group.why ? ` — _${escape(group.why)}_` : ""}`,
+    `- **${n} × \`${escape(group.rule)}\`**${group.stack ? ` (${escape(group.stack)})` : ""}${multiStack && plans.length ? ` (from the plan${plans.length === 1 ? "" : "s"} of ${plans.map((p) => `\`${escape(p)}\``).join(", ")})` : ""}${group.why ? ` — _${escape(group.why)}_` : ""}`,
     `  <details><summary>${plural(n, "finding")}</summary>`,
     "",
     ...items,
