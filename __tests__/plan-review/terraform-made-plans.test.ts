@@ -72,7 +72,7 @@ describe("removed blocks forgetting the primary and the DR link", () => {
 describe("a -target plan", () => {
   it("warns that the plan is incomplete and names what it leaves out", () => {
     const result = review(json("tf-target-primary"));
-    expect(result.findings).toContainEqual(expect.objectContaining({ rule: "incomplete-plan", severity: "warning", message: "the plan leaves out 2 objects in state (aiven_service_integration.disaster_recovery, aiven_pg.recovery): it was made with -target" }));
+    expect(result.findings).toContainEqual(expect.objectContaining({ rule: "incomplete-plan", severity: "warning", message: "the plan leaves out 2 objects in state (aiven_service_integration.disaster_recovery, aiven_pg.recovery): a -target (or -refresh-only) plan" }));
     expect(result.verdict).toBe("warning");
   });
 });

@@ -14,7 +14,7 @@ describe("rule incomplete-plan", () => {
 
   it("warns when objects in state are missing from the plan's changes, as only -target leaves them out", () => {
     const targeted = plan([{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, plan: "startup-8" } }], state({ address: "aiven_pg.primary", values: PG_PRIMARY }, { address: "aiven_pg.recovery", values: PG_RECOVERY }));
-    expect(incompletePlan.evaluate(targeted, context())).toEqual([expect.objectContaining({ message: "the plan leaves out 1 object in state (aiven_pg.recovery): it was made with -target" })]);
+    expect(incompletePlan.evaluate(targeted, context())).toEqual([expect.objectContaining({ message: "the plan leaves out 1 object in state (aiven_pg.recovery): a -target (or -refresh-only) plan" })]);
   });
 
   it("is compliant for a complete plan that covers every object in state", () => {

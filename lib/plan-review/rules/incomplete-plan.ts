@@ -22,7 +22,7 @@ export const incompletePlan: PlanRule = {
         rule: this.id,
         severity: this.severity,
         message: leftOut.length
-          ? `the plan leaves out ${leftOut.length} object${leftOut.length === 1 ? "" : "s"} in state (${named}): it was made with -target`
+          ? `the plan leaves out ${leftOut.length} object${leftOut.length === 1 ? "" : "s"} in state (${named}): a -target (or -refresh-only) plan`
           : "Terraform marks the plan incomplete (complete: false): it was made with -target, or some changes are deferred to a later plan",
         why: "An incomplete plan does not show everything the configuration would change; a dangerous change to a DR pair can hide in what it leaves out. Review a full plan (no -target) before merging.",
       },
