@@ -41,6 +41,13 @@ describe("the Markdown comment", () => {
     expect(md).toContain("  ````text\n  │ Error: bad ```value```\n  │ on main.tf line 3\n  ````");
   });
 
+  it("strips terminal codes from terraform's output, whatever the plan loop left in it", () => {
+    const md = markdownReport(stackPlanFailed("orders", "terraform init exited 1\n\u001b[31m│\u001b[0m \u001b[1mError:\u001b[0m registry unreachable\r\n"));
+    expect(md).toContain("  │ Error: registry unreachable\n");
+    expect(md).not.toContain("\u001b");
+    expect(md).not.toContain("\r");
+  });
+
   it("says a run that could plan nothing is not reviewed, and not a pass", () => {
     const md = markdownReport(notReviewedResult("no credentials: AIVEN_TOKEN is empty, so no stack could be planned."));
     expect(md.split("\n").slice(0, 2)).toEqual([COMMENT_MARKER, "## ⛔ CRDR plan review: not reviewed (no credentials)"]);

@@ -11,7 +11,6 @@ const WHY =
 
 /** Terminal colour and cursor codes, and any other control character but newline and tab. */
 export function withoutTerminalCodes(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, "").replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "").replace(/\x1b[@-_]/g, "").replace(/\r\n?/g, "\n").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }
 
