@@ -1,15 +1,18 @@
 import { Command, Option } from "commander";
 import * as fs from "fs";
 import { runCommand } from "../lib/cli/command-runner";
-import { markdownReport } from "../lib/plan-review/markdown-report";
-import { failsAt } from "../lib/plan-review/review";
+import { markdownReport, reviewFailedReport } from "../lib/plan-review/markdown-report";
+import { failsAt, ReviewResult } from "../lib/plan-review/review";
 import { reviewPlanFiles } from "../lib/plan-review/review-files";
+import { reviewPlanDirectory } from "../lib/plan-review/review-plan-directory";
+import { UserError } from "../lib/user-error";
 
 const program = new Command("plan:review")
   .description("Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.")
-  .argument("<plans...>", "plan JSON files, each optionally as STACK=FILE; - reads stdin")
+  .argument("[plans...]", "plan JSON files, each optionally as STACK=FILE; - reads stdin")
+  .option("--plans-dir <dir>", "review the plan loop's output (lib/plan-review/plan-all-stacks.sh): every synthesized stack must have a plan there")
   .option("--json", "print a JSON report instead of Markdown", false)
-  .option("--out <file>", "write the report to a file instead of stdout")
+  .option("--out <file>", "write the report to a file instead of stdout; written even when the review fails")
   .addOption(new Option("--fail-on <severity>", "exit 3 when a finding at or above this severity is present").choices(["danger", "warning"]).default("danger"))
   .option("--stack <pair>", "the stack a single plan was made for (same as STACK=FILE)")
   .showHelpAfterError()
@@ -17,14 +20,20 @@ const program = new Command("plan:review")
 const opts = program.opts();
 
 void runCommand(false, async () => {
-  const result = reviewPlanFiles(program.args, {
-    projectDir: process.cwd(),
-    env: process.env,
-    defaultStack: opts.stack,
-    note: (line) => process.stderr.write(`note: ${line}\n`),
-  });
-  const report = opts.json ? JSON.stringify(result, null, 2) + "\n" : markdownReport(result) + "\n";
-  if (opts.out) fs.writeFileSync(opts.out, report);
-  else process.stdout.write(report);
+  const report = (text: string) => (opts.out ? fs.writeFileSync(opts.out, text) : process.stdout.write(text));
+  let result: ReviewResult;
+  try {
+    const note = (line: string) => process.stderr.write(`note: ${line}\n`);
+    if (opts.plansDir && program.args.length) throw new UserError(`Pass either --plans-dir or plan files, not both (got --plans-dir ${opts.plansDir} and ${program.args.join(" ")}).`);
+    if (!opts.plansDir && !program.args.length) throw new UserError('No plans given; pass plan files (STACK=FILE, or - for stdin) or --plans-dir DIR.');
+    result = opts.plansDir
+      ? reviewPlanDirectory(opts.plansDir, { projectDir: process.cwd(), env: process.env, note })
+      : reviewPlanFiles(program.args, { projectDir: process.cwd(), env: process.env, defaultStack: opts.stack, note });
+  } catch (err) {
+    // The PR comment must never keep an earlier verdict when this run failed.
+    if (opts.out && !opts.json) report(reviewFailedReport(err instanceof UserError ? err.message : "The review crashed (a bug in the review tool); the job's log has the stack trace.") + "\n");
+    throw err;
+  }
+  report(opts.json ? JSON.stringify(result, null, 2) + "\n" : markdownReport(result) + "\n");
   return failsAt(result, opts.failOn) ? 3 : 0;
 });

@@ -80,4 +80,21 @@ describe("npm run plan:review", () => {
     expect(result.stdout).toContain("Stacks `pg-primary`, `pg-primary`");
     expect(result.stdout).toContain("| `pg-primary: aiven_pg.primary` | replace (destroy before create) |");
   });
+
+  it("writes a failed-review comment to --out when it refuses its input, so no earlier verdict stays", async () => {
+    const out = path.join(project.dir, "failed.md");
+    fs.writeFileSync(out, "<!-- crdr-plan-review -->\n## ✅ an earlier review");
+    const result = await review(project, [path.join(FIXTURES, "not-a-plan-state.json"), "--out", out]);
+    expect(result.code).toBe(2);
+    expect(fs.readFileSync(out, "utf8")).toMatch(/^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review failed\n[\s\S]*is not a Terraform plan/);
+  });
+
+  it("refuses no plans, and plan files together with --plans-dir, in one sentence each", async () => {
+    const none = await review(project, []);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No plans given; pass plan files \(STACK=FILE, or - for stdin\) or --plans-dir DIR\./);
+    const both = await review(project, ["--plans-dir", "plans", "x.json"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/Pass either --plans-dir or plan files, not both/);
+  });
 });

@@ -107,7 +107,7 @@ describe("the Markdown comment", () => {
     const md = markdownReport(review("dangerous"));
     const lines = md.split("\n");
     expect(lines[0]).toBe(COMMENT_MARKER);
-    expect(lines[1]).toBe("## 🛑 CRDR plan review: 2 dangers, 1 warning");
+    expect(lines[1]).toBe("## 🛑 CRDR plan review: 2 dangers, 1 warning · destroys 1, replaces 1 (aiven_pg ×1, aiven_service_integration ×1)");
     expect(md.indexOf("| add | change | destroy | replace | import | forget |")).toBeLessThan(md.indexOf("### Dangers"));
     expect(md).toContain("| 0 | 1 | 1 | 1 | 0 | 0 |");
     expect(md).toMatch(/### Dangers\n\n- \*\*`aiven_pg.primary`\*\* \(pg-primary\) — PostgreSQL service primary of pg-primary is replaced \(forced by project\)\n {2}<br>_Deleting or replacing an aiven_pg destroys the database/);
@@ -119,7 +119,7 @@ describe("the Markdown comment", () => {
     expect(markdownReport(review("no-changes")).split("\n")[1]).toBe("## ✅ CRDR plan review: nothing dangerous for the DR pairs");
   });
 
-  it("stays within GitHub's comment limit, truncating with a note and closing its fold", () => {
+  it("stays within GitHub's comment limit: one line per rule and why, lists shortened with a note, folds closed", () => {
     const changes = Array.from({ length: 3000 }, (_, i) => ({
       address: `aiven_pg.svc_${i}`,
       type: "aiven_pg",
@@ -130,11 +130,20 @@ describe("the Markdown comment", () => {
     const big = JSON.stringify({ format_version: "1.2", resource_changes: changes });
     const md = markdownReport(reviewPlan(parsePlan(big, "big"), context()));
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md.split("\n")[1]).toBe("## 🛑 CRDR plan review: 3000 dangers · destroys 3000 (aiven_pg ×3000)");
+    expect(md.match(/Deleting or replacing an aiven_pg destroys the database/g)).toHaveLength(1);
+    expect(md).toContain("- **3000 × `pg-destroyed`** — _Deleting or replacing an aiven_pg destroys the database");
+    expect(md).toMatch(/ more; `npm run plan:review -- --json` lists them all\./);
+    expect(md).toMatch(/✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/);
+    expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+  });
+
+  it("as a last resort drops lines from the end, says how many, and closes its fold", () => {
+    const findings = Array.from({ length: 400 }, (_, i) => ({ rule: `rule-${i}`, severity: "warning" as const, message: `finding ${i}`, why: `a why of its own, number ${i}` }));
+    const md = markdownReport({ verdict: "warning", counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 }, findings, stacks: [], changes: [] }, 4000);
+    expect(md.length).toBeLessThanOrEqual(4000);
     expect(md).toMatch(/✂️ \d+ lines left out to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/);
-    expect(md.split("\n")[1]).toBe("## 🛑 CRDR plan review: 3000 dangers");
-    const opens = (md.match(/<details/g) ?? []).length;
-    const closes = (md.match(/<\/details>/g) ?? []).length;
-    expect(closes).toBe(opens);
+    expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
   });
 });
 

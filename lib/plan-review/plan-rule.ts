@@ -1,6 +1,6 @@
 import { Finding, Severity } from "./finding";
-import { ReviewContext } from "./review-context";
-import { TerraformPlan } from "./terraform-plan";
+import { Located, ReviewContext } from "./review-context";
+import { PlannedChange, TerraformPlan } from "./terraform-plan";
 
 /**
  * One review rule (cdk-nag style): given the plan and its context it is
@@ -21,10 +21,10 @@ export function isDrIntegration(values: Record<string, unknown> | null | undefin
 }
 
 /** The aiven_pg changes to one side of pairs the phase file records as failed over. */
-export function failedOverPeerChanges(plan: TerraformPlan, context: ReviewContext, side: "primary" | "recovery") {
+export function failedOverPeerChanges(plan: TerraformPlan, context: ReviewContext, side: "primary" | "recovery"): Array<{ change: PlannedChange; located: Located }> {
   return plan.changes.flatMap((change) => {
     const located = change.type === "aiven_pg" ? context.locate(change) : undefined;
-    return located?.side === side && context.phaseOf(located.pair).phase === "failed-over" ? [{ change, pair: located.pair }] : [];
+    return located?.side === side && context.phaseOf(located.pair).phase === "failed-over" ? [{ change, located }] : [];
   });
 }
 

@@ -1,9 +1,15 @@
 import { NORMAL, PhaseRecord } from "../phase";
 import { PhaseFile } from "../phase-file";
+import { layoutFor, ResourceLayout } from "../phase-layout";
 import { PairManifest } from "../pair-manifest";
-import { addressInModule, attribute, PlannedChange, PriorResource } from "./terraform-plan";
+import { attribute, PlannedChange, priorAttribute, PriorResource } from "./terraform-plan";
 
 export type Side = "primary" | "recovery" | "integration";
+
+export interface Located {
+  readonly pair: PairManifest;
+  readonly side: Side;
+}
 
 /**
  * What the review knows besides the plan: the declared pairs (from the
@@ -22,31 +28,67 @@ export class ReviewContext {
     return this.phases?.phaseOf(pair.stack) ?? NORMAL;
   }
 
-  /** The pair and role a change belongs to, by the service names it carries, else by its pinned address in the plan's stack. */
-  locate(change: PlannedChange | PriorResource): { pair: PairManifest; side: Side } | undefined {
-    const value = (key: string): unknown =>
-      "kind" in change ? (attribute(change, "after", key) ?? attribute(change, "before", key)) : change.values[key];
-    const project = value("project");
-    const sameProject = (p: PairManifest) => project === undefined || project === p.project;
-    if (change.type === "aiven_pg") {
-      const name = value("service_name");
-      for (const pair of this.pairs.filter(sameProject)) {
-        if (name === pair.primary.serviceName) return { pair, side: "primary" };
-        if (name === pair.recovery.serviceName) return { pair, side: "recovery" };
+  /** How the pair's recorded phase lays out this resource: managed, frozen, or forgotten. */
+  layoutOf(located: Located): ResourceLayout {
+    return layoutFor(this.phaseOf(located.pair))[located.side];
+  }
+
+  /**
+   * The pair and role a change or state object belongs to, by what it is: an
+   * aiven_pg by its service name, an integration by its source and
+   * destination (either way round), in the pair's project. When the plan
+   * carries those values and they name no pair, the object is not the pair's,
+   * whatever its address. Only when the plan carries no such values does the
+   * pinned address in the plan's own stack decide.
+   */
+  locate(change: PlannedChange | PriorResource): Located | undefined {
+    const identities = "kind" in change ? [identityOf(change.type, (k) => attribute(change, "after", k)), identityOf(change.type, (k) => attribute(change, "before", k))] : [identityOf(change.type, (k) => priorAttribute(change, k))];
+    const known = identities.filter((i): i is Identity => i !== undefined);
+    if (known.length) {
+      for (const identity of known) {
+        const found = this.byIdentity(change.type, identity);
+        if (found) return found;
       }
-    }
-    if (change.type === "aiven_service_integration") {
-      const ends = [value("source_service_name"), value("destination_service_name")];
-      const pair = this.pairs.filter(sameProject).find((p) => ends.includes(p.primary.serviceName) && ends.includes(p.recovery.serviceName));
-      if (pair) return { pair, side: "integration" };
+      return undefined;
     }
     const own = this.pairs.find((p) => p.stack === this.planStack);
-    if (own) {
-      const bare = addressInModule(change.address);
-      if (bare === own.primary.address) return { pair: own, side: "primary" };
-      if (bare === own.recovery.address) return { pair: own, side: "recovery" };
-      if (bare === own.integration.address) return { pair: own, side: "integration" };
-    }
+    if (!own) return undefined;
+    if (change.address === own.primary.address) return { pair: own, side: "primary" };
+    if (change.address === own.recovery.address) return { pair: own, side: "recovery" };
+    if (change.address === own.integration.address) return { pair: own, side: "integration" };
     return undefined;
   }
+
+  private byIdentity(type: string, identity: Identity): Located | undefined {
+    const inProject = this.pairs.filter((p) => identity.project === undefined || identity.project === p.project);
+    if (type === "aiven_pg") {
+      for (const pair of inProject) {
+        if (identity.names[0] === pair.primary.serviceName) return { pair, side: "primary" };
+        if (identity.names[0] === pair.recovery.serviceName) return { pair, side: "recovery" };
+      }
+      return undefined;
+    }
+    const pair = inProject.find((p) => identity.names.includes(p.primary.serviceName) && identity.names.includes(p.recovery.serviceName));
+    return pair ? { pair, side: "integration" } : undefined;
+  }
+}
+
+/** The values that say which object a resource is. */
+interface Identity {
+  readonly project?: string;
+  /** An aiven_pg's service name; an integration's source and destination. */
+  readonly names: readonly string[];
+}
+
+function identityOf(type: string, value: (key: string) => unknown): Identity | undefined {
+  const project = typeof value("project") === "string" ? (value("project") as string) : undefined;
+  if (type === "aiven_pg") {
+    const name = value("service_name");
+    return typeof name === "string" ? { project, names: [name] } : undefined;
+  }
+  if (type === "aiven_service_integration") {
+    const ends = [value("source_service_name"), value("destination_service_name")];
+    return ends.every((e) => typeof e === "string") ? { project, names: ends as string[] } : undefined;
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
+import { actionReasonOf } from "./action-reason";
 import { atLeast, Finding, Severity, SEVERITIES } from "./finding";
 import { NOT_APPLICABLE } from "./plan-rule";
 import { ReviewContext } from "./review-context";
 import { PLAN_RULES } from "./rules";
-import { TerraformPlan } from "./terraform-plan";
+import { PlannedChange, TerraformPlan } from "./terraform-plan";
 
 export interface ChangeCounts {
   readonly add: number;
@@ -13,15 +14,22 @@ export interface ChangeCounts {
   readonly forget: number;
 }
 
+/** `not-reviewed`: no plan could be made at all (no credentials); never a pass. */
+export type Verdict = "danger" | "warning" | "ok" | "not-reviewed";
+
 export interface ReviewResult {
-  readonly verdict: "danger" | "warning" | "ok";
+  readonly verdict: Verdict;
+  /** Why nothing was reviewed, with the verdict `not-reviewed`. */
+  readonly notReviewed?: string;
   readonly counts: ChangeCounts;
   readonly findings: readonly Finding[];
   /** The stacks whose plans were reviewed, when known. */
   readonly stacks: readonly string[];
   readonly terraformVersion?: string;
-  readonly changes: ReadonlyArray<{ address: string; action: string }>;
+  readonly changes: ReadonlyArray<{ address: string; type: string; action: string }>;
 }
+
+export const NO_CHANGES: ChangeCounts = Object.freeze({ add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 });
 
 export function countChanges(plan: TerraformPlan): ChangeCounts {
   const managed = plan.changes.filter((c) => c.mode === "managed");
@@ -36,36 +44,60 @@ export function countChanges(plan: TerraformPlan): ChangeCounts {
   };
 }
 
-/** Runs every rule over the plan; findings come most severe first. */
+const bySeverity = (a: Finding, b: Finding) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity);
+
+export function verdictOf(findings: readonly Finding[]): Verdict {
+  return findings.some((f) => f.severity === "danger") ? "danger" : findings.some((f) => f.severity === "warning") ? "warning" : "ok";
+}
+
+/** Runs every rule over the plan; findings come most severe first, each saying which plan it came from. */
 export function reviewPlan(plan: TerraformPlan, context: ReviewContext): ReviewResult {
   const findings = PLAN_RULES.flatMap((rule) => {
     const result = rule.evaluate(plan, context);
     return result === NOT_APPLICABLE ? [] : result;
-  }).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
-  const verdict = findings.some((f) => f.severity === "danger") ? "danger" : findings.some((f) => f.severity === "warning") ? "warning" : "ok";
+  })
+    .map((f) => (context.planStack ? { ...f, plan: context.planStack } : f))
+    .sort(bySeverity);
   return {
-    verdict,
+    verdict: verdictOf(findings),
     counts: countChanges(plan),
     findings,
     stacks: context.planStack ? [context.planStack] : [],
     terraformVersion: plan.terraformVersion,
-    changes: plan.changes
-      .filter((c) => c.kind !== "no-op" || c.importing)
-      .map((c) => ({ address: c.address, action: c.importing && c.kind === "no-op" ? "import" : c.kind + (c.kind === "replace" ? (c.createBeforeDestroy ? " (create before destroy)" : " (destroy before create)") : "") })),
+    changes: plan.changes.filter((c) => c.kind !== "no-op" || c.importing).map((c) => ({ address: c.address, type: c.type, action: actionOf(c) })),
   };
 }
 
+/** The action as the changes table shows it: the kind, with replace order, deposed key and Terraform's reason. */
+function actionOf(c: PlannedChange): string {
+  if (c.importing && c.kind === "no-op") return "import";
+  const notes = [
+    ...(c.kind === "replace" ? [c.createBeforeDestroy ? "create before destroy" : "destroy before create"] : []),
+    ...(c.deposed ? [`deposed object ${c.deposed}`] : []),
+    ...(actionReasonOf(c) ? [c.actionReason!] : []),
+  ];
+  return c.kind + (notes.length ? ` (${notes.join("; ")})` : "");
+}
+
+/** The result when no plan could be made, so nothing was reviewed. */
+export function notReviewedResult(reason: string): ReviewResult {
+  return { verdict: "not-reviewed", notReviewed: reason, counts: NO_CHANGES, findings: [], stacks: [], changes: [] };
+}
+
+/** Exit 3 territory: a finding at or above the threshold, or nothing reviewed at all. */
 export function failsAt(result: ReviewResult, threshold: Severity): boolean {
-  return result.findings.some((f) => atLeast(f.severity, threshold));
+  return result.verdict === "not-reviewed" || result.findings.some((f) => atLeast(f.severity, threshold));
 }
 
 /** One report for several stacks' plans (one PR comment for the whole change). */
 export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
   if (results.length === 1) return results[0];
   const sum = (key: keyof ChangeCounts) => results.reduce((t, r) => t + r.counts[key], 0);
-  const findings = results.flatMap((r) => r.findings).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
+  const findings = results.flatMap((r) => r.findings).sort(bySeverity);
+  const notReviewed = results.find((r) => r.verdict === "not-reviewed");
   return {
-    verdict: results.some((r) => r.verdict === "danger") ? "danger" : results.some((r) => r.verdict === "warning") ? "warning" : "ok",
+    verdict: notReviewed ? "not-reviewed" : verdictOf(findings),
+    ...(notReviewed ? { notReviewed: notReviewed.notReviewed } : {}),
     counts: { add: sum("add"), change: sum("change"), destroy: sum("destroy"), replace: sum("replace"), import: sum("import"), forget: sum("forget") },
     findings,
     stacks: results.flatMap((r) => r.stacks),

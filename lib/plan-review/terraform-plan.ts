@@ -18,24 +18,33 @@ export interface PlannedChange {
   /** For a replace: whether the new object is created before the old is destroyed. */
   readonly createBeforeDestroy: boolean;
   readonly importing?: { readonly id?: string };
+  /** Terraform's reason for the action, such as `replace_because_tainted` (see action-reason.ts). */
   readonly actionReason?: string;
+  /** Set when the change is to a deposed object (left by a create-before-destroy replace), not the current one. */
+  readonly deposed?: string;
+  /** The address the object had before a `moved` block (or a module rename) moved it. */
+  readonly previousAddress?: string;
   readonly replacePaths?: unknown[];
+  /** The values before and after, with every value the plan marks sensitive replaced by SENSITIVE_VALUE. */
   readonly before: Record<string, unknown> | null;
   readonly after: Record<string, unknown> | null;
-  readonly beforeSensitive: unknown;
-  readonly afterSensitive: unknown;
 }
 
 export interface PriorResource {
   readonly address: string;
   readonly type: string;
+  readonly mode: "managed" | "data";
+  /** The values in state, with every value marked in `sensitive_values` replaced by SENSITIVE_VALUE. */
   readonly values: Record<string, unknown>;
+  readonly deposed?: string;
 }
 
 export interface TerraformPlan {
   readonly formatVersion: string;
   readonly terraformVersion?: string;
   readonly errored: boolean;
+  /** False when Terraform says the plan is incomplete: made with -target, or with changes deferred to a later plan. */
+  readonly complete: boolean;
   readonly changes: readonly PlannedChange[];
   readonly prior: readonly PriorResource[];
 }
@@ -57,10 +66,36 @@ function record(value: unknown): Record<string, unknown> | null {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
+/**
+ * Stands in for every value the plan marks sensitive. The review never reads
+ * past a mask: the values are replaced while parsing, so no rule can compare,
+ * print or serialize them.
+ */
+export const SENSITIVE_VALUE: unique symbol = Symbol("sensitive value");
+
+/** `value` with every part that `mask` (Terraform's `*_sensitive` shape: true, or an object or array of masks) marks replaced by SENSITIVE_VALUE. */
+function masked(value: unknown, mask: unknown): unknown {
+  if (mask === true) return SENSITIVE_VALUE;
+  if (!mask || typeof mask !== "object" || !value || typeof value !== "object") return value;
+  const masks = mask as Record<string, unknown>;
+  if (Array.isArray(value)) return value.map((v, i) => masked(v, masks[i]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, masks[k])]));
+}
+
+/** The values as a record, masked; an object masked whole has no readable values. */
+function maskedValues(value: unknown, mask: unknown): Record<string, unknown> | null {
+  if (!record(value)) return null;
+  return record(masked(value, mask)) ?? {};
+}
+
+const stringOrUndefined = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
 function collectPrior(module: any, out: PriorResource[]): void {
   if (!module || typeof module !== "object") return;
   for (const r of Array.isArray(module.resources) ? module.resources : []) {
-    if (r && typeof r.address === "string" && typeof r.type === "string") out.push({ address: r.address, type: r.type, values: record(r.values) ?? {} });
+    if (r && typeof r.address === "string" && typeof r.type === "string") {
+      out.push({ address: r.address, type: r.type, mode: r.mode === "data" ? "data" : "managed", values: maskedValues(r.values, r.sensitive_values) ?? {}, deposed: stringOrUndefined(r.deposed_key) });
+    }
   }
   for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) collectPrior(child, out);
 }
@@ -96,12 +131,12 @@ export function parsePlan(text: string, source: string): TerraformPlan {
       kind: kindOf(actions),
       createBeforeDestroy: actions[0] === "create" && actions.includes("delete"),
       importing: rc.change.importing && typeof rc.change.importing === "object" ? { id: rc.change.importing.id } : undefined,
-      actionReason: typeof rc.action_reason === "string" ? rc.action_reason : undefined,
+      actionReason: stringOrUndefined(rc.action_reason),
+      deposed: stringOrUndefined(rc.deposed),
+      previousAddress: stringOrUndefined(rc.previous_address),
       replacePaths: Array.isArray(rc.change.replace_paths) ? rc.change.replace_paths : undefined,
-      before: record(rc.change.before),
-      after: record(rc.change.after),
-      beforeSensitive: rc.change.before_sensitive,
-      afterSensitive: rc.change.after_sensitive,
+      before: maskedValues(rc.change.before, rc.change.before_sensitive),
+      after: maskedValues(rc.change.after, rc.change.after_sensitive),
     });
   }
   const prior: PriorResource[] = [];
@@ -110,23 +145,29 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     formatVersion: raw.format_version,
     terraformVersion: typeof raw.terraform_version === "string" ? raw.terraform_version : undefined,
     errored: raw.errored === true,
+    // Terraform before 1.8 does not say; a -target plan is then still seen by what it leaves out (incomplete-plan).
+    complete: raw.complete !== false,
     changes,
     prior,
   };
 }
 
 /**
- * A top-level attribute value, or undefined when the plan marks it sensitive
- * (sensitive values are never shown nor reasoned about).
+ * A top-level attribute value, or undefined when it is unknown or the plan
+ * marks it sensitive (sensitive values are never shown nor reasoned about).
  */
 export function attribute(change: PlannedChange, which: "before" | "after", key: string): unknown {
-  const sensitive = which === "before" ? change.beforeSensitive : change.afterSensitive;
-  if (sensitive === true) return undefined;
-  if (sensitive && typeof sensitive === "object" && (sensitive as Record<string, unknown>)[key] === true) return undefined;
-  return change[which]?.[key];
+  return readable(change[which]?.[key]);
 }
 
-/** An address without its module path: `module.a.aiven_pg.primary` → `aiven_pg.primary`. */
-export function addressInModule(address: string): string {
-  return address.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, "");
+/** A top-level value in state, or undefined when absent or sensitive. */
+export function priorAttribute(resource: PriorResource, key: string): unknown {
+  return readable(resource.values[key]);
 }
+
+/** Whether the plan marks this top-level attribute sensitive. */
+export function isSensitive(values: Record<string, unknown> | null | undefined, key: string): boolean {
+  return values?.[key] === SENSITIVE_VALUE;
+}
+
+const readable = (value: unknown): unknown => (value === SENSITIVE_VALUE ? undefined : value);

@@ -10,9 +10,17 @@ describe("rule forget-explained", () => {
     ]);
   });
 
-  it("says when a forget is not what the phase expects", () => {
+  it("explains the forget of a primary the phase file records as forgotten", () => {
     const p = plan([{ address: "aiven_pg.primary", actions: ["forget"], before: PG_PRIMARY }]);
-    expect((forgetExplained.evaluate(p, context()) as any[])[0].why).toMatch(/Not expected in phase "normal"/);
+    expect(forgetExplained.evaluate(p, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([expect.objectContaining({ severity: "info", why: expect.stringMatching(/records the primary as forgotten/) })]);
+  });
+
+  it("leaves a forget the phase does not expect to forget-unexpected, and explains forgets of services outside the pairs", () => {
+    const primary = plan([{ address: "aiven_pg.primary", actions: ["forget"], before: PG_PRIMARY }]);
+    expect(forgetExplained.evaluate(primary, context())).toEqual([]);
+    expect(forgetExplained.evaluate(primary, context({ phase: "failed-over", primary: "frozen" }))).toEqual([]);
+    const foreign = plan([{ address: "module.other.aiven_pg.primary", actions: ["forget"], before: { ...PG_PRIMARY, service_name: "pg-other" } }]);
+    expect(forgetExplained.evaluate(foreign, context())).toEqual([expect.objectContaining({ why: "Terraform stops managing it; the object itself is left as it is." })]);
   });
 
   it("does not apply without forgets", () => {

@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { attribute } from "../terraform-plan";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
@@ -19,14 +20,10 @@ export const cloudMigration: PlanRule = {
         const located = context.locate(c);
         const other = located && located.side !== "integration" ? located.pair[located.side === "primary" ? "recovery" : "primary"].cloudName : undefined;
         const to = String(attribute(c, "after", "cloud_name"));
-        return {
-          rule: this.id,
-          severity: this.severity,
-          address: c.address,
-          stack: located?.pair.stack,
+        return changeFinding(this, c, located, {
           message: `${c.address} migrates from ${String(attribute(c, "before", "cloud_name"))} to ${to}${other === to ? `, the region of its DR peer` : ""}`,
           why: "A cloud_name change is a live migration with a DNS switch; for a DR pair both peers in one region means no cross-region recovery.",
-        };
+        });
       });
   },
 };

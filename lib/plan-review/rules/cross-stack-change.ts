@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /** A plan for one stack touching another pair's services: two states now claim them. */
@@ -7,17 +8,17 @@ export const crossStackChange: PlanRule = {
   title: "a pair's resources changed by another stack",
   evaluate(plan, context) {
     if (!context.planStack) return NOT_APPLICABLE;
-    const foreign = plan.changes
+    return plan.changes
       .filter((c) => c.kind !== "no-op" && c.kind !== "read")
-      .map((c) => ({ c, located: context.locate(c) }))
-      .filter((x) => x.located && x.located.pair.stack !== context.planStack);
-    return foreign.map(({ c, located }) => ({
-      rule: this.id,
-      severity: this.severity,
-      address: c.address,
-      stack: located!.pair.stack,
-      message: `the plan for stack ${context.planStack} ${c.kind === "update" ? "updates" : `${c.kind}s`} ${c.address}, which belongs to pair ${located!.pair.stack}`,
-      why: "Each pair's resources live in its own stack's state; managing them from two states makes plans fight and a failover of one pair touch another.",
-    }));
+      .flatMap((c) => {
+        const located = context.locate(c);
+        if (!located || located.pair.stack === context.planStack) return [];
+        return [
+          changeFinding(this, c, located, {
+            message: `the plan for stack ${context.planStack} ${c.kind === "update" ? "updates" : `${c.kind}s`} ${c.address}, which belongs to pair ${located.pair.stack}`,
+            why: "Each pair's resources live in its own stack's state; managing them from two states makes plans fight and a failover of one pair touch another.",
+          }),
+        ];
+      });
   },
 };

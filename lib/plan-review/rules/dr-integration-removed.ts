@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /**
@@ -17,17 +18,13 @@ export const drIntegrationRemoved: PlanRule = {
       .map((c) => {
         const located = context.locate(c);
         const phase = located ? context.phaseOf(located.pair).phase : undefined;
-        return {
-          rule: this.id,
-          severity: this.severity,
-          address: c.address,
-          stack: located?.pair.stack,
+        return changeFinding(this, c, located, {
           message: `the disaster_recovery integration ${c.address}${located ? ` of ${located.pair.stack}` : ""} is ${c.kind === "replace" ? "replaced" : "deleted"}${phase ? ` while the pair is "${phase}"` : ""}`,
           why:
             c.kind === "replace"
               ? "Source and destination are ForceNew: a replace destroys the DR link and creates a new one, leaving the pair without disaster recovery until the new recovery copy is rebuilt."
               : "Without the integration the recovery service stops following the primary: the pair has no disaster recovery. After a failover the integration must be forgotten (removed block or state rm), not destroyed.",
-        };
+        });
       });
   },
 };

@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { failedOverPeerChanges, NOT_APPLICABLE, PlanRule, TOUCHING_KINDS } from "../plan-rule";
 
 /**
@@ -14,15 +15,11 @@ export const failedPrimaryChanged: PlanRule = {
     if (!primaries.length) return NOT_APPLICABLE;
     return primaries
       .filter(({ change }) => TOUCHING_KINDS.includes(change.kind))
-      .map(({ change: c, pair }) => {
-        return {
-          rule: this.id,
-          severity: this.severity,
-          address: c.address,
-          stack: pair.stack,
-          message: `${c.address} (${pair.primary.serviceName}) is planned to ${c.kind === "update" ? "be updated" : c.kind === "create" ? "be created" : c.kind === "replace" ? "be replaced" : "be deleted"} while ${pair.stack} is failed over`,
+      .map(({ change: c, located }) =>
+        changeFinding(this, c, located, {
+          message: `${c.address} (${located.pair.primary.serviceName}) is planned to ${c.kind === "update" ? "be updated" : c.kind === "create" ? "be created" : c.kind === "replace" ? "be replaced" : "be deleted"} while ${located.pair.stack} is failed over`,
           why: "The primary is failed at Aiven. Every aiven_pg update sends powered=true and would power it back on beside the active recovery service; a create would make a second service under its name. Keep it frozen or forgotten until the revert.",
-        };
-      });
+        }),
+      );
   },
 };

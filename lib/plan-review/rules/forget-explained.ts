@@ -1,6 +1,12 @@
+import { changeFinding } from "../change-finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
-/** Forget actions (from `removed` blocks): Terraform stops managing an object and leaves it running. */
+/**
+ * Forget actions (from `removed` blocks) that are no cause for concern: those
+ * the pair's recorded phase lays out as forgotten, and those of Aiven objects
+ * that belong to no pair. A pair's forget the phase does not expect is
+ * forget-unexpected's.
+ */
 export const forgetExplained: PlanRule = {
   id: "forget-explained",
   severity: "info",
@@ -8,18 +14,15 @@ export const forgetExplained: PlanRule = {
   evaluate(plan, context) {
     const forgets = plan.changes.filter((c) => c.kind === "forget" && c.type.startsWith("aiven_"));
     if (!forgets.length) return NOT_APPLICABLE;
-    return forgets.map((c) => {
+    return forgets.flatMap((c) => {
       const located = context.locate(c);
-      const phase = located ? context.phaseOf(located.pair) : undefined;
-      let meaning = "Terraform stops managing it; the object itself is left as it is.";
-      if (located && phase?.phase === "failed-over" && located.side === "integration") {
-        meaning = "Expected after the failover: the DR link is no longer Terraform's to manage; Aiven keeps it for the revert.";
-      } else if (located && phase?.phase === "failed-over" && located.side === "primary") {
-        meaning = "Expected after a failover with an unreachable primary: Terraform forgets the failed primary; the revert imports it back.";
-      } else if (located) {
-        meaning = `Not expected in phase "${phase?.phase}": check why ${located.pair.stack} forgets its ${located.side}.`;
-      }
-      return { rule: this.id, severity: this.severity, address: c.address, stack: located?.pair.stack, message: `${c.address} is forgotten (removed from state, not destroyed)`, why: meaning };
+      if (located && context.layoutOf(located) !== "forgotten") return [];
+      const why = !located
+        ? "Terraform stops managing it; the object itself is left as it is."
+        : located.side === "integration"
+          ? "Expected after the failover: the DR link is no longer Terraform's to manage; Aiven keeps it for the revert."
+          : "Expected after a failover with an unreachable primary: the phase file records the primary as forgotten; the revert imports it back.";
+      return [changeFinding(this, c, located, { message: `${c.address} is forgotten (removed from state, not destroyed)`, why })];
     });
   },
 };

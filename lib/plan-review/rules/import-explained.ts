@@ -1,4 +1,5 @@
 import { pendingImportsOf } from "../../phase";
+import { changeFinding } from "../change-finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /** Imports (from `import` blocks): Terraform takes over an object that already exists. */
@@ -12,17 +13,13 @@ export const importExplained: PlanRule = {
     return imports.map((c) => {
       const located = context.locate(c);
       const phase = located ? context.phaseOf(located.pair) : undefined;
-      const expected = !!phase && pendingImportsOf(phase).some((i) => c.address.endsWith(i.address));
-      return {
-        rule: this.id,
-        severity: this.severity,
-        address: c.address,
-        stack: located?.pair.stack,
+      const expected = !!phase && pendingImportsOf(phase).some((i) => i.address === c.address);
+      return changeFinding(this, c, located, {
         message: `${c.address} is imported${c.importing?.id ? ` from ${c.importing.id}` : ""}${c.kind !== "no-op" ? ` and then ${c.kind === "update" ? "updated" : c.kind}` : ""}`,
         why: expected
           ? "Expected after the failback: the object exists at Aiven and Terraform takes it over instead of creating it. Rerun npm run revert after the apply to clear the pending import."
           : "Terraform takes over an object that already exists; nothing is created.",
-      };
+      });
     });
   },
 };

@@ -4,11 +4,15 @@ import { crossStackChange } from "./cross-stack-change";
 import { drIntegrationRemoved } from "./dr-integration-removed";
 import { failedPrimaryChanged } from "./failed-primary-changed";
 import { forgetExplained } from "./forget-explained";
+import { forgetUnexpected } from "./forget-unexpected";
 import { importExplained } from "./import-explained";
+import { incompletePlan } from "./incomplete-plan";
 import { pgDestroyed } from "./pg-destroyed";
+import { pinnedAddressMoved } from "./pinned-address-moved";
 import { planDivergence } from "./plan-divergence";
 import { planErrored } from "./plan-errored";
 import { recoveryChangedWhileFailedOver } from "./recovery-changed-while-failed-over";
+import { replaceReason } from "./replace-reason";
 import { secondDrIntegration } from "./second-dr-integration";
 import { terminationProtectionOff } from "./termination-protection-off";
 
@@ -19,6 +23,9 @@ export const PLAN_RULES: readonly PlanRule[] = [
   drIntegrationRemoved,
   failedPrimaryChanged,
   secondDrIntegration,
+  pinnedAddressMoved,
+  forgetUnexpected,
+  incompletePlan,
   terminationProtectionOff,
   cloudMigration,
   planDivergence,
@@ -26,4 +33,5 @@ export const PLAN_RULES: readonly PlanRule[] = [
   crossStackChange,
   forgetExplained,
   importExplained,
+  replaceReason,
 ];

@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /** A deleted or replaced aiven_pg takes its data with it. */
@@ -13,14 +14,10 @@ export const pgDestroyed: PlanRule = {
       .map((c) => {
         const located = context.locate(c);
         const reason = c.kind === "replace" ? `replaced${c.replacePaths?.length ? ` (forced by ${c.replacePaths.map((p) => (Array.isArray(p) ? p.join(".") : String(p))).join(", ")})` : ""}` : "deleted";
-        return {
-          rule: this.id,
-          severity: this.severity,
-          address: c.address,
-          stack: located?.pair.stack,
+        return changeFinding(this, c, located, {
           message: `PostgreSQL service ${located ? `${located.side} of ${located.pair.stack}` : c.address} is ${reason}`,
           why: "Deleting or replacing an aiven_pg destroys the database and its data; termination protection makes the apply fail, but the plan intends it.",
-        };
+        });
       });
   },
 };

@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { failedOverPeerChanges, NOT_APPLICABLE, PlanRule, TOUCHING_KINDS } from "../plan-rule";
 
 /** While failed over, the recovery service is production: changes to it deserve a second look. */
@@ -10,13 +11,11 @@ export const recoveryChangedWhileFailedOver: PlanRule = {
     if (!recoveries.length) return NOT_APPLICABLE;
     return recoveries
       .filter(({ change }) => TOUCHING_KINDS.includes(change.kind))
-      .map(({ change: c, pair }) => ({
-        rule: this.id,
-        severity: this.severity,
-        address: c.address,
-        stack: pair.stack,
-        message: `${c.address} (${pair.recovery.serviceName}) is ${c.kind === "update" ? "updated" : c.kind === "create" ? "created" : `${c.kind}d`} while the pair is failed over`,
-        why: "The recovery service is the only running database of the pair until the revert; a restart, resize or migration now is an outage of production.",
-      }));
+      .map(({ change: c, located }) =>
+        changeFinding(this, c, located, {
+          message: `${c.address} (${located.pair.recovery.serviceName}) is ${c.kind === "update" ? "updated" : c.kind === "create" ? "created" : `${c.kind}d`} while the pair is failed over`,
+          why: "The recovery service is the only running database of the pair until the revert; a restart, resize or migration now is an outage of production.",
+        }),
+      );
   },
 };

@@ -1,6 +1,7 @@
 import { pendingImportsOf } from "../../phase";
+import { changeFinding } from "../change-finding";
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
-import { addressInModule, attribute } from "../terraform-plan";
+import { attribute } from "../terraform-plan";
 
 /**
  * Creating a disaster_recovery integration for a pair that already has one:
@@ -17,7 +18,6 @@ export const secondDrIntegration: PlanRule = {
     const findings = [];
     for (const c of creates) {
       const located = context.locate(c);
-      const bare = addressInModule(c.address);
       const ends = [attribute(c, "after", "source_service_name"), attribute(c, "after", "destination_service_name")].filter((v): v is string => typeof v === "string");
       // Another DR link sharing a service with this one (by name when the plan
       // knows the names, else by the pair it belongs to).
@@ -35,18 +35,16 @@ export const secondDrIntegration: PlanRule = {
         .map((p) => p.address);
       const existing = [...kept, ...inState][0];
       const phase = located ? context.phaseOf(located.pair) : undefined;
-      const pendingImport = !!phase && pendingImportsOf(phase).some((i) => i.address === bare);
+      const pendingImport = !!phase && pendingImportsOf(phase).some((i) => i.address === c.address);
       if (existing || pendingImport) {
-        findings.push({
-          rule: this.id,
-          severity: this.severity,
-          address: c.address,
-          stack: located?.pair.stack,
-          message: existing
-            ? `${c.address} creates a disaster_recovery integration although ${existing} already links the pair`
-            : `${c.address} is created, but the phase file records it as a pending import: Aiven already holds this integration`,
-          why: "A pair has one DR link. Aiven refuses or duplicates a second one; after a failback the existing link must be imported (the import block in the synthesized config), not created.",
-        });
+        findings.push(
+          changeFinding(this, c, located, {
+            message: existing
+              ? `${c.address} creates a disaster_recovery integration although ${existing} already links the pair`
+              : `${c.address} is created, but the phase file records it as a pending import: Aiven already holds this integration`,
+            why: "A pair has one DR link. Aiven refuses or duplicates a second one; after a failback the existing link must be imported (the import block in the synthesized config), not created.",
+          }),
+        );
       }
     }
     return findings;

@@ -1,3 +1,4 @@
+import { changeFinding } from "../change-finding";
 import { attribute, PlannedChange } from "../terraform-plan";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
@@ -14,13 +15,11 @@ export const terminationProtectionOff: PlanRule = {
     const off = (c: PlannedChange) =>
       attribute(c, "after", "termination_protection") === false &&
       (attribute(c, "before", "termination_protection") === true || (c.kind === "create" && context.locate(c) !== undefined));
-    return pgs.filter(off).map((c) => ({
-      rule: this.id,
-      severity: this.severity,
-      address: c.address,
-      stack: context.locate(c)?.pair.stack,
-      message: `${c.address} ${c.kind === "create" ? "is created without" : "turns off"} termination_protection`,
-      why: "Without termination protection a later plan that deletes or replaces the service goes through, and the data with it.",
-    }));
+    return pgs.filter(off).map((c) =>
+      changeFinding(this, c, context.locate(c), {
+        message: `${c.address} ${c.kind === "create" ? "is created without" : "turns off"} termination_protection`,
+        why: "Without termination protection a later plan that deletes or replaces the service goes through, and the data with it.",
+      }),
+    );
   },
 };

@@ -1,0 +1,61 @@
+import * as fs from "fs";
+import * as path from "path";
+import { UserError } from "../user-error";
+import { loadReviewContext } from "./load-review-context";
+import { mergeResults, notReviewedResult, reviewPlan, ReviewResult } from "./review";
+import { stackPlanFailed, stackPlanMissing, stackPlanUnreadable } from "./stack-not-planned";
+import { parsePlan } from "./terraform-plan";
+
+/**
+ * The files the plan loop (plan-all-stacks.sh, beside this file) leaves in
+ * its output directory: for each synthesized stack either its plan or the
+ * record of its failure; or, when it could not plan at all, one record
+ * saying why.
+ */
+export const PLAN_RECORDS = {
+  plan: (stack: string) => `${stack}.json`,
+  failure: (stack: string) => `${stack}.failed.log`,
+  notPlanned: "not-planned.txt",
+} as const;
+
+/**
+ * Reviews a plan loop's output against every synthesized stack, failing
+ * closed: a stack without a readable plan is a danger, never skipped, and a
+ * loop that could not plan at all is "not reviewed", never a pass.
+ */
+export function reviewPlanDirectory(dir: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
+  }
+  const notPlanned = path.join(dir, PLAN_RECORDS.notPlanned);
+  if (fs.existsSync(notPlanned)) {
+    const reason = fs.readFileSync(notPlanned, "utf8").trim();
+    return notReviewedResult(reason || "the plan loop could not plan");
+  }
+  const stacks = loadReviewContext(options.projectDir, options.env).context.pairs.map((p) => p.stack);
+  if (!stacks.length) {
+    throw new UserError(`No synthesized stacks in ${options.projectDir}; run npm run synth before reviewing --plans-dir ${dir}, so every declared stack is known.`);
+  }
+  const strays = fs.readdirSync(dir).filter((f) => /\.(json|failed\.log)$/.test(f) && !stacks.some((s) => f === PLAN_RECORDS.plan(s) || f === PLAN_RECORDS.failure(s)));
+  if (strays.length) {
+    throw new UserError(`${path.join(dir, strays[0])} is for no synthesized stack (${stacks.map((s) => `"${s}"`).join(", ")}); plan from the same synth, or remove the file.`);
+  }
+  return mergeResults(stacks.map((stack) => reviewStack(dir, stack, options)));
+}
+
+function reviewStack(dir: string, stack: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+  const planFile = path.join(dir, PLAN_RECORDS.plan(stack));
+  const failureFile = path.join(dir, PLAN_RECORDS.failure(stack));
+  if (fs.existsSync(failureFile)) return stackPlanFailed(stack, fs.readFileSync(failureFile, "utf8"));
+  if (!fs.existsSync(planFile)) return stackPlanMissing(stack);
+  let plan;
+  try {
+    plan = parsePlan(fs.readFileSync(planFile, "utf8"), planFile);
+  } catch (err) {
+    if (err instanceof UserError) return stackPlanUnreadable(stack, err.message);
+    throw err;
+  }
+  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack);
+  notes.forEach(options.note);
+  return reviewPlan(plan, context);
+}
