@@ -10,6 +10,7 @@ module.exports = {
   },
   // The end-to-end tests run the compiled scripts, as engineers do.
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
   testTimeout: 120000,
 };

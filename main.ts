@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { declarePairs, PairDeclaration, settingsFrom } from "./lib/crdr-app";
+import { appSettings, declarePairs, PairDeclaration } from "./lib/crdr-app";
 import { runSynthApp } from "./lib/synth/run-synth-app";
 
 /**
@@ -16,6 +16,6 @@ export const PAIRS: PairDeclaration[] = [
 
 runSynthApp(() => {
   const app = new App();
-  declarePairs(app, settingsFrom(app, { project: "crdr-test" }), PAIRS);
+  declarePairs(app, appSettings(app, { project: "crdr-test" }), PAIRS);
   app.synth();
 });

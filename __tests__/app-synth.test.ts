@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, Testing } from "cdktf";
-import { declarePairs, settingsFrom } from "../lib/crdr-app";
+import { appSettings, declarePairs } from "../lib/crdr-app";
 import { synthesize } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { ProjectFixture, STACK } from "./support/project-fixture";
@@ -95,7 +95,7 @@ describe("declarePairs for a fleet", () => {
 
   it("gives every pair its own stack and its own state", () => {
     const app = Testing.app();
-    const stacks = declarePairs(app, { ...settingsFrom(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/crdr-phases.json" }, pairs);
+    const stacks = declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/crdr-phases.json" }, pairs);
     expect(stacks.map((s) => s.node.id)).toEqual(["orders-0", "orders-1", "orders-2"]);
     const paths = stacks.map((s) => JSON.parse(Testing.synth(s)).terraform.backend.local.path);
     expect(new Set(paths).size).toBe(3);
@@ -108,13 +108,13 @@ describe("declarePairs for a fleet", () => {
       { ...pairs[1], primary: { ...pairs[1].primary, plan: "hobbyist" } },
       pairs[1],
     ];
-    expect(() => declarePairs(app, { ...settingsFrom(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/x.json" }, bad)).toThrow(
+    expect(() => declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/x.json" }, bad)).toThrow(
       /^5 problems in the CRDR pair declarations:\n  - pair "orders-0": recovery.cloudName "aws-eu-west-1" is the primary's region.*\n  - pair "orders-1": primary.plan "hobbyist".*\n  - stack name "orders-1" is used by more than one pair.*\n  - service "orders-1" in project "fleet" is declared by more than one pair.*\n  - service "orders-1-dr" in project "fleet"/s,
     );
   });
 
   it("refuses an empty declaration list", () => {
     const app = Testing.app();
-    expect(() => declarePairs(app, settingsFrom(app, { project: "fleet" }, {}), [])).toThrow(/main.ts declares no CRDR pairs/);
+    expect(() => declarePairs(app, appSettings(app, { project: "fleet" }, {}), [])).toThrow(/main.ts declares no CRDR pairs/);
   });
 });

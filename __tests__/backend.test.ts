@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { addBackend, BackendSettings, parseBackendSettings } from "../lib/backend";
+import { addBackend } from "../lib/pair/backend";
+import { BackendSettings, parseBackendSettings } from "../lib/settings/backend-settings";
 
 function backendOf(settings: BackendSettings): any {
   const stack = new TerraformStack(Testing.app(), "orders");

@@ -4,9 +4,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { Pg } from "../.gen/providers/aiven/pg";
 import { AivenProvider } from "../.gen/providers/aiven/provider";
 import { ServiceIntegration } from "../.gen/providers/aiven/service-integration";
-import { CrdrPair } from "../lib/crdr-pair";
-import { CrdrPairProps } from "../lib/crdr-pair-props";
-import { PAIR_MANIFEST_KEY } from "../lib/pair-manifest";
+import { CrdrPair } from "../lib/pair/crdr-pair";
+import { CrdrPairProps } from "../lib/pair/crdr-pair-props";
+import { PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
 import { examplePairProps } from "./support/example-pair";
 
 function synthPair(props: CrdrPairProps): any {

@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
-import { CrdrPair } from "../lib/crdr-pair";
-import { CrdrPairProps, resolvePairProps } from "../lib/crdr-pair-props";
-import { FLEET_RULES } from "../lib/validation/fleet-rules";
-import { PAIR_RULES } from "../lib/validation/pair-rules";
-import { CrdrValidationError, fleetProblems, pairProblems } from "../lib/validation/validate";
+import { CrdrPair } from "../lib/pair/crdr-pair";
+import { CrdrPairProps, resolvePairProps } from "../lib/pair/crdr-pair-props";
+import { FLEET_RULES } from "../lib/pair/validation/fleet-rules";
+import { PAIR_RULES } from "../lib/pair/validation/pair-rules";
+import { CrdrValidationError, fleetProblems, pairProblems } from "../lib/pair/validation/validate";
 import { examplePairProps } from "./support/example-pair";
 
 function problemsOf(props: CrdrPairProps): string[] {

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PhaseFile } from "../lib/phase-file";
-import { layoutFor } from "../lib/phase-layout";
-import { checkTransition, PHASE_TRANSITIONS } from "../lib/phase-transitions";
-import { PHASES, PhaseRecord } from "../lib/phase";
+import { PhaseFile } from "../lib/phase/phase-file";
+import { layoutFor } from "../lib/phase/phase-layout";
+import { checkTransition, PHASE_TRANSITIONS } from "../lib/phase/phase-transitions";
+import { PHASES, PhaseRecord } from "../lib/phase/phase-record";
 
 describe("phase layouts", () => {
   it.each<[PhaseRecord, ReturnType<typeof layoutFor>]>([
@@ -53,7 +53,7 @@ describe("phase transitions", () => {
   });
 
   it("names only known phases", () => {
-    for (const t of PHASE_TRANSITIONS) {
+    for (const t of Object.values(PHASE_TRANSITIONS)) {
       expect(PHASES).toContain(t.to);
       for (const from of t.from) expect(PHASES).toContain(from);
     }

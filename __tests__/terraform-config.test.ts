@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PhaseRecord } from "../lib/phase";
+import { PhaseRecord } from "../lib/phase/phase-record";
 import { TerraformCli } from "../lib/terraform/terraform-cli";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { requireTerraform } from "./support/terraform";

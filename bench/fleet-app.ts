@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { declarePairs, PairDeclaration, settingsFrom } from "../lib/crdr-app";
+import { appSettings, declarePairs, PairDeclaration } from "../lib/crdr-app";
 import { runSynthApp } from "../lib/synth/run-synth-app";
 
 /**
@@ -18,6 +18,6 @@ const pairs: PairDeclaration[] = Array.from({ length: count }, (_, i) => ({
 
 runSynthApp(() => {
   const app = new App();
-  declarePairs(app, settingsFrom(app, { project: "crdr-bench" }), pairs);
+  declarePairs(app, appSettings(app, { project: "crdr-bench" }), pairs);
   app.synth();
 });

@@ -13,6 +13,8 @@ export const EXIT = {
   refused: 2,
   /** Timed out waiting for Aiven, or an answer whose outcome is still unknown; a rerun resumes and never sends a role change twice. */
   timedOut: 3,
+  /** plan review: a finding at or above --fail-on; drill: a step failed its checks. */
+  checkFailed: 3,
   /** status: a peer is not RUNNING or unreadable, a link inactive, or a run unfinished. */
   degraded: 4,
   /** status: Aiven contradicts the phase file. */

@@ -3,6 +3,7 @@ import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
 import { parseMillis } from "../lib/duration";
+import { EXIT } from "../lib/exit-codes";
 
 const program = new Command(npmScriptName("drill"))
   .description("Rehearse failover, status, revert, switchover, switchback and status against the local simulator, on throw-away copies of the stacks and state.")
@@ -21,5 +22,5 @@ void runCommand(false, async ({ reporter }) => {
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);
   if (opts.keep) reporter.info(`work dir kept: ${report.workDir}`);
   write(`\n${report.steps.length - failed.length} passed, ${failed.length} failed (${total} ms)`);
-  return report.passed ? 0 : 1;
+  return report.passed ? EXIT.ok : EXIT.checkFailed;
 });

@@ -5,18 +5,19 @@ import { markdownReport, reviewFailedReport } from "../lib/plan-review/markdown-
 import { failsAt, ReviewResult } from "../lib/plan-review/review";
 import { reviewPlanFiles } from "../lib/plan-review/review-files";
 import { reviewPlanDirectory } from "../lib/plan-review/review-plan-directory";
+import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { EXIT } from "../lib/exit-codes";
 import { UserError } from "../lib/user-error";
 
-const program = new Command("plan:review")
+const program = new Command(npmScriptName("plan:review"))
   .description("Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.")
   .argument("[plans...]", "plan JSON files, each optionally as STACK=FILE; - reads stdin")
   .option("--plans-dir <dir>", "review the plan loop's output (lib/plan-review/plan-all-stacks.sh): every synthesized stack must have a plan there")
   .option("--json", "print a JSON report instead of Markdown", false)
   .option("--out <file>", "write the report to a file instead of stdout; written even when the review fails")
   .addOption(new Option("--fail-on <severity>", "exit 3 when a finding at or above this severity is present").choices(["danger", "warning"]).default("danger"))
-  .option("--stack <pair>", "the stack a single plan was made for (same as STACK=FILE)")
-  .showHelpAfterError()
-  .parse();
+  .option("--stack <pair>", "the stack a single plan was made for (same as STACK=FILE)");
+parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async () => {
@@ -35,5 +36,5 @@ void runCommand(false, async () => {
     throw err;
   }
   report(opts.json ? JSON.stringify(result, null, 2) + "\n" : markdownReport(result) + "\n");
-  return failsAt(result, opts.failOn) ? 3 : 0;
+  return failsAt(result, opts.failOn) ? EXIT.checkFailed : EXIT.ok;
 });

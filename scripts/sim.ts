@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
 import { parseMillis } from "../lib/duration";
@@ -26,12 +28,9 @@ void runCommand(false, async ({ reporter }) => {
     behaviour: { swapLinkOnTakeover: opts.swapLink },
   });
   const { outdir } = readCdktfConfig(process.cwd());
-  let stacks: string[] = [];
-  try {
-    stacks = SynthesizedStack.listStacks(outdir);
-  } catch {
-    reporter.warn("nothing synthesized yet: the simulator starts empty (run npm run synth first to seed it)");
-  }
+  const synthesized = fs.existsSync(path.join(outdir, "manifest.json"));
+  if (!synthesized) reporter.warn("nothing synthesized yet: the simulator starts empty (run npm run synth first to seed it)");
+  const stacks = synthesized ? SynthesizedStack.listStacks(outdir) : [];
   for (const name of stacks) {
     const { pair } = SynthesizedStack.load(outdir, name);
     sim.model.addPairFromManifest(pair);

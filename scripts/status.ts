@@ -2,7 +2,9 @@ import { Command } from "commander";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
-import { formatStatus, status, STATUS_EXIT, worstVerdict } from "../lib/operations/status";
+import { formatStatus } from "../lib/cli/format-status";
+import { status } from "../lib/status/fleet-status";
+import { STATUS_EXIT, worstVerdict } from "../lib/status/pair-status";
 
 const program = new Command(npmScriptName("status"))
   .description("Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted.")

@@ -1,15 +1,21 @@
+import { Command } from "commander";
 import * as path from "path";
 import { runCommand } from "../lib/cli/command-runner";
-import { synthesize } from "../lib/synth/synthesize";
+import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { synthesizeHere } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
+
+const program = new Command(npmScriptName("synth")).description(
+  "Synthesize every declared pair into cdktf.out/stacks/<stack>/cdk.tf.json, as cdktf synth does, without starting the cdktf CLI.",
+);
+parseCommandLine(program);
 
 void runCommand(false, async ({ reporter }) => {
   const projectDir = process.cwd();
-  const result = synthesize(projectDir);
+  const result = synthesizeHere(projectDir);
   for (const name of SynthesizedStack.listStacks(result.outdir)) {
     const stack = SynthesizedStack.load(result.outdir, name);
-    const phase = stack.pair.phase.phase;
-    reporter.info(`${path.relative(projectDir, stack.file)}  (phase: ${phase})`);
+    reporter.info(`${path.relative(projectDir, stack.file)}  (phase: ${stack.pair.phase.phase})`);
   }
   reporter.done(`Synthesized in ${result.durationMs} ms.`);
 });

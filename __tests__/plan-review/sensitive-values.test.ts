@@ -1,4 +1,4 @@
-import { PhaseRecord } from "../../lib/phase";
+import { PhaseRecord } from "../../lib/phase/phase-record";
 import { markdownReport } from "../../lib/plan-review/markdown-report";
 import { NOT_APPLICABLE } from "../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../lib/plan-review/review";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PhaseRecord } from "../../lib/phase";
+import { PhaseRecord } from "../../lib/phase/phase-record";
 import { GITHUB_COMMENT_LIMIT, markdownReport } from "../../lib/plan-review/markdown-report";
 import { failsAt, reviewPlan } from "../../lib/plan-review/review";
 import { parsePlan } from "../../lib/plan-review/terraform-plan";

@@ -1,4 +1,4 @@
-import { CrdrPairProps } from "../../lib/crdr-pair-props";
+import { CrdrPairProps } from "../../lib/pair/crdr-pair-props";
 
 export function examplePairProps(overrides: Partial<CrdrPairProps> = {}): CrdrPairProps {
   return {

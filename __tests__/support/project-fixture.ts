@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pushRehearsalState } from "../../lib/drill/rehearsal-state";
-import { PHASE_FILE_NAME } from "../../lib/phase-file";
+import { PHASE_FILE_NAME } from "../../lib/phase/phase-file";
 import { synthesize } from "../../lib/synth/synthesize";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
 import { TerraformCli } from "../../lib/terraform/terraform-cli";

@@ -1,6 +1,6 @@
 import * as readline from "readline";
 import { TOKEN_VARIABLES } from "../aiven/aiven-client";
-import { JsonReporter, redactor, Reporter, TextReporter } from "../operations/reporter";
+import { JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
 import { UnfinishedError } from "../operations/unfinished-error";
 import { UserError } from "../user-error";
 

@@ -4,15 +4,17 @@ import * as os from "os";
 import * as path from "path";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
-import { SETTING_SOURCES } from "../crdr-app";
+import { SETTING_SOURCES } from "../settings/setting-sources";
 import { failover } from "../operations/failover";
 import { CommonOptions, OperationDeps } from "../operations/operation-context";
 import { plannedSwitch } from "../operations/planned-switch";
-import { Reporter } from "../operations/reporter";
+import { CapturingReporter } from "../reporting/capturing-reporter";
 import { revert } from "../operations/revert";
-import { pairStatus } from "../operations/status";
-import { PhaseFile } from "../phase-file";
-import { PairManifest } from "../pair-manifest";
+import { pairStatus } from "../status/pair-status";
+import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { PhaseFile } from "../phase/phase-file";
+import { PhaseName } from "../phase/phase-record";
+import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
@@ -47,29 +49,6 @@ export interface DrillReport {
   readonly steps: DrillStep[];
   readonly workDir: string;
   readonly passed: boolean;
-}
-
-/** A reporter that keeps an operation's output for the report instead of printing it. */
-class CapturingReporter implements Reporter {
-  readonly lines: string[] = [];
-  step(name: string, detail: string) {
-    this.lines.push(`${name}: ${detail}`);
-  }
-  info(m: string) {
-    this.lines.push(m);
-  }
-  warn(m: string) {
-    this.lines.push(`! ${m}`);
-  }
-  progress(m: string) {
-    this.lines.push(m);
-  }
-  command(m: string) {
-    this.lines.push(`$ ${m}`);
-  }
-  done(m: string) {
-    this.lines.push(m);
-  }
 }
 
 /**
@@ -132,7 +111,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         steps.push(step);
         progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${step.durationMs} ms)${failures.map((f) => `\n    - ${f}`).join("")}`);
       };
-      const roles = (primary: string, recovery: string) => async () => expectRoles(sim, pair, primary, recovery);
+      const roles = (phase: PhaseName) => async () => expectPhaseRoles(sim, pair, phase);
       const phaseIs = (phase: string) => () => {
         const actual = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name).phase;
         return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
@@ -143,9 +122,9 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       };
       const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
 
-      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed", "active"), phaseIs("failed-over")));
+      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over")));
       await run("status", async () => undefined, healthy);
-      await run("revert", (deps) => revert(common, deps), all(roles("active", "passive"), phaseIs("normal")));
+      await run("revert", (deps) => revert(common, deps), all(roles("normal"), phaseIs("normal")));
       await run(
         "apply the failback's imports (simulated with state push)",
         async () => pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId }),
@@ -155,8 +134,8 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
         return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
       });
-      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("passive", "active"), phaseIs("switched-over")));
-      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("active", "passive"), phaseIs("normal")));
+      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over")));
+      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal")));
       await run("status", async () => undefined, healthy);
     }
   } finally {
@@ -166,11 +145,16 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
   return { steps, workDir, passed: steps.every((s) => s.failures.length === 0) };
 }
 
-function expectRoles(sim: SimServer, pair: PairManifest, primary: string, recovery: string): string[] {
+/** Where Aiven should be in `phase` (EXPECTED_ROLES), checked on the simulator's own model. */
+function expectPhaseRoles(sim: SimServer, pair: PairManifest, phase: PhaseName): string[] {
+  const expected = EXPECTED_ROLES[phase];
   const failures: string[] = [];
-  for (const [side, role] of [["primary", primary], ["recovery", recovery]] as const) {
+  for (const side of ["primary", "recovery"] as const) {
     const service = sim.model.getService(pair.project, pair[side].serviceName);
-    if (service.disaster_recovery_role !== role) failures.push(`${side} ${service.service_name} is ${service.disaster_recovery_role}, expected ${role}`);
+    const want = expected[side];
+    if (service.disaster_recovery_role !== want.role || (want.state && service.state !== want.state)) {
+      failures.push(`${side} ${service.service_name} is ${service.state}/${service.disaster_recovery_role}, expected ${want.state ? `${want.state}/` : ""}${want.role}`);
+    }
   }
   return failures;
 }

@@ -2,8 +2,8 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PairManifest } from "../pair-manifest";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { PairManifest } from "../pair/pair-manifest";
+import { TerraformRunner } from "../terraform/terraform-runner";
 
 /**
  * Writes a Terraform state holding the given resources of a pair, at the
@@ -12,7 +12,7 @@ import { TerraformCli } from "../terraform/terraform-cli";
  * needed, only the backend.
  */
 export async function pushRehearsalState(
-  terraform: TerraformCli,
+  terraform: TerraformRunner,
   pair: PairManifest,
   which: { primary: boolean; recovery: boolean; integrationId?: string },
 ): Promise<void> {

@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { FailedOverPhase, PrimaryDisposition } from "../phase";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { FailedOverPhase, PrimaryDisposition } from "../phase/phase-record";
+import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
 import { WORK_DIR } from "./journal";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole, isSteady, Peers, whereIs } from "./peer-status";
-import { waitForPeers } from "./role-change";
+import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
+import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 
 export interface FailoverOptions extends CommonOptions {
@@ -63,9 +63,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
-  await waitForPeers(ctx, `the takeover: ${recovery.serviceName} RUNNING/active, ${primary.serviceName} failed`, (p) =>
-    isRole(p.recovery, "RUNNING", "active") && (isRole(p.primary, undefined, "failed") || !p.primary.reachable),
-  );
+  await waitForPhase(ctx, "failed-over", "the takeover");
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append("takeover-confirmed");
 
@@ -196,7 +194,7 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
   return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };
 }
 
-async function backupState(terraform: TerraformCli, projectDir: string, stack: string): Promise<string> {
+async function backupState(terraform: TerraformRunner, projectDir: string, stack: string): Promise<string> {
   const dir = path.join(projectDir, WORK_DIR, "backups");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tfstate`);

@@ -4,24 +4,25 @@ import * as path from "path";
 import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
 import { EXIT } from "../exit-codes";
-import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase";
-import { PhaseFile } from "../phase-file";
-import { layoutFor } from "../phase-layout";
-import { checkTransition, TransitionCheck } from "../phase-transitions";
-import { PairManifest } from "../pair-manifest";
+import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
+import { PhaseFile } from "../phase/phase-file";
+import { layoutFor } from "../phase/phase-layout";
+import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
+import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { TerraformRunner } from "../terraform/terraform-runner";
 import { minimumFromConstraint } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { Journal, WORK_DIR } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
-import { describePeer, PeerStatus, Peers, readPeer } from "./peer-status";
-import { Reporter } from "./reporter";
-import { resolveStack } from "./resolve-stack";
+import { describePeer, PeerStatus, Peers, readPeer } from "../aiven/peer-status";
+import { Reporter } from "../reporting/reporter";
+import { resolveStack } from "../synth/resolve-stack";
 import { resolveOpenIntent } from "./role-request";
-import { settingsFiles } from "./settings-files";
+import { settingsForTooling } from "../settings/tool-settings";
 import { UnfinishedError } from "./unfinished-error";
 
 /** Options every DR operation takes. */
@@ -49,8 +50,8 @@ export interface OperationDeps {
   /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
   readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Makes the Terraform runner for a stack. @default - the real binary */
-  readonly terraform?: (options: TerraformCliOptions) => TerraformCli;
+  /** Makes the Terraform runner for a stack. @default - the real binary (`TerraformCli`) */
+  readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
 }
 
 /** What failed, in words that follow "Aiven has …, but". */
@@ -79,7 +80,7 @@ export class OperationContext {
     let ctx: OperationContext | undefined;
     try {
       deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
-      const files = settingsFiles(deps.projectDir, deps.env);
+      const files = settingsForTooling(deps.projectDir, deps.env);
       // A run that may change something must be able to synthesize afterwards,
       // so a broken synth refuses now; a dry run makes do with the last output.
       const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
@@ -107,7 +108,7 @@ export class OperationContext {
   /** What this run knows Aiven did for the operation, once it has: it leads any later failure. */
   private changedAtAiven?: string;
   private currentStep = "resolve";
-  private terraformCli?: TerraformCli;
+  private terraformCli?: TerraformRunner;
   private backendReady = false;
 
   private constructor(
@@ -166,7 +167,7 @@ export class OperationContext {
     );
   }
 
-  terraform(): TerraformCli {
+  terraform(): TerraformRunner {
     this.terraformCli ??= (this.deps.terraform ?? ((o) => new TerraformCli(o)))({
       cwd: this.stack.workingDirectory,
       env: this.deps.env,
@@ -180,7 +181,7 @@ export class OperationContext {
    * (registries unreachable in an outage); the state commands need only the
    * backend.
    */
-  async initBackend(): Promise<TerraformCli> {
+  async initBackend(): Promise<TerraformRunner> {
     const terraform = this.terraform();
     if (this.backendReady) return terraform;
     const init = await terraform.initBackend();

@@ -1,10 +1,10 @@
 import { findDrLink } from "../aiven/dr-link";
-import { PeerSide } from "../pair-manifest";
-import { PhaseRecord } from "../phase";
+import { PeerSide } from "../pair/pair-manifest";
+import { PhaseRecord } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole, Peers, takeoverUnderWay, whereIs } from "./peer-status";
-import { waitForPeers } from "./role-change";
+import { isRole, takeoverUnderWay, whereIs } from "../aiven/peer-status";
+import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 
 export type PlannedSwitchOptions = CommonOptions;
@@ -42,7 +42,6 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   const { pair, reporter } = ctx;
   const up = pair[direction.promote].serviceName;
   const down = pair[direction.demote].serviceName;
-  const done = (p: Peers) => isRole(p[direction.promote], "RUNNING", "active") && isRole(p[direction.demote], "RUNNING", "passive");
   const switched = `Aiven has made ${up} active and ${down} passive`;
 
   ctx.step("peers", "reading both peers and the DR link from the Aiven API");
@@ -73,7 +72,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
     ctx.markChangedAtAiven(switched);
     requested = !options.dryRun;
   }
-  await waitForPeers(ctx, `the ${which}: ${up} RUNNING/active, ${down} RUNNING/passive`, done);
+  await waitForPhase(ctx, direction.phase, `the ${which}`);
   ctx.markChangedAtAiven(switched);
   ctx.journal.append(`${which}-confirmed`);
 

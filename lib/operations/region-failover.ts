@@ -1,13 +1,11 @@
-import { readCdktfConfig } from "../synth/cdktf-config";
-import { synthesize } from "../synth/synthesize";
-import { SynthesizedStack } from "../synth/synthesized-stack";
+import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { UserError } from "../user-error";
 import { failover, FailoverOptions } from "./failover";
 import { EXIT } from "../exit-codes";
 import { OperationDeps } from "./operation-context";
-import { PrefixedReporter } from "./prefixed-reporter";
-import { resolveStack } from "./resolve-stack";
-import { settingsFiles } from "./settings-files";
+import { PrefixedReporter } from "../reporting/prefixed-reporter";
+import { resolveStack } from "../synth/resolve-stack";
+import { settingsForTooling } from "../settings/tool-settings";
 
 export interface RegionFailoverOptions extends Omit<FailoverOptions, "stack"> {
   /** The cloud region that is down, for example `google-europe-west1`. */
@@ -29,16 +27,9 @@ export interface PairOutcome {
  */
 export async function regionFailover(options: RegionFailoverOptions, deps: OperationDeps): Promise<PairOutcome[]> {
   const { reporter } = deps;
-  const { outdir } = readCdktfConfig(deps.projectDir);
-  const files = settingsFiles(deps.projectDir, deps.env);
+  const files = settingsForTooling(deps.projectDir, deps.env);
   reporter.step("select", `pairs whose primary is in ${options.region}`);
-  let names: string[];
-  try {
-    names = SynthesizedStack.listStacks(outdir);
-  } catch {
-    synthesize(deps.projectDir, deps.env);
-    names = SynthesizedStack.listStacks(outdir);
-  }
+  const names = listOrSynthesize(deps.projectDir, deps.env);
   // Synthesize once, before fanning out, so the pairs never synthesize at the same time.
   const pairs = names.map((name) => resolveStack(deps.projectDir, name, deps.env, files, { strict: !options.dryRun, warn: (w) => reporter.warn(w) }).stack.pair);
   const selected = pairs.filter((p) => p.primary.cloudName === options.region).map((p) => p.stack);

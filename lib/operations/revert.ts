@@ -1,9 +1,9 @@
 import { findDrLink } from "../aiven/dr-link";
-import { NormalPhase, PendingImport } from "../phase";
+import { NormalPhase, PendingImport } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
-import { isRole, isSteady, Peers, roleOf, whereIs } from "./peer-status";
-import { waitForPeers } from "./role-change";
+import { isRole, isSteady, Peers, roleOf, whereIs } from "../aiven/peer-status";
+import { waitForPeers, waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 
 export type RevertOptions = CommonOptions;
@@ -72,9 +72,7 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   } else {
     ctx.step("failback", "skipped: Aiven already shows the primary active and the recovery passive");
   }
-  await waitForPeers(ctx, `the failback: ${pri} RUNNING/active, ${rec} RUNNING/passive`, (p: Peers) =>
-    isRole(p.primary, "RUNNING", "active") && isRole(p.recovery, "RUNNING", "passive"),
-  );
+  await waitForPhase(ctx, "normal", "the failback");
   ctx.markChangedAtAiven(`Aiven has failed ${pair.stack} back to ${pri}`);
   ctx.journal.append("failback-confirmed");
 

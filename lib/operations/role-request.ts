@@ -1,13 +1,13 @@
 import { AivenApiError } from "../aiven/aiven-api-error";
 import { DrRole } from "../aiven/aiven-types";
 import { classifyWriteFailure } from "../aiven/write-outcome";
-import { PeerSide } from "../pair-manifest";
+import { PeerSide } from "../pair/pair-manifest";
 import { UserError } from "../user-error";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { JournalEntry, ROLE_EVENTS } from "./journal";
 import type { OperationContext } from "./operation-context";
-import { Peers, PeerStatus } from "./peer-status";
+import { Peers, PeerStatus } from "../aiven/peer-status";
 
 /** A peer as far as the role-change discipline compares it: readable or not, state and role. */
 export interface PeerSnapshot {

@@ -1,6 +1,6 @@
-import { PhaseFile } from "../phase-file";
-import { PairManifest } from "../pair-manifest";
-import { settingsFiles } from "../operations/settings-files";
+import { PhaseFile } from "../phase/phase-file";
+import { PairManifest } from "../pair/pair-manifest";
+import { settingsForTooling } from "../settings/tool-settings";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { UserError } from "../user-error";
@@ -13,7 +13,7 @@ import { ReviewContext } from "./review-context";
  */
 export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, planStack?: string): { context: ReviewContext; notes: string[] } {
   const notes: string[] = [];
-  const phases = PhaseFile.load(settingsFiles(projectDir, env).phaseFile);
+  const phases = PhaseFile.load(settingsForTooling(projectDir, env).phaseFile);
   let pairs: PairManifest[] = [];
   try {
     const { outdir } = readCdktfConfig(projectDir);

@@ -1,7 +1,7 @@
-import { NORMAL, PhaseRecord } from "../phase";
-import { PhaseFile } from "../phase-file";
-import { layoutFor, ResourceLayout } from "../phase-layout";
-import { PairManifest } from "../pair-manifest";
+import { NORMAL, PhaseRecord } from "../phase/phase-record";
+import { PhaseFile } from "../phase/phase-file";
+import { layoutFor, ResourceLayout } from "../phase/phase-layout";
+import { PairManifest } from "../pair/pair-manifest";
 import { attribute, PlannedChange, priorAttribute, PriorResource } from "./terraform-plan";
 
 export type Side = "primary" | "recovery" | "integration";

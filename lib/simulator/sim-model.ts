@@ -1,5 +1,5 @@
 import { randomUUID } from "crypto";
-import { PairManifest } from "../pair-manifest";
+import { PairManifest } from "../pair/pair-manifest";
 import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
 
 /** How long the simulated transitions take, in milliseconds. */

@@ -1,4 +1,6 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { readCdktfConfig } from "./cdktf-config";
 import { UserError } from "../user-error";
 
@@ -33,5 +35,23 @@ export function synthesize(projectDir: string, env: NodeJS.ProcessEnv = process.
     const detail = (result.stderr || result.stdout || "").trim();
     throw new UserError(`Synth failed (exit ${result.status}):\n${detail}`, result.status ?? 1);
   }
+  return { outdir: config.outdir, durationMs: Date.now() - started };
+}
+
+/** The app command of this project's own cdktf.json: its compiled main, built when stale. */
+const OWN_APP = /^node tools\/run-built\.js main$/;
+
+/**
+ * Synthesizes like `synthesize`, but when cdktf.json's app is this project's
+ * own compiled main (already built by the caller), runs it in this process
+ * instead of starting another node: `npm run synth` costs one process.
+ */
+export function synthesizeHere(projectDir: string, env: NodeJS.ProcessEnv = process.env): SynthResult {
+  const config = readCdktfConfig(projectDir);
+  const main = path.join(projectDir, "dist", "main.js");
+  if (!OWN_APP.test(config.app.trim()) || !fs.existsSync(main)) return synthesize(projectDir, env);
+  const started = Date.now();
+  Object.assign(process.env, env, { CDKTF_OUTDIR: config.outdir, CDKTF_CONTEXT_JSON: JSON.stringify(config.context), CHECKPOINT_DISABLE: "1" });
+  require(main);
   return { outdir: config.outdir, durationMs: Date.now() - started };
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PAIR_MANIFEST_KEY, PairManifest } from "../pair-manifest";
-import { PhaseLayout } from "../phase-layout";
+import { PAIR_MANIFEST_KEY, PairManifest } from "../pair/pair-manifest";
+import { PhaseLayout } from "../phase/phase-layout";
 import { UserError } from "../user-error";
 
 interface CdktfManifest {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { stripVTControlCharacters } from "util";
 import { UserError } from "../user-error";
 import { describeStateLock, lockFailureReason, parseStateLockInfo } from "./state-lock-info";
+import { TerraformRunner } from "./terraform-runner";
 import { compareVersions, MINIMUM_TERRAFORM_VERSION } from "./terraform-version";
 
 export interface TerraformCliOptions {
@@ -37,7 +38,7 @@ const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Fa
  * working directory. The binary comes from TERRAFORM_BINARY_NAME. Every file
  * it writes (state, backups) is private to the owner: state holds passwords.
  */
-export class TerraformCli {
+export class TerraformCli implements TerraformRunner {
   readonly binary: string;
   private readonly env: NodeJS.ProcessEnv;
   readonly lockTimeout: string;

@@ -1,4 +1,4 @@
-import { pendingImportsOf } from "../../phase";
+import { pendingImportsOf } from "../../phase/phase-record";
 import { changeFinding } from "../change-finding";
 import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
 import { attribute } from "../terraform-plan";

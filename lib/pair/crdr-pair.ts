@@ -1,11 +1,11 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Pg, PgConfig } from "../.gen/providers/aiven/pg";
-import { ServiceIntegration } from "../.gen/providers/aiven/service-integration";
+import { Pg, PgConfig } from "../../.gen/providers/aiven/pg";
+import { ServiceIntegration } from "../../.gen/providers/aiven/service-integration";
 import { CrdrPairProps, ResolvedPairProps, resolvePairProps } from "./crdr-pair-props";
 import { PAIR_MANIFEST_KEY, PairManifest } from "./pair-manifest";
-import { pendingImportsOf } from "./phase";
-import { layoutFor, PhaseLayout, ResourceLayout } from "./phase-layout";
+import { pendingImportsOf } from "../phase/phase-record";
+import { layoutFor, PhaseLayout, ResourceLayout } from "../phase/phase-layout";
 import { assertValid, pairProblems } from "./validation/validate";
 
 /**

@@ -1,13 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS_FINGERPRINT_KEY } from "../pair-manifest";
-import { PhaseRecord } from "../phase";
-import { PhaseFile } from "../phase-file";
-import { readCdktfConfig } from "../synth/cdktf-config";
-import { synthesize } from "../synth/synthesize";
+import { SETTINGS_FINGERPRINT_KEY } from "../pair/pair-manifest";
+import { PhaseRecord } from "../phase/phase-record";
+import { PhaseFile } from "../phase/phase-file";
+import { readCdktfConfig } from "./cdktf-config";
+import { synthesize } from "./synthesize";
 import { UserError } from "../user-error";
-import { SynthesizedStack } from "../synth/synthesized-stack";
-import { AppSettingsFiles } from "./settings-files";
+import { SynthesizedStack } from "./synthesized-stack";
+import { ToolingSettings } from "../settings/tool-settings";
 
 /** Newest modification time among the files that feed synth. */
 function newestInput(projectDir: string, phaseFile: string): number {
@@ -53,7 +53,7 @@ export interface ResolveOptions {
   readonly warn?: (message: string) => void;
 }
 
-export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: AppSettingsFiles, options: ResolveOptions = {}): ResolvedStack {
+export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: ToolingSettings, options: ResolveOptions = {}): ResolvedStack {
   const { outdir } = readCdktfConfig(projectDir);
   const phases = PhaseFile.load(files.phaseFile);
   let synthesized = false;

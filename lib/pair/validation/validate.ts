@@ -1,5 +1,5 @@
 import { ResolvedPairProps } from "../crdr-pair-props";
-import { UserError } from "../user-error";
+import { UserError } from "../../user-error";
 import { DeclaredPair, FLEET_RULES } from "./fleet-rules";
 import { PAIR_RULES } from "./pair-rules";
 

@@ -1,9 +1,9 @@
 import * as path from "path";
-import { settingReader, settingsFingerprint } from "../crdr-app";
-import { PHASE_FILE_NAME } from "../phase-file";
+import { settingReader, settingsFingerprint } from "./setting-sources";
+import { PHASE_FILE_NAME } from "../phase/phase-file";
 import { readCdktfConfig } from "../synth/cdktf-config";
 
-export interface AppSettingsFiles {
+export interface ToolingSettings {
   readonly phaseFile: string;
   /** The setting inputs as synth would see them now (see `AppSettings.fingerprint`). */
   readonly fingerprint: string;
@@ -14,7 +14,7 @@ export interface AppSettingsFiles {
  * then cdktf.json context, then the default), so the tooling writes the same
  * file synth reads.
  */
-export function settingsFiles(projectDir: string, env: NodeJS.ProcessEnv): AppSettingsFiles {
+export function settingsForTooling(projectDir: string, env: NodeJS.ProcessEnv): ToolingSettings {
   const context = readCdktfConfig(projectDir).context;
   const read = settingReader(env, (key) => context[key]);
   const configured = read("phaseFile");

@@ -2,7 +2,9 @@ import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { UserError } from "../user-error";
 import { OperationContext, peerData } from "./operation-context";
-import { describePeer, Peers } from "./peer-status";
+import { describeExpected, describePeer, Peers, showsExpected } from "../aiven/peer-status";
+import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { PhaseName } from "../phase/phase-record";
 
 /**
  * Polls both peers until `done` holds, printing each change; times out with
@@ -33,4 +35,11 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     }
     await ctx.sleep(ctx.options.pollIntervalMs);
   }
+}
+
+/** Waits until Aiven shows what `phase` expects of both peers; `label` names the change ("the takeover"). */
+export function waitForPhase(ctx: OperationContext, phase: PhaseName, label: string): Promise<Peers> {
+  const expected = EXPECTED_ROLES[phase];
+  const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
+  return waitForPeers(ctx, `${label}: ${describeExpected(names, expected)}`, (peers) => showsExpected(peers, expected));
 }

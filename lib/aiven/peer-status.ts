@@ -1,7 +1,8 @@
-import { AivenApiError } from "../aiven/aiven-api-error";
-import { AivenClient } from "../aiven/aiven-client";
-import { AivenService } from "../aiven/aiven-types";
-import { PeerSide } from "../pair-manifest";
+import { AivenApiError } from "./aiven-api-error";
+import { AivenClient } from "./aiven-client";
+import { AivenService } from "./aiven-types";
+import { PeerSide } from "../pair/pair-manifest";
+import { ExpectedRoles } from "../phase/expected-roles";
 
 /** One peer as the API showed it, or why it could not be read. */
 export type PeerStatus =
@@ -63,4 +64,19 @@ export function isSteady(status: PeerStatus): boolean {
  */
 export function takeoverUnderWay(peers: Peers): PeerSide | undefined {
   return (["primary", "recovery"] as const).find((side) => stateOf(peers[side]) === "REBALANCING");
+}
+
+/** Whether both peers show what a phase expects of them (see `EXPECTED_ROLES`). */
+export function showsExpected(peers: Peers, expected: ExpectedRoles): boolean {
+  return (["primary", "recovery"] as const).every((side) => {
+    const want = expected[side];
+    const peer = peers[side];
+    if (!peer.reachable) return !!want.mayBeUnreachable;
+    return peer.service.disaster_recovery_role === want.role && (want.state === undefined || peer.service.state === want.state);
+  });
+}
+
+/** "pg-primary-dr RUNNING/active, pg-primary failed": what a phase expects, in words. */
+export function describeExpected(names: Record<PeerSide, string>, expected: ExpectedRoles): string {
+  return (["recovery", "primary"] as const).map((side) => `${names[side]} ${expected[side].state ? `${expected[side].state}/` : ""}${expected[side].role}`).join(", ");
 }

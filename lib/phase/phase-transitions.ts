@@ -1,22 +1,21 @@
-import { OperationName, PhaseName, PhaseRecord } from "./phase";
+import { OPERATIONS, OperationName, PhaseName, PhaseRecord } from "./phase-record";
 
 /**
- * Which phase each operation starts from and leads to. An operation run again
- * from its target phase is a resumption (finish what an interrupted run began),
- * never a second trigger.
+ * Which phases each operation starts from and the phase it leads to. An
+ * operation run again from its target phase is a resumption (finish what an
+ * interrupted run began), never a second trigger.
  */
 export interface PhaseTransition {
-  readonly operation: OperationName;
   readonly from: readonly PhaseName[];
   readonly to: PhaseName;
 }
 
-export const PHASE_TRANSITIONS: readonly PhaseTransition[] = [
-  { operation: "failover", from: ["normal"], to: "failed-over" },
-  { operation: "revert", from: ["failed-over"], to: "normal" },
-  { operation: "switchover", from: ["normal"], to: "switched-over" },
-  { operation: "switchback", from: ["switched-over"], to: "normal" },
-];
+export const PHASE_TRANSITIONS: Record<OperationName, PhaseTransition> = {
+  failover: { from: ["normal"], to: "failed-over" },
+  revert: { from: ["failed-over"], to: "normal" },
+  switchover: { from: ["normal"], to: "switched-over" },
+  switchback: { from: ["switched-over"], to: "normal" },
+};
 
 export type TransitionCheck =
   | { readonly kind: "start"; readonly transition: PhaseTransition }
@@ -24,14 +23,12 @@ export type TransitionCheck =
   | { readonly kind: "refused"; readonly reason: string };
 
 export function operationsFrom(phase: PhaseName): OperationName[] {
-  return PHASE_TRANSITIONS.filter((t) => t.from.includes(phase)).map((t) => t.operation);
+  return OPERATIONS.filter((operation) => PHASE_TRANSITIONS[operation].from.includes(phase));
 }
 
 export function checkTransition(current: PhaseRecord, operation: OperationName): TransitionCheck {
-  const transition = PHASE_TRANSITIONS.find((t) => t.operation === operation);
-  if (!transition) {
-    return { kind: "refused", reason: `"${operation}" is not a known operation.` };
-  }
+  const transition = PHASE_TRANSITIONS[operation] as PhaseTransition | undefined;
+  if (!transition) return { kind: "refused", reason: `"${operation}" is not a known operation.` };
   // The operation that put the pair in its phase may be rerun to finish. A
   // record written by hand may lack the operation; outside `normal` (which is
   // also every pair's default) the phase alone then tells.

@@ -1,4 +1,4 @@
-import { PhaseRecord } from "./phase";
+import { PhaseRecord } from "./phase-record";
 
 /**
  * How each of a pair's three resources appears in the synthesized config.

@@ -2,25 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
-import { NORMAL, OPERATIONS, PhaseRecord, PRIMARY_DISPOSITIONS } from "./phase";
-import { UserError } from "./user-error";
+import { NORMAL, PhaseRecord, phaseRecordSchema } from "./phase-record";
+import { UserError } from "../user-error";
 
 /** The phase file's name, at the project root. It is committed. */
 export const PHASE_FILE_NAME = "crdr-phases.json";
-
-const base = {
-  since: z.iso.datetime({ offset: true }).optional(),
-  operation: z.enum(OPERATIONS).optional(),
-  runId: z.string().min(1).optional(),
-};
-
-const pendingImport = z.strictObject({ address: z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/), id: z.string().min(3) });
-
-const phaseRecordSchema = z.discriminatedUnion("phase", [
-  z.strictObject({ phase: z.literal("normal"), pendingImports: z.array(pendingImport).optional(), ...base }),
-  z.strictObject({ phase: z.literal("switched-over"), pendingImports: z.array(pendingImport).optional(), ...base }),
-  z.strictObject({ phase: z.literal("failed-over"), primary: z.enum(PRIMARY_DISPOSITIONS), ...base }),
-]);
 
 const phaseFileSchema = z.strictObject({
   $comment: z.string().optional(),
@@ -59,7 +45,7 @@ export class PhaseFile {
         `The phase file ${file} is malformed (${problems}); restore it from git or correct those fields.`,
       );
     }
-    return new PhaseFile(file, parsed.data.pairs as Record<string, PhaseRecord>);
+    return new PhaseFile(file, parsed.data.pairs);
   }
 
   /** A phase file that exists only in memory (reviews of hypothetical phases, tests). */

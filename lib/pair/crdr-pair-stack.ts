@@ -1,8 +1,9 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Pg } from "../.gen/providers/aiven/pg";
-import { AivenProvider } from "../.gen/providers/aiven/provider";
-import { addBackend, BackendSettings } from "./backend";
+import { Pg } from "../../.gen/providers/aiven/pg";
+import { AivenProvider } from "../../.gen/providers/aiven/provider";
+import { BackendSettings } from "../settings/backend-settings";
+import { addBackend } from "./backend";
 import { CrdrPair } from "./crdr-pair";
 import { CrdrPairProps } from "./crdr-pair-props";
 import { SETTINGS_FINGERPRINT_KEY } from "./pair-manifest";

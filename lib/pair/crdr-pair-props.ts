@@ -1,5 +1,5 @@
-import { PgPgUserConfig } from "../.gen/providers/aiven/pg";
-import { PhaseRecord } from "./phase";
+import { PgPgUserConfig } from "../../.gen/providers/aiven/pg";
+import { PhaseRecord } from "../phase/phase-record";
 
 /** A maintenance window, in UTC. */
 export interface MaintenanceWindow {

@@ -1,5 +1,5 @@
-import { PhaseRecord } from "./phase";
-import { ResourceLayout } from "./phase-layout";
+import { PhaseRecord } from "../phase/phase-record";
+import { ResourceLayout } from "../phase/phase-layout";
 
 /**
  * The pair's self-description, synthesized into its stack's `cdk.tf.json`

@@ -1,0 +1,17 @@
+import { runScript } from "./support/project-fixture";
+import { useDrScenario } from "./support/dr-scenario";
+
+const scenario = useDrScenario("tok-cycle-51a0c2e9");
+
+describe("npm run drill", () => {
+  it("rehearses the whole cycle on throw-away copies and leaves the scenario.project untouched", async () => {
+    const before = await scenario.project.stateAddresses();
+    const result = await runScript(scenario.project, "drill", ["--transition-ms", "100"], {});
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    for (const step of ["failover", "status", "revert", "switchover", "switchback"]) expect(result.stdout).toContain(`✔ pg-primary: ${step}`);
+    expect(result.stdout).toMatch(/8 passed, 0 failed/);
+    expect(await scenario.project.stateAddresses()).toEqual(before);
+    expect(scenario.project.phaseFileJson()).toBeUndefined();
+  });
+});

@@ -1,0 +1,114 @@
+import * as fs from "fs";
+import { AivenClient } from "../lib/aiven/aiven-client";
+import { failover } from "../lib/operations/failover";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { plannedSwitch } from "../lib/operations/planned-switch";
+import { revert } from "../lib/operations/revert";
+import { CapturingReporter } from "../lib/reporting/capturing-reporter";
+import { SimServer } from "../lib/simulator/sim-server";
+import { UserError } from "../lib/user-error";
+import { ProjectFixture, STACK } from "./support/project-fixture";
+import { RecordingTerraform } from "./support/recording-terraform";
+
+/**
+ * The operations run in this process against the simulator, with Terraform
+ * recorded instead of run: the middle layer between the unit tests and the
+ * end-to-end tests (which run the compiled scripts and the real binary).
+ */
+const TOKEN = "tok-in-process-0b9e";
+const ALL = ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"];
+let project: ProjectFixture;
+let sim: SimServer;
+let terraform: RecordingTerraform;
+let reporter: CapturingReporter;
+let deps: OperationDeps;
+
+const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
+const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const putBodies = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
+
+beforeAll(() => {
+  project = ProjectFixture.create();
+  project.synth();
+});
+afterAll(() => project.remove());
+
+beforeEach(async () => {
+  fs.rmSync(project.phaseFile, { force: true });
+  fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
+  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  sim.model.addPairFromManifest(project.stack().pair);
+  const url = await sim.start();
+  terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
+  reporter = new CapturingReporter();
+  deps = {
+    projectDir: project.dir,
+    env: { ...process.env, AIVEN_TOKEN: TOKEN },
+    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 500 }),
+    reporter,
+    terraform: terraform.factory(),
+  };
+});
+afterEach(() => sim.stop());
+
+describe("operations in process", () => {
+  it("failover: proves Terraform can finish before the one PUT, then forgets the link and records the phase", async () => {
+    const result = await failover(failoverOptions, deps);
+    expect(result).toMatchObject({ triggered: true, removedFromState: ["aiven_service_integration.disaster_recovery"], primary: "frozen" });
+    expect(putBodies()).toEqual(["pg-primary failed"]);
+    // The lock check (dry run of state rm) comes before the trigger; the real state rm after it.
+    expect(terraform.calls).toEqual(["version", "init", "state list", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+  });
+
+  it("failover: a held state lock refuses before anything is sent", async () => {
+    terraform.lockHeldBy = "alice@laptop";
+    await expect(failover(failoverOptions, deps)).rejects.toThrow(new UserError("The Terraform state is locked, held by alice@laptop"));
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(terraform.state).toEqual(ALL);
+  });
+
+  it("failover: a state lock taken after the trigger is an unfinished failover that names what happened", async () => {
+    sim.model.delays = { ...sim.model.delays, failoverMs: 300 };
+    const run = failover(failoverOptions, deps);
+    const lockLater = setInterval(() => {
+      if (sim.apiCalls("PUT").length) terraform.lockHeldBy = "bob@ci";
+    }, 5);
+    await expect(run).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/^Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: The Terraform state is locked, held by bob@ci/) });
+    clearInterval(lockLater);
+    terraform.lockHeldBy = undefined;
+    await failover(failoverOptions, deps);
+    expect(putBodies()).toEqual(["pg-primary failed"]);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("revert: recreates, takes over, and records the integration Aiven kept as an import", async () => {
+    await failover(failoverOptions, deps);
+    const result = await revert(common, deps);
+    expect(putBodies()).toEqual(["pg-primary failed", "pg-primary passive", "pg-primary active"]);
+    expect(result.pendingImports).toEqual([{ address: "aiven_service_integration.disaster_recovery", id: expect.stringMatching(/^crdr-test\//) }]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it.each([false, true])("switchover and switchback keep the link whether or not Aiven swaps its ends (swap: %s)", async (swap) => {
+    sim.model.behaviour = { ...sim.model.behaviour, swapLinkOnTakeover: swap };
+    await plannedSwitch("switchover", common, deps);
+    expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
+    await plannedSwitch("switchback", common, deps);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(putBodies()).toEqual(["pg-primary-dr active", "pg-primary active"]);
+    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "normal", operation: "switchback" });
+    expect(terraform.calls.filter((c) => c.startsWith("state rm"))).toEqual([]);
+  });
+
+  it("keeps since and runId when a rerun finishes what an earlier run of the same operation began", async () => {
+    await plannedSwitch("switchover", common, deps);
+    const first = project.phaseFileJson().pairs[STACK];
+    await plannedSwitch("switchover", common, deps);
+    expect(project.phaseFileJson().pairs[STACK]).toEqual(first);
+    expect(putBodies()).toEqual(["pg-primary-dr active"]);
+  });
+});

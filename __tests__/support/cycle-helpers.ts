@@ -1,0 +1,31 @@
+import { findDrLink } from "../../lib/aiven/dr-link";
+import { DrScenario } from "./dr-scenario";
+import { runScript, STACK } from "./project-fixture";
+
+export const PRIMARY = "/v1/project/crdr-test/service/pg-primary";
+export const RECOVERY = "/v1/project/crdr-test/service/pg-primary-dr";
+
+/** Shorthands the recovery-cycle specifications share, bound to a live scenario. */
+export function cycleHelpers(scenario: DrScenario) {
+  return {
+    run: (script: string, ...args: string[]) => runScript(scenario.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms", ...args], scenario.env),
+    status: (...args: string[]) => runScript(scenario.project, "status", args, scenario.env),
+    putsOn: (path: string) => scenario.sim.apiCalls("PUT").filter((p) => p.path === path && p.status === 200).map((p) => (p.body as { disaster_recovery_role: string }).disaster_recovery_role),
+    roles: () => [scenario.sim.model.getService("crdr-test", "pg-primary"), scenario.sim.model.getService("crdr-test", "pg-primary-dr")].map((s) => `${s.state}/${s.disaster_recovery_role}`),
+    integrationId: () =>
+      findDrLink(scenario.sim.model.getService("crdr-test", "pg-primary").service_integrations, { primary: { serviceName: "pg-primary" }, recovery: { serviceName: "pg-primary-dr" } }, { ordered: false })!
+        .service_integration_id,
+    phase: () => scenario.project.phaseFileJson()?.pairs?.[STACK],
+    /** Runs a script and SIGKILLs it as soon as `crashWhen` holds (polled every 20 ms). */
+    crashAfter: (script: string, crashWhen: () => boolean) =>
+      runScript(scenario.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
+        const timer = setInterval(() => {
+          if (crashWhen()) {
+            clearInterval(timer);
+            child.kill("SIGKILL");
+          }
+        }, 20);
+        child.on("exit", () => clearInterval(timer));
+      }),
+  };
+}

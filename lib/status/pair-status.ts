@@ -1,0 +1,149 @@
+import { AivenApiError } from "../aiven/aiven-api-error";
+import { AivenClient } from "../aiven/aiven-client";
+import { findDrLink } from "../aiven/dr-link";
+import { Peers, PeerStatus, readPeer } from "../aiven/peer-status";
+import { EXIT } from "../exit-codes";
+import { Journal } from "../operations/journal";
+import { PairManifest, PeerSide } from "../pair/pair-manifest";
+import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
+import { UserError } from "../user-error";
+
+export type Verdict = "healthy" | "degraded" | "drifted";
+/** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
+export type FindingLevel = "note" | "degraded" | "drift";
+
+/** `npm run status` exit codes, by the worst verdict; the README lists them. */
+export const STATUS_EXIT: Record<Verdict, number> = { healthy: EXIT.ok, degraded: EXIT.degraded, drifted: EXIT.drifted };
+
+export interface PeerReport {
+  readonly service: string;
+  readonly cloud: string;
+  readonly reachable: boolean;
+  readonly state?: string;
+  readonly role?: string | null;
+  readonly plan?: string;
+  readonly error?: string;
+}
+
+/**
+ * The DR link as far as Aiven showed it: `present` is `null` when neither
+ * peer could be read (unknown, which is not the same as absent).
+ */
+export interface LinkReport {
+  readonly present: boolean | null;
+  readonly active?: boolean;
+  readonly enabled?: boolean;
+  readonly direction?: string;
+  readonly id?: string;
+}
+
+export interface PairReport {
+  readonly stack: string;
+  readonly project: string;
+  readonly phase: PhaseRecord;
+  readonly primary: PeerReport;
+  readonly recovery: PeerReport;
+  readonly integration: LinkReport;
+  readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
+  readonly verdict: Verdict;
+}
+
+/** Reads both peers of a pair, one GET each; a refused token or an unusable API is one sentence. */
+export async function readPairPeers(client: AivenClient, pair: PairManifest): Promise<Peers> {
+  const read = async (service: string): Promise<PeerStatus> => {
+    try {
+      return await readPeer(client, pair.project, service);
+    } catch (err) {
+      if (err instanceof AivenApiError && err.isApiUnreachable) throw client.unusableApi(err);
+      if (err instanceof AivenApiError && err.isAuthFailure) {
+        throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${pair.project}".`);
+      }
+      if (err instanceof AivenApiError && err.isNotFound) return { reachable: false, error: err };
+      throw err;
+    }
+  };
+  const [primary, recovery] = await Promise.all([read(pair.primary.serviceName), read(pair.recovery.serviceName)]);
+  return { primary, recovery };
+}
+
+/**
+ * Checks what Aiven shows of a pair against what its recorded phase expects
+ * (`EXPECTED_ROLES`), the journal (a run that changed roles and did not
+ * finish), and the phase's pending imports.
+ */
+export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, projectDir?: string): PairReport {
+  const findings: Array<{ level: FindingLevel; message: string }> = [];
+  const expected = EXPECTED_ROLES[phase.phase];
+
+  for (const side of ["primary", "recovery"] as const) {
+    const status = peers[side];
+    const want = expected[side];
+    const name = pair[side].serviceName;
+    if (!status.reachable) {
+      const err = status.error;
+      // After a failover the primary's region, and so the service, may be gone.
+      if (want.mayBeUnreachable) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${err.message})` });
+      else if (err.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
+      else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${err.message})` });
+      continue;
+    }
+    const actual = status.service.disaster_recovery_role;
+    if (actual !== want.role) {
+      findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${actual ?? "no DR role"}` });
+    } else if (want.state && status.service.state !== want.state) {
+      findings.push({ level: "degraded", message: `${side} ${name} is ${status.service.state}` });
+    }
+  }
+
+  const anyReadable = peers.primary.reachable || peers.recovery.reachable;
+  const seen = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
+  const dr = findDrLink(seen, pair, { ordered: false });
+  if (expected.link === "required" && anyReadable) {
+    if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
+    else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
+  }
+  const unfinished = projectDir ? Journal.unfinishedChange(projectDir, pair.stack) : undefined;
+  if (unfinished) {
+    findings.push({
+      level: "degraded",
+      message: `a ${unfinished.operation} run started ${unfinished.ts} changed roles at Aiven but did not finish; rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
+    });
+  }
+  const pending = pendingImportsOf(phase);
+  if (pending.length) {
+    findings.push({ level: "note", message: `imports pending in the config until an apply takes them into state: ${pending.map((i) => i.address).join(", ")}` });
+  }
+
+  const peerReport = (side: PeerSide, status: PeerStatus): PeerReport => ({
+    service: pair[side].serviceName,
+    cloud: status.reachable ? status.service.cloud_name : pair[side].cloudName,
+    reachable: status.reachable,
+    ...(status.reachable
+      ? { state: status.service.state, role: status.service.disaster_recovery_role ?? null, plan: status.service.plan }
+      : { error: status.error.message }),
+  });
+  const verdict: Verdict = findings.some((f) => f.level === "drift") ? "drifted" : findings.some((f) => f.level === "degraded") ? "degraded" : "healthy";
+  const integration: LinkReport = dr
+    ? { present: true, active: dr.active, enabled: dr.enabled, direction: `${dr.source_service} → ${dr.dest_service}`, id: dr.service_integration_id }
+    : { present: anyReadable ? false : null };
+  return {
+    stack: pair.stack,
+    project: pair.project,
+    phase,
+    primary: peerReport("primary", peers.primary),
+    recovery: peerReport("recovery", peers.recovery),
+    integration,
+    findings,
+    verdict,
+  };
+}
+
+/** Reads one pair and checks it. */
+export async function pairStatus(client: AivenClient, pair: PairManifest, phase: PhaseRecord, projectDir?: string): Promise<PairReport> {
+  return checkPair(pair, phase, await readPairPeers(client, pair), projectDir);
+}
+
+export function worstVerdict(reports: readonly PairReport[]): Verdict {
+  return reports.some((r) => r.verdict === "drifted") ? "drifted" : reports.some((r) => r.verdict === "degraded") ? "degraded" : "healthy";
+}
