@@ -6,6 +6,7 @@ import { plannedSwitch } from "../lib/operations/planned-switch";
 import { revert } from "../lib/operations/revert";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
+import { Timeline } from "../lib/operations/timeline";
 import { UserError } from "../lib/user-error";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
@@ -110,5 +111,27 @@ describe("operations in process", () => {
     await plannedSwitch("switchover", common, deps);
     expect(project.phaseFileJson().pairs[STACK]).toEqual(first);
     expect(putBodies()).toEqual(["pg-primary-dr active"]);
+  });
+
+  it("times each step: the done event and the journal carry the timeline, its figures ordered and summing to the run", async () => {
+    sim.model.delays = { ...sim.model.delays, failoverMs: 200 };
+    const started = Date.now();
+    await failover(failoverOptions, deps);
+    const elapsed = Date.now() - started;
+    const timeline = reporter.lastDone?.timeline as Timeline;
+    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "peers", "preflight", "request", "wait", "reconcile", "record", "resynth"]);
+    const starts = timeline.steps.map((s) => Date.parse(s.startedAt));
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    const sum = timeline.steps.reduce((t, s) => t + s.durationMs, 0);
+    expect(sum).toBe(timeline.totalMs);
+    expect(timeline.totalMs).toBeLessThanOrEqual(elapsed);
+    expect(elapsed - timeline.totalMs).toBeLessThan(250);
+    const { toTrigger, atAiven, reconcile, record } = timeline.figures;
+    expect(atAiven).toBeGreaterThanOrEqual(200); // the simulated promotion
+    expect(toTrigger! + atAiven! + reconcile! + record!).toBeLessThanOrEqual(timeline.totalMs);
+    expect(toTrigger! + atAiven! + reconcile! + record!).toBeGreaterThan(timeline.totalMs - 200);
+    const journal = fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(journal.find((e) => e.event === "timeline" && e.runId === journal[journal.length - 2].runId)?.timeline).toEqual(timeline);
+    expect(reporter.lines.join("\n")).toMatch(/Timeline: to trigger \d+ms, Aiven \d+ms, reconcile \d+ms, record and synth \d+ms \(total \d+ms\)/);
   });
 });

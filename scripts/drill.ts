@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
-import { parseMillis } from "../lib/duration";
+import { formatDuration, parseMillis } from "../lib/duration";
 import { EXIT } from "../lib/exit-codes";
 
 const program = new Command(npmScriptName("drill"))
@@ -21,6 +21,6 @@ void runCommand(false, async ({ reporter }) => {
   const failed = report.steps.filter((s) => s.failures.length);
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);
   if (opts.keep) reporter.info(`work dir kept: ${report.workDir}`);
-  write(`\n${report.steps.length - failed.length} passed, ${failed.length} failed (${total} ms)`);
+  write(`\n${report.steps.length - failed.length} passed, ${failed.length} failed (${formatDuration(total)})`);
   return report.passed ? EXIT.ok : EXIT.checkFailed;
 });

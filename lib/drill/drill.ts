@@ -8,6 +8,8 @@ import { SETTING_SOURCES } from "../settings/setting-sources";
 import { failover } from "../operations/failover";
 import { CommonOptions, OperationDeps } from "../operations/operation-context";
 import { plannedSwitch } from "../operations/planned-switch";
+import { formatDuration } from "../duration";
+import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
 import { revert } from "../operations/revert";
 import { pairStatus } from "../status/pair-status";
@@ -43,6 +45,8 @@ export interface DrillStep {
   readonly name: string;
   readonly durationMs: number;
   readonly failures: string[];
+  /** The operation's own timeline: its recovery-time figures, to compare across drills. */
+  readonly timeline?: Timeline;
 }
 
 export interface DrillReport {
@@ -107,9 +111,11 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
           failures.push(`${(err as Error).message}`);
         }
         if (!failures.length) failures.push(...(await checks()));
-        const step = { stack: name, name: stepName, durationMs: Date.now() - started, failures };
+        const timeline = reporter.lastDone?.timeline as Timeline | undefined;
+        const step: DrillStep = { stack: name, name: stepName, durationMs: Date.now() - started, failures, ...(timeline ? { timeline } : {}) };
         steps.push(step);
-        progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${step.durationMs} ms)${failures.map((f) => `\n    - ${f}`).join("")}`);
+        const figures = timeline ? `; ${formatTimeline(timeline)}` : "";
+        progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${formatDuration(step.durationMs)}${figures})${failures.map((f) => `\n    - ${f}`).join("")}`);
       };
       const roles = (phase: PhaseName) => async () => expectPhaseRoles(sim, pair, phase);
       const phaseIs = (phase: string) => () => {

@@ -88,7 +88,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   }
 
   const triggered = trigger.kind === "send" && !options.dryRun;
-  reporter.done(
+  ctx.done(
     options.dryRun
       ? "Dry run: nothing was changed."
       : [

@@ -23,6 +23,7 @@ import { Reporter } from "../reporting/reporter";
 import { resolveStack } from "../synth/resolve-stack";
 import { resolveOpenIntent } from "./role-request";
 import { settingsForTooling } from "../settings/tool-settings";
+import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
 
 /** Options every DR operation takes. */
@@ -75,6 +76,7 @@ export class OperationContext {
    */
   static async run<T>(operation: OperationName, options: CommonOptions, deps: OperationDeps, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
     const runId = randomUUID();
+    const timeline = new TimelineRecorder("resolve");
     // One operator per pair: the lock comes first, before anything is read.
     const lock = options.dryRun ? undefined : await OperationLock.acquire(deps.projectDir, options.stack, { operation, runId });
     let ctx: OperationContext | undefined;
@@ -92,7 +94,7 @@ export class OperationContext {
       const current = phases.phaseOf(options.stack);
       const transition = checkTransition(current, operation);
       if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
-      ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId);
+      ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId, timeline);
       ctx.journal.append("started", { options: { ...options } });
       if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
       await resolveOpenIntent(ctx);
@@ -120,6 +122,7 @@ export class OperationContext {
     readonly current: PhaseRecord,
     readonly transition: TransitionCheck,
     readonly runId: string,
+    private readonly timeline: TimelineRecorder,
   ) {
     this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun);
   }
@@ -137,7 +140,23 @@ export class OperationContext {
   /** Starts a named step: printed, and remembered for the message if it fails. */
   step(name: string, detail: string): void {
     this.currentStep = name;
+    this.timeline.begin(name);
     this.reporter.step(name, detail);
+  }
+
+  /** The role change has reached Aiven: the end of "time to trigger". */
+  triggered(): void {
+    this.timeline.triggered();
+  }
+
+  /**
+   * Ends the run: the summary, with the run's timeline (step durations and
+   * recovery-time figures) in the journal and in the `done` event.
+   */
+  done(summary: string, data: Record<string, unknown>): void {
+    const timeline = this.timeline.finish();
+    this.journal.append("timeline", { timeline });
+    this.reporter.done(this.options.dryRun ? summary : `${summary}\n  Timeline: ${formatTimeline(timeline)}`, { ...data, timeline });
   }
 
   /**
@@ -314,6 +333,7 @@ export class OperationContext {
     await withFileLock(this.phases.file, () => PhaseFile.load(this.phases.file).with(this.options.stack, record).save());
     this.journal.append("phase-recorded", { record });
     this.currentStep = "resynth";
+    this.timeline.begin("resynth");
     try {
       await withSynthLock(this.deps.projectDir, () => synthesize(this.deps.projectDir, this.deps.env));
     } catch (err) {

@@ -39,7 +39,7 @@ export function plannedSwitch(which: "switchover" | "switchback", options: Plann
 
 async function switchRoles(ctx: OperationContext, direction: Direction, options: PlannedSwitchOptions): Promise<PlannedSwitchResult> {
   const which = direction.operation;
-  const { pair, reporter } = ctx;
+  const { pair } = ctx;
   const up = pair[direction.promote].serviceName;
   const down = pair[direction.demote].serviceName;
   const switched = `Aiven has made ${up} active and ${down} passive`;
@@ -83,7 +83,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   const planNote = pendingImports.length
     ? `its plan should show the ${pendingImports.length} pending import(s) and nothing to add, change or destroy`
     : "its plan should show no changes";
-  reporter.done(
+  ctx.done(
     options.dryRun ? "Dry run: nothing was changed." : `${options.stack}: ${up} is active, ${down} passive; the DR link was kept. Commit ${ctx.phaseFileRelative()}; ${planNote}.`,
     { stack: options.stack, requested, phase: record.phase },
   );

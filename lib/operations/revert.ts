@@ -90,7 +90,7 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
     ctx.journal.append("completed");
   }
 
-  reporter.done(
+  ctx.done(
     options.dryRun
       ? "Dry run: nothing was changed."
       : [

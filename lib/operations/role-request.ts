@@ -111,6 +111,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
     try {
       await ctx.client.updateService(ctx.pair.project, service, body);
       ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "answer" });
+      ctx.triggered();
       ctx.reporter.info(`Aiven accepted ${service} → ${role}`);
       return;
     } catch (err) {
@@ -133,6 +134,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       const resolution = await resolveByReading(ctx, baseline, change);
       if (resolution.kind === "applied") {
         ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
+        ctx.triggered();
         ctx.reporter.info(`Aiven applied it although the answer was lost (${resolution.sign}); not sending it again`);
         return;
       }

@@ -18,7 +18,10 @@ export class CapturingReporter implements Reporter {
   command(m: string) {
     this.lines.push(`$ ${m}`);
   }
-  done(m: string) {
+  /** The data of the last `done` event (an operation's result and timeline). */
+  lastDone?: Record<string, unknown>;
+  done(m: string, data?: Record<string, unknown>) {
     this.lines.push(m);
+    this.lastDone = data;
   }
 }
