@@ -189,7 +189,7 @@ describe("usage errors", () => {
   it("revert without --stack: one line and exit 2; --help exits 0", async () => {
     const missing = await runScript(scenario.project, "revert", [], scenario.env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe("✖ required option '--stack <pair>' not specified; see npm run revert -- --help.\n");
+    expect(missing.stderr).toBe("✖ Pass exactly one of --stack <pair> or --region <cloud>; --stack runs revert on one pair, --region on every pair whose primary is there.\n");
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { App } from "cdktf";
 import { appSettings, declarePairs, PairDeclaration } from "../lib/crdr-app";
 import { runSynthApp } from "../lib/synth/run-synth-app";
@@ -17,6 +18,8 @@ const pairs: PairDeclaration[] = Array.from({ length: count }, (_, i) => ({
 }));
 
 runSynthApp(() => {
+  // The fleet tests count synths: one line per run of this app.
+  if (process.env.CRDR_BENCH_SYNTH_LOG) fs.appendFileSync(process.env.CRDR_BENCH_SYNTH_LOG, `${process.pid}\n`);
   const app = new App();
   declarePairs(app, appSettings(app, { project: "crdr-bench" }), pairs);
   app.synth();

@@ -7,4 +7,4 @@ const program = operationCommand(
   "6h",
 );
 
-runOperation(program, (common, _opts, deps) => revert(common, deps));
+runOperation("revert", program, (common, _opts, deps) => revert(common, deps));

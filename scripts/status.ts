@@ -1,23 +1,35 @@
 import { Command } from "commander";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
+import { formatStatus, formatStatusTable } from "../lib/cli/format-status";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
-import { formatStatus } from "../lib/cli/format-status";
 import { status } from "../lib/status/fleet-status";
-import { STATUS_EXIT, worstVerdict } from "../lib/status/pair-status";
+import { countVerdicts, STATUS_EXIT, worstVerdict } from "../lib/status/pair-status";
+import { UserError } from "../lib/user-error";
 
 const program = new Command(npmScriptName("status"))
-  .description("Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted.")
+  .description("Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted, 2 bad input.")
   .option("--stack <pair>", "one pair's stack")
-  .option("--all", "every synthesized pair (the default)", false)
-  .option("--json", "print a JSON report", false);
+  .option("--region <cloud>", "the pairs whose primary is in this region")
+  .option("--all", "every synthesized pair (what happens without --stack or --region)")
+  .option("--parallel <n>", "pairs read at once", "16")
+  .option("--json", "print one JSON document: {version, verdict, counts, pairs}");
 parseCommandLine(program);
-const opts = program.opts();
+const opts = program.opts<{ stack?: string; region?: string; all?: boolean; parallel: string; json?: boolean }>();
 
-void runCommand(false, async () => {
-  const reports = await status({ stack: opts.all ? undefined : opts.stack }, { projectDir: process.cwd(), env: process.env, client: AivenClient.fromEnv(process.env) });
+void runCommand(!!opts.json, async () => {
+  if ([opts.stack, opts.region, opts.all].filter(Boolean).length > 1) throw new UserError("Pass at most one of --stack, --region and --all.");
+  const parallel = Number(opts.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 16.`);
+  const reports = await status({ stack: opts.stack, region: opts.region, parallel }, { projectDir: process.cwd(), env: process.env, client: AivenClient.fromEnv(process.env) });
   const verdict = worstVerdict(reports);
-  if (opts.json) process.stdout.write(JSON.stringify({ verdict, pairs: reports }, null, 2) + "\n");
-  else process.stdout.write(reports.map(formatStatus).join("\n\n") + `\n\n${reports.length} pair(s): ${verdict}\n`);
+  const counts = countVerdicts(reports);
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ version: 1, verdict, counts, pairs: reports }, null, 2) + "\n");
+  } else {
+    const table = reports.length > 1 ? `${formatStatusTable(reports)}\n\n` : "";
+    const tally = `${reports.length} pair(s): ${counts.healthy} healthy, ${counts.degraded} degraded, ${counts.drifted} drifted`;
+    process.stdout.write(table + reports.map(formatStatus).join("\n\n") + `\n\n${tally}\n`);
+  }
   return STATUS_EXIT[verdict];
 });

@@ -7,6 +7,7 @@ import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../user-error";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
+import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, requestBudget } from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 /** Environment variables holding the token, in order of preference (the provider's first, then avn's). */
@@ -34,6 +35,8 @@ export interface AivenClientOptions {
   readonly maxDelayMs?: number;
   /** The proxy to reach the API through. @default - from HTTPS_PROXY / HTTP_PROXY / NO_PROXY */
   readonly proxyUrl?: string;
+  /** The request budget every request (retries included) draws from. @default 120 per minute */
+  readonly rateLimit?: RateLimit;
   /** Told about each retry, for progress output. */
   readonly onRetry?: (attempt: number, error: AivenApiError) => void;
 }
@@ -64,12 +67,17 @@ export class AivenClient {
       return value;
     };
     const baseUrl = env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL;
+    const rateLimit = env.CRDR_API_RATE_LIMIT ? parseRateLimit(env.CRDR_API_RATE_LIMIT) : undefined;
+    if (env.CRDR_API_RATE_LIMIT && !rateLimit) {
+      throw new UserError(`CRDR_API_RATE_LIMIT=${JSON.stringify(env.CRDR_API_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`);
+    }
     return new AivenClient({
       baseUrl: checkedUrl(baseUrl, "AIVEN_WEB_URL", `unset it to use ${DEFAULT_AIVEN_WEB_URL}, or give the API's base URL such as ${DEFAULT_AIVEN_WEB_URL}`),
       token: env[name]!,
       timeoutMs: tuning("CRDR_API_TIMEOUT_MS"),
       retries: tuning("CRDR_API_RETRIES"),
       backoffMs: tuning("CRDR_API_BACKOFF_MS"),
+      rateLimit,
       ...options,
     });
   }
@@ -78,6 +86,7 @@ export class AivenClient {
   readonly baseUrl: string;
   /** The proxy requests go through, if any (without credentials). */
   readonly proxy?: string;
+  readonly rateLimit: RateLimit;
 
   constructor(options: AivenClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -93,6 +102,10 @@ export class AivenClient {
       proxy: false,
       ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
     });
+    this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    const budget = requestBudget(this.rateLimit);
+    // Every request, retries included, waits for its turn in the run's budget.
+    this.http.interceptors.request.use((config) => budget.schedule(() => Promise.resolve(config)));
     const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
     const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {
@@ -102,6 +115,12 @@ export class AivenClient {
       shouldResetTimeout: true,
       onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
     });
+  }
+
+  /** Every service of a project in one request, as `GET /v1/project/{p}/service` lists them. */
+  async listServices(project: string): Promise<AivenService[]> {
+    const body = await this.call<{ services: AivenService[] }>("get", `/v1/project/${enc(project)}/service`, undefined, "services");
+    return body.services;
   }
 
   async getService(project: string, service: string): Promise<AivenService> {

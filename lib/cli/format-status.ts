@@ -19,3 +19,15 @@ function formatLink(link: LinkReport): string {
   if (!link.present) return "none";
   return `${link.direction}, ${link.active ? "active" : "INACTIVE"}, ${link.enabled ? "enabled" : "DISABLED"}`;
 }
+
+/** One line per pair, for a fleet: verdict, stack, phase, both peers and the link. */
+export function formatStatusTable(reports: readonly PairReport[]): string {
+  const peer = (p: PeerReport) => (p.reachable ? `${p.state}/${p.role ?? "-"}` : "unreachable");
+  const link = (l: LinkReport) => (l.present === null ? "unknown" : !l.present ? "none" : l.active && l.enabled ? "active" : "INACTIVE");
+  const rows = [
+    ["", "stack", "phase", "primary", "recovery", "link"],
+    ...reports.map((r) => [{ healthy: "✔", degraded: "!", drifted: "✖" }[r.verdict], r.stack, r.phase.phase, peer(r.primary), peer(r.recovery), link(r.integration)]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}

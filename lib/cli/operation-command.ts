@@ -2,14 +2,20 @@ import { Command } from "commander";
 import { AivenClient } from "../aiven/aiven-client";
 import { parseDuration } from "../duration";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
+import { EXIT } from "../exit-codes";
+import { regionRun } from "../operations/region-run";
+import { OperationName } from "../phase/phase-record";
+import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
 import { npmScriptName, parseCommandLine } from "./parse-command-line";
 
-/** Declares the options every DR operation takes. */
-export function operationCommand(name: string, description: string, defaultTimeout: string, stackRequired = true): Command {
-  const command = new Command(npmScriptName(name)).description(description);
-  const stackHelp = "the pair's stack, as in cdktf.out/stacks/<pair>";
-  return (stackRequired ? command.requiredOption("--stack <pair>", stackHelp) : command.option("--stack <pair>", stackHelp))
+/** Declares the options every DR operation takes: one pair (--stack) or a region's pairs (--region). */
+export function operationCommand(name: OperationName, description: string, defaultTimeout: string): Command {
+  return new Command(npmScriptName(name))
+    .description(description)
+    .option("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
+    .option("--region <cloud>", `every pair whose primary is in this cloud region and whose phase allows ${name}`)
+    .option("--parallel <n>", "with --region: pairs in flight at once", "8")
     .option("--dry-run", "print every step, API call and terraform command; change nothing", false)
     .option("--yes", "do not ask for confirmation", false)
     .option("--json", "print NDJSON events on stdout (one JSON object per line, each with type and ts)", false)
@@ -22,16 +28,26 @@ export function operationCommand(name: string, description: string, defaultTimeo
     );
 }
 
-/** Parses the shared options, builds the dependencies, and runs `body` with the usual error handling. */
+type SharedFlags = { stack?: string; region?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string };
+
+/**
+ * Parses the shared options, builds the dependencies, and runs `runPair` on
+ * the --stack pair or on every pair of the --region, with the usual error
+ * handling; a region run exits with the worst of its pairs' codes.
+ */
 export function runOperation<O extends Record<string, unknown>>(
+  operation: OperationName,
   program: Command,
-  body: (common: CommonOptions, opts: O, deps: OperationDeps) => Promise<unknown>,
+  runPair: (common: CommonOptions, opts: O, deps: OperationDeps) => Promise<unknown>,
 ): void {
   parseCommandLine(program);
-  const opts = program.opts<O & { stack: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string }>();
+  const opts = program.opts<O & SharedFlags>();
   void runCommand(opts.json, async (io: CommandIo) => {
+    if (!!opts.stack === !!opts.region) {
+      throw new UserError(`Pass exactly one of --stack <pair> or --region <cloud>; --stack runs ${operation} on one pair, --region on every pair whose primary is there.`);
+    }
     const common: CommonOptions = {
-      stack: opts.stack,
+      stack: opts.stack ?? "",
       dryRun: opts.dryRun,
       yes: opts.yes,
       timeoutMs: parseDuration(opts.timeout, "--timeout"),
@@ -45,7 +61,15 @@ export function runOperation<O extends Record<string, unknown>>(
       reporter: io.reporter,
       confirm: io.confirm,
     };
-    const code = await body(common, opts, deps);
-    return typeof code === "number" ? code : 0;
+    if (opts.stack) {
+      await runPair(common, opts, deps);
+      return EXIT.ok;
+    }
+    const parallel = Number(opts.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 8.`);
+    const outcomes = await regionRun(operation, { region: opts.region!, parallel, dryRun: common.dryRun, yes: common.yes, pollIntervalMs: common.pollIntervalMs }, deps, (stack, pairDeps) =>
+      runPair({ ...common, stack, yes: true }, opts, pairDeps),
+    );
+    return Math.max(EXIT.ok, ...outcomes.map((o) => o.exitCode));
   });
 }

@@ -1,12 +1,11 @@
 import * as fs from "fs";
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
+import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFile } from "../phase/phase-file";
-import { layoutFor } from "../phase/phase-layout";
 import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
@@ -18,9 +17,9 @@ import { minimumFromConstraint } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { Journal, WORK_DIR } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
-import { describePeer, PeerStatus, Peers, readPeer } from "../aiven/peer-status";
+import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
-import { resolveStack } from "../synth/resolve-stack";
+import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { resolveOpenIntent } from "./role-request";
 import { settingsForTooling } from "../settings/tool-settings";
 import { formatTimeline, TimelineRecorder } from "./timeline";
@@ -51,6 +50,12 @@ export interface OperationDeps {
   /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
   readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where peers are read from. @default - one GET per service */
+  readonly peers?: PeerSource;
+  /** Record phases without synthesizing: the caller synthesizes once for many pairs. @default false */
+  readonly deferSynth?: boolean;
+  /** Where the pair's synthesized stack comes from. @default - `resolveStack` (synthesizing when stale) */
+  readonly resolve?: (stack: string) => ResolvedStack;
   /** Makes the Terraform runner for a stack. @default - the real binary (`TerraformCli`) */
   readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
 }
@@ -86,7 +91,7 @@ export class OperationContext {
       // A run that may change something must be able to synthesize afterwards,
       // so a broken synth refuses now; a dry run makes do with the last output.
       const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
-      const { stack, phases } = options.dryRun ? resolve() : await withSynthLock(deps.projectDir, resolve);
+      const { stack, phases } = deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : await withSynthLock(deps.projectDir, resolve);
       const { primary, recovery } = stack.pair;
       deps.reporter.info(
         `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
@@ -111,6 +116,7 @@ export class OperationContext {
   private changedAtAiven?: string;
   private currentStep = "resolve";
   private terraformCli?: TerraformRunner;
+  private peerSource?: PeerSource;
   private backendReady = false;
 
   private constructor(
@@ -278,20 +284,16 @@ export class OperationContext {
    * other failure (404 included) is an unreachable peer.
    */
   async readPeersTolerantly(): Promise<Peers> {
-    const read = async (service: string): Promise<PeerStatus> => {
-      try {
-        return await readPeer(this.client, this.pair.project, service);
-      } catch (err) {
-        if (!(err instanceof AivenApiError)) throw err;
-        if (err.isAuthFailure) {
-          throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
-        }
-        if (err.isApiUnreachable) throw this.client.unusableApi(err);
-        return { reachable: false, error: err };
+    this.peerSource ??= this.deps.peers ?? new ServiceByServicePeerSource(this.client);
+    const peers = await this.peerSource.read(this.pair);
+    for (const peer of [peers.recovery, peers.primary]) {
+      if (peer.reachable) continue;
+      if (peer.error.isAuthFailure) {
+        throw new UserError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
       }
-    };
-    const [recovery, primary] = await Promise.all([read(this.pair.recovery.serviceName), read(this.pair.primary.serviceName)]);
-    return { primary, recovery };
+      if (peer.error.isApiUnreachable) throw this.client.unusableApi(peer.error);
+    }
+    return peers;
   }
 
   reportPeers(peers: Peers): void {
@@ -324,14 +326,23 @@ export class OperationContext {
     } as R;
   }
 
-  /** Writes the new phase, resynthesizes, and checks the result matches the phase's layout. */
-  async recordPhase(record: PhaseRecord): Promise<SynthesizedStack | undefined> {
+  /**
+   * Writes the new phase, resynthesizes, and checks the result is what the
+   * phase synthesizes. A region run defers the synth: it synthesizes once for
+   * all its pairs (the phase file is the truth; cdk.tf.json is derived from
+   * it, so a crash in between is mended by the next run or npm run synth).
+   */
+  async recordPhase(record: PhaseRecord): Promise<void> {
     this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
-    if (this.options.dryRun) return undefined;
+    if (this.options.dryRun) return;
     // Other runs (other pairs, a region run) rewrite the same file: read it
     // again and write it under its lock.
     await withFileLock(this.phases.file, () => PhaseFile.load(this.phases.file).with(this.options.stack, record).save());
     this.journal.append("phase-recorded", { record });
+    if (this.deps.deferSynth) {
+      this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
+      return;
+    }
     this.currentStep = "resynth";
     this.timeline.begin("resynth");
     try {
@@ -341,9 +352,8 @@ export class OperationContext {
       throw new UserError(`the phase "${record.phase}" is recorded in ${this.phaseFileRelative()}, but resynthesizing failed, so cdk.tf.json is stale; run npm run synth once the cause is fixed, before any plan.\n${err.message}`);
     }
     const stack = SynthesizedStack.load(readCdktfConfig(this.deps.projectDir).outdir, this.options.stack);
-    stack.verifyLayout(layoutFor(record), record.phase);
+    stack.verifyAgainst(record);
     this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
-    return stack;
   }
 
   phaseFileRelative(): string {

@@ -82,13 +82,8 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   for (const i of pendingImports) reporter.info(`import ${i.address} from ${i.id}`);
   if (!pendingImports.length) reporter.info("nothing to import: state already holds every resource Aiven has");
 
-  const stack = await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: "normal", ...(pendingImports.length ? { pendingImports } : {}) }));
-  if (stack) {
-    const declared = stack.declaredImports();
-    const expected = pendingImports.map((i) => `${i.address}=${i.id}`);
-    if (JSON.stringify(declared) !== JSON.stringify(expected)) throw new Error(`The resynthesized stack declares imports ${declared.join(", ")} instead of ${expected.join(", ")}.`);
-    ctx.journal.append("completed");
-  }
+  await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: "normal", ...(pendingImports.length ? { pendingImports } : {}) }));
+  if (!options.dryRun) ctx.journal.append("completed");
 
   ctx.done(
     options.dryRun

@@ -42,9 +42,14 @@ export interface SimBehaviour {
    * nothing. @default "conflict"
    */
   readonly whileBusy: "conflict" | "accept";
+  /**
+   * Whether the project's service list leaves out `disaster_recovery_role`
+   * (the published API spec does not list the field there). @default false
+   */
+  readonly listOmitsRoles: boolean;
 }
 
-export const DEFAULT_BEHAVIOUR: SimBehaviour = { swapLinkOnTakeover: false, whileBusy: "conflict" };
+export const DEFAULT_BEHAVIOUR: SimBehaviour = { swapLinkOnTakeover: false, whileBusy: "conflict", listOmitsRoles: false };
 
 type Change = { state?: string; role?: DrRole };
 type SimIntegration = AivenServiceIntegration & { project: string };
@@ -134,7 +139,10 @@ export class SimModel {
   /** Every service of a project, as `GET /v1/project/{p}/service` lists them. */
   listServices(project: string): AivenService[] {
     if (!this.hasProject(project)) throw new SimRefusal(404, `Project ${project} does not exist`);
-    return [...this.services.values()].filter((s) => s.project === project).map((s) => this.render(this.find(project, s.name)));
+    return [...this.services.values()]
+      .filter((s) => s.project === project)
+      .map((s) => this.render(this.find(project, s.name)))
+      .map(({ disaster_recovery_role, ...rest }) => (this.behaviour.listOmitsRoles ? rest : { ...rest, ...(disaster_recovery_role ? { disaster_recovery_role } : {}) }));
   }
 
   /** Applies a partial update, as `PUT /v1/project/{p}/service/{s}` does. */

@@ -17,6 +17,11 @@ export interface SimServerOptions {
   readonly behaviour?: Partial<SimBehaviour>;
   /** @default 0 (any free port) */
   readonly port?: number;
+  /**
+   * Enforce a rate limit as Aiven does: more than `limit` API requests in any
+   * `windowMs` are answered 429 with Retry-After. @default - no limit
+   */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
 }
 
 type Handler = (params: string[], body: any) => { status?: number; body: unknown };
@@ -114,6 +119,11 @@ export class SimServer {
       record(status);
       return send(status, errorBody(status, "Service temporarily unavailable (injected)"));
     }
+    const limited = this.overLimit();
+    if (limited !== undefined) {
+      record(429);
+      return send(429, errorBody(429, `The user has sent too many requests in a given amount of time: Rate limit ${this.options.rateLimit!.limit} exceeded - try again in ${limited}s`), { "Retry-After": String(limited) });
+    }
     if (fault?.kind === "rate-limit") {
       const seconds = fault.retryAfterSeconds ?? 1;
       record(429);
@@ -158,6 +168,20 @@ export class SimServer {
     }
     record(status);
     send(status, answer);
+  }
+
+  /** Times of the API requests inside the rate-limit window. */
+  private readonly recent: number[] = [];
+
+  /** Seconds until another request is allowed, or undefined when this one is (and it counts). */
+  private overLimit(): number | undefined {
+    const rate = this.options.rateLimit;
+    if (!rate) return undefined;
+    const now = Date.now();
+    while (this.recent.length && this.recent[0] <= now - rate.windowMs) this.recent.shift();
+    if (this.recent.length >= rate.limit) return Math.max(1, Math.ceil((this.recent[0] + rate.windowMs - now) / 1000));
+    this.recent.push(now);
+    return undefined;
   }
 
   private control(method: string, path: string, body: any, res: http.ServerResponse): void {

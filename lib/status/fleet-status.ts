@@ -1,20 +1,57 @@
 import { AivenClient } from "../aiven/aiven-client";
+import { PeerSource, ServiceByServicePeerSource, ServiceListPeerSource } from "../aiven/peer-source";
+import { Peers } from "../aiven/peer-status";
+import { PhaseFile } from "../phase/phase-file";
 import { settingsForTooling } from "../settings/tool-settings";
 import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack } from "../synth/resolve-stack";
-import { PairReport, pairStatus } from "./pair-status";
+import { UserError } from "../user-error";
+import { checkPair, PairReport } from "./pair-status";
 
-/** Status of one stack or of every synthesized pair. */
-export async function status(
-  selection: { stack?: string },
-  deps: { projectDir: string; env: NodeJS.ProcessEnv; client: AivenClient },
-): Promise<PairReport[]> {
+export interface StatusSelection {
+  /** One pair. */
+  readonly stack?: string;
+  /** Only the pairs whose primary is in this region. @default - every pair */
+  readonly region?: string;
+  /** Pairs read at once. @default 16 */
+  readonly parallel?: number;
+}
+
+/**
+ * Status of one pair, a region's pairs, or every synthesized pair. Many pairs
+ * are read concurrently (bounded) through the project's service list, so a
+ * fleet costs a request or two, not two per pair.
+ */
+export async function status(selection: StatusSelection, deps: { projectDir: string; env: NodeJS.ProcessEnv; client: AivenClient }): Promise<PairReport[]> {
   const settings = settingsForTooling(deps.projectDir, deps.env);
   const names = selection.stack ? [selection.stack] : listOrSynthesize(deps.projectDir, deps.env);
-  const reports: PairReport[] = [];
-  for (const name of names) {
-    const { stack, phases } = resolveStack(deps.projectDir, name, deps.env, settings);
-    reports.push(await pairStatus(deps.client, stack.pair, phases.phaseOf(name), deps.projectDir));
+  const stacks = names.map((name) => resolveStack(deps.projectDir, name, deps.env, settings).stack);
+  const pairs = stacks.map((s) => s.pair).filter((p) => !selection.region || p.primary.cloudName === selection.region);
+  if (selection.region && !pairs.length) {
+    const regions = [...new Set(stacks.map((s) => s.pair.primary.cloudName))].sort();
+    throw new UserError(`No pair has its primary in "${selection.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
   }
+  const phases = PhaseFile.load(settings.phaseFile);
+  const source: PeerSource = pairs.length > 1 ? new ServiceListPeerSource(deps.client, 0) : new ServiceByServicePeerSource(deps.client);
+  const reports: PairReport[] = new Array(pairs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < pairs.length) {
+      const i = next++;
+      const pair = pairs[i];
+      reports[i] = checkPair(pair, phases.phaseOf(pair.stack), refuseUnusable(await source.read(pair), deps.client, pair.project), deps.projectDir);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(selection.parallel ?? 16, pairs.length)) }, worker));
   return reports;
+}
+
+/** A refused token, or an API that is not Aiven, is one sentence for the whole run, not a finding per pair. */
+function refuseUnusable(peers: Peers, client: AivenClient, project: string): Peers {
+  for (const peer of [peers.primary, peers.recovery]) {
+    if (peer.reachable) continue;
+    if (peer.error.isAuthFailure) throw new UserError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${project}".`);
+    if (peer.error.isApiUnreachable) throw client.unusableApi(peer.error);
+  }
+  return peers;
 }

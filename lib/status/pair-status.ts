@@ -1,13 +1,12 @@
-import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
-import { Peers, PeerStatus, readPeer } from "../aiven/peer-status";
+import { ServiceByServicePeerSource } from "../aiven/peer-source";
+import { Peers, PeerStatus } from "../aiven/peer-status";
 import { EXIT } from "../exit-codes";
 import { Journal } from "../operations/journal";
 import { PairManifest, PeerSide } from "../pair/pair-manifest";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
-import { UserError } from "../user-error";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
@@ -47,24 +46,6 @@ export interface PairReport {
   readonly integration: LinkReport;
   readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
   readonly verdict: Verdict;
-}
-
-/** Reads both peers of a pair, one GET each; a refused token or an unusable API is one sentence. */
-export async function readPairPeers(client: AivenClient, pair: PairManifest): Promise<Peers> {
-  const read = async (service: string): Promise<PeerStatus> => {
-    try {
-      return await readPeer(client, pair.project, service);
-    } catch (err) {
-      if (err instanceof AivenApiError && err.isApiUnreachable) throw client.unusableApi(err);
-      if (err instanceof AivenApiError && err.isAuthFailure) {
-        throw new UserError(`The Aiven API refused the token (${err.message}); set AIVEN_TOKEN to a valid token for project "${pair.project}".`);
-      }
-      if (err instanceof AivenApiError && err.isNotFound) return { reachable: false, error: err };
-      throw err;
-    }
-  };
-  const [primary, recovery] = await Promise.all([read(pair.primary.serviceName), read(pair.recovery.serviceName)]);
-  return { primary, recovery };
 }
 
 /**
@@ -139,9 +120,16 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   };
 }
 
-/** Reads one pair and checks it. */
+/** Reads one pair (a GET per peer) and checks it. */
 export async function pairStatus(client: AivenClient, pair: PairManifest, phase: PhaseRecord, projectDir?: string): Promise<PairReport> {
-  return checkPair(pair, phase, await readPairPeers(client, pair), projectDir);
+  return checkPair(pair, phase, await new ServiceByServicePeerSource(client).read(pair), projectDir);
+}
+
+/** How many pairs have each verdict. */
+export function countVerdicts(reports: readonly PairReport[]): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { healthy: 0, degraded: 0, drifted: 0 };
+  for (const r of reports) counts[r.verdict] += 1;
+  return counts;
 }
 
 export function worstVerdict(reports: readonly PairReport[]): Verdict {

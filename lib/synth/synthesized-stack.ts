@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PAIR_MANIFEST_KEY, PairManifest } from "../pair/pair-manifest";
-import { PhaseLayout } from "../phase/phase-layout";
+import { layoutFor, PhaseLayout } from "../phase/phase-layout";
+import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { UserError } from "../user-error";
 
 interface CdktfManifest {
@@ -70,7 +71,7 @@ export class SynthesizedStack {
    * Checks the stack declares each resource as `layout` says (a stack the
    * tooling just synthesized; a mismatch is a bug).
    */
-  verifyLayout(layout: PhaseLayout, phase: string): void {
+  private verifyLayout(layout: PhaseLayout, phase: string): void {
     const problems: string[] = [];
     const entries = [
       [this.pair.primary.address, layout.primary],
@@ -87,6 +88,20 @@ export class SynthesizedStack {
     }
     if (problems.length) {
       throw new Error(`The resynthesized stack ${this.file} does not match phase "${phase}": ${problems.join("; ")}.`);
+    }
+  }
+
+  /**
+   * Checks the stack is what `record` synthesizes: each resource laid out as
+   * the phase says, and exactly its pending imports declared. The tooling
+   * calls it on stacks it just synthesized, so a mismatch is a bug.
+   */
+  verifyAgainst(record: PhaseRecord): void {
+    this.verifyLayout(layoutFor(record), record.phase);
+    const declared = this.declaredImports();
+    const expected = pendingImportsOf(record).map((i) => `${i.address}=${i.id}`);
+    if (JSON.stringify(declared) !== JSON.stringify(expected)) {
+      throw new Error(`The resynthesized stack ${this.file} declares imports ${declared.join(", ") || "none"} instead of ${expected.join(", ") || "none"}.`);
     }
   }
 

@@ -1,0 +1,170 @@
+import Bottleneck from "bottleneck";
+import * as os from "os";
+import { ServiceListPeerSource } from "../aiven/peer-source";
+import { EXIT } from "../exit-codes";
+import { PhaseFile } from "../phase/phase-file";
+import { OperationName, PhaseRecord } from "../phase/phase-record";
+import { checkTransition } from "../phase/phase-transitions";
+import { PrefixedReporter } from "../reporting/prefixed-reporter";
+import { settingsForTooling } from "../settings/tool-settings";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { listOrSynthesize } from "../synth/list-or-synthesize";
+import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
+import { synthesize } from "../synth/synthesize";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { LimitedTerraform } from "../terraform/limited-terraform";
+import { TerraformCli } from "../terraform/terraform-cli";
+import { UserError } from "../user-error";
+import { OperationDeps } from "./operation-context";
+import { withSynthLock } from "./operation-lock";
+import { UnfinishedError } from "./unfinished-error";
+
+export interface RegionRunOptions {
+  /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
+  readonly region: string;
+  /** How many pairs are in flight at once. @default 8 */
+  readonly parallel: number;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  /** How often each pair polls (reads are shared through the service list). */
+  readonly pollIntervalMs: number;
+}
+
+export interface PairOutcome {
+  readonly stack: string;
+  readonly exitCode: number;
+  readonly error?: string;
+}
+
+/** What the summary says of each operation's pairs, by its verb. */
+const DONE_VERB: Record<OperationName, string> = {
+  failover: "failed over away from",
+  revert: "failed back to",
+  switchover: "switched over away from",
+  switchback: "switched back to",
+};
+
+/**
+ * Runs one DR operation on every pair whose primary is in `region` and whose
+ * phase allows it (or is the operation's own, to finish an earlier run): a few
+ * pairs at a time, after one confirmation, each with every guarantee of a
+ * single-pair run (its lock, preflight, one role change, backup, journal). A
+ * pair that fails does not stop the others, and a rerun finishes what is left.
+ *
+ * The work the pairs share is done once: the stacks are resolved (synthesized
+ * if stale) once at the start, peers are read through the project's service
+ * list, every request draws from one rate-limit budget, terraform processes
+ * are limited to what the machine can run, and cdk.tf.json is synthesized
+ * once at the end, for every pair.
+ */
+export async function regionRun(
+  operation: OperationName,
+  options: RegionRunOptions,
+  deps: OperationDeps,
+  runPair: (stack: string, deps: OperationDeps) => Promise<unknown>,
+): Promise<PairOutcome[]> {
+  const { reporter } = deps;
+  const settings = settingsForTooling(deps.projectDir, deps.env);
+  reporter.step("select", `pairs whose primary is in ${options.region} that ${operation} can act on`);
+  const resolved = new Map<string, ResolvedStack>();
+  const resolveAll = () => {
+    for (const name of listOrSynthesize(deps.projectDir, deps.env)) {
+      resolved.set(name, resolveStack(deps.projectDir, name, deps.env, settings, { strict: !options.dryRun, warn: (w) => reporter.warn(w) }));
+    }
+  };
+  if (options.dryRun) resolveAll();
+  else await withSynthLock(deps.projectDir, resolveAll);
+  const phases = PhaseFile.load(settings.phaseFile);
+  const pairs = [...resolved.values()].map((r) => r.stack.pair);
+  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region);
+  if (!inRegion.length) {
+    const regions = [...new Set(pairs.map((p) => p.primary.cloudName))].sort();
+    throw new UserError(`No pair has its primary in "${options.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
+  }
+  const selected: string[] = [];
+  for (const pair of inRegion) {
+    const check = checkTransition(phases.phaseOf(pair.stack), operation);
+    if (check.kind === "refused") reporter.info(`[${pair.stack}] skipped: ${check.reason}`, { stack: pair.stack, skipped: true });
+    else selected.push(pair.stack);
+  }
+  if (!selected.length) {
+    reporter.done(`No pair in ${options.region} is in a phase ${operation} acts on; nothing to do.`, { outcomes: [] });
+    return [];
+  }
+  reporter.info(`${selected.length} pair(s): ${selected.join(", ")}`);
+
+  if (!options.dryRun && !options.yes) {
+    if (!deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
+    const ok = await deps.confirm(`This will run ${operation} on ${selected.length} pair(s) whose primary is in ${options.region}. Type the region to go on: `, options.region);
+    if (!ok) throw new UserError("Confirmation did not match the region; nothing was changed.");
+  }
+
+  const terraformSlots = new Bottleneck({ maxConcurrent: Math.max(2, 2 * os.cpus().length) });
+  const shared: OperationDeps = {
+    ...deps,
+    confirm: undefined,
+    peers: new ServiceListPeerSource(deps.client, Math.min(options.pollIntervalMs, 1000)),
+    terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
+    deferSynth: true,
+    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
+  };
+
+  const outcomes: PairOutcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < selected.length) {
+      const stack = selected[next++];
+      try {
+        await runPair(stack, { ...shared, reporter: new PrefixedReporter(reporter, stack) });
+        outcomes.push({ stack, exitCode: EXIT.ok });
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        reporter.warn(`[${stack}] ${err.message}`, { stack });
+        outcomes.push({ stack, exitCode: err.exitCode, error: err.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, selected.length)) }, worker));
+  outcomes.sort((a, b) => a.stack.localeCompare(b.stack));
+
+  if (!options.dryRun) await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+
+  const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
+  reporter.done(
+    [
+      `${outcomes.length - failed.length} of ${outcomes.length} pair(s) ${DONE_VERB[operation]} ${options.region}.`,
+      ...failed.map((o) => `${o.stack}: not finished (${o.error?.split("\n")[0]})`),
+      failed.length
+        ? `Rerun the same command to finish them; pairs already done are not sent a role change again.`
+        : options.dryRun
+          ? "Dry run: nothing was changed."
+          : "Commit the phase file and open a pull request.",
+    ].join("\n  "),
+    { outcomes },
+  );
+  return outcomes;
+}
+
+/**
+ * One synth for the whole run, then every stack checked against its phase
+ * record. Pairs that did not finish may have recorded nothing; their stacks
+ * are whatever their phase says.
+ */
+async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
+  deps.reporter.step("synth", `cdk.tf.json for every pair, once`);
+  const started = Date.now();
+  try {
+    await withSynthLock(deps.projectDir, () => synthesize(deps.projectDir, deps.env));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    const done = outcomes.filter((o) => o.exitCode === EXIT.ok).map((o) => o.stack);
+    throw new UnfinishedError(
+      `${done.length} pair(s) changed at Aiven and recorded in the phase file (${done.join(", ")}), but resynthesizing failed, so their cdk.tf.json is stale: ${err.message}\nFix that and run npm run synth (or rerun the same command) before any plan.`,
+      err,
+    );
+  }
+  const { outdir } = readCdktfConfig(deps.projectDir);
+  const phases = PhaseFile.load(phaseFile);
+  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
+  deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
+}
