@@ -12,6 +12,7 @@ import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { backendAlreadyInitialized } from "../terraform/backend-cache";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { minimumFromConstraint } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
@@ -202,13 +203,17 @@ export class OperationContext {
   }
 
   /**
-   * Initializes the stack's backend, once per run. Provider download may fail
-   * (registries unreachable in an outage); the state commands need only the
-   * backend.
+   * Initializes the stack's backend, once per run, and only when an earlier
+   * init did not already set it up. Provider download may fail (registries
+   * unreachable in an outage); the state commands need only the backend.
    */
   async initBackend(): Promise<TerraformRunner> {
     const terraform = this.terraform();
     if (this.backendReady) return terraform;
+    if (backendAlreadyInitialized(terraform.cwd, this.stack.json.terraform?.backend)) {
+      this.backendReady = true;
+      return terraform;
+    }
     const init = await terraform.initBackend();
     if (!init.providersInstalled) {
       this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");

@@ -79,11 +79,25 @@ export class OperationLock {
   }
 }
 
+/** Holders of file locks in this process, queued per file. */
+const queues = new Map<string, Promise<unknown>>();
+
 /**
  * Runs `fn` holding a short lock on `file` (say the phase file, which every
- * pair's run rewrites), waiting for other holders for up to about 5 minutes.
+ * pair's run rewrites). Runs in this process queue for it in turn; other
+ * processes are kept out by a lock file, waited for up to about 5 minutes.
  */
-export async function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+  const previous = queues.get(file) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn));
+  queues.set(file, mine);
+  void mine.finally(() => {
+    if (queues.get(file) === mine) queues.delete(file);
+  }).catch(() => undefined);
+  return mine;
+}
+
+async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const release = await lockfile.lock(file, {
     realpath: false,

@@ -22,7 +22,7 @@ import { UnfinishedError } from "./unfinished-error";
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
   readonly region: string;
-  /** How many pairs are in flight at once. @default 8 */
+  /** How many pairs are in flight at once. @default 100 */
   readonly parallel: number;
   readonly dryRun: boolean;
   readonly yes: boolean;
@@ -103,7 +103,9 @@ export async function regionRun(
   const shared: OperationDeps = {
     ...deps,
     confirm: undefined,
-    peers: new ServiceListPeerSource(deps.client, Math.min(options.pollIntervalMs, 1000)),
+    // One list a second at most, whatever each pair's poll interval: the
+    // pairs' reads share it.
+    peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, 1000)),
     terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
     deferSynth: true,
     resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
