@@ -5,13 +5,12 @@ import { HttpProxyAgent } from "http-proxy-agent";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../user-error";
+import { TOKEN_VARIABLES } from "./token-variables";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
 import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, requestBudget } from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
-/** Environment variables holding the token, in order of preference (the provider's first, then avn's). */
-export const TOKEN_VARIABLES = ["AIVEN_TOKEN", "AIVEN_AUTH_TOKEN"] as const;
 
 /** Defaults of the client's tuning; the README lists them with their variables. */
 export const CLIENT_DEFAULTS = {

@@ -1,5 +1,5 @@
 import * as readline from "readline";
-import { TOKEN_VARIABLES } from "../aiven/aiven-client";
+import { TOKEN_VARIABLES } from "../aiven/token-variables";
 import { JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
 import { UnfinishedError } from "../operations/unfinished-error";
 import { UserError } from "../user-error";
