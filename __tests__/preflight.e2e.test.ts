@@ -47,7 +47,8 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     const old = fakeTerraform("1.5.7");
     const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: old });
     fs.rmSync(path.dirname(old), { recursive: true, force: true });
-    expectRefusedBeforeAnything(run, /terraform 1\.5\.7 is older than 1\.7\.0, which this stack needs; install Terraform ≥ 1\.7\.0/);
+    const min = operation.minimumTerraform.replace(/\./g, "\\.");
+    expectRefusedBeforeAnything(run, new RegExp(`terraform 1\\.5\\.7 is older than ${min}, which this stack needs; install Terraform ≥ ${min}`));
   });
 
   it("when main.ts does not synthesize, with synth's reason", async () => {
@@ -193,5 +194,27 @@ describe("usage errors", () => {
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);
+  });
+
+  it("on Ctrl-C says how to resume, exits 130, and the rerun sends nothing more", async () => {
+    await DR_OPERATIONS[0].arrange(scenario);
+    scenario.sim.model.delays = { failoverMs: 3000, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+    const run = await runOperation(scenario, "failover", ["--json"], {}, (child) => {
+      const timer = setInterval(() => {
+        if (scenario.sim.apiCalls("PUT").length) {
+          clearInterval(timer);
+          child.kill("SIGINT");
+        }
+      }, 10);
+      child.on("exit", () => clearInterval(timer));
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe("\n✖ Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.\n");
+    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.every((e) => e.version === 1 && typeof e.ts === "string" && typeof e.type === "string")).toBe(true);
+    expect(events[events.length - 1]).toMatchObject({ type: "error", exitCode: 130 });
+    const rerun = await runOperation(scenario, "failover");
+    expect(rerun.code).toBe(0);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
   });
 });

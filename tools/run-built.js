@@ -32,6 +32,14 @@ function newestSource() {
   return newest;
 }
 
+function ensureBindings() {
+  if (fs.existsSync(path.join(ROOT, ".gen", "providers", "aiven", "index.ts"))) return;
+  process.stderr.write(
+    "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.\n",
+  );
+  process.exit(2);
+}
+
 function ensureBuilt() {
   const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
   if (built && newestSource() <= built) return;
@@ -47,6 +55,7 @@ if (!target) {
   process.stderr.write("usage: node tools/run-built.js <entry point under dist/, without .js> [args…]\n");
   process.exit(2);
 }
+ensureBindings();
 ensureBuilt();
 const entry = path.join(ROOT, "dist", `${target}.js`);
 // The entry point sees its own path and arguments, as if run directly.

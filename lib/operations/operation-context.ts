@@ -6,7 +6,7 @@ import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFile } from "../phase/phase-file";
-import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
+import { checkTransition, PHASE_TRANSITIONS, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -14,7 +14,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { backendAlreadyInitialized } from "../terraform/backend-cache";
 import { TerraformRunner } from "../terraform/terraform-runner";
-import { minimumFromConstraint } from "../terraform/terraform-version";
+import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { Journal, WORK_DIR } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
@@ -234,7 +234,11 @@ export class OperationContext {
     this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
     if (this.options.dryRun) return [];
     const terraform = this.terraform();
-    const version = await terraform.checkVersion(minimumFromConstraint(this.stack.json.terraform?.required_version));
+    // The stack as it is now, and as it will be once the new phase is
+    // synthesized (a failed-over pair forgets with removed blocks).
+    const next = requiredTerraformVersion({ removedLifecycle: PHASE_TRANSITIONS[this.operation].to === "failed-over", s3Lockfile: false });
+    const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
+    const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
     await this.initBackend();
     const inState = await terraform.stateList();
     const present = toForget.filter((a) => inState.includes(a));
