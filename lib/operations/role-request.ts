@@ -105,7 +105,27 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
     return;
   }
   const grace = formatDuration(ctx.options.lostAnswerGraceMs);
-  let baseline = snapshot(before);
+  const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
+  // Read again right before writing: minutes may have passed at the prompt,
+  // and another operator may have acted on the pair since.
+  let baseline = snapshot(await ctx.readPeersTolerantly());
+  if (signOfChange(snapshot(before), baseline, change, names)) {
+    // Someone is changing the pair: if it is this very change, it shows
+    // within the grace period, and is not sent again.
+    const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
+    while (!(baseline[side].reachable && baseline[side].role === role) && Date.now() < deadline) {
+      await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
+      baseline = snapshot(await ctx.readPeersTolerantly());
+    }
+    const moved = signOfChange(snapshot(before), baseline, change, names);
+    if (baseline[side].reachable && baseline[side].role === role) {
+      ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "already", sign: moved });
+      ctx.triggered();
+      ctx.reporter.info(`not sent: ${moved} already (someone else made this change)`);
+      return;
+    }
+    throw new UserError(`Not sending ${call}: the pair changed since it was read (${moved}), so another operator or Aiven itself is acting on it; check it with npm run status, then rerun. Nothing was sent.`);
+  }
   for (let attempt = 1; attempt <= 2; attempt++) {
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
     try {
