@@ -56,7 +56,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), app: `node -e "console.error('main.ts(7,3): error TS2322: Type number is not assignable to type string.'); process.exit(2)"` }));
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent\..*\n?.*main\.ts\(7,3\): error TS2322/);
+    expectRefusedBeforeAnything(run, /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/);
   });
 
   it("when the phase file names a stack main.ts does not declare", async () => {

@@ -58,4 +58,22 @@ describe("tools/run-built.js (what every npm script runs)", () => {
       "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.\n",
     );
   });
+
+  it("lets the DR tooling run when only main.ts has type errors, but not the app, and reports them again next time", () => {
+    dir = projectWith({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts"] }),
+      "main.ts": "const declared: number = 'oops';\nexport { declared };\n",
+      "scripts/failover.ts": "process.stdout.write('tooling ran');\n",
+      ".gen/providers/aiven/index.ts": "export {};\n",
+    });
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+    const tooling = run(dir, "scripts/failover");
+    expect(tooling.status).toBe(0);
+    expect(tooling.stdout).toBe("tooling ran");
+    expect(tooling.stderr).toMatch(/^main\.ts\(1,7\): error TS2322/m);
+    expect(tooling.stderr).toContain("(main.ts has type errors; running the tooling, which does not use it)");
+    const app = run(dir, "main");
+    expect(app.status).not.toBe(0);
+    expect(app.stderr).toMatch(/^main\.ts\(1,7\): error TS2322/m);
+  });
 });

@@ -41,7 +41,10 @@ export class OperationLock {
     } catch (err) {
       throw new UserError(`Cannot create ${dir} (${(err as NodeJS.ErrnoException).code}); make ${WORK_DIR}/ writable, then rerun.`);
     }
-    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => undefined };
+    let compromised = false;
+    // A holder that stopped refreshing the lock (a stopped or hung process)
+    // may lose it to another run; it must then send nothing more.
+    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => (compromised = true) };
     const take = () => lockfile.lock(target, options);
     let release: () => Promise<void>;
     try {
@@ -61,7 +64,7 @@ export class OperationLock {
     }
     const mine: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), user: os.userInfo().username, startedAt: new Date().toISOString() };
     fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n");
-    return new OperationLock(release, holderFile);
+    return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
   }
 
   private released = false;
@@ -69,11 +72,29 @@ export class OperationLock {
   private constructor(
     private readonly releaseLock: () => Promise<void>,
     private readonly holderFile: string,
+    private readonly stack: string,
+    private readonly runId: string,
+    private readonly compromised: () => boolean,
   ) {}
+
+  /**
+   * Refuses when this run no longer holds the lock (it was stopped long
+   * enough for another run to take it over): it must not send a role change
+   * the other run may already have sent.
+   */
+  assertHeld(): void {
+    const holder = readHolder(this.holderFile);
+    if (!this.compromised() && holder?.runId === this.runId) return;
+    throw new UserError(
+      `This run lost its lock on ${this.stack} to ${holder ? `${holder.user}@${holder.host} (pid ${holder.pid}, ${holder.operation} since ${holder.startedAt})` : "another run"} while it was stopped or stalled; nothing more was sent. Check the pair with npm run status -- --stack ${this.stack}.`,
+    );
+  }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    // A lock taken over by another run is that run's now: leave it alone.
+    if (this.compromised() || readHolder(this.holderFile)?.runId !== this.runId) return;
     fs.rmSync(this.holderFile, { force: true });
     await this.releaseLock().catch(() => undefined);
   }
@@ -99,6 +120,8 @@ export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise
 
 async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The lock is a directory beside the file: fail now, not after minutes of retries.
+  fs.accessSync(path.dirname(file), fs.constants.W_OK);
   const release = await lockfile.lock(file, {
     realpath: false,
     stale: STALE_MS,
@@ -150,8 +173,13 @@ function readHolder(file: string): LockHolder | undefined {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A killed process lingers as a zombie until its parent reaps it.
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }
