@@ -77,6 +77,23 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     }
   });
 
+  it("when the phase file's folder cannot be written (the file is replaced beside itself)", async () => {
+    fs.mkdirSync(path.join(scenario.project.dir, ".crdr", "locks"), { recursive: true });
+    const lock = makeImmutable(scenario.project.dir);
+    try {
+      const run = await runOperation(scenario, operation.script);
+      // A failover's local state lives in the same folder: its lock check fails first.
+      expectRefusedBeforeAnything(
+        run,
+        operation.script === "failover"
+          ? /Terraform could not take the state lock of pg-primary \(could not write lock info .*operation not permitted\)/
+          : /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
+      );
+    } finally {
+      lock.undo();
+    }
+  });
+
   it("when Aiven refuses the token", async () => {
     const run = await runOperation(scenario, operation.script, [], { AIVEN_TOKEN: "not-the-right-token-42" });
     expectRefusedBeforeAnything(run, /The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\); set AIVEN_TOKEN/);

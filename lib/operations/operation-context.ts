@@ -147,6 +147,8 @@ export class OperationContext {
 
   /** Starts a named step: printed, and remembered for the message if it fails. */
   step(name: string, detail: string): void {
+    // A run that was stopped long enough to lose its lock goes no further.
+    this.assertStillLocked();
     this.currentStep = name;
     this.timeline.begin(name);
     this.reporter.step(name, detail);

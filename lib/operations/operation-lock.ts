@@ -18,9 +18,10 @@ export interface LockHolder {
 /**
  * A lock is stale when its holder stopped refreshing it for this long (the
  * holder died without releasing it). Synth blocks the holder's event loop
- * for a few seconds at most, far below this.
+ * for a few seconds at most, far below this. (`CRDR_LOCK_STALE_MS` shortens
+ * it for tests; proper-lockfile's floor is 5 s.)
  */
-const STALE_MS = 60_000;
+const STALE_MS = Math.max(5000, Number(process.env.CRDR_LOCK_STALE_MS) || 60_000);
 
 /**
  * One DR operation at a time per pair on this machine: a lock directory
