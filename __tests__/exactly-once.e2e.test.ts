@@ -129,11 +129,11 @@ describe("a role change Aiven never answers", () => {
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
 
-  it("reports a 4xx refusal as nothing changed, with Aiven's message, and exit 2", async () => {
+  it("reports a 4xx refusal while the pair stands still as a request that changed nothing, with Aiven's message, and exit 2", async () => {
     scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); nothing was changed at Aiven or in Terraform/);
+    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/);
     expect(totalPuts()).toBe(1);
   });
 });
