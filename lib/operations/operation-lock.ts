@@ -101,6 +101,12 @@ export class OperationLock {
   }
 }
 
+/**
+ * A short lock (the phase file's read-modify-write takes milliseconds) is
+ * stale after this long, so one left by a killed run holds nobody up.
+ */
+const SHORT_STALE_MS = 5000;
+
 /** Holders of file locks in this process, queued per file. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -109,9 +115,9 @@ const queues = new Map<string, Promise<unknown>>();
  * pair's run rewrites). Runs in this process queue for it in turn; other
  * processes are kept out by a lock file, waited for up to about 5 minutes.
  */
-export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs = SHORT_STALE_MS): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn));
+  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn, staleMs));
   queues.set(file, mine);
   void mine.finally(() => {
     if (queues.get(file) === mine) queues.delete(file);
@@ -119,13 +125,13 @@ export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise
   return mine;
 }
 
-async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // The lock is a directory beside the file: fail now, not after minutes of retries.
   fs.accessSync(path.dirname(file), fs.constants.W_OK);
   const release = await lockfile.lock(file, {
     realpath: false,
-    stale: STALE_MS,
+    stale: staleMs,
     retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
     onCompromised: () => undefined,
   });
@@ -141,7 +147,8 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promi
  * synth rewrites the whole of cdktf.out.
  */
 export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>): Promise<T> {
-  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn);
+  // A synth blocks its holder (no refresh) for seconds: the long staleness.
+  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn, STALE_MS);
 }
 
 function refusal(stack: string, holder: LockHolder | undefined): UserError {
