@@ -8,7 +8,7 @@ import { parseOperationEvents } from "./operation-events";
 import { foldOperationRun } from "./operation-run";
 import { operationSummary } from "./operation-summary";
 import { phasePullRequest } from "./phase-pull-request";
-import { statusSummary } from "./status-summary";
+import { statusSummary, StatusReportInput } from "./status-summary";
 
 /** The files a report leaves in its directory, for the job summary and the pull-request job. */
 export const REPORT_FILES = {
@@ -55,7 +55,7 @@ export function writeRunReport(options: RunReportOptions): string[] {
   if (dispatch.operation === "drill") {
     files.summary = drillSummary(output, options.exitCode);
   } else if (dispatch.operation === "status") {
-    files.summary = statusSummary({ dispatch, report: parseStatusReport(output), exitCode: options.exitCode, stderrTail });
+    files.summary = statusSummary({ dispatch, ...readStatusOutput(output), exitCode: options.exitCode, stderrTail });
   } else if (isOperation(dispatch.operation)) {
     const input = {
       dispatch: { ...dispatch, operation: dispatch.operation },
@@ -83,12 +83,16 @@ export function writeRunReport(options: RunReportOptions): string[] {
   });
 }
 
-function parseStatusReport(output: string): Parameters<typeof statusSummary>[0]["report"] {
-  if (!output.trim()) return undefined;
+/** What `npm run status -- --json` printed: its report, or the error event of a status that could not run. */
+function readStatusOutput(output: string): Pick<StatusReportInput, "report" | "error"> {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(output);
-    return parsed && Array.isArray(parsed.pairs) ? parsed : undefined;
+    parsed = JSON.parse(output);
   } catch {
-    return undefined;
+    return {};
   }
+  const document = parsed as { pairs?: unknown; type?: unknown; message?: unknown } | null;
+  if (document && Array.isArray(document.pairs)) return { report: document as StatusReportInput["report"] };
+  if (document && document.type === "error" && typeof document.message === "string") return { error: document.message };
+  return {};
 }

@@ -1,12 +1,14 @@
 import { formatLink } from "../cli/format-status";
 import { PairReport, PeerReport, Verdict } from "../status/pair-status";
 import { describeTarget, Dispatch } from "./dispatch";
-import { fenced, table } from "./markdown";
+import { blockquote, fenced, table } from "./markdown";
 
 export interface StatusReportInput {
   readonly dispatch: Dispatch;
   /** What `npm run status -- --json` printed; undefined when it printed nothing. */
   readonly report?: { readonly verdict: Verdict; readonly pairs: PairReport[] };
+  /** Why status could not run, as its `error` event said. */
+  readonly error?: string;
   readonly exitCode?: number;
   readonly stderrTail?: string;
 }
@@ -23,7 +25,8 @@ export function statusSummary(input: StatusReportInput): string {
   const { report } = input;
   if (!report) {
     const lines = [`## ⛔ status of ${describeTarget(input.dispatch)}: could not run (exit ${input.exitCode ?? "none"})`];
-    if (input.stderrTail) lines.push(fenced(input.stderrTail));
+    if (input.error) lines.push(blockquote(input.error));
+    else if (input.stderrTail) lines.push(fenced(input.stderrTail));
     return lines.join("\n\n") + "\n";
   }
   const lines = [
