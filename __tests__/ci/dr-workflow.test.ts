@@ -212,3 +212,22 @@ describe("the prepare job, run for each kind of dispatch", () => {
     expect(run.outputs.job).toBe("");
   });
 });
+
+describe("restoring the journals of earlier runs", () => {
+  it("when GitHub cannot be asked, warns and lets the operation go on: it reads Aiven before it acts", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gh-down-"));
+    try {
+      fs.writeFileSync(path.join(bin, "gh"), "#!/usr/bin/env bash\necho 'HTTP 503: service unavailable' >&2\nexit 1\n", { mode: 0o755 });
+      const journals = path.join(bin, "journal");
+      const run = spawnSync("bash", [path.join(REPO, "lib", "ci", "restore-journals.sh"), journals, FILE], {
+        env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_REPOSITORY: "acme/crdr", RUN_ID: "42" },
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe("::warning::Could not list earlier runs to restore their journals (HTTP 503: service unavailable); this run starts without them.\n");
+      expect(fs.readdirSync(journals)).toEqual([]);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+});

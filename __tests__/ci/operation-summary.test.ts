@@ -228,7 +228,7 @@ describe("the job summary of a region run, from its real --json output", () => {
         return Math.max(0, ...outcomes.map((o) => o.exitCode));
       });
       expect(stream.exitCode).toBe(2);
-      const dispatch: Dispatch = { operation: "failover", region: "google-europe-west1", dryRun: false };
+      const dispatch = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
       const summary = operationSummary({ dispatch, run: foldOperationRun(parseOperationEvents(stream.ndjson), dispatch), exitCode: stream.exitCode });
 
       expect(summary).toMatch(/^## 🛑 failover of region `google-europe-west1`: refused \(exit 2\), nothing was changed\n/);
