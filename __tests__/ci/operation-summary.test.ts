@@ -5,6 +5,7 @@ import { Dispatch } from "../../lib/ci/dispatch";
 import { parseOperationEvents } from "../../lib/ci/operation-events";
 import { foldOperationRun } from "../../lib/ci/operation-run";
 import { operationSummary } from "../../lib/ci/operation-summary";
+import { phasePullRequest, PULL_REQUEST_BODY_LIMIT, PULL_REQUEST_MARKER } from "../../lib/ci/phase-pull-request";
 import { failover } from "../../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../../lib/operations/operation-context";
 import { plannedSwitch } from "../../lib/operations/planned-switch";
@@ -245,5 +246,32 @@ describe("the job summary of a region run, from its real --json output", () => {
     } finally {
       await fleetSim.stop();
     }
+  });
+});
+
+describe("the phase-file pull request's body", () => {
+  it("holds the whole summary, and stays under GitHub's limit for a region run over hundreds of pairs by listing one line per pair", async () => {
+    const stream = await captureOperationStream(async (io) => {
+      await failover(failoverOptions, depsFor(io));
+    });
+    const dispatch = { operation: "failover", stack: STACK, dryRun: false } as const;
+    const run = foldOperationRun(parseOperationEvents(stream.ndjson), dispatch);
+    const small = phasePullRequest({ dispatch, run, exitCode: 0, phaseFile: "crdr-phases.json" });
+    expect(small.body.startsWith(PULL_REQUEST_MARKER)).toBe(true);
+    expect(small.body).toContain("```mermaid");
+
+    // The same pair's run, as if a region run had done it for 400 pairs.
+    const region = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
+    const fleet = { ...run, pairs: Array.from({ length: 400 }, (_, i) => ({ ...run.pairs[0], stack: `pg-${i}`, exitCode: i === 7 ? 3 : 0, error: i === 7 ? "Timed out after 30m waiting for the takeover" : undefined })) };
+    expect(operationSummary({ dispatch: region, run: fleet, exitCode: 3 }).length).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
+    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases.json", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
+    expect(large.body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
+    expect(large.body).toContain("### ⏱️ failover of region `google-europe-west1`: timed out (exit 3)");
+    expect(large.body).toContain("- pg-0: ✅ done\n");
+    expect(large.body).toContain("- pg-7: ⏱️ timed out (exit 3): Timed out after 30m waiting for the takeover\n");
+    expect(large.body).toContain("- … and 200 more pair(s)");
+    expect(large.body).toContain("Each pair's roles, steps and timeline are in the [workflow run](https://github.example/acme/crdr/actions/runs/42)'s summary.");
+    expect(large.body).toContain("**To resume:** dispatch the DR operation workflow again with the same inputs (operation `failover`, region `google-europe-west1`, dry-run **off**).");
+    expect(large.body).not.toContain("```mermaid");
   });
 });

@@ -6,6 +6,7 @@ import { describeRun, Dispatch } from "./dispatch";
 import { blockquote, fenced, table, utcTime } from "./markdown";
 import { mermaidGantt } from "./mermaid-gantt";
 import { NEXT_STEP } from "./next-step";
+import { stepLabel } from "./step-labels";
 import { PeerSighting } from "./operation-events";
 import { OperationRun, PairRun } from "./operation-run";
 import { OUTCOME_WORDING, outcomeOf, RunOutcome } from "./run-outcome";
@@ -80,6 +81,27 @@ export function operationSummary(input: OperationReportInput): string {
   return parts.join("\n\n") + "\n";
 }
 
+/** How many pairs the short summary lists before it counts the rest. */
+const SHORT_SUMMARY_PAIRS = 200;
+
+/**
+ * The summary without each pair's roles, steps and timeline: the result,
+ * one line per pair, and the next step. For places with a size limit (a
+ * pull request's body); the full summary stays in the job summary.
+ */
+export function shortOperationSummary(input: OperationReportInput): string {
+  const { dispatch, run } = input;
+  const outcome = outcomeOf(input.exitCode, dispatch.dryRun);
+  const parts: string[] = [`## ${operationHeadline(input)}`];
+  if (run.error) parts.push(blockquote(run.error.message));
+  const listed = run.pairs.slice(0, SHORT_SUMMARY_PAIRS).map((p) => `- ${p.stack}: ${pairResult(p, outcome, dispatch)}`);
+  const more = run.pairs.length - listed.length;
+  parts.push([...listed, ...(more > 0 ? [`- … and ${more} more pair(s)`] : [])].join("\n"));
+  parts.push(`Each pair's roles, steps and timeline are in the ${input.runUrl ? `[workflow run](${input.runUrl})` : "workflow run"}'s summary.`);
+  parts.push(nextStepSection(input, outcome));
+  return parts.join("\n\n") + "\n";
+}
+
 /** The operation's arguments, as the workflow passed them. */
 export function commandArguments(dispatch: Dispatch): string {
   return [
@@ -101,13 +123,16 @@ function pairFailed(pair: PairRun, outcome: RunOutcome, multiPair: boolean): boo
   return outcome !== "done" && outcome !== "dry-run";
 }
 
+/** One pair's result in a run over many: "✅ done", or what stopped it. */
+function pairResult(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch): string {
+  const own = pair.exitCode !== undefined ? outcomeOf(pair.exitCode, dispatch.dryRun) : pairFailed(pair, outcome, true) ? outcome : outcomeOf(0, dispatch.dryRun);
+  return `${OUTCOME_WORDING[own].icon} ${OUTCOME_WORDING[own].headline}${pair.error ? `: ${pair.error.split("\n")[0]}` : ""}`;
+}
+
 function pairSection(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch, multiPair: boolean): string {
   const failed = pairFailed(pair, outcome, multiPair);
   const lines: string[] = [`### ${pair.stack}`];
-  if (multiPair) {
-    const own = pair.exitCode !== undefined ? outcomeOf(pair.exitCode, dispatch.dryRun) : failed ? outcome : outcomeOf(0, dispatch.dryRun);
-    lines.push(`${OUTCOME_WORDING[own].icon} ${OUTCOME_WORDING[own].headline}${pair.error ? `: ${pair.error.split("\n")[0]}` : ""}`);
-  }
+  if (multiPair) lines.push(pairResult(pair, outcome, dispatch));
 
   const afterHeader = failed ? `where it stands${pair.lastSeenAt ? ` (read ${utcTime(pair.lastSeenAt)})` : ""}` : "after";
   const after = (side: "primary" | "recovery") => (dispatch.dryRun && !failed ? "unchanged (dry run)" : sightingText(pair.last[side]));
@@ -125,7 +150,7 @@ function pairSection(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch, mul
         ["step", "what it did", "at", "took"],
         pair.steps.map((s, i) => [
           failed && i === pair.steps.length - 1 ? `**${s.name}** (stopped here)` : s.name,
-          s.detail,
+          s.detail || stepLabel(s.name),
           `+${formatDuration(s.startedAt - start)}`,
           formatDuration(s.durationMs),
         ]),

@@ -1,8 +1,11 @@
 import { describeRun, describeTarget, WORKFLOW_NAME } from "./dispatch";
-import { OperationReportInput, operationHeadline, operationSummary } from "./operation-summary";
+import { OperationReportInput, operationHeadline, operationSummary, shortOperationSummary } from "./operation-summary";
 
 /** Marks the pull requests this workflow opens. */
 export const PULL_REQUEST_MARKER = "<!-- crdr-dr-operation -->";
+
+/** GitHub refuses a pull-request body longer than this. */
+export const PULL_REQUEST_BODY_LIMIT = 65_536;
 
 export interface PhasePullRequest {
   readonly title: string;
@@ -18,13 +21,17 @@ export interface PhasePullRequest {
 export function phasePullRequest(input: OperationReportInput & { readonly phaseFile: string }): PhasePullRequest {
   const { dispatch, run } = input;
   const title = `DR ${dispatch.operation} of ${describeTarget(dispatch).replace(/`/g, "")}: record the phase`;
-  const body = [
-    PULL_REQUEST_MARKER,
-    `The **${WORKFLOW_NAME}** workflow ran the ${describeRun(dispatch)}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ""} and recorded the new DR phase in \`${input.phaseFile}\`. ` +
-      `This pull request commits that file and nothing else, so the next plan matches what Aiven now shows.`,
-    "",
-    operationSummary(input).replace(/^## /, "### ").replace(/\n### /g, "\n#### "),
-  ].join("\n");
+  const withSummary = (summary: string) =>
+    [
+      PULL_REQUEST_MARKER,
+      `The **${WORKFLOW_NAME}** workflow ran the ${describeRun(dispatch)}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ""} and recorded the new DR phase in \`${input.phaseFile}\`. ` +
+        `This pull request commits that file and nothing else, so the next plan matches what Aiven now shows.`,
+      "",
+      summary.replace(/^## /, "### ").replace(/\n### /g, "\n#### "),
+    ].join("\n");
+  const full = withSummary(operationSummary(input));
+  // A region run over many pairs can outgrow the limit: one line per pair then.
+  const body = full.length <= PULL_REQUEST_BODY_LIMIT ? full : withSummary(shortOperationSummary(input));
   const commitMessage = [
     title,
     "",
