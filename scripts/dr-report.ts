@@ -18,6 +18,7 @@ const program = new Command("node tools/run-built.js scripts/dr-report")
   .option("--stderr <file>", "what it printed on stderr")
   .option("--exit-code <code>", "its exit code; leave it empty when it never ran", "")
   .option("--run-url <url>", "the workflow run's address")
+  .option("--arguments <args>", "the arguments the command ran with, shown in the summary")
   .requiredOption("--out-dir <dir>", "where to write the report");
 parseCommandLine(program);
 const opts = program.opts();
@@ -38,6 +39,7 @@ void runCommand(false, async () => {
     stderrFile: opts.stderr,
     exitCode,
     runUrl: opts.runUrl,
+    arguments: opts.arguments,
     outDir: opts.outDir,
     projectDir: process.cwd(),
     env: process.env,

@@ -184,6 +184,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
 
     expect(operation!.summary).toMatch(/^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/);
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| POWEROFF\/failed \| REBUILDING\/\w+ \|/);
+    // The command as it ran: the prepare job's arguments (a revert's waits capped for CI), then the test's.
+    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 1ms --yes --json` |");
     expect(operation!.summary).toContain(
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**).",
     );

@@ -125,7 +125,8 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
 
   const ts = parsed.events.map((e) => e.ts);
   return {
-    pairs: [...drafts.values()].map(finishPair),
+    // By name, as the tool lists a region run's outcomes; pairs run in parallel, so events interleave.
+    pairs: [...drafts.values()].sort((a, b) => a.stack.localeCompare(b.stack)).map(finishPair),
     summary,
     error,
     startedAt: ts[0],

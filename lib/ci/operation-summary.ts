@@ -19,6 +19,8 @@ export interface OperationReportInput {
   /** The end of what the operation wrote on stderr (a bug's stack trace). */
   readonly stderrTail?: string;
   readonly runUrl?: string;
+  /** The arguments the operation ran with, as the workflow passed them; rebuilt from the dispatch when absent. */
+  readonly arguments?: string;
 }
 
 /** How long the error output shown for a bug may be. */
@@ -53,7 +55,7 @@ export function operationSummary(input: OperationReportInput): string {
       [
         [
           input.runUrl ? `[workflow run](${input.runUrl})` : "this run",
-          `\`npm run ${dispatch.operation} -- ${commandArguments(dispatch)}\``,
+          `\`npm run ${dispatch.operation} -- ${input.arguments !== undefined ? `${input.arguments} --yes --json`.trim() : commandArguments(dispatch)}\``,
           run.startedAt ? utcTime(run.startedAt) : "-",
           run.startedAt && run.endedAt ? formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt)) : "-",
         ],
@@ -102,7 +104,7 @@ export function shortOperationSummary(input: OperationReportInput): string {
   return parts.join("\n\n") + "\n";
 }
 
-/** The operation's arguments, as the workflow passed them. */
+/** The operation's arguments, rebuilt from the dispatch. */
 export function commandArguments(dispatch: Dispatch): string {
   return [
     dispatch.stack ? `--stack ${dispatch.stack}` : "",

@@ -29,6 +29,8 @@ export interface RunReportOptions {
   /** Its exit code; undefined when it never ran. */
   readonly exitCode?: number;
   readonly runUrl?: string;
+  /** The arguments the command ran with, for the summary. */
+  readonly arguments?: string;
   readonly outDir: string;
   readonly projectDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -63,6 +65,7 @@ export function writeRunReport(options: RunReportOptions): string[] {
       exitCode: options.exitCode,
       stderrTail,
       runUrl: options.runUrl,
+      arguments: options.arguments,
     };
     files.summary = operationSummary(input);
     if (!dispatch.dryRun) {
