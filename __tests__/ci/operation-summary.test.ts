@@ -103,6 +103,8 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     expect(summary).toContain("- Once the region is back, fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
     expect(summary).toContain("plan with `-refresh=false`");
     expect(summary).toContain("pg-primary is failed over: pg-primary-dr is active.");
+    // After a finished run, the next step closes the summary.
+    expect(summary.indexOf("### Next step")).toBeGreaterThan(summary.indexOf("```mermaid"));
   });
 
   it("draws the timeline as a Mermaid gantt: trigger, takeover, reconcile, synth, each bar where the operation timed it", async () => {
@@ -141,6 +143,8 @@ describe("the job summary of a DR operation, from its real --json output", () =>
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**). The rerun reads Aiven first, waits for the change already under way, and finishes the rest; it never sends a role change twice.",
     );
     expect(summary).not.toContain("Recovery-time figures");
+    // What to do comes before the detail.
+    expect(summary.indexOf("### Next step")).toBeLessThan(summary.indexOf("| peer |"));
   });
 
   it("a failover whose state lock is taken after the trigger: unfinished, Aiven changed, and how to finish", async () => {

@@ -48,6 +48,9 @@ export function operationSummary(input: OperationReportInput): string {
   const outcome = outcomeOf(input.exitCode, dispatch.dryRun);
   const parts: string[] = [`## ${operationHeadline(input)}`];
   if (run.error) parts.push(blockquote(run.error.message));
+  // When it did not finish, what to do comes first; after a finished run, last.
+  const finished = outcome === "done" || outcome === "dry-run";
+  if (!finished) parts.push(nextStepSection(input, outcome));
 
   parts.push(
     table(
@@ -73,7 +76,7 @@ export function operationSummary(input: OperationReportInput): string {
     parts.push(`### Timeline\n\n${mermaidGantt(`${dispatch.operation} of ${dispatch.stack ?? dispatch.region ?? "every pair"}`, sections)}`);
   }
 
-  parts.push(nextStepSection(input, outcome));
+  if (finished) parts.push(nextStepSection(input, outcome));
   if (run.strayLines.length) {
     parts.push(`<details><summary>${run.strayLines.length} line(s) of output were not events</summary>\n\n${fenced(run.strayLines.join("\n"))}\n\n</details>`);
   }
