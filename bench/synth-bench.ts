@@ -3,40 +3,68 @@ import * as os from "os";
 import * as path from "path";
 import { synthesize } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
+import { fleetProject, median, medianOf, ratio, ROOT, row, RUNS, timeCommand } from "./bench-support";
 
 /**
- * Synth time of the example project (through cdktf.json's app, including the
- * incremental tsc check) and of generated fleets of 1, 10 and 50 pairs.
- * Prints the median of several runs per case.
+ * Synth speed: the example project as engineers run it, against two floors
+ * built here from cdktf alone — a compiled minimal cdktf app (`node
+ * main.js`), and `npx cdktf synth` of a fresh `cdktf init`-style TypeScript
+ * app run with ts-node — and generated fleets of 1, 10 and 50 pairs.
  */
-const ROOT = path.resolve(__dirname, "..", "..");
-const RUNS = Number(process.env.BENCH_RUNS ?? "5");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+function minimalApp(dir: string, typescript: boolean): void {
+  const source = `${typescript ? 'import { App, TerraformOutput, TerraformStack } from "cdktf";\nimport { Construct } from "constructs";' : 'const { App, TerraformOutput, TerraformStack } = require("cdktf");'}
+class MyStack extends TerraformStack {
+  constructor(scope${typescript ? ": Construct" : ""}, id${typescript ? ": string" : ""}) {
+    super(scope, id);
+    new TerraformOutput(this, "hello", { value: "world" });
+  }
+}
+const app = new App();
+new MyStack(app, "minimal");
+app.synth();
+`;
+  fs.writeFileSync(path.join(dir, typescript ? "main.ts" : "main.js"), source);
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  if (typescript) {
+    fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", projectId: "bench", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }));
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { target: "ES2018", module: "CommonJS", lib: ["es2018"], strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"] }, include: ["**/*.ts"], exclude: ["node_modules", "cdktf.out"] }),
+    );
+  }
 }
 
-function measure(label: string, projectDir: string, env: NodeJS.ProcessEnv, expectStacks: number): void {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(synthesize(projectDir, env).durationMs);
-  const outdir = path.join(projectDir, "cdktf.out");
-  const stacks = SynthesizedStack.listStacks(outdir).length;
-  if (stacks !== expectStacks) throw new Error(`${label}: expected ${expectStacks} stacks, got ${stacks}`);
-  console.log(`${label.padEnd(34)} ${String(median(times)).padStart(6)} ms  (min ${Math.min(...times)}, max ${Math.max(...times)}, ${RUNS} runs)`);
-}
+export function synthBench(): void {
+  console.log(`\nsynth (median of ${RUNS} runs; node ${process.version})`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-synth-bench-"));
+  try {
+    const compiled = path.join(work, "compiled");
+    fs.mkdirSync(compiled);
+    minimalApp(compiled, false);
+    const floor = medianOf(RUNS, () => timeCommand(process.execPath, ["main.js"], { cwd: compiled, env: { CDKTF_OUTDIR: path.join(compiled, "out") } }));
+    console.log(row("floor: a compiled minimal cdktf app (node main.js)", floor));
 
-function fleetProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-bench-"));
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: `node ${JSON.stringify(path.join(ROOT, "dist", "bench", "fleet-app.js"))}`, context: {} }));
-  return dir;
-}
+    const npmSynth = medianOf(RUNS, () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT }));
+    const builtSynth = medianOf(RUNS, () => timeCommand(process.execPath, [path.join("dist", "scripts", "synth.js")], { cwd: ROOT }));
+    console.log(row("npm run synth (built)", npmSynth, `${ratio(npmSynth, floor, 1.5)} of the floor`));
+    console.log(row("node dist/scripts/synth.js", builtSynth, `${ratio(builtSynth, floor, 1.5)} of the floor`));
 
-console.log(`synth benchmark (node ${process.version}, median of ${RUNS})`);
-// The example as engineers run it: cdktf.json's app from the project root.
-measure("example (cdktf.json app, tsc -b + node)", ROOT, process.env, 1);
-for (const pairs of [1, 10, 50]) {
-  const dir = fleetProject();
-  measure(`${pairs} generated pair${pairs === 1 ? "" : "s"} (compiled app)`, dir, { ...process.env, CRDR_BENCH_PAIRS: String(pairs) }, pairs);
-  fs.rmSync(dir, { recursive: true, force: true });
+    const tsNode = path.join(work, "ts-node");
+    fs.mkdirSync(tsNode);
+    minimalApp(tsNode, true);
+    const cdktfSynth = median(Array.from({ length: Math.min(RUNS, 2) }, () => timeCommand(path.join(ROOT, "node_modules", ".bin", "cdktf"), ["synth"], { cwd: tsNode })));
+    console.log(row("npx cdktf synth of a cdktf init-style app (ts-node)", cdktfSynth));
+    console.log(row("npm run synth against it", npmSynth, ratio(npmSynth, cdktfSynth, 0.15)));
+
+    for (const pairs of [1, 10, 50]) {
+      const dir = fleetProject();
+      const times = Array.from({ length: RUNS }, () => synthesize(dir, { ...process.env, CRDR_BENCH_PAIRS: String(pairs) }).durationMs);
+      const stacks = SynthesizedStack.listStacks(path.join(dir, "cdktf.out")).length;
+      if (stacks !== pairs) throw new Error(`expected ${pairs} stacks, got ${stacks}`);
+      console.log(row(`synth of ${pairs} generated pair(s) (compiled app)`, median(times)));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -14,11 +14,12 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
 
 /**
  * One budget of requests for a whole run, shared by every pair it touches:
- * a token bucket holding half the limit, refilled so that no window of
- * `windowMs` (however it is aligned) ever sees more than `limit` requests.
+ * a token bucket holding three quarters of the limit (a region's role
+ * changes go out at once), refilled with the rest over the window, so that no
+ * window of `windowMs`, however it is aligned, sees more than `limit`.
  */
 export function requestBudget({ limit, windowMs }: RateLimit): Bottleneck {
-  const burst = Math.max(1, Math.floor(limit / 2));
+  const burst = Math.max(1, Math.floor((limit * 3) / 4));
   const refills = Math.max(1, limit - burst);
   return new Bottleneck({
     reservoir: burst,

@@ -3,7 +3,7 @@ import { AivenClient } from "../aiven/aiven-client";
 import { parseDuration } from "../duration";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
 import { EXIT } from "../exit-codes";
-import { regionRun } from "../operations/region-run";
+import { regionExitCode, regionRun } from "../operations/region-run";
 import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
@@ -15,7 +15,7 @@ export function operationCommand(name: OperationName, description: string, defau
     .description(description)
     .option("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
     .option("--region <cloud>", `every pair whose primary is in this cloud region and whose phase allows ${name}`)
-    .option("--parallel <n>", "with --region: pairs in flight at once", "8")
+    .option("--parallel <n>", "with --region: pairs in flight at once (API requests and terraform processes are limited separately)", "100")
     .option("--dry-run", "print every step, API call and terraform command; change nothing", false)
     .option("--yes", "do not ask for confirmation", false)
     .option("--json", "print NDJSON events on stdout (one JSON object per line, each with type and ts)", false)
@@ -66,10 +66,10 @@ export function runOperation<O extends Record<string, unknown>>(
       return EXIT.ok;
     }
     const parallel = Number(opts.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 8.`);
+    if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 100.`);
     const outcomes = await regionRun(operation, { region: opts.region!, parallel, dryRun: common.dryRun, yes: common.yes, pollIntervalMs: common.pollIntervalMs }, deps, (stack, pairDeps) =>
       runPair({ ...common, stack, yes: true }, opts, pairDeps),
     );
-    return Math.max(EXIT.ok, ...outcomes.map((o) => o.exitCode));
+    return regionExitCode(outcomes);
   });
 }

@@ -1,7 +1,5 @@
-import * as fs from "fs";
 import * as path from "path";
 import { FailedOverPhase, PrimaryDisposition } from "../phase/phase-record";
-import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
 import { WORK_DIR } from "./journal";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
@@ -174,8 +172,7 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
   ctx.step("reconcile", `making Terraform forget ${addresses.join(" and ")}`);
   const terraform = ctx.terraform();
   if (ctx.options.dryRun) {
-    reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})`);
-    reporter.command(`${terraform.describe(["state", "pull"])} > ${path.join(WORK_DIR, "backups", `${ctx.options.stack}-<timestamp>.tfstate`)}`);
+    reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})   (unless the backend is already initialized)`);
     reporter.command(terraform.describe(terraform.stateRmArgs(addresses, path.join(WORK_DIR, "backups", `${ctx.options.stack}-<epoch>.state-rm-backup.tfstate`))) + "   (only addresses that state list shows)");
     return { removed: [], primaryInState: true };
   }
@@ -185,20 +182,12 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
   for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
-    backup = await backupState(terraform, deps.projectDir, ctx.options.stack);
-    reporter.info(`state backed up to ${path.relative(deps.projectDir, backup)} (private: it holds the services' passwords)`);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
-    await terraform.stateRm(targets);
+    // Terraform's own backup of the state as it was is the backup: it goes
+    // to .crdr/backups, private, since state holds the services' passwords.
+    backup = (await terraform.stateRm(targets)).backup;
+    if (backup) reporter.info(`state as it was backed up to ${path.relative(deps.projectDir, backup)} (private: it holds the services' passwords)`);
     ctx.journal.append("state-removed", { addresses: targets, backup });
   }
   return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };
-}
-
-async function backupState(terraform: TerraformRunner, projectDir: string, stack: string): Promise<string> {
-  const dir = path.join(projectDir, WORK_DIR, "backups");
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tfstate`);
-  // State holds service passwords: readable by the owner only.
-  fs.writeFileSync(file, await terraform.statePull(), { mode: 0o600 });
-  return file;
 }

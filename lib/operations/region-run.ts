@@ -22,7 +22,7 @@ import { UnfinishedError } from "./unfinished-error";
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
   readonly region: string;
-  /** How many pairs are in flight at once. @default 8 */
+  /** How many pairs are in flight at once. @default 100 */
   readonly parallel: number;
   readonly dryRun: boolean;
   readonly yes: boolean;
@@ -34,6 +34,20 @@ export interface PairOutcome {
   readonly stack: string;
   readonly exitCode: number;
   readonly error?: string;
+}
+
+/**
+ * A region run's exit code: 0 when every pair is done; 2 only when every
+ * pair was refused and nothing changed; otherwise the run is partly done (6,
+ * or 3 when pairs are still waiting on Aiven), and a rerun finishes it.
+ */
+export function regionExitCode(outcomes: readonly PairOutcome[]): number {
+  const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
+  if (!failed.length) return EXIT.ok;
+  if (failed.length === outcomes.length && failed.every((o) => o.exitCode === EXIT.refused)) return EXIT.refused;
+  if (failed.some((o) => o.exitCode === EXIT.unfinished)) return EXIT.unfinished;
+  if (failed.some((o) => o.exitCode === EXIT.timedOut)) return EXIT.timedOut;
+  return EXIT.unfinished;
 }
 
 /** What the summary says of each operation's pairs, by its verb. */
@@ -103,7 +117,9 @@ export async function regionRun(
   const shared: OperationDeps = {
     ...deps,
     confirm: undefined,
-    peers: new ServiceListPeerSource(deps.client, Math.min(options.pollIntervalMs, 1000)),
+    // One list a second at most, whatever each pair's poll interval: the
+    // pairs' reads share it.
+    peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, 1000)),
     terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
     deferSynth: true,
     resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),

@@ -71,9 +71,18 @@ export class TerraformCli implements TerraformRunner {
     return ["init", "-input=false", "-no-color"];
   }
 
+  /** Each binary's version, asked once per process (a region run has many stacks). */
+  private static readonly versions = new Map<string, Promise<TerraformResult>>();
+
   /** The binary's version, refusing one that is missing or older than the tooling needs. */
   async checkVersion(minimum = MINIMUM_TERRAFORM_VERSION): Promise<string> {
-    const result = await this.run(["version", "-json"]);
+    let asked = TerraformCli.versions.get(this.binary);
+    if (!asked) {
+      asked = this.run(["version", "-json"]);
+      TerraformCli.versions.set(this.binary, asked);
+      asked.catch(() => TerraformCli.versions.delete(this.binary));
+    }
+    const result = await asked;
     let version: string | undefined;
     try {
       version = (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
