@@ -19,7 +19,10 @@ export const FAKE_PLAN_ERROR = "\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \
  * A directory holding a fake `terraform` for PATH, driven per stack, which
  * also logs every call (one line each) to `calls.log` beside it.
  */
-export function fakeTerraform(behaviours: Record<string, StackBehaviour>, realTerraform = execFileSync("bash", ["-c", "command -v terraform"], { encoding: "utf8" }).trim()): { bin: string; calls: () => string[] } {
+export function fakeTerraform(
+  behaviours: Record<string, StackBehaviour>,
+  realTerraform = execFileSync("bash", ["-c", "command -v terraform"], { encoding: "utf8" }).trim(),
+): { bin: string; calls: () => string[]; remove: () => void } {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-terraform-"));
   const log = path.join(bin, "calls.log");
   const cases = Object.entries(behaviours).map(([stack, b]) => {
@@ -48,5 +51,9 @@ export function fakeTerraform(behaviours: Record<string, StackBehaviour>, realTe
     ].join("\n"),
     { mode: 0o755 },
   );
-  return { bin, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []) };
+  return {
+    bin,
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []),
+    remove: () => fs.rmSync(bin, { recursive: true, force: true }),
+  };
 }
