@@ -8,7 +8,7 @@ import { UserError } from "../user-error";
 import { TOKEN_VARIABLES } from "./token-variables";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
-import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, requestBudget } from "./request-budget";
+import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, READ_PRIORITY, requestBudget, WRITE_PRIORITY } from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
@@ -108,7 +108,9 @@ export class AivenClient {
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     const budget = requestBudget(this.rateLimit);
     // Every request, retries included, waits for its turn in the run's budget.
-    this.http.interceptors.request.use((config) => budget.schedule(() => Promise.resolve(config)));
+    this.http.interceptors.request.use((config) =>
+      budget.schedule({ priority: (config.method ?? "get").toLowerCase() === "get" ? READ_PRIORITY : WRITE_PRIORITY }, () => Promise.resolve(config)),
+    );
     const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
     const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {

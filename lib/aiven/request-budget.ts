@@ -14,12 +14,13 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
 
 /**
  * One budget of requests for a whole run, shared by every pair it touches:
- * a token bucket holding three quarters of the limit (a region's role
- * changes go out at once), refilled with the rest over the window, so that no
- * window of `windowMs`, however it is aligned, sees more than `limit`.
+ * a token bucket holding half the limit (a region's role changes go out at
+ * once), refilled with the other half over the window, so that no window of
+ * `windowMs`, however it is aligned, sees more than `limit`. Writes go before
+ * waiting reads (see `WRITE_PRIORITY`).
  */
 export function requestBudget({ limit, windowMs }: RateLimit): Bottleneck {
-  const burst = Math.max(1, Math.floor((limit * 3) / 4));
+  const burst = Math.max(1, Math.floor(limit / 2));
   const refills = Math.max(1, limit - burst);
   return new Bottleneck({
     reservoir: burst,
@@ -38,4 +39,13 @@ export function parseRateLimit(value: string): RateLimit | undefined {
   const unit = match[3] ?? "s";
   const windowMs = amount * { ms: 1, s: 1000, m: 60_000 }[unit as "ms" | "s" | "m"];
   return limit > 0 && windowMs > 0 ? { limit, windowMs } : undefined;
+}
+
+/** Bottleneck priorities (lower runs first): a role change never waits behind polls. */
+export const WRITE_PRIORITY = 1;
+export const READ_PRIORITY = 5;
+
+/** How often a shared poll of a fleet may spend a request: twice the budget's refill interval, at least 1 s. */
+export function pollGapMs({ limit, windowMs }: RateLimit): number {
+  return Math.max(1000, Math.ceil((2 * windowMs) / Math.max(1, limit - Math.floor(limit / 2))));
 }

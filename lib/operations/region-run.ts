@@ -1,6 +1,7 @@
 import Bottleneck from "bottleneck";
 import * as os from "os";
 import { ServiceListPeerSource } from "../aiven/peer-source";
+import { pollGapMs } from "../aiven/request-budget";
 import { EXIT } from "../exit-codes";
 import { PhaseFile } from "../phase/phase-file";
 import { OperationName, PhaseRecord } from "../phase/phase-record";
@@ -117,9 +118,9 @@ export async function regionRun(
   const shared: OperationDeps = {
     ...deps,
     confirm: undefined,
-    // One list a second at most, whatever each pair's poll interval: the
-    // pairs' reads share it.
-    peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, 1000)),
+    // The pairs' reads share one list request at a time, spaced so polling
+    // leaves most of the rate-limit budget to the role changes.
+    peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
     terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
     deferSynth: true,
     resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
