@@ -13,7 +13,7 @@ const TOOLING = [
   "lib/operations/failover",
   "lib/operations/revert",
   "lib/operations/planned-switch",
-  "lib/operations/region-failover",
+  "lib/operations/region-run",
   "lib/status/fleet-status",
   "lib/drill/drill",
   "lib/plan-review/review-files",
