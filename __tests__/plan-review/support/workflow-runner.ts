@@ -101,9 +101,11 @@ export function runJob(workflow: Workflow, options: { cwd: string; inputs: RunIn
     if (options.prepared.includes(name) || (s.uses && !s.uses.startsWith("actions/github-script"))) {
       outcomes.push({ name, outcome: "success" });
     } else if (s.run !== undefined) {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "step-")), "step.sh");
+      const stepDir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+      const file = path.join(stepDir, "step.sh");
       fs.writeFileSync(file, s.run);
       const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], { cwd: options.cwd, env, encoding: "utf8" });
+      fs.rmSync(stepDir, { recursive: true, force: true });
       outcomes.push({ name, outcome: run.status === 0 ? "success" : "failure", code: run.status, output: run.stdout + run.stderr });
     } else {
       const script = runGithubScript(String(s.with?.script), options.cwd, env, options.fake);
