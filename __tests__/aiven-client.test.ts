@@ -78,6 +78,12 @@ describe("AivenClient", () => {
     expect(sim.apiCalls("GET").map((c) => c.status)).toEqual([429, 200]);
   });
 
+  it("retries a read whose answer came garbled (JSON cut short)", async () => {
+    sim.faults.add({ kind: "garble", method: "GET", times: 2 });
+    await expect(client().getService("p1", "pg-a")).resolves.toMatchObject({ service_name: "pg-a" });
+    expect(sim.apiCalls("GET").map((c) => c.status)).toEqual([200, 200, 200]);
+  });
+
   it("retries a read after a dropped connection", async () => {
     sim.faults.add({ kind: "drop", method: "GET", times: 1 });
     await expect(client().getService("p1", "pg-a")).resolves.toMatchObject({ service_name: "pg-a" });

@@ -3,7 +3,8 @@ import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
 import { DR_OPERATIONS, faultOn, peers, putsFor, ROLE_PUTS, runOperation, SHORT_TRANSITIONS } from "./support/dr-operations";
 import { makeImmutable } from "./support/immutable";
-import { STACK } from "./support/project-fixture";
+import { ChildProcess } from "child_process";
+import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
 
 /**
  * The irreversible step: every role change is sent exactly once, whatever
@@ -128,11 +129,11 @@ describe("a role change Aiven never answers", () => {
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
 
-  it("reports a 4xx refusal as nothing changed, with Aiven's message, and exit 2", async () => {
+  it("reports a 4xx refusal while the pair stands still as a request that changed nothing, with Aiven's message, and exit 2", async () => {
     scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); nothing was changed at Aiven or in Terraform/);
+    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/);
     expect(totalPuts()).toBe(1);
   });
 });
@@ -149,5 +150,48 @@ describe("a pair already in transition", () => {
     expect(run.stdout).toMatch(/pg-primary is REBALANCING\/active: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending/);
     expect(totalPuts()).toBe(before);
     expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+});
+
+describe("operators racing from different machines", () => {
+  it("two failovers started at the same moment from two checkouts: one change at Aiven, and neither claims nothing changed", async () => {
+    await arrange(DR_OPERATIONS[0]);
+    const other = ProjectFixture.create();
+    try {
+      await other.seedState();
+      const fromOther = (): Promise<ScriptRun> =>
+        runScript(other, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"], scenario.env);
+      const [a, b] = await Promise.all([runOperation(scenario, "failover"), fromOther()]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(scenario.sim.apiCalls("PUT").filter((p) => p.status === 200)).toHaveLength(1);
+      expect(scenario.sim.apiCalls("PUT").length).toBeLessThanOrEqual(2);
+      for (const run of [a, b]) expect(run.stderr + run.stdout).not.toMatch(/nothing was changed|changed nothing/);
+      expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it("a run stopped long enough to lose its lock sends nothing when it resumes", async () => {
+    await arrange(DR_OPERATIONS[0]);
+    const env = { CRDR_LOCK_STALE_MS: "5000" };
+    let stopped: ChildProcess | undefined;
+    const first = runOperation(scenario, "failover", [], env, (child) => {
+      child.stdout!.on("data", (d: Buffer) => {
+        if (!stopped && d.toString().includes("▶ peers")) {
+          stopped = child;
+          child.kill("SIGSTOP");
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(stopped).toBeDefined();
+    const second = await runOperation(scenario, "failover", [], env);
+    expect(second.code).toBe(0);
+    stopped!.kill("SIGCONT");
+    const resumed = await first;
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(/This run lost its lock on pg-primary to .* while it was stopped or stalled; nothing more was sent/);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
   });
 });

@@ -273,7 +273,7 @@ describe("npm run failover when synth is broken mid-outage", () => {
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
     const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^✖ The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent\./);
+    expect(run.stderr).toMatch(/^✖ The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent; fix main.ts or the phase file/);
     expect(run.stderr).toContain("main.ts(12,5): error TS1005: ',' expected.");
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(0);
     expect(await scenario.project.stateAddresses()).toHaveLength(3);

@@ -21,6 +21,8 @@ const TOOLING = [
   "lib/cli/operation-command",
   "lib/cli/format-status",
   "lib/simulator/sim-server",
+  "lib/ci/run-report",
+  "lib/ci/event-log",
 ].map((m) => path.join(REPO, "dist", m));
 
 /** cdktf, or CDK Terrain (installed as "cdktf" and as "cdktn"). */

@@ -132,6 +132,30 @@ describe("operations in process", () => {
     expect(toTrigger! + atAiven! + reconcile! + record!).toBeGreaterThan(timeline.totalMs - 200);
     const journal = fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(journal.find((e) => e.event === "timeline" && e.runId === journal[journal.length - 2].runId)?.timeline).toEqual(timeline);
-    expect(reporter.lines.join("\n")).toMatch(/Timeline: to trigger \d+ms, Aiven \d+ms, reconcile \d+ms, record and synth \d+ms \(total \d+ms\)/);
+    expect(reporter.lines.join("\n")).toMatch(/Timeline: to trigger [\dhms]+, Aiven [\dhms]+, reconcile [\dhms]+, record and synth [\dhms]+ \(total [\dhms]+\)/);
+  });
+
+  it("reads the pair again right before sending: a change made at the prompt by someone else is not sent again", async () => {
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // a colleague, meanwhile
+      return true;
+    };
+    const result = await failover({ ...failoverOptions, yes: false }, { ...deps, confirm });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(reporter.lines.join("\n")).toMatch(/not sent: pg-primary is now failed already \(someone else made this change\)/);
+    expect(result.removedFromState).toEqual(["aiven_service_integration.disaster_recovery"]);
+  });
+
+  it("refuses to send when the pair moved some other way while the engineer was confirming", async () => {
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" }); // a switchover, meanwhile
+      return true;
+    };
+    await expect(failover({ ...failoverOptions, yes: false }, { ...deps, confirm })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^Not sending PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\}: the pair changed since it was read \(pg-primary went from active to passive\)/),
+    });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(terraform.state).toEqual(ALL);
   });
 });

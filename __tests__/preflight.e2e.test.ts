@@ -47,7 +47,8 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     const old = fakeTerraform("1.5.7");
     const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: old });
     fs.rmSync(path.dirname(old), { recursive: true, force: true });
-    expectRefusedBeforeAnything(run, /terraform 1\.5\.7 is older than 1\.7\.0, which this stack needs; install Terraform ≥ 1\.7\.0/);
+    const min = operation.minimumTerraform.replace(/\./g, "\\.");
+    expectRefusedBeforeAnything(run, new RegExp(`terraform 1\\.5\\.7 is older than ${min}, which this stack needs; install Terraform ≥ ${min}`));
   });
 
   it("when main.ts does not synthesize, with synth's reason", async () => {
@@ -55,7 +56,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), app: `node -e "console.error('main.ts(7,3): error TS2322: Type number is not assignable to type string.'); process.exit(2)"` }));
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent\..*\n?.*main\.ts\(7,3\): error TS2322/);
+    expectRefusedBeforeAnything(run, /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/);
   });
 
   it("when the phase file names a stack main.ts does not declare", async () => {
@@ -71,6 +72,23 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     try {
       const run = await runOperation(scenario, operation.script);
       expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
+    } finally {
+      lock.undo();
+    }
+  });
+
+  it("when the phase file's folder cannot be written (the file is replaced beside itself)", async () => {
+    fs.mkdirSync(path.join(scenario.project.dir, ".crdr", "locks"), { recursive: true });
+    const lock = makeImmutable(scenario.project.dir);
+    try {
+      const run = await runOperation(scenario, operation.script);
+      // A failover's local state lives in the same folder: its lock check fails first.
+      expectRefusedBeforeAnything(
+        run,
+        operation.script === "failover"
+          ? /Terraform could not take the state lock of pg-primary \(could not write lock info .*operation not permitted\)/
+          : /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
+      );
     } finally {
       lock.undo();
     }
@@ -193,5 +211,27 @@ describe("usage errors", () => {
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);
+  });
+
+  it("on Ctrl-C says how to resume, exits 130, and the rerun sends nothing more", async () => {
+    await DR_OPERATIONS[0].arrange(scenario);
+    scenario.sim.model.delays = { failoverMs: 3000, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+    const run = await runOperation(scenario, "failover", ["--json"], {}, (child) => {
+      const timer = setInterval(() => {
+        if (scenario.sim.apiCalls("PUT").length) {
+          clearInterval(timer);
+          child.kill("SIGINT");
+        }
+      }, 10);
+      child.on("exit", () => clearInterval(timer));
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe("\n✖ Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.\n");
+    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.every((e) => e.version === 1 && typeof e.ts === "string" && typeof e.type === "string")).toBe(true);
+    expect(events[events.length - 1]).toMatchObject({ type: "error", exitCode: 130 });
+    const rerun = await runOperation(scenario, "failover");
+    expect(rerun.code).toBe(0);
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
   });
 });

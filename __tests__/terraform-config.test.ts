@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PhaseRecord } from "../lib/phase/phase-record";
+import { synthesize } from "../lib/synth/synthesize";
 import { TerraformCli } from "../lib/terraform/terraform-cli";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { requireTerraform } from "./support/terraform";
@@ -44,5 +45,20 @@ describe("the synthesized Terraform configuration", () => {
     } finally {
       fs.rmSync(broken);
     }
+  });
+
+  it("declares the terraform version its features need, so terraform itself refuses an older binary", () => {
+    const requiredIn = (record: PhaseRecord, env: NodeJS.ProcessEnv = {}) => {
+      fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }));
+      synthesize(project.dir, { ...process.env, ...env });
+      return project.stack().json.terraform.required_version;
+    };
+    expect(requiredIn({ phase: "normal" })).toBe(">= 1.7.0");
+    expect(requiredIn({ phase: "switched-over" })).toBe(">= 1.7.0");
+    // removed { lifecycle { destroy = false } }
+    expect(requiredIn({ phase: "failed-over", primary: "frozen" })).toBe(">= 1.10.0");
+    // the s3 backend's use_lockfile
+    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1" }) })).toBe(">= 1.10.0");
+    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1", useLockfile: false, dynamodbTable: "locks" }) })).toBe(">= 1.7.0");
   });
 });

@@ -7,6 +7,7 @@ import { reviewPlanFiles } from "../lib/plan-review/review-files";
 import { reviewPlanDirectory } from "../lib/plan-review/review-plan-directory";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { EXIT } from "../lib/exit-codes";
+import { JSON_VERSION } from "../lib/reporting/reporter";
 import { UserError } from "../lib/user-error";
 
 const program = new Command(npmScriptName("plan:review"))
@@ -35,6 +36,6 @@ void runCommand(false, async () => {
     if (opts.out && !opts.json) report(reviewFailedReport(err instanceof UserError ? err.message : "The review crashed (a bug in the review tool); the job's log has the stack trace.") + "\n");
     throw err;
   }
-  report(opts.json ? JSON.stringify(result, null, 2) + "\n" : markdownReport(result) + "\n");
+  report(opts.json ? JSON.stringify({ version: JSON_VERSION, ...result }, null, 2) + "\n" : markdownReport(result) + "\n");
   return failsAt(result, opts.failOn) ? EXIT.checkFailed : EXIT.ok;
 });

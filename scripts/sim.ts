@@ -40,4 +40,4 @@ void runCommand(false, async ({ reporter }) => {
   reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token it accepts: --token, else $AIVEN_TOKEN, else sim-token>\n  Ctrl-C stops it.`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await sim.stop();
-});
+}, { interruptible: false });

@@ -5,6 +5,7 @@ import { formatStatus, formatStatusTable } from "../lib/cli/format-status";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { status } from "../lib/status/fleet-status";
 import { countVerdicts, STATUS_EXIT, worstVerdict } from "../lib/status/pair-status";
+import { JSON_VERSION } from "../lib/reporting/reporter";
 import { UserError } from "../lib/user-error";
 
 const program = new Command(npmScriptName("status"))
@@ -25,7 +26,7 @@ void runCommand(!!opts.json, async () => {
   const verdict = worstVerdict(reports);
   const counts = countVerdicts(reports);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ version: 1, verdict, counts, pairs: reports }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ version: JSON_VERSION, verdict, counts, pairs: reports }, null, 2) + "\n");
   } else {
     const table = reports.length > 1 ? `${formatStatusTable(reports)}\n\n` : "";
     const tally = `${reports.length} pair(s): ${counts.healthy} healthy, ${counts.degraded} degraded, ${counts.drifted} drifted`;

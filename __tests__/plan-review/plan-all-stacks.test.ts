@@ -28,12 +28,16 @@ const plansDir = () => path.join(project.dir, "plans");
 
 function planLoop(behaviours: Record<string, StackBehaviour>, env: Record<string, string> = { AIVEN_TOKEN: "test-token" }) {
   const fake = fakeTerraform(behaviours);
-  const run = spawnSync("bash", [LOOP, "cdktf.out/stacks", "plans"], {
-    cwd: project.dir,
-    env: { PATH: `${fake.bin}:${process.env.PATH}`, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
-    encoding: "utf8",
-  });
-  return { code: run.status, output: run.stdout + run.stderr, calls: fake.calls() };
+  try {
+    const run = spawnSync("bash", [LOOP, "cdktf.out/stacks", "plans"], {
+      cwd: project.dir,
+      env: { PATH: `${fake.bin}:${process.env.PATH}`, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
+      encoding: "utf8",
+    });
+    return { code: run.status, output: run.stdout + run.stderr, calls: fake.calls() };
+  } finally {
+    fake.remove();
+  }
 }
 
 function review(...args: string[]) {

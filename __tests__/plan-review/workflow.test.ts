@@ -7,12 +7,11 @@ import { synthesize } from "../../lib/synth/synthesize";
 import { planJson } from "../support/plan-builder";
 import { ProjectFixture, REPO } from "../support/project-fixture";
 import { requireTerraform } from "../support/terraform";
-import { actionlint } from "./support/actionlint";
+import { actionlint } from "../support/actionlint";
+import { FakeGitHub, loadWorkflow, runGithubScript, runJob, step, StepOutcome } from "../support/workflow-runner";
 import { fakeTerraform, StackBehaviour } from "./support/fake-terraform";
-import { FakeGitHub, loadWorkflow, runGithubScript, runJob, step, StepOutcome } from "./support/workflow-runner";
 
-
-const workflow = loadWorkflow();
+const workflow = loadWorkflow("plan-review.yml", "plan-review");
 const BOT = "github-actions[bot]";
 const PLAN_STEP = "Plan every stack";
 const ESC = "\u001b";
@@ -76,14 +75,18 @@ describe("the plan-review workflow, run", () => {
 
   function run(behaviours: Record<string, StackBehaviour>, secrets: Record<string, string>, fake: FakeGitHub): { steps: Record<string, StepOutcome>; failed: boolean } {
     const terraform = fakeTerraform(behaviours);
-    const outcomes = runJob(workflow, {
-      cwd: project.dir,
-      inputs: { secrets, github: { server_url: "https://github.example", repository: "acme/crdr", run_id: "42" } },
-      env: { PATH: `${terraform.bin}:${process.env.PATH}`, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: "/dev/null" },
-      prepared: ["Install", "Synthesize"],
-      fake,
-    });
-    return { steps: Object.fromEntries(outcomes.map((o) => [o.name, o])), failed: outcomes.some((o) => o.outcome === "failure") };
+    try {
+      const { steps } = runJob(workflow, {
+        cwd: project.dir,
+        inputs: { secrets, github: { server_url: "https://github.example", repository: "acme/crdr", run_id: "42" } },
+        env: { PATH: `${terraform.bin}:${process.env.PATH}`, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: "/dev/null" },
+        prepared: ["Install", "Synthesize"],
+        fake,
+      });
+      return { steps: Object.fromEntries(steps.map((o) => [o.name, o])), failed: steps.some((o) => o.outcome === "failure") };
+    } finally {
+      terraform.remove();
+    }
   }
 
   const comment = (o: StepOutcome) => o.script!.calls.find((c) => c.kind === "create" || c.kind === "update");

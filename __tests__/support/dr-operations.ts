@@ -26,6 +26,8 @@ export interface DrOperation {
   readonly phase: string;
   /** How the lead of a message after the change begins. */
   readonly changed: RegExp;
+  /** The oldest terraform its preflight accepts: the stack's, or the next phase's if higher. */
+  readonly minimumTerraform: string;
 }
 
 function writePhase(s: DrScenario, record: Record<string, unknown>): void {
@@ -40,6 +42,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["POWEROFF/failed", "RUNNING/active"],
     phase: "failed-over",
     changed: /^✖ Aiven has failed pg-primary over to pg-primary-dr/,
+    minimumTerraform: "1.10.0",
   },
   {
     script: "revert",
@@ -55,6 +58,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
     changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|failed pg-primary back)/,
+    minimumTerraform: "1.10.0",
   },
   {
     script: "switchover",
@@ -63,6 +67,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["RUNNING/passive", "RUNNING/active"],
     phase: "switched-over",
     changed: /^✖ Aiven has made pg-primary-dr active and pg-primary passive/,
+    minimumTerraform: "1.7.0",
   },
   {
     script: "switchback",
@@ -74,6 +79,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
     changed: /^✖ Aiven has made pg-primary active and pg-primary-dr passive/,
+    minimumTerraform: "1.7.0",
   },
 ];
 

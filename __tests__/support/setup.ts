@@ -5,22 +5,22 @@ import "cdktf/lib/testing/adapters/jest";
 
 Testing.setupJest();
 
-// cdktf's Testing helpers synthesize into a new temp folder on every call and
-// never remove it; the folders this test file made go when it ends, so the
-// global teardown's check for leftovers still holds for everything else.
-const madeByTesting: string[] = [];
-const testingApp = Testing.app.bind(Testing);
+// cdktf's Testing.app (which synthScope uses) and fullSynth each make a temp
+// folder and offer no way to remove it. The teardown fails the run for what
+// is left, so this file's test removes the folders its own calls made.
+const cdktfOutdirs: string[] = [];
+const app = Testing.app.bind(Testing);
+const fullSynth = Testing.fullSynth.bind(Testing);
 Testing.app = (options = {}) => {
-  const app = testingApp(options);
-  if (!options.outdir) madeByTesting.push(app.outdir);
-  return app;
+  const made = app(options);
+  if (!options.outdir) cdktfOutdirs.push(made.outdir);
+  return made;
 };
-const testingFullSynth = Testing.fullSynth.bind(Testing);
 Testing.fullSynth = (stack) => {
-  const outdir = testingFullSynth(stack);
-  madeByTesting.push(outdir);
+  const outdir = fullSynth(stack);
+  cdktfOutdirs.push(outdir);
   return outdir;
 };
 afterAll(() => {
-  for (const dir of madeByTesting.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of cdktfOutdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -100,6 +100,10 @@ export class AivenClient {
       // properly; axios's own proxy support does not.
       proxy: false,
       ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+      // A body that is not JSON (a truncated answer, an HTML page) is an
+      // error, not a string: reads retry it, writes classify it.
+      responseType: "json",
+      transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
     });
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     const budget = requestBudget(this.rateLimit);
@@ -191,7 +195,9 @@ function isRetryableRead(error: AxiosError): boolean {
   const method = (error.config?.method ?? "").toLowerCase();
   if (method !== "get" && method !== "head") return false;
   const failure = toApiError(error);
-  return failure.isUnavailable;
+  // A garbled 2xx (cut short, say) is retried too; a persistent one ends as
+  // "not Aiven's JSON", naming AIVEN_WEB_URL.
+  return failure.isUnavailable || (failure.kind === "unexpected" && (failure.status ?? 0) < 300);
 }
 
 function proxyAgent(target: string, proxyUrl: string): Agent {
@@ -244,17 +250,19 @@ export function toApiError(err: unknown): AivenApiError {
   const e = err as AxiosError<unknown>;
   const method = (e.config?.method ?? "?").toUpperCase();
   const path = e.config?.url ?? "?";
+  if (e.response && (typeof e.response.data !== "object" || e.response.data === null)) {
+    // The body was not JSON. A gateway's 5xx page, or a 429, keeps its
+    // status's meaning; anything else (a web server's 404 page, a portal's
+    // 200) means AIVEN_WEB_URL points somewhere other than Aiven.
+    const status = e.response.status;
+    const contentType = String(e.response.headers?.["content-type"] ?? "");
+    if (status >= 500 || status === 429) return new AivenApiError(method, path, "http", { status, retryAfterSeconds: status === 429 ? retryAfterFrom(e.response.headers?.["retry-after"], undefined) : undefined });
+    return new AivenApiError(method, path, "unexpected", { status, contentType });
+  }
   if (e.response) {
     const data = e.response.data as { message?: unknown } | undefined;
-    const isJson = !!data && typeof data === "object";
-    const message = isJson && typeof data.message === "string" ? data.message : undefined;
+    const message = data && typeof data.message === "string" ? data.message : undefined;
     const status = e.response.status;
-    // A 4xx page that is not Aiven's JSON error (say a web server's 404)
-    // means AIVEN_WEB_URL points somewhere else. Gateways' 5xx pages are
-    // ordinary outages.
-    if (!isJson && status < 500 && status !== 429) {
-      return new AivenApiError(method, path, "unexpected", { status, contentType: String(e.response.headers?.["content-type"] ?? "") });
-    }
     return new AivenApiError(method, path, "http", {
       status,
       apiMessage: message,

@@ -1,6 +1,7 @@
 import * as readline from "readline";
 import { TOKEN_VARIABLES } from "../aiven/token-variables";
-import { JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
+import { EXIT } from "../exit-codes";
+import { JSON_VERSION, JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
 import { UnfinishedError } from "../operations/unfinished-error";
 import { UserError } from "../user-error";
 
@@ -16,9 +17,17 @@ export interface CommandIo {
  * redacting reporter, user errors as one message and a non-zero exit, bugs
  * with their stack trace (redacted too).
  */
-export async function runCommand(json: boolean, body: (io: CommandIo) => Promise<number | void>): Promise<void> {
+export async function runCommand(json: boolean, body: (io: CommandIo) => Promise<number | void>, options: { interruptible?: boolean } = {}): Promise<void> {
   const redact = redactor(TOKEN_VARIABLES.map((v) => process.env[v]));
   const write = (line: string) => process.stdout.write(line + "\n");
+  if (options.interruptible ?? true) {
+    process.once("SIGINT", () => {
+      const message = "Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.";
+      if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: EXIT.interrupted, message }));
+      process.stderr.write(`\n✖ ${message}\n`);
+      process.exit(EXIT.interrupted);
+    });
+  }
   const reporter = json ? new JsonReporter(write, redact) : new TextReporter(write, redact);
   const confirm = process.stdin.isTTY
     ? (prompt: string, expected: string) =>
@@ -35,14 +44,15 @@ export async function runCommand(json: boolean, body: (io: CommandIo) => Promise
     process.exitCode = code ?? 0;
   } catch (err) {
     if (err instanceof UserError) {
-      if (json) write(JSON.stringify({ ts: new Date().toISOString(), type: "error", exitCode: err.exitCode, message: redact(err.message) }));
+      if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: err.exitCode, message: redact(err.message) }));
       process.stderr.write(redact(`✖ ${err.message}`) + "\n");
       // After a change at Aiven, a bug still shows where it happened.
       if (err instanceof UnfinishedError && err.bug) process.stderr.write(redact(String(err.bug.stack ?? err.bug)) + "\n");
       process.exitCode = err.exitCode;
       return;
     }
+    if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: EXIT.bug, message: redact(String((err as Error)?.message ?? err)) }));
     process.stderr.write(redact(String((err as Error)?.stack ?? err)) + "\n");
-    process.exitCode = 1;
+    process.exitCode = EXIT.bug;
   }
 }

@@ -14,7 +14,7 @@ export function formatStatus(report: PairReport): string {
   ].join("\n");
 }
 
-function formatLink(link: LinkReport): string {
+export function formatLink(link: LinkReport): string {
   if (link.present === null) return "unknown (neither peer could be read)";
   if (!link.present) return "none";
   return `${link.direction}, ${link.active ? "active" : "INACTIVE"}, ${link.enabled ? "enabled" : "DISABLED"}`;

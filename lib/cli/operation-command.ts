@@ -3,7 +3,7 @@ import { AivenClient } from "../aiven/aiven-client";
 import { parseDuration } from "../duration";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
 import { EXIT } from "../exit-codes";
-import { regionRun } from "../operations/region-run";
+import { regionExitCode, regionRun } from "../operations/region-run";
 import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
@@ -70,6 +70,6 @@ export function runOperation<O extends Record<string, unknown>>(
     const outcomes = await regionRun(operation, { region: opts.region!, parallel, dryRun: common.dryRun, yes: common.yes, pollIntervalMs: common.pollIntervalMs }, deps, (stack, pairDeps) =>
       runPair({ ...common, stack, yes: true }, opts, pairDeps),
     );
-    return Math.max(EXIT.ok, ...outcomes.map((o) => o.exitCode));
+    return regionExitCode(outcomes);
   });
 }

@@ -6,7 +6,7 @@ import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFile } from "../phase/phase-file";
-import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
+import { checkTransition, PHASE_TRANSITIONS, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -14,7 +14,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { backendAlreadyInitialized } from "../terraform/backend-cache";
 import { TerraformRunner } from "../terraform/terraform-runner";
-import { minimumFromConstraint } from "../terraform/terraform-version";
+import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { Journal, WORK_DIR } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
@@ -63,7 +63,7 @@ export interface OperationDeps {
 
 /** What failed, in words that follow "Aiven has …, but". */
 const UNFINISHED_STEP: Record<string, string> = {
-  wait: "waiting for Aiven to finish it did not complete",
+  wait: "the wait for Aiven to finish did not complete",
   reconcile: "Terraform state was not updated",
   record: "the phase file was not updated",
   resynth: "cdk.tf.json was not resynthesized",
@@ -100,7 +100,7 @@ export class OperationContext {
       const current = phases.phaseOf(options.stack);
       const transition = checkTransition(current, operation);
       if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
-      ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId, timeline);
+      ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId, timeline, lock);
       ctx.journal.append("started", { options: { ...options } });
       if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
       await resolveOpenIntent(ctx);
@@ -130,6 +130,7 @@ export class OperationContext {
     readonly transition: TransitionCheck,
     readonly runId: string,
     private readonly timeline: TimelineRecorder,
+    private readonly lock?: OperationLock,
   ) {
     this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun);
   }
@@ -146,9 +147,16 @@ export class OperationContext {
 
   /** Starts a named step: printed, and remembered for the message if it fails. */
   step(name: string, detail: string): void {
+    // A run that was stopped long enough to lose its lock goes no further.
+    this.assertStillLocked();
     this.currentStep = name;
     this.timeline.begin(name);
     this.reporter.step(name, detail);
+  }
+
+  /** Refuses when another run took this run's lock over (see `OperationLock.assertHeld`). */
+  assertStillLocked(): void {
+    this.lock?.assertHeld();
   }
 
   /** The role change has reached Aiven: the end of "time to trigger". */
@@ -187,8 +195,10 @@ export class OperationContext {
       return new UserError(`${this.changedAtAiven}. ${reason}`, EXIT.timedOut);
     }
     const what = UNFINISHED_STEP[this.currentStep] ?? `the "${this.currentStep}" step failed`;
+    // The cause's own advice to rerun is said once, at the end.
+    const cause = reason.replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "").replace(/\.$/, "");
     return new UnfinishedError(
-      `${this.changedAtAiven}, but ${what}: ${reason.replace(/\.$/, "")}.\nFix that and rerun \`${this.rerunCommand}\`: it finishes the rest and will not send the role change again.`,
+      `${this.changedAtAiven}, but ${what}: ${cause}.\nFix that and rerun \`${this.rerunCommand}\`: it finishes the rest and will not send the role change again.`,
       err,
     );
   }
@@ -234,21 +244,38 @@ export class OperationContext {
     this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
     if (this.options.dryRun) return [];
     const terraform = this.terraform();
-    const version = await terraform.checkVersion(minimumFromConstraint(this.stack.json.terraform?.required_version));
+    // The stack as it is now, and as it will be once the new phase is
+    // synthesized (a failed-over pair forgets with removed blocks).
+    const next = requiredTerraformVersion({ removedLifecycle: PHASE_TRANSITIONS[this.operation].to === "failed-over", s3Lockfile: false });
+    const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
+    const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
     await this.initBackend();
     const inState = await terraform.stateList();
     const present = toForget.filter((a) => inState.includes(a));
     await terraform.stateRmDryRun(present);
     this.assertPhaseFileWritable();
+    this.warnIfStateReadableByOthers();
     this.reporter.info(`${terraform.binary} ${version}: backend ready, state readable${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
     return inState;
   }
 
+  /** A local state file others can read exposes the services' passwords: say so (it is the owner's file to change). */
+  private warnIfStateReadableByOthers(): void {
+    const local = this.stack.json.terraform?.backend?.local as { path?: string } | undefined;
+    if (!local?.path) return;
+    const file = path.resolve(this.stack.workingDirectory, local.path);
+    if (fs.existsSync(file) && (fs.statSync(file).mode & 0o077) !== 0) {
+      this.reporter.warn(`${path.relative(this.deps.projectDir, file)} is readable by others (mode ${(fs.statSync(file).mode & 0o777).toString(8)}) and holds the services' passwords; chmod 600 it`);
+    }
+  }
+
   private assertPhaseFileWritable(): void {
     const file = this.phases.file;
-    const target = fs.existsSync(file) ? file : path.dirname(file);
+    // The file is replaced atomically (a new file beside it) under a lock
+    // directory beside it: the folder must be writable too.
+    const targets = fs.existsSync(file) ? [file, path.dirname(file)] : [path.dirname(file)];
     try {
-      fs.accessSync(target, fs.constants.W_OK);
+      for (const target of targets) fs.accessSync(target, fs.constants.W_OK);
     } catch (err) {
       throw new UserError(`The phase file ${file} cannot be written (${(err as NodeJS.ErrnoException).code}); make it writable, then rerun. Nothing was sent to Aiven.`);
     }

@@ -18,9 +18,10 @@ export interface LockHolder {
 /**
  * A lock is stale when its holder stopped refreshing it for this long (the
  * holder died without releasing it). Synth blocks the holder's event loop
- * for a few seconds at most, far below this.
+ * for a few seconds at most, far below this. (`CRDR_LOCK_STALE_MS` shortens
+ * it for tests; proper-lockfile's floor is 5 s.)
  */
-const STALE_MS = 60_000;
+const STALE_MS = Math.max(5000, Number(process.env.CRDR_LOCK_STALE_MS) || 60_000);
 
 /**
  * One DR operation at a time per pair on this machine: a lock directory
@@ -41,7 +42,10 @@ export class OperationLock {
     } catch (err) {
       throw new UserError(`Cannot create ${dir} (${(err as NodeJS.ErrnoException).code}); make ${WORK_DIR}/ writable, then rerun.`);
     }
-    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => undefined };
+    let compromised = false;
+    // A holder that stopped refreshing the lock (a stopped or hung process)
+    // may lose it to another run; it must then send nothing more.
+    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => (compromised = true) };
     const take = () => lockfile.lock(target, options);
     let release: () => Promise<void>;
     try {
@@ -61,7 +65,7 @@ export class OperationLock {
     }
     const mine: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), user: os.userInfo().username, startedAt: new Date().toISOString() };
     fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n");
-    return new OperationLock(release, holderFile);
+    return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
   }
 
   private released = false;
@@ -69,15 +73,39 @@ export class OperationLock {
   private constructor(
     private readonly releaseLock: () => Promise<void>,
     private readonly holderFile: string,
+    private readonly stack: string,
+    private readonly runId: string,
+    private readonly compromised: () => boolean,
   ) {}
+
+  /**
+   * Refuses when this run no longer holds the lock (it was stopped long
+   * enough for another run to take it over): it must not send a role change
+   * the other run may already have sent.
+   */
+  assertHeld(): void {
+    const holder = readHolder(this.holderFile);
+    if (!this.compromised() && holder?.runId === this.runId) return;
+    throw new UserError(
+      `This run lost its lock on ${this.stack} to ${holder ? `${holder.user}@${holder.host} (pid ${holder.pid}, ${holder.operation} since ${holder.startedAt})` : "another run"} while it was stopped or stalled; nothing more was sent. Check the pair with npm run status -- --stack ${this.stack}.`,
+    );
+  }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    // A lock taken over by another run is that run's now: leave it alone.
+    if (this.compromised() || readHolder(this.holderFile)?.runId !== this.runId) return;
     fs.rmSync(this.holderFile, { force: true });
     await this.releaseLock().catch(() => undefined);
   }
 }
+
+/**
+ * A short lock (the phase file's read-modify-write takes milliseconds) is
+ * stale after this long, so one left by a killed run holds nobody up.
+ */
+const SHORT_STALE_MS = 5000;
 
 /** Holders of file locks in this process, queued per file. */
 const queues = new Map<string, Promise<unknown>>();
@@ -87,9 +115,9 @@ const queues = new Map<string, Promise<unknown>>();
  * pair's run rewrites). Runs in this process queue for it in turn; other
  * processes are kept out by a lock file, waited for up to about 5 minutes.
  */
-export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs = SHORT_STALE_MS): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn));
+  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn, staleMs));
   queues.set(file, mine);
   void mine.finally(() => {
     if (queues.get(file) === mine) queues.delete(file);
@@ -97,11 +125,13 @@ export function withFileLock<T>(file: string, fn: () => T | Promise<T>): Promise
   return mine;
 }
 
-async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The lock is a directory beside the file: fail now, not after minutes of retries.
+  fs.accessSync(path.dirname(file), fs.constants.W_OK);
   const release = await lockfile.lock(file, {
     realpath: false,
-    stale: STALE_MS,
+    stale: staleMs,
     retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
     onCompromised: () => undefined,
   });
@@ -117,7 +147,8 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>): Promi
  * synth rewrites the whole of cdktf.out.
  */
 export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>): Promise<T> {
-  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn);
+  // A synth blocks its holder (no refresh) for seconds: the long staleness.
+  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn, STALE_MS);
 }
 
 function refusal(stack: string, holder: LockHolder | undefined): UserError {
@@ -150,8 +181,13 @@ function readHolder(file: string): LockHolder | undefined {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A killed process lingers as a zombie until its parent reaps it.
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { UserError } from "../user-error";
+import { ROLE_EVENTS } from "./journal";
 import { OperationContext, peerData } from "./operation-context";
 import { describeExpected, describePeer, Peers, showsExpected } from "../aiven/peer-status";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
@@ -28,10 +29,11 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     }
     if (done(peers)) return peers;
     if (Date.now() - started >= ctx.options.timeoutMs) {
-      throw new UserError(
-        `Timed out after ${formatDuration(Date.now() - started)} waiting for ${goal} (${line}). What was requested will not be sent again; rerun the same command (\`${ctx.rerunCommand}\`) to resume.`,
-        EXIT.timedOut,
-      );
+      const sentSomething = ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.applied);
+      const next = sentSomething
+        ? `What was requested will not be sent again; rerun the same command (\`${ctx.rerunCommand}\`) to resume.`
+        : `This run sent nothing: it found a change under way and waited for it. Rerun the same command to keep waiting${ctx.operation === "failover" ? ", or, if nobody started this change, rerun with --force" : ""}.`;
+      throw new UserError(`Timed out after ${formatDuration(Date.now() - started)} waiting for ${goal} (${line}). ${next}`, EXIT.timedOut);
     }
     await ctx.sleep(ctx.options.pollIntervalMs);
   }

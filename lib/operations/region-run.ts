@@ -36,6 +36,20 @@ export interface PairOutcome {
   readonly error?: string;
 }
 
+/**
+ * A region run's exit code: 0 when every pair is done; 2 only when every
+ * pair was refused and nothing changed; otherwise the run is partly done (6,
+ * or 3 when pairs are still waiting on Aiven), and a rerun finishes it.
+ */
+export function regionExitCode(outcomes: readonly PairOutcome[]): number {
+  const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
+  if (!failed.length) return EXIT.ok;
+  if (failed.length === outcomes.length && failed.every((o) => o.exitCode === EXIT.refused)) return EXIT.refused;
+  if (failed.some((o) => o.exitCode === EXIT.unfinished)) return EXIT.unfinished;
+  if (failed.some((o) => o.exitCode === EXIT.timedOut)) return EXIT.timedOut;
+  return EXIT.unfinished;
+}
+
 /** What the summary says of each operation's pairs, by its verb. */
 const DONE_VERB: Record<OperationName, string> = {
   failover: "failed over away from",

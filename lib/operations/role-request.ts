@@ -70,7 +70,7 @@ async function resolveByReading(ctx: OperationContext, before: PairSnapshot, cha
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
   let last = "the peers could not be read";
   for (;;) {
-    const now = snapshot(await ctx.readPeersTolerantly());
+    const now = snapshot(await readQuietly(ctx));
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
     last = describeSnapshot(now, names);
@@ -105,8 +105,10 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
     return;
   }
   const grace = formatDuration(ctx.options.lostAnswerGraceMs);
-  let baseline = snapshot(before);
+  let baseline = await stillDue(ctx, snapshot(before), change, call);
+  if (!baseline) return;
   for (let attempt = 1; attempt <= 2; attempt++) {
+    ctx.assertStillLocked();
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
     try {
       await ctx.client.updateService(ctx.pair.project, service, body);
@@ -118,16 +120,38 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       if (!(err instanceof AivenApiError)) throw err;
       if (classifyWriteFailure(err) === "refused") {
         ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
-        if (err.kind === "unreachable") throw ctx.client.unusableApi(err);
-        if (err.isAuthFailure) throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
-        if (err.status === 429 && attempt === 1) {
+        if (attempt === 1 && err.kind === "unreachable") throw ctx.client.unusableApi(err);
+        if (attempt === 1 && err.isAuthFailure) {
+          throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
+        }
+        // A refusal while the pair is moving (say a 409 "transition in
+        // progress") may mean this very change is under way: sent by another
+        // operator, or by our own first, lost request. Read before concluding.
+        const now = snapshot(await readQuietly(ctx));
+        const moving = signOfChange(baseline, now, change, names(ctx));
+        if (moving || attempt === 2) {
+          ctx.reporter.warn(`Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`);
+          const resolution = await resolveByReading(ctx, baseline, change);
+          if (resolution.kind === "applied") {
+            ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
+            ctx.triggered();
+            ctx.reporter.info(`the change is under way at Aiven (${resolution.sign}); not sending it again`);
+            return;
+          }
+          throw new UserError(
+            `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
+            EXIT.timedOut,
+          );
+        }
+        if (err.status === 429) {
           const wait = 1000 * (err.retryAfterSeconds ?? 30);
-          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then sending it once more`);
+          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then checking the pair again before sending it once more`);
           await ctx.sleep(wait);
-          baseline = snapshot(await ctx.readPeersTolerantly());
+          baseline = await stillDue(ctx, baseline, change, call);
+          if (!baseline) return;
           continue;
         }
-        throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); nothing was changed at Aiven or in Terraform. Check the pair with npm run status before trying again.`);
+        throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`);
       }
       ctx.journal.append(ROLE_EVENTS.ambiguous, { side, role, error: err.message });
       ctx.reporter.warn(`no clear answer to ${call} (${err.message}): Aiven may have applied it. Reading both peers for up to ${grace} instead of sending it again`);
@@ -154,6 +178,48 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`);
     }
   }
+}
+
+function names(ctx: OperationContext): Record<PeerSide, string> {
+  return { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
+}
+
+/** Both peers, or unreadable ones when the API fails: while resolving, a bad answer is no verdict. */
+async function readQuietly(ctx: OperationContext): Promise<Peers> {
+  try {
+    return await ctx.readPeersTolerantly();
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
+    return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
+  }
+}
+
+/**
+ * Reads the pair right before a write (minutes may have passed at the prompt
+ * or in a rate-limit wait, and another operator may have acted meanwhile).
+ * Returns the snapshot to send against; undefined when someone else already
+ * made this very change, which is then not sent. Any other movement refuses,
+ * with nothing sent.
+ */
+async function stillDue(ctx: OperationContext, before: PairSnapshot, change: RoleChange, call: string): Promise<PairSnapshot | undefined> {
+  const { side, role } = change;
+  let now = snapshot(await ctx.readPeersTolerantly());
+  if (!signOfChange(before, now, change, names(ctx))) return now;
+  // If it is this very change, it shows within the grace period.
+  const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
+  while (!(now[side].reachable && now[side].role === role) && Date.now() < deadline) {
+    await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
+    now = snapshot(await ctx.readPeersTolerantly());
+  }
+  const moved = signOfChange(before, now, change, names(ctx));
+  if (now[side].reachable && now[side].role === role) {
+    ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "already", sign: moved });
+    ctx.triggered();
+    ctx.reporter.info(`not sent: ${moved} already (someone else made this change)`);
+    return undefined;
+  }
+  throw new UserError(`Not sending ${call}: the pair changed since it was read (${moved}), so another operator or Aiven itself is acting on it; check it with npm run status, then rerun. Nothing was sent.`);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { Pg } from "../../.gen/providers/aiven/pg";
 import { AivenProvider } from "../../.gen/providers/aiven/provider";
 import { BackendSettings } from "../settings/backend-settings";
+import { requiredTerraformVersion } from "../terraform/terraform-version";
 import { addBackend } from "./backend";
 import { CrdrPair } from "./crdr-pair";
 import { CrdrPairProps } from "./crdr-pair-props";
@@ -32,6 +33,12 @@ export class CrdrPairStack extends TerraformStack {
     new AivenProvider(this, "aiven");
     addBackend(this, props.backend, props.projectDir, props.outdir);
     this.pair = new CrdrPair(this, "pair", props.pair);
+    // Terraform itself refuses a binary older than the features used here.
+    const minimum = requiredTerraformVersion({
+      removedLifecycle: Object.values(this.pair.layout).includes("forgotten"),
+      s3Lockfile: props.backend.type === "s3" && (props.backend.useLockfile ?? true),
+    });
+    this.addOverride("terraform.required_version", `>= ${minimum}`);
     if (props.settingsFingerprint) this.addOverride(`//.${SETTINGS_FINGERPRINT_KEY}`, props.settingsFingerprint);
     if (this.pair.primary) this.addServiceOutputs("primary", this.pair.primary);
     if (this.pair.recovery) this.addServiceOutputs("recovery", this.pair.recovery);

@@ -14,6 +14,9 @@ export interface Reporter {
 
 export type Write = (line: string) => void;
 
+/** The version of every JSON shape the commands print (events, status, plan review); raised on breaking changes. */
+export const JSON_VERSION = 1;
+
 export function redactor(secrets: Array<string | undefined>): (text: string) => string {
   const values = secrets.filter((s): s is string => !!s && s.length >= 4);
   return (text) => values.reduce((t, s) => t.split(s).join("[REDACTED]"), text);
@@ -59,7 +62,7 @@ export class JsonReporter implements Reporter {
     private readonly redact: (t: string) => string,
   ) {}
   private emit(type: string, message: string, data: Record<string, unknown> = {}) {
-    this.out(JSON.stringify(redactDeep({ ts: new Date().toISOString(), type, message, ...data }, this.redact)));
+    this.out(JSON.stringify(redactDeep({ version: JSON_VERSION, ts: new Date().toISOString(), type, message, ...data }, this.redact)));
   }
   step(name: string, detail: string) {
     this.emit("step", detail, { step: name });

@@ -6,6 +6,7 @@
  * - `status`: answer an error status (default 503).
  * - `rate-limit`: answer 429 with Retry-After.
  * - `drop`: cut the connection without an answer.
+ * - `garble`: answer 200 with a JSON body cut short.
  *
  * After the API applied the request (the awkward ones a real network makes):
  * - `slow` (also `apply-then-slow`): the answer comes `delayMs` late, after
@@ -14,7 +15,7 @@
  * - `apply-then-status`: a gateway answers an error status (default 504)
  *   with an HTML page, for work that happened.
  */
-export const FAULT_KINDS = ["status", "rate-limit", "drop", "slow", "apply-then-slow", "apply-then-drop", "apply-then-status"] as const;
+export const FAULT_KINDS = ["status", "rate-limit", "drop", "garble", "slow", "apply-then-slow", "apply-then-drop", "apply-then-status"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {

@@ -124,6 +124,12 @@ export class SimServer {
       record(429);
       return send(429, errorBody(429, `The user has sent too many requests in a given amount of time: Rate limit ${this.options.rateLimit!.limit} exceeded - try again in ${limited}s`), { "Retry-After": String(limited) });
     }
+    if (fault?.kind === "garble") {
+      record(200);
+      const cut = '{"service": {"service_name": "';
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(cut) });
+      return void res.end(cut);
+    }
     if (fault?.kind === "rate-limit") {
       const seconds = fault.retryAfterSeconds ?? 1;
       record(429);

@@ -73,7 +73,9 @@ export function resolveStack(projectDir: string, stackName: string, env: NodeJS.
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       if (options.strict) {
-        throw new UserError(`The project does not synthesize, so the phase could not be recorded after a change at Aiven; nothing was sent. Fix main.ts or the phase file (or run with --dry-run to see the steps), then rerun. ${err.message}`);
+        throw new UserError(
+          `The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent; fix main.ts or the phase file (--dry-run shows the steps meanwhile), then rerun. ${err.message}`,
+        );
       }
       if (!SynthesizedStack.exists(outdir, stackName)) throw err;
       options.warn?.(`synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`);

@@ -25,3 +25,13 @@ export function minimumFromConstraint(constraint: unknown): string {
   const floors = [...constraint.matchAll(/(?:>=|~>|=)\s*v?(\d+(?:\.\d+){0,2})/g)].map((m) => m[1]);
   return [MINIMUM_TERRAFORM_VERSION, ...floors].reduce((max, v) => (compareVersions(v, max) > 0 ? v : max));
 }
+
+/**
+ * The oldest binary a configuration's features allow: `removed` blocks with a
+ * lifecycle (a failed-over pair) and the s3 backend's `use_lockfile` need
+ * 1.10 (OpenTofu accepts the former only from 1.10); everything else the
+ * tooling's own minimum.
+ */
+export function requiredTerraformVersion(features: { readonly removedLifecycle: boolean; readonly s3Lockfile: boolean }): string {
+  return features.removedLifecycle || features.s3Lockfile ? "1.10.0" : MINIMUM_TERRAFORM_VERSION;
+}

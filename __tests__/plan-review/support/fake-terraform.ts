@@ -15,20 +15,15 @@ export type StackBehaviour =
 /** The coloured error the fake's failing plan prints, and the text a reader should still see. */
 export const FAKE_PLAN_ERROR = "\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0m\u001b[1mInvalid credentials\u001b[0m\n\u001b[31m│\u001b[0m 401 Unauthorized: the token was refused\n\u001b[31m╵\u001b[0m\n";
 
-/** The fakes made by the test file that imports this module, removed when it ends. */
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 /**
  * A directory holding a fake `terraform` for PATH, driven per stack, which
- * also logs every call (one line each) to `calls.log` beside it. It is removed
- * when the test file ends.
+ * also logs every call (one line each) to `calls.log` beside it.
  */
-export function fakeTerraform(behaviours: Record<string, StackBehaviour>, realTerraform = execFileSync("bash", ["-c", "command -v terraform"], { encoding: "utf8" }).trim()): { bin: string; calls: () => string[] } {
+export function fakeTerraform(
+  behaviours: Record<string, StackBehaviour>,
+  realTerraform = execFileSync("bash", ["-c", "command -v terraform"], { encoding: "utf8" }).trim(),
+): { bin: string; calls: () => string[]; remove: () => void } {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-terraform-"));
-  made.push(bin);
   const log = path.join(bin, "calls.log");
   const cases = Object.entries(behaviours).map(([stack, b]) => {
     if ("real" in b) return `  ${stack}) exec ${JSON.stringify(realTerraform)} "$@" ;;`;
@@ -56,5 +51,9 @@ export function fakeTerraform(behaviours: Record<string, StackBehaviour>, realTe
     ].join("\n"),
     { mode: 0o755 },
   );
-  return { bin, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []) };
+  return {
+    bin,
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []),
+    remove: () => fs.rmSync(bin, { recursive: true, force: true }),
+  };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { REPO } from "../../support/project-fixture";
+import { REPO } from "./project-fixture";
 
 export interface ActionlintError {
   readonly line: number;

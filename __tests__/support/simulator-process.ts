@@ -1,0 +1,52 @@
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { REPO } from "./project-fixture";
+
+export interface SimulatorProcess {
+  readonly url: string;
+  /** The role changes it received, as "service role". */
+  roleChanges(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The simulator in a process of its own (`npm run sim`), seeded from the
+ * project's synthesized stacks, for tests whose steps block this process
+ * while they run.
+ */
+export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number }): Promise<SimulatorProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(REPO, "dist", "scripts", "sim.js"), "--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
+    { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGINT");
+    });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`the simulator did not start: ${output}`)), 20_000);
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve({
+        url,
+        stop,
+        roleChanges: async () => {
+          const { requests } = (await (await fetch(`${url}/_sim/requests`)).json()) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
+          return requests.filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role).map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
+        },
+      });
+    });
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the simulator exited (${code}): ${output}`));
+    });
+  });
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Commits the phase file a dr-operation run wrote, and nothing else, on a
+# branch of its own, pushes it and opens a pull request whose body is the
+# run's report.
+#
+#   BRANCH=crdr/failover-pg-primary-42-1 BASE_BRANCH=main \
+#   GITHUB_REPOSITORY=acme/crdr lib/ci/open-phase-pull-request.sh REPORT_DIR
+#
+# Run in a checkout of the commit the operation ran on. REPORT_DIR holds what
+# the operation job left: phase-file.txt (the file's path in the repository),
+# phase-file.json (its new content), commit-message.txt,
+# pull-request-title.txt and pull-request.md. Needs `gh` with GH_TOKEN, and
+# git credentials that can push (the checkout's). Writes
+# pull-request-url=<url> to $GITHUB_OUTPUT.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 REPORT_DIR" >&2
+  exit 2
+fi
+report_dir=$1
+branch=${BRANCH:?BRANCH is the branch to create}
+base=${BASE_BRANCH:?BASE_BRANCH is the branch the pull request goes into}
+
+phase_file=$(head -n 1 "$report_dir/phase-file.txt")
+case "$phase_file" in
+  "" | /* | ../* | */../* | *"/.." | ..)
+    echo "::error::The phase file path \"$phase_file\" is not a path inside the repository."
+    exit 2
+    ;;
+esac
+
+cp "$report_dir/phase-file.json" "$phase_file"
+if [ -z "$(git status --porcelain -- "$phase_file")" ]; then
+  echo "$phase_file is already as the run left it: no pull request."
+  exit 0
+fi
+
+git switch --quiet --create "$branch"
+git add -- "$phase_file"
+staged=$(git diff --cached --name-only)
+if [ "$staged" != "$phase_file" ]; then
+  echo "::error::Only $phase_file may be committed, but these are staged: $(echo "$staged" | tr '\n' ' ')"
+  exit 1
+fi
+git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
+  commit --quiet --file "$report_dir/commit-message.txt"
+git push --quiet origin "HEAD:refs/heads/$branch"
+
+url=$(gh pr create --repo "${GITHUB_REPOSITORY:?}" --base "$base" --head "$branch" \
+  --title "$(head -n 1 "$report_dir/pull-request-title.txt")" --body-file "$report_dir/pull-request.md")
+echo "pull-request-url=$url" >> "${GITHUB_OUTPUT:?}"
+echo "Opened $url"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  echo "### The phase-file pull request: $url" >> "$GITHUB_STEP_SUMMARY"
+fi
