@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { appSettings, declarePairs } from "../lib/crdr-app";
 import { synthesize } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
@@ -102,7 +102,7 @@ describe("declarePairs for a fleet", () => {
   });
 
   it("reports the problems of all pairs in one error", () => {
-    const app = new App({ outdir: fs.mkdtempSync("/tmp/crdr-app-") });
+    const app = Testing.app();
     const bad = [
       { ...pairs[0], recovery: { cloudName: "aws-eu-west-1" } },
       { ...pairs[1], primary: { ...pairs[1].primary, plan: "hobbyist" } },

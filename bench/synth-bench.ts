@@ -34,6 +34,11 @@ app.synth();
   }
 }
 
+/** The CDK's CLI: cdktf's, or cdktn's once the project has moved to CDK Terrain. */
+function cdkCli(): string {
+  return ["cdktf", "cdktn"].find((name) => fs.existsSync(path.join(ROOT, "node_modules", ".bin", name))) ?? "cdktf";
+}
+
 export function synthBench(): void {
   console.log(`\nsynth (median of ${RUNS} runs; node ${process.version})`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-synth-bench-"));
@@ -52,8 +57,9 @@ export function synthBench(): void {
     const tsNode = path.join(work, "ts-node");
     fs.mkdirSync(tsNode);
     minimalApp(tsNode, true);
-    const cdktfSynth = median(Array.from({ length: Math.min(RUNS, 2) }, () => timeCommand(path.join(ROOT, "node_modules", ".bin", "cdktf"), ["synth"], { cwd: tsNode })));
-    console.log(row("npx cdktf synth of a cdktf init-style app (ts-node)", cdktfSynth));
+    const cli = cdkCli();
+    const cdktfSynth = median(Array.from({ length: Math.min(RUNS, 2) }, () => timeCommand(path.join(ROOT, "node_modules", ".bin", cli), ["synth"], { cwd: tsNode })));
+    console.log(row(`npx ${cli} synth of a cdktf init-style app (ts-node)`, cdktfSynth));
     console.log(row("npm run synth against it", npmSynth, ratio(npmSynth, cdktfSynth, 0.15)));
 
     for (const pairs of [1, 10, 50]) {

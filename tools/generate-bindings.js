@@ -2,10 +2,12 @@
 // Generates the Aiven provider bindings in .gen/providers/aiven from the
 // committed provider schema, with the same generator `cdktf get` uses, so class
 // names and module paths match what `cdktf get` produces from the real provider.
+// On CDK Terrain (tools/use-cdk-terrain.js) that is `cdktn get`'s generator.
 //
-// Runs on `npm install`/`npm ci` (postinstall) and skips itself when the schema
-// has not changed since the last run, or when cdktf.json's terraformProviders
-// lists aiven/aiven (then `cdktf get` owns .gen and must not be overwritten).
+// Runs on `npm install`/`npm ci` (postinstall) and skips itself when neither the
+// schema nor the generator has changed since the last run, or when cdktf.json's
+// terraformProviders lists aiven/aiven (then `cdktf get` owns .gen and must not
+// be overwritten).
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -17,6 +19,20 @@ const OUT_DIR = path.join(ROOT, ".gen");
 const MARKER = path.join(OUT_DIR, "providers", "aiven", ".schema-sha256");
 /** The constraint the bindings are generated for; keep in step with README. */
 const PROVIDER_CONSTRAINT = "aiven/aiven@~> 4.34";
+
+/**
+ * The generator of the CDK the app imports as "cdktf": cdktf's own, or CDK
+ * Terrain's when "cdktf" is an alias of cdktn. Bindings made by the other would
+ * import a second CDK.
+ */
+function generatorPackages() {
+  const cdk = require("cdktf/package.json");
+  const scope = cdk.name === "cdktn" ? "@cdktn" : "@cdktf";
+  const generator = `${scope}/provider-generator`;
+  const commons = `${scope}/commons`;
+  const version = require(`${generator}/package.json`).version;
+  return { generator, commons, id: `${generator}@${version}` };
+}
 
 function cdktfGetOwnsBindings() {
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
@@ -32,7 +48,8 @@ async function main() {
     return;
   }
   const schemaText = fs.readFileSync(SCHEMA_FILE, "utf8");
-  const digest = crypto.createHash("sha256").update(schemaText).digest("hex");
+  const packages = generatorPackages();
+  const digest = crypto.createHash("sha256").update(packages.id).update("\0").update(schemaText).digest("hex");
   if (!force && fs.existsSync(MARKER) && fs.readFileSync(MARKER, "utf8").trim() === digest) {
     return;
   }
@@ -42,8 +59,8 @@ async function main() {
   const cliConfig = process.env.TF_CLI_CONFIG_FILE;
   if (cliConfig && !fs.existsSync(cliConfig)) process.env.TF_CLI_CONFIG_FILE = "/dev/null";
   // Loaded lazily: they are dev dependencies, only needed when regenerating.
-  const { TerraformProviderGenerator, CodeMaker } = require("@cdktf/provider-generator");
-  const { ConstructsMakerProviderTarget, TerraformProviderConstraint, LANGUAGES } = require("@cdktf/commons");
+  const { TerraformProviderGenerator, CodeMaker } = require(packages.generator);
+  const { ConstructsMakerProviderTarget, TerraformProviderConstraint, LANGUAGES } = require(packages.commons);
 
   const code = new CodeMaker();
   const generator = new TerraformProviderGenerator(code, JSON.parse(schemaText));
@@ -53,7 +70,7 @@ async function main() {
   fs.rmSync(path.join(OUT_DIR, "providers", "aiven"), { recursive: true, force: true });
   await code.save(OUT_DIR);
   fs.writeFileSync(MARKER, digest + "\n");
-  console.log(`Generated Aiven provider bindings (${PROVIDER_CONSTRAINT}) in .gen/providers/aiven from provider-schema/aiven.json.`);
+  console.log(`Generated Aiven provider bindings (${PROVIDER_CONSTRAINT}) in .gen/providers/aiven from provider-schema/aiven.json with ${packages.id}.`);
 }
 
 main().catch((err) => {
