@@ -1,3 +1,4 @@
+import { isDrIntegration as isDrLink } from "../aiven/dr-link";
 import { Finding, Severity } from "./finding";
 import { Located, ReviewContext } from "./review-context";
 import { PlannedChange, TerraformPlan } from "./terraform-plan";
@@ -16,8 +17,9 @@ export interface PlanRule {
 
 export const NOT_APPLICABLE = "not-applicable" as const;
 
+/** Whether a planned `aiven_service_integration`'s values are a DR link (the API's predicate, on Terraform's attribute names). */
 export function isDrIntegration(values: Record<string, unknown> | null | undefined): boolean {
-  return values?.integration_type === "disaster_recovery";
+  return !!values && typeof values.integration_type === "string" && isDrLink({ integration_type: values.integration_type });
 }
 
 /** The aiven_pg changes to one side of pairs the phase file records as failed over. */
