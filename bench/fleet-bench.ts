@@ -115,15 +115,19 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: f.env });
       const { project, primary, recovery } = stack.pair;
       const started = process.hrtime.bigint();
-      await Promise.all([client.getService(project, primary.serviceName), client.getService(project, recovery.serviceName)]);
+      // What the failover does, as its journal and the in-process tests show:
+      // read both peers (preflight, then again right before the request), the
+      // terraform preflight (the backend is already initialized), the
+      // request, one poll, then the state commands and one synth.
+      const readPeers = () => Promise.all([client.getService(project, primary.serviceName), client.getService(project, recovery.serviceName)]);
+      await readPeers();
       await terraform.checkVersion();
-      await terraform.initBackend();
       await terraform.stateList();
       await terraform.stateRmDryRun([stack.pair.integration.address]);
+      await readPeers();
       await client.updateService(project, primary.serviceName, { disaster_recovery_role: "failed" });
-      await Promise.all([client.getService(project, primary.serviceName), client.getService(project, recovery.serviceName)]);
+      await readPeers();
       await terraform.stateList();
-      await terraform.statePull();
       await terraform.stateRm([stack.pair.integration.address]);
       synthesize(f.dir, { ...f.env });
       bare.push(Number(process.hrtime.bigint() - started) / 1e6);
