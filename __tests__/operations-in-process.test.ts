@@ -158,4 +158,27 @@ describe("operations in process", () => {
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(ALL);
   });
+
+  it("waits out 429s on a role change without spending its one resend, then sends it once", async () => {
+    sim.faults.add({ kind: "rate-limit", method: "PUT", retryAfterSeconds: 1, times: 2 });
+    await plannedSwitch("switchover", common, deps);
+    expect(sim.apiCalls("PUT").map((p) => p.status)).toEqual([429, 429, 200]);
+    expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
+  });
+
+  it("waits through unreadable answers while Aiven completes a change it accepted", async () => {
+    sim.model.delays = { ...sim.model.delays, switchoverMs: 300 };
+    const run = plannedSwitch("switchover", { ...common, pollIntervalMs: 50 }, deps);
+    const garbleLater = setInterval(() => {
+      if (sim.apiCalls("PUT").length) {
+        clearInterval(garbleLater);
+        sim.faults.add({ kind: "garble", method: "GET", times: 12 });
+      }
+    }, 5);
+    await run;
+    clearInterval(garbleLater);
+    expect(sim.apiCalls("GET").filter((g) => g.status === 200).length).toBeGreaterThan(12);
+    expect(reporter.lines.join("\n")).toMatch(/not Aiven's JSON/);
+    expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
+  });
 });

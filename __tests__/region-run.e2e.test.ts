@@ -125,6 +125,39 @@ describe("npm run failover -- --region", () => {
     for (const name of IN_WEST) expect(roleOf(name)).toBe("failed");
   });
 
+  it("reads peers one by one when the service list fails", async () => {
+    sim.faults.add({ kind: "status", status: 503, method: "GET", path: "/service$" });
+    const run = await inRegion("failover");
+    expect(run.code).toBe(0);
+    for (const name of IN_WEST) expect(roleOf(name)).toBe("failed");
+    expect(sim.apiCalls("GET").filter((r) => /\/service\/[^/]+$/.test(r.path)).length).toBeGreaterThan(0);
+  });
+
+  it("leaves its pairs unfinished in the journal when the one synth at the end fails: status says so, and a rerun finishes", async () => {
+    const breakFile = path.join(project.dir, "break-synth");
+    const run = await runScript(project, "failover", ["--region", WEST, "--yes", "--poll-interval", "200ms"], { ...env, CRDR_BENCH_BREAK_FILE: breakFile }, (child) => {
+      const timer = setInterval(() => {
+        if (sim.apiCalls("PUT").length >= IN_WEST.length) {
+          clearInterval(timer);
+          fs.writeFileSync(breakFile, "");
+        }
+      }, 10);
+      child.on("exit", () => clearInterval(timer));
+    });
+    expect(run.code).toBe(6);
+    expect(run.stderr).toMatch(/6 pair\(s\) changed at Aiven and recorded in the phase file .* but resynthesizing failed/);
+    const status = await runScript(project, "status", ["--region", WEST, "--json"], { ...env, CRDR_BENCH_BREAK_FILE: breakFile });
+    // The phase file is newer than every cdk.tf.json, and synth is still broken: status uses the old output and says the runs are unfinished.
+    expect(JSON.parse(status.stdout)).toMatchObject({ verdict: "degraded", counts: { degraded: 6 } });
+    fs.rmSync(breakFile);
+    const rerun = await inRegion("failover");
+    expect(rerun.code).toBe(0);
+    expect(sim.apiCalls("PUT")).toHaveLength(IN_WEST.length);
+    expectStacksMatchTheirPhases();
+    const after = await runScript(project, "status", ["--region", WEST, "--json"], env);
+    expect(JSON.parse(after.stdout).verdict).toBe("healthy");
+  });
+
   it("refuses a region no pair's primary is in, and --stack with --region together", async () => {
     const none = await runScript(project, "failover", ["--region", "azure-westeurope", "--yes"], env);
     expect(none.code).toBe(2);

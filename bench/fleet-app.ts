@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { App } from "cdktf";
 import { appSettings, declarePairs, PairDeclaration } from "../lib/crdr-app";
 import { runSynthApp } from "../lib/synth/run-synth-app";
+import { UserError } from "../lib/user-error";
 
 /**
  * A synth app with CRDR_BENCH_PAIRS generated pairs, for the synth benchmark
@@ -20,6 +21,8 @@ const pairs: PairDeclaration[] = Array.from({ length: count }, (_, i) => ({
 runSynthApp(() => {
   // The fleet tests count synths: one line per run of this app.
   if (process.env.CRDR_BENCH_SYNTH_LOG) fs.appendFileSync(process.env.CRDR_BENCH_SYNTH_LOG, `${process.pid}\n`);
+  // ...and break the app on demand, as a bad edit to main.ts would.
+  if (process.env.CRDR_BENCH_BREAK_FILE && fs.existsSync(process.env.CRDR_BENCH_BREAK_FILE)) throw new UserError("main.ts is broken (the fleet tests' stand-in for a bad edit)");
   const app = new App();
   declarePairs(app, appSettings(app, { project: "crdr-bench" }), pairs);
   app.synth();

@@ -82,7 +82,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   await ctx.recordPhase(ctx.nextRecord<FailedOverPhase>({ phase: "failed-over", primary: disposition }));
   if (!options.dryRun) {
     reporter.info(`no integration declared, and the primary ${disposition === "forgotten" ? "no longer declared" : "frozen (ignore_changes = all, prevent_destroy)"}`);
-    ctx.journal.append("completed");
+    ctx.complete();
   }
 
   const triggered = trigger.kind === "send" && !options.dryRun;

@@ -154,6 +154,16 @@ export class OperationContext {
     this.reporter.step(name, detail);
   }
 
+  /**
+   * Marks the run complete in the journal. In a region run the pair is
+   * complete only once the run's shared synth has succeeded, so the region
+   * run marks it then (until then, status reports it unfinished).
+   */
+  complete(): void {
+    if (this.options.dryRun || this.deps.deferSynth) return;
+    this.journal.append("completed");
+  }
+
   /** Refuses when another run took this run's lock over (see `OperationLock.assertHeld`). */
   assertStillLocked(): void {
     this.lock?.assertHeld();

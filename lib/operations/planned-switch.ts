@@ -79,7 +79,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   const pendingImports = await ctx.remainingImports();
   const record = ctx.nextRecord<PhaseRecord>({ phase: direction.phase, ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
   await ctx.recordPhase(record);
-  if (!options.dryRun) ctx.journal.append("completed");
+  ctx.complete();
   const planNote = pendingImports.length
     ? `its plan should show the ${pendingImports.length} pending import(s) and nothing to add, change or destroy`
     : "its plan should show no changes";

@@ -1,4 +1,5 @@
 import Bottleneck from "bottleneck";
+import { randomUUID } from "crypto";
 import * as os from "os";
 import { ServiceListPeerSource } from "../aiven/peer-source";
 import { pollGapMs } from "../aiven/request-budget";
@@ -16,6 +17,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { LimitedTerraform } from "../terraform/limited-terraform";
 import { TerraformCli } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
+import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";
@@ -144,7 +146,12 @@ export async function regionRun(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, selected.length)) }, worker));
   outcomes.sort((a, b) => a.stack.localeCompare(b.stack));
 
-  if (!options.dryRun) await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+  if (!options.dryRun) {
+    await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+    // Only now, with cdk.tf.json matching every record, are the pairs done.
+    const runId = randomUUID();
+    for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok)) new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
+  }
 
   const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
   reporter.done(

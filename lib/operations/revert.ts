@@ -83,7 +83,7 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   if (!pendingImports.length) reporter.info("nothing to import: state already holds every resource Aiven has");
 
   await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: "normal", ...(pendingImports.length ? { pendingImports } : {}) }));
-  if (!options.dryRun) ctx.journal.append("completed");
+  ctx.complete();
 
   ctx.done(
     options.dryRun

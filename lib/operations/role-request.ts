@@ -107,6 +107,8 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   const grace = formatDuration(ctx.options.lostAnswerGraceMs);
   let baseline = await stillDue(ctx, snapshot(before), change, call);
   if (!baseline) return;
+  // A 429 says the request was not taken: it costs no attempt, only time.
+  const rateLimitedUntil = Date.now() + ctx.options.timeoutMs;
   for (let attempt = 1; attempt <= 2; attempt++) {
     ctx.assertStillLocked();
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
@@ -124,12 +126,23 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         if (attempt === 1 && err.isAuthFailure) {
           throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
         }
+        if (err.status === 429 && Date.now() < rateLimitedUntil) {
+          const wait = Math.min(1000 * (err.retryAfterSeconds ?? 30), Math.max(0, rateLimitedUntil - Date.now()));
+          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then checking the pair again before sending it`);
+          await ctx.sleep(wait);
+          const still = await stillDue(ctx, baseline, change, call);
+          if (!still) return;
+          baseline = still;
+          attempt -= 1;
+          continue;
+        }
         // A refusal while the pair is moving (say a 409 "transition in
         // progress") may mean this very change is under way: sent by another
         // operator, or by our own first, lost request. Read before concluding.
         const now = snapshot(await readQuietly(ctx));
         const moving = signOfChange(baseline, now, change, names(ctx));
-        if (moving || attempt === 2) {
+        const earlierUnknown = attempt === 2 && ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
+        if (moving || earlierUnknown) {
           ctx.reporter.warn(`Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`);
           const resolution = await resolveByReading(ctx, baseline, change);
           if (resolution.kind === "applied") {
@@ -142,14 +155,6 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
             `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
             EXIT.timedOut,
           );
-        }
-        if (err.status === 429) {
-          const wait = 1000 * (err.retryAfterSeconds ?? 30);
-          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then checking the pair again before sending it once more`);
-          await ctx.sleep(wait);
-          baseline = await stillDue(ctx, baseline, change, call);
-          if (!baseline) return;
-          continue;
         }
         throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`);
       }
