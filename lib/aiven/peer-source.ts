@@ -47,8 +47,6 @@ export class ServiceByServicePeerSource implements PeerSource {
 export class ServiceListPeerSource implements PeerSource {
   private readonly next = new Map<string, Promise<Map<string, AivenService> | AivenApiError>>();
   private readonly lastStart = new Map<string, number>();
-  /** Requests made, by kind, for the benchmark and tests. */
-  readonly counts = { lists: 0, gets: 0 };
   private readonly byService: ServiceByServicePeerSource;
 
   constructor(
@@ -63,7 +61,6 @@ export class ServiceListPeerSource implements PeerSource {
     if (listed instanceof AivenApiError) {
       // The list itself failing says nothing of the peers: ask them one by one.
       if (listed.isAuthFailure) return { primary: { reachable: false, error: listed }, recovery: { reachable: false, error: listed } };
-      this.counts.gets += 2;
       return this.byService.read(pair);
     }
     const peer = async (name: string): Promise<PeerStatus> => {
@@ -72,7 +69,6 @@ export class ServiceListPeerSource implements PeerSource {
         return { reachable: false, error: new AivenApiError("GET", `/v1/project/${pair.project}/service`, "http", { status: 404, apiMessage: `${name} is not in the project's service list` }) };
       }
       if (service.disaster_recovery_role !== undefined) return { reachable: true, service };
-      this.counts.gets += 1;
       return this.client.getService(pair.project, name).then((s): PeerStatus => ({ reachable: true, service: s }), unreachable);
     };
     const [primary, recovery] = await Promise.all([peer(pair.primary.serviceName), peer(pair.recovery.serviceName)]);
@@ -89,7 +85,6 @@ export class ServiceListPeerSource implements PeerSource {
         // From here on, new readers wait for the list after this one.
         this.next.delete(project);
         this.lastStart.set(project, Date.now());
-        this.counts.lists += 1;
         this.client.listServices(project).then(
           (services) => resolve(new Map(services.map((s) => [s.service_name, s]))),
           (err) => (err instanceof AivenApiError ? resolve(err) : reject(err)),

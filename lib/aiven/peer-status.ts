@@ -1,5 +1,4 @@
 import { AivenApiError } from "./aiven-api-error";
-import { AivenClient } from "./aiven-client";
 import { AivenService } from "./aiven-types";
 import { PeerSide } from "../pair/pair-manifest";
 import { ExpectedRoles } from "../phase/expected-roles";
@@ -12,15 +11,6 @@ export type PeerStatus =
 export interface Peers {
   readonly primary: PeerStatus;
   readonly recovery: PeerStatus;
-}
-
-export async function readPeer(client: AivenClient, project: string, service: string): Promise<PeerStatus> {
-  try {
-    return { reachable: true, service: await client.getService(project, service) };
-  } catch (err) {
-    if (err instanceof AivenApiError && err.isUnavailable) return { reachable: false, error: err };
-    throw err;
-  }
 }
 
 export function describePeer(name: string, status: PeerStatus): string {

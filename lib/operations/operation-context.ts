@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { randomUUID } from "crypto";
 import * as path from "path";
+import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
@@ -336,6 +337,21 @@ export class OperationContext {
       if (peer.error.isApiUnreachable) throw this.client.unusableApi(peer.error);
     }
     return peers;
+  }
+
+  /**
+   * Both peers, or unreadable ones when no usable answer comes (a portal's
+   * page, a refused token, a vanished service): after a request has gone
+   * out, a bad answer is no verdict, so resolving and waiting read this way.
+   */
+  async readPeersQuietly(): Promise<Peers> {
+    try {
+      return await this.readPeersTolerantly();
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
+      return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
+    }
   }
 
   reportPeers(peers: Peers): void {

@@ -1,6 +1,5 @@
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
-import { AivenApiError } from "../aiven/aiven-api-error";
 import { UserError } from "../user-error";
 import { ROLE_EVENTS } from "./journal";
 import { OperationContext, peerData } from "./operation-context";
@@ -21,7 +20,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   const started = Date.now();
   let last = "";
   for (;;) {
-    const peers = await readWhileWaiting(ctx);
+    const peers = await ctx.readPeersQuietly();
     const elapsed = Math.round((Date.now() - started) / 1000);
     const line = `${describePeer(ctx.pair.recovery.serviceName, peers.recovery)}; ${describePeer(ctx.pair.primary.serviceName, peers.primary)}`;
     if (line !== last) {
@@ -45,20 +44,4 @@ export function waitForPhase(ctx: OperationContext, phase: PhaseName, label: str
   const expected = EXPECTED_ROLES[phase];
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   return waitForPeers(ctx, `${label}: ${describeExpected(names, expected)}`, (peers) => showsExpected(peers, expected));
-}
-
-/**
- * Reads both peers while waiting on Aiven: an answer that cannot be used (a
- * captive portal's page, a refused token, a vanished service) is reported and
- * waited through like an outage, up to the timeout; it says nothing about
- * whether the change completes.
- */
-async function readWhileWaiting(ctx: OperationContext): Promise<Peers> {
-  try {
-    return await ctx.readPeers();
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
-    return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
-  }
 }

@@ -70,7 +70,7 @@ async function resolveByReading(ctx: OperationContext, before: PairSnapshot, cha
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
   let last = "the peers could not be read";
   for (;;) {
-    const now = snapshot(await readQuietly(ctx));
+    const now = snapshot(await ctx.readPeersQuietly());
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
     last = describeSnapshot(now, names);
@@ -139,7 +139,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         // A refusal while the pair is moving (say a 409 "transition in
         // progress") may mean this very change is under way: sent by another
         // operator, or by our own first, lost request. Read before concluding.
-        const now = snapshot(await readQuietly(ctx));
+        const now = snapshot(await ctx.readPeersQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
         const earlierUnknown = attempt === 2 && ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
         if (moving || earlierUnknown) {
@@ -187,17 +187,6 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
 
 function names(ctx: OperationContext): Record<PeerSide, string> {
   return { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
-}
-
-/** Both peers, or unreadable ones when the API fails: while resolving, a bad answer is no verdict. */
-async function readQuietly(ctx: OperationContext): Promise<Peers> {
-  try {
-    return await ctx.readPeersTolerantly();
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
-    return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
-  }
 }
 
 /**
