@@ -292,3 +292,100 @@ describe("the simulator's faults after the change was applied", () => {
     ]);
   });
 });
+
+describe("the simulator can disagree with what it accepted", () => {
+  let sim: SimServer;
+  let url: string;
+  let clock = 0;
+  const auth = { Authorization: `aivenv1 ${TOKEN}` };
+  const put = (service = "pg-a", role = "failed") => axios.put(`${url}/v1/project/p1/service/${service}`, { disaster_recovery_role: role }, { validateStatus: () => true, headers: auth });
+  const get = (service = "pg-a") => axios.get(`${url}/v1/project/p1/service/${service}`, { validateStatus: () => true, headers: auth });
+  /** Both peers as the API answers them, `state/role`, or the status when unreadable. */
+  const read = async () =>
+    Promise.all(["pg-a", "pg-a-dr"].map(async (s) => {
+      const res = await get(s).catch(() => ({ status: "reset" as const, data: undefined }));
+      return res.status === 200 ? `${res.data.service.state}/${res.data.service.disaster_recovery_role}` : String(res.status);
+    }));
+  beforeEach(async () => {
+    clock = 0;
+    sim = new SimServer({ token: TOKEN, clock: () => clock, delays: { roleLagMs: 50, failoverMs: 100 } });
+    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    url = await sim.start();
+  });
+  afterEach(() => sim.stop());
+
+  it("delayed-visibility: accepts a role change, shows the pair as it was until visibleAfterMs, then the transition", async () => {
+    sim.faults.add({ kind: "delayed-visibility", method: "PUT", visibleAfterMs: 1000, times: 1 });
+    const answer = await put();
+    expect(answer.status).toBe(200);
+    expect(answer.data.service).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
+    clock = 999;
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    clock = 1000;
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+    clock = 1150;
+    expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("delayed-visibility: the accepted, unseen change keeps the pair busy, and its answer can be lost", async () => {
+    sim.faults.add({ kind: "delayed-visibility", method: "PUT", visibleAfterMs: 1000, answer: "drop", times: 1 });
+    await expect(put()).rejects.toThrow();
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    const again = await put();
+    expect(again.status).toBe(409);
+    expect(again.data.message).toMatch(/transition is in progress/);
+    expect(sim.requests.filter((r) => r.method === "PUT").map((r) => r.status)).toEqual(["dropped", 409]);
+  });
+
+  it("unreadable: reads answer 503 (or the connection is reset) for forMs from the request that arms it, then answer again", async () => {
+    sim.faults.add({ kind: "unreadable", path: "pg-a$", after: { method: "PUT" }, forMs: 500 });
+    sim.faults.add({ kind: "unreadable", path: "pg-a-dr$", reset: true, after: { method: "PUT" }, forMs: 500 });
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    clock = 100;
+    expect((await put()).status).toBe(200);
+    clock = 599;
+    expect(await read()).toEqual(["503", "reset"]);
+    clock = 600;
+    expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("conflict-while-moving: the transition starts and the request is answered 409", async () => {
+    sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
+    const res = await put();
+    expect(res.status).toBe(409);
+    expect(res.data).toMatchObject({ message: "Service pg-a is REBALANCING/active: a disaster recovery transition is in progress; wait for it to finish", errors: [{ status: 409 }] });
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+  });
+
+  it("accept-and-ignore: answers 200 with the service as it is and changes nothing, ever", async () => {
+    sim.faults.add({ kind: "accept-and-ignore", method: "PUT", times: 1 });
+    const res = await put();
+    expect(res.status).toBe(200);
+    expect(res.data.service).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
+    clock = 60_000;
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect((await put()).status).toBe(200);
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+  });
+
+  it("stale-reads: answers what the path answered staleMs ago, for forMs, then the truth", async () => {
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    clock = 10;
+    await put();
+    clock = 200;
+    expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    sim.faults.add({ kind: "stale-reads", method: "GET", staleMs: 150, forMs: 1000 });
+    clock = 300;
+    // The newest answers at least 150 ms old: the ones from clock 0 (200 is too recent).
+    expect(await read()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    clock = 360;
+    expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    clock = 1300;
+    expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("refuses an unknown fault kind and a bad pattern when added", () => {
+    expect(() => sim.faults.add({ kind: "nope" as never })).toThrow('unknown fault kind "nope"');
+    expect(() => sim.faults.add({ kind: "unreadable", after: { path: "(" } })).toThrow(/Invalid regular expression/);
+  });
+});

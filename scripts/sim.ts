@@ -7,6 +7,16 @@ import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { readCdktfConfig } from "../lib/synth/cdktf-config";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
+import { FaultSpec } from "../lib/simulator/sim-faults";
+import { UserError } from "../lib/user-error";
+
+function addFault(sim: SimServer, json: string): void {
+  try {
+    sim.faults.add(JSON.parse(json) as FaultSpec);
+  } catch (err) {
+    throw new UserError(`--fault ${JSON.stringify(json)} is not a fault (${(err as Error).message}); give one as JSON such as '{"kind":"unreadable","forMs":5000}' (kinds: lib/simulator/sim-faults.ts).`);
+  }
+}
 
 const program = new Command(npmScriptName("sim"))
   .description("Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.")
@@ -14,7 +24,13 @@ const program = new Command(npmScriptName("sim"))
   .option("--token <token>", "the token it accepts (default: $AIVEN_TOKEN, else 'sim-token')")
   .option("--delay <ms>", "duration of every simulated transition, in milliseconds", "3000")
   .option("--role-lag <ms>", "how long a changed service shows a transitional state with its old role", "1000")
-  .option("--swap-link", "make the DR link's ends follow the active role", false);
+  .option("--swap-link", "make the DR link's ends follow the active role", false)
+  .option(
+    "--fault <json>",
+    'inject a fault, as JSON (see lib/simulator/sim-faults.ts), e.g. \'{"kind":"unreadable","after":{"method":"PUT"},"forMs":30000}\'; repeatable',
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  );
 parseCommandLine(program);
 const opts = program.opts();
 
@@ -27,6 +43,7 @@ void runCommand(false, async ({ reporter }) => {
     delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay, roleLagMs: parseMillis(opts.roleLag, "--role-lag") },
     behaviour: { swapLinkOnTakeover: opts.swapLink },
   });
+  for (const fault of opts.fault as string[]) addFault(sim, fault);
   const { outdir } = readCdktfConfig(process.cwd());
   const synthesized = fs.existsSync(path.join(outdir, "manifest.json"));
   if (!synthesized) reporter.warn("nothing synthesized yet: the simulator starts empty (run npm run synth first to seed it)");

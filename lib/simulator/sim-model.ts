@@ -89,6 +89,8 @@ export class SimModel {
   /** The primary of each DR link: its source when it was created. */
   private readonly primaryOf = new Map<string, string>();
   public behaviour: SimBehaviour = DEFAULT_BEHAVIOUR;
+  /** While a role change is being scheduled: how long before its first step (see `updateService`). */
+  private startsIn = 0;
 
   constructor(
     public delays: SimDelays = NO_DELAYS,
@@ -145,12 +147,24 @@ export class SimModel {
       .map(({ disaster_recovery_role, ...rest }) => (this.behaviour.listOmitsRoles ? rest : { ...rest, ...(disaster_recovery_role ? { disaster_recovery_role } : {}) }));
   }
 
-  /** Applies a partial update, as `PUT /v1/project/{p}/service/{s}` does. */
-  updateService(project: string, name: string, update: Record<string, unknown>): AivenService {
+  /**
+   * Applies a partial update, as `PUT /v1/project/{p}/service/{s}` does.
+   * With `visibleAfterMs`, an accepted role change starts only that much
+   * later: until then every read shows the pair as it was (Aiven took the
+   * request but shows nothing of it yet), and the pair counts as busy.
+   */
+  updateService(project: string, name: string, update: Record<string, unknown>, options: { visibleAfterMs?: number } = {}): AivenService {
     const service = this.find(project, name);
     if (typeof update.plan === "string") service.plan = update.plan;
     if (typeof update.cloud === "string") service.cloud = update.cloud;
-    if (update.disaster_recovery_role !== undefined) this.changeRole(service, update.disaster_recovery_role);
+    if (update.disaster_recovery_role !== undefined) {
+      this.startsIn = options.visibleAfterMs ?? 0;
+      try {
+        this.changeRole(service, update.disaster_recovery_role);
+      } finally {
+        this.startsIn = 0;
+      }
+    }
     return this.render(service);
   }
 
@@ -304,7 +318,7 @@ export class SimModel {
    */
   private schedule(service: SimService, steps: Array<[number, Change]>, then?: () => void): void {
     const now = this.now();
-    service.pending = steps.map(([delay, change], i) => ({ at: now + delay, change, ...(i === steps.length - 1 && then ? { then } : {}) }));
+    service.pending = steps.map(([delay, change], i) => ({ at: now + this.startsIn + delay, change, ...(i === steps.length - 1 && then ? { then } : {}) }));
     this.settle(service);
   }
 

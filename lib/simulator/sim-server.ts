@@ -22,9 +22,21 @@ export interface SimServerOptions {
    * `windowMs` are answered 429 with Retry-After. @default - no limit
    */
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** The clock transitions and timed faults follow (tests pin it). @default Date.now */
+  readonly clock?: () => number;
 }
 
-type Handler = (params: string[], body: any) => { status?: number; body: unknown };
+type Handler = (params: string[], body: any, fault: FaultSpec | undefined) => { status?: number; body: unknown };
+
+/** A read's answer, kept for `stale-reads`. */
+interface PastAnswer {
+  readonly at: number;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** How many past answers per path `stale-reads` can draw on. */
+const ANSWERS_KEPT = 500;
 
 /**
  * A local stand-in for the Aiven REST API, on 127.0.0.1 only: the service and
@@ -34,21 +46,33 @@ type Handler = (params: string[], body: any) => { status?: number; body: unknown
  */
 export class SimServer {
   readonly model: SimModel;
-  readonly faults = new FaultTable();
+  readonly faults: FaultTable;
   readonly requests: RecordedRequest[] = [];
   private server?: http.Server;
   private readonly sockets = new Set<import("net").Socket>();
+  private readonly pastAnswers = new Map<string, PastAnswer[]>();
+  private readonly now: () => number;
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }>;
 
   constructor(private readonly options: SimServerOptions) {
-    this.model = new SimModel({ ...NO_DELAYS, ...options.delays });
+    this.now = options.clock ?? Date.now;
+    this.faults = new FaultTable(this.now);
+    this.model = new SimModel({ ...NO_DELAYS, ...options.delays }, this.now);
     this.model.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
     const seg = "([^/]+)";
     const m = this.model;
     this.routes = [
       { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p]) => ({ body: { services: m.listServices(p) } }) },
       { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s]) => ({ body: { service: m.getService(p, s) } }) },
-      { method: "PUT", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s], b) => ({ body: { service: m.updateService(p, s, b ?? {}) } }) },
+      { method: "PUT", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s], b, fault) => {
+        if (fault?.kind === "accept-and-ignore") return { body: { service: m.getService(p, s) } };
+        const visibleAfterMs = fault?.kind === "delayed-visibility" ? (fault.visibleAfterMs ?? 1000) : 0;
+        const service = m.updateService(p, s, b ?? {}, { visibleAfterMs });
+        if (fault?.kind === "conflict-while-moving") {
+          return { status: 409, body: errorBody(409, `Service ${s} is ${service.state}/${service.disaster_recovery_role}: a disaster recovery transition is in progress; wait for it to finish`) };
+        }
+        return { body: { service } };
+      } },
       { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p], b) => ({ body: { service: m.createService(p, b ?? {}) } }) },
       { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}/integration$`), handler: ([p, s]) => ({ body: { service_integrations: m.listIntegrations(p, s) } }) },
       { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`), handler: ([p, id]) => ({ body: { service_integration: m.getIntegration(p, id) } }) },
@@ -104,7 +128,7 @@ export class SimServer {
 
     const record = (status: number | "dropped") => this.requests.push({ method, path, body, status });
     const fault = this.faults.take(method, path, raw);
-    if (fault?.kind === "drop") {
+    if (fault?.kind === "drop" || (fault?.kind === "unreadable" && fault.reset)) {
       record("dropped");
       req.socket.destroy();
       return;
@@ -114,7 +138,7 @@ export class SimServer {
     const answerDelay = fault?.kind === "slow" || fault?.kind === "apply-then-slow" ? (fault.delayMs ?? 1000) : 0;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
       answerDelay ? void setTimeout(() => sendNow(res, status, payload, headers), answerDelay) : sendNow(res, status, payload, headers);
-    if (fault?.kind === "status") {
+    if (fault?.kind === "status" || fault?.kind === "unreadable") {
       const status = fault.status ?? 503;
       record(status);
       return send(status, errorBody(status, "Service temporarily unavailable (injected)"));
@@ -154,26 +178,44 @@ export class SimServer {
     let answer: unknown;
     try {
       const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
-      const result = route.handler(params, body);
+      const result = route.handler(params, body, fault);
       status = result.status ?? 200;
       answer = result.body;
     } catch (err) {
       status = err instanceof SimRefusal ? err.status : 500;
       answer = errorBody(status, (err as Error).message);
     }
+    if (method === "GET") ({ status, answer } = this.readPath(path, status, answer, fault));
     // The request was applied; what reaches the client may still be lost.
-    if (fault?.kind === "apply-then-drop") {
+    if (fault?.kind === "apply-then-drop" || (fault?.kind === "delayed-visibility" && fault.answer === "drop")) {
       record("dropped");
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === "apply-then-status") {
-      const gateway = fault.status ?? 504;
+    if (fault?.kind === "apply-then-status" || (fault?.kind === "delayed-visibility" && fault.answer === "gateway")) {
+      const gateway = fault.kind === "apply-then-status" ? (fault.status ?? 504) : 504;
       record(gateway);
       return sendHtml(res, gateway, `<html><body><h1>${gateway} Gateway Error</h1></body></html>`);
     }
     record(status);
     send(status, answer);
+  }
+
+  /**
+   * Keeps every read's answer by path; under `stale-reads`, answers with the
+   * newest one at least `staleMs` old (the oldest kept if none is), as a
+   * lagging cache in front of the API would.
+   */
+  private readPath(path: string, status: number, answer: unknown, fault: FaultSpec | undefined): { status: number; answer: unknown } {
+    const now = this.now();
+    const past = this.pastAnswers.get(path) ?? [];
+    past.push({ at: now, status, body: answer });
+    if (past.length > ANSWERS_KEPT) past.shift();
+    this.pastAnswers.set(path, past);
+    if (fault?.kind !== "stale-reads") return { status, answer };
+    const cutoff = now - (fault.staleMs ?? 1000);
+    const stale = [...past].reverse().find((a) => a.at <= cutoff) ?? past[0];
+    return { status: stale.status, answer: stale.body };
   }
 
   /** Times of the API requests inside the rate-limit window. */
