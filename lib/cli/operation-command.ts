@@ -25,10 +25,11 @@ export function operationCommand(name: OperationName, description: string, defau
       "--lost-answer-grace <duration>",
       "after a role change's answer is lost, how long to read the peers for a sign that Aiven applied it before concluding it did not",
       DEFAULT_LOST_ANSWER_GRACE,
-    );
+    )
+    .option("--resend", "send again a role change Aiven accepted but never acted on: only once both peers read exactly as before it, past the grace period", false);
 }
 
-type SharedFlags = { stack?: string; region?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string };
+type SharedFlags = { stack?: string; region?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string; resend: boolean };
 
 /**
  * Parses the shared options, builds the dependencies, and runs `runPair` on
@@ -53,6 +54,7 @@ export function runOperation<O extends Record<string, unknown>>(
       timeoutMs: parseDuration(opts.timeout, "--timeout"),
       pollIntervalMs: parseDuration(opts.pollInterval, "--poll-interval"),
       lostAnswerGraceMs: parseDuration(opts.lostAnswerGrace, "--lost-answer-grace"),
+      resend: opts.resend,
     };
     const deps: OperationDeps = {
       projectDir: process.cwd(),

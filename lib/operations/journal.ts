@@ -26,6 +26,8 @@ export const ROLE_EVENTS = {
   refused: "role-refused",
   ambiguous: "role-ambiguous",
   lapsed: "role-lapsed",
+  /** `--resend`: an accepted change Aiven never acted on is set aside, to be sent again as a new intent. */
+  resend: "role-resend",
 } as const;
 
 const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
@@ -97,9 +99,11 @@ export class Journal {
     return resolved ? undefined : intent;
   }
 
-  /** Whether a run of this episode saw Aiven apply `side` → `role`. */
+  /** Whether a run of this episode saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
-    return this.episode().find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
+    const episode = this.episode();
+    const resent = episode.map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role).lastIndexOf(true);
+    return episode.slice(resent + 1).find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
   }
 
   /**

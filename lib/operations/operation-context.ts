@@ -26,6 +26,7 @@ import { resolveOpenIntent } from "./role-request";
 import { settingsForTooling } from "../settings/tool-settings";
 import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
+import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
 
 /** Options every DR operation takes. */
 export interface CommonOptions {
@@ -39,6 +40,8 @@ export interface CommonOptions {
    * sign that Aiven applied it before concluding it did not.
    */
   readonly lostAnswerGraceMs: number;
+  /** Send again a role change Aiven accepted but never acted on (see `prepareResend`). @default false */
+  readonly resend?: boolean;
 }
 
 /** The default of `lostAnswerGraceMs`, as the CLI's `--lost-answer-grace` shows it. */
@@ -105,6 +108,7 @@ export class OperationContext {
       ctx.journal.append("started", { options: { ...options } });
       if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
       await resolveOpenIntent(ctx);
+      if (options.resend) await prepareResend(ctx);
       return await body(ctx);
     } catch (err) {
       throw ctx ? ctx.explainFailure(err) : err;
@@ -200,7 +204,7 @@ export class OperationContext {
   }
 
   private explainFailure(err: unknown): unknown {
-    if (!this.changedAtAiven || err instanceof UnfinishedError) return err;
+    if (!this.changedAtAiven || err instanceof UnfinishedError || err instanceof AcceptedWithoutEffectError) return err;
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
       return new UserError(`${this.changedAtAiven}. ${reason}`, EXIT.timedOut);

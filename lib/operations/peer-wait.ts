@@ -2,6 +2,7 @@ import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { UserError } from "../user-error";
 import { ROLE_EVENTS } from "./journal";
+import { AcceptanceWatch } from "./accepted-without-effect";
 import { OperationContext, peerData } from "./operation-context";
 import { describeExpected, describePeer, Peers, showsExpected } from "../aiven/peer-status";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
@@ -18,6 +19,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     return ctx.readPeers();
   }
   const started = Date.now();
+  const acceptance = new AcceptanceWatch(ctx);
   let last = "";
   for (;;) {
     const peers = await ctx.readPeersQuietly();
@@ -28,6 +30,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
       last = line;
     }
     if (done(peers)) return peers;
+    acceptance.check(peers);
     if (Date.now() - started >= ctx.options.timeoutMs) {
       const sentSomething = ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.applied);
       const next = sentSomething

@@ -27,6 +27,21 @@ export interface RoleChange {
   readonly role: DrRole;
 }
 
+/** The other peer of a pair. */
+export function otherSide(side: PeerSide): PeerSide {
+  return side === "primary" ? "recovery" : "primary";
+}
+
+/**
+ * The roles a role change leaves both peers in: a takeover demotes the other
+ * peer to passive; failing or recreating the primary leaves the recovery
+ * active.
+ */
+export function targetRoles(change: RoleChange): Record<PeerSide, DrRole> {
+  const other: DrRole = change.role === "active" ? "passive" : "active";
+  return change.side === "primary" ? { primary: change.role, recovery: other } : { primary: other, recovery: change.role };
+}
+
 export function snapshot(peers: Peers): PairSnapshot {
   const one = (p: PeerStatus): PeerSnapshot =>
     p.reachable ? { reachable: true, state: p.service.state, role: p.service.disaster_recovery_role } : { reachable: false, ...(p.error.isNotFound ? { notFound: true } : {}) };
@@ -208,6 +223,17 @@ async function stillDue(ctx: OperationContext, before: PairSnapshot, change: Rol
   }
   const moved = signOfChange(before, now, change, names(ctx));
   if (now[side].reachable && now[side].role === role) {
+    // The same change means the same roles on both peers: the other peer at
+    // its target role, or still at its old one while the transition runs. A
+    // failover's failed primary is not a switchover's passive one.
+    const other = otherSide(side);
+    const peer = now[other];
+    const expected = targetRoles(change)[other];
+    if (peer.reachable && peer.role !== expected && peer.role !== before[other].role) {
+      throw new UserError(
+        `Not sending ${call}: the pair changed since it was read, but not by this change: ${names(ctx)[side]} is now ${now[side].state}/${role} and ${names(ctx)[other]} ${peer.state}/${peer.role ?? "no DR role"}, where this change would leave it ${expected}; another operator or Aiven itself acted on the pair. Check it with npm run status. Nothing was sent.`,
+      );
+    }
     ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "already", sign: moved });
     ctx.triggered();
     ctx.reporter.info(`not sent: ${moved} already (someone else made this change)`);

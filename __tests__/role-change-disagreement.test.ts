@@ -1,0 +1,176 @@
+import * as fs from "fs";
+import { AivenClient } from "../lib/aiven/aiven-client";
+import { failover } from "../lib/operations/failover";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { plannedSwitch } from "../lib/operations/planned-switch";
+import { CapturingReporter } from "../lib/reporting/capturing-reporter";
+import { FaultSpec } from "../lib/simulator/sim-faults";
+import { SimServer } from "../lib/simulator/sim-server";
+import { ProjectFixture, STACK } from "./support/project-fixture";
+import { RecordingTerraform } from "./support/recording-terraform";
+
+/**
+ * The role change when Aiven and the network disagree with what was sent:
+ * accepted changes that show late or never, peers nobody can read, 409s
+ * while the pair moves. In process, against the simulator, Terraform
+ * recorded (the end-to-end files run the binaries).
+ */
+const TOKEN = "tok-disagree-7d21";
+const ALL = ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"];
+const PRIMARY_PUT = "^/v1/project/crdr-test/service/pg-primary$";
+let project: ProjectFixture;
+let sim: SimServer;
+let terraform: RecordingTerraform;
+let reporter: CapturingReporter;
+let deps: OperationDeps;
+
+const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 20_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
+const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role} ${p.status}`);
+const journal = () => fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const output = () => reporter.lines.join("\n");
+const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({ ...fault, method: "PUT", path: PRIMARY_PUT });
+
+/** Resolves once `condition` holds, polling the in-process simulator. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
+
+beforeAll(() => {
+  project = ProjectFixture.create();
+  project.synth();
+});
+afterAll(() => project.remove());
+
+beforeEach(async () => {
+  fs.rmSync(project.phaseFile, { force: true });
+  fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
+  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  sim.model.addPairFromManifest(project.stack().pair);
+  const url = await sim.start();
+  terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
+  reporter = new CapturingReporter();
+  deps = {
+    projectDir: project.dir,
+    env: { ...process.env, AIVEN_TOKEN: TOKEN },
+    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
+    reporter,
+    terraform: terraform.factory(),
+  };
+});
+afterEach(() => sim.stop());
+
+describe("a role change whose answer is lost", () => {
+  it("ends with exit 3 and sends nothing more when the peers cannot be read through the whole grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "apply-then-drop", times: 1 }));
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 60_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/^The answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} was lost .* and for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command/),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(journal().map((e) => e.event)).not.toContain("role-lapsed");
+    expect(terraform.state).toEqual(ALL);
+  });
+
+  it("is never sent again when the change shows after a while shorter than the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, answer: "drop", times: 1 }));
+    await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(/Aiven applied it although the answer was lost \(pg-primary (went from RUNNING to REBALANCING|is now failed)\); not sending it again/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("is sent once more when the change shows only after the grace period; a rerun then finishes without sending", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/^Aiven refused PUT .* \(PUT .* failed with HTTP 409: .*transition is in progress.*\) after an earlier request of this run or another run; that earlier request may still have been applied\. Rerun the same command/),
+    });
+    expect(output()).toMatch(/after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 409"]);
+
+    await until(() => roles().join() === "POWEROFF/failed,RUNNING/active");
+    await failover(failoverOptions, deps);
+    expect(puts()).toHaveLength(2);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+});
+
+describe("a 409 while the pair moves", () => {
+  it.each([
+    ["failover", () => failover(failoverOptions, deps), "pg-primary failed 409", ["POWEROFF/failed", "RUNNING/active"]],
+    ["switchover", () => plannedSwitch("switchover", common, deps), "pg-primary-dr active 409", ["RUNNING/passive", "RUNNING/active"]],
+  ] as const)("%s: is resolved by reading both peers, not reported as a refusal that changed nothing", async (_name, run, put, end) => {
+    sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
+    await run();
+    expect(puts()).toEqual([put]);
+    expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
+    expect(output()).not.toMatch(/changed nothing/);
+    expect(roles()).toEqual(end);
+    expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);
+  });
+});
+
+describe("the same change, seen in the read right before sending", () => {
+  it("a switchover that finds the pair failed over at the prompt sends nothing, claims nothing, and exits 2 saying what it found", async () => {
+    sim.model.delays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // a failover, meanwhile
+      return true;
+    };
+    await expect(plannedSwitch("switchover", { ...common, yes: false }, { ...deps, confirm })).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        'Not sending PUT /v1/project/crdr-test/service/pg-primary-dr {"disaster_recovery_role":"active"}: the pair changed since it was read, but not by this change: pg-primary-dr is now RUNNING/active and pg-primary POWEROFF/failed, where this change would leave it passive; another operator or Aiven itself acted on the pair. Check it with npm run status. Nothing was sent.',
+    });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(journal().map((e) => e.event)).not.toContain("role-applied");
+    expect(output()).not.toMatch(/someone else made this change|Aiven has made/);
+    // A rerun says the same truth: the pair is not where a switchover starts.
+    await expect(plannedSwitch("switchover", common, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are POWEROFF\/failed and RUNNING\/active/) });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+  });
+});
+
+describe("a 2xx Aiven never acts on", () => {
+  const nothingChanged =
+    /^Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active, as before the request, for more than 300ms\); the change is not claimed\. .*rerun with --resend \(`npm run failover -- --stack pg-primary --resend`\)/;
+
+  it("says so plainly past the grace period, never claims the change, and a rerun says the same without sending", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(nothingChanged) });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(nothingChanged) });
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(terraform.state).toEqual(ALL);
+  });
+
+  it("--resend reads that nothing moved and sends it once more, journaled as a new intent", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    await failover({ ...failoverOptions, resend: true }, deps);
+    expect(puts()).toEqual(["pg-primary failed 200", "pg-primary failed 200"]);
+    expect(output()).toMatch(/Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(.*\); --resend: sending it once more/);
+    expect(journal().filter((e) => e.event.startsWith("role-")).map((e) => `${e.event} ${e.attempt ?? e.how ?? ""}`.trim())).toEqual([
+      "role-intent 1",
+      "role-applied answer",
+      "role-resend",
+      "role-intent 1",
+      "role-applied answer",
+    ]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("--resend refuses, sending nothing, when the pair has moved since, or when nothing was accepted", async () => {
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--resend sends again only a role change Aiven accepted without acting on it, and the journal of this failover on pg-primary holds none/) });
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // Aiven acts after all
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--resend: the pair is not exactly as it was before the request Aiven accepted at \S+ \(now pg-primary-dr RUNNING\/passive, pg-primary REBALANCING\/active; before .*\), so Aiven may be acting on it; rerun without --resend\. Nothing was sent\./) });
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+});
