@@ -2,6 +2,7 @@ import { PhaseRecord } from "../../lib/phase/phase-record";
 import { markdownReport } from "../../lib/plan-review/markdown-report";
 import { NOT_APPLICABLE } from "../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../lib/plan-review/review";
+import { SENSITIVE_VALUE } from "../../lib/plan-review/terraform-plan";
 import { PLAN_RULES } from "../../lib/plan-review/rules";
 import { context, DR_LINK, PG_PRIMARY, PG_RECOVERY } from "../support/plan-builder";
 import { ChangeWith, planWith } from "./support/plan-with";
@@ -84,5 +85,35 @@ describe("sensitive values", () => {
     const unmasked = changes.map((c) => ({ ...c, before_sensitive: {}, after_sensitive: {} }));
     const result = reviewPlan(planWith(unmasked, extra), context({ phase: "normal" }, "pg-primary"));
     expect(markdownReport(result)).toContain(SECRET);
+  });
+  it("never reach a rule or a report when nested in a list (pg_user_config, tags)", () => {
+    // Terraform's masks follow the value's shape: a list of blocks has a list of masks.
+    const nested = (suffix: string) => ({ ...PG_PRIMARY, pg_user_config: [{ pg: [{ password: `${SECRET}${suffix}` }], ip_filter: [`${SECRET}${suffix}`] }], tag: [{ key: "owner", value: `${SECRET}${suffix}` }] });
+    const listMask = { pg_user_config: [{ pg: [{ password: true }], ip_filter: [true] }], tag: [{ value: true }] };
+    const changes: ChangeWith[] = [
+      { address: "aiven_pg.primary", actions: ["update"], before: nested(""), after: { ...nested("-after"), plan: "business-8" }, before_sensitive: listMask, after_sensitive: listMask },
+      { address: "aiven_pg.recovery", actions: ["delete", "create"], before: { ...nested(""), ...PG_RECOVERY }, after: { ...nested("-new"), ...PG_RECOVERY }, before_sensitive: listMask, after_sensitive: listMask },
+    ];
+    const plan = planWith(changes);
+    // What every rule receives: the mask, where the value was.
+    const seen: unknown[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+      else seen.push(v);
+    };
+    walk(plan);
+    expect(seen.filter((v) => typeof v === "string" && v.includes(SECRET))).toEqual([]);
+    expect(plan.changes[0].after).toMatchObject({ pg_user_config: [{ pg: [{ password: SENSITIVE_VALUE }], ip_filter: [SENSITIVE_VALUE] }], tag: [{ key: "owner", value: SENSITIVE_VALUE }] });
+    for (const phase of PHASES) {
+      const ctx = context(phase, "pg-primary");
+      for (const rule of PLAN_RULES) {
+        const findings = rule.evaluate(plan, ctx);
+        expect(findings === NOT_APPLICABLE ? "" : JSON.stringify(findings)).not.toContain(SECRET);
+      }
+      const result = reviewPlan(plan, ctx);
+      expect(result.findings.length).toBeGreaterThan(0);
+      expect(markdownReport(result)).not.toContain(SECRET);
+    }
   });
 });
