@@ -41,6 +41,15 @@ export interface AivenClientOptions {
 }
 
 /**
+ * How long a read waits before its next retry: the backoff step, or longer
+ * when Aiven says when to come back (Retry-After), but never longer than
+ * `maxDelayMs`, whatever Aiven asks.
+ */
+export function readRetryWaitMs(backoffMs: number, retryAfterSeconds: number | undefined, maxDelayMs: number): number {
+  return Math.min(maxDelayMs, Math.max(backoffMs, 1000 * (retryAfterSeconds ?? 0)));
+}
+
+/**
  * A small client for the Aiven REST API endpoints CRDR needs.
  *
  * Reads are retried with exponential backoff on 5xx, 429 (honouring
@@ -116,7 +125,7 @@ export class AivenClient {
     axiosRetry(this.http, {
       retries: options.retries ?? CLIENT_DEFAULTS.retries,
       retryCondition: isRetryableRead,
-      retryDelay: (count, error) => Math.min(maxDelay, Math.max(exponentialDelay(count - 1, error, backoff), 1000 * (toApiError(error).retryAfterSeconds ?? 0))),
+      retryDelay: (count, error) => readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
       shouldResetTimeout: true,
       onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
     });

@@ -52,6 +52,7 @@ export class SimServer {
   private readonly sockets = new Set<import("net").Socket>();
   private readonly pastAnswers = new Map<string, PastAnswer[]>();
   private readonly now: () => number;
+  private readonly arrivals = new WeakMap<RecordedRequest, number>();
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }>;
 
   constructor(private readonly options: SimServerOptions) {
@@ -95,6 +96,13 @@ export class SimServer {
     return this.requests.filter((r) => !method || r.method === method);
   }
 
+  /** When a recorded request arrived, on the simulator's clock. */
+  arrivedAt(request: RecordedRequest): number {
+    const at = this.arrivals.get(request);
+    if (at === undefined) throw new Error("not a request this simulator recorded");
+    return at;
+  }
+
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on("connection", (socket) => {
@@ -114,6 +122,7 @@ export class SimServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = this.now();
     const method = req.method ?? "GET";
     const path = decodeURI((req.url ?? "/").split("?")[0]);
     const raw = await readBody(req);
@@ -126,7 +135,11 @@ export class SimServer {
 
     if (path.startsWith("/_sim/")) return this.control(method, path, body, res);
 
-    const record = (status: number | "dropped") => this.requests.push({ method, path, body, status });
+    const record = (status: number | "dropped") => {
+      const recorded = { method, path, body, status };
+      this.arrivals.set(recorded, arrived);
+      this.requests.push(recorded);
+    };
     const fault = this.faults.take(method, path, raw);
     if (fault?.kind === "drop" || (fault?.kind === "unreadable" && fault.reset)) {
       record("dropped");
