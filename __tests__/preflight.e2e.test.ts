@@ -94,6 +94,12 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     }
   });
 
+  it("when the Terraform state cannot be read (a corrupt state file)", async () => {
+    fs.writeFileSync(scenario.project.stateFile, '{"version": 4, "resources": [ cut short');
+    const run = await runOperation(scenario, operation.script);
+    expectRefusedBeforeAnything(run, /terraform state list.* failed in .*: Failed to load state/);
+  });
+
   it("when Aiven refuses the token", async () => {
     const run = await runOperation(scenario, operation.script, [], { AIVEN_TOKEN: "not-the-right-token-42" });
     expectRefusedBeforeAnything(run, /The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\); set AIVEN_TOKEN/);
