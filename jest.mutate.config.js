@@ -1,0 +1,23 @@
+/**
+ * The fast in-process tests that judge the safety core's mutants
+ * (stryker.config.mjs). No build step: the sandbox's dist/ is the build the
+ * synth child processes use, and ts-jest loads the mutated sources directly.
+ */
+const base = require("./jest.config");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
+  testMatch: [
+    "<rootDir>/__tests__/role-change-disagreement.test.ts",
+    "<rootDir>/__tests__/operations-in-process.test.ts",
+    "<rootDir>/__tests__/aiven-client.test.ts",
+    "<rootDir>/__tests__/synthesized-stack.test.ts",
+    "<rootDir>/__tests__/phases.test.ts",
+    "<rootDir>/__tests__/plan-review/rules/*.test.ts",
+    "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
+    "<rootDir>/__tests__/plan-review/review.test.ts",
+    "<rootDir>/__tests__/plan-review/robustness.test.ts",
+  ],
+};

@@ -1,0 +1,42 @@
+// Mutation testing of the safety core (`npm run mutate`): the code whose
+// mistakes send a role change twice, claim one that did not happen, act on the
+// wrong state or leak a secret. It runs against the fast in-process tests
+// only (jest.mutate.config.js): the end-to-end tests run the compiled
+// scripts in dist/, which Stryker's mutants never reach.
+//
+// Heavy: hours for the whole core on two cores. Narrow it while working, e.g.
+//   npm run mutate -- --mutate lib/operations/role-request.ts --concurrency 1
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: "npm",
+  testRunner: "jest",
+  jest: { projectType: "custom", configFile: "jest.mutate.config.js", enableFindRelatedTests: false },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: "perTest",
+  mutate: [
+    "lib/operations/role-request.ts",
+    "lib/operations/accepted-without-effect.ts",
+    "lib/aiven/write-outcome.ts",
+    "lib/aiven/request-budget.ts",
+    "lib/synth/synthesized-stack.ts",
+    "lib/phase/**/*.ts",
+    "lib/plan-review/rules/**/*.ts",
+    // The plan parser's masking (masked, maskedValues) and the preflight
+    // (OperationContext.proveCanFinish): keep these ranges on those functions.
+    "lib/plan-review/terraform-plan.ts:77-90",
+    "lib/operations/operation-context.ts:258-276",
+  ],
+  // The in-process tests synthesize through dist/main.js (a child process), as an engineer's checkout does.
+  ignorePatterns: ["/.crdr", "/cdktf.out", "/coverage", "/reports"],
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  concurrency: 1,
+  timeoutMS: 60000,
+  timeoutFactor: 2,
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
