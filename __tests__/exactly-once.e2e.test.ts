@@ -13,6 +13,11 @@ import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-f
  */
 const scenario = useDrScenario("tok-once-3f9a1c7e55");
 
+/** Resolves once `condition` holds, checking every 50 ms. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 50));
+}
+
 const totalPuts = () => scenario.sim.apiCalls("PUT").length;
 const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
 
@@ -184,7 +189,9 @@ describe("operators racing from different machines", () => {
         }
       });
     });
-    await new Promise((r) => setTimeout(r, 7000));
+    // Until the stopped run's lock is older than CRDR_LOCK_STALE_MS: the moment another run may take it over.
+    const lockDir = path.join(scenario.project.dir, ".crdr", "locks", `${STACK}.lock`);
+    await until(() => stopped !== undefined && fs.existsSync(lockDir) && fs.statSync(lockDir).mtimeMs < Date.now() - Number(env.CRDR_LOCK_STALE_MS));
     expect(stopped).toBeDefined();
     const second = await runOperation(scenario, "failover", [], env);
     expect(second.code).toBe(0);

@@ -1,4 +1,3 @@
-import { findDrLink } from "../../lib/aiven/dr-link";
 import { DrScenario } from "./dr-scenario";
 import { runScript, STACK } from "./project-fixture";
 
@@ -12,9 +11,12 @@ export function cycleHelpers(scenario: DrScenario) {
     status: (...args: string[]) => runScript(scenario.project, "status", args, scenario.env),
     putsOn: (path: string) => scenario.sim.apiCalls("PUT").filter((p) => p.path === path && p.status === 200).map((p) => (p.body as { disaster_recovery_role: string }).disaster_recovery_role),
     roles: () => [scenario.sim.model.getService("crdr-test", "pg-primary"), scenario.sim.model.getService("crdr-test", "pg-primary-dr")].map((s) => `${s.state}/${s.disaster_recovery_role}`),
-    integrationId: () =>
-      findDrLink(scenario.sim.model.getService("crdr-test", "pg-primary").service_integrations, { primary: { serviceName: "pg-primary" }, recovery: { serviceName: "pg-primary-dr" } }, { ordered: false })!
-        .service_integration_id,
+    /** The id of the one disaster_recovery integration the simulator holds for the pair (read directly, not through the tool's own predicate). */
+    integrationId: () => {
+      const links = scenario.sim.model.listIntegrations("crdr-test", "pg-primary").filter((i) => i.integration_type === "disaster_recovery");
+      expect(links).toHaveLength(1);
+      return links[0].service_integration_id;
+    },
     phase: () => scenario.project.phaseFileJson()?.pairs?.[STACK],
     /** Runs a script and SIGKILLs it as soon as `crashWhen` holds (polled every 20 ms). */
     crashAfter: (script: string, crashWhen: () => boolean) =>
