@@ -121,6 +121,30 @@ describe.each(DR_OPERATIONS)("$script", (operation) => {
   });
 });
 
+describe.each(DR_OPERATIONS)("$script, when Aiven accepts the role change and never acts on it", (operation) => {
+  beforeEach(() => arrange(operation));
+
+  it("says so past the grace period without claiming the change; --resend reads that nothing moved and sends it once more", async () => {
+    const first = operation.puts[0];
+    scenario.sim.faults.add(faultOn(first, { kind: "accept-and-ignore", times: 1 }));
+    const run = await runOperation(scenario, operation.script, ["--lost-answer-grace", "1s"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`^✖ Aiven accepted the request ${first.side === "primary" ? "pg-primary" : "pg-primary-dr"} → ${first.role} at \\S+ but nothing has changed since \\(.*\\); the change is not claimed\\.`));
+    expect(run.stderr).toContain(`rerun with --resend (\`npm run ${operation.script} -- --stack ${STACK} --resend\`)`);
+    expect(run.stderr).not.toMatch(operation.changed);
+    expect(putsFor(scenario, first).map((p) => p.status)).toEqual([200]);
+
+    const resent = await runOperation(scenario, operation.script, ["--lost-answer-grace", "1s", "--resend"]);
+    expect(resent.stderr).toBe("");
+    expect(resent.code).toBe(0);
+    expect(resent.stdout).toMatch(/but nothing has changed since \(.*\); --resend: sending it once more/);
+    expect(putsFor(scenario, first).map((p) => p.status)).toEqual([200, 200]);
+    expect(totalPuts()).toBe(operation.puts.length + 1);
+    expect(peers(scenario)).toEqual(operation.end);
+    expect(phase().phase).toBe(operation.phase);
+  });
+});
+
 describe("a role change Aiven never answers", () => {
   beforeEach(() => arrange(DR_OPERATIONS[0]));
 
