@@ -83,6 +83,15 @@ describe("a role change whose answer is lost", () => {
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
 
+  it("is never sent again when a stale read path hides the change for less than the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "apply-then-drop", times: 1 }));
+    sim.faults.add({ kind: "stale-reads", method: "GET", staleMs: 60_000, after: { method: "PUT" }, forMs: 500 });
+    await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(/Aiven applied it although the answer was lost \(.+\); not sending it again/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
   it("is sent once more when the change shows only after the grace period; a rerun then finishes without sending", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
