@@ -14,7 +14,7 @@ function addFault(sim: SimServer, json: string): void {
   try {
     sim.faults.add(JSON.parse(json) as FaultSpec);
   } catch (err) {
-    throw new UserError(`--fault ${JSON.stringify(json)} is not a fault (${(err as Error).message}); give one as JSON such as '{"kind":"unreadable","forMs":5000}' (kinds: lib/simulator/sim-faults.ts).`);
+    throw new UserError(`--fault '${json}' is not a fault (${(err as Error).message}); give one as JSON such as '{"kind":"unreadable","forMs":5000}' (kinds: lib/simulator/sim-faults.ts).`);
   }
 }
 
