@@ -4,8 +4,9 @@
 // only (jest.mutate.config.js): the end-to-end tests run the compiled
 // scripts in dist/, which Stryker's mutants never reach.
 //
-// Heavy: hours for the whole core on two cores. Narrow it while working, e.g.
-//   npm run mutate -- --mutate lib/operations/role-request.ts --concurrency 1
+// Heavy: hours for the whole core on two cores. Narrow it while working, to
+// some lines and the tests that cover them, e.g.
+//   CRDR_MUTATE_TESTS=__tests__/role-change-disagreement.test.ts npm run mutate -- --mutate lib/operations/role-request.ts:71-95
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: "npm",
@@ -34,6 +35,8 @@ export default {
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   concurrency: 1,
+  // Stryker first runs every selected test once, measuring coverage per test.
+  dryRunTimeoutMinutes: 30,
   timeoutMS: 60000,
   timeoutFactor: 2,
   thresholds: { high: 90, low: 85, break: null },
