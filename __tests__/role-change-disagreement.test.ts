@@ -74,6 +74,16 @@ describe("a role change whose answer is lost", () => {
     expect(terraform.state).toEqual(ALL);
   });
 
+  it("ends with exit 3 and sends nothing more when one peer reads as before but the other cannot be read through the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 60_000, answer: "drop", times: 1 }));
+    sim.faults.add({ kind: "unreadable", path: "pg-primary-dr$", after: { method: "PUT" }, forMs: 60_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: RUNNING\/active\)/),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+  });
+
   it("is never sent again when the change shows after a while shorter than the grace period", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, answer: "drop", times: 1 }));
     await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
