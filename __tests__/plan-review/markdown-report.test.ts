@@ -51,7 +51,7 @@ describe("the Markdown comment", () => {
   it("says a run that could plan nothing is not reviewed, and not a pass", () => {
     const md = markdownReport(notReviewedResult("no credentials: AIVEN_TOKEN is empty, so no stack could be planned."));
     expect(md.split("\n").slice(0, 2)).toEqual([COMMENT_MARKER, "## ⛔ CRDR plan review: not reviewed (no credentials)"]);
-    expect(md).toContain("Nothing was planned, so nothing was reviewed: this is **not** a pass.");
+    expect(md).toContain("Nothing was reviewed: this is **not** a pass.");
   });
 
   it("replaces the comment with a failure when the review itself fails", () => {

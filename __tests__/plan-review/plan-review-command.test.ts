@@ -97,4 +97,34 @@ describe("npm run plan:review", () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/Pass either --plans-dir or plan files, not both/);
   });
+
+  it("says where a garbled plan breaks, and never echoes the bytes around it: not to stderr, the JSON of --plans-dir, nor the comment", async () => {
+    // A real plan (fixtures/plans/from-terraform) with one byte garbled just before a sensitive value.
+    const SECRET = "business-32-sensitive";
+    const text = fs.readFileSync(path.join(FIXTURES, "tf-sensitive-recovery-plan.json"), "utf8");
+    const at = text.indexOf(`"${SECRET}"`);
+    expect(at).toBeGreaterThan(0);
+    const garbled = text.slice(0, at - 1) + "\u0007" + text.slice(at);
+    const line = text.slice(0, at).split("\n").length;
+    const file = path.join(project.dir, "garbled.json");
+    const out = path.join(project.dir, "garbled.md");
+    fs.writeFileSync(file, garbled);
+    const plans = path.join(project.dir, "garbled-plans");
+    fs.mkdirSync(plans);
+    fs.writeFileSync(path.join(plans, "pg-primary.json"), garbled);
+    try {
+      const direct = await review(project, [file, "--out", out]);
+      expect(direct.code).toBe(2);
+      expect(direct.stderr).toContain(`garbled.json is not JSON (it breaks at line ${line}, column `);
+      expect(direct.stderr).toContain("make the plan again");
+      const dir = await review(project, ["--plans-dir", plans, "--json"]);
+      expect(JSON.parse(dir.stdout).findings).toEqual([expect.objectContaining({ rule: "plan-failed", detail: expect.stringContaining(`is not JSON (it breaks at line ${line}`) })]);
+      for (const shown of [direct.stderr, direct.stdout, fs.readFileSync(out, "utf8"), dir.stdout, dir.stderr]) {
+        expect(shown).not.toContain(SECRET);
+        expect(shown).not.toMatch(/business|sensitive"/);
+      }
+    } finally {
+      fs.rmSync(plans, { recursive: true, force: true });
+    }
+  });
 });

@@ -92,6 +92,9 @@ describe("replaces Terraform has a reason for", () => {
     const md = markdownReport(result);
     expect(md).toContain("PostgreSQL service primary of pg-primary is replaced\n  <br>Terraform's reason: replace_because_tainted: it is tainted");
     expect(md).toContain("| `aiven_pg.primary` | replace (destroy before create; replace_because_tainted) |");
+    // Once per finding that carries it (pg-destroyed, dr-integration-removed, replace-reason ×2 grouped or not), never doubled as a why.
+    expect(md).not.toMatch(/Terraform's reason: [^\n]*\n\s*<br>_Terraform's reason/);
+    expect(md.match(/replace_because_tainted: it is tainted/g)).toHaveLength(2);
   });
 });
 

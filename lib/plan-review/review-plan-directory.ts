@@ -3,6 +3,9 @@ import * as path from "path";
 import { UserError } from "../user-error";
 import { loadReviewContext } from "./load-review-context";
 import { mergeResults, notReviewedResult, reviewPlan, ReviewResult } from "./review";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { stateUnreachableFromCi } from "./state-reach";
 import { stackPlanFailed, stackPlanMissing, stackPlanUnreadable } from "./stack-not-planned";
 import { parsePlan } from "./terraform-plan";
 
@@ -23,7 +26,17 @@ export const PLAN_RECORDS = {
  * closed: a stack without a readable plan is a danger, never skipped, and a
  * loop that could not plan at all is "not reviewed", never a pass.
  */
-export function reviewPlanDirectory(dir: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+export interface PlanDirectoryOptions {
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly note: (line: string) => void;
+  /** The base branch's phase file, to compare the pull request's with. */
+  readonly basePhaseFile?: string;
+  /** The plans were made where the project's local state files are not (CI): a stack with local state is not reviewed. */
+  readonly requireSharedState?: boolean;
+}
+
+export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions): ReviewResult {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
   }
@@ -43,7 +56,11 @@ export function reviewPlanDirectory(dir: string, options: { projectDir: string; 
   return mergeResults(stacks.map((stack) => reviewStack(dir, stack, options)));
 }
 
-function reviewStack(dir: string, stack: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+function reviewStack(dir: string, stack: string, options: PlanDirectoryOptions): ReviewResult {
+  if (options.requireSharedState) {
+    const unreachable = stateUnreachableFromCi(SynthesizedStack.load(readCdktfConfig(options.projectDir).outdir, stack));
+    if (unreachable) return { ...notReviewedResult(unreachable), stacks: [stack] };
+  }
   const planFile = path.join(dir, PLAN_RECORDS.plan(stack));
   const failureFile = path.join(dir, PLAN_RECORDS.failure(stack));
   if (fs.existsSync(failureFile)) return stackPlanFailed(stack, fs.readFileSync(failureFile, "utf8"));
@@ -55,7 +72,7 @@ function reviewStack(dir: string, stack: string, options: { projectDir: string; 
     if (err instanceof UserError) return stackPlanUnreadable(stack, err.message);
     throw err;
   }
-  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack);
+  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseFile);
   notes.forEach(options.note);
   return reviewPlan(plan, context);
 }
