@@ -153,4 +153,31 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     expect(md).toMatch(/^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review failed\n/);
     expect(md).toContain("this is **not** a pass");
   });
+
+  it("on CI (--require-shared-state), calls every stack whose state is local 'not reviewed', saying what to set: never a pass", () => {
+    planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } });
+    expect(review("--json").code).toBe(0);
+    const result = review("--json", "--require-shared-state");
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ verdict: "not-reviewed", stacks: [GOOD, BAD] });
+    expect(report.notReviewed).toContain(`stack ${GOOD} keeps its state in a local file, which this CI machine does not have`);
+    expect(report.notReviewed).toContain(`stack ${BAD} keeps its state in a local file`);
+    expect(report.notReviewed).toContain("Set CRDR_BACKEND (a variable of the plan-review environment, or of the repository)");
+    const md = review("--require-shared-state").stdout;
+    expect(md.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (stack ${GOOD} keeps its state in a local file, which this CI machine does not have)`);
+  });
+
+  it("on CI, reviews stacks whose state is in a shared backend", () => {
+    try {
+      synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: JSON.stringify({ type: "http", address: "http://127.0.0.1:9/state" }) });
+      planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } });
+      const result = review("--json", "--require-shared-state");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "ok", stacks: [GOOD, BAD] });
+    } finally {
+      synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: "" });
+    }
+  });
 });
+

@@ -127,4 +127,26 @@ describe("npm run plan:review", () => {
       fs.rmSync(plans, { recursive: true, force: true });
     }
   });
+
+  it("compares the phase file with the base branch's (--base-phase-file): a failover recorded by hand is a danger, and the headline names the phase change", async () => {
+    const base = path.join(project.dir, "base-phases.json");
+    fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
+    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": { phase: "failed-over", primary: "forgotten" } } }));
+    try {
+      const plan = path.join(FIXTURES, "tf-forget-primary-and-link.json");
+      // Without the base, the hand-written record makes the forget of the production primary look expected.
+      expect((await review(project, [plan, "--stack", "pg-primary"])).code).toBe(0);
+      const result = await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base]);
+      expect(result.code).toBe(3);
+      expect(result.stdout.split("\n")[1]).toBe("## 🛑 CRDR plan review: 1 danger · phase pg-primary: normal → failed-over (primary forgotten)");
+      expect(result.stdout).toContain("the phase file moves pg-primary from normal to failed-over (primary forgotten)");
+      // A missing base file: every pair was normal there.
+      fs.rmSync(base);
+      expect((await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base])).code).toBe(3);
+    } finally {
+      fs.rmSync(project.phaseFile);
+      fs.rmSync(base, { force: true });
+    }
+  });
 });
+
