@@ -163,7 +163,7 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     expect(report).toMatchObject({ verdict: "not-reviewed", stacks: [GOOD, BAD] });
     expect(report.notReviewed).toContain(`stack ${GOOD} keeps its state in a local file, which this CI machine does not have`);
     expect(report.notReviewed).toContain(`stack ${BAD} keeps its state in a local file`);
-    expect(report.notReviewed).toContain("Set CRDR_BACKEND (a variable of the plan-review environment, or of the repository)");
+    expect(report.notReviewed).toContain("Set the repository variable CRDR_BACKEND");
     const md = review("--require-shared-state").stdout;
     expect(md.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (stack ${GOOD} keeps its state in a local file, which this CI machine does not have)`);
   });
