@@ -1,4 +1,4 @@
-import { planFamily, PLAN_FAMILIES_WITHOUT_CRDR } from "../../pair/validation/aiven-naming";
+import { planSupportsCrdr } from "../../aiven/crdr-plans";
 import { changeFinding } from "../change-finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 import { attribute } from "../terraform-plan";
@@ -15,7 +15,7 @@ export const planWithoutCrdr: PlanRule = {
       const located = context.locate(c);
       const to = attribute(c, "after", "plan");
       if (!located || located.side === "integration" || typeof to !== "string" || to === attribute(c, "before", "plan")) return [];
-      if (!PLAN_FAMILIES_WITHOUT_CRDR.includes(planFamily(to))) return [];
+      if (planSupportsCrdr(to)) return [];
       return [
         changeFinding(this, c, located, {
           message: `${located.side} ${located.pair[located.side].serviceName} of ${located.pair.stack} ${c.kind === "create" ? "is created on" : "moves to"} plan ${to}, which has no cross-region disaster recovery`,
