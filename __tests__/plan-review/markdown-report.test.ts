@@ -54,6 +54,15 @@ describe("the Markdown comment", () => {
     expect(md).toContain("Nothing was reviewed: this is **not** a pass.");
   });
 
+  it("still shows the dangers of the stacks that were reviewed beside one that was not", () => {
+    const reviewed = { ...stackPlanFailed("orders", "terraform plan exited 1\nError: boom"), stacks: ["orders"] };
+    const md = markdownReport(mergeResults([reviewed, { ...notReviewedResult("stack billing keeps its state in a local file, which this CI machine does not have."), stacks: ["billing"] }]));
+    expect(md.split("\n")[1]).toBe("## ⛔ CRDR plan review: not reviewed (stack billing keeps its state in a local file, which this CI machine does not have)");
+    expect(md).toContain("Not everything was reviewed: this is **not** a pass.");
+    expect(md).toContain("### Dangers");
+    expect(md).toContain("the plan of stack orders failed: terraform plan exited 1");
+  });
+
   it("replaces the comment with a failure when the review itself fails", () => {
     expect(reviewFailedReport('--plans-dir plans is not a directory; pass the directory <here>.')).toBe(
       `${COMMENT_MARKER}\n## 🛑 CRDR plan review failed\n\nThe review could not run, so nothing was reviewed: this is **not** a pass.\n\n> --plans-dir plans is not a directory; pass the directory &lt;here&gt;.\n`,

@@ -83,8 +83,10 @@ function render(result: ReviewResult, budget: Budget): string {
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const lines = [COMMENT_MARKER, headline(result, count("danger"), count("warning")), ""];
   if (result.verdict === "not-reviewed") {
-    lines.push("Nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
-    return lines.join("\n");
+    // Stacks that were reviewed beside one that was not still show what they found.
+    const partly = result.findings.length > 0 || result.changes.length > 0;
+    lines.push(partly ? "Not everything was reviewed: this is **not** a pass." : "Nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
+    if (!partly) return lines.join("\n");
   }
   const c = result.counts;
   if (result.stacks.length) {
