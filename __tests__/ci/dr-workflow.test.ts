@@ -307,6 +307,11 @@ describe("the prepare job, run for each kind of dispatch", () => {
     expect(dryRun.output).toContain("::warning::The phase-file pull request #12 (crdr/failover-pg-primary-41-1, https://github.example/acme/crdr/pull/12) of pg-primary is still open");
     // Another pair's pull request is not this pair's.
     expect(dispatch({ operation: "revert", stack: "pg-other", "dry-run": false }).failed).toBe(false);
+    // A region run's pull request is found by its region.
+    gh.setRepository({ openPullRequests: [{ number: 21, headRefName: "crdr/failover-google-europe-west1-43-2", url: "https://github.example/acme/crdr/pull/21" }] });
+    const region = dispatch({ operation: "revert", region: "google-europe-west1", "dry-run": false });
+    expect(region.failed).toBe(true);
+    expect(region.output).toContain("::error::The phase-file pull request #21 (crdr/failover-google-europe-west1-43-2, https://github.example/acme/crdr/pull/21) of google-europe-west1 is still open");
   });
 });
 
