@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../user-error";
 import { loadReviewContext } from "./load-review-context";
-import { mergeResults, notReviewedResult, reviewPlan, ReviewResult } from "./review";
+import { mergeResults, notReviewedResult, reviewPlan, ReviewResult, withPhaseChanges } from "./review";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { stateUnreachableFromCi } from "./state-reach";
@@ -40,12 +40,14 @@ export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions):
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
   }
+  // Every pair's phase change is in the headline, whatever happened to its plan.
+  const { context } = loadReviewContext(options.projectDir, options.env, undefined, options.basePhaseFile);
   const notPlanned = path.join(dir, PLAN_RECORDS.notPlanned);
   if (fs.existsSync(notPlanned)) {
     const reason = fs.readFileSync(notPlanned, "utf8").trim();
-    return notReviewedResult(reason || "the plan loop could not plan");
+    return withPhaseChanges(notReviewedResult(reason || "the plan loop could not plan"), context);
   }
-  const stacks = loadReviewContext(options.projectDir, options.env).context.pairs.map((p) => p.stack);
+  const stacks = context.pairs.map((p) => p.stack);
   if (!stacks.length) {
     throw new UserError(`No synthesized stacks in ${options.projectDir}; run npm run synth before reviewing --plans-dir ${dir}, so every declared stack is known.`);
   }
@@ -53,7 +55,7 @@ export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions):
   if (strays.length) {
     throw new UserError(`${path.join(dir, strays[0])} is for no synthesized stack (${stacks.map((s) => `"${s}"`).join(", ")}); plan from the same synth, or remove the file.`);
   }
-  return mergeResults(stacks.map((stack) => reviewStack(dir, stack, options)));
+  return withPhaseChanges(mergeResults(stacks.map((stack) => reviewStack(dir, stack, options))), context);
 }
 
 function reviewStack(dir: string, stack: string, options: PlanDirectoryOptions): ReviewResult {

@@ -77,6 +77,12 @@ function phaseChangesOf(context: ReviewContext): { phaseChanges?: string[] } {
   return changes.length ? { phaseChanges: changes } : {};
 }
 
+/** The result with every phase change the context sees in its headline, also of stacks whose plan failed or that were not reviewed. */
+export function withPhaseChanges(result: ReviewResult, context: ReviewContext): ReviewResult {
+  const all = [...new Set([...(result.phaseChanges ?? []), ...(phaseChangesOf(context).phaseChanges ?? [])])];
+  return all.length ? { ...result, phaseChanges: all } : result;
+}
+
 /** The action as the changes table shows it: the kind, with replace order, deposed key and Terraform's reason. */
 function actionOf(c: PlannedChange): string {
   if (c.importing && c.kind === "no-op") return "import";
