@@ -26,8 +26,8 @@ export default {
     "lib/plan-review/rules/**/*.ts",
     // The plan parser's masking (masked, maskedValues) and the preflight
     // (OperationContext.proveCanFinish): keep these ranges on those functions.
-    "lib/plan-review/terraform-plan.ts:77-90",
-    "lib/operations/operation-context.ts:258-276",
+    "lib/plan-review/terraform-plan.ts:78-91",
+    "lib/operations/operation-context.ts:258-275",
   ],
   // The in-process tests synthesize through dist/main.js (a child process), as an engineer's checkout does.
   ignorePatterns: ["/.crdr", "/cdktf.out", "/coverage", "/reports"],
