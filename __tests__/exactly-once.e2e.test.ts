@@ -45,6 +45,17 @@ describe.each(ROLE_PUTS)("$name", ({ operation, put }) => {
     expect(phase().phase).toBe(operation.phase);
   });
 
+  it("stops with exit 3 and sends nothing more when its answer is lost and neither peer can be read through the grace period", async () => {
+    scenario.sim.faults.add(faultOn(put, { kind: "apply-then-drop", times: 1 }));
+    const { method, path, body } = faultOn(put, { kind: "unreadable" });
+    scenario.sim.faults.add({ kind: "unreadable", after: { method, path, body }, forMs: 60_000 });
+    const run = await runOperation(scenario, operation.script);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\./);
+    expect(putsFor(scenario, put)).toHaveLength(1);
+    expect(totalPuts()).toBe(operation.puts.indexOf(put) + 1);
+  });
+
   it("resolves a SIGKILL while the request is in flight by reading, and the rerun sends nothing more", async () => {
     scenario.sim.faults.add(faultOn(put, { kind: "apply-then-slow", delayMs: 30_000, times: 1 }));
     const killed = await runOperation(scenario, operation.script, [], {}, (child) => {

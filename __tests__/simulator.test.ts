@@ -349,6 +349,16 @@ describe("the simulator can disagree with what it accepted", () => {
     expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("arms a timed fault only on the request its `after` names, body included", async () => {
+    sim.faults.add({ kind: "unreadable", path: "pg-a-dr$", after: { method: "PUT", body: '"disaster_recovery_role":"active"' }, forMs: 1000 });
+    expect((await put("pg-a", "failed")).status).toBe(200);
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+    clock = 200;
+    expect((await put("pg-a", "passive")).status).toBe(200);
+    expect((await put("pg-a", "active")).status).toBe(409); // still rebuilding; the request arms the fault all the same
+    expect(await read()).toEqual(["REBUILDING/failed", "503"]);
+  });
+
   it("conflict-while-moving: the transition starts and the request is answered 409", async () => {
     sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
     const res = await put();

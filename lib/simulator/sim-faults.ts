@@ -49,18 +49,18 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** A request to match: a method and a path pattern. */
+/** A request to match: a method, a path pattern and a body pattern. */
 export interface RequestMatch {
   /** HTTP method to match. @default - any */
   readonly method?: string;
   /** A regular expression the request path must match. @default - any path */
   readonly path?: string;
+  /** A regular expression the request's JSON body must match, such as `"disaster_recovery_role":"active"`. @default - any body */
+  readonly body?: string;
 }
 
 export interface FaultSpec extends RequestMatch {
   readonly kind: FaultKind;
-  /** A regular expression the request's JSON body must match, such as `"disaster_recovery_role":"active"`. @default - any body */
-  readonly body?: string;
   /** How many requests it affects. @default - every matching request */
   readonly times?: number;
   /** How long it lasts once armed, in milliseconds. @default - until `times` is used up */
@@ -99,7 +99,7 @@ export class FaultTable {
       throw new Error(`unknown fault kind ${JSON.stringify(spec.kind)}`);
     }
     // Reject bad patterns now, not per request.
-    for (const pattern of [spec.path, spec.body, spec.after?.path]) if (pattern) new RegExp(pattern);
+    for (const pattern of [spec.path, spec.body, spec.after?.path, spec.after?.body]) if (pattern) new RegExp(pattern);
     const defaults: Partial<FaultSpec> = spec.kind === "unreadable" ? { method: "GET" } : {};
     this.faults.push({ ...defaults, ...spec, remaining: spec.times ?? Infinity, armedAt: spec.after ? undefined : this.now() });
   }
@@ -111,20 +111,19 @@ export class FaultTable {
   /** The fault this request triggers, if any, counting it as used. */
   take(method: string, path: string, body = ""): FaultSpec | undefined {
     const now = this.now();
-    for (const f of this.faults) if (f.armedAt === undefined && f.after && matches(f.after, method, path)) f.armedAt = now;
+    for (const f of this.faults) if (f.armedAt === undefined && f.after && matches(f.after, method, path, body)) f.armedAt = now;
     const fault = this.faults.find(
       (f) =>
         f.remaining > 0 &&
         f.armedAt !== undefined &&
         (f.forMs === undefined || now < f.armedAt + f.forMs) &&
-        matches(f, method, path) &&
-        (!f.body || new RegExp(f.body).test(body)),
+        matches(f, method, path, body),
     );
     if (fault) fault.remaining -= 1;
     return fault;
   }
 }
 
-function matches(match: RequestMatch, method: string, path: string): boolean {
-  return (!match.method || match.method.toUpperCase() === method) && (!match.path || new RegExp(match.path).test(path));
+function matches(match: RequestMatch, method: string, path: string, body: string): boolean {
+  return (!match.method || match.method.toUpperCase() === method) && (!match.path || new RegExp(match.path).test(path)) && (!match.body || new RegExp(match.body).test(body));
 }
