@@ -173,6 +173,27 @@ describe("the http backend's faults", () => {
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
 
+  it("when no backup can be made after the role change, nothing is removed from state: exit 6, and a rerun finishes", async () => {
+    const before = scenario.backend.rawState(STACK)!;
+    // A file where the backup folder should be: no backup can be written, whoever runs this.
+    fs.mkdirSync(path.join(scenario.project.dir, ".crdr"), { recursive: true });
+    fs.writeFileSync(backupDir(), "not a folder");
+    const writesBefore = scenario.backend.received("POST", STACK).length;
+    const first = await runOperation(scenario, "failover");
+    expect(first.code).toBe(6);
+    expect(first.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: Could not back up the Terraform state of pg-primary to \S+\/\.crdr\/backups\/pg-primary-\S+\.tfstate \((ENOTDIR|EEXIST)\), so the state was left as it is/);
+    expect(first.stdout).not.toMatch(/backed up to/);
+    expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
+    expect(scenario.backend.rawState(STACK)).toBe(before);
+
+    fs.rmSync(backupDir());
+    const rerun = await runOperation(scenario, "failover");
+    expect(rerun.code).toBe(0);
+    expect(rolePuts()).toHaveLength(1);
+    expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expectBackupOf(before, rerun.stdout);
+  });
+
   it("a slow backend (every answer delayed) still fails over with one role change", async () => {
     scenario.backend.faults = { latencyMs: 150 };
     const before = scenario.backend.rawState(STACK)!;

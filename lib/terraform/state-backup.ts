@@ -76,15 +76,24 @@ export async function backUpState(terraform: TerraformRunner, dir: string, stack
     // Atomic replacement keeps a mode set before the rename; chmod once more for umasks that stripped it.
     fs.chmodSync(file, 0o600);
   } catch (err) {
-    fs.rmSync(file, { force: true });
+    removeQuietly(file);
     throw refuse((err as NodeJS.ErrnoException).code ?? (err as Error).message);
   }
   const onDisk = fs.readFileSync(file);
   const mode = fs.statSync(file).mode & 0o777;
   const back = summarizeState(onDisk.toString("utf8"));
   if (sha256(onDisk) !== digest || !back || back.lineage !== summary.lineage || back.serial !== summary.serial || mode !== 0o600) {
-    fs.rmSync(file, { force: true });
+    removeQuietly(file);
     throw refuse(mode !== 0o600 ? `it came out mode ${mode.toString(8)}, not 600` : "the file read back differs from the state pulled");
   }
   return { file, sha256: digest, ...summary };
+}
+
+/** Removes what a failed backup left, if anything; the failure being reported matters more. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // nothing was there to remove, or it cannot be: either way no backup is named
+  }
 }
