@@ -36,7 +36,7 @@ export interface StateRestoreResult {
   readonly stack: string;
   readonly backup: string;
   readonly restored: boolean;
-  /** The serial the restored state was pushed as. */
+  /** The serial of the restored state, as read back. */
   readonly serial?: number;
   /** Where the state as it was before the restore was backed up. */
   readonly previous?: string;
@@ -88,6 +88,8 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       reporter.done("Dry run: nothing was changed.", { stack: options.stack, backup: shown, restored: false });
       return { stack: options.stack, backup: shown, restored: false };
     }
+    // A lock someone else holds refuses now, before the prompt, not after a wait.
+    if (current?.resources.length) await terraform.stateRmDryRun([current.resources[0]]);
     await confirm(options, deps, `put the state of ${options.stack} back as ${shown} holds it`);
 
     reporter.step("backup", "backing up the state as it is now, so this restore can be undone the same way");
@@ -105,21 +107,23 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     lock?.assertHeld();
     await pushAs(terraform, text, serial);
     const after = summarizeState(await terraform.statePull());
-    if (!after || after.lineage !== backup.lineage || after.serial !== serial || [...after.resources].sort().join("\n") !== [...backup.resources].sort().join("\n")) {
-      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back is not what was pushed; check the backend, then rerun.`);
+    if (!after || after.lineage !== backup.lineage || after.serial < serial || [...after.resources].sort().join("\n") !== [...backup.resources].sort().join("\n")) {
+      const found = after ? `serial ${after.serial}, lineage ${after.lineage}, ${listResources(after)}` : "no state";
+      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found}) is not what was pushed; check the backend, then rerun.`);
     }
-    journal.append("state-restored", { backup: shown, serial });
+    journal.append("state-restored", { backup: shown, serial: after.serial });
     journal.append("completed");
     reporter.done(
       [
-        `The state of ${options.stack} is back as ${shown} holds it (now serial ${serial}, ${listResources(after)}).`,
+        // Terraform may count the push itself as one more serial.
+        `The state of ${options.stack} is back as ${shown} holds it (now serial ${after.serial}, ${listResources(after)}).`,
         previous ? `The state it replaced is in ${previous}; restoring that one undoes this.` : "",
       ]
         .filter(Boolean)
         .join("\n  "),
-      { stack: options.stack, backup: shown, restored: true, serial, previous },
+      { stack: options.stack, backup: shown, restored: true, serial: after.serial, previous },
     );
-    return { stack: options.stack, backup: shown, restored: true, serial, previous };
+    return { stack: options.stack, backup: shown, restored: true, serial: after.serial, previous };
   } finally {
     await lock?.release();
   }
