@@ -1,6 +1,7 @@
 import * as path from "path";
 import { FailedOverPhase, PrimaryDisposition } from "../phase/phase-record";
 import { UserError } from "../user-error";
+import { stateInPrimaryRegion } from "../synth/state-location";
 import { backUpBeforeWrite } from "./backup-before-write";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
@@ -48,6 +49,9 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const trigger = decideTrigger(ctx, options, peers);
 
   const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
+  // Before the preflight: when that region is down, this is why the preflight cannot reach the state.
+  const stateWarning = stateInPrimaryRegion(ctx.stack);
+  if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
   await ctx.proveCanFinish(forget);
   await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
