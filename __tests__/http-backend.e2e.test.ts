@@ -116,7 +116,9 @@ describe("the http backend's faults", () => {
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
     expect(rolePuts()).toEqual([]);
-    expect(run.stderr).toMatch(/^✖ "terraform state list -no-color" failed in .*pg-primary: .*127\.0\.0\.1/);
+    expect(run.stderr).toMatch(
+      /^✖ Terraform could not read the state of pg-primary in its backend \(Failed to load state: .*GET http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary .*connection refused\); make the backend reachable and working \(address, network, credentials\), then rerun\.\n$/,
+    );
     expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
 
@@ -127,7 +129,9 @@ describe("the http backend's faults", () => {
     const first = await runOperation(scenario, "failover");
     expect(first.code).toBe(6);
     expect(first.stderr).toMatch(FAILOVER.changed);
-    expect(first.stderr).toMatch(/but Terraform state was not updated: .*Failed to upload state: POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+ giving up after 3 attempt/);
+    expect(first.stderr).toMatch(
+      /but Terraform state was not updated: Terraform could not write the state of pg-primary in its backend \(.*Failed to upload state: POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+ giving up after 3 attempt\(s\)\); make the backend reachable and working/,
+    );
     expect(first.stderr).toMatch(/rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again/);
     expect(scenario.backend.rawState(STACK)).toBe(before);
     expect(scenario.backend.received("POST", STACK).slice(writesBefore).map((r) => r.status)).toEqual([503, 503, 503]);
@@ -162,7 +166,7 @@ describe("the http backend's faults", () => {
     }
     expect(first.code).toBe(6);
     expect(first.stderr).toMatch(FAILOVER.changed);
-    expect(first.stderr).toMatch(/but Terraform state was not updated/);
+    expect(first.stderr).toMatch(/but Terraform state was not updated: Terraform could not write the state of pg-primary in its backend \(.*POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+.*EOF/);
     expect(scenario.backend.rawState(STACK)).toBe(before);
     expectBackupOf(before, first.stdout);
 

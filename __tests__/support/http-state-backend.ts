@@ -105,10 +105,27 @@ export class HttpStateBackend {
     return this.requests.filter((r) => r.method === method && (stack === undefined || r.stack === stack));
   }
 
-  /** Resolves once `test` holds, checked after every request event (no polling, no sleeping). */
-  until(test: () => boolean): Promise<void> {
+  /**
+   * Resolves once `test` holds, checked after every request event (no
+   * polling, no sleeping); rejects after `boundMs`, so a test whose
+   * condition never comes fails and reaps its processes instead of hanging.
+   */
+  until(test: () => boolean, boundMs = 60_000): Promise<void> {
     if (test()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`the http backend did not see the awaited request within ${boundMs} ms`));
+      }, boundMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /** Drops the connection of every held write: terraform sees the write fail. */

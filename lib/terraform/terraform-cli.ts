@@ -198,9 +198,19 @@ export class TerraformCli implements TerraformRunner {
     if (reason) {
       return new UserError(`Terraform could not take the state lock of ${path.basename(this.cwd)} (${reason}); make the state writable (permissions, a read-only file, disk space), then rerun.`);
     }
+    const backend = BACKEND_FAILURE.exec(output);
+    if (backend) {
+      const verb = /upload|sav|persist|writ/i.test(backend[1]) ? "write" : "read";
+      return new UserError(
+        `Terraform could not ${verb} the state of ${path.basename(this.cwd)} in its backend (${headline(output)}); make the backend reachable and working (address, network, credentials), then rerun.`,
+      );
+    }
     return new UserError(`"${this.describe(args)}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}`);
   }
 }
+
+/** How terraform says its state backend could not be read or written (unreachable, 5xx, refused). */
+const BACKEND_FAILURE = /(Failed to (?:load|get|upload|save|persist|write) state|Error (?:loading|saving) the state)/;
 
 /** Terraform's own one-line summary: the first "Error: …" line. */
 function headline(text: string): string {
