@@ -47,6 +47,9 @@ function restoreSpecs(backend: string, scenario: DrScenario) {
     const copies = fs.readdirSync(scenario.project.dir).filter((f) => /tfstate/.test(f));
     expect(copies).toEqual(backend === "local" ? ["terraform.pg-primary.tfstate", "terraform.pg-primary.tfstate.backup"] : []);
     for (const copy of copies) expect((fs.statSync(path.join(scenario.project.dir, copy)).mode & 0o777).toString(8)).toBe("600");
+    // The stack's journal stays the DR operations' record (status reads its last run).
+    const journal = fs.readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8").trim().split("\n");
+    expect(new Set(journal.map((l) => JSON.parse(l).operation))).toEqual(new Set(["failover"]));
   });
 
   it(`on ${backend} state: refuses a backup of another lineage (exit 2) and changes nothing`, async () => {

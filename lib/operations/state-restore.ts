@@ -11,7 +11,6 @@ import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
 import { backupDirectory } from "./backup-before-write";
-import { Journal } from "./journal";
 import { OperationLock } from "./operation-lock";
 
 export interface StateRestoreOptions {
@@ -92,15 +91,14 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     if (current?.resources.length) await terraform.stateRmDryRun([current.resources[0]]);
     await confirm(options, deps, `put the state of ${options.stack} back as ${shown} holds it`);
 
+    // Not journaled: the stack's journal is the DR operations' record, and
+    // status reads its last entry to find an operation left unfinished.
     reporter.step("backup", "backing up the state as it is now, so this restore can be undone the same way");
-    const journal = new Journal(projectDir, options.stack, "state-restore", runId);
-    journal.append("started", { backup: shown });
     let previous: string | undefined;
     if (current) {
       const before = await backUpState(terraform, backupDirectory(projectDir), options.stack);
       previous = path.relative(projectDir, before.file);
-      journal.append("state-backed-up", { file: previous, lineage: before.lineage, serial: before.serial, sha256: before.sha256 });
-      reporter.info(`state as it was (serial ${before.serial}) backed up to ${previous} (private: it holds the services' passwords)`);
+      reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
     }
 
     reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
@@ -111,8 +109,6 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       const found = after ? `serial ${after.serial}, lineage ${after.lineage}, ${listResources(after)}` : "no state";
       throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found}) is not what was pushed; check the backend, then rerun.`);
     }
-    journal.append("state-restored", { backup: shown, serial: after.serial });
-    journal.append("completed");
     reporter.done(
       [
         // Terraform may count the push itself as one more serial.
