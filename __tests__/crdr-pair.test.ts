@@ -191,6 +191,15 @@ describe("the pair manifest in cdk.tf.json", () => {
         address: "aiven_service_integration.disaster_recovery",
         layout: "forgotten",
       },
+      applicationOutputs: [
+        "app_host",
+        "app_port",
+        "app_uri",
+        "app_standby_primary_host",
+        "app_standby_primary_port",
+        "app_standby_recovery_host",
+        "app_standby_recovery_port",
+      ],
     });
   });
 });

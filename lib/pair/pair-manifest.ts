@@ -15,6 +15,8 @@ export interface PairManifest {
   readonly primary: PeerManifest;
   readonly recovery: PeerManifest;
   readonly integration: IntegrationManifest;
+  /** The outputs applications read, present in every phase (APPLICATION_OUTPUT_NAMES). Absent in stacks synthesized before they existed. */
+  readonly applicationOutputs?: readonly string[];
 }
 
 export interface PeerManifest {
