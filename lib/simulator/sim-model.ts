@@ -109,7 +109,13 @@ export class SimModel {
       cloud: spec.cloud,
       state: spec.state ?? "RUNNING",
       role: spec.role,
-      uri: { host: `${spec.name}-${spec.project}.sim.local`, port: 5432, user: "avnadmin", password: `sim-${randomBytes(9).toString("hex")}` },
+      // Re-seeding a service keeps its endpoint and credentials, as the same service would.
+      uri: this.services.get(key(spec.project, spec.name))?.uri ?? {
+        host: `${spec.name}-${spec.project}.sim.local`,
+        port: 5432,
+        user: "avnadmin",
+        password: `sim-${randomBytes(9).toString("hex")}`,
+      },
       pending: [],
     });
   }

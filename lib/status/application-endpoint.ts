@@ -1,0 +1,65 @@
+import { AivenService } from "../aiven/aiven-types";
+import { Peers } from "../aiven/peer-status";
+import { APPLICATION_OUTPUTS, STANDBY_COMPONENT } from "../pair/application-outputs";
+import { PairManifest, PEER_SIDES, PeerSide } from "../pair/pair-manifest";
+
+/**
+ * Where applications point, from Aiven's answer: the shared read-write
+ * endpoint (host:port only, never the URI: it holds the password), which peer
+ * serves it now (the active one), and each region's read-only endpoint.
+ */
+export interface ApplicationEndpointReport {
+  /** The stack output applications read it from; absent when the stack was synthesized without application outputs. */
+  readonly output?: string;
+  /** host:port of the shared Service URI; absent when no peer could be read. */
+  readonly readWrite?: string;
+  /** The peer the shared endpoint serves now: the one Aiven says is active; absent when none is. */
+  readonly servedBy?: PeerSide;
+  /** Each readable region's read-only (CRDR standby) endpoint, host:port. */
+  readonly readOnly: Partial<Record<PeerSide, string>>;
+}
+
+export interface ApplicationEndpointCheck {
+  readonly report: ApplicationEndpointReport;
+  /** Set when the peers show different Service URIs: the application outputs assume one shared URI. */
+  readonly problem?: string;
+}
+
+const sharedEndpoint = (s: AivenService) => (s.service_uri_params?.host ? `${s.service_uri_params.host}:${s.service_uri_params.port ?? "?"}` : undefined);
+
+function standbyEndpoint(s: AivenService): string | undefined {
+  const standby = (s.components ?? []).filter((c) => c.component === STANDBY_COMPONENT.component && c.usage === STANDBY_COMPONENT.usage && c.host);
+  const pick = standby.find((c) => c.route === STANDBY_COMPONENT.preferredRoute) ?? standby[0];
+  return pick ? `${pick.host}:${pick.port ?? "?"}` : undefined;
+}
+
+export function checkApplicationEndpoint(pair: PairManifest, peers: Peers): ApplicationEndpointCheck {
+  const readable = (side: PeerSide) => (peers[side].reachable ? peers[side].service : undefined);
+  const shared = Object.fromEntries(PEER_SIDES.map((side) => [side, readable(side) && sharedEndpoint(readable(side)!)])) as Record<PeerSide, string | undefined>;
+  const readOnly: Partial<Record<PeerSide, string>> = {};
+  for (const side of PEER_SIDES) {
+    const service = readable(side);
+    const endpoint = service && service.disaster_recovery_role !== "failed" ? standbyEndpoint(service) : undefined;
+    if (endpoint) readOnly[side] = endpoint;
+  }
+  const report: ApplicationEndpointReport = {
+    ...(pair.applicationOutputs?.includes(APPLICATION_OUTPUTS.uri) ? { output: APPLICATION_OUTPUTS.uri } : {}),
+    // The recovery service's, as the application outputs read it (the primary's when it cannot be read).
+    ...((shared.recovery ?? shared.primary) ? { readWrite: shared.recovery ?? shared.primary } : {}),
+    ...(activeSide(peers) ? { servedBy: activeSide(peers) } : {}),
+    readOnly,
+  };
+  const differ = shared.primary && shared.recovery && shared.primary !== shared.recovery;
+  return {
+    report,
+    ...(differ
+      ? {
+          problem: `the peers show different Service URIs (primary ${shared.primary}, recovery ${shared.recovery}), but applications read the recovery service's; point them at the active peer's until Aiven shows one shared URI`,
+        }
+      : {}),
+  };
+}
+
+function activeSide(peers: Peers): PeerSide | undefined {
+  return PEER_SIDES.find((side) => peers[side].reachable && (peers[side] as { service: AivenService }).service.disaster_recovery_role === "active");
+}
