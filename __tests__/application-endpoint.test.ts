@@ -1,12 +1,13 @@
 import { AivenApiError } from "../lib/aiven/aiven-api-error";
 import { AivenService } from "../lib/aiven/aiven-types";
 import { Peers, PeerStatus } from "../lib/aiven/peer-status";
+import { APPLICATION_OUTPUTS } from "../lib/pair/application-outputs";
 import { formatApplicationEndpoint } from "../lib/cli/format-status";
 import { checkApplicationEndpoint } from "../lib/status/application-endpoint";
 import { checkPair } from "../lib/status/pair-status";
 import { pairManifest } from "./support/plan-builder";
 
-const PAIR = { ...pairManifest(), applicationOutputs: ["app_host", "app_port", "app_uri"] };
+const PAIR = { ...pairManifest(), applicationOutputs: APPLICATION_OUTPUTS };
 
 function service(name: string, role: string, sharedHost: string, extra: Partial<AivenService> = {}): PeerStatus {
   return {

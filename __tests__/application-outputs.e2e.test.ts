@@ -1,7 +1,8 @@
 import { pushAppliedState } from "../lib/drill/applied-state";
-import { APPLICATION_OUTPUT_NAMES } from "../lib/pair/application-outputs";
 import { useDrScenario } from "./support/dr-scenario";
 import { cycleHelpers } from "./support/cycle-helpers";
+
+const APPLICATION_OUTPUT_NAMES = ["app_host", "app_port", "app_uri", "app_standby_primary_host", "app_standby_primary_port", "app_standby_recovery_host", "app_standby_recovery_port"];
 
 const scenario = useDrScenario("tok-app-outputs-7d41");
 const { run, roles, integrationId, phase } = cycleHelpers(scenario);

@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { APPLICATION_OUTPUT_NAMES } from "../lib/pair/application-outputs";
 import { CrdrPairStack } from "../lib/pair/crdr-pair-stack";
-import { PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
+import { applicationOutputList, PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
 import { PhaseRecord } from "../lib/phase/phase-record";
 import { examplePairProps } from "./support/example-pair";
 
@@ -35,6 +34,9 @@ function synthStack(phase: PhaseRecord): any {
   }
 }
 
+/** The names applications rely on: a contract, spelled out here rather than read from the code under test. */
+const APPLICATION_OUTPUT_NAMES = ["app_host", "app_port", "app_uri", "app_standby_primary_host", "app_standby_primary_port", "app_standby_recovery_host", "app_standby_recovery_port"];
+
 const byPhase = Object.fromEntries(Object.entries(PHASES).map(([name, phase]) => [name, synthStack(phase)]));
 const outputsOf = (json: any, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, json.output?.[n]]));
 
@@ -51,7 +53,7 @@ describe("application outputs", () => {
   it.each(Object.keys(PHASES))("are all declared, with the same names, in the %s phase", (name) => {
     const json = byPhase[name];
     expect(Object.keys(json.output).filter((o) => o.startsWith("app_")).sort()).toEqual([...APPLICATION_OUTPUT_NAMES].sort());
-    expect(json["//"][PAIR_MANIFEST_KEY].applicationOutputs).toEqual(APPLICATION_OUTPUT_NAMES);
+    expect(applicationOutputList(json["//"][PAIR_MANIFEST_KEY].applicationOutputs)).toEqual(APPLICATION_OUTPUT_NAMES);
   });
 
   it.each(Object.keys(PHASES))("take the read-write endpoint from the recovery service (kept in every phase) in the %s phase", (name) => {

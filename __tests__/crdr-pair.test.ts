@@ -191,15 +191,15 @@ describe("the pair manifest in cdk.tf.json", () => {
         address: "aiven_service_integration.disaster_recovery",
         layout: "forgotten",
       },
-      applicationOutputs: [
-        "app_host",
-        "app_port",
-        "app_uri",
-        "app_standby_primary_host",
-        "app_standby_primary_port",
-        "app_standby_recovery_host",
-        "app_standby_recovery_port",
-      ],
+      applicationOutputs: {
+        host: "app_host",
+        port: "app_port",
+        uri: "app_uri",
+        standby: {
+          primary: { host: "app_standby_primary_host", port: "app_standby_primary_port" },
+          recovery: { host: "app_standby_recovery_host", port: "app_standby_recovery_port" },
+        },
+      },
     });
   });
 });

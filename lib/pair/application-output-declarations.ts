@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { APPLICATION_OUTPUTS, STANDBY_COMPONENT } from "./application-outputs";
+import { STANDBY_COMPONENT } from "../aiven/standby-component";
+import { APPLICATION_OUTPUTS } from "./application-outputs";
 import { CrdrPair } from "./crdr-pair";
 
 /**

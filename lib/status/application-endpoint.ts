@@ -1,6 +1,6 @@
 import { AivenService } from "../aiven/aiven-types";
 import { Peers } from "../aiven/peer-status";
-import { APPLICATION_OUTPUTS, STANDBY_COMPONENT } from "../pair/application-outputs";
+import { standbyEndpointOf } from "../aiven/standby-component";
 import { PairManifest, PEER_SIDES, PeerSide } from "../pair/pair-manifest";
 
 /**
@@ -27,23 +27,17 @@ export interface ApplicationEndpointCheck {
 
 const sharedEndpoint = (s: AivenService) => (s.service_uri_params?.host ? `${s.service_uri_params.host}:${s.service_uri_params.port ?? "?"}` : undefined);
 
-function standbyEndpoint(s: AivenService): string | undefined {
-  const standby = (s.components ?? []).filter((c) => c.component === STANDBY_COMPONENT.component && c.usage === STANDBY_COMPONENT.usage && c.host);
-  const pick = standby.find((c) => c.route === STANDBY_COMPONENT.preferredRoute) ?? standby[0];
-  return pick ? `${pick.host}:${pick.port ?? "?"}` : undefined;
-}
-
 export function checkApplicationEndpoint(pair: PairManifest, peers: Peers): ApplicationEndpointCheck {
   const readable = (side: PeerSide) => (peers[side].reachable ? peers[side].service : undefined);
   const shared = Object.fromEntries(PEER_SIDES.map((side) => [side, readable(side) && sharedEndpoint(readable(side)!)])) as Record<PeerSide, string | undefined>;
   const readOnly: Partial<Record<PeerSide, string>> = {};
   for (const side of PEER_SIDES) {
     const service = readable(side);
-    const endpoint = service && service.disaster_recovery_role !== "failed" ? standbyEndpoint(service) : undefined;
+    const endpoint = service && service.disaster_recovery_role !== "failed" ? standbyEndpointOf(service) : undefined;
     if (endpoint) readOnly[side] = endpoint;
   }
   const report: ApplicationEndpointReport = {
-    ...(pair.applicationOutputs?.includes(APPLICATION_OUTPUTS.uri) ? { output: APPLICATION_OUTPUTS.uri } : {}),
+    ...(pair.applicationOutputs ? { output: pair.applicationOutputs.uri } : {}),
     // The recovery service's, as the application outputs read it (the primary's when it cannot be read).
     ...((shared.recovery ?? shared.primary) ? { readWrite: shared.recovery ?? shared.primary } : {}),
     ...(activeSide(peers) ? { servedBy: activeSide(peers) } : {}),

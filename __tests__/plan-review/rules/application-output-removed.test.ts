@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { APPLICATION_OUTPUT_NAMES } from "../../../lib/pair/application-outputs";
+import { APPLICATION_OUTPUTS } from "../../../lib/pair/application-outputs";
+import { applicationOutputList } from "../../../lib/pair/pair-manifest";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../../lib/plan-review/review";
 import { applicationOutputRemoved } from "../../../lib/plan-review/rules/application-output-removed";
@@ -10,7 +11,8 @@ import { TerraformCli } from "../../../lib/terraform/terraform-cli";
 import { context, pairManifest, plan } from "../../support/plan-builder";
 import { requireTerraform } from "../../support/terraform";
 
-const PAIR = { ...pairManifest(), applicationOutputs: APPLICATION_OUTPUT_NAMES };
+const PAIR = { ...pairManifest(), applicationOutputs: APPLICATION_OUTPUTS };
+const APPLICATION_OUTPUT_NAMES = applicationOutputList(APPLICATION_OUTPUTS);
 const reviewed = (outputChanges: Record<string, { actions: string[] }>, planStack?: string) =>
   applicationOutputRemoved.evaluate(plan([], { output_changes: outputChanges }), context({ phase: "failed-over", primary: "forgotten" }, planStack, [PAIR]));
 

@@ -1,3 +1,4 @@
+import { applicationOutputList } from "../../pair/pair-manifest";
 import { Finding } from "../finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
@@ -15,7 +16,7 @@ export const applicationOutputRemoved: PlanRule = {
   evaluate(plan, context) {
     const pairs = context.planStack ? context.pairs.filter((p) => p.stack === context.planStack) : context.pairs;
     const owners = new Map<string, string[]>();
-    for (const pair of pairs) for (const name of pair.applicationOutputs ?? []) owners.set(name, [...(owners.get(name) ?? []), pair.stack]);
+    for (const pair of pairs) for (const name of pair.applicationOutputs ? applicationOutputList(pair.applicationOutputs) : []) owners.set(name, [...(owners.get(name) ?? []), pair.stack]);
     const watched = plan.outputChanges.filter((o) => owners.has(o.name));
     if (!watched.length) return NOT_APPLICABLE;
     return watched
