@@ -71,15 +71,19 @@ describe("application outputs through a whole drill, read with the real terrafor
     expect(phase()).toMatchObject({ phase: "normal", operation: "switchback" });
   });
 
-  it("lose the primary's per-service outputs, and keep every application output, once the forgotten primary's phase is applied", async () => {
+  it.each([
+    { primary: "forgotten", args: ["--primary-unreachable"], state: ["aiven_pg.recovery"], primaryOutputs: [] },
+    { primary: "frozen", args: [], state: ["aiven_pg.primary", "aiven_pg.recovery"], primaryOutputs: ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"] },
+  ])("keep every application output once the failed-over phase with the primary $primary is applied", async ({ primary, args, state, primaryOutputs }) => {
     await apply();
-    expect((await run("failover", "--primary-unreachable")).code).toBe(0);
-    expect(phase()).toMatchObject({ phase: "failed-over", primary: "forgotten" });
-    expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
+    const before = await applicationView();
+    expect((await run("failover", ...args)).code).toBe(0);
+    expect(phase()).toMatchObject({ phase: "failed-over", primary });
     await apply();
+    expect(await scenario.project.stateAddresses()).toEqual(state);
     const outputs = await outputsInState();
-    expect(Object.keys(outputs).filter((o) => o.startsWith("primary_"))).toEqual([]);
+    expect(Object.keys(outputs).filter((o) => o.startsWith("primary_")).sort()).toEqual(primaryOutputs);
     expect(Object.keys(outputs).filter((o) => o.startsWith("app_")).sort()).toEqual([...APPLICATION_OUTPUT_NAMES].sort());
-    expect(outputs.app_host.value).toBe("pg-primary-crdr-test.sim.local");
+    expect(await applicationView()).toEqual({ ...before, app_standby_primary_host: "", app_standby_primary_port: 0 });
   });
 });
