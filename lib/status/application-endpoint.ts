@@ -28,32 +28,31 @@ export interface ApplicationEndpointCheck {
 const sharedEndpoint = (s: AivenService) => (s.service_uri_params?.host ? `${s.service_uri_params.host}:${s.service_uri_params.port ?? "?"}` : undefined);
 
 export function checkApplicationEndpoint(pair: PairManifest, peers: Peers): ApplicationEndpointCheck {
-  const readable = (side: PeerSide) => (peers[side].reachable ? peers[side].service : undefined);
-  const shared = Object.fromEntries(PEER_SIDES.map((side) => [side, readable(side) && sharedEndpoint(readable(side)!)])) as Record<PeerSide, string | undefined>;
+  const services: Partial<Record<PeerSide, AivenService>> = {};
+  for (const side of PEER_SIDES) {
+    const peer = peers[side];
+    if (peer.reachable) services[side] = peer.service;
+  }
+  const shared = { primary: services.primary && sharedEndpoint(services.primary), recovery: services.recovery && sharedEndpoint(services.recovery) };
   const readOnly: Partial<Record<PeerSide, string>> = {};
   for (const side of PEER_SIDES) {
-    const service = readable(side);
+    const service = services[side];
+    // A failed peer's nodes are gone, whatever its record still lists.
     const endpoint = service && service.disaster_recovery_role !== "failed" ? standbyEndpointOf(service) : undefined;
     if (endpoint) readOnly[side] = endpoint;
   }
+  // The recovery service's, as the application outputs read it (the primary's when it cannot be read).
+  const readWrite = shared.recovery ?? shared.primary;
+  const servedBy = PEER_SIDES.find((side) => services[side]?.disaster_recovery_role === "active");
   const report: ApplicationEndpointReport = {
     ...(pair.applicationOutputs ? { output: pair.applicationOutputs.uri } : {}),
-    // The recovery service's, as the application outputs read it (the primary's when it cannot be read).
-    ...((shared.recovery ?? shared.primary) ? { readWrite: shared.recovery ?? shared.primary } : {}),
-    ...(activeSide(peers) ? { servedBy: activeSide(peers) } : {}),
+    ...(readWrite ? { readWrite } : {}),
+    ...(servedBy ? { servedBy } : {}),
     readOnly,
   };
-  const differ = shared.primary && shared.recovery && shared.primary !== shared.recovery;
+  if (!shared.primary || !shared.recovery || shared.primary === shared.recovery) return { report };
   return {
     report,
-    ...(differ
-      ? {
-          problem: `the peers show different Service URIs (primary ${shared.primary}, recovery ${shared.recovery}), but applications read the recovery service's; point them at the active peer's until Aiven shows one shared URI`,
-        }
-      : {}),
+    problem: `the peers show different Service URIs (primary ${shared.primary}, recovery ${shared.recovery}), but applications read the recovery service's; point them at the active peer's until Aiven shows one shared URI`,
   };
-}
-
-function activeSide(peers: Peers): PeerSide | undefined {
-  return PEER_SIDES.find((side) => peers[side].reachable && (peers[side] as { service: AivenService }).service.disaster_recovery_role === "active");
 }
