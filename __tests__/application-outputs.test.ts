@@ -1,38 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
-import { Testing } from "cdktf";
-import { CrdrPairStack } from "../lib/pair/crdr-pair-stack";
 import { applicationOutputList, PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
-import { PhaseRecord } from "../lib/phase/phase-record";
-import { examplePairProps } from "./support/example-pair";
-
-/** The phases a pair's stack is synthesized in, as the phase file records them. */
-const PHASES: Record<string, PhaseRecord> = {
-  normal: { phase: "normal" },
-  "failed-over, primary frozen": { phase: "failed-over", primary: "frozen" },
-  "failed-over, primary forgotten": { phase: "failed-over", primary: "forgotten" },
-  "switched-over": { phase: "switched-over" },
-  "after a failback with pending imports": {
-    phase: "normal",
-    operation: "revert",
-    pendingImports: [
-      { address: "aiven_pg.primary", id: "crdr-test/pg-primary" },
-      { address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc-123" },
-    ],
-  },
-};
-
-/** The stack's cdk.tf.json, "//" metadata included. */
-function synthStack(phase: PhaseRecord): any {
-  const app = Testing.app();
-  const stack = new CrdrPairStack(app, "pg-primary", { pair: examplePairProps({ phase }), backend: { type: "local" }, projectDir: "/project", outdir: "cdktf.out" });
-  const outdir = Testing.fullSynth(stack);
-  try {
-    return JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "pg-primary", "cdk.tf.json"), "utf8"));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
+import { PHASES, synthPairStack as synthStack } from "./support/pair-stack-synth";
 
 /** The names applications rely on: a contract, spelled out here rather than read from the code under test. */
 const APPLICATION_OUTPUT_NAMES = ["app_host", "app_port", "app_uri", "app_standby_primary_host", "app_standby_primary_port", "app_standby_recovery_host", "app_standby_recovery_port"];

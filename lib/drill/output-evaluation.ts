@@ -29,19 +29,7 @@ export interface StateObject {
 export async function evaluateOutputs(outputs: Record<string, unknown>, objects: readonly StateObject[], env: NodeJS.ProcessEnv = process.env): Promise<Record<string, StateOutput>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-outputs-"));
   try {
-    const locals: Record<string, string> = {};
-    let text = JSON.stringify(outputs);
-    for (const object of objects) {
-      const local = object.address.replace(/\W/g, "_");
-      const file = `${local}.json`;
-      fs.writeFileSync(path.join(dir, file), JSON.stringify(object.attributes), { mode: 0o600 });
-      const read = `jsondecode(file(${JSON.stringify(file)}))`;
-      const marked = object.sensitive.filter((a) => a in object.attributes).map((a) => `${a} = sensitive(${read}.${a})`);
-      locals[local] = `\${merge(${read}, {${marked.join(", ")}})}`;
-      const reference = new RegExp(`(?<![\\w.])${object.address.replace(/\./g, "\\.")}(?=\\.)`, "g");
-      text = text.replace(reference, `local.${local}`);
-    }
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ locals, output: JSON.parse(text) }), { mode: 0o600 });
+    writeOutputsConfig(dir, outputs, objects);
     const terraform = new TerraformCli({ cwd: dir, env: { ...env, TF_DATA_DIR: path.join(dir, ".terraform") } });
     for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
       const result = await terraform.run(args);
@@ -52,4 +40,26 @@ export async function evaluateOutputs(outputs: Record<string, unknown>, objects:
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes into `dir` a provider-free Terraform config declaring `outputs`,
+ * with each reference to an object's address rewritten to a local holding its
+ * attributes (read from a JSON file beside it). Rewriting it again, over the
+ * same folder, replaces the config: a plan then shows the output changes.
+ */
+export function writeOutputsConfig(dir: string, outputs: Record<string, unknown>, objects: readonly StateObject[]): void {
+  const locals: Record<string, string> = {};
+  let text = JSON.stringify(outputs);
+  for (const object of objects) {
+    const local = object.address.replace(/\W/g, "_");
+    const file = `${local}.json`;
+    fs.writeFileSync(path.join(dir, file), JSON.stringify(object.attributes), { mode: 0o600 });
+    const read = `jsondecode(file(${JSON.stringify(file)}))`;
+    const marked = object.sensitive.filter((a) => a in object.attributes).map((a) => `${a} = sensitive(${read}.${a})`);
+    locals[local] = `\${merge(${read}, {${marked.join(", ")}})}`;
+    const reference = new RegExp(`(?<![\\w.])${object.address.replace(/\./g, "\\.")}(?=\\.)`, "g");
+    text = text.replace(reference, `local.${local}`);
+  }
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ locals, output: JSON.parse(text) }), { mode: 0o600 });
 }
