@@ -6,8 +6,9 @@ import { CommonOptions, OperationContext, OperationDeps } from "./operation-cont
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
 
-export interface FailoverOptions extends CommonOptions {
+export interface FailoverOptions extends CommonOptions, DataLossOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
   readonly primaryUnreachable: boolean;
   /** The failover already happened (Console or CLI): verify and reconcile only. */
@@ -49,6 +50,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
 
   const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
   await ctx.proveCanFinish(forget);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
   await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
   if (trigger.kind === "send") {

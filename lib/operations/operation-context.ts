@@ -170,6 +170,11 @@ export class OperationContext {
     this.lock?.assertHeld();
   }
 
+  /** Keeps a measurement with the run's timeline (in the journal's and the `done` event's timeline). */
+  measured(name: string, value: unknown): void {
+    this.timeline.measure(name, value);
+  }
+
   /** The role change has reached Aiven: the end of "time to trigger". */
   triggered(): void {
     this.timeline.triggered();

@@ -75,11 +75,23 @@ export interface CrdrPairProps {
    */
   readonly createTimeout?: string;
   /**
+   * The pair's recovery-point objective: the longest stretch of the primary's
+   * writes the team accepts losing in an unplanned failover, such as `"30s"`.
+   * Before a failover the tooling measures it on the recovery's standby and
+   * refuses above it (or when it cannot be measured) unless
+   * `--accept-data-loss`; `--max-data-loss` overrides it for one run.
+   * @default - none: the failover reports the measured figure and asks nothing more.
+   */
+  readonly maxDataLoss?: DataLossDuration;
+  /**
    * The DR phase the pair is in, usually from the phase file.
    * @default - `normal`.
    */
   readonly phase?: PhaseRecord;
 }
+
+/** A duration such as "30s", "2m" or "500ms". */
+export type DataLossDuration = `${number}${"ms" | "s" | "m" | "h"}`;
 
 /** The props with every default filled in. */
 export interface ResolvedPairProps {
@@ -91,6 +103,7 @@ export interface ResolvedPairProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly terminationProtection: boolean;
   readonly createTimeout: string;
+  readonly maxDataLoss?: DataLossDuration;
   readonly phase: PhaseRecord;
 }
 
@@ -112,6 +125,7 @@ export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
     tags: props.tags ?? {},
     terminationProtection: props.terminationProtection ?? true,
     createTimeout: props.createTimeout ?? DEFAULT_CREATE_TIMEOUT,
+    ...(props.maxDataLoss !== undefined ? { maxDataLoss: props.maxDataLoss } : {}),
     phase: props.phase ?? { phase: "normal" },
   };
 }

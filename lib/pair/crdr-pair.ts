@@ -109,6 +109,7 @@ export class CrdrPair extends Construct {
         address: integrationAddress,
         layout: this.layout.integration,
       },
+      ...(this.props.maxDataLoss !== undefined ? { maxDataLoss: this.props.maxDataLoss } : {}),
     };
     stack.addOverride(`//.${PAIR_MANIFEST_KEY}`, this.manifest);
   }

@@ -15,6 +15,8 @@ export interface PairManifest {
   readonly primary: PeerManifest;
   readonly recovery: PeerManifest;
   readonly integration: IntegrationManifest;
+  /** The pair's recovery-point objective (`maxDataLoss`, such as "30s"), when declared. */
+  readonly maxDataLoss?: string;
 }
 
 export interface PeerManifest {

@@ -1,6 +1,7 @@
 import { randomUUID } from "crypto";
 import { PairManifest } from "../pair/pair-manifest";
-import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
+import { AivenComponent, AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
+import { SimDatabaseEndpoint, SimPostgres } from "./sim-postgres";
 
 /** How long the simulated transitions take, in milliseconds. */
 export interface SimDelays {
@@ -89,6 +90,8 @@ export class SimModel {
   /** The primary of each DR link: its source when it was created. */
   private readonly primaryOf = new Map<string, string>();
   public behaviour: SimBehaviour = DEFAULT_BEHAVIOUR;
+  /** Real clusters behind some services, when a test or drill attaches them. */
+  readonly postgres = new SimPostgres();
 
   constructor(
     public delays: SimDelays = NO_DELAYS,
@@ -351,11 +354,52 @@ export class SimModel {
       cloud_name: service.cloud,
       ...(service.role ? { disaster_recovery_role: service.role } : {}),
       service_integrations: this.listIntegrations(service.project, service.name),
+      ...(this.postgres.endpointOf(service.project, service.name) ? this.connectionFields(service) : this.placeholderComponents(service)),
+    };
+  }
+
+  /** Made-up hosts for a service no cluster backs: no service_uri_params, so nothing tries to log in. */
+  private placeholderComponents(service: SimService): { components: AivenComponent[] } {
+    return {
       components: [
         { component: "pg", host: `${service.name}-${service.project}.sim.local`, port: 5432, usage: "primary" },
         ...(service.role ? [{ component: "pg", host: `dr-${service.name}.sim.local`, port: 5432, usage: "disaster_recovery" }] : []),
       ],
     };
+  }
+
+  /**
+   * A backed service's connection fields, shaped like Aiven's: the peers
+   * share credentials and one service URI, which points at the active
+   * peer's node; each service's own node is its `disaster_recovery` component.
+   */
+  private connectionFields(service: SimService): Pick<AivenService, "service_uri" | "service_uri_params" | "components"> {
+    const own = this.postgres.endpointOf(service.project, service.name)!;
+    const link = this.drLinkOf(service);
+    const active = service.role !== "active" && link?.peer.role === "active" ? (this.postgres.endpointOf(service.project, link.peer.name) ?? own) : own;
+    const params = { host: active.host, port: String(active.port), user: active.user, password: active.password, dbname: active.dbname, sslmode: active.sslmode };
+    const uri = `postgres://${encodeURIComponent(params.user)}:${encodeURIComponent(params.password)}@${params.host}:${params.port}/${params.dbname}?sslmode=${params.sslmode}`;
+    return {
+      service_uri: uri,
+      service_uri_params: params,
+      components: [
+        { component: "pg", host: active.host, port: active.port, route: "dynamic", usage: "primary" },
+        { component: "pg", host: own.host, port: own.port, route: "dynamic", usage: "disaster_recovery" },
+      ],
+    };
+  }
+
+  /** The pair's primary and recovery names, for a failed primary (the backing clusters follow the failover). */
+  drPeersOf(project: string, name: string): { primary: string; recovery: string } | undefined {
+    const link = this.drLinkOf(this.find(project, name));
+    if (!link) return undefined;
+    return link.primaryName === name ? { primary: name, recovery: link.peer.name } : { primary: link.primaryName, recovery: name };
+  }
+
+  /** Shapes the endpoint type for callers that attach clusters. */
+  attachDatabase(project: string, name: string, endpoint: SimDatabaseEndpoint, stop: () => Promise<void>): void {
+    this.find(project, name);
+    this.postgres.attach(project, name, { endpoint, stop });
   }
 }
 
