@@ -195,6 +195,17 @@ describe("the pair manifest in cdk.tf.json", () => {
   });
 });
 
+describe("the pair's recovery-point objective", () => {
+  it("is in the manifest, where the failover reads it, only when declared", () => {
+    expect(fullSynthPair(examplePairProps({ maxDataLoss: "30s" }))["//"][PAIR_MANIFEST_KEY].maxDataLoss).toBe("30s");
+    expect(fullSynthPair(examplePairProps())["//"][PAIR_MANIFEST_KEY]).not.toHaveProperty("maxDataLoss");
+  });
+
+  it("refuses a value that is not a duration at synth, naming it", () => {
+    expect(() => synthPair(examplePairProps({ maxDataLoss: "soon" as never }))).toThrow(/maxDataLoss "soon" is not a duration/);
+  });
+});
+
 describe("CrdrPair in the switched-over phase", () => {
   it("keeps all three resources, with the integration frozen so its ForceNew ends never plan a replacement", () => {
     const normal = synthPair(examplePairProps());
