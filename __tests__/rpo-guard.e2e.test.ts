@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
 import { PRIMARY, PROJECT, RECOVERY, runOperation } from "./support/dr-operations";
-import { ScriptRun } from "./support/project-fixture";
+import { runScript, ScriptRun } from "./support/project-fixture";
 import { PgNode, PostgresPair, requirePostgres } from "./support/postgres-pair";
 
 const TOKEN = "rpo-token-5c1d9e";
@@ -164,5 +164,19 @@ describe("the RPO guard, on a real PostgreSQL 15 primary and streaming standby",
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/pg-primary-dr last heard from the primary \S+ ago; 0 B waiting to replay/);
     expect(rolePuts()).toHaveLength(1);
+  });
+
+  it("status shows the standby's replication figures, and why they are unknown once no peer is passive", async () => {
+    const json = await runScript(s.project, "status", ["--stack", "pg-primary", "--json"], s.env);
+    const text = await runScript(s.project, "status", ["--stack", "pg-primary"], s.env);
+    runs.push(json, text);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).pairs[0].replication).toMatchObject({ service: RECOVERY, figures: { receiverStatus: "streaming", replayBacklogBytes: 0 }, estimate: { known: true } });
+    expect(text.stdout).toMatch(/\n {2}standby {3}pg-primary-dr last heard from the primary \S+ ago; 0 B waiting to replay; newest replayed transaction \S+ old/);
+
+    expect((await run("failover")).code).toBe(0);
+    const after = await runScript(s.project, "status", ["--stack", "pg-primary", "--json"], s.env);
+    runs.push(after);
+    expect(JSON.parse(after.stdout).pairs[0].replication).toEqual({ line: "unknown: neither peer is a readable passive service, so there is no standby to measure" });
   });
 });

@@ -10,6 +10,7 @@ export function formatStatus(report: PairReport): string {
     peer("primary", report.primary),
     peer("recovery", report.recovery),
     `  link      ${formatLink(report.integration)}`,
+    ...(report.replication ? [`  standby   ${report.replication.line}`] : []),
     ...report.findings.map((f) => `  ${{ drift: "✖ DRIFT:", degraded: "! degraded:", note: "note:" }[f.level]} ${f.message}`),
   ].join("\n");
 }

@@ -7,6 +7,7 @@ import { Journal } from "../operations/journal";
 import { PairManifest, PeerSide } from "../pair/pair-manifest";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
+import { ReplicationReport } from "./replication-status";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
@@ -46,6 +47,8 @@ export interface PairReport {
   readonly integration: LinkReport;
   readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
   readonly verdict: Verdict;
+  /** The standby's replication figures (informational: they do not change the verdict). */
+  readonly replication?: ReplicationReport;
 }
 
 /**
