@@ -30,6 +30,8 @@ export interface PairRun {
   readonly exitCode?: number;
   readonly error?: string;
   readonly warnings: string[];
+  /** The standby's replication as measured before the role change, as printed. */
+  readonly replication?: string;
 }
 
 /** A run's events, folded per pair. */
@@ -65,6 +67,7 @@ interface PairDraft {
   exitCode?: number;
   error?: string;
   warnings: string[];
+  replication?: string;
 }
 
 /**
@@ -103,6 +106,8 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
       pair.lastSeenAt = event.ts;
       const named = PEER_LINE.exec(message);
       if (named && named[1] === event.peer) pair.services[event.peer] = named[2];
+    } else if (event.type === "info" && pair && event.replication) {
+      pair.replication = message;
     } else if (event.type === "progress" && pair && sightingOf(event.primary) && sightingOf(event.recovery)) {
       pair.last = { primary: sightingOf(event.primary), recovery: sightingOf(event.recovery) };
       pair.lastSeenAt = event.ts;

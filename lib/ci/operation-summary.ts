@@ -163,6 +163,7 @@ function pairSection(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch, mul
     );
   }
   if (pair.timeline && !dispatch.dryRun) lines.push(`**Recovery-time figures:** ${formatTimeline(pair.timeline)}`);
+  if (pair.replication) lines.push(`**Standby before the change:** ${pair.replication}`);
   if (pair.warnings.length) lines.push(pair.warnings.map((w) => `- ⚠️ ${w.split("\n")[0]}`).join("\n"));
   return lines.join("\n\n");
 }
