@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
 import { PRIMARY, PROJECT, RECOVERY, runOperation } from "./support/dr-operations";
-import { runScript, ScriptRun } from "./support/project-fixture";
+import { REPO, runScript, ScriptRun } from "./support/project-fixture";
 import { PgNode, PostgresPair, requirePostgres } from "./support/postgres-pair";
 
 const TOKEN = "rpo-token-5c1d9e";
@@ -178,5 +178,32 @@ describe("the RPO guard, on a real PostgreSQL 15 primary and streaming standby",
     const after = await runScript(s.project, "status", ["--stack", "pg-primary", "--json"], s.env);
     runs.push(after);
     expect(JSON.parse(after.stdout).pairs[0].replication).toEqual({ line: "unknown: neither peer is a readable passive service, so there is no standby to measure" });
+  });
+
+  it("applies the pair's declared maxDataLoss, read from cdk.tf.json: refuses above it without any flag", async () => {
+    // The same pair, declared with an objective by an app of the project's own.
+    const app = path.join(s.project.dir, "app-with-objective.js");
+    const lib = (m: string) => JSON.stringify(path.join(REPO, "dist", "lib", m));
+    fs.writeFileSync(
+      app,
+      [
+        `const { App } = require(${JSON.stringify(path.join(REPO, "node_modules", "cdktf"))});`,
+        `const { appSettings, declarePairs } = require(${lib("crdr-app")});`,
+        `const { runSynthApp } = require(${lib("synth/run-synth-app")});`,
+        `runSynthApp(() => {`,
+        `  const app = new App();`,
+        `  declarePairs(app, appSettings(app, { project: "crdr-test" }), [{ primary: { serviceName: "pg-primary", cloudName: "google-europe-west1", plan: "startup-4" }, recovery: { cloudName: "google-europe-north1" }, maxDataLoss: "1s" }]);`,
+        `  app.synth();`,
+        `});`,
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(s.project.dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(app)}`, context: {} }));
+    expect(s.project.synth().pair.maxDataLoss).toBe("1s");
+
+    await cutWalReceiver(2000);
+    const result = await run("failover");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Not failing over: pg-primary-dr: up to \d+s of the primary's writes could be lost, above the objective of 1s \(the pair's maxDataLoss\)/);
+    expect(rolePuts()).toHaveLength(0);
   });
 });
