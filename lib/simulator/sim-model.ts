@@ -389,14 +389,18 @@ export class SimModel {
     };
   }
 
-  /** The pair's primary and recovery names, for a failed primary (the backing clusters follow the failover). */
+  /** The names of the pair `name` belongs to, primary first (the backing clusters follow a failover by these). */
   drPeersOf(project: string, name: string): { primary: string; recovery: string } | undefined {
     const link = this.drLinkOf(this.find(project, name));
     if (!link) return undefined;
     return link.primaryName === name ? { primary: name, recovery: link.peer.name } : { primary: link.primaryName, recovery: name };
   }
 
-  /** Shapes the endpoint type for callers that attach clusters. */
+  /**
+   * Backs a service with a real PostgreSQL node: its record then carries
+   * connection parameters, and a failover promotes the recovery's node and
+   * runs `stop` on the failed primary's.
+   */
   attachDatabase(project: string, name: string, endpoint: SimDatabaseEndpoint, stop: () => Promise<void>): void {
     this.find(project, name);
     this.postgres.attach(project, name, { endpoint, stop });
