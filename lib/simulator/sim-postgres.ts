@@ -30,6 +30,11 @@ export class SimPostgres {
     this.databases.set(`${project}/${service}`, database);
   }
 
+  /** Back to simulated services only (the clusters stay as they are). */
+  detachAll(): void {
+    this.databases.clear();
+  }
+
   endpointOf(project: string, service: string): SimDatabaseEndpoint | undefined {
     return this.databases.get(`${project}/${service}`)?.endpoint;
   }
