@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { appendDrillJournals } from "./drill-journals";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../settings/setting-sources";
@@ -41,6 +42,8 @@ export interface DrillOptions {
   readonly swapLink?: boolean;
   /** Keep the throw-away project for inspection. @default false */
   readonly keep?: boolean;
+  /** Append each pair's run journal to `<journalDir>/<stack>.jsonl` (drill-journals.ts). @default - the journals go with the throw-away project */
+  readonly journalDir?: string;
   /**
    * Back each pair with a real PostgreSQL 15 primary and streaming standby:
    * canaries are written to the primary, which is killed mid-stream before
@@ -173,6 +176,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
     }
   } finally {
     await sim.stop();
+    if (options.journalDir) appendDrillJournals(workDir, options.journalDir);
     if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
   }
   return { steps, workDir, passed: steps.every((s) => s.failures.length === 0) };

@@ -1,3 +1,4 @@
+import { jsonErrorLocation } from "../json-error-location";
 import { UserError } from "../user-error";
 
 /**
@@ -105,8 +106,10 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   let raw: any;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${source} is not JSON (${(err as Error).message}); pass the output of "terraform show -json <planfile>".`);
+  } catch {
+    // Never the parser's message: it quotes the input, which may hold a sensitive value.
+    const where = jsonErrorLocation(text);
+    throw new UserError(`${source} is not JSON (${where ? `it breaks at ${where}` : "it cannot be parsed"}); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".`);
   }
   const looksLikePlan = raw && typeof raw === "object" && typeof raw.format_version === "string" && ("resource_changes" in raw || "planned_values" in raw || "errored" in raw);
   if (!looksLikePlan) {
