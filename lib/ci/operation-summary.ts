@@ -114,6 +114,7 @@ export function commandArguments(dispatch: Dispatch): string {
     dispatch.region ? `--region ${dispatch.region}` : "",
     dispatch.primaryUnreachable ? "--primary-unreachable" : "",
     dispatch.stateOnly ? "--state-only" : "",
+    dispatch.acceptDataLoss ? "--accept-data-loss" : "",
     dispatch.dryRun ? "--dry-run" : "",
     "--yes --json",
   ]
