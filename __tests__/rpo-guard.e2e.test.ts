@@ -84,9 +84,9 @@ describe("the RPO guard, on a real PostgreSQL 15 primary and streaming standby",
     });
   }
 
-  it("the simulator's records carry the clusters' connection parameters: the shared URI at the active node, each service's own node as its disaster_recovery component", () => {
+  it("the simulator's records carry the clusters' login in service_uri_params, and each service's own node as its disaster_recovery component", () => {
     const recovery = s.sim.model.getService(PROJECT, RECOVERY);
-    expect(recovery.service_uri_params).toMatchObject({ host: "127.0.0.1", port: String(pg!.endpoint("primary").port), user: "crdr", sslmode: "disable" });
+    expect(recovery.service_uri_params).toMatchObject({ user: "crdr", password: pg!.password, dbname: "postgres", sslmode: "disable" });
     expect(recovery.components).toContainEqual({ component: "pg", host: "127.0.0.1", port: pg!.endpoint("standby").port, route: "dynamic", usage: "disaster_recovery" });
   });
 

@@ -26,20 +26,10 @@ export interface AivenService {
   readonly plan: string;
   readonly cloud_name: string;
   readonly service_integrations?: AivenServiceIntegration[];
-  readonly components?: AivenComponent[];
-  /** The connection URI; it holds the password, so it is never printed. */
+  /** The Service URI, with the password in it: never print or store it. CRDR peers share it. */
   readonly service_uri?: string;
-  /** `service_uri` split into host, port, user, password, dbname, sslmode (all strings); the password is never printed. */
-  readonly service_uri_params?: Readonly<Record<string, string>>;
-}
-
-/** One way to reach a service: `usage` is primary, replica, ha_replica or disaster_recovery; `route` dynamic, public, private or privatelink. */
-export interface AivenComponent {
-  readonly component: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly usage?: string;
-  readonly route?: string;
-  /** Present only on components that may be unencrypted. */
-  readonly ssl?: boolean;
+  /** The Service URI's parts (`port` is a string); `password` among them. */
+  readonly service_uri_params?: Readonly<Record<string, string | undefined>>;
+  /** Connection components; a CRDR peer's own read-only standby endpoint has `usage` "disaster_recovery". */
+  readonly components?: Array<{ component: string; host?: string; port?: number; route?: string; usage?: string }>;
 }

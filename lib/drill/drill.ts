@@ -24,7 +24,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
-import { pushRehearsalState } from "./rehearsal-state";
+import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
 import { CanaryStream } from "./canary-stream";
 import { PostgresPair } from "./local-postgres-pair";
 import { DataLossEstimate } from "../rpo/data-loss-estimate";
@@ -98,6 +98,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
     AIVEN_AUTH_TOKEN: "",
   };
   const steps: DrillStep[] = [];
+  const pairClusters: PostgresPair[] = [];
   try {
     synthesize(workDir, drillEnv);
     const outdir = path.join(workDir, "cdktf.out");
@@ -111,7 +112,26 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
       const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
-      await pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId });
+      // With --postgres, real clusters back the pair from the first apply on, so its outputs stay the same throughout.
+      const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
+      pairClusters.push(...(databases ? [databases.cluster] : []));
+      // The apply after each step: state as the provider would leave it, and the outputs applications read.
+      const apply = () =>
+        applyAndReadApplicationOutputs(
+          terraform,
+          SynthesizedStack.load(outdir, name),
+          { primary: sim.model.getService(pair.project, pair.primary.serviceName), recovery: sim.model.getService(pair.project, pair.recovery.serviceName) },
+          integrationId,
+          drillEnv,
+        );
+      const applications = await apply();
+      const applicationsKept = async () => {
+        try {
+          return readWriteChanges(SynthesizedStack.load(outdir, name), applications, await apply());
+        } catch (err) {
+          return [`the apply after the step could not be rehearsed: ${(err as Error).message}`];
+        }
+      };
 
       const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100, lostAnswerGraceMs: 10_000 };
       const run = async (stepName: string, body: (deps: OperationDeps) => Promise<unknown>, checks: () => Promise<string[]>) => {
@@ -141,9 +161,8 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       };
       const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
 
-      const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
       try {
-        await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over")));
+        await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));
         if (databases) {
           const estimate = (steps[steps.length - 1].timeline?.measured?.replication as { estimate?: DataLossEstimate } | undefined)?.estimate;
           await run("the canaries lost, against the failover's estimate", async () => undefined, async () => {
@@ -155,26 +174,26 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
           });
         }
       } finally {
-        // The rest of the cycle is rehearsed on simulated services alone.
+        // The rest of the cycle is rehearsed on simulated nodes alone.
         sim.model.postgres.detachAll();
-        await databases?.cluster.stop();
       }
       await run("status", async () => undefined, healthy);
       await run("revert", (deps) => revert(common, deps), all(roles("normal"), phaseIs("normal")));
       await run(
         "apply the failback's imports (simulated with state push)",
-        async () => pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId }),
-        async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]),
+        async () => apply(),
+        all(async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), applicationsKept),
       );
       await run("revert again: clears the pending imports", (deps) => revert(common, deps), async () => {
         const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
         return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
       });
-      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over")));
-      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal")));
+      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over"), applicationsKept));
+      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal"), applicationsKept));
       await run("status", async () => undefined, healthy);
     }
   } finally {
+    for (const cluster of pairClusters) await cluster.stop();
     await sim.stop();
     if (options.journalDir) appendDrillJournals(workDir, options.journalDir);
     if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });

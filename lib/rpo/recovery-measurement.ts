@@ -11,8 +11,12 @@ export interface RecoveryMeasurement {
   readonly source?: string;
   readonly figures?: ReplicationFigures;
   readonly estimate: DataLossEstimate;
-  /** The record carried no connection parameters at all (only the simulator's unbacked services do). */
-  readonly noParameters?: boolean;
+  /**
+   * Nothing answered here: the record carried no connection parameters, or
+   * no connection to the standby could be made from this machine (a private
+   * network, an IP filter, a name this machine cannot resolve).
+   */
+  readonly notReached?: boolean;
   /** The one line to print. */
   readonly line: string;
 }
@@ -30,11 +34,11 @@ export async function measureStandby(service: string, peer: PeerStatus, timeoutM
   });
   if (!peer.reachable) return unknown(`the Aiven API did not return its service record: ${peer.error.message}`);
   const found = standbyAddressOf(peer.service);
-  if (!found.found) return unknown(found.reason, { noParameters: true });
+  if (!found.found) return unknown(found.reason, { notReached: true });
   const { address } = found;
   const source = `${address.host}:${address.port} (${address.from})`;
   const reading = await readReplication(address, timeoutMs);
-  if (!reading.measured) return unknown(reading.reason, { source });
+  if (!reading.measured) return unknown(reading.reason, { source, ...(reading.reached ? {} : { notReached: true }) });
   const estimate = estimateDataLoss(reading.figures);
   return { service, source, figures: reading.figures, estimate, line: `${formatReplication(service, reading.figures)}; ${formatEstimate(estimate)}` };
 }

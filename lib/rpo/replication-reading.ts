@@ -1,4 +1,4 @@
-import { Client, ClientConfig } from "pg";
+import { Client, ClientConfig, DatabaseError } from "pg";
 import { StandbyAddress } from "./standby-address";
 
 /**
@@ -24,7 +24,10 @@ export interface ReplicationFigures {
   readonly receiveGapBytes: number | null;
 }
 
-export type ReplicationReading = { readonly measured: true; readonly figures: ReplicationFigures } | { readonly measured: false; readonly reason: string };
+export type ReplicationReading =
+  | { readonly measured: true; readonly figures: ReplicationFigures }
+  /** `reached`: the server answered (a refused login, a node not in recovery); false when no connection could be made at all. */
+  | { readonly measured: false; readonly reason: string; readonly reached: boolean };
 
 /** How long a reading may take in all: the outage must not wait on it. @default 5000 */
 export const DEFAULT_READING_TIMEOUT_MS = 5000;
@@ -66,6 +69,7 @@ export async function readReplication(address: StandbyAddress, timeoutMs = DEFAU
   });
   client.on("error", () => undefined); // a connection dropped after the reading is no news
   let timer: NodeJS.Timeout | undefined;
+  let connected = false;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs);
   });
@@ -73,11 +77,12 @@ export async function readReplication(address: StandbyAddress, timeoutMs = DEFAU
     const row = await Promise.race([
       (async () => {
         await client.connect();
+        connected = true;
         return (await client.query(QUERY)).rows[0] as Record<string, unknown>;
       })(),
       deadline,
     ]);
-    if (!row.in_recovery) return { measured: false, reason: `${address.host}:${address.port} is not in recovery (it is a primary, perhaps the active peer), so it says nothing about the standby` };
+    if (!row.in_recovery) return { measured: false, reached: true, reason: `${address.host}:${address.port} is not in recovery (it is a primary, perhaps the active peer), so it says nothing about the standby` };
     const num = (v: unknown) => (v === null || v === undefined ? null : Math.max(0, Math.round(Number(v))));
     return {
       measured: true,
@@ -92,7 +97,7 @@ export async function readReplication(address: StandbyAddress, timeoutMs = DEFAU
     };
   } catch (err) {
     const message = (err as Error).message || (err as NodeJS.ErrnoException).code || String(err);
-    return { measured: false, reason: `${address.host}:${address.port} could not be read (${message.split(address.password).join("[REDACTED]")})` };
+    return { measured: false, reached: connected || err instanceof DatabaseError, reason: `${address.host}:${address.port} could not be read (${message.split(address.password).join("[REDACTED]")})` };
   } finally {
     clearTimeout(timer);
     void client.end().catch(() => undefined);

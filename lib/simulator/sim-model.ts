@@ -1,6 +1,6 @@
-import { randomUUID } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import { PairManifest } from "../pair/pair-manifest";
-import { AivenComponent, AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
+import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
 import { SimDatabaseEndpoint, SimPostgres } from "./sim-postgres";
 
 /** How long the simulated transitions take, in milliseconds. */
@@ -62,6 +62,12 @@ interface SimService {
   cloud: string;
   state: string;
   role?: DrRole;
+  /**
+   * The Service URI's host and credentials. A recovery service takes its
+   * primary's when the DR link is created: CRDR peers share one Service URI
+   * (whose DNS follows the active peer) and its credentials.
+   */
+  uri: { host: string; port: number; user: string; password: string };
   /** Changes that take effect at a time, applied lazily on every read, in order. */
   pending: Array<{ at: number; change: Change; then?: () => void }>;
 }
@@ -106,6 +112,13 @@ export class SimModel {
       cloud: spec.cloud,
       state: spec.state ?? "RUNNING",
       role: spec.role,
+      // Re-seeding a service keeps its endpoint and credentials, as the same service would.
+      uri: this.services.get(key(spec.project, spec.name))?.uri ?? {
+        host: `${spec.name}-${spec.project}.sim.local`,
+        port: 5432,
+        user: "avnadmin",
+        password: `sim-${randomBytes(9).toString("hex")}`,
+      },
       pending: [],
     });
   }
@@ -205,6 +218,7 @@ export class SimModel {
       }
       source.role = "active";
       dest.role = "passive";
+      dest.uri = { ...source.uri };
       this.schedule(dest, [
         [0, { state: "REBUILDING" }],
         [this.delays.rebuildMs, { state: "RUNNING" }],
@@ -346,6 +360,14 @@ export class SimModel {
   }
 
   private render(service: SimService): AivenService {
+    const uri = service.uri;
+    // A service backed by a real cluster (attachDatabase) names that
+    // cluster's database, sslmode and node; the shared URI's host stays.
+    const backing = this.postgres.endpointOf(service.project, service.name);
+    const dbname = backing?.dbname ?? "defaultdb";
+    const sslmode = backing?.sslmode ?? "require";
+    const node = this.postgres.nodeOf(service.project, service.name);
+    const standby = node ? { host: node.host, port: node.port } : { host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port };
     return {
       service_name: service.name,
       service_type: "pg",
@@ -354,37 +376,14 @@ export class SimModel {
       cloud_name: service.cloud,
       ...(service.role ? { disaster_recovery_role: service.role } : {}),
       service_integrations: this.listIntegrations(service.project, service.name),
-      ...(this.postgres.endpointOf(service.project, service.name) ? this.connectionFields(service) : this.placeholderComponents(service)),
-    };
-  }
-
-  /** Made-up hosts for a service no cluster backs: no service_uri_params, so nothing tries to log in. */
-  private placeholderComponents(service: SimService): { components: AivenComponent[] } {
-    return {
+      // As the API shows them: the password inside service_uri and its
+      // params, the shared host on both peers, and each peer's own standby
+      // (read-only) endpoint as its disaster_recovery component.
+      service_uri: `postgres://${uri.user}:${uri.password}@${uri.host}:${uri.port}/${dbname}?sslmode=${sslmode}`,
+      service_uri_params: { host: uri.host, port: String(uri.port), user: uri.user, password: uri.password, dbname, sslmode },
       components: [
-        { component: "pg", host: `${service.name}-${service.project}.sim.local`, port: 5432, usage: "primary" },
-        ...(service.role ? [{ component: "pg", host: `dr-${service.name}.sim.local`, port: 5432, usage: "disaster_recovery" }] : []),
-      ],
-    };
-  }
-
-  /**
-   * A backed service's connection fields, shaped like Aiven's: the peers
-   * share credentials and one service URI, which points at the active
-   * peer's node; each service's own node is its `disaster_recovery` component.
-   */
-  private connectionFields(service: SimService): Pick<AivenService, "service_uri" | "service_uri_params" | "components"> {
-    const own = this.postgres.endpointOf(service.project, service.name)!;
-    const link = this.drLinkOf(service);
-    const active = service.role !== "active" && link?.peer.role === "active" ? (this.postgres.endpointOf(service.project, link.peer.name) ?? own) : own;
-    const params = { host: active.host, port: String(active.port), user: active.user, password: active.password, dbname: active.dbname, sslmode: active.sslmode };
-    const uri = `postgres://${encodeURIComponent(params.user)}:${encodeURIComponent(params.password)}@${params.host}:${params.port}/${params.dbname}?sslmode=${params.sslmode}`;
-    return {
-      service_uri: uri,
-      service_uri_params: params,
-      components: [
-        { component: "pg", host: active.host, port: active.port, route: "dynamic", usage: "primary" },
-        { component: "pg", host: own.host, port: own.port, route: "dynamic", usage: "disaster_recovery" },
+        { component: "pg", host: uri.host, port: uri.port, route: "dynamic", usage: "primary" },
+        ...(service.role ? [{ component: "pg", host: standby.host, port: standby.port, route: "dynamic", usage: "disaster_recovery" }] : []),
       ],
     };
   }
@@ -398,11 +397,14 @@ export class SimModel {
 
   /**
    * Backs a service with a real PostgreSQL node: its record then carries
-   * connection parameters, and a failover promotes the recovery's node and
-   * runs `stop` on the failed primary's.
+   * the node as its disaster_recovery component and the node's login, and a
+   * failover promotes the recovery's node and runs `stop` on the failed
+   * primary's.
    */
   attachDatabase(project: string, name: string, endpoint: SimDatabaseEndpoint, stop: () => Promise<void>): void {
-    this.find(project, name);
+    const service = this.find(project, name);
+    // The peers share the cluster's login, as CRDR peers share credentials.
+    service.uri = { ...service.uri, user: endpoint.user, password: endpoint.password };
     this.postgres.attach(project, name, { endpoint, stop });
   }
 }
