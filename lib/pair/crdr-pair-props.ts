@@ -75,6 +75,13 @@ export interface CrdrPairProps {
    */
   readonly createTimeout?: string;
   /**
+   * The pair's priority in a region run: every role change of a tier-1 pair
+   * is sent before any of tier 2, and so on. A whole number from 1 (most
+   * important) to 9.
+   * @default - no tier: after every pair that declares one.
+   */
+  readonly tier?: number;
+  /**
    * The DR phase the pair is in, usually from the phase file.
    * @default - `normal`.
    */
@@ -91,11 +98,14 @@ export interface ResolvedPairProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly terminationProtection: boolean;
   readonly createTimeout: string;
+  readonly tier?: number;
   readonly phase: PhaseRecord;
 }
 
 export const DEFAULT_CREATE_TIMEOUT = "6h";
 export const RECOVERY_NAME_SUFFIX = "-dr";
+/** The tiers a pair may declare: 1 (most important) to `LOWEST_TIER`. */
+export const LOWEST_TIER = 9;
 
 export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
   return {
@@ -112,6 +122,7 @@ export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
     tags: props.tags ?? {},
     terminationProtection: props.terminationProtection ?? true,
     createTimeout: props.createTimeout ?? DEFAULT_CREATE_TIMEOUT,
+    ...(props.tier !== undefined ? { tier: props.tier } : {}),
     phase: props.phase ?? { phase: "normal" },
   };
 }

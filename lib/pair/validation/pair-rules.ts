@@ -1,4 +1,4 @@
-import { ResolvedPairProps } from "../crdr-pair-props";
+import { LOWEST_TIER, ResolvedPairProps } from "../crdr-pair-props";
 import {
   CLOUD_NAME,
   GO_DURATION,
@@ -129,6 +129,13 @@ export const PAIR_RULES: readonly PairRule[] = [
       GO_DURATION.test(createTimeout)
         ? []
         : [`createTimeout ${show(createTimeout)} is not a Terraform duration; use a value such as "6h" or "90m".`],
+  },
+  {
+    id: "tier",
+    check: ({ tier }) =>
+      tier === undefined || (Number.isInteger(tier) && tier >= 1 && tier <= LOWEST_TIER)
+        ? []
+        : [`tier ${show(tier)} is not a priority tier; use a whole number from 1 (most important) to ${LOWEST_TIER}, or leave it unset to go after every tiered pair.`],
   },
   {
     id: "tags",
