@@ -20,8 +20,9 @@ describe("npm run sim -- --rate-limit", () => {
   it("answers 429 with Aiven's message and Retry-After past the limit, counting every API request", async () => {
     sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 100, roleLagMs: 0, rateLimit: "3/60s" });
     const get = () => axios.get(`${sim!.url}/v1/project/p1/service`, { headers: { Authorization: `aivenv1 ${TOKEN}` }, validateStatus: () => true });
+    // Nothing is seeded (nothing synthesized): the project is unknown, but each request still counts.
     const within = [await get(), await get(), await get()];
-    expect(within.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(within.map((r) => r.status)).toEqual([404, 404, 404]);
     const past = await get();
     expect(past.status).toBe(429);
     expect(past.data.message).toMatch(/^The user has sent too many requests in a given amount of time: Rate limit 3 exceeded - try again in \d+s$/);
