@@ -28,6 +28,8 @@ import { inTierOrder, TierOrder } from "./tier-order";
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
   readonly region: string;
+  /** Only the pairs in this Aiven project. @default - every project */
+  readonly project?: string;
   /** How many pairs are in flight at once. @default 100 */
   readonly parallel: number;
   readonly dryRun: boolean;
@@ -101,9 +103,13 @@ export async function regionRun(
   else await withSynthLock(deps.projectDir, resolveAll);
   const phases = PhaseFile.load(settings.phaseFile);
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
-  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region);
+  if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
+    const projects = [...new Set(pairs.map((p) => p.project))].sort();
+    throw new UserError(`No pair is in the Aiven project "${options.project}" (projects: ${projects.join(", ") || "none"}); pass one of those to --project.`);
+  }
+  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region && (options.project === undefined || p.project === options.project));
   if (!inRegion.length) {
-    const regions = [...new Set(pairs.map((p) => p.primary.cloudName))].sort();
+    const regions = [...new Set(pairs.filter((p) => options.project === undefined || p.project === options.project).map((p) => p.primary.cloudName))].sort();
     throw new UserError(`No pair has its primary in "${options.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
   }
   const eligible: PairManifest[] = [];
