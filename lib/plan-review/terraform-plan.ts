@@ -40,6 +40,13 @@ export interface PriorResource {
   readonly deposed?: string;
 }
 
+/** A root output's planned change: its name and actions only (values may be sensitive and are never read). */
+export interface PlannedOutputChange {
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly kind: ChangeKind;
+}
+
 export interface TerraformPlan {
   readonly formatVersion: string;
   readonly terraformVersion?: string;
@@ -48,6 +55,8 @@ export interface TerraformPlan {
   readonly complete: boolean;
   readonly changes: readonly PlannedChange[];
   readonly prior: readonly PriorResource[];
+  /** The root outputs' changes (`output_changes`). */
+  readonly outputChanges: readonly PlannedOutputChange[];
 }
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
@@ -152,7 +161,16 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     complete: raw.complete !== false,
     changes,
     prior,
+    outputChanges: outputChangesOf(raw.output_changes),
   };
+}
+
+function outputChangesOf(raw: unknown): PlannedOutputChange[] {
+  if (!record(raw)) return [];
+  return Object.entries(raw as Record<string, any>).flatMap(([name, change]) => {
+    const actions: string[] = Array.isArray(change?.actions) ? change.actions.filter((a: unknown) => typeof a === "string") : [];
+    return actions.length ? [{ name, actions, kind: kindOf(actions) }] : [];
+  });
 }
 
 /**

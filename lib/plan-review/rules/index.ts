@@ -1,4 +1,5 @@
 import { PlanRule } from "../plan-rule";
+import { applicationOutputRemoved } from "./application-output-removed";
 import { cloudMigration } from "./cloud-migration";
 import { crossStackChange } from "./cross-stack-change";
 import { drIntegrationRemoved } from "./dr-integration-removed";
@@ -28,6 +29,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   pgDestroyed,
   drIntegrationRemoved,
   failedPrimaryChanged,
+  applicationOutputRemoved,
   secondDrIntegration,
   secondPgManager,
   planWithoutCrdr,
