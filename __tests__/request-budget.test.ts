@@ -1,3 +1,4 @@
+import { regionFailoverFloorMs } from "../bench/fleet-bench";
 import { READ_PRIORITY, requestBudget, WRITE_PRIORITY } from "../lib/aiven/request-budget";
 
 /** The run's request budget: a sliding window, as Aiven counts. */
@@ -26,5 +27,19 @@ describe("the request budget", () => {
     const write = budget.schedule({ priority: WRITE_PRIORITY }, () => Promise.resolve(order.push("write")));
     await Promise.all([read, write]);
     expect(order).toEqual(["read 1", "write", "read 2"]);
+  });
+});
+
+describe("the region failover's floor inside the limit (the bench's yardstick)", () => {
+  const rate = { limit: 120, windowMs: 60_000 };
+  it("is the transition alone while the role changes and both reads fit in one window", () => {
+    expect(regionFailoverFloorMs(50, rate, 1300)).toBe(1300);
+    expect(regionFailoverFloorMs(118, rate, 1300)).toBe(1300);
+  });
+  it("waits a window for every limit's worth of requests before the confirming read", () => {
+    // 119 role changes and the first read fill the window: the confirming read waits for the next.
+    expect(regionFailoverFloorMs(119, rate, 1300)).toBe(60_000);
+    expect(regionFailoverFloorMs(200, rate, 1300)).toBe(61_300);
+    expect(regionFailoverFloorMs(240, rate, 1300)).toBe(121_300);
   });
 });
