@@ -215,6 +215,17 @@ describe("the pair's recovery-point objective", () => {
   });
 });
 
+describe("the pair's priority tier in the manifest", () => {
+  it("carries a declared tier for the tooling, and none when the pair declares none", () => {
+    expect(fullSynthPair(examplePairProps({ tier: 1 }))["//"][PAIR_MANIFEST_KEY].tier).toBe(1);
+    expect(fullSynthPair(examplePairProps())["//"][PAIR_MANIFEST_KEY]).not.toHaveProperty("tier");
+  });
+
+  it("refuses a tier out of range at synth, naming it", () => {
+    expect(() => fullSynthPair(examplePairProps({ tier: 0 }))).toThrow(/tier 0 is not a priority tier; use a whole number from 1 \(most important\) to 9/);
+  });
+});
+
 describe("CrdrPair in the switched-over phase", () => {
   it("keeps all three resources, with the integration frozen so its ForceNew ends never plan a replacement", () => {
     const normal = synthPair(examplePairProps());

@@ -29,6 +29,9 @@ export interface PairRun {
   /** A region run's per-pair result; a one-pair run's comes from the process. */
   readonly exitCode?: number;
   readonly error?: string;
+  /** A region run's per-pair priority tier and recovery time (from the run's start). */
+  readonly tier?: number;
+  readonly recoveryMs?: number;
   readonly warnings: string[];
   /** The standby's replication as measured before the role change, as printed. */
   readonly replication?: string;
@@ -66,6 +69,8 @@ interface PairDraft {
   summary?: string;
   exitCode?: number;
   error?: string;
+  tier?: number;
+  recoveryMs?: number;
   warnings: string[];
   replication?: string;
 }
@@ -123,6 +128,8 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
         const draft = draftFor(outcome.stack);
         draft.exitCode = outcome.exitCode;
         draft.error = outcome.error;
+        draft.tier = outcome.tier;
+        draft.recoveryMs = outcome.recoveryMs;
       }
     }
   }

@@ -64,10 +64,12 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
     ctx.step("trigger", `skipped: ${trigger.reason}`);
     if (trigger.kind === "done") ctx.markChangedAtAiven(failedOver);
   }
+  ctx.roleChangesSent();
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
   await waitForPhase(ctx, "failed-over", "the takeover");
+  ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append("takeover-confirmed");
 

@@ -74,7 +74,9 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
     ctx.markChangedAtAiven(switched);
     requested = !options.dryRun;
   }
+  ctx.roleChangesSent();
   await waitForPhase(ctx, direction.phase, `the ${which}`);
+  ctx.recovered();
   ctx.markChangedAtAiven(switched);
   ctx.journal.append(`${which}-confirmed`);
 

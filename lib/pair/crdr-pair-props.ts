@@ -84,6 +84,13 @@ export interface CrdrPairProps {
    */
   readonly maxDataLoss?: DataLossDuration;
   /**
+   * The pair's priority in a region run: every role change of a tier-1 pair
+   * is sent before any of tier 2, and so on. A whole number from 1 (most
+   * important) to 9.
+   * @default - no tier: after every pair that declares one.
+   */
+  readonly tier?: number;
+  /**
    * The DR phase the pair is in, usually from the phase file.
    * @default - `normal`.
    */
@@ -104,11 +111,14 @@ export interface ResolvedPairProps {
   readonly terminationProtection: boolean;
   readonly createTimeout: string;
   readonly maxDataLoss?: DataLossDuration;
+  readonly tier?: number;
   readonly phase: PhaseRecord;
 }
 
 export const DEFAULT_CREATE_TIMEOUT = "6h";
 export const RECOVERY_NAME_SUFFIX = "-dr";
+/** The tiers a pair may declare: 1 (most important) to `LOWEST_TIER`. */
+export const LOWEST_TIER = 9;
 
 export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
   return {
@@ -126,6 +136,7 @@ export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
     terminationProtection: props.terminationProtection ?? true,
     createTimeout: props.createTimeout ?? DEFAULT_CREATE_TIMEOUT,
     ...(props.maxDataLoss !== undefined ? { maxDataLoss: props.maxDataLoss } : {}),
+    ...(props.tier !== undefined ? { tier: props.tier } : {}),
     phase: props.phase ?? { phase: "normal" },
   };
 }

@@ -103,6 +103,7 @@ export class CrdrPair extends Construct {
       stack: stack.node.id,
       project: this.props.project,
       phase: this.props.phase,
+      ...(this.props.tier !== undefined ? { tier: this.props.tier } : {}),
       primary: this.peerManifest("primary"),
       recovery: this.peerManifest("recovery"),
       integration: {
