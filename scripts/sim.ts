@@ -9,6 +9,7 @@ import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
 import { FaultSpec } from "../lib/simulator/sim-faults";
 import { UserError } from "../lib/user-error";
+import { parseRateLimit } from "../lib/aiven/request-budget";
 
 function addFault(sim: SimServer, json: string): void {
   try {
@@ -30,18 +31,24 @@ const program = new Command(npmScriptName("sim"))
     'inject a fault, as JSON (see lib/simulator/sim-faults.ts), e.g. \'{"kind":"unreadable","after":{"method":"PUT"},"forMs":30000}\'; repeatable',
     (value: string, all: string[]) => [...all, value],
     [] as string[],
-  );
+  )
+  .option("--rate-limit <rate>", "answer 429 with Aiven's message past this many API requests in any window, such as 120/60s (default: no limit)");
 parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const token = opts.token ?? process.env.AIVEN_TOKEN ?? "sim-token";
   const delay = parseMillis(opts.delay, "--delay");
+  const rateLimit = opts.rateLimit === undefined ? undefined : parseRateLimit(opts.rateLimit);
+  if (opts.rateLimit !== undefined && !rateLimit) {
+    throw new UserError(`--rate-limit ${JSON.stringify(opts.rateLimit)} is not a rate; give requests per window such as 120/60s.`);
+  }
   const sim = new SimServer({
     token,
     port: Number(opts.port),
     delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay, roleLagMs: parseMillis(opts.roleLag, "--role-lag") },
     behaviour: { swapLinkOnTakeover: opts.swapLink },
+    rateLimit,
   });
   for (const fault of opts.fault as string[]) addFault(sim, fault);
   const { outdir } = readCdktfConfig(process.cwd());
@@ -54,6 +61,7 @@ void runCommand(false, async ({ reporter }) => {
     reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
   }
   const url = await sim.start();
+  if (rateLimit) reporter.info(`rate limit: ${rateLimit.limit} requests in any ${rateLimit.windowMs / 1000}s; past it, 429 with Aiven's message and Retry-After`);
   reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token it accepts: --token, else $AIVEN_TOKEN, else sim-token>\n  Ctrl-C stops it.`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await sim.stop();

@@ -194,6 +194,7 @@ export class SimServer {
       const result = route.handler(params, body, fault);
       status = result.status ?? 200;
       answer = result.body;
+      if (method === "PUT" && (body as { disaster_recovery_role?: unknown } | undefined)?.disaster_recovery_role === "failed") await this.failOverDatabases(params[0], params[1]);
     } catch (err) {
       status = err instanceof SimRefusal ? err.status : 500;
       answer = errorBody(status, (err as Error).message);
@@ -229,6 +230,15 @@ export class SimServer {
     const cutoff = now - (fault.staleMs ?? 1000);
     const stale = [...past].reverse().find((a) => a.at <= cutoff) ?? past[0];
     return { status: stale.status, answer: stale.body };
+  }
+
+  /**
+   * A failed primary's real clusters, when attached, follow it: the standby
+   * is promoted and the primary's node stops, before the answer leaves.
+   */
+  private async failOverDatabases(project: string, service: string): Promise<void> {
+    const peers = this.model.drPeersOf(project, service);
+    if (peers?.primary === service) await this.model.postgres.failOver(project, peers.primary, peers.recovery);
   }
 
   /** Times of the API requests inside the rate-limit window. */
