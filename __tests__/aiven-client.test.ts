@@ -80,8 +80,8 @@ describe("AivenClient", () => {
   });
 
   it("sends a role change ahead of polls already queued behind a saturated budget", async () => {
-    // One request per second, the first at once: the polls queue, and the role change comes last.
-    const limited = client({ rateLimit: { limit: 2, windowMs: 1000 } });
+    // One request a second: the first poll goes at once, the others queue, and the role change comes last.
+    const limited = client({ rateLimit: { limit: 1, windowMs: 1000 } });
     const polls = [0, 1, 2].map(() => limited.getService("p1", "pg-a"));
     const change = limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" });
     await Promise.all([...polls, change]);
