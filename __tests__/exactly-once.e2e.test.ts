@@ -182,7 +182,7 @@ describe("a pair already in transition", () => {
   it("is waited for, not sent to, when another operator's failover is under way", async () => {
     await arrange(DR_OPERATIONS[0]);
     // Long enough that the run (a process start and a synth check on a busy machine) surely reads the pair mid-transition.
-    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 15_000 };
+    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 5_000 };
     // Someone else's failover reached Aiven a moment ago: the primary shows REBALANCING, still active.
     scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
     const before = totalPuts();

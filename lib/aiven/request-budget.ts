@@ -29,9 +29,23 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
 export function requestBudget({ limit, windowMs }: RateLimit): Bottleneck {
   const budget = new Bottleneck({ reservoir: limit });
   const margin = Math.min(1000, Math.ceil(windowMs / 50));
+  // The places coming back must not keep a finished run alive for a window,
+  // but while a request waits for one they are all that is left to do: then
+  // they hold the process (unheld, node would exit mid-run, with status 0).
+  const comingBack = new Set<NodeJS.Timeout>();
+  const holdWhileQueued = () => {
+    const waiting = budget.counts().QUEUED > 0;
+    for (const timer of comingBack) waiting ? timer.ref() : timer.unref();
+  };
   budget.on("executing", () => {
-    setTimeout(() => void budget.incrementReservoir(1), windowMs + margin).unref();
+    const timer = setTimeout(() => {
+      comingBack.delete(timer);
+      void budget.incrementReservoir(1);
+    }, windowMs + margin);
+    comingBack.add(timer);
+    holdWhileQueued();
   });
+  budget.on("queued", holdWhileQueued);
   return budget;
 }
 
