@@ -5,6 +5,7 @@ import { DR_OPERATIONS, faultOn, peers, putsFor, ROLE_PUTS, runOperation, SHORT_
 import { makeImmutable } from "./support/immutable";
 import { ChildProcess } from "child_process";
 import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
+import { waitFor } from "./support/wait-for";
 
 /**
  * The irreversible step: every role change is sent exactly once, whatever
@@ -175,6 +176,9 @@ describe("operators racing from different machines", () => {
   it("a run stopped long enough to lose its lock sends nothing when it resumes", async () => {
     await arrange(DR_OPERATIONS[0]);
     const env = { CRDR_LOCK_STALE_MS: "5000" };
+    // The first run's first read is answered late, so it is stopped while
+    // waiting for the peers, before it could send anything.
+    scenario.sim.faults.add({ kind: "slow", method: "GET", delayMs: 3000, times: 1 });
     let stopped: ChildProcess | undefined;
     const first = runOperation(scenario, "failover", [], env, (child) => {
       child.stdout!.on("data", (d: Buffer) => {
@@ -184,11 +188,16 @@ describe("operators racing from different machines", () => {
         }
       });
     });
-    await new Promise((r) => setTimeout(r, 7000));
-    expect(stopped).toBeDefined();
-    const second = await runOperation(scenario, "failover", [], env);
-    expect(second.code).toBe(0);
-    stopped!.kill("SIGCONT");
+    try {
+      await waitFor(() => stopped !== undefined);
+      // Stale once its holder has not refreshed it for 5 s (the lock's mtime).
+      const lockDir = path.join(scenario.project.dir, ".crdr", "locks", `${STACK}.lock`);
+      await waitFor(() => Date.now() - fs.statSync(lockDir).mtimeMs > 6000);
+      const second = await runOperation(scenario, "failover", [], env);
+      expect(second.code).toBe(0);
+    } finally {
+      stopped?.kill("SIGCONT");
+    }
     const resumed = await first;
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toMatch(/This run lost its lock on pg-primary to .* while it was stopped or stalled; nothing more was sent/);

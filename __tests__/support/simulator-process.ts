@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
+import { startChild } from "./child-processes";
 import * as path from "path";
 import { REPO } from "./project-fixture";
 
@@ -15,7 +16,7 @@ export interface SimulatorProcess {
  * while they run.
  */
 export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number }): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = startChild(
     process.execPath,
     [path.join(REPO, "dist", "scripts", "sim.js"), "--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
     { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
