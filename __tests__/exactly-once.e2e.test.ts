@@ -142,11 +142,20 @@ describe("a role change Aiven never answers", () => {
 describe("a pair already in transition", () => {
   it("is waited for, not sent to, when another operator's failover is under way", async () => {
     await arrange(DR_OPERATIONS[0]);
-    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 1500 };
-    // Someone else's failover reached Aiven a moment ago: the primary shows REBALANCING, still active.
+    // Held until the run has seen it: the primary stays REBALANCING, still active.
+    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 3_600_000 };
+    // Someone else's failover reached Aiven a moment ago.
     scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
     const before = totalPuts();
-    const run = await runOperation(scenario, "failover");
+    const run = await runOperation(scenario, "failover", [], {}, (child) => {
+      let seen = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        seen += d;
+        if (!seen.includes("waiting for it instead of sending")) return;
+        seen = "";
+        for (const name of ["pg-primary", "pg-primary-dr"]) scenario.sim.model.finishTransition("crdr-test", name);
+      });
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/pg-primary is REBALANCING\/active: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending/);
     expect(totalPuts()).toBe(before);
