@@ -156,7 +156,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
       const message = git(origin, "log", "-1", "--format=%B", branch);
       expect(message.split("\n")[0]).toBe("DR failover of stack pg-primary: record the phase");
       expect(message).toContain("pg-primary is failed over: pg-primary-dr is active.");
-      expect(message).toMatch(/Timeline: to trigger \d+ms, Aiven \d+(ms|s)/);
+      expect(message).toMatch(/Timeline: to trigger \d[\dhms]*, Aiven \d[\dhms]*/);
       expect(git(origin, "log", "-1", "--format=%an <%ae>", branch)).toBe("github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>");
 
       const [pr] = gh.pullRequests();

@@ -7,7 +7,7 @@ import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFile } from "../phase/phase-file";
-import { checkTransition, PHASE_TRANSITIONS, TransitionCheck } from "../phase/phase-transitions";
+import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -257,7 +257,7 @@ export class OperationContext {
     const terraform = this.terraform();
     // The stack as it is now, and as it will be once the new phase is
     // synthesized (a failed-over pair forgets with removed blocks).
-    const next = requiredTerraformVersion({ removedLifecycle: PHASE_TRANSITIONS[this.operation].to === "failed-over", s3Lockfile: false });
+    const next = requiredTerraformVersion();
     const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
     const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
     await this.initBackend();
