@@ -14,4 +14,11 @@ describe("npm run drill", () => {
     expect(await scenario.project.stateAddresses()).toEqual(before);
     expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
+
+  it("reports a usage mistake alone, without its banner, and exit 2", async () => {
+    const result = await runScript(scenario.project, "drill", ["--transition-ms", "fast"], {});
+    expect(result.stderr).toBe('✖ --transition-ms "fast" is not a whole number of milliseconds; use a value such as 300.\n');
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(2);
+  });
 });

@@ -197,6 +197,9 @@ describe("usage errors", () => {
     [["--stack", STACK, "--bogus"], "unknown option '--bogus'"],
     [["--stack"], "option '--stack <pair>' argument missing"],
     [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
+    // The `--` forgotten: npm kept --stack, the value came alone.
+    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes after --, each with its value, as in npm run failover -- --stack <pair>'],
+    [["--stack", STACK, "--timeout", "0s"], '--timeout "0s" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".'],
   ])("failover %j: one line and exit 2", async (args, message) => {
     const result = await runScript(scenario.project, "failover", args, scenario.env);
     expect(result.code).toBe(2);

@@ -21,9 +21,18 @@ export function parseCommandLine(program: Command, argv: readonly string[] = pro
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) process.exit(EXIT.ok);
-    process.stderr.write(`✖ ${err.message.replace(/^error: /, "")}; see ${program.name()} --help.\n`);
+    process.stderr.write(`✖ ${usageMistake(program, err)}; see ${program.name()} --help.\n`);
     process.exit(EXIT.refused);
   }
+}
+
+function usageMistake(program: Command, err: CommanderError): string {
+  if (err.code !== "commander.excessArguments") return err.message.replace(/^error: /, "");
+  // A stray word is most often the value of a flag npm kept for itself (the
+  // `--` forgotten), or a flag typed without its dashes: say where flags go.
+  const example = program.options.find((o) => o.long === "--stack") ?? program.options[0];
+  const stray = program.args.map((a) => JSON.stringify(a)).join(" ");
+  return `unexpected argument ${stray}: every flag goes after --, each with its value, as in ${program.name()} ${example?.flags ?? ""}`.trimEnd();
 }
 
 /** The name commands show in usage lines: what an engineer types. */
