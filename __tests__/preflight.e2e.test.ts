@@ -40,7 +40,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
 
   it("when the terraform binary is missing", async () => {
     const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: "terraform-not-installed" });
-    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.7\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
+    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.10\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
   });
 
   it("when the terraform binary is older than the stack needs", async () => {

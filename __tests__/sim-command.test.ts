@@ -24,7 +24,7 @@ describe("npm run sim", () => {
     const token = "sim tok'en";
     const { AIVEN_TOKEN: _unset, ...env } = process.env;
     const line = exportLine(await announcement(project, ["--token", token], env));
-    const shell = spawnSync("bash", ["-c", `${line}; printf '%s\\n%s' "$AIVEN_WEB_URL" "$AIVEN_TOKEN"`], { encoding: "utf8" });
+    const shell = spawnSync("bash", ["-c", `${line}\nprintf '%s\\n%s' "$AIVEN_WEB_URL" "$AIVEN_TOKEN"`], { encoding: "utf8" });
     expect(shell.stderr).toBe("");
     expect(shell.stdout).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+\\n${token}$`));
   });
@@ -32,7 +32,7 @@ describe("npm run sim", () => {
   it("does not print a token it took from $AIVEN_TOKEN", async () => {
     const output = await announcement(project, [], { ...process.env, AIVEN_TOKEN: "tok-from-env-5b1e" });
     expect(output).not.toContain("tok-from-env-5b1e");
-    const shell = spawnSync("bash", ["-c", `AIVEN_TOKEN=mine; ${exportLine(output)}; printf '%s' "$AIVEN_TOKEN"`], { encoding: "utf8" });
+    const shell = spawnSync("bash", ["-c", `AIVEN_TOKEN=mine\n${exportLine(output)}\nprintf '%s' "$AIVEN_TOKEN"`], { encoding: "utf8" });
     expect(shell.stderr).toBe("");
     expect(shell.stdout).toBe("mine");
   });
