@@ -28,8 +28,8 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   const started = Date.now();
   let last = "";
   let shownAt = 0;
-  let nextPoll = started;
   let peers = await ctx.readPeersQuietly();
+  let nextPoll = Date.now() + ctx.options.pollIntervalMs;
   for (;;) {
     const now = Date.now();
     const elapsedMs = now - started;
@@ -49,10 +49,12 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
         : `This run sent nothing: it found a change under way and waited for it. Rerun the same command to keep waiting${ctx.operation === "failover" ? ", or, if nobody started this change, rerun with --force" : ""}.`;
       throw new UserError(`Timed out after ${formatDuration(elapsedMs)} waiting for ${goal} (${line}). ${next}`, EXIT.timedOut);
     }
-    nextPoll = Math.max(nextPoll + ctx.options.pollIntervalMs, now);
     // Wakes for the next poll or the next heartbeat, whichever comes first.
     await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));
-    if (Date.now() >= nextPoll) peers = await ctx.readPeersQuietly();
+    if (Date.now() >= nextPoll) {
+      peers = await ctx.readPeersQuietly();
+      nextPoll = Date.now() + ctx.options.pollIntervalMs;
+    }
   }
 }
 
