@@ -23,7 +23,8 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
   );
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Already ended (or killed by the reaping after the file's tests).
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGINT");
     });
