@@ -46,8 +46,6 @@ export function runOperation<O extends Record<string, unknown>>(
     if (!!opts.stack === !!opts.region) {
       throw new UserError(`Pass exactly one of --stack <pair> or --region <cloud>; --stack runs ${operation} on one pair, --region on every pair whose primary is there.`);
     }
-    // Nobody can answer the prompt: refuse before reading Aiven or starting terraform.
-    if (!opts.dryRun && !opts.yes && !io.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
     const common: CommonOptions = {
       stack: opts.stack ?? "",
       dryRun: opts.dryRun,
@@ -56,6 +54,8 @@ export function runOperation<O extends Record<string, unknown>>(
       pollIntervalMs: parseDuration(opts.pollInterval, "--poll-interval"),
       lostAnswerGraceMs: parseDuration(opts.lostAnswerGrace, "--lost-answer-grace"),
     };
+    // Nobody can answer the prompt: refuse before reading Aiven or starting terraform.
+    if (!common.dryRun && !common.yes && !io.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
     const deps: OperationDeps = {
       projectDir: process.cwd(),
       env: process.env,
