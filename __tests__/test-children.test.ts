@@ -2,8 +2,7 @@ import { randomUUID } from "crypto";
 import * as path from "path";
 import { startChild } from "./support/child-processes";
 import { REPO } from "./support/project-fixture";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { processesWhere, killAll } = require("./support/test-children") as typeof import("./support/test-children");
+import { processesWhere, killAll } from "./support/test-children";
 
 /**
  * A failing test never hangs the suite: run through jest's CLI, a fixture

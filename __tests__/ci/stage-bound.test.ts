@@ -1,7 +1,6 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { processesWhere } = require("../support/test-children") as typeof import("../support/test-children");
+import { processesWhere } from "../support/test-children";
 
 const STAGE_BOUND = path.resolve(__dirname, "..", "..", ".ci", "stage-bound.sh");
 

@@ -1,4 +1,5 @@
 import { ChildProcess } from "child_process";
+import * as http from "http";
 import { startChild } from "./child-processes";
 import * as path from "path";
 import { REPO } from "./project-fixture";
@@ -40,7 +41,7 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
         url,
         stop,
         roleChanges: async () => {
-          const { requests } = (await (await fetch(`${url}/_sim/requests`)).json()) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
+          const { requests } = JSON.parse(await getWithoutKeepAlive(`${url}/_sim/requests`)) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
           return requests.filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role).map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
         },
       });
@@ -50,5 +51,24 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
       clearTimeout(timer);
       reject(new Error(`the simulator exited (${code}): ${output}`));
     });
+  });
+}
+
+/**
+ * A GET on a fresh connection: fetch reuses an idle keep-alive connection,
+ * which the simulator may close at that very moment on a busy machine
+ * ("other side closed").
+ */
+function getWithoutKeepAlive(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(body));
+        res.on("error", reject);
+      })
+      .on("error", reject);
   });
 }
