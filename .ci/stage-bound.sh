@@ -35,7 +35,7 @@ bounded() {
     # shellcheck disable=SC2086
     ps -o pid,ppid,stat,etime,args -p "$stage${pids:+,$(echo $pids | tr ' ' ',')}" || true
     for pid in $pids; do
-      test=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^CRDR_TEST_NAME=//p.) || true
+      test=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^CRDR_TEST_NAME=//p') || true
       [ -z "$test" ] || echo "  pid $pid was started by the test \"$test\""
     done
   } >&2
