@@ -1,11 +1,6 @@
-<<<<<<< HEAD
 import { ChildProcess } from "child_process";
 import * as http from "http";
 import { startChild } from "./child-processes";
-=======
-import { ChildProcess, spawn } from "child_process";
-import * as http from "http";
->>>>>>> main
 import * as path from "path";
 import { REPO } from "./project-fixture";
 
@@ -46,11 +41,7 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
         url,
         stop,
         roleChanges: async () => {
-<<<<<<< HEAD
-          const { requests } = JSON.parse(await getWithoutKeepAlive(`${url}/_sim/requests`)) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
-=======
           const { requests } = JSON.parse(await getOnFreshConnection(`${url}/_sim/requests`)) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
->>>>>>> main
           return requests.filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role).map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
         },
       });
@@ -64,33 +55,19 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
 }
 
 /**
-<<<<<<< HEAD
- * A GET on a fresh connection: fetch reuses an idle keep-alive connection,
- * which the simulator may close at that very moment on a busy machine
- * ("other side closed").
- */
-function getWithoutKeepAlive(url: string): Promise<string> {
-=======
  * A GET on a connection of its own. The tests run workflow steps with
  * spawnSync, which blocks this process for longer than the server keeps an
  * idle connection open: a kept-alive socket the server has closed meanwhile
  * would be reused, and the request fail with "other side closed".
  */
 function getOnFreshConnection(url: string): Promise<string> {
->>>>>>> main
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent: false }, (res) => {
         let body = "";
         res.setEncoding("utf8");
-<<<<<<< HEAD
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve(body));
-        res.on("error", reject);
-=======
         res.on("data", (chunk) => (body += chunk));
         res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url} answered ${res.statusCode}: ${body}`))));
->>>>>>> main
       })
       .on("error", reject);
   });
