@@ -128,6 +128,7 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
       await client.updateService(project, primary.serviceName, { disaster_recovery_role: "failed" });
       await readPeers();
       await terraform.stateList();
+      await terraform.statePull();
       await terraform.stateRm([stack.pair.integration.address]);
       synthesize(f.dir, { ...f.env });
       bare.push(Number(process.hrtime.bigint() - started) / 1e6);

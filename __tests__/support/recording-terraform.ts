@@ -11,6 +11,7 @@ export class RecordingTerraform implements TerraformRunner {
   readonly binary = "terraform";
   readonly calls: string[] = [];
   lockHeldBy?: string;
+  private serial = 1;
 
   constructor(
     readonly cwd: string,
@@ -36,6 +37,9 @@ export class RecordingTerraform implements TerraformRunner {
   stateRmArgs(addresses: string[]): string[] {
     return ["state", "rm", ...addresses];
   }
+  statePushArgs(file: string): string[] {
+    return ["state", "push", file];
+  }
   async checkVersion(): Promise<string> {
     this.calls.push("version");
     return this.version;
@@ -50,13 +54,14 @@ export class RecordingTerraform implements TerraformRunner {
   }
   async statePull(): Promise<string> {
     this.calls.push("state pull");
-    return JSON.stringify({ version: 4, resources: this.addresses });
+    const resources = this.addresses.map((a) => ({ mode: "managed", type: a.split(".")[0], name: a.split(".")[1], instances: [] }));
+    return JSON.stringify({ version: 4, serial: this.serial, lineage: "recorded-lineage", resources });
   }
-  async stateRm(addresses: string[]): Promise<{ backup?: string }> {
+  async stateRm(addresses: string[]): Promise<void> {
     this.takeLock();
     this.calls.push(`state rm ${addresses.join(" ")}`);
     this.addresses = this.addresses.filter((a) => !addresses.includes(a));
-    return {};
+    this.serial++;
   }
   async stateRmDryRun(addresses: string[]): Promise<void> {
     if (!addresses.length) return;

@@ -17,7 +17,7 @@ import { backendAlreadyInitialized } from "../terraform/backend-cache";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
-import { Journal, WORK_DIR } from "./journal";
+import { Journal } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
@@ -218,7 +218,6 @@ export class OperationContext {
     this.terraformCli ??= (this.deps.terraform ?? ((o) => new TerraformCli(o)))({
       cwd: this.stack.workingDirectory,
       env: this.deps.env,
-      backupDir: path.join(this.deps.projectDir, WORK_DIR, "backups"),
     });
     return this.terraformCli;
   }
