@@ -7,8 +7,9 @@ import { CommonOptions, OperationContext, OperationDeps } from "./operation-cont
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
 
-export interface FailoverOptions extends CommonOptions {
+export interface FailoverOptions extends CommonOptions, DataLossOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
   readonly primaryUnreachable: boolean;
   /** The failover already happened (Console or CLI): verify and reconcile only. */
@@ -53,6 +54,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const stateWarning = stateInPrimaryRegion(ctx.stack);
   if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
   await ctx.proveCanFinish(forget);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
   await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
   if (trigger.kind === "send") {
@@ -62,10 +64,12 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
     ctx.step("trigger", `skipped: ${trigger.reason}`);
     if (trigger.kind === "done") ctx.markChangedAtAiven(failedOver);
   }
+  ctx.roleChangesSent();
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
   await waitForPhase(ctx, "failed-over", "the takeover");
+  ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append("takeover-confirmed");
 
