@@ -30,6 +30,17 @@ export const ROLE_EVENTS = {
 
 const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
 
+/** A journal entry that could not be written: what it would have said matters (say, that Aiven applied a change). */
+export class JournalWriteError extends UserError {
+  constructor(
+    readonly entry: JournalEntry,
+    message: string,
+  ) {
+    super(message);
+    this.name = "JournalWriteError";
+  }
+}
+
 /**
  * An append-only JSON-lines record of each run's steps, one file per stack.
  * A rerun reads it to learn what an interrupted run already did at Aiven,
@@ -62,7 +73,7 @@ export class Journal {
         fs.closeSync(fd);
       }
     } catch (err) {
-      throw new UserError(`Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
+      throw new JournalWriteError(entry, `Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
     }
   }
 

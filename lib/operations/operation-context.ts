@@ -13,11 +13,12 @@ import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
-import { backendAlreadyInitialized } from "../terraform/backend-cache";
+import { compareBackendCache } from "../terraform/backend-cache";
+import { describeBackend } from "../terraform/backend-description";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
-import { Journal, WORK_DIR } from "./journal";
+import { Journal, JournalEntry, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
 import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
@@ -26,6 +27,8 @@ import { resolveOpenIntent } from "./role-request";
 import { settingsForTooling } from "../settings/tool-settings";
 import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
+import { addressesExpectedInState, proveStateIsThePairs } from "./state-ownership";
+import { assertFoldersWritable } from "./writable-folders";
 
 /** Options every DR operation takes. */
 export interface CommonOptions {
@@ -63,12 +66,13 @@ export interface OperationDeps {
 }
 
 /** What failed, in words that follow "Aiven has …, but". */
-const UNFINISHED_STEP: Record<string, string> = {
+const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(Object.entries({
+  preflight: "this run's checks before going on failed",
   wait: "the wait for Aiven to finish did not complete",
   reconcile: "Terraform state was not updated",
   record: "the phase file was not updated",
   resynth: "cdk.tf.json was not resynthesized",
-};
+}));
 
 /**
  * What every operation works with once its stack is resolved: the pair as
@@ -107,7 +111,10 @@ export class OperationContext {
       await resolveOpenIntent(ctx);
       return await body(ctx);
     } catch (err) {
-      throw ctx ? ctx.explainFailure(err) : err;
+      if (ctx) throw ctx.explainFailure(err);
+      // Before the stack resolves, an earlier run's change at Aiven still leads.
+      const earlier = options.dryRun ? undefined : lastAppliedChange(new Journal(deps.projectDir, options.stack, operation, runId, false));
+      throw earlier && err instanceof UserError ? unfinished(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
     } finally {
       await lock?.release();
     }
@@ -200,18 +207,30 @@ export class OperationContext {
   }
 
   private explainFailure(err: unknown): unknown {
-    if (!this.changedAtAiven || err instanceof UnfinishedError) return err;
+    if (err instanceof UnfinishedError) return err;
+    const lead = this.changedAtAiven ?? this.changeAtAivenSoFar(err);
+    if (!lead) return err;
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
-      return new UserError(`${this.changedAtAiven}. ${reason}`, EXIT.timedOut);
+      return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
-    const what = UNFINISHED_STEP[this.currentStep] ?? `the "${this.currentStep}" step failed`;
-    // The cause's own advice to rerun is said once, at the end.
-    const cause = reason.replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "").replace(/\.$/, "");
-    return new UnfinishedError(
-      `${this.changedAtAiven}, but ${what}: ${cause}.\nFix that and rerun \`${this.rerunCommand}\`: it finishes the rest and will not send the role change again.`,
-      err,
-    );
+    return unfinished(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+  }
+
+  /**
+   * What Aiven did that this run has not marked yet: a change whose journal
+   * entry could not be written, or one an earlier run of this operation
+   * journaled (a rerun failing its preflight is still a half-done operation).
+   */
+  private changeAtAivenSoFar(err: unknown): string | undefined {
+    if (this.options.dryRun) return undefined;
+    if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied) return describeApplied(this.pair, err.entry, "this run");
+    try {
+      const earlier = lastAppliedChange(this.journal);
+      return earlier && describeApplied(this.pair, earlier, "an earlier run");
+    } catch {
+      return undefined;
+    }
   }
 
   terraform(): TerraformRunner {
@@ -231,7 +250,14 @@ export class OperationContext {
   async initBackend(): Promise<TerraformRunner> {
     const terraform = this.terraform();
     if (this.backendReady) return terraform;
-    if (backendAlreadyInitialized(terraform.cwd, this.stack.json.terraform?.backend)) {
+    const cache = compareBackendCache(terraform.cwd, this.stack.json.terraform?.backend);
+    if (cache.kind === "different") {
+      // Terraform keeps an earlier init's -backend-config: it would read another state.
+      throw new UserError(
+        `${path.relative(this.deps.projectDir, terraform.cwd)}/.terraform was initialised against another backend than the stack declares (${cache.difference}); run "${terraform.binary} init -reconfigure" there (or delete that .terraform folder), then rerun. Nothing was sent to Aiven.`,
+      );
+    }
+    if (cache.kind === "same") {
       this.backendReady = true;
       return terraform;
     }
@@ -246,10 +272,11 @@ export class OperationContext {
   /**
    * Before anything is sent to Aiven, proves that the rest of the operation
    * can finish: the terraform binary at a supported version, the backend
-   * initialized, the state readable, the state lock free and the state
+   * initialized, the state this pair's (it holds the pinned addresses the
+   * phase expects, with the pair's names), the state lock free and the state
    * writable (a dry run of `state rm`, which takes the lock, for the
-   * addresses to forget), and the phase file writable. Returns what state
-   * holds.
+   * addresses to forget), and every folder the run writes writable. Returns
+   * what state holds.
    */
   async proveCanFinish(toForget: readonly string[] = []): Promise<string[]> {
     this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
@@ -261,12 +288,15 @@ export class OperationContext {
     const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
     const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
     await this.initBackend();
-    const inState = await terraform.stateList();
+    const backend = describeBackend(this.stack.json.terraform, terraform.cwd);
+    const expected = addressesExpectedInState(this.pair, pendingImportsOf(this.current), toForget);
+    const inState = proveStateIsThePairs(await terraform.statePull(), this.pair, expected, backend);
     const present = toForget.filter((a) => inState.includes(a));
     await terraform.stateRmDryRun(present);
     this.assertPhaseFileWritable();
+    assertFoldersWritable([path.join(this.deps.projectDir, WORK_DIR, "backups"), path.dirname(this.journal.file)]);
     this.warnIfStateReadableByOthers();
-    this.reporter.info(`${terraform.binary} ${version}: backend ready, state readable${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
+    this.reporter.info(`${terraform.binary} ${version}: backend ready, state of ${this.pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
     return inState;
   }
 
@@ -417,6 +447,35 @@ export class OperationContext {
   phaseFileRelative(): string {
     return path.relative(this.deps.projectDir, this.phases.file);
   }
+}
+
+/** The latest role change the journal shows Aiven applied in this operation's episode. */
+function lastAppliedChange(journal: Journal): JournalEntry | undefined {
+  try {
+    return journal.episode().filter((e) => e.event === ROLE_EVENTS.applied).pop();
+  } catch {
+    return undefined;
+  }
+}
+
+function describeApplied(pair: PairManifest | undefined, entry: JournalEntry, by: string): string {
+  const side = entry.side === "primary" || entry.side === "recovery" ? entry.side : undefined;
+  const service = side && pair ? pair[side].serviceName : `the ${String(entry.side)}`;
+  return `Aiven has already made ${service} ${String(entry.role)} (${by}, at ${entry.ts})`;
+}
+
+/**
+ * A failure after Aiven's roles changed, leading with that change; the
+ * cause's own advice to rerun (and its "nothing was sent", true of this step
+ * alone) is replaced by one way to finish.
+ */
+function unfinished(lead: string, what: string, err: unknown, rerun: string): UnfinishedError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const cause = reason
+    .replace(/\s*Nothing was (?:sent to Aiven|changed)\.?\s*$/i, "")
+    .replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "")
+    .replace(/\.$/, "");
+  return new UnfinishedError(`${lead}, but ${what}: ${cause}.\nFix that and rerun \`${rerun}\`: it finishes the rest and will not send the role change again.`, err);
 }
 
 export function peerData(status: PeerStatus): Record<string, unknown> {
