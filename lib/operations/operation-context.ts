@@ -19,7 +19,7 @@ import { TerraformRunner } from "../terraform/terraform-runner";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { Journal, JournalEntry, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
-import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
+import { LockHeldError, lockDirectory, OperationLock, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
@@ -88,8 +88,7 @@ export class OperationContext {
   static async run<T>(operation: OperationName, options: CommonOptions, deps: OperationDeps, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
     const runId = randomUUID();
     const timeline = new TimelineRecorder("resolve");
-    // One operator per pair: the lock comes first, before anything is read.
-    const lock = options.dryRun ? undefined : await OperationLock.acquire(deps.projectDir, options.stack, { operation, runId });
+    let lock: OperationLock | undefined;
     let ctx: OperationContext | undefined;
     try {
       deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
@@ -97,7 +96,17 @@ export class OperationContext {
       // A run that may change something must be able to synthesize afterwards,
       // so a broken synth refuses now; a dry run makes do with the last output.
       const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
-      const { stack, phases } = deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : await withSynthLock(deps.projectDir, resolve);
+      const resolveNow = () => (deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : withSynthLock(deps.projectDir, resolve, (m) => deps.reporter.warn(m)));
+      let resolved = await resolveNow();
+      if (!options.dryRun) {
+        // One operator per pair on this machine, from any checkout: the lock
+        // is the pair's at Aiven, so it is taken once the pair is known.
+        const { pair } = resolved.stack;
+        lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation, runId });
+        // A run that held the lock meanwhile may have recorded a new phase.
+        if (JSON.stringify(PhaseFile.load(resolved.phases.file).phaseOf(options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
+      }
+      const { stack, phases } = resolved;
       const { primary, recovery } = stack.pair;
       deps.reporter.info(
         `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
@@ -112,8 +121,9 @@ export class OperationContext {
       return await body(ctx);
     } catch (err) {
       if (ctx) throw ctx.explainFailure(err);
-      // Before the stack resolves, an earlier run's change at Aiven still leads.
-      const earlier = options.dryRun ? undefined : lastAppliedChange(new Journal(deps.projectDir, options.stack, operation, runId, false));
+      // Another run holding the pair is in charge of it; otherwise an earlier
+      // run's change at Aiven leads, even before the stack resolves.
+      const earlier = options.dryRun || err instanceof LockHeldError ? undefined : lastAppliedChange(new Journal(deps.projectDir, options.stack, operation, runId, false));
       throw earlier && err instanceof UserError ? unfinished(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
     } finally {
       await lock?.release();
