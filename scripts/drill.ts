@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { assertStackName } from "../lib/pair/stack-name";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
@@ -16,6 +17,7 @@ const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const write = (line: string) => process.stdout.write(line + "\n");
+  if (opts.stack !== undefined) assertStackName(opts.stack);
   write("CRDR drill: local simulator, throw-away stacks and state\n");
   const report = await drill({ stack: opts.stack, transitionMs: opts.transitionMs === undefined ? undefined : parseMillis(opts.transitionMs, "--transition-ms"), swapLink: opts.swapLink, keep: opts.keep }, process.cwd(), process.env, write);
   const failed = report.steps.filter((s) => s.failures.length);
