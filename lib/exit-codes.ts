@@ -23,6 +23,8 @@ export const EXIT = {
   unfinished: 6,
   /** Interrupted (Ctrl-C); rerun the same command to resume. */
   interrupted: 130,
+  /** Stopped by SIGTERM (a CI cancel, say); rerun the same command to resume. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -6,7 +6,9 @@ export type Interception =
   /** Relay it, then keep the answer until `release()`: the request is applied, the client waits. */
   | { kind: "hold-answer" }
   /** Answer with a redirect to the same path on `location`'s host, without relaying. */
-  | { kind: "redirect"; status: number; location: string };
+  | { kind: "redirect"; status: number; location: string }
+  /** Answer with an error status and Aiven's error body, without relaying. */
+  | { kind: "status"; status: number; message: string };
 
 /**
  * A reverse proxy on 127.0.0.1 in front of the simulator, used as
@@ -63,6 +65,11 @@ export class GatingProxy {
     if (interception?.kind === "redirect") {
       res.writeHead(interception.status, { Location: `${interception.location}${path}`, "Content-Type": "text/html" });
       res.end("<html><body>Moved</body></html>");
+      return;
+    }
+    if (interception?.kind === "status") {
+      res.writeHead(interception.status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ message: interception.message, errors: [{ message: interception.message, status: interception.status }] }));
       return;
     }
     const target = new URL(path, this.upstream);

@@ -372,7 +372,7 @@ export class OperationContext {
     for (const peer of [peers.recovery, peers.primary]) {
       if (peer.reachable) continue;
       if (peer.error.isAuthFailure) {
-        throw new UserError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
+        throw new TokenRefusedError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
       }
       if (peer.error.isApiUnreachable) throw this.client.unusableApi(peer.error);
     }
@@ -383,12 +383,14 @@ export class OperationContext {
    * Both peers, or unreadable ones when no usable answer comes (a portal's
    * page, a refused token, a vanished service): after a request has gone
    * out, a bad answer is no verdict, so resolving and waiting read this way.
+   * A wait passes `tokenRefusalEnds`: a revoked token would otherwise be
+   * waited on for the whole --timeout.
    */
-  async readPeersQuietly(): Promise<Peers> {
+  async readPeersQuietly(options: { tokenRefusalEnds?: boolean } = {}): Promise<Peers> {
     try {
       return await this.readPeersTolerantly();
     } catch (err) {
-      if (!(err instanceof UserError)) throw err;
+      if (!(err instanceof UserError) || (options.tokenRefusalEnds && err instanceof TokenRefusedError)) throw err;
       const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
       return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
     }
@@ -487,6 +489,9 @@ function unfinished(lead: string, what: string, err: unknown, rerun: string): Un
     .replace(/\.$/, "");
   return new UnfinishedError(`${lead}, but ${what}: ${cause}.\nFix that and rerun \`${rerun}\`: it finishes the rest and will not send the role change again.`, err);
 }
+
+/** The API refused the token: no amount of waiting reads the pair again. */
+class TokenRefusedError extends UserError {}
 
 export function peerData(status: PeerStatus): Record<string, unknown> {
   return status.reachable

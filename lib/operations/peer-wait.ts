@@ -20,7 +20,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   const started = Date.now();
   let last = "";
   for (;;) {
-    const peers = await ctx.readPeersQuietly();
+    const peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
     const elapsed = Math.round((Date.now() - started) / 1000);
     const line = `${describePeer(ctx.pair.recovery.serviceName, peers.recovery)}; ${describePeer(ctx.pair.primary.serviceName, peers.primary)}`;
     if (line !== last) {
