@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { assertStackName } from "../lib/pair/stack-name";
+import { assertStackName } from "../lib/stack-name";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { assertStackName } from "../lib/pair/stack-name";
+import { assertStackName } from "../lib/stack-name";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
 import { formatStatus, formatStatusTable } from "../lib/cli/format-status";

@@ -7,7 +7,7 @@ import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
 import { npmScriptName, parseCommandLine } from "./parse-command-line";
-import { assertStackName } from "../pair/stack-name";
+import { assertStackName } from "../stack-name";
 import { boundedDuration, WAIT_BOUNDS, waitDurations } from "./wait-durations";
 
 /** Declares the options every DR operation takes: one pair (--stack) or a region's pairs (--region). */

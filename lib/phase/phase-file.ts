@@ -5,7 +5,7 @@ import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { NORMAL, PhaseRecord, phaseRecordSchema } from "./phase-record";
 import { UserError } from "../user-error";
-import { STACK_NAME } from "../pair/stack-name";
+import { STACK_NAME } from "../stack-name";
 
 /** The phase file's name, at the project root. It is committed. */
 export const PHASE_FILE_NAME = "crdr-phases.json";

@@ -1,4 +1,4 @@
-import { STACK_NAME } from "../stack-name";
+import { STACK_NAME } from "../../stack-name";
 import { ResolvedPairProps } from "../crdr-pair-props";
 
 /** A declared pair as the fleet rules see it. */

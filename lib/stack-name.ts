@@ -1,4 +1,4 @@
-import { UserError } from "../user-error";
+import { UserError } from "./user-error";
 
 /**
  * What a stack (pair) name may be: it names a folder under cdktf.out, a
