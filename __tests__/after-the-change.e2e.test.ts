@@ -111,6 +111,17 @@ describe("failover", () => {
     expect(puts()).toHaveLength(1);
   });
 
+  it("a rerun that finds the state is not the pair's after an earlier run changed Aiven: exit 6 leading with the change, naming the backend", async () => {
+    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, failoverMs: 600_000 };
+    expect((await runOperation(scenario, "failover", ["--timeout", "1s"])).code).toBe(3);
+    fs.rmSync(scenario.project.stateFile);
+    const rerun = await runOperation(scenario, "failover");
+    expect(rerun.stderr).toMatch(/^✖ Aiven has already made pg-primary failed \(an earlier run, at \S+\), but this run's checks before going on failed: The Terraform state read from the local state file .*terraform\.pg-primary\.tfstate is not pg-primary's: no state exists there\. Check CRDR_BACKEND and the backend settings \(the state must hold the pair as applied\)\.\nFix that and rerun/);
+    expect(rerun.stderr).not.toMatch(/Nothing was sent/);
+    expect(rerun.code).toBe(6);
+    expect(puts()).toHaveLength(1);
+  });
+
   it("a terraform call that hangs before the change is stopped at its deadline, killed with its children, and nothing is sent (exit 2)", async () => {
     const tf = hangingTerraform();
     fs.writeFileSync(tf.gate, "");

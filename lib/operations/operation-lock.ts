@@ -170,9 +170,13 @@ interface TakeOver {
 }
 
 async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number, takeOver?: TakeOver): Promise<T> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // The lock is a directory beside the file: fail now, not after minutes of retries.
-  fs.accessSync(path.dirname(file), fs.constants.W_OK);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // The lock is a directory beside the file: fail now, not after minutes of retries.
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+  } catch (err) {
+    throw new UserError(`Cannot write in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+  }
   if (takeOver && fs.existsSync(`${file}.lock`)) {
     const holder = readHolder(takeOver.note);
     if (holder && holder.host === os.hostname() && !processAlive(holder.pid)) {
@@ -187,8 +191,8 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleM
     retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
     onCompromised: () => undefined,
   });
-  if (takeOver) fs.writeFileSync(takeOver.note, JSON.stringify({ pid: process.pid, host: os.hostname() }) + "\n");
   try {
+    if (takeOver) writeNote(takeOver.note);
     return await fn();
   } finally {
     if (takeOver) fs.rmSync(takeOver.note, { force: true });
@@ -205,6 +209,14 @@ export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>, s
   // so a dead holder is recognised by its note instead.
   const file = path.join(projectDir, WORK_DIR, "locks", "synth");
   return withFileLock(file, fn, STALE_MS, { note: `${file}.holder.json`, said });
+}
+
+function writeNote(file: string): void {
+  try {
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname() }) + "\n");
+  } catch (err) {
+    throw new UserError(`Cannot write ${file} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+  }
 }
 
 function refusal(stack: string, holder: LockHolder | undefined): LockHeldError {
