@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
 import { DR_OPERATIONS, runOperation } from "./support/dr-operations";
+import { makeImmutable } from "./support/immutable";
 import { runScript, STACK } from "./support/project-fixture";
 
 /**
@@ -91,5 +92,18 @@ describe("the phase file", () => {
     expect(run.stderr).toMatch(/names "pg-ghost-0", "pg-ghost-1", "pg-ghost-10", "pg-ghost-100", "pg-ghost-1000" and 59995 more, which main\.ts does not declare \(declared: "pg-primary"\)/);
     expect(run.stderr.length).toBeLessThan(1000);
     expect(run.code).toBe(2);
+  });
+});
+
+describe("a .crdr folder that cannot be written (a full disk, say)", () => {
+  it("is one sentence at the start, not a crash", async () => {
+    const work = path.join(scenario.project.dir, ".crdr");
+    fs.mkdirSync(work);
+    const lock = makeImmutable(work);
+    try {
+      expectOneSentence(await runOperation(scenario, "failover"), /^✖ Cannot write in .*\.crdr\/locks \(EPERM\); make it writable \(or free disk space\), then rerun\./);
+    } finally {
+      lock.undo();
+    }
   });
 });
