@@ -18,7 +18,7 @@ import { describeBackend } from "../terraform/backend-description";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
-import { Journal, JournalEntry, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
+import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
 import { LockHeldError, lockDirectory, OperationLock, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
@@ -123,8 +123,8 @@ export class OperationContext {
       if (ctx) throw ctx.explainFailure(err);
       // Another run holding the pair is in charge of it; otherwise an earlier
       // run's change at Aiven leads, even before the stack resolves.
-      const earlier = options.dryRun || err instanceof LockHeldError ? undefined : lastAppliedChange(new Journal(deps.projectDir, options.stack, operation, runId, false));
-      throw earlier && err instanceof UserError ? unfinished(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
+      const earlier = options.dryRun || err instanceof LockHeldError ? undefined : new Journal(deps.projectDir, options.stack, operation, runId, false).lastApplied();
+      throw earlier && err instanceof UserError ? UnfinishedError.leadingWith(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
     } finally {
       await lock?.release();
     }
@@ -224,7 +224,7 @@ export class OperationContext {
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
       return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
-    return unfinished(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+    return UnfinishedError.leadingWith(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
   }
 
   /**
@@ -235,12 +235,8 @@ export class OperationContext {
   private changeAtAivenSoFar(err: unknown): string | undefined {
     if (this.options.dryRun) return undefined;
     if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied) return describeApplied(this.pair, err.entry, "this run");
-    try {
-      const earlier = lastAppliedChange(this.journal);
-      return earlier && describeApplied(this.pair, earlier, "an earlier run");
-    } catch {
-      return undefined;
-    }
+    const earlier = this.journal.lastApplied();
+    return earlier && describeApplied(this.pair, earlier, "an earlier run");
   }
 
   terraform(): TerraformRunner {
@@ -459,35 +455,6 @@ export class OperationContext {
   phaseFileRelative(): string {
     return path.relative(this.deps.projectDir, this.phases.file);
   }
-}
-
-/** The latest role change the journal shows Aiven applied in this operation's episode. */
-function lastAppliedChange(journal: Journal): JournalEntry | undefined {
-  try {
-    return journal.episode().filter((e) => e.event === ROLE_EVENTS.applied).pop();
-  } catch {
-    return undefined;
-  }
-}
-
-function describeApplied(pair: PairManifest | undefined, entry: JournalEntry, by: string): string {
-  const side = entry.side === "primary" || entry.side === "recovery" ? entry.side : undefined;
-  const service = side && pair ? pair[side].serviceName : `the ${String(entry.side)}`;
-  return `Aiven has already made ${service} ${String(entry.role)} (${by}, at ${entry.ts})`;
-}
-
-/**
- * A failure after Aiven's roles changed, leading with that change; the
- * cause's own advice to rerun (and its "nothing was sent", true of this step
- * alone) is replaced by one way to finish.
- */
-function unfinished(lead: string, what: string, err: unknown, rerun: string): UnfinishedError {
-  const reason = err instanceof Error ? err.message : String(err);
-  const cause = reason
-    .replace(/\s*Nothing was (?:sent to Aiven|changed)\.?\s*$/i, "")
-    .replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "")
-    .replace(/\.$/, "");
-  return new UnfinishedError(`${lead}, but ${what}: ${cause}.\nFix that and rerun \`${rerun}\`: it finishes the rest and will not send the role change again.`, err);
 }
 
 /** The API refused the token: no amount of waiting reads the pair again. */
