@@ -191,6 +191,15 @@ describe("the pair manifest in cdk.tf.json", () => {
         address: "aiven_service_integration.disaster_recovery",
         layout: "forgotten",
       },
+      applicationOutputs: {
+        host: "app_host",
+        port: "app_port",
+        uri: "app_uri",
+        standby: {
+          primary: { host: "app_standby_primary_host", port: "app_standby_primary_port" },
+          recovery: { host: "app_standby_recovery_host", port: "app_standby_recovery_port" },
+        },
+      },
     });
   });
 });

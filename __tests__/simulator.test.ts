@@ -116,6 +116,33 @@ describe("the simulator's CRDR transitions", () => {
     expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("shows one Service URI and its credentials on both peers, and a read-only standby component of each peer's own, whatever the roles", () => {
+    const m = world();
+    const endpoints = () =>
+      ["pri", "rec"].map((name) => {
+        const s = m.getService("p", name);
+        return {
+          uri: s.service_uri,
+          params: s.service_uri_params,
+          shared: s.components!.filter((c) => c.usage === "primary"),
+          standby: s.components!.filter((c) => c.usage === "disaster_recovery"),
+        };
+      });
+    const [pri, rec] = endpoints();
+    expect(pri.uri).toMatch(/^postgres:\/\/avnadmin:[^@]+@pri-p\.sim\.local:5432\/defaultdb\?sslmode=require$/);
+    expect(rec.uri).toBe(pri.uri);
+    expect(pri.params).toMatchObject({ host: "pri-p.sim.local", port: "5432", user: "avnadmin", dbname: "defaultdb", sslmode: "require" });
+    expect(pri.uri).toContain(`:${pri.params!.password}@`);
+    expect(rec.shared).toEqual([{ component: "pg", host: "pri-p.sim.local", port: 5432, route: "dynamic", usage: "primary" }]);
+    expect(pri.standby).toEqual([{ component: "pg", host: "dr-pri-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" }]);
+    expect(rec.standby).toEqual([{ component: "pg", host: "dr-rec-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" }]);
+
+    m.updateService("p", "rec", { disaster_recovery_role: "active" });
+    clock = 1000;
+    expect(m.getService("p", "rec").disaster_recovery_role).toBe("active");
+    expect(endpoints()).toEqual([pri, rec]);
+  });
+
   it("fails back in two steps: recreate the primary as passive, then take over", () => {
     const m = world();
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });

@@ -51,6 +51,8 @@ beforeAll(async () => {
 
   store = new ArtifactStore();
   gh = fakeGitHubCli(store);
+  // production-dr as it should be set up: a reviewer must approve each real operation.
+  gh.setRepository({ environments: { "production-dr": { protection_rules: [{ type: "required_reviewers", reviewers: [{ type: "Team", reviewer: { slug: "dr-approvers" } }] }] } } });
   sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 300, roleLagMs: 100 });
 });
 
@@ -63,7 +65,7 @@ afterAll(async () => {
 });
 
 type Inputs = Record<string, string | boolean>;
-const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "dry-run": true };
+const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "dry-run": true, "allow-unapproved": false };
 const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
 const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;
@@ -80,7 +82,7 @@ function dispatch(run: number, inputs: Inputs, faster: string): { prepare: JobRu
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   for (const left of ["dr-report", "dr-output.txt", "dr-stderr.txt", "drill-output.txt"]) fs.rmSync(path.join(project.dir, left), { recursive: true, force: true });
   const all = { ...DEFAULT_INPUTS, ...inputs };
-  const prepare = runJob(jobs.prepare, { cwd: project.dir, inputs: { secrets: {}, github: githubFor(run), inputs: all }, env: { PATH: process.env.PATH } });
+  const prepare = runJob(jobs.prepare, { cwd: project.dir, inputs: { secrets: {}, github: githubFor(run), inputs: all }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
   const needs = { prepare: { outputs: { ...prepare.outputs, args: `${prepare.outputs.args} ${faster}`.trim() } } };
   const context: RunInputs = { secrets: { AIVEN_TOKEN: TOKEN }, vars: {}, github: githubFor(run), inputs: all, needs };
   const options = { cwd: project.dir, inputs: context, env: stepEnv(), prepared: ["Install", "Synthesize"], actions: store.actions(run) };
@@ -237,6 +239,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     const steps = byName(drill!);
     expect(steps["Run the drill"]).toMatchObject({ outcome: "success", code: 0 });
     expect(drill!.summary).toMatch(/^## ✅ CRDR drill passed: 8 step\(s\)\n/);
+    expect(store.files(106, "crdr-drill-journal")).toEqual([`${STACK}.jsonl`]);
   });
 
   it("8. a drill that fails shows in the summary, and fails the job", () => {
@@ -246,5 +249,19 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(steps["Write the summary"].outcome).toBe("success");
     expect(drill!.summary).toMatch(/^## 🛑 CRDR drill could not run \(exit \d+\)\n/);
     expect(drill!.summary).toContain("pg-nowhere");
+    // The journal of the earlier drill is carried on, also by a drill that failed.
+    expect(store.read(107, "crdr-drill-journal", `${STACK}.jsonl`)).toBe(store.read(106, "crdr-drill-journal", `${STACK}.jsonl`));
+  });
+
+  it("9. the next drill, on a fresh machine, appends its journal to the earlier drills'", () => {
+    const { drill } = dispatch(108, {}, "--transition-ms 50");
+    expect(byName(drill!)["Restore the journals of earlier drills"].output).toContain(`Restored ${STACK}.jsonl from run 107`);
+    const before = store.read(106, "crdr-drill-journal", `${STACK}.jsonl`);
+    const after = store.read(108, "crdr-drill-journal", `${STACK}.jsonl`);
+    expect(after.startsWith(before)).toBe(true);
+    const added = after.slice(before.length).trim().split("\n").map((l) => JSON.parse(l));
+    expect(added.length).toBeGreaterThan(0);
+    expect(new Set(added.map((e) => e.runId)).size).toBeGreaterThanOrEqual(1);
+    expect(added.some((e) => before.includes(e.runId))).toBe(false);
   });
 });

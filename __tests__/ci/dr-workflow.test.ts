@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { actionlint } from "../support/actionlint";
+import { ArtifactStore } from "../support/artifact-store";
+import { fakeGitHubCli, FakeGitHubCli } from "../support/fake-github-cli";
 import { REPO } from "../support/project-fixture";
 import { evaluateForJob, loadWorkflow, runJob, RunInputs, step, Workflow } from "../support/workflow-runner";
 
@@ -41,9 +43,10 @@ describe("the dr-operation workflow, as written", () => {
     for (const f of scripts) expect(spawnSync("bash", ["-n", path.join(REPO, "lib", "ci", f)], { encoding: "utf8" }).status).toBe(0);
   });
 
-  it("is dispatched by hand with the operation, a stack or a region, primary-unreachable, state-only, and dry-run on by default", () => {
+  it("is dispatched by hand with the operation, a stack or a region, primary-unreachable, state-only, dry-run on by default, and allow-unapproved off", () => {
     const inputs = doc.on.workflow_dispatch.inputs;
-    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "primary-unreachable", "state-only", "dry-run"]);
+    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "primary-unreachable", "state-only", "dry-run", "allow-unapproved"]);
+    expect(inputs["allow-unapproved"]).toMatchObject({ type: "boolean", default: false });
     expect(inputs.operation).toMatchObject({ type: "choice", required: true, options: ["failover", "revert", "switchover", "switchback", "status", "drill"] });
     expect(inputs.stack.type).toBe("string");
     expect(inputs.region.type).toBe("string");
@@ -84,14 +87,38 @@ describe("the dr-operation workflow, as written", () => {
 
   it("grants no permissions by default and each job only what it needs; only the pull-request job may write", () => {
     expect(doc.permissions).toEqual({});
-    expect(prepare.job.permissions).toEqual({ contents: "read" });
+    expect(prepare.job.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "read" });
     expect(operation.job.permissions).toEqual({ contents: "read", actions: "read" });
     expect(pullRequest.job.permissions).toEqual({ contents: "write", "pull-requests": "write" });
-    expect(drillJob.job.permissions).toEqual({ contents: "read" });
+    expect(drillJob.job.permissions).toEqual({ contents: "read", actions: "read" });
+  });
+
+  it("bounds every job's time, pins every action by commit with its version in a comment (the Node 24 majors), and caches nothing beside production secrets", () => {
+    for (const job of [prepare, operation, pullRequest, drillJob]) expect((job.job as { "timeout-minutes"?: number })["timeout-minutes"]).toBeGreaterThan(0);
+    const uses = [...text.matchAll(/uses: (\S+)(.*)/g)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, comment] of uses) {
+      expect(ref).toMatch(/^[a-z-]+\/[a-z-]+@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
+    // The same pin for the same action in both workflows.
+    const planReviewText = loadWorkflow("plan-review.yml", "plan").text;
+    for (const [, ref] of uses) expect(planReviewText.includes(ref) || ref.startsWith("actions/download-artifact") || ref.startsWith("actions/upload-artifact")).toBe(true);
+    const setupNode = operation.job.steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with;
+    expect(setupNode).toMatchObject({ "package-manager-cache": false });
+    expect(setupNode?.cache).toBeUndefined();
+  });
+
+  it("documents that the journals' retention-days is capped by the repository's or organisation's setting", () => {
+    for (const name of ["crdr-journal", "crdr-drill-journal"]) {
+      const at = text.indexOf(`name: ${name}\n`);
+      expect(at).toBeGreaterThan(0);
+      expect(text.slice(text.lastIndexOf("- name:", at) - 300, at)).toMatch(/retention-days is capped by the repository's \(or organisation's\)\s+# artifact retention setting/);
+    }
   });
 
   it("runs on Node 22 with the Terraform the plan-review workflow uses, unwrapped", () => {
-    const planReview = loadWorkflow("plan-review.yml", "plan-review");
+    const planReview = loadWorkflow("plan-review.yml", "plan");
     const terraformOf = (w: Workflow) => w.job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform"))?.with;
     for (const job of [operation, drillJob]) {
       expect(job.job.steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with).toMatchObject({ "node-version": 22 });
@@ -109,6 +136,11 @@ describe("the dr-operation workflow, as written", () => {
     for (const name of ["Write the summary", "Collect the phase-file change", "Upload the journal"]) expect(step(operation, name).if).toBe("always()");
     expect(step(drillJob, "Write the summary").if).toBe("always()");
     expect(step(operation, "Upload the journal").with).toMatchObject({ name: "crdr-journal", path: ".crdr/journal/", "include-hidden-files": true });
+    // The drill carries its journal forward like the operations: restored, appended to, uploaded whatever happened.
+    expect(step(drillJob, "Restore the journals of earlier drills").run).toBe("bash lib/ci/restore-journals.sh .crdr/drill-journal dr-operation.yml crdr-drill-journal");
+    expect(step(drillJob, "Run the drill").run).toContain("npm run --silent drill -- $ARGS --journal-dir .crdr/drill-journal");
+    expect(step(drillJob, "Upload the drill journal").if).toBe("always()");
+    expect(step(drillJob, "Upload the drill journal").with).toMatchObject({ name: "crdr-drill-journal", path: ".crdr/drill-journal/", "include-hidden-files": true });
     expect(pullRequest.job.if).toBe("always() && needs.operation.outputs.phase-changed == 'true'");
   });
 
@@ -121,18 +153,30 @@ describe("the dr-operation workflow, as written", () => {
   });
 });
 
+/** A production-dr environment as GitHub describes it, with required reviewers. */
+const PROTECTED = { protection_rules: [{ id: 1, node_id: "n1", type: "required_reviewers", prevent_self_review: true, reviewers: [{ type: "Team", reviewer: { slug: "dr-approvers" } }] }, { id: 2, node_id: "n2", type: "branch_policy" }] };
+
 describe("the prepare job, run for each kind of dispatch", () => {
   let cwd: string;
+  let store: ArtifactStore;
+  let gh: FakeGitHubCli;
   beforeAll(() => {
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), "dr-prepare-"));
     fs.symlinkSync(path.join(REPO, "lib"), path.join(cwd, "lib"));
+    store = new ArtifactStore();
+    gh = fakeGitHubCli(store);
   });
-  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  beforeEach(() => gh.setRepository({ environments: { "production-dr": PROTECTED, "production-dr-read-only": { protection_rules: [] } }, openPullRequests: [] }));
+  afterAll(() => {
+    gh.remove();
+    store.remove();
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
 
-  type Dispatched = Partial<Record<"operation" | "stack" | "region", string> & Record<"primary-unreachable" | "state-only" | "dry-run", boolean>>;
+  type Dispatched = Partial<Record<"operation" | "stack" | "region", string> & Record<"primary-unreachable" | "state-only" | "dry-run" | "allow-unapproved", boolean>>;
   const dispatch = (inputs: Dispatched | undefined) => {
-    const defaults = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "dry-run": true };
-    const run = runJob(prepare, { cwd, inputs: { secrets: {}, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: process.env.PATH } });
+    const defaults = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "dry-run": true, "allow-unapproved": false };
+    const run = runJob(prepare, { cwd, inputs: { secrets: {}, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
     return { ...run, failed: run.steps.some((s) => s.outcome === "failure"), output: run.steps.map((s) => s.output ?? "").join("") };
   };
   /** What GitHub makes of the jobs' `if`, `environment` and `concurrency` for this dispatch. */
@@ -210,6 +254,64 @@ describe("the prepare job, run for each kind of dispatch", () => {
     expect(run.failed).toBe(true);
     expect(run.output).toContain(`::error::${message}`);
     expect(run.outputs.job).toBe("");
+  });
+
+  const REAL_FAILOVER: Dispatched = { operation: "failover", stack: "pg-primary", "dry-run": false };
+  const stepOf = (run: ReturnType<typeof dispatch>, name: string) => run.steps.find((s) => s.name === name)!;
+
+  it("reads production-dr's protection rules and lets a real operation go on when a reviewer must approve it", () => {
+    const run = dispatch(REAL_FAILOVER);
+    expect(run.failed).toBe(false);
+    expect(stepOf(run, "Check that someone must approve").output).toContain("The production-dr environment requires a reviewer's approval (1 reviewer(s) may give it).");
+    expect(gh.calls()).toContainEqual(["api", "repos/acme/crdr/environments/production-dr"]);
+  });
+
+  it.each([
+    ["does not exist (GitHub would create it unprotected)", {}, "The production-dr environment does not exist (GitHub would create it on first use, unprotected), so this operation would run without anyone approving it."],
+    ["has no required reviewer", { "production-dr": { protection_rules: [{ id: 2, node_id: "n2", type: "branch_policy" }] } }, "The production-dr environment has no required reviewer, so this operation would run without anyone approving it."],
+    ["has a reviewer rule with nobody in it", { "production-dr": { protection_rules: [{ id: 1, node_id: "n1", type: "required_reviewers", reviewers: [] }] } }, "The production-dr environment has no required reviewer, so this operation would run without anyone approving it."],
+  ])("refuses a real operation when production-dr %s, saying how to set it up", (_, environments, message) => {
+    gh.setRepository({ environments });
+    const run = dispatch(REAL_FAILOVER);
+    expect(run.failed).toBe(true);
+    expect(run.output).toContain(`::error::${message} Add one under Settings → Environments → production-dr → Required reviewers`);
+    expect(run.output).toContain("or dispatch again with allow-unapproved");
+    expect(run.outputs.job).toBe("operation");
+    // The job fails, so GitHub runs no operation job after it.
+    expect(stepOf(run, "Look for an open phase-file pull request").outcome).toBe("skipped");
+  });
+
+  it("lets a team that accepts unapproved runs waive the check, with a warning; dry runs, status and the drill need no reviewer", () => {
+    gh.setRepository({ environments: {} });
+    const waived = dispatch({ ...REAL_FAILOVER, "allow-unapproved": true });
+    expect(waived.failed).toBe(false);
+    expect(waived.output).toContain("::warning::The production-dr environment does not exist (GitHub would create it on first use, unprotected); going on unapproved, as the dispatch allows (allow-unapproved).");
+    for (const inputs of [{ operation: "failover", stack: "pg-primary" }, { operation: "status" }, undefined] as Array<Dispatched | undefined>) expect(dispatch(inputs).failed).toBe(false);
+  });
+
+  it("refuses a real operation while the pair's phase-file pull request is open, naming it; a dry run only warns", () => {
+    gh.setRepository({
+      openPullRequests: [
+        { number: 12, headRefName: "crdr/failover-pg-primary-41-1", url: "https://github.example/acme/crdr/pull/12" },
+        { number: 13, headRefName: "crdr/failover-pg-primary-2-40-1", url: "https://github.example/acme/crdr/pull/13" },
+        { number: 14, headRefName: "feature/pg-primary", url: "https://github.example/acme/crdr/pull/14" },
+      ],
+    });
+    const revert = dispatch({ operation: "revert", stack: "pg-primary", "dry-run": false });
+    expect(revert.failed).toBe(true);
+    expect(revert.output).toContain(
+      "::error::The phase-file pull request #12 (crdr/failover-pg-primary-41-1, https://github.example/acme/crdr/pull/12) of pg-primary is still open: until it is merged, the phase file this run reads is the one from before that operation. Merge it (or close it if its phase is wrong), then dispatch again.",
+    );
+    const dryRun = dispatch({ operation: "revert", stack: "pg-primary", "dry-run": true });
+    expect(dryRun.failed).toBe(false);
+    expect(dryRun.output).toContain("::warning::The phase-file pull request #12 (crdr/failover-pg-primary-41-1, https://github.example/acme/crdr/pull/12) of pg-primary is still open");
+    // Another pair's pull request is not this pair's.
+    expect(dispatch({ operation: "revert", stack: "pg-other", "dry-run": false }).failed).toBe(false);
+    // A region run's pull request is found by its region.
+    gh.setRepository({ openPullRequests: [{ number: 21, headRefName: "crdr/failover-google-europe-west1-43-2", url: "https://github.example/acme/crdr/pull/21" }] });
+    const region = dispatch({ operation: "revert", region: "google-europe-west1", "dry-run": false });
+    expect(region.failed).toBe(true);
+    expect(region.output).toContain("::error::The phase-file pull request #21 (crdr/failover-google-europe-west1-43-2, https://github.example/acme/crdr/pull/21) of google-europe-west1 is still open");
   });
 });
 

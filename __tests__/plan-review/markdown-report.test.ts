@@ -51,7 +51,16 @@ describe("the Markdown comment", () => {
   it("says a run that could plan nothing is not reviewed, and not a pass", () => {
     const md = markdownReport(notReviewedResult("no credentials: AIVEN_TOKEN is empty, so no stack could be planned."));
     expect(md.split("\n").slice(0, 2)).toEqual([COMMENT_MARKER, "## ⛔ CRDR plan review: not reviewed (no credentials)"]);
-    expect(md).toContain("Nothing was planned, so nothing was reviewed: this is **not** a pass.");
+    expect(md).toContain("Nothing was reviewed: this is **not** a pass.");
+  });
+
+  it("still shows the dangers of the stacks that were reviewed beside one that was not", () => {
+    const reviewed = { ...stackPlanFailed("orders", "terraform plan exited 1\nError: boom"), stacks: ["orders"] };
+    const md = markdownReport(mergeResults([reviewed, { ...notReviewedResult("stack billing keeps its state in a local file, which this CI machine does not have."), stacks: ["billing"] }]));
+    expect(md.split("\n")[1]).toBe("## ⛔ CRDR plan review: not reviewed (stack billing keeps its state in a local file, which this CI machine does not have)");
+    expect(md).toContain("Not everything was reviewed: this is **not** a pass.");
+    expect(md).toContain("### Dangers");
+    expect(md).toContain("the plan of stack orders failed: terraform plan exited 1");
   });
 
   it("replaces the comment with a failure when the review itself fails", () => {

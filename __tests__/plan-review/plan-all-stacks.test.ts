@@ -153,4 +153,46 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     expect(md).toMatch(/^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review failed\n/);
     expect(md).toContain("this is **not** a pass");
   });
+
+  it("on CI (--require-shared-state), calls every stack whose state is local 'not reviewed', saying what to set: never a pass", () => {
+    planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } });
+    expect(review("--json").code).toBe(0);
+    const result = review("--json", "--require-shared-state");
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ verdict: "not-reviewed", stacks: [GOOD, BAD] });
+    expect(report.notReviewed).toContain(`stack ${GOOD} keeps its state in a local file, which this CI machine does not have`);
+    expect(report.notReviewed).toContain(`stack ${BAD} keeps its state in a local file`);
+    expect(report.notReviewed).toContain("Set the repository variable CRDR_BACKEND");
+    const md = review("--require-shared-state").stdout;
+    expect(md.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (stack ${GOOD} keeps its state in a local file, which this CI machine does not have)`);
+  });
+
+  it("on CI, reviews stacks whose state is in a shared backend", () => {
+    try {
+      synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: JSON.stringify({ type: "http", address: "http://127.0.0.1:9/state" }) });
+      planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } });
+      const result = review("--json", "--require-shared-state");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "ok", stacks: [GOOD, BAD] });
+    } finally {
+      synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: "" });
+    }
+  });
+
+  it("names every pair's phase change in the headline, also of a stack whose plan failed or when nothing could be planned", () => {
+    const base = path.join(project.dir, "base-phases.json");
+    fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
+    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [BAD]: { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" } } }));
+    try {
+      planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { planFails: true } });
+      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## 🛑 CRDR plan review: 1 danger · phase ${BAD}: normal → switched-over`);
+      planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "" });
+      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (no credentials) · phase ${BAD}: normal → switched-over`);
+    } finally {
+      fs.rmSync(base);
+      fs.rmSync(project.phaseFile);
+    }
+  });
 });
+

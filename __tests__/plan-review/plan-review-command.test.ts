@@ -97,4 +97,56 @@ describe("npm run plan:review", () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/Pass either --plans-dir or plan files, not both/);
   });
+
+  it("says where a garbled plan breaks, and never echoes the bytes around it: not to stderr, the JSON of --plans-dir, nor the comment", async () => {
+    // A real plan (fixtures/plans/from-terraform) with one byte garbled just before a sensitive value.
+    const SECRET = "business-32-sensitive";
+    const text = fs.readFileSync(path.join(FIXTURES, "tf-sensitive-recovery-plan.json"), "utf8");
+    const at = text.indexOf(`"${SECRET}"`);
+    expect(at).toBeGreaterThan(0);
+    const garbled = text.slice(0, at - 1) + "\u0007" + text.slice(at);
+    const line = text.slice(0, at).split("\n").length;
+    const file = path.join(project.dir, "garbled.json");
+    const out = path.join(project.dir, "garbled.md");
+    fs.writeFileSync(file, garbled);
+    const plans = path.join(project.dir, "garbled-plans");
+    fs.mkdirSync(plans);
+    fs.writeFileSync(path.join(plans, "pg-primary.json"), garbled);
+    try {
+      const direct = await review(project, [file, "--out", out]);
+      expect(direct.code).toBe(2);
+      expect(direct.stderr).toContain(`garbled.json is not JSON (it breaks at line ${line}, column `);
+      expect(direct.stderr).toContain("make the plan again");
+      const dir = await review(project, ["--plans-dir", plans, "--json"]);
+      expect(JSON.parse(dir.stdout).findings).toEqual([expect.objectContaining({ rule: "plan-failed", detail: expect.stringContaining(`is not JSON (it breaks at line ${line}`) })]);
+      for (const shown of [direct.stderr, direct.stdout, fs.readFileSync(out, "utf8"), dir.stdout, dir.stderr]) {
+        expect(shown).not.toContain(SECRET);
+        expect(shown).not.toMatch(/business|sensitive"/);
+      }
+    } finally {
+      fs.rmSync(plans, { recursive: true, force: true });
+    }
+  });
+
+  it("compares the phase file with the base branch's (--base-phase-file): a failover recorded by hand is a danger, and the headline names the phase change", async () => {
+    const base = path.join(project.dir, "base-phases.json");
+    fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
+    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": { phase: "failed-over", primary: "forgotten" } } }));
+    try {
+      const plan = path.join(FIXTURES, "tf-forget-primary-and-link.json");
+      // Without the base, the hand-written record makes the forget of the production primary look expected.
+      expect((await review(project, [plan, "--stack", "pg-primary"])).code).toBe(0);
+      const result = await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base]);
+      expect(result.code).toBe(3);
+      expect(result.stdout.split("\n")[1]).toBe("## 🛑 CRDR plan review: 1 danger · phase pg-primary: normal → failed-over (primary forgotten)");
+      expect(result.stdout).toContain("the phase file moves pg-primary from normal to failed-over (primary forgotten)");
+      // A missing base file: every pair was normal there.
+      fs.rmSync(base);
+      expect((await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base])).code).toBe(3);
+    } finally {
+      fs.rmSync(project.phaseFile);
+      fs.rmSync(base, { force: true });
+    }
+  });
 });
+

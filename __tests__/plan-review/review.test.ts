@@ -55,7 +55,7 @@ describe("reading Terraform's JSON plan", () => {
   });
 
   it("refuses text that is not JSON", () => {
-    expect(() => parsePlan("Plan: 1 to add", "plan.txt")).toThrow(/plan.txt is not JSON .*; pass the output of "terraform show -json <planfile>"/);
+    expect(() => parsePlan("Plan: 1 to add", "plan.txt")).toThrow('plan.txt is not JSON (it breaks at line 1, column 1 (byte offset 0)); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".');
   });
 });
 

@@ -92,6 +92,9 @@ describe("replaces Terraform has a reason for", () => {
     const md = markdownReport(result);
     expect(md).toContain("PostgreSQL service primary of pg-primary is replaced\n  <br>Terraform's reason: replace_because_tainted: it is tainted");
     expect(md).toContain("| `aiven_pg.primary` | replace (destroy before create; replace_because_tainted) |");
+    // Once per finding that carries it (pg-destroyed, dr-integration-removed, replace-reason ×2 grouped or not), never doubled as a why.
+    expect(md).not.toMatch(/Terraform's reason: [^\n]*\n\s*<br>_Terraform's reason/);
+    expect(md.match(/replace_because_tainted: it is tainted/g)).toHaveLength(2);
   });
 });
 
@@ -159,5 +162,41 @@ describe("a plan of a thousand changes", () => {
       context(NORMAL, "pg-primary"),
     );
     expect(markdownReport(result).split("\n")[1]).toBe("## ✅ CRDR plan review: nothing dangerous for the DR pairs, but it destroys 3 (null_resource ×3)");
+  });
+});
+
+describe("the cases of issue 20, each a plan terraform made", () => {
+  it("a module importing the pair's primary to a second address is a danger", () => {
+    const result = review(json("tf-shadow-import"));
+    expect(result.verdict).toBe("danger");
+    expect(rulesOf(result)).toContainEqual(["second-pg-manager", "danger", "module.shadow.aiven_pg.primary"]);
+  });
+
+  it("a module declaring its own service under the pair's primary's name is a danger", () => {
+    expect(rulesOf(review(json("tf-shadow-service")))).toContainEqual(["second-pg-manager", "danger", "module.shadow.aiven_pg.db"]);
+  });
+
+  it("re-creating the DR link after a failover is a danger", () => {
+    const result = review(json("tf-recreate-link-after-failover"), FROZEN);
+    expect(result.verdict).toBe("danger");
+    expect(rulesOf(result)).toContainEqual(["second-dr-integration", "danger", "aiven_service_integration.disaster_recovery"]);
+    expect(review(json("tf-recreate-link-after-failover"), NORMAL).verdict).toBe("ok");
+  });
+
+  it("a primary moved to a Hobbyist plan is a danger beside the divergence warning", () => {
+    expect(rulesOf(review(json("tf-primary-to-hobbyist")))).toEqual([
+      ["plan-without-crdr", "danger", "aiven_pg.primary"],
+      ["plan-divergence", "warning", "aiven_pg.primary"],
+    ]);
+  });
+
+  it("a recorded pair planned against empty state is a danger, not a create-only pass", () => {
+    const recorded: PhaseRecord = { phase: "normal", operation: "revert", runId: "revert-1", since: "2026-11-01T10:00:00Z" };
+    const result = review(json("tf-pair-on-empty-state"), recorded);
+    expect(result.verdict).toBe("danger");
+    expect(rulesOf(result).filter(([rule]) => rule === "pair-state-missing")).toEqual([
+      ["pair-state-missing", "danger", "aiven_pg.primary"],
+      ["pair-state-missing", "danger", "aiven_pg.recovery"],
+    ]);
   });
 });

@@ -27,7 +27,7 @@ export class ArtifactStore {
   actions(run: number): Record<string, ActionStandIn> {
     return {
       "actions/upload-artifact": ({ with: inputs, cwd }) => {
-        const from = path.join(cwd, inputs.path);
+        const from = path.resolve(cwd, inputs.path);
         if (!fs.existsSync(from) || (fs.statSync(from).isDirectory() && !fs.readdirSync(from).length)) return inputs["if-no-files-found"] === "ignore";
         const to = path.join(this.dir, String(run), inputs.name);
         if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
@@ -37,7 +37,7 @@ export class ArtifactStore {
       "actions/download-artifact": ({ with: inputs, cwd }) => {
         const from = path.join(this.dir, String(run), inputs.name);
         if (!fs.existsSync(from)) return false;
-        fs.cpSync(from, path.join(cwd, inputs.path), { recursive: true });
+        fs.cpSync(from, path.resolve(cwd, inputs.path), { recursive: true });
         return true;
       },
     };

@@ -8,6 +8,12 @@ export interface FakeGitHubCli {
   readonly bin: string;
   /** The workflow runs `gh run list` shows, newest first. */
   setRuns(runs: number[]): void;
+  /**
+   * What `gh api repos/OWNER/REPO/environments/NAME` answers: each named
+   * environment with its protection rules; any other name is a 404, as for
+   * an environment that does not exist. `gh pr list` shows `openPullRequests`.
+   */
+  setRepository(repository: { environments?: Record<string, { protection_rules: unknown[] }>; openPullRequests?: Array<{ number: number; headRefName: string; url: string }> }): void;
   /** Every call, as its arguments. */
   calls(): string[][];
   /** The pull requests `gh pr create` opened: its arguments and the body file's text. */
@@ -18,7 +24,8 @@ export interface FakeGitHubCli {
 /**
  * A `gh` for the workflow's shell steps: `run list` and `run download` read
  * the test's artifact store, `pr create` records the pull request and prints
- * its address. Anything else fails, so a step cannot use what the test does
+ * its address, `api` of an environment and `pr list` answer from
+ * `setRepository`. Anything else fails, so a step cannot use what the test does
  * not check.
  */
 export function fakeGitHubCli(store: ArtifactStore): FakeGitHubCli {
@@ -32,7 +39,7 @@ const fs = require("fs");
 const path = require("path");
 const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
-const { runs } = JSON.parse(fs.readFileSync(${JSON.stringify(config)}, "utf8"));
+const { runs, environments = {}, openPullRequests = [] } = JSON.parse(fs.readFileSync(${JSON.stringify(config)}, "utf8"));
 const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const [group, command] = args;
 if (group === "run" && command === "list") {
@@ -44,6 +51,15 @@ if (group === "run" && command === "list") {
     process.exit(1);
   }
   fs.cpSync(from, flag("--dir"), { recursive: true });
+} else if (group === "api" && command.split("/").length === 5 && command.startsWith("repos/") && command.split("/")[3] === "environments") {
+  const name = command.split("/").pop();
+  if (!(name in environments)) {
+    process.stderr.write("gh: Not Found (HTTP 404)\\n");
+    process.exit(1);
+  }
+  process.stdout.write(JSON.stringify({ name, ...environments[name] }));
+} else if (group === "pr" && command === "list") {
+  process.stdout.write(JSON.stringify(openPullRequests));
 } else if (group === "pr" && command === "create") {
   const body = fs.readFileSync(flag("--body-file"), "utf8");
   fs.appendFileSync(${JSON.stringify(prs)}, JSON.stringify({ args, body }) + "\\n");
@@ -57,7 +73,8 @@ if (group === "run" && command === "list") {
   const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
   return {
     bin,
-    setRuns: (runs) => fs.writeFileSync(config, JSON.stringify({ runs })),
+    setRuns: (runs) => fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), runs })),
+    setRepository: (repository) => fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), ...repository })),
     calls: () => lines(log),
     pullRequests: () => lines(prs),
     remove: () => fs.rmSync(bin, { recursive: true, force: true }),

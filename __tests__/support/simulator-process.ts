@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
+import * as http from "http";
 import * as path from "path";
 import { REPO } from "./project-fixture";
 
@@ -38,7 +39,7 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
         url,
         stop,
         roleChanges: async () => {
-          const { requests } = (await (await fetch(`${url}/_sim/requests`)).json()) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
+          const { requests } = JSON.parse(await getOnFreshConnection(`${url}/_sim/requests`)) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
           return requests.filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role).map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
         },
       });
@@ -48,5 +49,24 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
       clearTimeout(timer);
       reject(new Error(`the simulator exited (${code}): ${output}`));
     });
+  });
+}
+
+/**
+ * A GET on a connection of its own. The tests run workflow steps with
+ * spawnSync, which blocks this process for longer than the server keeps an
+ * idle connection open: a kept-alive socket the server has closed meanwhile
+ * would be reused, and the request fail with "other side closed".
+ */
+function getOnFreshConnection(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url} answered ${res.statusCode}: ${body}`))));
+      })
+      .on("error", reject);
   });
 }

@@ -56,14 +56,15 @@ export function step(workflow: Workflow, name: string): WorkflowStep {
 export interface RunInputs {
   readonly secrets: Record<string, string>;
   readonly vars?: Record<string, string>;
-  readonly github?: Record<string, string>;
+  /** The github context; nested values such as `event.pull_request.base.sha` as objects. */
+  readonly github?: Record<string, unknown>;
   readonly inputs?: Record<string, string | boolean>;
   readonly needs?: Record<string, { outputs: Record<string, string>; result?: string }>;
 }
 
-function expressionContext(inputs: RunInputs, steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {}, failed = false): ExpressionContext {
+function expressionContext(inputs: RunInputs, steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {}, failed = false, runner: Record<string, string> = {}): ExpressionContext {
   return {
-    contexts: { secrets: inputs.secrets, vars: inputs.vars ?? {}, github: inputs.github ?? {}, inputs: inputs.inputs ?? {}, needs: inputs.needs ?? {}, steps },
+    contexts: { secrets: inputs.secrets, vars: inputs.vars ?? {}, github: inputs.github ?? {}, inputs: inputs.inputs ?? {}, needs: inputs.needs ?? {}, steps, runner },
     strict: ["github"],
     status: { failed },
   };
@@ -149,7 +150,8 @@ function readStepOutputs(file: string): Record<string, string> {
  * evaluated (no `if:` means while every step before succeeded), shell steps
  * run with `bash --noprofile --norc -eo pipefail` and the job's and step's
  * env, a step's $GITHUB_OUTPUT becomes `steps.<id>.outputs`, and the job's
- * `outputs:` are evaluated at the end. The github-script step runs against
+ * `outputs:` are evaluated at the end. Each job gets a fresh runner.temp
+ * ($RUNNER_TEMP) and $GITHUB_WORKSPACE is `cwd`. The github-script step runs against
  * `fake`; actions named in `actions` run their stand-in; other actions (the
  * setup actions: the machine has node and terraform) count as succeeded.
  * The runner's own files live in a temp folder that is removed afterwards.
@@ -157,20 +159,24 @@ function readStepOutputs(file: string): Record<string, string> {
 export function runJob(workflow: Workflow, options: JobOptions): JobRun {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-run-"));
   try {
+    // Each job runs on a machine of its own: its own runner.temp, empty at the start.
+    const runnerTemp = path.join(work, "runner-temp");
+    fs.mkdirSync(runnerTemp);
+    const runner = { temp: runnerTemp };
     const summary = path.join(work, "step-summary.md");
     fs.writeFileSync(summary, "");
     const outcomes: StepOutcome[] = [];
     const stepResults: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
     workflow.job.steps.forEach((s, index) => {
       const name = s.name ?? s.uses ?? "?";
-      const context = expressionContext(options.inputs, stepResults, outcomes.some((o) => o.outcome === "failure"));
+      const context = expressionContext(options.inputs, stepResults, outcomes.some((o) => o.outcome === "failure"), runner);
       if (!condition(s.if, context)) {
         outcomes.push({ name, outcome: "skipped" });
         if (s.id) stepResults[s.id] = { outputs: {}, outcome: "skipped" };
         return;
       }
       const outputFile = path.join(work, `output-${index}`);
-      const env: NodeJS.ProcessEnv = { ...options.env, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile };
+      const env: NodeJS.ProcessEnv = { ...options.env, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: options.cwd };
       for (const [k, v] of Object.entries({ ...workflow.job.env, ...s.env })) env[k] = expandExpressions(v, context);
       const actionName = s.uses?.split("@")[0];
       let outcome: StepOutcome;
@@ -193,7 +199,7 @@ export function runJob(workflow: Workflow, options: JobOptions): JobRun {
       outcomes.push(outcome);
       if (s.id) stepResults[s.id] = { outputs: readStepOutputs(outputFile), outcome: outcome.outcome };
     });
-    const endContext = expressionContext(options.inputs, stepResults);
+    const endContext = expressionContext(options.inputs, stepResults, false, runner);
     const outputs = Object.fromEntries(Object.entries(workflow.job.outputs ?? {}).map(([k, v]) => [k, expandExpressions(v, endContext)]));
     return { steps: outcomes, outputs, summary: fs.readFileSync(summary, "utf8") };
   } finally {

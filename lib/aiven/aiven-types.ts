@@ -26,5 +26,10 @@ export interface AivenService {
   readonly plan: string;
   readonly cloud_name: string;
   readonly service_integrations?: AivenServiceIntegration[];
-  readonly components?: Array<{ component: string; host?: string; port?: number; usage?: string }>;
+  /** The Service URI, with the password in it: never print or store it. CRDR peers share it. */
+  readonly service_uri?: string;
+  /** The Service URI's parts (`port` is a string); `password` among them. */
+  readonly service_uri_params?: Readonly<Record<string, string | undefined>>;
+  /** Connection components; a CRDR peer's own read-only standby endpoint has `usage` "disaster_recovery". */
+  readonly components?: Array<{ component: string; host?: string; port?: number; route?: string; usage?: string }>;
 }

@@ -4,10 +4,11 @@
 # would: an open role-change intent is settled by reading Aiven, never by
 # sending, and status flags a run that changed roles but did not finish.
 #
-#   lib/ci/restore-journals.sh JOURNAL_DIR WORKFLOW_FILE
+#   lib/ci/restore-journals.sh JOURNAL_DIR WORKFLOW_FILE [ARTIFACT]
 #
 # Each run uploads its whole journal (what it restored, plus its own events)
-# as the `crdr-journal` artifact, so the newest run that has a pair's journal
+# as the ARTIFACT artifact (default crdr-journal; the drill's is
+# crdr-drill-journal), so the newest run that has a pair's journal
 # has all of it. This takes, for each pair, the journal of the newest earlier
 # run that has one (at most $CRDR_JOURNAL_RUNS runs back, default 30).
 # Needs `gh` with GH_TOKEN (actions: read), GITHUB_REPOSITORY and RUN_ID (this
@@ -15,13 +16,13 @@
 # restored is a warning, and the operation still reads Aiven before it acts.
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 JOURNAL_DIR WORKFLOW_FILE" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+  echo "usage: $0 JOURNAL_DIR WORKFLOW_FILE [ARTIFACT]" >&2
   exit 2
 fi
 journal_dir=$1
 workflow=$2
-artifact=crdr-journal
+artifact=${3:-crdr-journal}
 mkdir -p "$journal_dir"
 
 warn() { echo "::warning::$1"; }

@@ -1,3 +1,4 @@
+import { ApplicationEndpointReport } from "../status/application-endpoint";
 import { LinkReport, PairReport, PeerReport } from "../status/pair-status";
 
 /** One pair's status as the text `npm run status` prints. */
@@ -10,6 +11,7 @@ export function formatStatus(report: PairReport): string {
     peer("primary", report.primary),
     peer("recovery", report.recovery),
     `  link      ${formatLink(report.integration)}`,
+    `  apps      ${formatApplicationEndpoint(report)}`,
     ...report.findings.map((f) => `  ${{ drift: "✖ DRIFT:", degraded: "! degraded:", note: "note:" }[f.level]} ${f.message}`),
   ].join("\n");
 }
@@ -18,6 +20,16 @@ export function formatLink(link: LinkReport): string {
   if (link.present === null) return "unknown (neither peer could be read)";
   if (!link.present) return "none";
   return `${link.direction}, ${link.active ? "active" : "INACTIVE"}, ${link.enabled ? "enabled" : "DISABLED"}`;
+}
+
+/** Where applications point: "app_uri → host:port, served by recovery NAME (active); read-only: …". Never the URI: it holds the password. */
+export function formatApplicationEndpoint(report: Pick<PairReport, "primary" | "recovery" | "application">): string {
+  const app: ApplicationEndpointReport = report.application;
+  if (!app.readWrite) return "unknown (neither peer could be read)";
+  const source = app.output ? `${app.output} → ` : "";
+  const served = app.servedBy ? `served by ${app.servedBy} ${report[app.servedBy].service} (active)` : "served by no peer now (none is active)";
+  const readOnly = (["primary", "recovery"] as const).filter((side) => app.readOnly[side]).map((side) => `${side} ${app.readOnly[side]}`);
+  return `${source}${app.readWrite}, ${served}${readOnly.length ? `; read-only: ${readOnly.join(", ")}` : ""}`;
 }
 
 /** One line per pair, for a fleet: verdict, stack, phase, both peers and the link. */

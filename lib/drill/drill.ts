@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { appendDrillJournals } from "./drill-journals";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../settings/setting-sources";
@@ -23,7 +24,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
-import { pushRehearsalState } from "./rehearsal-state";
+import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
 
 export interface DrillOptions {
   /** One pair; every synthesized pair when absent. */
@@ -38,6 +39,8 @@ export interface DrillOptions {
   readonly swapLink?: boolean;
   /** Keep the throw-away project for inspection. @default false */
   readonly keep?: boolean;
+  /** Append each pair's run journal to `<journalDir>/<stack>.jsonl` (drill-journals.ts). @default - the journals go with the throw-away project */
+  readonly journalDir?: string;
 }
 
 export interface DrillStep {
@@ -100,7 +103,23 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
       const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
-      await pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId });
+      // The apply after each step: state as the provider would leave it, and the outputs applications read.
+      const apply = () =>
+        applyAndReadApplicationOutputs(
+          terraform,
+          SynthesizedStack.load(outdir, name),
+          { primary: sim.model.getService(pair.project, pair.primary.serviceName), recovery: sim.model.getService(pair.project, pair.recovery.serviceName) },
+          integrationId,
+          drillEnv,
+        );
+      const applications = await apply();
+      const applicationsKept = async () => {
+        try {
+          return readWriteChanges(SynthesizedStack.load(outdir, name), applications, await apply());
+        } catch (err) {
+          return [`the apply after the step could not be rehearsed: ${(err as Error).message}`];
+        }
+      };
 
       const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100, lostAnswerGraceMs: 10_000 };
       const run = async (stepName: string, body: (deps: OperationDeps) => Promise<unknown>, checks: () => Promise<string[]>) => {
@@ -130,24 +149,25 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       };
       const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
 
-      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over")));
+      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));
       await run("status", async () => undefined, healthy);
       await run("revert", (deps) => revert(common, deps), all(roles("normal"), phaseIs("normal")));
       await run(
         "apply the failback's imports (simulated with state push)",
-        async () => pushRehearsalState(terraform, pair, { primary: true, recovery: true, integrationId }),
-        async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]),
+        async () => apply(),
+        all(async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), applicationsKept),
       );
       await run("revert again: clears the pending imports", (deps) => revert(common, deps), async () => {
         const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
         return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
       });
-      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over")));
-      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal")));
+      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over"), applicationsKept));
+      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal"), applicationsKept));
       await run("status", async () => undefined, healthy);
     }
   } finally {
     await sim.stop();
+    if (options.journalDir) appendDrillJournals(workDir, options.journalDir);
     if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
   }
   return { steps, workDir, passed: steps.every((s) => s.failures.length === 0) };

@@ -2,8 +2,16 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest, PeerSide } from "../pair/pair-manifest";
 import { TerraformRunner } from "../terraform/terraform-runner";
+import { StateOutput } from "./output-evaluation";
+
+/** What an apply would also have written: services' attributes read from Aiven (and which are sensitive), and the root outputs. */
+export interface AppliedValues {
+  readonly attributes?: Partial<Record<PeerSide, Record<string, unknown>>>;
+  readonly sensitive?: readonly string[];
+  readonly outputs?: Record<string, StateOutput>;
+}
 
 /**
  * Writes a Terraform state holding the given resources of a pair, at the
@@ -15,15 +23,17 @@ export async function pushRehearsalState(
   terraform: TerraformRunner,
   pair: PairManifest,
   which: { primary: boolean; recovery: boolean; integrationId?: string },
+  applied: AppliedValues = {},
 ): Promise<void> {
   const resource = (address: string, attributes: Record<string, unknown>) => {
+    const sensitive = (applied.sensitive ?? []).filter((a) => a in attributes).map((a) => [{ type: "get_attr", value: a }]);
     const [type, name] = address.split(".");
     return {
       mode: "managed",
       type,
       name,
       provider: 'provider["registry.terraform.io/aiven/aiven"]',
-      instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
+      instances: [{ schema_version: 0, attributes, sensitive_attributes: sensitive }],
     };
   };
   const service = (side: "primary" | "recovery") =>
@@ -34,6 +44,7 @@ export async function pushRehearsalState(
       cloud_name: pair[side].cloudName,
       plan: pair[side].plan,
       termination_protection: true,
+      ...applied.attributes?.[side],
     });
   const resources = [
     ...(which.primary ? [service("primary")] : []),
@@ -56,7 +67,7 @@ export async function pushRehearsalState(
   const existing = (await terraform.stateList()).length ? (JSON.parse(await terraform.statePull()) as { serial: number; lineage: string }) : undefined;
   const serial = existing ? existing.serial + 1 : 1;
   const lineage = existing?.lineage ?? randomUUID();
-  const state = { version: 4, terraform_version: "1.11.4", serial, lineage, outputs: {}, resources, check_results: null };
+  const state = { version: 4, terraform_version: "1.11.4", serial, lineage, outputs: applied.outputs ?? {}, resources, check_results: null };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crdr-state-")), "push.tfstate");
   fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
   try {

@@ -4,6 +4,7 @@ import { Pg } from "../../.gen/providers/aiven/pg";
 import { AivenProvider } from "../../.gen/providers/aiven/provider";
 import { BackendSettings } from "../settings/backend-settings";
 import { requiredTerraformVersion } from "../terraform/terraform-version";
+import { declareApplicationOutputs } from "./application-output-declarations";
 import { addBackend } from "./backend";
 import { CrdrPair } from "./crdr-pair";
 import { CrdrPairProps } from "./crdr-pair-props";
@@ -40,6 +41,8 @@ export class CrdrPairStack extends TerraformStack {
     });
     this.addOverride("terraform.required_version", `>= ${minimum}`);
     if (props.settingsFingerprint) this.addOverride(`//.${SETTINGS_FINGERPRINT_KEY}`, props.settingsFingerprint);
+    declareApplicationOutputs(this, this.pair);
+    // Per-service outputs, kept for readers from before the application outputs.
     if (this.pair.primary) this.addServiceOutputs("primary", this.pair.primary);
     if (this.pair.recovery) this.addServiceOutputs("recovery", this.pair.recovery);
   }

@@ -4,6 +4,7 @@ import { Pg, PgConfig } from "../../.gen/providers/aiven/pg";
 import { ServiceIntegration } from "../../.gen/providers/aiven/service-integration";
 import { CrdrPairProps, ResolvedPairProps, resolvePairProps } from "./crdr-pair-props";
 import { PAIR_MANIFEST_KEY, PairManifest } from "./pair-manifest";
+import { APPLICATION_OUTPUTS } from "./application-outputs";
 import { pendingImportsOf } from "../phase/phase-record";
 import { layoutFor, PhaseLayout, ResourceLayout } from "../phase/phase-layout";
 import { assertValid, pairProblems } from "./validation/validate";
@@ -109,6 +110,7 @@ export class CrdrPair extends Construct {
         address: integrationAddress,
         layout: this.layout.integration,
       },
+      applicationOutputs: APPLICATION_OUTPUTS,
     };
     stack.addOverride(`//.${PAIR_MANIFEST_KEY}`, this.manifest);
   }

@@ -15,6 +15,24 @@ export interface PairManifest {
   readonly primary: PeerManifest;
   readonly recovery: PeerManifest;
   readonly integration: IntegrationManifest;
+  /** The outputs applications read, declared in every phase. Absent in stacks synthesized before they existed. */
+  readonly applicationOutputs?: ApplicationOutputNames;
+}
+
+/** The names of a pair's application outputs (see lib/pair/application-outputs.ts). */
+export interface ApplicationOutputNames {
+  /** The read-write endpoint: the pair's shared Service URI, which Aiven points at the active peer. */
+  readonly host: string;
+  readonly port: string;
+  /** Sensitive: it holds the shared credentials. */
+  readonly uri: string;
+  /** Each region's read-only endpoint (its CRDR standby nodes); "" and 0 where that region serves none. */
+  readonly standby: Readonly<Record<PeerSide, { readonly host: string; readonly port: string }>>;
+}
+
+/** Every application output name, in a fixed order. */
+export function applicationOutputList(names: ApplicationOutputNames): string[] {
+  return [names.host, names.port, names.uri, ...PEER_SIDES.flatMap((side) => [names.standby[side].host, names.standby[side].port])];
 }
 
 export interface PeerManifest {

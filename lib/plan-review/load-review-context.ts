@@ -9,9 +9,10 @@ import { ReviewContext } from "./review-context";
 /**
  * The review's context from the project: the phase file and the pairs of the
  * synthesized stacks (CI synthesizes before planning). Without cdktf.out the
- * review still runs, on what the plan alone shows.
+ * review still runs, on what the plan alone shows. With the base branch's
+ * phase file, the review also judges the pull request's changes to it.
  */
-export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, planStack?: string): { context: ReviewContext; notes: string[] } {
+export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, planStack?: string, basePhaseFile?: string): { context: ReviewContext; notes: string[] } {
   const notes: string[] = [];
   const phases = PhaseFile.load(settingsForTooling(projectDir, env).phaseFile);
   let pairs: PairManifest[] = [];
@@ -25,5 +26,7 @@ export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, pl
   if (planStack && pairs.length && !pairs.some((p) => p.stack === planStack)) {
     throw new UserError(`--stack "${planStack}" is not a synthesized pair (${pairs.map((p) => `"${p.stack}"`).join(", ")}); pass the stack the plan was made for.`);
   }
-  return { context: new ReviewContext(pairs, phases, planStack), notes };
+  // The base branch's file may be missing (no pair has left normal yet): then every pair was normal there.
+  const basePhases = basePhaseFile === undefined ? undefined : PhaseFile.load(basePhaseFile);
+  return { context: new ReviewContext(pairs, phases, planStack, basePhases), notes };
 }

@@ -83,8 +83,10 @@ function render(result: ReviewResult, budget: Budget): string {
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const lines = [COMMENT_MARKER, headline(result, count("danger"), count("warning")), ""];
   if (result.verdict === "not-reviewed") {
-    lines.push("Nothing was planned, so nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
-    return lines.join("\n");
+    // Stacks that were reviewed beside one that was not still show what they found.
+    const partly = result.findings.length > 0 || result.changes.length > 0;
+    lines.push(partly ? "Not everything was reviewed: this is **not** a pass." : "Nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
+    if (!partly) return lines.join("\n");
   }
   const c = result.counts;
   if (result.stacks.length) {
@@ -110,14 +112,19 @@ function render(result: ReviewResult, budget: Budget): string {
 }
 
 function headline(result: ReviewResult, dangers: number, warnings: number): string {
-  if (result.verdict === "not-reviewed") return `## ⛔ CRDR plan review: not reviewed (${escape(result.notReviewed?.split(/[:;.]/)[0] ?? "no plans")})`;
+  if (result.verdict === "not-reviewed") return `## ⛔ CRDR plan review: not reviewed (${escape(result.notReviewed?.split(/[:;.]/)[0] ?? "no plans")})${phases(result)}`;
   const verdict =
     result.verdict === "danger"
       ? `🛑 CRDR plan review: ${plural(dangers, "danger")}${warnings ? `, ${plural(warnings, "warning")}` : ""}`
       : result.verdict === "warning"
         ? `⚠️ CRDR plan review: ${plural(warnings, "warning")}, no dangers`
         : `✅ CRDR plan review: nothing dangerous for the DR pairs`;
-  return `## ${verdict}${destroyed(result)}`;
+  return `## ${verdict}${destroyed(result)}${phases(result)}`;
+}
+
+/** Every phase the pull request records differently from the base branch, so no phase change hides below the headline. */
+function phases(result: ReviewResult): string {
+  return result.phaseChanges?.length ? ` · phase ${result.phaseChanges.map(escape).join("; ")}` : "";
 }
 
 /** What the plan destroys, by resource type, so a ✅ over a mass delete still says it. */

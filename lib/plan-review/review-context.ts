@@ -1,4 +1,5 @@
 import { NORMAL, PhaseRecord } from "../phase/phase-record";
+import { samePhase } from "../phase/phase-change";
 import { PhaseFile } from "../phase/phase-file";
 import { layoutFor, ResourceLayout } from "../phase/phase-layout";
 import { PairManifest } from "../pair/pair-manifest";
@@ -22,10 +23,36 @@ export class ReviewContext {
     private readonly phases?: PhaseFile,
     /** The stack whose plan is reviewed. */
     readonly planStack?: string,
+    /** The phase file as the base branch has it, when the review compares the pull request's with it. */
+    private readonly basePhases?: PhaseFile,
   ) {}
 
   phaseOf(pair: PairManifest): PhaseRecord {
     return this.phases?.phaseOf(pair.stack) ?? NORMAL;
+  }
+
+  /** The pair's record on the base branch; undefined when the review has no base to compare with. */
+  basePhaseOf(pair: PairManifest): PhaseRecord | undefined {
+    return this.basePhases?.phaseOf(pair.stack);
+  }
+
+  /** Whether a phase file (the pull request's or the base branch's) holds a record of the pair: an operation ran on it, so it exists. */
+  isRecorded(pair: PairManifest): boolean {
+    return !!this.phases?.stacks().includes(pair.stack) || !!this.basePhases?.stacks().includes(pair.stack);
+  }
+
+  /** The pairs in scope whose record the pull request changes from the base branch's (when and by which run aside). */
+  phaseChanges(): Array<{ pair: PairManifest; from: PhaseRecord; to: PhaseRecord }> {
+    return this.pairsInScope().flatMap((pair) => {
+      const from = this.basePhaseOf(pair);
+      const to = this.phaseOf(pair);
+      return from && !samePhase(from, to) ? [{ pair, from, to }] : [];
+    });
+  }
+
+  /** The pairs this review speaks for: the plan's own, or every pair when the plan's stack is not known. */
+  pairsInScope(): readonly PairManifest[] {
+    return this.planStack === undefined ? this.pairs : this.pairs.filter((p) => p.stack === this.planStack);
   }
 
   /** How the pair's recorded phase lays out this resource: managed, frozen, or forgotten. */

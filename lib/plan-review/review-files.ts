@@ -10,13 +10,13 @@ import { parsePlan } from "./terraform-plan";
  */
 export function reviewPlanFiles(
   specs: readonly string[],
-  options: { projectDir: string; env: NodeJS.ProcessEnv; defaultStack?: string; note: (line: string) => void },
+  options: { projectDir: string; env: NodeJS.ProcessEnv; defaultStack?: string; basePhaseFile?: string; note: (line: string) => void },
 ): ReviewResult {
   const results = specs.map((spec) => {
     const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(spec);
     const [stack, file] = match ? [match[1], match[2]] : [options.defaultStack, spec];
     const plan = parsePlan(readPlanText(file), file === "-" ? "standard input" : file);
-    const { context, notes } = loadReviewContext(options.projectDir, options.env, stack);
+    const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseFile);
     notes.forEach(options.note);
     return reviewPlan(plan, context);
   });

@@ -2,7 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../user-error";
 import { loadReviewContext } from "./load-review-context";
-import { mergeResults, notReviewedResult, reviewPlan, ReviewResult } from "./review";
+import { mergeResults, notReviewedResult, reviewPlan, ReviewResult, withPhaseChanges } from "./review";
+import { readCdktfConfig } from "../synth/cdktf-config";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { stateUnreachableFromCi } from "./state-reach";
 import { stackPlanFailed, stackPlanMissing, stackPlanUnreadable } from "./stack-not-planned";
 import { parsePlan } from "./terraform-plan";
 
@@ -23,16 +26,28 @@ export const PLAN_RECORDS = {
  * closed: a stack without a readable plan is a danger, never skipped, and a
  * loop that could not plan at all is "not reviewed", never a pass.
  */
-export function reviewPlanDirectory(dir: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+export interface PlanDirectoryOptions {
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly note: (line: string) => void;
+  /** The base branch's phase file, to compare the pull request's with. */
+  readonly basePhaseFile?: string;
+  /** The plans were made where the project's local state files are not (CI): a stack with local state is not reviewed. */
+  readonly requireSharedState?: boolean;
+}
+
+export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions): ReviewResult {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
   }
+  // Every pair's phase change is in the headline, whatever happened to its plan.
+  const { context } = loadReviewContext(options.projectDir, options.env, undefined, options.basePhaseFile);
   const notPlanned = path.join(dir, PLAN_RECORDS.notPlanned);
   if (fs.existsSync(notPlanned)) {
     const reason = fs.readFileSync(notPlanned, "utf8").trim();
-    return notReviewedResult(reason || "the plan loop could not plan");
+    return withPhaseChanges(notReviewedResult(reason || "the plan loop could not plan"), context);
   }
-  const stacks = loadReviewContext(options.projectDir, options.env).context.pairs.map((p) => p.stack);
+  const stacks = context.pairs.map((p) => p.stack);
   if (!stacks.length) {
     throw new UserError(`No synthesized stacks in ${options.projectDir}; run npm run synth before reviewing --plans-dir ${dir}, so every declared stack is known.`);
   }
@@ -40,10 +55,14 @@ export function reviewPlanDirectory(dir: string, options: { projectDir: string; 
   if (strays.length) {
     throw new UserError(`${path.join(dir, strays[0])} is for no synthesized stack (${stacks.map((s) => `"${s}"`).join(", ")}); plan from the same synth, or remove the file.`);
   }
-  return mergeResults(stacks.map((stack) => reviewStack(dir, stack, options)));
+  return withPhaseChanges(mergeResults(stacks.map((stack) => reviewStack(dir, stack, options))), context);
 }
 
-function reviewStack(dir: string, stack: string, options: { projectDir: string; env: NodeJS.ProcessEnv; note: (line: string) => void }): ReviewResult {
+function reviewStack(dir: string, stack: string, options: PlanDirectoryOptions): ReviewResult {
+  if (options.requireSharedState) {
+    const unreachable = stateUnreachableFromCi(SynthesizedStack.load(readCdktfConfig(options.projectDir).outdir, stack));
+    if (unreachable) return { ...notReviewedResult(unreachable), stacks: [stack] };
+  }
   const planFile = path.join(dir, PLAN_RECORDS.plan(stack));
   const failureFile = path.join(dir, PLAN_RECORDS.failure(stack));
   if (fs.existsSync(failureFile)) return stackPlanFailed(stack, fs.readFileSync(failureFile, "utf8"));
@@ -55,7 +74,7 @@ function reviewStack(dir: string, stack: string, options: { projectDir: string; 
     if (err instanceof UserError) return stackPlanUnreadable(stack, err.message);
     throw err;
   }
-  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack);
+  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseFile);
   notes.forEach(options.note);
   return reviewPlan(plan, context);
 }

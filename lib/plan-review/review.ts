@@ -1,3 +1,4 @@
+import { describePhase } from "../phase/phase-change";
 import { actionReasonOf } from "./action-reason";
 import { atLeast, Finding, Severity, SEVERITIES } from "./finding";
 import { NOT_APPLICABLE } from "./plan-rule";
@@ -27,6 +28,8 @@ export interface ReviewResult {
   readonly stacks: readonly string[];
   readonly terraformVersion?: string;
   readonly changes: ReadonlyArray<{ address: string; type: string; action: string }>;
+  /** Each pair whose recorded phase the pull request changes, as `stack: from → to`, for the headline. */
+  readonly phaseChanges?: readonly string[];
 }
 
 export const NO_CHANGES: ChangeCounts = Object.freeze({ add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 });
@@ -65,7 +68,19 @@ export function reviewPlan(plan: TerraformPlan, context: ReviewContext): ReviewR
     stacks: context.planStack ? [context.planStack] : [],
     terraformVersion: plan.terraformVersion,
     changes: plan.changes.filter((c) => c.kind !== "no-op" || c.importing).map((c) => ({ address: c.address, type: c.type, action: actionOf(c) })),
+    ...phaseChangesOf(context),
   };
+}
+
+function phaseChangesOf(context: ReviewContext): { phaseChanges?: string[] } {
+  const changes = context.phaseChanges().map(({ pair, from, to }) => `${pair.stack}: ${describePhase(from)} → ${describePhase(to)}`);
+  return changes.length ? { phaseChanges: changes } : {};
+}
+
+/** The result with every phase change the context sees in its headline, also of stacks whose plan failed or that were not reviewed. */
+export function withPhaseChanges(result: ReviewResult, context: ReviewContext): ReviewResult {
+  const all = [...new Set([...(result.phaseChanges ?? []), ...(phaseChangesOf(context).phaseChanges ?? [])])];
+  return all.length ? { ...result, phaseChanges: all } : result;
 }
 
 /** The action as the changes table shows it: the kind, with replace order, deposed key and Terraform's reason. */
@@ -94,10 +109,12 @@ export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
   if (results.length === 1) return results[0];
   const sum = (key: keyof ChangeCounts) => results.reduce((t, r) => t + r.counts[key], 0);
   const findings = results.flatMap((r) => r.findings).sort(bySeverity);
-  const notReviewed = results.find((r) => r.verdict === "not-reviewed");
+  const notReviewed = results.filter((r) => r.verdict === "not-reviewed").map((r) => r.notReviewed ?? "");
+  const phaseChanges = [...new Set(results.flatMap((r) => r.phaseChanges ?? []))];
   return {
-    verdict: notReviewed ? "not-reviewed" : verdictOf(findings),
-    ...(notReviewed ? { notReviewed: notReviewed.notReviewed } : {}),
+    verdict: notReviewed.length ? "not-reviewed" : verdictOf(findings),
+    ...(notReviewed.length ? { notReviewed: notReviewed.join(" ") } : {}),
+    ...(phaseChanges.length ? { phaseChanges } : {}),
     counts: { add: sum("add"), change: sum("change"), destroy: sum("destroy"), replace: sum("replace"), import: sum("import"), forget: sum("forget") },
     findings,
     stacks: results.flatMap((r) => r.stacks),

@@ -1,3 +1,4 @@
+import { jsonErrorLocation } from "../json-error-location";
 import { UserError } from "../user-error";
 
 /**
@@ -39,6 +40,13 @@ export interface PriorResource {
   readonly deposed?: string;
 }
 
+/** A root output's planned change: its name and actions only (values may be sensitive and are never read). */
+export interface PlannedOutputChange {
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly kind: ChangeKind;
+}
+
 export interface TerraformPlan {
   readonly formatVersion: string;
   readonly terraformVersion?: string;
@@ -47,6 +55,8 @@ export interface TerraformPlan {
   readonly complete: boolean;
   readonly changes: readonly PlannedChange[];
   readonly prior: readonly PriorResource[];
+  /** The root outputs' changes (`output_changes`). */
+  readonly outputChanges: readonly PlannedOutputChange[];
 }
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
@@ -105,8 +115,10 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   let raw: any;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${source} is not JSON (${(err as Error).message}); pass the output of "terraform show -json <planfile>".`);
+  } catch {
+    // Never the parser's message: it quotes the input, which may hold a sensitive value.
+    const where = jsonErrorLocation(text);
+    throw new UserError(`${source} is not JSON (${where ? `it breaks at ${where}` : "it cannot be parsed"}); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".`);
   }
   const looksLikePlan = raw && typeof raw === "object" && typeof raw.format_version === "string" && ("resource_changes" in raw || "planned_values" in raw || "errored" in raw);
   if (!looksLikePlan) {
@@ -149,7 +161,16 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     complete: raw.complete !== false,
     changes,
     prior,
+    outputChanges: outputChangesOf(raw.output_changes),
   };
+}
+
+function outputChangesOf(raw: unknown): PlannedOutputChange[] {
+  if (!record(raw)) return [];
+  return Object.entries(raw as Record<string, any>).flatMap(([name, change]) => {
+    const actions: string[] = Array.isArray(change?.actions) ? change.actions.filter((a: unknown) => typeof a === "string") : [];
+    return actions.length ? [{ name, actions, kind: kindOf(actions) }] : [];
+  });
 }
 
 /**

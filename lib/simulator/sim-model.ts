@@ -1,4 +1,4 @@
-import { randomUUID } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import { PairManifest } from "../pair/pair-manifest";
 import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
 
@@ -61,6 +61,12 @@ interface SimService {
   cloud: string;
   state: string;
   role?: DrRole;
+  /**
+   * The Service URI's host and credentials. A recovery service takes its
+   * primary's when the DR link is created: CRDR peers share one Service URI
+   * (whose DNS follows the active peer) and its credentials.
+   */
+  uri: { host: string; port: number; user: string; password: string };
   /** Changes that take effect at a time, applied lazily on every read, in order. */
   pending: Array<{ at: number; change: Change; then?: () => void }>;
 }
@@ -103,6 +109,13 @@ export class SimModel {
       cloud: spec.cloud,
       state: spec.state ?? "RUNNING",
       role: spec.role,
+      // Re-seeding a service keeps its endpoint and credentials, as the same service would.
+      uri: this.services.get(key(spec.project, spec.name))?.uri ?? {
+        host: `${spec.name}-${spec.project}.sim.local`,
+        port: 5432,
+        user: "avnadmin",
+        password: `sim-${randomBytes(9).toString("hex")}`,
+      },
       pending: [],
     });
   }
@@ -202,6 +215,7 @@ export class SimModel {
       }
       source.role = "active";
       dest.role = "passive";
+      dest.uri = { ...source.uri };
       this.schedule(dest, [
         [0, { state: "REBUILDING" }],
         [this.delays.rebuildMs, { state: "RUNNING" }],
@@ -343,6 +357,7 @@ export class SimModel {
   }
 
   private render(service: SimService): AivenService {
+    const uri = service.uri;
     return {
       service_name: service.name,
       service_type: "pg",
@@ -351,9 +366,14 @@ export class SimModel {
       cloud_name: service.cloud,
       ...(service.role ? { disaster_recovery_role: service.role } : {}),
       service_integrations: this.listIntegrations(service.project, service.name),
+      // As the API shows them: the password inside service_uri and its
+      // params, the shared host on both peers, and each peer's own standby
+      // (read-only) endpoint as its disaster_recovery component.
+      service_uri: `postgres://${uri.user}:${uri.password}@${uri.host}:${uri.port}/defaultdb?sslmode=require`,
+      service_uri_params: { host: uri.host, port: String(uri.port), user: uri.user, password: uri.password, dbname: "defaultdb", sslmode: "require" },
       components: [
-        { component: "pg", host: `${service.name}-${service.project}.sim.local`, port: 5432, usage: "primary" },
-        ...(service.role ? [{ component: "pg", host: `dr-${service.name}.sim.local`, port: 5432, usage: "disaster_recovery" }] : []),
+        { component: "pg", host: uri.host, port: uri.port, route: "dynamic", usage: "primary" },
+        ...(service.role ? [{ component: "pg", host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port, route: "dynamic", usage: "disaster_recovery" }] : []),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { Journal } from "../operations/journal";
 import { PairManifest, PeerSide } from "../pair/pair-manifest";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
+import { ApplicationEndpointReport, checkApplicationEndpoint } from "./application-endpoint";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
@@ -44,6 +45,8 @@ export interface PairReport {
   readonly primary: PeerReport;
   readonly recovery: PeerReport;
   readonly integration: LinkReport;
+  /** Where applications point: the shared read-write endpoint, which peer serves it, and each region's read-only one. */
+  readonly application: ApplicationEndpointReport;
   readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
   readonly verdict: Verdict;
 }
@@ -96,6 +99,9 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
     findings.push({ level: "note", message: `imports pending in the config until an apply takes them into state: ${pending.map((i) => i.address).join(", ")}` });
   }
 
+  const application = checkApplicationEndpoint(pair, peers);
+  if (application.problem) findings.push({ level: "degraded", message: application.problem });
+
   const peerReport = (side: PeerSide, status: PeerStatus): PeerReport => ({
     service: pair[side].serviceName,
     cloud: status.reachable ? status.service.cloud_name : pair[side].cloudName,
@@ -115,6 +121,7 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
     primary: peerReport("primary", peers.primary),
     recovery: peerReport("recovery", peers.recovery),
     integration,
+    application: application.report,
     findings,
     verdict,
   };

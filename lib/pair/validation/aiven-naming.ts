@@ -20,12 +20,4 @@ export const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
 export const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const TAG_VALUE_MAX = 64;
 
-/**
- * CRDR needs a Startup plan or higher. These plan families are refused by
- * Aiven for CRDR.
- */
-export const PLAN_FAMILIES_WITHOUT_CRDR = ["hobbyist", "free", "developer"];
-
-export function planFamily(plan: string): string {
-  return plan.split("-")[0];
-}
+export { PLAN_FAMILIES_WITHOUT_CRDR, planFamily } from "../../aiven/crdr-plans";

@@ -20,9 +20,8 @@ export const replaceReason: PlanRule = {
       .map((c) =>
         changeFinding(this, c, context.locate(c), {
           message: c.deposed ? `deposed object ${c.deposed} of ${c.address} is deleted` : `${c.address} is ${c.kind === "replace" ? "replaced" : "deleted"}`,
-          why: c.deposed
-            ? "A deposed object is the old one left behind when a create-before-destroy replace could not destroy it; deleting it destroys that object for good."
-            : `Terraform's reason: ${actionReasonOf(c)}.`,
+          // Terraform's reason itself is the finding's `reason` (change-finding.ts), shown once.
+          ...(c.deposed ? { why: "A deposed object is the old one left behind when a create-before-destroy replace could not destroy it; deleting it destroys that object for good." } : {}),
         }),
       );
   },
