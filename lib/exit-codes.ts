@@ -19,7 +19,7 @@ export const EXIT = {
   degraded: 4,
   /** status: Aiven contradicts the phase file. */
   drifted: 5,
-  /** Aiven's roles changed, but a later step (Terraform state, phase file, synth) failed; a rerun finishes without sending the change again. */
+  /** Aiven's roles changed (in this run or an earlier one it finishes), but a later step failed; a rerun finishes without sending the change again. */
   unfinished: 6,
   /** Interrupted (Ctrl-C); rerun the same command to resume. */
   interrupted: 130,
