@@ -176,7 +176,9 @@ describe("the dr-operation workflow, run against the simulator", () => {
   });
 
   it("3. a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
-    const { operation } = dispatch(102, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms --timeout 1ms");
+    // The rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine.
+    await fetch(`${sim.url}/_sim/delays`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rebuildMs: 5000 }) });
+    const { operation } = dispatch(102, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms --timeout 100ms");
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
     expect(steps[RUN_STEP]).toMatchObject({ outcome: "failure", code: 3 });
@@ -187,7 +189,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toMatch(/^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/);
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| POWEROFF\/failed \| REBUILDING\/\w+ \|/);
     // The command as it ran: the prepare job's arguments (a revert's waits capped for CI), then the test's.
-    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 1ms --yes --json` |");
+    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 100ms --yes --json` |");
     expect(operation!.summary).toContain(
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**).",
     );
@@ -203,6 +205,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
   });
 
   it("4. dispatching the same operation again resumes it on another fresh machine: it never sends the rebuild twice, finishes, and has its pull request", async () => {
+    // Later transitions take the file's usual time again (the rebuild under way keeps its end).
+    await fetch(`${sim.url}/_sim/delays`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rebuildMs: 300 }) });
     const { operation } = dispatch(103, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms");
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 102`);
