@@ -204,6 +204,28 @@ describe("the pair manifest in cdk.tf.json", () => {
   });
 });
 
+describe("the pair's recovery-point objective", () => {
+  it("is in the manifest, where the failover reads it, only when declared", () => {
+    expect(fullSynthPair(examplePairProps({ maxDataLoss: "30s" }))["//"][PAIR_MANIFEST_KEY].maxDataLoss).toBe("30s");
+    expect(fullSynthPair(examplePairProps())["//"][PAIR_MANIFEST_KEY]).not.toHaveProperty("maxDataLoss");
+  });
+
+  it("refuses a value that is not a duration at synth, naming it", () => {
+    expect(() => synthPair(examplePairProps({ maxDataLoss: "soon" as never }))).toThrow(/maxDataLoss "soon" is not a duration/);
+  });
+});
+
+describe("the pair's priority tier in the manifest", () => {
+  it("carries a declared tier for the tooling, and none when the pair declares none", () => {
+    expect(fullSynthPair(examplePairProps({ tier: 1 }))["//"][PAIR_MANIFEST_KEY].tier).toBe(1);
+    expect(fullSynthPair(examplePairProps())["//"][PAIR_MANIFEST_KEY]).not.toHaveProperty("tier");
+  });
+
+  it("refuses a tier out of range at synth, naming it", () => {
+    expect(() => fullSynthPair(examplePairProps({ tier: 0 }))).toThrow(/tier 0 is not a priority tier; use a whole number from 1 \(most important\) to 9/);
+  });
+});
+
 describe("CrdrPair in the switched-over phase", () => {
   it("keeps all three resources, with the integration frozen so its ForceNew ends never plan a replacement", () => {
     const normal = synthPair(examplePairProps());

@@ -38,14 +38,16 @@ describe("npm run failover", () => {
     expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
     expectFailedOverConfig("frozen");
 
-    // The state as it was is kept once, by terraform's own state rm backup, routed to .crdr/backups. It holds passwords: 0600.
+    // The state as it was is kept once, pulled into .crdr/backups before the removal. It holds passwords: 0600.
     const backupDir = path.join(scenario.project.dir, ".crdr", "backups");
     const backups = fs.readdirSync(backupDir);
-    expect(backups).toEqual([expect.stringMatching(/^pg-primary-\d+\.state-rm-backup\.tfstate$/)]);
+    expect(backups).toEqual([expect.stringMatching(/^pg-primary-\d{8}T\d{6}-\d{3}Z\.tfstate$/)]);
+    expect(run.stdout).toContain(`backed up to .crdr/backups/${backups[0]} (private`);
     expect((fs.statSync(path.join(backupDir, backups[0])).mode & 0o777).toString(8)).toBe("600");
-    expect(JSON.parse(fs.readFileSync(path.join(backupDir, backups[0]), "utf8")).resources).toEqual(JSON.parse(before).resources);
-    // Nothing lands beside the stack's working directory, where terraform puts its backup by default.
+    expect(JSON.parse(fs.readFileSync(path.join(backupDir, backups[0]), "utf8"))).toEqual(JSON.parse(before));
+    // Terraform's own state rm backup is no second copy: none beside the working directory or the state.
     expect(fs.readdirSync(scenario.project.stack().workingDirectory).filter((f) => f.includes("backup"))).toEqual([]);
+    expect(fs.readdirSync(scenario.project.dir).filter((f) => f.includes("backup"))).toEqual([]);
     expect(run.stdout).toMatch(/Commit crdr-phases.json and open a pull request/);
   });
 
@@ -96,7 +98,8 @@ describe("npm run failover", () => {
     expect(scenario.project.phaseFileJson()).toBeUndefined();
     expect(fs.existsSync(path.join(scenario.project.dir, ".crdr"))).toBe(false);
     expect(run.stdout).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
-    expect(run.stdout).toContain("terraform state rm -no-color -lock-timeout=60s -backup=.crdr/backups/pg-primary-<epoch>.state-rm-backup.tfstate aiven_service_integration.disaster_recovery");
+    expect(run.stdout).toContain("terraform state pull > .crdr/backups/pg-primary-<time>.tfstate   (the backup, before anything is removed)");
+    expect(run.stdout).toContain("terraform state rm -no-color -lock-timeout=60s -backup=/dev/null aiven_service_integration.disaster_recovery");
     expect(run.stdout).toMatch(/Dry run: nothing was changed/);
   });
 

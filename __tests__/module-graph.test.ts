@@ -16,6 +16,7 @@ const TOOLING = [
   "lib/operations/region-run",
   "lib/status/fleet-status",
   "lib/drill/drill",
+  "lib/operations/state-restore",
   "lib/plan-review/review-files",
   "lib/plan-review/review-plan-directory",
   "lib/cli/operation-command",

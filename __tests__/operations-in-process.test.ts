@@ -59,7 +59,7 @@ describe("operations in process", () => {
     expect(result).toMatchObject({ triggered: true, removedFromState: ["aiven_service_integration.disaster_recovery"], primary: "frozen" });
     expect(putBodies()).toEqual(["pg-primary failed"]);
     // The lock check (dry run of state rm) comes before the trigger; the real state rm after it.
-    expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state rm aiven_service_integration.disaster_recovery"]);
+    expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
@@ -119,7 +119,7 @@ describe("operations in process", () => {
     await failover(failoverOptions, deps);
     const elapsed = Date.now() - started;
     const timeline = reporter.lastDone?.timeline as Timeline;
-    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "peers", "preflight", "request", "wait", "reconcile", "record", "resynth"]);
+    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "peers", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
     const starts = timeline.steps.map((s) => Date.parse(s.startedAt));
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     const sum = timeline.steps.reduce((t, s) => t + s.durationMs, 0);

@@ -23,6 +23,15 @@ describe("pair validation rules", () => {
     expect(problemsOf(examplePairProps())).toEqual([]);
   });
 
+  it("accepts a recovery-point objective given as a duration", () => {
+    expect(problemsOf(examplePairProps({ maxDataLoss: "30s" }))).toEqual([]);
+    expect(problemsOf(examplePairProps({ maxDataLoss: "500ms" }))).toEqual([]);
+  });
+
+  it("accepts every tier from 1 to 9, and none", () => {
+    for (const tier of [1, 5, 9, undefined]) expect(problemsOf(examplePairProps({ tier }))).toEqual([]);
+  });
+
   // Each case: rule id, a non-compliant pair, the message expected.
   const cases: Array<[string, CrdrPairProps, string]> = [
     ["project-name", examplePairProps({ project: "" }), `project is empty; set it to your Aiven project name (cdktf.json context "aivenProject" or AIVEN_PROJECT).`],
@@ -41,6 +50,11 @@ describe("pair validation rules", () => {
     ["maintenance-window", examplePairProps({ primary: { ...primary, maintenanceWindow: { dow: "sun", time: "25:00" } } }), `primary.maintenanceWindow dow "sun" is not a weekday name (use "monday" … "sunday") and time "25:00" is not "HH:mm:ss" in UTC; fix the window.`],
     ["pg-version", examplePairProps({ pgVersion: "sixteen" }), `pgVersion "sixteen" is not a PostgreSQL major version; use a string such as "16".`],
     ["create-timeout", examplePairProps({ createTimeout: "6 hours" }), `createTimeout "6 hours" is not a Terraform duration; use a value such as "6h" or "90m".`],
+    ["max-data-loss", examplePairProps({ maxDataLoss: "30 seconds" as never }), `maxDataLoss "30 seconds" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
+    ["max-data-loss", examplePairProps({ maxDataLoss: "0s" }), `maxDataLoss "0s" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
+    ["tier", examplePairProps({ tier: 0 }), `tier 0 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
+    ["tier", examplePairProps({ tier: 1.5 }), `tier 1.5 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
+    ["tier", examplePairProps({ tier: 10 }), `tier 10 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
     ["tags", examplePairProps({ tags: { "bad key": "x" } }), `tag key "bad key" is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`],
     ["tags", examplePairProps({ tags: { team: "x".repeat(65) } }), `tag "team" has value "${"x".repeat(65)}"; use a string of at most 64 characters.`],
   ];

@@ -158,13 +158,19 @@ describe("npm run failover -- --region", () => {
     expect(JSON.parse(after.stdout).verdict).toBe("healthy");
   });
 
-  it("refuses a region no pair's primary is in, and --stack with --region together", async () => {
+  it("refuses a region no pair's primary is in, --stack with --region together, and a --project that is not a region run's or has no pair", async () => {
     const none = await runScript(project, "failover", ["--region", "azure-westeurope", "--yes"], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/No pair has its primary in "azure-westeurope" \(primary regions: aws-eu-west-1, google-europe-west1\); pass one of those to --region\./);
     const both = await runScript(project, "failover", ["--region", WEST, "--stack", "bench-pg-0", "--yes"], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/Pass exactly one of --stack <pair> or --region <cloud>/);
+    const projectAlone = await runScript(project, "failover", ["--stack", "bench-pg-0", "--project", "crdr-bench", "--yes"], env);
+    expect(projectAlone.code).toBe(2);
+    expect(projectAlone.stderr).toContain('--project "crdr-bench" only narrows a region run; pass --region <cloud> with it');
+    const unknownProject = await runScript(project, "failover", ["--region", WEST, "--project", "crdr-other", "--yes"], env);
+    expect(unknownProject.code).toBe(2);
+    expect(unknownProject.stderr).toContain('No pair is in the Aiven project "crdr-other" (projects: crdr-bench); pass one of those to --project.');
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ const program = new Command("node tools/run-built.js scripts/dr-report")
   .option("--region <cloud>", "the region, as dispatched (failover)")
   .option("--primary-unreachable", "as dispatched", false)
   .option("--state-only", "as dispatched", false)
+  .option("--accept-data-loss", "as dispatched", false)
   .option("--dry-run", "as dispatched", false)
   .requiredOption("--output <file>", "what the command printed on stdout (it may be missing)")
   .option("--stderr <file>", "what it printed on stderr")
@@ -33,6 +34,7 @@ void runCommand(false, async () => {
       region: opts.region || undefined,
       primaryUnreachable: opts.primaryUnreachable,
       stateOnly: opts.stateOnly,
+      acceptDataLoss: opts.acceptDataLoss,
       dryRun: opts.dryRun,
     },
     outputFile: opts.output,

@@ -7,6 +7,8 @@ import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { readCdktfConfig } from "../lib/synth/cdktf-config";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
+import { parseRateLimit } from "../lib/aiven/request-budget";
+import { UserError } from "../lib/user-error";
 
 const program = new Command(npmScriptName("sim"))
   .description("Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.")
@@ -14,18 +16,24 @@ const program = new Command(npmScriptName("sim"))
   .option("--token <token>", "the token it accepts (default: $AIVEN_TOKEN, else 'sim-token')")
   .option("--delay <ms>", "duration of every simulated transition, in milliseconds", "3000")
   .option("--role-lag <ms>", "how long a changed service shows a transitional state with its old role", "1000")
-  .option("--swap-link", "make the DR link's ends follow the active role", false);
+  .option("--swap-link", "make the DR link's ends follow the active role", false)
+  .option("--rate-limit <rate>", "answer 429 with Aiven's message past this many API requests in any window, such as 120/60s (default: no limit)");
 parseCommandLine(program);
 const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const token = opts.token ?? process.env.AIVEN_TOKEN ?? "sim-token";
   const delay = parseMillis(opts.delay, "--delay");
+  const rateLimit = opts.rateLimit === undefined ? undefined : parseRateLimit(opts.rateLimit);
+  if (opts.rateLimit !== undefined && !rateLimit) {
+    throw new UserError(`--rate-limit ${JSON.stringify(opts.rateLimit)} is not a rate; give requests per window such as 120/60s.`);
+  }
   const sim = new SimServer({
     token,
     port: Number(opts.port),
     delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay, roleLagMs: parseMillis(opts.roleLag, "--role-lag") },
     behaviour: { swapLinkOnTakeover: opts.swapLink },
+    rateLimit,
   });
   const { outdir } = readCdktfConfig(process.cwd());
   const synthesized = fs.existsSync(path.join(outdir, "manifest.json"));
@@ -37,6 +45,7 @@ void runCommand(false, async ({ reporter }) => {
     reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
   }
   const url = await sim.start();
+  if (rateLimit) reporter.info(`rate limit: ${rateLimit.limit} requests in any ${rateLimit.windowMs / 1000}s; past it, 429 with Aiven's message and Retry-After`);
   reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token it accepts: --token, else $AIVEN_TOKEN, else sim-token>\n  Ctrl-C stops it.`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await sim.stop();

@@ -3,6 +3,7 @@ import * as path from "path";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { synthesizeHere } from "../lib/synth/synthesize";
+import { stateInPrimaryRegion } from "../lib/synth/state-location";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 
 const program = new Command(npmScriptName("synth")).description(
@@ -16,6 +17,8 @@ void runCommand(false, async ({ reporter }) => {
   for (const name of SynthesizedStack.listStacks(result.outdir)) {
     const stack = SynthesizedStack.load(result.outdir, name);
     reporter.info(`${path.relative(projectDir, stack.file)}  (phase: ${stack.pair.phase.phase})`);
+    const stateWarning = stateInPrimaryRegion(stack);
+    if (stateWarning) reporter.warn(stateWarning);
   }
   reporter.done(`Synthesized in ${result.durationMs} ms.`);
 });

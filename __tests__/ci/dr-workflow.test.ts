@@ -43,9 +43,10 @@ describe("the dr-operation workflow, as written", () => {
     for (const f of scripts) expect(spawnSync("bash", ["-n", path.join(REPO, "lib", "ci", f)], { encoding: "utf8" }).status).toBe(0);
   });
 
-  it("is dispatched by hand with the operation, a stack or a region, primary-unreachable, state-only, dry-run on by default, and allow-unapproved off", () => {
+  it("is dispatched by hand with the operation, a stack or a region, primary-unreachable, state-only, accept-data-loss off by default, dry-run on by default, and allow-unapproved off", () => {
     const inputs = doc.on.workflow_dispatch.inputs;
-    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "primary-unreachable", "state-only", "dry-run", "allow-unapproved"]);
+    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "primary-unreachable", "state-only", "accept-data-loss", "dry-run", "allow-unapproved"]);
+    expect(inputs["accept-data-loss"]).toMatchObject({ type: "boolean", default: false });
     expect(inputs["allow-unapproved"]).toMatchObject({ type: "boolean", default: false });
     expect(inputs.operation).toMatchObject({ type: "choice", required: true, options: ["failover", "revert", "switchover", "switchback", "status", "drill"] });
     expect(inputs.stack.type).toBe("string");
@@ -173,9 +174,9 @@ describe("the prepare job, run for each kind of dispatch", () => {
     fs.rmSync(cwd, { recursive: true, force: true });
   });
 
-  type Dispatched = Partial<Record<"operation" | "stack" | "region", string> & Record<"primary-unreachable" | "state-only" | "dry-run" | "allow-unapproved", boolean>>;
+  type Dispatched = Partial<Record<"operation" | "stack" | "region", string> & Record<"primary-unreachable" | "state-only" | "accept-data-loss" | "dry-run" | "allow-unapproved", boolean>>;
   const dispatch = (inputs: Dispatched | undefined) => {
-    const defaults = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "dry-run": true, "allow-unapproved": false };
+    const defaults = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
     const run = runJob(prepare, { cwd, inputs: { secrets: {}, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
     return { ...run, failed: run.steps.some((s) => s.outcome === "failure"), output: run.steps.map((s) => s.output ?? "").join("") };
   };
@@ -216,6 +217,11 @@ describe("the prepare job, run for each kind of dispatch", () => {
     expect(run.outputs).toMatchObject({ args: "--region google-europe-west1", environment: "production-dr", lock: "crdr-dr-region-google-europe-west1", branch: "crdr/failover-google-europe-west1-42-1" });
   });
 
+  it("a failover accepts the data at risk only when accept-data-loss is on", () => {
+    expect(dispatch({ operation: "failover", stack: "pg-primary", "accept-data-loss": true, "dry-run": false }).outputs.args).toBe("--stack pg-primary --accept-data-loss");
+    expect(dispatch({ operation: "failover", stack: "pg-primary", "dry-run": false }).outputs.args).toBe("--stack pg-primary");
+  });
+
   it("a revert's waits end before the job's time does", () => {
     expect(dispatch({ operation: "revert", stack: "pg-primary", "dry-run": false }).outputs.args).toBe("--stack pg-primary --timeout 150m");
   });
@@ -245,6 +251,7 @@ describe("the prepare job, run for each kind of dispatch", () => {
     [{ operation: "failover", stack: "pg-primary", region: "google-europe-west1" }, "Give a stack or a region, not both"],
     [{ operation: "revert", stack: "pg-primary", "primary-unreachable": true }, "primary-unreachable applies to failover only; turn it off for revert."],
     [{ operation: "switchover", stack: "pg-primary", "state-only": true }, "state-only applies to failover only; turn it off for switchover."],
+    [{ operation: "switchover", stack: "pg-primary", "accept-data-loss": true }, "accept-data-loss applies to failover only; turn it off for switchover."],
     [{ operation: "failover", stack: "pg-primary; rm -rf /" }, 'stack "pg-primary; rm -rf /" is not a stack name'],
     [{ operation: "failover", region: "$(curl evil)" }, 'region "$(curl evil)" is not a cloud region name'],
     [{ operation: "drill", region: "google-europe-west1" }, "The drill takes a stack or nothing (every pair), not a region."],

@@ -17,17 +17,23 @@ export const STACK = "pg-primary";
  * phase file, cdktf.out, local state and journal.
  */
 export class ProjectFixture {
-  /** @param app the compiled synth app, relative to the repository's dist/ */
-  static create(app = "main.js"): ProjectFixture {
+  /**
+   * @param app the compiled synth app, relative to the repository's dist/
+   * @param env settings for synth and terraform (such as CRDR_BACKEND); the scripts need them too
+   */
+  static create(app = "main.js", env: NodeJS.ProcessEnv = {}): ProjectFixture {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-project-"));
     fs.writeFileSync(
       path.join(dir, "cdktf.json"),
       JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", app))}`, context: {} }, null, 2),
     );
-    return new ProjectFixture(dir);
+    return new ProjectFixture(dir, env);
   }
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   get outdir(): string {
     return path.join(this.dir, "cdktf.out");
@@ -40,7 +46,7 @@ export class ProjectFixture {
   }
 
   synth(): SynthesizedStack {
-    synthesize(this.dir);
+    synthesize(this.dir, { ...process.env, ...this.env });
     return this.stack();
   }
 
@@ -49,7 +55,7 @@ export class ProjectFixture {
   }
 
   terraform(name = STACK): TerraformCli {
-    return new TerraformCli({ cwd: this.stack(name).workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
+    return new TerraformCli({ cwd: this.stack(name).workingDirectory, env: { ...process.env, ...this.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
   }
 
   /**

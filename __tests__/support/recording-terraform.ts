@@ -14,6 +14,7 @@ export class RecordingTerraform implements TerraformRunner {
   readonly binary = "terraform";
   readonly calls: string[] = [];
   lockHeldBy?: string;
+  private serial = 1;
 
   constructor(
     readonly cwd: string,
@@ -38,6 +39,9 @@ export class RecordingTerraform implements TerraformRunner {
   }
   stateRmArgs(addresses: string[]): string[] {
     return ["state", "rm", ...addresses];
+  }
+  statePushArgs(file: string): string[] {
+    return ["state", "push", file];
   }
   async checkVersion(): Promise<string> {
     this.calls.push("version");
@@ -66,13 +70,13 @@ export class RecordingTerraform implements TerraformRunner {
       const [type, name] = address.split(".");
       return { mode: "managed", type, name, instances: [{ attributes: attributes(address) }] };
     });
-    return JSON.stringify({ version: 4, serial: 1, lineage: "recording", resources });
+    return JSON.stringify({ version: 4, serial: this.serial, lineage: "recorded-lineage", resources });
   }
-  async stateRm(addresses: string[]): Promise<{ backup?: string }> {
+  async stateRm(addresses: string[]): Promise<void> {
     this.takeLock();
     this.calls.push(`state rm ${addresses.join(" ")}`);
     this.addresses = this.addresses.filter((a) => !addresses.includes(a));
-    return {};
+    this.serial++;
   }
   async stateRmDryRun(addresses: string[]): Promise<void> {
     if (!addresses.length) return;

@@ -15,10 +15,14 @@ export interface SimulatorProcess {
  * project's synthesized stacks, for tests whose steps block this process
  * while they run.
  */
-export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number }): Promise<SimulatorProcess> {
+export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number; rateLimit?: string }): Promise<SimulatorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(REPO, "dist", "scripts", "sim.js"), "--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
+    [
+      path.join(REPO, "dist", "scripts", "sim.js"),
+      ...["--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
+      ...(options.rateLimit ? ["--rate-limit", options.rateLimit] : []),
+    ],
     { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
   );
   const stop = () =>

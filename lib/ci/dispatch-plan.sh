@@ -3,7 +3,7 @@
 # refuses a dispatch that cannot run before anyone is asked to approve it.
 #
 #   OPERATION=failover STACK=pg-primary REGION= PRIMARY_UNREACHABLE=false \
-#   STATE_ONLY=false DRY_RUN=true RUN_ID=42-1 lib/ci/dispatch-plan.sh
+#   STATE_ONLY=false ACCEPT_DATA_LOSS=false DRY_RUN=true RUN_ID=42-1 lib/ci/dispatch-plan.sh
 #
 # Writes to $GITHUB_OUTPUT:
 #   job          "operation" (failover, revert, switchover, switchback, status)
@@ -67,7 +67,7 @@ case "$operation" in
     ;;
 esac
 
-for flag in PRIMARY_UNREACHABLE STATE_ONLY; do
+for flag in PRIMARY_UNREACHABLE STATE_ONLY ACCEPT_DATA_LOSS; do
   if flag_on "${!flag:-false}" && [ "$operation" != failover ]; then
     input=$(echo "$flag" | tr '[:upper:]_' '[:lower:]-')
     refuse "$input applies to failover only; turn it off for $operation."
@@ -92,6 +92,7 @@ case "$operation" in
   *)
     if flag_on "${PRIMARY_UNREACHABLE:-false}"; then args+=(--primary-unreachable); fi
     if flag_on "${STATE_ONLY:-false}"; then args+=(--state-only); fi
+    if flag_on "${ACCEPT_DATA_LOSS:-false}"; then args+=(--accept-data-loss); fi
     if flag_on "$dry_run"; then
       args+=(--dry-run)
       read_only=true

@@ -12,6 +12,7 @@ export interface Dispatch {
   readonly region?: string;
   readonly primaryUnreachable?: boolean;
   readonly stateOnly?: boolean;
+  readonly acceptDataLoss?: boolean;
   readonly dryRun: boolean;
 }
 
@@ -33,6 +34,7 @@ export function describeInputs(dispatch: Dispatch, dryRun = dispatch.dryRun): st
     dispatch.region ? `region \`${dispatch.region}\`` : "",
     dispatch.primaryUnreachable ? "primary-unreachable **on**" : "",
     dispatch.stateOnly ? "state-only **on**" : "",
+    dispatch.acceptDataLoss ? "accept-data-loss **on**" : "",
     dispatch.operation === "status" || dispatch.operation === "drill" ? "" : `dry-run **${dryRun ? "on" : "off"}**`,
   ]
     .filter(Boolean)

@@ -29,7 +29,12 @@ export interface PairRun {
   /** A region run's per-pair result; a one-pair run's comes from the process. */
   readonly exitCode?: number;
   readonly error?: string;
+  /** A region run's per-pair priority tier and recovery time (from the run's start). */
+  readonly tier?: number;
+  readonly recoveryMs?: number;
   readonly warnings: string[];
+  /** The standby's replication as measured before the role change, as printed. */
+  readonly replication?: string;
 }
 
 /** A run's events, folded per pair. */
@@ -64,7 +69,10 @@ interface PairDraft {
   summary?: string;
   exitCode?: number;
   error?: string;
+  tier?: number;
+  recoveryMs?: number;
   warnings: string[];
+  replication?: string;
 }
 
 /**
@@ -103,6 +111,8 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
       pair.lastSeenAt = event.ts;
       const named = PEER_LINE.exec(message);
       if (named && named[1] === event.peer) pair.services[event.peer] = named[2];
+    } else if (event.type === "info" && pair && event.replication) {
+      pair.replication = message;
     } else if (event.type === "progress" && pair && sightingOf(event.primary) && sightingOf(event.recovery)) {
       pair.last = { primary: sightingOf(event.primary), recovery: sightingOf(event.recovery) };
       pair.lastSeenAt = event.ts;
@@ -118,6 +128,8 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
         const draft = draftFor(outcome.stack);
         draft.exitCode = outcome.exitCode;
         draft.error = outcome.error;
+        draft.tier = outcome.tier;
+        draft.recoveryMs = outcome.recoveryMs;
       }
     }
   }

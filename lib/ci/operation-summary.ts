@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration";
 import { formatTimeline } from "../operations/timeline";
-import { PEER_SIDES } from "../pair/pair-manifest";
+import { PEER_SIDES, tierRank } from "../pair/pair-manifest";
 import { OperationName } from "../phase/phase-record";
 import { describeRun, Dispatch } from "./dispatch";
 import { blockquote, fenced, table, utcTime } from "./markdown";
@@ -67,6 +67,7 @@ export function operationSummary(input: OperationReportInput): string {
   );
 
   const multiPair = !dispatch.stack;
+  if (multiPair && run.pairs.some((p) => p.recoveryMs !== undefined || p.tier !== undefined)) parts.push(recoveryTimeSection(run.pairs));
   for (const pair of run.pairs) parts.push(pairSection(pair, outcome, dispatch, multiPair));
 
   const sections = run.pairs
@@ -114,6 +115,7 @@ export function commandArguments(dispatch: Dispatch): string {
     dispatch.region ? `--region ${dispatch.region}` : "",
     dispatch.primaryUnreachable ? "--primary-unreachable" : "",
     dispatch.stateOnly ? "--state-only" : "",
+    dispatch.acceptDataLoss ? "--accept-data-loss" : "",
     dispatch.dryRun ? "--dry-run" : "",
     "--yes --json",
   ]
@@ -163,8 +165,25 @@ function pairSection(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch, mul
     );
   }
   if (pair.timeline && !dispatch.dryRun) lines.push(`**Recovery-time figures:** ${formatTimeline(pair.timeline)}`);
+  if (pair.replication) lines.push(`**Standby before the change:** ${pair.replication}`);
   if (pair.warnings.length) lines.push(pair.warnings.map((w) => `- ⚠️ ${w.split("\n")[0]}`).join("\n"));
   return lines.join("\n\n");
+}
+
+/**
+ * A region run's recovery time per pair, tier by tier (from the run's start
+ * until Aiven showed the pair's recovery active): the RTO a team reads.
+ */
+function recoveryTimeSection(pairs: readonly PairRun[]): string {
+  const byTier = [...pairs].sort((a, b) => tierRank(a) - tierRank(b) || 0);
+  return `### Recovery time
+
+From the run's start until Aiven showed each pair's recovery active, tier 1 first.
+
+${table(
+    ["tier", "pair", "recovered after"],
+    byTier.map((p) => [p.tier === undefined ? "-" : String(p.tier), p.stack, p.recoveryMs !== undefined ? formatDuration(p.recoveryMs) : "not recovered"]),
+  )}`;
 }
 
 function nextStepSection(input: OperationReportInput, outcome: RunOutcome): string {

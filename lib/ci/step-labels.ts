@@ -3,6 +3,7 @@ const STEP_LABELS: Record<string, string> = {
   resolve: "resolve the stack",
   peers: "read both peers",
   preflight: "preflight",
+  replication: "measure the standby",
   recall: "settle an earlier request",
   request: "trigger",
   wait: "takeover at Aiven",

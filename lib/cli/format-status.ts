@@ -12,6 +12,7 @@ export function formatStatus(report: PairReport): string {
     peer("recovery", report.recovery),
     `  link      ${formatLink(report.integration)}`,
     `  apps      ${formatApplicationEndpoint(report)}`,
+    ...(report.replication ? [`  standby   ${report.replication.line}`] : []),
     ...report.findings.map((f) => `  ${{ drift: "✖ DRIFT:", degraded: "! degraded:", note: "note:" }[f.level]} ${f.message}`),
   ].join("\n");
 }

@@ -16,6 +16,7 @@ export function operationCommand(name: OperationName, description: string, defau
     .description(description)
     .option("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
     .option("--region <cloud>", `every pair whose primary is in this cloud region and whose phase allows ${name}`)
+    .option("--project <name>", "with --region: only the pairs in this Aiven project (one run per project, each within its own token's rate limit)")
     .option("--parallel <n>", "with --region: pairs in flight at once (API requests and terraform processes are limited separately)", "100")
     .option("--dry-run", "print every step, API call and terraform command; change nothing", false)
     .option("--yes", "do not ask for confirmation", false)
@@ -29,7 +30,7 @@ export function operationCommand(name: OperationName, description: string, defau
     );
 }
 
-type SharedFlags = { stack?: string; region?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string };
+type SharedFlags = { stack?: string; region?: string; project?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string };
 
 /**
  * Parses the shared options, builds the dependencies, and runs `runPair` on
@@ -44,6 +45,9 @@ export function runOperation<O extends Record<string, unknown>>(
   parseCommandLine(program);
   const opts = program.opts<O & SharedFlags>();
   void runCommand(opts.json, async (io: CommandIo) => {
+    if (opts.project !== undefined && !opts.region) {
+      throw new UserError(`--project "${opts.project}" only narrows a region run; pass --region <cloud> with it, or drop it (--stack names one pair, which is in one project).`);
+    }
     if (!!opts.stack === !!opts.region) {
       throw new UserError(`Pass exactly one of --stack <pair> or --region <cloud>; --stack runs ${operation} on one pair, --region on every pair whose primary is there.`);
     }
@@ -68,7 +72,7 @@ export function runOperation<O extends Record<string, unknown>>(
     }
     const parallel = Number(opts.parallel);
     if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 100.`);
-    const outcomes = await regionRun(operation, { region: opts.region!, parallel, dryRun: common.dryRun, yes: common.yes, pollIntervalMs: common.pollIntervalMs }, deps, (stack, pairDeps) =>
+    const outcomes = await regionRun(operation, { region: opts.region!, project: opts.project, parallel, dryRun: common.dryRun, yes: common.yes, pollIntervalMs: common.pollIntervalMs }, deps, (stack, pairDeps) =>
       runPair({ ...common, stack, yes: true }, opts, pairDeps),
     );
     return regionExitCode(outcomes);

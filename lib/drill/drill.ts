@@ -25,6 +25,9 @@ import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
 import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
+import { CanaryStream } from "./canary-stream";
+import { PostgresPair } from "./local-postgres-pair";
+import { DataLossEstimate } from "../rpo/data-loss-estimate";
 
 export interface DrillOptions {
   /** One pair; every synthesized pair when absent. */
@@ -41,6 +44,13 @@ export interface DrillOptions {
   readonly keep?: boolean;
   /** Append each pair's run journal to `<journalDir>/<stack>.jsonl` (drill-journals.ts). @default - the journals go with the throw-away project */
   readonly journalDir?: string;
+  /**
+   * Back each pair with a real PostgreSQL 15 primary and streaming standby:
+   * canaries are written to the primary, which is killed mid-stream before
+   * the failover, and the canaries the promoted standby lacks are compared
+   * with the failover's estimate. @default false
+   */
+  readonly postgres?: boolean;
 }
 
 export interface DrillStep {
@@ -90,6 +100,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
     CRDR_LOCK_DIR: path.join(workDir, "locks"),
   };
   const steps: DrillStep[] = [];
+  const pairClusters: PostgresPair[] = [];
   try {
     synthesize(workDir, drillEnv);
     const outdir = path.join(workDir, "cdktf.out");
@@ -103,6 +114,9 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
       const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
+      // With --postgres, real clusters back the pair from the first apply on, so its outputs stay the same throughout.
+      const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
+      pairClusters.push(...(databases ? [databases.cluster] : []));
       // The apply after each step: state as the provider would leave it, and the outputs applications read.
       const apply = () =>
         applyAndReadApplicationOutputs(
@@ -149,7 +163,22 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       };
       const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
 
-      await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));
+      try {
+        await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));
+        if (databases) {
+          const estimate = (steps[steps.length - 1].timeline?.measured?.replication as { estimate?: DataLossEstimate } | undefined)?.estimate;
+          await run("the canaries lost, against the failover's estimate", async () => undefined, async () => {
+            const loss = await databases.canaries.lossOn(databases.cluster.endpoint("standby"));
+            const claimed = estimate?.known ? `up to ${formatDuration(estimate.atMostMs)}` : "unknown";
+            progress(`  data at risk: the failover estimated ${claimed}; the promoted standby lacks ${loss.lost} of ${loss.acknowledged} acknowledged canaries (written over ${formatDuration(loss.spanMs)})`);
+            if (!estimate?.known) return [`the failover could not estimate the data at risk (${estimate?.reason ?? "no measurement"})`];
+            return estimate.atMostMs >= loss.spanMs ? [] : [`the estimate (${claimed}) claims less than the loss measured (${loss.lost} canaries over ${formatDuration(loss.spanMs)})`];
+          });
+        }
+      } finally {
+        // The rest of the cycle is rehearsed on simulated nodes alone.
+        sim.model.postgres.detachAll();
+      }
       await run("status", async () => undefined, healthy);
       await run("revert", (deps) => revert(common, deps), all(roles("normal"), phaseIs("normal")));
       await run(
@@ -166,11 +195,41 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       await run("status", async () => undefined, healthy);
     }
   } finally {
+    for (const cluster of pairClusters) await cluster.stop();
     await sim.stop();
     if (options.journalDir) appendDrillJournals(workDir, options.journalDir);
     if (!options.keep) fs.rmSync(workDir, { recursive: true, force: true });
   }
   return { steps, workDir, passed: steps.every((s) => s.failures.length === 0) };
+}
+
+/**
+ * Starts a real primary and standby behind the pair's simulated services,
+ * writes canaries to the primary, and kills it after a random number of them
+ * (between 20 and 220), as an outage would.
+ */
+async function startCanaryOutage(sim: SimServer, pair: PairManifest, progress: (line: string) => void): Promise<{ cluster: PostgresPair; canaries: CanaryStream }> {
+  const cluster = await PostgresPair.start();
+  try {
+    for (const [side, node] of [
+      ["primary", "primary"],
+      ["recovery", "standby"],
+    ] as const) {
+      const e = cluster.endpoint(node);
+      sim.model.attachDatabase(pair.project, pair[side].serviceName, { host: e.host, port: e.port, user: e.user, password: e.password, dbname: e.database, sslmode: "disable" }, () => cluster.kill(node));
+    }
+    const canaries = await CanaryStream.start(cluster.endpoint("primary"));
+    await cluster.waitUntilCaughtUp();
+    const killAfter = 20 + Math.floor(Math.random() * 200);
+    await canaries.run(killAfter);
+    await cluster.kill("primary");
+    await canaries.finish();
+    progress(`  ${pair.primary.serviceName}'s PostgreSQL primary killed after ${killAfter} canaries`);
+    return { cluster, canaries };
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
 }
 
 /** Where Aiven should be in `phase` (EXPECTED_ROLES), checked on the simulator's own model. */

@@ -1,13 +1,15 @@
 import * as path from "path";
 import { FailedOverPhase, PrimaryDisposition } from "../phase/phase-record";
 import { UserError } from "../user-error";
-import { WORK_DIR } from "./journal";
+import { stateInPrimaryRegion } from "../synth/state-location";
+import { backUpBeforeWrite } from "./backup-before-write";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
 
-export interface FailoverOptions extends CommonOptions {
+export interface FailoverOptions extends CommonOptions, DataLossOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
   readonly primaryUnreachable: boolean;
   /** The failover already happened (Console or CLI): verify and reconcile only. */
@@ -48,7 +50,11 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const trigger = decideTrigger(ctx, options, peers);
 
   const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
+  // Before the preflight: when that region is down, this is why the preflight cannot reach the state.
+  const stateWarning = stateInPrimaryRegion(ctx.stack);
+  if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
   await ctx.proveCanFinish(forget);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
   await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
   if (trigger.kind === "send") {
@@ -58,10 +64,12 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
     ctx.step("trigger", `skipped: ${trigger.reason}`);
     if (trigger.kind === "done") ctx.markChangedAtAiven(failedOver);
   }
+  ctx.roleChangesSent();
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
   await waitForPhase(ctx, "failed-over", "the takeover");
+  ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append("takeover-confirmed");
 
@@ -173,7 +181,8 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
   const terraform = ctx.terraform();
   if (ctx.options.dryRun) {
     reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})   (unless the backend is already initialized)`);
-    reporter.command(terraform.describe(terraform.stateRmArgs(addresses, path.join(WORK_DIR, "backups", `${ctx.options.stack}-<epoch>.state-rm-backup.tfstate`))) + "   (only addresses that state list shows)");
+    reporter.command(`${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`);
+    reporter.command(terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)");
     return { removed: [], primaryInState: true };
   }
   await ctx.initBackend();
@@ -182,11 +191,10 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
   for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
+    // No backup, no removal: terraform keeps none of remote state itself.
+    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
-    // Terraform's own backup of the state as it was is the backup: it goes
-    // to .crdr/backups, private, since state holds the services' passwords.
-    backup = (await terraform.stateRm(targets)).backup;
-    if (backup) reporter.info(`state as it was backed up to ${path.relative(deps.projectDir, backup)} (private: it holds the services' passwords)`);
+    await terraform.stateRm(targets);
     ctx.journal.append("state-removed", { addresses: targets, backup });
   }
   return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };

@@ -29,6 +29,7 @@ import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
 import { addressesExpectedInState, proveStateIsThePairs } from "./state-ownership";
 import { assertFoldersWritable } from "./writable-folders";
+import { PairTurn } from "./tier-order";
 
 /** Options every DR operation takes. */
 export interface CommonOptions {
@@ -63,6 +64,10 @@ export interface OperationDeps {
   readonly resolve?: (stack: string) => ResolvedStack;
   /** Makes the Terraform runner for a stack. @default - the real binary (`TerraformCli`) */
   readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
+  /** A region run's order of role changes (tiers). @default - a single pair sends as soon as it is ready */
+  readonly turn?: PairTurn;
+  /** Told when Aiven shows the operation's end state (the recovery active, for a failover). @default - nobody */
+  readonly onRecovered?: () => void;
 }
 
 /** What failed, in words that follow "Aiven has …, but". */
@@ -187,6 +192,32 @@ export class OperationContext {
     this.lock?.assertHeld();
   }
 
+  /** Keeps a measurement with the run's timeline (in the journal's and the `done` event's timeline). */
+  measured(name: string, value: unknown): void {
+    this.timeline.measure(name, value);
+  }
+
+  /**
+   * Waits, in a region run, until every pair of an earlier tier has sent its
+   * role changes; the wait is its own step, so the timeline shows it.
+   */
+  async awaitRoleChangeTurn(): Promise<void> {
+    const turn = this.deps.turn;
+    if (this.options.dryRun || !turn || turn.isOpen()) return;
+    this.step("turn", "waiting for the pairs of earlier tiers to send their role changes first");
+    await turn.awaitTurn();
+  }
+
+  /** This pair sends no more role changes: later tiers of a region run may go. */
+  roleChangesSent(): void {
+    this.deps.turn?.roleChangesSent();
+  }
+
+  /** Aiven shows the operation's end state: the pair's recovery is active. */
+  recovered(): void {
+    if (!this.options.dryRun) this.deps.onRecovered?.();
+  }
+
   /** The role change has reached Aiven: the end of "time to trigger". */
   triggered(): void {
     this.timeline.triggered();
@@ -243,7 +274,6 @@ export class OperationContext {
     this.terraformCli ??= (this.deps.terraform ?? ((o) => new TerraformCli(o)))({
       cwd: this.stack.workingDirectory,
       env: this.deps.env,
-      backupDir: path.join(this.deps.projectDir, WORK_DIR, "backups"),
     });
     return this.terraformCli;
   }

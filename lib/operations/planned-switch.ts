@@ -6,6 +6,7 @@ import { CommonOptions, OperationContext, OperationDeps } from "./operation-cont
 import { isRole, takeoverUnderWay, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { checkCaughtUpBeforeSwitch } from "./replication-check";
 
 export type PlannedSwitchOptions = CommonOptions;
 
@@ -67,12 +68,15 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
     if (!link || !link.active || !link.enabled) {
       throw new UserError(`The disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName} is ${link ? "not active" : "missing"} at Aiven; a ${which} without a working DR link would lose data. Check it with npm run status.`);
     }
+    await checkCaughtUpBeforeSwitch(ctx, peers, direction.promote);
     await ctx.confirm(`make ${up} active and ${down} passive`);
     await requestRole(ctx, { side: direction.promote, role: "active" }, peers);
     ctx.markChangedAtAiven(switched);
     requested = !options.dryRun;
   }
+  ctx.roleChangesSent();
   await waitForPhase(ctx, direction.phase, `the ${which}`);
+  ctx.recovered();
   ctx.markChangedAtAiven(switched);
   ctx.journal.append(`${which}-confirmed`);
 

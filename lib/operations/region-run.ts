@@ -3,7 +3,9 @@ import { randomUUID } from "crypto";
 import * as os from "os";
 import { ServiceListPeerSource } from "../aiven/peer-source";
 import { pollGapMs } from "../aiven/request-budget";
+import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
+import { PairManifest, tierLabel, tierRank } from "../pair/pair-manifest";
 import { PhaseFile } from "../phase/phase-file";
 import { OperationName, PhaseRecord } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
@@ -21,10 +23,13 @@ import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";
+import { inTierOrder, TierOrder } from "./tier-order";
 
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
   readonly region: string;
+  /** Only the pairs in this Aiven project. @default - every project */
+  readonly project?: string;
   /** How many pairs are in flight at once. @default 100 */
   readonly parallel: number;
   readonly dryRun: boolean;
@@ -35,8 +40,12 @@ export interface RegionRunOptions {
 
 export interface PairOutcome {
   readonly stack: string;
+  /** The pair's declared priority tier; absent when it declares none. */
+  readonly tier?: number;
   readonly exitCode: number;
   readonly error?: string;
+  /** From the run's start until Aiven showed the pair's recovery active; absent when it never did in this run. */
+  readonly recoveryMs?: number;
 }
 
 /**
@@ -81,6 +90,7 @@ export async function regionRun(
   runPair: (stack: string, deps: OperationDeps) => Promise<unknown>,
 ): Promise<PairOutcome[]> {
   const { reporter } = deps;
+  const runStarted = Date.now();
   const settings = settingsForTooling(deps.projectDir, deps.env);
   reporter.step("select", `pairs whose primary is in ${options.region} that ${operation} can act on`);
   const resolved = new Map<string, ResolvedStack>();
@@ -93,22 +103,30 @@ export async function regionRun(
   else await withSynthLock(deps.projectDir, resolveAll);
   const phases = PhaseFile.load(settings.phaseFile);
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
-  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region);
+  if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
+    const projects = [...new Set(pairs.map((p) => p.project))].sort();
+    throw new UserError(`No pair is in the Aiven project "${options.project}" (projects: ${projects.join(", ") || "none"}); pass one of those to --project.`);
+  }
+  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region && (options.project === undefined || p.project === options.project));
   if (!inRegion.length) {
-    const regions = [...new Set(pairs.map((p) => p.primary.cloudName))].sort();
+    const regions = [...new Set(pairs.filter((p) => options.project === undefined || p.project === options.project).map((p) => p.primary.cloudName))].sort();
     throw new UserError(`No pair has its primary in "${options.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
   }
-  const selected: string[] = [];
+  const eligible: PairManifest[] = [];
   for (const pair of inRegion) {
     const check = checkTransition(phases.phaseOf(pair.stack), operation);
     if (check.kind === "refused") reporter.info(`[${pair.stack}] skipped: ${check.reason}`, { stack: pair.stack, skipped: true });
-    else selected.push(pair.stack);
+    else eligible.push(pair);
   }
+  // Pairs start in tier order, so no pair waits for one that has not started.
+  const ordered = inTierOrder(eligible);
+  const selected = ordered.map((p) => p.stack);
+  const tierOf = new Map(ordered.map((p) => [p.stack, p.tier]));
   if (!selected.length) {
     reporter.done(`No pair in ${options.region} is in a phase ${operation} acts on; nothing to do.`, { outcomes: [] });
     return [];
   }
-  reporter.info(`${selected.length} pair(s): ${selected.join(", ")}`);
+  reporter.info(`${selected.length} pair(s), in the order their role changes go out: ${describeTiers(ordered)}`);
 
   if (!options.dryRun && !options.yes) {
     if (!deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
@@ -129,17 +147,26 @@ export async function regionRun(
   };
 
   const outcomes: PairOutcome[] = [];
+  const order = new TierOrder(ordered);
   let next = 0;
   const worker = async () => {
     while (next < selected.length) {
       const stack = selected[next++];
+      const tier = tierOf.get(stack);
+      const turn = order.turnFor(stack, tier);
+      let recoveryMs: number | undefined;
+      const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
+      const known = { stack, ...(tier !== undefined ? { tier } : {}) };
       try {
-        await runPair(stack, { ...shared, reporter: new PrefixedReporter(reporter, stack) });
-        outcomes.push({ stack, exitCode: EXIT.ok });
+        await runPair(stack, { ...shared, turn, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
+        outcomes.push({ ...known, exitCode: EXIT.ok, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         reporter.warn(`[${stack}] ${err.message}`, { stack });
-        outcomes.push({ stack, exitCode: err.exitCode, error: err.message });
+        outcomes.push({ ...known, exitCode: err.exitCode, error: err.message, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
+      } finally {
+        // A pair that stopped early sends nothing more: later tiers need not wait for it.
+        turn.roleChangesSent();
       }
     }
   };
@@ -158,6 +185,7 @@ export async function regionRun(
     [
       `${outcomes.length - failed.length} of ${outcomes.length} pair(s) ${DONE_VERB[operation]} ${options.region}.`,
       ...failed.map((o) => `${o.stack}: not finished (${o.error?.split("\n")[0]})`),
+      ...(options.dryRun ? [] : recoveryTimes(outcomes)),
       failed.length
         ? `Rerun the same command to finish them; pairs already done are not sent a role change again.`
         : options.dryRun
@@ -191,4 +219,26 @@ async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: 
   const phases = PhaseFile.load(phaseFile);
   for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
+}
+
+/** "tier 1: a, b; no tier: c". */
+function describeTiers(ordered: readonly PairManifest[]): string {
+  const groups = new Map<number | undefined, string[]>();
+  for (const pair of ordered) groups.set(pair.tier, [...(groups.get(pair.tier) ?? []), pair.stack]);
+  return [...groups].map(([tier, stacks]) => `${tierLabel(tier)}: ${stacks.join(", ")}`).join("; ");
+}
+
+/**
+ * Each pair's recovery time (from the run's start until Aiven showed its
+ * recovery active), one line per tier: what a team reads its RTO from.
+ */
+function recoveryTimes(outcomes: readonly PairOutcome[]): string[] {
+  const tiers = [...new Set(outcomes.map((o) => o.tier))].sort((a, b) => tierRank({ tier: a }) - tierRank({ tier: b }) || 0);
+  return tiers.map((tier) => {
+    const inTier = outcomes.filter((o) => o.tier === tier);
+    const times = inTier.filter((o) => o.recoveryMs !== undefined).map((o) => o.recoveryMs!);
+    const last = times.length === inTier.length && times.length ? `, all by ${formatDuration(Math.max(...times))}` : "";
+    const each = inTier.map((o) => `${o.stack} ${o.recoveryMs !== undefined ? formatDuration(o.recoveryMs) : "not recovered"}`);
+    return `recovery time, ${tierLabel(tier)}${last}: ${each.join(", ")}`;
+  });
 }

@@ -72,7 +72,9 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   } else {
     ctx.step("failback", "skipped: Aiven already shows the primary active and the recovery passive");
   }
+  ctx.roleChangesSent();
   await waitForPhase(ctx, "normal", "the failback");
+  ctx.recovered();
   ctx.markChangedAtAiven(`Aiven has failed ${pair.stack} back to ${pri}`);
   ctx.journal.append("failback-confirmed");
 

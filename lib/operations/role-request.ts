@@ -100,6 +100,9 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   const service = ctx.pair[side].serviceName;
   const body = { disaster_recovery_role: role };
   const call = `PUT /v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`;
+  // In a region run, pairs of earlier tiers send first; the pair is read
+  // again after the wait (stillDue, below).
+  await ctx.awaitRoleChangeTurn();
   ctx.step("request", call);
   if (ctx.options.dryRun) {
     ctx.reporter.command(`PUT ${ctx.client.baseUrl}/v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`, { dryRun: true });

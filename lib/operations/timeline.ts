@@ -25,6 +25,8 @@ export interface Timeline {
   readonly totalMs: number;
   readonly steps: readonly TimedStep[];
   readonly figures: TimelineFigures;
+  /** What the run measured on the way, by name (such as the recovery's replication before a failover). */
+  readonly measured?: Readonly<Record<string, unknown>>;
 }
 
 /** Times a run's named steps; each step ends where the next begins. */
@@ -32,6 +34,7 @@ export class TimelineRecorder {
   private readonly started = Date.now();
   private readonly open: Array<{ step: string; at: number }> = [];
   private triggeredAt?: number;
+  private readonly measured: Record<string, unknown> = {};
 
   constructor(first: string) {
     this.begin(first);
@@ -44,6 +47,11 @@ export class TimelineRecorder {
   /** The role change reached Aiven (answered, or confirmed by reading). */
   triggered(): void {
     this.triggeredAt ??= Date.now();
+  }
+
+  /** Keeps a measurement with the run's timeline. */
+  measure(name: string, value: unknown): void {
+    this.measured[name] = value;
   }
 
   finish(): Timeline {
@@ -61,7 +69,7 @@ export class TimelineRecorder {
       ...(total(["reconcile"]) !== undefined ? { reconcile: total(["reconcile"]) } : {}),
       ...(total(["record", "resynth"]) !== undefined ? { record: total(["record", "resynth"]) } : {}),
     };
-    return { startedAt: new Date(this.started).toISOString(), totalMs: end - this.started, steps, figures };
+    return { startedAt: new Date(this.started).toISOString(), totalMs: end - this.started, steps, figures, ...(Object.keys(this.measured).length ? { measured: { ...this.measured } } : {}) };
   }
 }
 

@@ -75,11 +75,30 @@ export interface CrdrPairProps {
    */
   readonly createTimeout?: string;
   /**
+   * The pair's recovery-point objective: the longest stretch of the primary's
+   * writes the team accepts losing in an unplanned failover, such as `"30s"`.
+   * Before a failover the tooling measures it on the recovery's standby and
+   * refuses above it (or when it cannot be measured) unless
+   * `--accept-data-loss`; `--max-data-loss` overrides it for one run.
+   * @default - none: the failover reports the measured figure and asks nothing more.
+   */
+  readonly maxDataLoss?: DataLossDuration;
+  /**
+   * The pair's priority in a region run: every role change of a tier-1 pair
+   * is sent before any of tier 2, and so on. A whole number from 1 (most
+   * important) to 9.
+   * @default - no tier: after every pair that declares one.
+   */
+  readonly tier?: number;
+  /**
    * The DR phase the pair is in, usually from the phase file.
    * @default - `normal`.
    */
   readonly phase?: PhaseRecord;
 }
+
+/** A duration such as "30s", "2m" or "500ms". */
+export type DataLossDuration = `${number}${"ms" | "s" | "m" | "h"}`;
 
 /** The props with every default filled in. */
 export interface ResolvedPairProps {
@@ -91,11 +110,15 @@ export interface ResolvedPairProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly terminationProtection: boolean;
   readonly createTimeout: string;
+  readonly maxDataLoss?: DataLossDuration;
+  readonly tier?: number;
   readonly phase: PhaseRecord;
 }
 
 export const DEFAULT_CREATE_TIMEOUT = "6h";
 export const RECOVERY_NAME_SUFFIX = "-dr";
+/** The tiers a pair may declare: 1 (most important) to `LOWEST_TIER`. */
+export const LOWEST_TIER = 9;
 
 export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
   return {
@@ -112,6 +135,8 @@ export function resolvePairProps(props: CrdrPairProps): ResolvedPairProps {
     tags: props.tags ?? {},
     terminationProtection: props.terminationProtection ?? true,
     createTimeout: props.createTimeout ?? DEFAULT_CREATE_TIMEOUT,
+    ...(props.maxDataLoss !== undefined ? { maxDataLoss: props.maxDataLoss } : {}),
+    ...(props.tier !== undefined ? { tier: props.tier } : {}),
     phase: props.phase ?? { phase: "normal" },
   };
 }

@@ -103,6 +103,7 @@ export class CrdrPair extends Construct {
       stack: stack.node.id,
       project: this.props.project,
       phase: this.props.phase,
+      ...(this.props.tier !== undefined ? { tier: this.props.tier } : {}),
       primary: this.peerManifest("primary"),
       recovery: this.peerManifest("recovery"),
       integration: {
@@ -111,6 +112,7 @@ export class CrdrPair extends Construct {
         layout: this.layout.integration,
       },
       applicationOutputs: APPLICATION_OUTPUTS,
+      ...(this.props.maxDataLoss !== undefined ? { maxDataLoss: this.props.maxDataLoss } : {}),
     };
     stack.addOverride(`//.${PAIR_MANIFEST_KEY}`, this.manifest);
   }

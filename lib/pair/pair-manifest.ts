@@ -12,9 +12,13 @@ export interface PairManifest {
   readonly stack: string;
   readonly project: string;
   readonly phase: PhaseRecord;
+  /** The declared priority tier (1 first); absent when the pair declares none, and then it goes last. */
+  readonly tier?: number;
   readonly primary: PeerManifest;
   readonly recovery: PeerManifest;
   readonly integration: IntegrationManifest;
+  /** The pair's recovery-point objective (`maxDataLoss`, such as "30s"), when declared. */
+  readonly maxDataLoss?: string;
   /** The outputs applications read, declared in every phase. Absent in stacks synthesized before they existed. */
   readonly applicationOutputs?: ApplicationOutputNames;
 }
@@ -59,3 +63,13 @@ export const SETTINGS_FINGERPRINT_KEY = "crdr_settings";
 /** The two services of a pair. */
 export type PeerSide = "primary" | "recovery";
 export const PEER_SIDES: readonly PeerSide[] = ["primary", "recovery"];
+
+/** Where a pair goes in a region run's order: its tier, or after every tier when it declares none. */
+export function tierRank(pair: Pick<PairManifest, "tier">): number {
+  return pair.tier ?? Number.POSITIVE_INFINITY;
+}
+
+/** "tier 1", or "no tier". */
+export function tierLabel(tier: number | undefined): string {
+  return tier === undefined ? "no tier" : `tier ${tier}`;
+}

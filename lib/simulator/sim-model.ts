@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "crypto";
 import { PairManifest } from "../pair/pair-manifest";
 import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
+import { SimDatabaseEndpoint, SimPostgres } from "./sim-postgres";
 
 /** How long the simulated transitions take, in milliseconds. */
 export interface SimDelays {
@@ -95,6 +96,8 @@ export class SimModel {
   /** The primary of each DR link: its source when it was created. */
   private readonly primaryOf = new Map<string, string>();
   public behaviour: SimBehaviour = DEFAULT_BEHAVIOUR;
+  /** Real clusters behind some services, when a test or drill attaches them. */
+  readonly postgres = new SimPostgres();
 
   constructor(
     public delays: SimDelays = NO_DELAYS,
@@ -358,6 +361,13 @@ export class SimModel {
 
   private render(service: SimService): AivenService {
     const uri = service.uri;
+    // A service backed by a real cluster (attachDatabase) names that
+    // cluster's database, sslmode and node; the shared URI's host stays.
+    const backing = this.postgres.endpointOf(service.project, service.name);
+    const dbname = backing?.dbname ?? "defaultdb";
+    const sslmode = backing?.sslmode ?? "require";
+    const node = this.postgres.nodeOf(service.project, service.name);
+    const standby = node ? { host: node.host, port: node.port } : { host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port };
     return {
       service_name: service.name,
       service_type: "pg",
@@ -369,13 +379,33 @@ export class SimModel {
       // As the API shows them: the password inside service_uri and its
       // params, the shared host on both peers, and each peer's own standby
       // (read-only) endpoint as its disaster_recovery component.
-      service_uri: `postgres://${uri.user}:${uri.password}@${uri.host}:${uri.port}/defaultdb?sslmode=require`,
-      service_uri_params: { host: uri.host, port: String(uri.port), user: uri.user, password: uri.password, dbname: "defaultdb", sslmode: "require" },
+      service_uri: `postgres://${uri.user}:${uri.password}@${uri.host}:${uri.port}/${dbname}?sslmode=${sslmode}`,
+      service_uri_params: { host: uri.host, port: String(uri.port), user: uri.user, password: uri.password, dbname, sslmode },
       components: [
         { component: "pg", host: uri.host, port: uri.port, route: "dynamic", usage: "primary" },
-        ...(service.role ? [{ component: "pg", host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port, route: "dynamic", usage: "disaster_recovery" }] : []),
+        ...(service.role ? [{ component: "pg", host: standby.host, port: standby.port, route: "dynamic", usage: "disaster_recovery" }] : []),
       ],
     };
+  }
+
+  /** The names of the pair `name` belongs to, primary first (the backing clusters follow a failover by these). */
+  drPeersOf(project: string, name: string): { primary: string; recovery: string } | undefined {
+    const link = this.drLinkOf(this.find(project, name));
+    if (!link) return undefined;
+    return link.primaryName === name ? { primary: name, recovery: link.peer.name } : { primary: link.primaryName, recovery: name };
+  }
+
+  /**
+   * Backs a service with a real PostgreSQL node: its record then carries
+   * the node as its disaster_recovery component and the node's login, and a
+   * failover promotes the recovery's node and runs `stop` on the failed
+   * primary's.
+   */
+  attachDatabase(project: string, name: string, endpoint: SimDatabaseEndpoint, stop: () => Promise<void>): void {
+    const service = this.find(project, name);
+    // The peers share the cluster's login, as CRDR peers share credentials.
+    service.uri = { ...service.uri, user: endpoint.user, password: endpoint.password };
+    this.postgres.attach(project, name, { endpoint, stop });
   }
 }
 

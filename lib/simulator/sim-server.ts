@@ -157,6 +157,7 @@ export class SimServer {
       const result = route.handler(params, body);
       status = result.status ?? 200;
       answer = result.body;
+      if (method === "PUT" && (body as { disaster_recovery_role?: unknown } | undefined)?.disaster_recovery_role === "failed") await this.failOverDatabases(params[0], params[1]);
     } catch (err) {
       status = err instanceof SimRefusal ? err.status : 500;
       answer = errorBody(status, (err as Error).message);
@@ -174,6 +175,15 @@ export class SimServer {
     }
     record(status);
     send(status, answer);
+  }
+
+  /**
+   * A failed primary's real clusters, when attached, follow it: the standby
+   * is promoted and the primary's node stops, before the answer leaves.
+   */
+  private async failOverDatabases(project: string, service: string): Promise<void> {
+    const peers = this.model.drPeersOf(project, service);
+    if (peers?.primary === service) await this.model.postgres.failOver(project, peers.primary, peers.recovery);
   }
 
   /** Times of the API requests inside the rate-limit window. */

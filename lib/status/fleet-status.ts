@@ -7,6 +7,7 @@ import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack } from "../synth/resolve-stack";
 import { UserError } from "../user-error";
 import { checkPair, PairReport } from "./pair-status";
+import { replicationOf } from "./replication-status";
 
 export interface StatusSelection {
   /** One pair. */
@@ -39,7 +40,8 @@ export async function status(selection: StatusSelection, deps: { projectDir: str
     while (next < pairs.length) {
       const i = next++;
       const pair = pairs[i];
-      reports[i] = checkPair(pair, phases.phaseOf(pair.stack), refuseUnusable(await source.read(pair), deps.client, pair.project), deps.projectDir);
+      const peers = refuseUnusable(await source.read(pair), deps.client, pair.project);
+      reports[i] = { ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir), replication: await replicationOf(pair, peers) };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(selection.parallel ?? 16, pairs.length)) }, worker));

@@ -8,6 +8,7 @@ import { PairManifest, PeerSide } from "../pair/pair-manifest";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { ApplicationEndpointReport, checkApplicationEndpoint } from "./application-endpoint";
+import { ReplicationReport } from "./replication-status";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
@@ -49,6 +50,8 @@ export interface PairReport {
   readonly application: ApplicationEndpointReport;
   readonly findings: ReadonlyArray<{ level: FindingLevel; message: string }>;
   readonly verdict: Verdict;
+  /** The standby's replication figures (informational: they do not change the verdict). */
+  readonly replication?: ReplicationReport;
 }
 
 /**

@@ -24,8 +24,11 @@ export class LimitedTerraform implements TerraformRunner {
   initArgs(): string[] {
     return this.inner.initArgs();
   }
-  stateRmArgs(addresses: string[], backup?: string): string[] {
-    return this.inner.stateRmArgs(addresses, backup);
+  stateRmArgs(addresses: string[]): string[] {
+    return this.inner.stateRmArgs(addresses);
+  }
+  statePushArgs(file: string): string[] {
+    return this.inner.statePushArgs(file);
   }
   checkVersion(minimum?: string) {
     return this.limiter.schedule(() => this.inner.checkVersion(minimum));

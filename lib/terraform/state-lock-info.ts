@@ -10,6 +10,10 @@ export interface StateLockInfo {
 /** Reads the "Lock Info:" block of a failed terraform command; undefined when no one else holds the lock. */
 export function parseStateLockInfo(output: string): StateLockInfo | undefined {
   if (!/Error acquiring the state lock/i.test(output) || !/^\s*Lock Info:/m.test(output)) return undefined;
+  // The http backend prints its own attempt under "Lock Info:"; of the
+  // holder it names the ID alone (see httpLockHolder for the rest).
+  const httpHolder = /HTTP remote state already locked: ID=(\S+)/.exec(output);
+  if (httpHolder) return { id: httpHolder[1] };
   const field = (name: string) => new RegExp(`^\\s*${name}:[ \\t]*(.*\\S)?[ \\t]*$`, "m").exec(output)?.[1];
   return { id: field("ID"), who: field("Who"), operation: field("Operation"), created: field("Created"), path: field("Path") };
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import ms, { StringValue } from "ms";
 import { stripVTControlCharacters } from "util";
 import { UserError } from "../user-error";
+import { httpLockHolder } from "./http-lock-holder";
 import { describeStateLock, lockFailureReason, parseStateLockInfo } from "./state-lock-info";
 import { runWithDeadline, terraformTimeoutMs } from "./terraform-process";
 import { TerraformRunner } from "./terraform-runner";
@@ -15,12 +16,6 @@ export interface TerraformCliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** How long to wait for a state lock. @default "60s" */
   readonly lockTimeout?: string;
-  /**
-   * Where `state rm` writes its own backup of the state. Terraform's default
-   * puts it next to the working directory, readable by everyone.
-   * @default - Terraform's default
-   */
-  readonly backupDir?: string;
 }
 
 export interface TerraformResult {
@@ -118,30 +113,34 @@ export class TerraformCli implements TerraformRunner {
     const result = await this.run(args);
     if (result.code !== 0) {
       if (/No state file was found/.test(result.stderr)) return [];
-      throw this.failure(args, result);
+      throw await this.failure(args, result);
     }
     return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
   }
 
   async statePull(): Promise<string> {
     const result = await this.run(["state", "pull"]);
-    if (result.code !== 0) throw this.failure(["state", "pull"], result);
+    if (result.code !== 0) throw await this.failure(["state", "pull"], result);
     return result.stdout;
   }
 
-  stateRmArgs(addresses: string[], backup?: string): string[] {
-    return ["state", "rm", "-no-color", `-lock-timeout=${this.lockTimeout}`, ...(backup ? [`-backup=${backup}`] : []), ...addresses];
+  /**
+   * `state rm` of local state always writes terraform's own backup (`-backup=-`
+   * is its default, a file in the working directory), and of remote state
+   * never. The backup is the one `backUpState` made first, for every backend;
+   * terraform's copy goes to /dev/null rather than leave a second copy of the
+   * passwords lying around.
+   */
+  stateRmArgs(addresses: string[]): string[] {
+    return ["state", "rm", "-no-color", `-lock-timeout=${this.lockTimeout}`, "-backup=/dev/null", ...addresses];
   }
 
-  /** Removes `addresses` from state; Terraform's own backup goes to `backupDir` when set. */
-  async stateRm(addresses: string[]): Promise<{ backup?: string }> {
-    if (!addresses.length) return {};
-    const backup = this.options.backupDir ? path.join(this.options.backupDir, `${path.basename(this.cwd)}-${Date.now()}.state-rm-backup.tfstate`) : undefined;
-    if (backup) fs.mkdirSync(path.dirname(backup), { recursive: true, mode: 0o700 });
-    const args = this.stateRmArgs(addresses, backup);
+  /** Removes `addresses` from state. Back the state up first (`backUpState`). */
+  async stateRm(addresses: string[]): Promise<void> {
+    if (!addresses.length) return;
+    const args = this.stateRmArgs(addresses);
     const result = await this.run(args);
-    if (result.code !== 0) throw this.failure(args, result);
-    return { backup };
+    if (result.code !== 0) throw await this.failure(args, result);
   }
 
   /**
@@ -153,13 +152,17 @@ export class TerraformCli implements TerraformRunner {
     if (!addresses.length) return;
     const args = ["state", "rm", "-dry-run", "-no-color", "-lock-timeout=0s", ...addresses];
     const result = await this.run(args);
-    if (result.code !== 0) throw this.failure(args, result);
+    if (result.code !== 0) throw await this.failure(args, result);
+  }
+
+  statePushArgs(file: string): string[] {
+    return ["state", "push", "-no-color", `-lock-timeout=${this.lockTimeout}`, file];
   }
 
   async statePush(file: string): Promise<void> {
-    const args = ["state", "push", "-no-color", `-lock-timeout=${this.lockTimeout}`, file];
+    const args = this.statePushArgs(file);
     const result = await this.run(args);
-    if (result.code !== 0) throw this.failure(args, result);
+    if (result.code !== 0) throw await this.failure(args, result);
   }
 
   async run(args: string[]): Promise<TerraformResult> {
@@ -182,9 +185,10 @@ export class TerraformCli implements TerraformRunner {
     return { code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) };
   }
 
-  private failure(args: string[], result: TerraformResult): UserError {
+  private async failure(args: string[], result: TerraformResult): Promise<UserError> {
     const output = result.stderr || result.stdout;
-    const lock = parseStateLockInfo(output);
+    const named = parseStateLockInfo(output);
+    const lock = named && !named.who ? ((await httpLockHolder(this.cwd, this.env)) ?? named) : named;
     if (lock) {
       return new UserError(
         `The Terraform state of ${path.basename(this.cwd)} is locked, ${describeStateLock(lock)}; wait for that run to finish, or if it died, run "${this.binary} force-unlock ${lock.id ?? "<ID>"}" in ${this.cwd}.`,
@@ -194,9 +198,19 @@ export class TerraformCli implements TerraformRunner {
     if (reason) {
       return new UserError(`Terraform could not take the state lock of ${path.basename(this.cwd)} (${reason}); make the state writable (permissions, a read-only file, disk space), then rerun.`);
     }
+    const backend = BACKEND_FAILURE.exec(output);
+    if (backend) {
+      const verb = /upload|sav|persist|writ/i.test(backend[1]) ? "write" : "read";
+      return new UserError(
+        `Terraform could not ${verb} the state of ${path.basename(this.cwd)} in its backend (${headline(output)}); make the backend reachable and working (address, network, credentials), then rerun.`,
+      );
+    }
     return new UserError(`"${this.describe(args)}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}`);
   }
 }
+
+/** How terraform says its state backend could not be read or written (unreachable, 5xx, refused). */
+const BACKEND_FAILURE = /(Failed to (?:load|get|upload|save|persist|write) state|Error (?:loading|saving) the state)/;
 
 /** Terraform's own one-line summary: the first "Error: …" line. */
 function headline(text: string): string {

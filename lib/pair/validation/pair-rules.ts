@@ -1,4 +1,5 @@
-import { ResolvedPairProps } from "../crdr-pair-props";
+import { LOWEST_TIER, ResolvedPairProps } from "../crdr-pair-props";
+import { objectiveMillis } from "../../rpo/data-loss-objective";
 import {
   CLOUD_NAME,
   GO_DURATION,
@@ -129,6 +130,20 @@ export const PAIR_RULES: readonly PairRule[] = [
       GO_DURATION.test(createTimeout)
         ? []
         : [`createTimeout ${show(createTimeout)} is not a Terraform duration; use a value such as "6h" or "90m".`],
+  },
+  {
+    id: "max-data-loss",
+    check: ({ maxDataLoss }) =>
+      maxDataLoss === undefined || objectiveMillis(maxDataLoss) !== undefined
+        ? []
+        : [`maxDataLoss ${show(maxDataLoss)} is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
+  },
+  {
+    id: "tier",
+    check: ({ tier }) =>
+      tier === undefined || (Number.isInteger(tier) && tier >= 1 && tier <= LOWEST_TIER)
+        ? []
+        : [`tier ${show(tier)} is not a priority tier; use a whole number from 1 (most important) to ${LOWEST_TIER}, or leave it unset to go after every tiered pair.`],
   },
   {
     id: "tags",

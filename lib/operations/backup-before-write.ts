@@ -1,0 +1,23 @@
+import * as path from "path";
+import { backUpState, StateBackup } from "../terraform/state-backup";
+import { WORK_DIR } from "./journal";
+import { OperationContext } from "./operation-context";
+
+/** Where every state backup goes: git-ignored, private, beside the journals. */
+export function backupDirectory(projectDir: string): string {
+  return path.join(projectDir, WORK_DIR, "backups");
+}
+
+/**
+ * The step before an operation writes state: the state as it is now, pulled
+ * into `.crdr/backups/` and verified, its lineage, serial and sha256 in the
+ * journal. Only then is it named in the output. If this throws, the caller
+ * writes nothing.
+ */
+export async function backUpBeforeWrite(ctx: OperationContext): Promise<StateBackup> {
+  const backup = await backUpState(ctx.terraform(), backupDirectory(ctx.deps.projectDir), ctx.options.stack);
+  const file = path.relative(ctx.deps.projectDir, backup.file);
+  ctx.journal.append("state-backed-up", { file, lineage: backup.lineage, serial: backup.serial, sha256: backup.sha256 });
+  ctx.reporter.info(`state as it was (serial ${backup.serial}, ${backup.resources.length} resources) backed up to ${file} (private: it holds the services' passwords)`);
+  return backup;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Reporter } from "../reporting/reporter";
+import { settingsForTooling } from "../settings/tool-settings";
+import { resolveStack } from "../synth/resolve-stack";
+import { backendAlreadyInitialized } from "../terraform/backend-cache";
+import { backUpState, StateSummary, summarizeState } from "../terraform/state-backup";
+import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { TerraformRunner } from "../terraform/terraform-runner";
+import { UserError } from "../user-error";
+import { backupDirectory } from "./backup-before-write";
+import { lockDirectory, OperationLock } from "./operation-lock";
+
+export interface StateRestoreOptions {
+  readonly stack: string;
+  /** The backup to put back. @default - the stack's newest in .crdr/backups */
+  readonly backup?: string;
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+}
+
+export interface StateRestoreDeps {
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly reporter: Reporter;
+  /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
+  readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
+  /** @default - the real binary */
+  readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
+}
+
+export interface StateRestoreResult {
+  readonly stack: string;
+  readonly backup: string;
+  readonly restored: boolean;
+  /** The serial of the restored state, as read back. */
+  readonly serial?: number;
+  /** Where the state as it was before the restore was backed up. */
+  readonly previous?: string;
+}
+
+const NAME_TIME = /-\d{8}T\d{6}-\d{3}Z\.tfstate$/;
+
+/**
+ * Puts a stack's state back as a backup holds it. It shows what it would
+ * put back, refuses a backup of another state (another lineage), backs the
+ * current state up the usual way (so the restore can be undone the same
+ * way), and pushes under terraform's state lock.
+ *
+ * A backup is older than the state it replaces, so its serial is lower, and
+ * `terraform state push` refuses a lower serial unless forced. `-force` would
+ * also skip the lineage check; instead the backup is pushed as the next
+ * serial after the current one, with its lineage, so terraform still checks
+ * that it continues the same state.
+ */
+export async function restoreState(options: StateRestoreOptions, deps: StateRestoreDeps): Promise<StateRestoreResult> {
+  const { reporter, projectDir } = deps;
+  const runId = randomUUID();
+  let lock: OperationLock | undefined;
+  try {
+    reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
+    const { stack } = resolveStack(projectDir, options.stack, deps.env, settingsForTooling(projectDir, deps.env), { warn: (w) => reporter.warn(w) });
+    // The pair's machine-wide lock: no DR operation on the pair meanwhile, from any checkout.
+    const { pair } = stack;
+    if (!options.dryRun) lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation: "state-restore", runId });
+    const file = chooseBackup(projectDir, options);
+    const shown = path.relative(projectDir, file);
+    const text = fs.readFileSync(file, "utf8");
+    const backup = summarizeState(text);
+    if (!backup) throw new UserError(`${shown} is not a Terraform state file; pass --backup with a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
+
+    reporter.step("read", "reading the current state");
+    const terraform = (deps.terraform ?? ((o) => new TerraformCli(o)))({ cwd: stack.workingDirectory, env: deps.env });
+    if (!backendAlreadyInitialized(terraform.cwd, stack.json.terraform?.backend)) await terraform.initBackend();
+    const current = summarizeState(await terraform.statePull());
+    if (current && current.lineage !== backup.lineage) {
+      throw new UserError(
+        `${shown} holds lineage ${backup.lineage}, but the state of ${options.stack} is lineage ${current.lineage}: it is a backup of another state; pass --backup with one of ${options.stack}'s own backups.`,
+      );
+    }
+    const serial = current ? current.serial + 1 : backup.serial;
+    reporter.info(`would put back ${shown}: serial ${backup.serial}, lineage ${backup.lineage}, ${listResources(backup)}`);
+    reporter.info(current ? `over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}` : `the backend holds no state of ${options.stack} now`);
+    reporter.info(`it is pushed as serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too)`);
+    if (options.dryRun) {
+      reporter.command(`${terraform.describe(["state", "pull"])} > ${path.relative(projectDir, backupDirectory(projectDir))}/${options.stack}-<time>.tfstate   (the state as it is, first)`);
+      reporter.command(terraform.describe(terraform.statePushArgs(`<${shown} as serial ${serial}>`)));
+      reporter.done("Dry run: nothing was changed.", { stack: options.stack, backup: shown, restored: false });
+      return { stack: options.stack, backup: shown, restored: false };
+    }
+    // A lock someone else holds refuses now, before the prompt, not after a wait.
+    if (current?.resources.length) await terraform.stateRmDryRun([current.resources[0]]);
+    await confirm(options, deps, `put the state of ${options.stack} back as ${shown} holds it`);
+
+    // Not journaled: the stack's journal is the DR operations' record, and
+    // status reads its last entry to find an operation left unfinished.
+    reporter.step("backup", "backing up the state as it is now, so this restore can be undone the same way");
+    let previous: string | undefined;
+    if (current) {
+      const before = await backUpState(terraform, backupDirectory(projectDir), options.stack);
+      previous = path.relative(projectDir, before.file);
+      reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
+    }
+
+    reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
+    lock?.assertHeld();
+    await pushAs(terraform, text, serial);
+    const after = summarizeState(await terraform.statePull());
+    if (!after || after.lineage !== backup.lineage || after.serial < serial || [...after.resources].sort().join("\n") !== [...backup.resources].sort().join("\n")) {
+      const found = after ? `serial ${after.serial}, lineage ${after.lineage}, ${listResources(after)}` : "no state";
+      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found}) is not what was pushed; check the backend, then rerun.`);
+    }
+    reporter.done(
+      [
+        // Terraform may count the push itself as one more serial.
+        `The state of ${options.stack} is back as ${shown} holds it (now serial ${after.serial}, ${listResources(after)}).`,
+        previous ? `The state it replaced is in ${previous}; restoring that one undoes this.` : "",
+      ]
+        .filter(Boolean)
+        .join("\n  "),
+      { stack: options.stack, backup: shown, restored: true, serial: after.serial, previous },
+    );
+    return { stack: options.stack, backup: shown, restored: true, serial: after.serial, previous };
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The --backup file, or the stack's newest backup (names sort by time). */
+function chooseBackup(projectDir: string, options: StateRestoreOptions): string {
+  if (options.backup) {
+    const file = path.resolve(projectDir, options.backup);
+    if (!fs.existsSync(file)) throw new UserError(`--backup "${options.backup}" does not exist; pass a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
+    return file;
+  }
+  const dir = backupDirectory(projectDir);
+  const mine = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${options.stack}-`) && NAME_TIME.test(f.slice(options.stack.length))) : [];
+  if (!mine.length) throw new UserError(`There is no backup of ${options.stack} in ${path.relative(projectDir, dir)}/; pass --backup FILE to name one.`);
+  return path.join(dir, mine.sort().at(-1)!);
+}
+
+function listResources(state: StateSummary): string {
+  return state.resources.length ? `${state.resources.length} resources (${state.resources.join(", ")})` : "no resources";
+}
+
+function difference(backup: StateSummary, current: StateSummary): string {
+  const back = backup.resources.filter((r) => !current.resources.includes(r));
+  const gone = current.resources.filter((r) => !backup.resources.includes(r));
+  const parts = [back.length ? `puts back ${back.join(", ")}` : "", gone.length ? `drops ${gone.join(", ")}` : ""].filter(Boolean);
+  return parts.length ? parts.join(" and ") : "the same resources (their attributes as the backup holds them)";
+}
+
+async function confirm(options: StateRestoreOptions, deps: StateRestoreDeps, what: string): Promise<void> {
+  if (options.yes) return;
+  if (!deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
+  const ok = await deps.confirm(`This will ${what}. Type the stack's name (${options.stack}) to go on: `, options.stack);
+  if (!ok) throw new UserError("Confirmation did not match the stack's name; nothing was changed.");
+}
+
+/** Pushes the backup's text as `serial`, from a private temporary file removed afterwards. */
+async function pushAs(terraform: TerraformRunner, text: string, serial: number): Promise<void> {
+  const state = JSON.parse(text) as Record<string, unknown>;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-restore-"));
+  try {
+    const file = path.join(dir, "restore.tfstate");
+    fs.writeFileSync(file, JSON.stringify({ ...state, serial }, null, 2), { mode: 0o600 });
+    await terraform.statePush(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
