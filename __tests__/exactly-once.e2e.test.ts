@@ -164,7 +164,7 @@ describe("a pair already in transition", () => {
 });
 
 describe("operators racing from different machines", () => {
-  it("two failovers started at the same moment from two checkouts: one change at Aiven, and neither claims nothing changed", async () => {
+  it("two failovers started at the same moment from two checkouts: one role change at Aiven, and neither claims nothing changed", async () => {
     await arrange(DR_OPERATIONS[0]);
     const other = ProjectFixture.create();
     try {
@@ -172,9 +172,12 @@ describe("operators racing from different machines", () => {
       const fromOther = (): Promise<ScriptRun> =>
         runScript(other, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"], scenario.env);
       const [a, b] = await Promise.all([runOperation(scenario, "failover"), fromOther()]);
-      expect([a.code, b.code]).toEqual([0, 0]);
-      expect(scenario.sim.apiCalls("PUT").filter((p) => p.status === 200)).toHaveLength(1);
-      expect(scenario.sim.apiCalls("PUT").length).toBeLessThanOrEqual(2);
+      // On one machine the pair lock refuses the later one (machine-lock.e2e
+      // holds the race at a known point); across machines it is the read
+      // before writing that keeps the change single.
+      for (const run of [a, b]) expect([0, 2]).toContain(run.code);
+      for (const run of [a, b].filter((r) => r.code === 2)) expect(run.stderr).toMatch(/^✖ Another DR operation is running on pg-primary: /);
+      expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
       for (const run of [a, b]) expect(run.stderr + run.stdout).not.toMatch(/nothing was changed|changed nothing/);
       expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     } finally {

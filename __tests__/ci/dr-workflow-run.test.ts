@@ -68,7 +68,7 @@ afterAll(async () => {
 type Inputs = Record<string, string | boolean>;
 const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
 const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
-const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
+const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;
 
 /**
@@ -102,6 +102,11 @@ function pullRequestJob(run: number, checkout: string): JobRun | undefined {
   return runJob(jobs.pullRequest, { cwd: checkout, inputs: context, env: { PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR }, actions: store.actions(run) });
 }
 
+async function setRebuildMs(rebuildMs: number): Promise<void> {
+  const answer = await fetch(`${sim.url}/_sim/delays`, { method: "POST", headers: { "Content-Type": "application/json", Connection: "close" }, body: JSON.stringify({ rebuildMs }) });
+  expect(answer.status).toBe(200);
+}
+
 /** Runs `step` the first time it is asked for, and hands back its result after that. */
 function once<T>(step: () => T): () => T {
   let result: { value: T } | undefined;
@@ -117,9 +122,14 @@ const story = {
     git(project.dir, "commit", "--quiet", "-am", "Merge the phase-file pull request");
     sha = git(project.dir, "rev-parse", "HEAD");
   }),
-  timedOutRevert: once(() => {
+  /** A failback whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
+  timedOutRevert: once(async () => {
     story.merged();
-    return dispatch(102, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms --timeout 1ms");
+    await setRebuildMs(5000);
+    const run = dispatch(102, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms --timeout 100ms");
+    // Later transitions take the file's usual time again (the rebuild under way keeps its end).
+    await setRebuildMs(300);
+    return run;
   }),
 };
 
@@ -197,7 +207,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
   });
 
   it("3. a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
-    const { operation } = story.timedOutRevert();
+    const { operation } = await story.timedOutRevert();
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
     expect(steps[RUN_STEP]).toMatchObject({ outcome: "failure", code: 3 });
@@ -208,7 +218,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toMatch(/^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/);
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| POWEROFF\/failed \| REBUILDING\/\w+ \|/);
     // The command as it ran: the prepare job's arguments (a revert's waits capped for CI), then the test's.
-    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 1ms --yes --json` |");
+    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 100ms --yes --json` |");
     expect(operation!.summary).toContain(
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**).",
     );
@@ -224,7 +234,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
   });
 
   it("4. dispatching the same operation again resumes it on another fresh machine: it never sends the rebuild twice, finishes, and has its pull request", async () => {
-    story.timedOutRevert();
+    await story.timedOutRevert();
     const { operation } = dispatch(103, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms");
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 102`);

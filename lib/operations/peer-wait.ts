@@ -28,7 +28,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   const started = Date.now();
   let last = "";
   let shownAt = 0;
-  let peers = await ctx.readPeersQuietly();
+  let peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
   let nextPoll = Date.now() + ctx.options.pollIntervalMs;
   for (;;) {
     const now = Date.now();
@@ -52,7 +52,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     // Wakes for the next poll or the next heartbeat, whichever comes first.
     await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));
     if (Date.now() >= nextPoll) {
-      peers = await ctx.readPeersQuietly();
+      peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
       nextPoll = Date.now() + ctx.options.pollIntervalMs;
     }
   }
