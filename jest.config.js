@@ -11,6 +11,6 @@ module.exports = {
   // The end-to-end tests run the compiled scripts, as engineers do.
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
-  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/reap-children.ts", "<rootDir>/__tests__/support/setup.ts"],
   testTimeout: 120000,
 };

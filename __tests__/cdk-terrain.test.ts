@@ -108,6 +108,18 @@ describe("comparing synth outputs across CDKs (tools/compare-synth.js)", () => {
     expect(outdirDifferences(cdktf, cdktn)).toEqual(['stacks/pg-primary/cdk.tf.json: $.resource.aiven_pg.primary.pg_version: "0.21.0" ≠ "0.24.0"']);
   });
 
+  it("ignores what terraform init leaves in a stack's folder", () => {
+    const a = outdir("a", { "manifest.json": { version: "0.21.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0") });
+    const b = outdir("b", {
+      "manifest.json": { version: "0.24.0" },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0"),
+      "stacks/pg-primary/.terraform/terraform.tfstate": "{}",
+      "stacks/pg-primary/.terraform/providers/registry.terraform.io/aiven/aiven/4.34.0/linux_amd64/terraform-provider-aiven": "binary",
+      "stacks/pg-primary/.terraform.lock.hcl": "# lock",
+    });
+    expect(outdirDifferences(a, b)).toEqual([]);
+  });
+
   it("reports a file that only one side has, and a changed file that is not JSON", () => {
     const a = outdir("a", { "manifest.json": { version: "0.21.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0"), "stacks/pg-primary/notes.txt": "a" });
     const b = outdir("b", { "manifest.json": { version: "0.24.0" }, "stacks/pg-primary/notes.txt": "b", "stacks/pg-other/cdk.tf.json": stackJson("0.24.0") });

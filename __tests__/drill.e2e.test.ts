@@ -16,6 +16,13 @@ describe("npm run drill", () => {
     expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
 
+  it("reports a usage mistake alone, without its banner, and exit 2", async () => {
+    const result = await runScript(scenario.project, "drill", ["--transition-ms", "fast"], {});
+    expect(result.stderr).toBe('✖ --transition-ms "fast" is not a whole number of milliseconds; use a value such as 300.\n');
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(2);
+  });
+
   it("with --postgres kills a real primary mid-stream of canaries, fails over, and finds the estimate no smaller than the canaries lost", async () => {
     requirePostgres();
     const result = await runScript(scenario.project, "drill", ["--transition-ms", "100", "--postgres"], {});

@@ -145,11 +145,13 @@ describe("npm run failover", () => {
       expect(puts()).toEqual([]);
     });
 
-    it("refuses without a terminal and without --yes", async () => {
+    it("refuses without a terminal and without --yes, first: before reading Aiven or starting terraform", async () => {
       const run = await failover();
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/No terminal to confirm on; rerun with --yes/);
-      expect(puts()).toEqual([]);
+      expect(run.stderr).toBe("✖ No terminal to confirm on; rerun with --yes to go ahead without the prompt.\n");
+      expect(run.stdout).toBe("");
+      // No step ran (each prints its ▶ line), the preflight's terraform init included.
+      expect(scenario.sim.apiCalls()).toEqual([]);
     });
 
     it("refuses a pair that looks switched over rather than failed", async () => {

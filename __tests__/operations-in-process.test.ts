@@ -59,7 +59,7 @@ describe("operations in process", () => {
     expect(result).toMatchObject({ triggered: true, removedFromState: ["aiven_service_integration.disaster_recovery"], primary: "frozen" });
     expect(putBodies()).toEqual(["pg-primary failed"]);
     // The lock check (dry run of state rm) comes before the trigger; the real state rm after it.
-    expect(terraform.calls).toEqual(["version", "init", "state list", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
+    expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });

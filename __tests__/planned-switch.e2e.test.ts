@@ -26,7 +26,7 @@ describe("npm run switchover / switchback", () => {
   });
 
   it("switches back to normal, and reruns of either send no further role change", async () => {
-    await run("switchover");
+    expect((await run("switchover")).code).toBe(0);
     expect((await run("switchover")).code).toBe(0);
     expect(putsOn(RECOVERY)).toEqual(["active"]);
     const back = await run("switchback");
@@ -58,7 +58,7 @@ describe("npm run switchover / switchback", () => {
   });
 
   it("finishes a switchback interrupted after its request", async () => {
-    await run("switchover");
+    expect((await run("switchover")).code).toBe(0);
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebalanceMs: 3000 };
     const crashed = await crashAfter("switchback", () => putsOn(PRIMARY).length > 0);
     expect(crashed.signal).toBe("SIGKILL");
@@ -78,7 +78,7 @@ describe("npm run switchover / switchback", () => {
   });
 
   it("refuses a switchover while failed over, and a switchback while normal", async () => {
-    await run("failover");
+    expect((await run("failover")).code).toBe(0);
     const over = await run("switchover");
     expect(over.code).toBe(2);
     expect(over.stderr).toMatch(/switchover is not allowed while the pair is "failed-over"; from "failed-over" run revert\./);

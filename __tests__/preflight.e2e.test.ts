@@ -40,7 +40,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
 
   it("when the terraform binary is missing", async () => {
     const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: "terraform-not-installed" });
-    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.7\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
+    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.10\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
   });
 
   it("when the terraform binary is older than the stack needs", async () => {
@@ -203,11 +203,20 @@ describe("usage errors", () => {
     [["--stack", STACK, "--bogus"], "unknown option '--bogus'"],
     [["--stack"], "option '--stack <pair>' argument missing"],
     [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
+    // The `--` forgotten: npm kept --stack, the value came alone.
+    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes after --, each with its value, as in npm run failover -- --stack <pair>'],
   ])("failover %j: one line and exit 2", async (args, message) => {
     const result = await runScript(scenario.project, "failover", args, scenario.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`✖ ${message}; see npm run failover -- --help.\n`);
     expect(result.stdout).toBe("");
+  });
+
+  it("failover --timeout 0s: says what range is accepted, exit 2", async () => {
+    const result = await runScript(scenario.project, "failover", ["--stack", STACK, "--timeout", "0s"], scenario.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('✖ --timeout "0s" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".\n');
+    expect(scenario.sim.apiCalls()).toEqual([]);
   });
 
   it("revert without --stack: one line and exit 2; --help exits 0", async () => {

@@ -35,8 +35,8 @@ describe("npm run revert (failback)", () => {
   });
 
   it("runs again without a role change, and clears the imports once state holds them", async () => {
-    await run("failover");
-    await run("revert");
+    expect((await run("failover")).code).toBe(0);
+    expect((await run("revert")).code).toBe(0);
     const before = scenario.sim.apiCalls("PUT").length;
     await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, { primary: true, recovery: true, integrationId: integrationId() });
     const again = await run("revert");
@@ -47,7 +47,7 @@ describe("npm run revert (failback)", () => {
   });
 
   it("resumes after a crash while the primary rebuilds, without recreating it twice", async () => {
-    await run("failover");
+    expect((await run("failover")).code).toBe(0);
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 3000 };
     const crashed = await runScript(scenario.project, "revert", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
       const timer = setInterval(() => {
@@ -66,7 +66,7 @@ describe("npm run revert (failback)", () => {
   });
 
   it("resumes after a crash that followed the takeover request, without sending it twice", async () => {
-    await run("failover");
+    expect((await run("failover")).code).toBe(0);
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebalanceMs: 3000 };
     const crashed = await crashAfter("revert", () => putsOn(PRIMARY).includes("active"));
     expect(crashed.signal).toBe("SIGKILL");
@@ -79,7 +79,7 @@ describe("npm run revert (failback)", () => {
   });
 
   it("stops when the primary stays REBUILDING past --timeout, and a rerun does not recreate it again", async () => {
-    await run("failover");
+    expect((await run("failover")).code).toBe(0);
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 60_000 };
     const timedOut = await run("revert", "--timeout", "1s");
     expect(timedOut.code).toBe(3);

@@ -1,4 +1,6 @@
 import { spawnSync } from "child_process";
+import { startChild } from "./support/child-processes";
+import { waitFor } from "./support/wait-for";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -29,10 +31,10 @@ describe("tools/run-built.js (what every npm script runs)", () => {
       ".gen/providers/aiven/index.ts": "export {};\n",
       "dist/scripts/hello.js": "process.stdout.write(JSON.stringify(process.argv.slice(2)));\n",
     });
-    // The build is newer than every source. (No typescript here: a compile would fail.)
-    fs.writeFileSync(path.join(dir, "dist", ".tsbuildinfo"), "{}");
+    // Its last build is newer than every source. (No typescript here: a compile would fail.)
+    fs.writeFileSync(path.join(dir, "dist", ".run-built-stamp"), "");
     const later = new Date(Date.now() + 5000);
-    fs.utimesSync(path.join(dir, "dist", ".tsbuildinfo"), later, later);
+    fs.utimesSync(path.join(dir, "dist", ".run-built-stamp"), later, later);
     const result = run(dir, "scripts/hello", "--stack", "pg-primary");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -41,17 +43,25 @@ describe("tools/run-built.js (what every npm script runs)", () => {
 
   it("compiles first when a source is newer than the build", () => {
     dir = projectWith({ "lib/a.ts": "export const a = 1;\n", ".gen/providers/aiven/index.ts": "export {};\n", "dist/scripts/hello.js": "" });
-    fs.writeFileSync(path.join(dir, "dist", ".tsbuildinfo"), "{}");
+    fs.writeFileSync(path.join(dir, "dist", ".run-built-stamp"), "");
     const earlier = new Date(Date.now() - 60_000);
-    fs.utimesSync(path.join(dir, "dist", ".tsbuildinfo"), earlier, earlier);
+    fs.utimesSync(path.join(dir, "dist", ".run-built-stamp"), earlier, earlier);
     const result = run(dir, "scripts/hello");
-    // It reached for the compiler (absent here), rather than run a stale build.
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/typescript[\\/]bin[\\/]tsc/);
+    // It reached for the compiler (not installed here), rather than run a stale build.
+    expect(result.stderr).toBe("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+    expect(result.status).toBe(2);
   });
 
-  it("says how to get the provider bindings back when .gen is missing", () => {
+  it("says to run npm ci when nothing is installed (npm run bindings would fail too)", () => {
     dir = projectWith({ "dist/scripts/hello.js": "" });
+    const result = run(dir, "scripts/hello");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+  });
+
+  it("says how to get the provider bindings back when only .gen is missing", () => {
+    dir = projectWith({ "dist/scripts/hello.js": "" });
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
     const result = run(dir, "scripts/hello");
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
@@ -75,5 +85,60 @@ describe("tools/run-built.js (what every npm script runs)", () => {
     const app = run(dir, "main");
     expect(app.status).not.toBe(0);
     expect(app.stderr).toMatch(/^main\.ts\(1,7\): error TS2322/m);
+  });
+
+  describe("after a type check that emits nothing but writes dist/.tsbuildinfo", () => {
+    // Each compiles for real, several times: slow on a busy machine, never a hang.
+    jest.setTimeout(400_000);
+    const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
+    const typeCheck = (d: string) => spawnSync(process.execPath, [TSC, "--noEmit", "-p", "."], { cwd: d, encoding: "utf8" });
+    /** A project shaped like this one: main.ts declares the pairs, scripts/synth.ts synthesizes them. */
+    const declaring = (pairs: string[]) => `export const pairs: string[] = ${JSON.stringify(pairs)};\n`;
+    const project = () => {
+      const d = projectWith({
+        "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, skipLibCheck: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts"] }),
+        "main.ts": declaring(["pg-primary"]),
+        "scripts/synth.ts": 'import { pairs } from "../main";\nprocess.stdout.write(`synthesized ${pairs.join(", ")}`);\n',
+        ".gen/providers/aiven/index.ts": "export {};\n",
+      });
+      fs.symlinkSync(path.join(REPO, "node_modules"), path.join(d, "node_modules"));
+      return d;
+    };
+
+    it("builds a fresh clone checked with tsc --noEmit -p . before running it, saying it compiles", () => {
+      dir = project();
+      expect(typeCheck(dir).status).toBe(0);
+      expect(fs.existsSync(path.join(dir, "dist", ".tsbuildinfo"))).toBe(true);
+      const synth = run(dir, "scripts/synth");
+      expect(synth.stderr).toMatch(/^compiling the TypeScript sources \(tsc -b\)/);
+      expect(synth.stdout).toBe("synthesized pg-primary");
+      expect(synth.status).toBe(0);
+      // Built now: the next run starts at once, silently.
+      expect(run(dir, "scripts/synth").stderr).toBe("");
+    });
+
+    it("synthesizes a pair added to main.ts and type-checked with tsc --noEmit -p .", () => {
+      dir = project();
+      expect(run(dir, "scripts/synth").stdout).toBe("synthesized pg-primary");
+      fs.writeFileSync(path.join(dir, "main.ts"), declaring(["pg-primary", "pg-orders"]));
+      // Later than the source, as a type check right after the edit is.
+      expect(typeCheck(dir).status).toBe(0);
+      const synth = run(dir, "scripts/synth");
+      expect(synth.stdout).toBe("synthesized pg-primary, pg-orders");
+      expect(synth.status).toBe(0);
+    });
+
+    it("synthesizes a pair added while an editor's incremental check (tsc --watch --noEmit) runs", async () => {
+      dir = project();
+      expect(run(dir, "scripts/synth").stdout).toBe("synthesized pg-primary");
+      let watched = "";
+      const watch = startChild(process.execPath, [TSC, "--noEmit", "--watch", "--preserveWatchOutput", "-p", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      watch.stdout!.on("data", (d) => (watched += d));
+      const checks = () => (watched.match(/Found 0 errors/g) ?? []).length;
+      await waitFor(() => checks() >= 1);
+      fs.writeFileSync(path.join(dir, "main.ts"), declaring(["pg-primary", "pg-orders"]));
+      await waitFor(() => checks() >= 2);
+      expect(run(dir, "scripts/synth").stdout).toBe("synthesized pg-primary, pg-orders");
+    });
   });
 });

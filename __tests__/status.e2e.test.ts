@@ -60,7 +60,7 @@ describe("npm run status", () => {
   });
 
   it("is healthy after a failover even though the primary cannot be read", async () => {
-    await run("failover");
+    expect((await run("failover")).code).toBe(0);
     scenario.sim.faults.add({ kind: "status", status: 503, method: "GET", path: `^${PRIMARY}$` });
     const result = await status("--json");
     expect(JSON.parse(result.stdout).pairs[0].primary.reachable).toBe(false);
@@ -70,8 +70,8 @@ describe("npm run status", () => {
 
 describe("npm run status after a failback", () => {
   it("notes the pending imports without calling a healthy pair degraded", async () => {
-    await run("failover");
-    await run("revert");
+    expect((await run("failover")).code).toBe(0);
+    expect((await run("revert")).code).toBe(0);
     const result = await status("--json");
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout).pairs[0];

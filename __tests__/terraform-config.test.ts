@@ -47,18 +47,18 @@ describe("the synthesized Terraform configuration", () => {
     }
   });
 
-  it("declares the terraform version its features need, so terraform itself refuses an older binary", () => {
+  it("declares from day one the terraform version the whole DR cycle needs, in every phase and with every backend", () => {
     const requiredIn = (record: PhaseRecord, env: NodeJS.ProcessEnv = {}) => {
       fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }));
       synthesize(project.dir, { ...process.env, ...env });
       return project.stack().json.terraform.required_version;
     };
-    expect(requiredIn({ phase: "normal" })).toBe(">= 1.7.0");
-    expect(requiredIn({ phase: "switched-over" })).toBe(">= 1.7.0");
-    // removed { lifecycle { destroy = false } }
+    // A failover adds removed { lifecycle { destroy = false } }, which needs 1.10:
+    // a pipeline that plans the normal phase must already meet it.
+    expect(requiredIn({ phase: "normal" })).toBe(">= 1.10.0");
+    expect(requiredIn({ phase: "switched-over" })).toBe(">= 1.10.0");
     expect(requiredIn({ phase: "failed-over", primary: "frozen" })).toBe(">= 1.10.0");
-    // the s3 backend's use_lockfile
     expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1" }) })).toBe(">= 1.10.0");
-    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1", useLockfile: false, dynamodbTable: "locks" }) })).toBe(">= 1.7.0");
+    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1", useLockfile: false, dynamodbTable: "locks" }) })).toBe(">= 1.10.0");
   });
 });

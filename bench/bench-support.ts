@@ -24,9 +24,35 @@ export function medianOf(runs: number, measure: () => number): number {
   return median(Array.from({ length: runs }, measure));
 }
 
+const tempDirs = new Set<string>();
+
+/**
+ * A temp folder removed when the bench ends, however it ends short of
+ * SIGKILL: a bench stopped with Ctrl-C leaves no state files behind.
+ */
+export function benchTempDir(prefix: string): string {
+  if (tempDirs.size === 0) {
+    process.once("exit", removeTempDirs);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        removeTempDirs();
+        process.exit(130);
+      });
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDirs(): void {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
 /** A throw-away project whose cdktf.json runs the compiled fleet app (CRDR_BENCH_PAIRS pairs). */
 export function fleetProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-bench-"));
+  const dir = benchTempDir("crdr-bench-");
   fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: `node ${JSON.stringify(path.join(ROOT, "dist", "bench", "fleet-app.js"))}`, context: {} }));
   return dir;
 }

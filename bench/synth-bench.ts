@@ -1,9 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { synthesize } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
-import { fleetProject, median, medianOf, ratio, ROOT, row, RUNS, timeCommand } from "./bench-support";
+import { benchTempDir, fleetProject, median, medianOf, ratio, ROOT, row, RUNS, timeCommand } from "./bench-support";
 
 /**
  * Synth speed: the example project as engineers run it, against two floors
@@ -41,7 +40,7 @@ function cdkCli(): string {
 
 export function synthBench(): void {
   console.log(`\nsynth (median of ${RUNS} runs; node ${process.version})`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-synth-bench-"));
+  const work = benchTempDir("crdr-synth-bench-");
   try {
     const compiled = path.join(work, "compiled");
     fs.mkdirSync(compiled);

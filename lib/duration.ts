@@ -4,8 +4,11 @@ import { UserError } from "./user-error";
 /** Parses a duration such as "30m", "90s" or "1h" with `ms`, refusing anything else. */
 export function parseDuration(value: string, flag: string): number {
   const parsed = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value.trim()) ? ms(value.trim() as StringValue) : undefined;
-  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+  if (parsed === undefined || !Number.isFinite(parsed)) {
     throw new UserError(`${flag} "${value}" is not a duration; use a value such as "30m", "90s" or "2h".`);
+  }
+  if (parsed <= 0) {
+    throw new UserError(`${flag} "${value}" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".`);
   }
   return parsed;
 }

@@ -19,10 +19,12 @@ export const EXIT = {
   degraded: 4,
   /** status: Aiven contradicts the phase file. */
   drifted: 5,
-  /** Aiven's roles changed, but a later step (Terraform state, phase file, synth) failed; a rerun finishes without sending the change again. */
+  /** Aiven's roles changed (in this run or an earlier one it finishes), but a later step failed; a rerun finishes without sending the change again. */
   unfinished: 6,
   /** Interrupted (Ctrl-C); rerun the same command to resume. */
   interrupted: 130,
+  /** Stopped by SIGTERM (a CI cancel, say); rerun the same command to resume. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

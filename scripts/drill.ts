@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { assertStackName } from "../lib/stack-name";
 import { runCommand } from "../lib/cli/command-runner";
 import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
@@ -18,8 +19,11 @@ const opts = program.opts();
 
 void runCommand(false, async ({ reporter }) => {
   const write = (line: string) => process.stdout.write(line + "\n");
+  // A usage mistake comes alone, before the banner.
+  const transitionMs = opts.transitionMs === undefined ? undefined : parseMillis(opts.transitionMs, "--transition-ms");
+  if (opts.stack !== undefined) assertStackName(opts.stack);
   write("CRDR drill: local simulator, throw-away stacks and state\n");
-  const report = await drill({ stack: opts.stack, transitionMs: opts.transitionMs === undefined ? undefined : parseMillis(opts.transitionMs, "--transition-ms"), swapLink: opts.swapLink, keep: opts.keep, journalDir: opts.journalDir, postgres: opts.postgres }, process.cwd(), process.env, write);
+  const report = await drill({ stack: opts.stack, transitionMs, swapLink: opts.swapLink, keep: opts.keep, journalDir: opts.journalDir, postgres: opts.postgres }, process.cwd(), process.env, write);
   const failed = report.steps.filter((s) => s.failures.length);
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);
   if (opts.keep) reporter.info(`work dir kept: ${report.workDir}`);

@@ -62,7 +62,15 @@ void runCommand(false, async ({ reporter }) => {
   }
   const url = await sim.start();
   if (rateLimit) reporter.info(`rate limit: ${rateLimit.limit} requests in any ${rateLimit.windowMs / 1000}s; past it, 429 with Aiven's message and Retry-After`);
-  reporter.done(`Aiven API simulator listening on ${url}\n  export AIVEN_WEB_URL=${url} AIVEN_TOKEN=<the token it accepts: --token, else $AIVEN_TOKEN, else sim-token>\n  Ctrl-C stops it.`);
+  // A line to paste into another shell as it is. A token taken from
+  // $AIVEN_TOKEN is not printed: that shell has it already, or sets it itself.
+  const exportLine = opts.token === undefined && process.env.AIVEN_TOKEN !== undefined ? `export AIVEN_WEB_URL=${url}  # AIVEN_TOKEN: the one this shell has` : `export AIVEN_WEB_URL=${url} AIVEN_TOKEN=${shellQuote(token)}`;
+  reporter.done(`Aiven API simulator listening on ${url}\n  ${exportLine}\n  Ctrl-C stops it.`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await sim.stop();
 }, { interruptible: false });
+
+/** A word the shell reads back as exactly `value`. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { assertStackName } from "../lib/stack-name";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
 import { formatStatus, formatStatusTable } from "../lib/cli/format-status";
@@ -19,6 +20,7 @@ parseCommandLine(program);
 const opts = program.opts<{ stack?: string; region?: string; all?: boolean; parallel: string; json?: boolean }>();
 
 void runCommand(!!opts.json, async () => {
+  if (opts.stack !== undefined) assertStackName(opts.stack);
   if ([opts.stack, opts.region, opts.all].filter(Boolean).length > 1) throw new UserError("Pass at most one of --stack, --region and --all.");
   const parallel = Number(opts.parallel);
   if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 16.`);

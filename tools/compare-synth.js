@@ -40,9 +40,13 @@ const SYNTH_CASES = [
   { name: "switched-over with a pending import, gcs backend", phase: { phase: "switched-over", pendingImports: IMPORTS.slice(1) }, backend: { type: "gcs", bucket: "crdr-state" } },
 ];
 
+/** What `terraform init` leaves in a stack's folder: not synth's output. */
+const TERRAFORM_WORKING_FILES = new Set([".terraform", ".terraform.lock.hcl"]);
+
 function filesUnder(dir, prefix = "") {
   return fs
     .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .filter((entry) => !TERRAFORM_WORKING_FILES.has(entry.name))
     .flatMap((entry) => {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       return entry.isDirectory() ? filesUnder(dir, rel) : [rel];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs a compiled entry point, `dist/<target>.js`, in this process. It compiles
-// first (`tsc -b`) only when a TypeScript source is newer than the last build,
-// so the commands an engineer runs in an outage start without a compile step.
+// first (`tsc -b`) only when a TypeScript source is newer than the last build
+// this file made, so the commands an engineer runs in an outage start without
+// a compile step.
 //
 //   node tools/run-built.js scripts/failover --stack pg-primary …
 "use strict";
@@ -10,7 +11,10 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..");
-const BUILD_INFO = path.join(ROOT, "dist", ".tsbuildinfo");
+// The last build is judged by a stamp only this file writes, after a clean
+// `tsc -b`: never by dist/.tsbuildinfo, which `tsc --noEmit -p .` and editors'
+// incremental checks also write without emitting anything.
+const STAMP = path.join(ROOT, "dist", ".run-built-stamp");
 const SOURCES = ["main.ts", "lib", "scripts", "bench", ".gen", "tsconfig.json"];
 /** Entry points that never load main.ts: the DR tooling. */
 const TOOLING = /^scripts\/(failover|revert|switchover|switchback|status|drill|sim|plan-review)$/;
@@ -34,8 +38,16 @@ function newestSource() {
   return newest;
 }
 
+function ensureInstalled() {
+  if (fs.existsSync(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"))) return;
+  process.stderr.write("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+  process.exit(2);
+}
+
 function ensureBindings() {
   if (fs.existsSync(path.join(ROOT, ".gen", "providers", "aiven", "index.ts"))) return;
+  // Without node_modules, `npm run bindings` fails too: npm ci does both.
+  ensureInstalled();
   process.stderr.write(
     "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.\n",
   );
@@ -47,9 +59,12 @@ function filesWithErrors(output) {
   return [...new Set([...output.matchAll(/^(.+?)\(\d+,\d+\): error TS\d+/gm)].map((m) => path.normalize(m[1])))];
 }
 
-function ensureBuilt(target) {
-  const built = fs.existsSync(BUILD_INFO) ? fs.statSync(BUILD_INFO).mtimeMs : 0;
+function ensureBuilt(target, entry) {
+  const built = fs.existsSync(STAMP) && fs.existsSync(entry) ? fs.statSync(STAMP).mtimeMs : 0;
   if (built && newestSource() <= built) return;
+  ensureInstalled();
+  // The first build of a fresh clone takes a while; say why nothing happens.
+  process.stderr.write("compiling the TypeScript sources (tsc -b), which the first time takes up to a minute…\n");
   const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: ROOT, encoding: "utf8" });
   if (tsc.error) {
     process.stderr.write(`${tsc.error.message}\n`);
@@ -58,8 +73,7 @@ function ensureBuilt(target) {
   if (tsc.status !== 0) {
     const output = `${tsc.stdout}${tsc.stderr}`;
     process.stderr.write(output);
-    // Not built cleanly: the next run compiles (and reports) again.
-    if (fs.existsSync(BUILD_INFO)) fs.utimesSync(BUILD_INFO, new Date(0), new Date(0));
+    // Not built cleanly, so not stamped: the next run compiles (and reports) again.
     // A mistake in main.ts (the declarations) must not stop the DR tooling,
     // which does not use it: tsc still emits, the operation's own synth then
     // refuses with the error (or a dry run uses the last output).
@@ -69,9 +83,7 @@ function ensureBuilt(target) {
     process.stderr.write("(main.ts has type errors; running the tooling, which does not use it)\n");
     return;
   }
-  // tsc -b leaves the build info alone when nothing needed emitting.
-  const now = new Date();
-  fs.utimesSync(BUILD_INFO, now, now);
+  fs.writeFileSync(STAMP, `built by tools/run-built.js at ${new Date().toISOString()}\n`);
 }
 
 const target = process.argv[2];
@@ -79,9 +91,9 @@ if (!target) {
   process.stderr.write("usage: node tools/run-built.js <entry point under dist/, without .js> [args…]\n");
   process.exit(2);
 }
-ensureBindings();
-ensureBuilt(target);
 const entry = path.join(ROOT, "dist", `${target}.js`);
+ensureBindings();
+ensureBuilt(target, entry);
 // The entry point sees its own path and arguments, as if run directly.
 process.argv.splice(1, 2, entry);
 require(entry);

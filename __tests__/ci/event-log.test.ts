@@ -42,7 +42,7 @@ describe("the readable log of an operation's --json events", () => {
     expect(text).toContain('\n▶ resolve: reading stack "pg-primary" from the synthesized config');
     expect(text).toContain("  recovery pg-primary-dr: RUNNING/passive");
     expect(text).toContain('\n▶ request: PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
-    expect(text).toMatch(/ {2}… \d+s: pg-primary-dr: RUNNING\/active; pg-primary: POWEROFF\/failed/);
+    expect(text).toMatch(/ {2}… \d[\dhms]*: pg-primary-dr: RUNNING\/active; pg-primary: POWEROFF\/failed/);
     expect(text).toContain("\n✔ pg-primary is failed over: pg-primary-dr is active.");
     expect(text).not.toContain('{"ts"');
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PLAN_RECORDS } from "../../lib/plan-review/review-plan-directory";
 import { synthesize } from "../../lib/synth/synthesize";
@@ -63,8 +64,19 @@ describe("the plan loop (lib/plan-review/plan-all-stacks.sh)", () => {
     expect(run.calls).toEqual(expect.arrayContaining([`${GOOD} init`, `${GOOD} plan`, `${GOOD} show`, `${BAD} init`, `${BAD} plan`]));
   });
 
-  it("records the real terraform's failure to initialize a stack whose provider cannot be downloaded", () => {
-    const run = planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { real: true } });
+  it("records the real terraform's failure to initialize a stack whose provider cannot be installed", () => {
+    // Whether or not a registry is reachable from here: terraform may install
+    // providers only from an empty mirror.
+    const noProviders = fs.mkdtempSync(path.join(os.tmpdir(), "no-providers-"));
+    let run: ReturnType<typeof planLoop>;
+    try {
+      fs.mkdirSync(path.join(noProviders, "mirror"));
+      const config = path.join(noProviders, "terraform.rc");
+      fs.writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.join(noProviders, "mirror"))}\n  }\n}\n`);
+      run = planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { real: true } }, { AIVEN_TOKEN: "test-token", TF_CLI_CONFIG_FILE: config });
+    } finally {
+      fs.rmSync(noProviders, { recursive: true, force: true });
+    }
     expect(run.code).toBe(1);
     const failure = fs.readFileSync(record(PLAN_RECORDS.failure(BAD)), "utf8");
     expect(failure.split("\n")[0]).toBe("terraform init exited 1");

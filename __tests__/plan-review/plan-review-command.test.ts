@@ -1,19 +1,19 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { startChild } from "../support/child-processes";
 import { ProjectFixture, REPO } from "../support/project-fixture";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 
 function review(project: ProjectFixture, args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), ...args], { cwd: project.dir });
+    const child = startChild(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), ...args], { cwd: project.dir });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
+    child.stdin!.end(stdin ?? "");
   });
 }
 

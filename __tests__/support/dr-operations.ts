@@ -67,7 +67,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["RUNNING/passive", "RUNNING/active"],
     phase: "switched-over",
     changed: /^✖ Aiven has made pg-primary-dr active and pg-primary passive/,
-    minimumTerraform: "1.7.0",
+    minimumTerraform: "1.10.0",
   },
   {
     script: "switchback",
@@ -79,7 +79,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
     changed: /^✖ Aiven has made pg-primary active and pg-primary-dr passive/,
-    minimumTerraform: "1.7.0",
+    minimumTerraform: "1.10.0",
   },
 ];
 

@@ -1,17 +1,9 @@
 const { execFileSync } = require("child_process");
-const fs = require("fs");
-const os = require("os");
 const path = require("path");
+const { makeRunFolder } = require("./run-folder");
 
 module.exports = async () => {
   const root = path.resolve(__dirname, "..", "..");
   execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: root, stdio: "inherit" });
-  // Every temp folder the tests (and the processes they start) make goes
-  // here; the teardown fails the run if any is left behind.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-test-run-"));
-  // Node 22+ keeps a compile cache for tools that ask for one (tsc does) under
-  // the temp folder; it is a cache, not a leftover, so it stays where it was.
-  process.env.NODE_COMPILE_CACHE ??= path.join(os.tmpdir(), "node-compile-cache");
-  process.env.CRDR_TEST_TMPDIR = dir;
-  process.env.TMPDIR = dir;
+  makeRunFolder();
 };

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,6 +7,7 @@ import { PHASE_FILE_NAME } from "../../lib/phase/phase-file";
 import { synthesize } from "../../lib/synth/synthesize";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
 import { TerraformCli } from "../../lib/terraform/terraform-cli";
+import { startChild } from "./child-processes";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const STACK = "pg-primary";
@@ -101,7 +102,10 @@ export interface ScriptRun {
   readonly stderr: string;
 }
 
-/** Runs a compiled script from scripts/ in the fixture project, asynchronously (the simulator shares this process). */
+/**
+ * Runs a compiled script from scripts/ in the fixture project, asynchronously
+ * (the simulator shares this process); killed after the test if still running.
+ */
 export function runScript(
   project: ProjectFixture,
   script: string,
@@ -110,15 +114,15 @@ export function runScript(
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, "dist", "scripts", `${script}.js`), ...args], {
+    const child = startChild(process.execPath, [path.join(REPO, "dist", "scripts", `${script}.js`), ...args], {
       cwd: project.dir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     onSpawn?.(child);

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PairManifest } from "../../lib/pair/pair-manifest";
 import { TerraformCliOptions } from "../../lib/terraform/terraform-cli";
 import { TerraformRunner } from "../../lib/terraform/terraform-runner";
 import { UserError } from "../../lib/user-error";
@@ -52,9 +55,21 @@ export class RecordingTerraform implements TerraformRunner {
     this.calls.push("state list");
     return this.state as string[];
   }
+  /** The state as terraform prints it: each address holds what the stack's manifest names there. */
   async statePull(): Promise<string> {
     this.calls.push("state pull");
-    const resources = this.addresses.map((a) => ({ mode: "managed", type: a.split(".")[0], name: a.split(".")[1], instances: [] }));
+    const pair = JSON.parse(fs.readFileSync(path.join(this.cwd, "cdk.tf.json"), "utf8"))["//"].crdr as PairManifest;
+    const attributes = (address: string): Record<string, unknown> => {
+      if (address === pair.integration.address) {
+        return { project: pair.project, source_service_name: pair.primary.serviceName, destination_service_name: pair.recovery.serviceName };
+      }
+      const side = address === pair.primary.address ? pair.primary : pair.recovery;
+      return { project: pair.project, service_name: side.serviceName };
+    };
+    const resources = this.addresses.map((address) => {
+      const [type, name] = address.split(".");
+      return { mode: "managed", type, name, instances: [{ attributes: attributes(address) }] };
+    });
     return JSON.stringify({ version: 4, serial: this.serial, lineage: "recorded-lineage", resources });
   }
   async stateRm(addresses: string[]): Promise<void> {

@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Testing } from "cdktf";
 // Brings the matchers' type declarations (toHaveResourceWithProperties, …) into the type check.
 import "cdktf/lib/testing/adapters/jest";
@@ -23,4 +25,14 @@ Testing.fullSynth = (stack) => {
 };
 afterAll(() => {
   for (const dir of cdktfOutdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// The pair lock is machine-wide (keyed by Aiven project and primary): test
+// files here, in other jest workers and in other checkouts use the same
+// names at the same time, so each test file gets its own lock folder, which
+// every script it spawns inherits.
+const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-locks-"));
+process.env.CRDR_LOCK_DIR = lockDir;
+afterAll(() => {
+  fs.rmSync(lockDir, { recursive: true, force: true });
 });

@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
 import * as http from "http";
+import { startChild } from "./child-processes";
 import * as path from "path";
 import { REPO } from "./project-fixture";
 
@@ -16,7 +17,7 @@ export interface SimulatorProcess {
  * while they run.
  */
 export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number; rateLimit?: string }): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = startChild(
     process.execPath,
     [
       path.join(REPO, "dist", "scripts", "sim.js"),
@@ -27,7 +28,8 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
   );
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Already ended (or killed by the reaping after the file's tests).
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGINT");
     });

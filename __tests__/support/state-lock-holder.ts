@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
+import { startChild } from "./child-processes";
 import * as path from "path";
 
 /**
@@ -7,7 +8,7 @@ import * as path from "path";
  */
 export class StateLockHolder {
   static async hold(stateFile: string): Promise<StateLockHolder> {
-    const child = spawn("python3", [path.join(__dirname, "hold-state-lock.py"), stateFile, "120"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = startChild("python3", [path.join(__dirname, "hold-state-lock.py"), stateFile, "120"], { stdio: ["ignore", "pipe", "pipe"] });
     await new Promise<void>((resolve, reject) => {
       let err = "";
       child.stderr!.on("data", (d) => (err += d));

@@ -1,9 +1,33 @@
 import { spawnSync } from "child_process";
+import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { markedEnv } from "./child-processes";
 import { REPO } from "./project-fixture";
+import { processesWhere, killAll } from "./test-children";
+
+/**
+ * A step runs synchronously, so no hook can stop it: it is bounded here, and
+ * whatever it left running (found by a mark of its own) is killed when it
+ * ends, as the runner does at the end of a job.
+ */
+const STEP_TIMEOUT_MS = 10 * 60_000;
+
+function runStepScript(file: string, cwd: string, env: NodeJS.ProcessEnv): { status: number | null; output: string } {
+  const step = randomUUID();
+  const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
+    cwd,
+    env: markedEnv({ ...env, CRDR_WORKFLOW_STEP: step }),
+    encoding: "utf8",
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: "SIGKILL",
+  });
+  killAll(processesWhere((environ: string[]) => environ.includes(`CRDR_WORKFLOW_STEP=${step}`)));
+  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? `\n(the step ran past ${STEP_TIMEOUT_MS / 1000}s and was killed)` : "";
+  return { status: run.status, output: run.stdout + run.stderr + timedOut };
+}
 import { condition, evaluate, ExpressionContext, expandExpressions } from "./workflow-expressions";
 
 export const WORKFLOWS_DIR = path.join(REPO, ".github", "workflows");
@@ -185,8 +209,8 @@ export function runJob(workflow: Workflow, options: JobOptions): JobRun {
       } else if (s.run !== undefined) {
         const file = path.join(work, `step-${index}.sh`);
         fs.writeFileSync(file, s.run);
-        const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], { cwd: options.cwd, env, encoding: "utf8" });
-        outcome = { name, outcome: run.status === 0 ? "success" : "failure", code: run.status, output: run.stdout + run.stderr };
+        const run = runStepScript(file, options.cwd, env);
+        outcome = { name, outcome: run.status === 0 ? "success" : "failure", code: run.status, output: run.output };
       } else if (actionName === "actions/github-script") {
         const script = runGithubScript(String(s.with?.script), options.cwd, env, options.fake ?? { comments: [] });
         outcome = { name, outcome: script.ok ? "success" : "failure", script };

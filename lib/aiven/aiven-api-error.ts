@@ -6,8 +6,9 @@
  * - `network`: the connection broke after the request may have been sent (reset, hang-up).
  * - `unreachable`: no connection could be made (refused, DNS, TLS, bad URL); nothing was sent.
  * - `unexpected`: an answer that is not Aiven's JSON (a captive portal, a wrong AIVEN_WEB_URL).
+ * - `redirected`: a redirect, never followed (following a write would send it again elsewhere); the API does not redirect, so AIVEN_WEB_URL is wrong.
  */
-export type AivenFailureKind = "http" | "timeout" | "network" | "unreachable" | "unexpected";
+export type AivenFailureKind = "http" | "timeout" | "network" | "unreachable" | "unexpected" | "redirected";
 
 /** Connection errors that happen before a request leaves this machine. */
 const NOT_SENT_CODES = new Set([
@@ -67,7 +68,7 @@ export class AivenApiError extends Error {
 
   /** The API itself cannot be reached or is not Aiven: no service can be read at all. */
   get isApiUnreachable(): boolean {
-    return this.kind === "unreachable" || this.kind === "unexpected";
+    return this.kind === "unreachable" || this.kind === "unexpected" || this.kind === "redirected";
   }
 
   get isNotFound(): boolean {
@@ -91,5 +92,7 @@ function describe(kind: AivenFailureKind, d: AivenApiErrorDetails): string {
       return `could not connect: ${d.apiMessage ?? "connection error"}`;
     case "unexpected":
       return `answered HTTP ${d.status} with ${d.contentType || "no content type"}, not Aiven's JSON`;
+    case "redirected":
+      return `was redirected (HTTP ${d.status}${d.apiMessage ? ` to ${d.apiMessage}` : ""}), which is not followed: the Aiven API does not redirect, so check AIVEN_WEB_URL`;
   }
 }

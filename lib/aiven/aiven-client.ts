@@ -75,6 +75,9 @@ export class AivenClient {
       return value;
     };
     const baseUrl = env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL;
+    if (/\/v1\/*$/.test(safeUrlPath(baseUrl))) {
+      throw new UserError(`AIVEN_WEB_URL=${JSON.stringify(withoutCredentials(baseUrl))} ends in /v1, which every request path already starts with; give the API's base URL without it, such as ${DEFAULT_AIVEN_WEB_URL}.`);
+    }
     const rateLimit = env.CRDR_API_RATE_LIMIT ? parseRateLimit(env.CRDR_API_RATE_LIMIT) : undefined;
     if (env.CRDR_API_RATE_LIMIT && !rateLimit) {
       throw new UserError(`CRDR_API_RATE_LIMIT=${JSON.stringify(env.CRDR_API_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`);
@@ -91,18 +94,23 @@ export class AivenClient {
   }
 
   private readonly http: AxiosInstance;
+  /** The API's base URL as messages show it: without any credentials AIVEN_WEB_URL carries. */
   readonly baseUrl: string;
   /** The proxy requests go through, if any (without credentials). */
   readonly proxy?: string;
   readonly rateLimit: RateLimit;
 
   constructor(options: AivenClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
-    const proxyUrl = options.proxyUrl ?? getProxyForUrl(this.baseUrl);
-    const agent = proxyUrl ? proxyAgent(this.baseUrl, proxyUrl) : undefined;
+    const requestUrl = options.baseUrl.replace(/\/+$/, "");
+    this.baseUrl = withoutCredentials(requestUrl);
+    const proxyUrl = options.proxyUrl ?? getProxyForUrl(requestUrl);
+    const agent = proxyUrl ? proxyAgent(requestUrl, proxyUrl) : undefined;
     this.proxy = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
     this.http = axios.create({
-      baseURL: this.baseUrl,
+      baseURL: requestUrl,
+      // Never followed: following a write sends it a second time, elsewhere. A
+      // redirect means AIVEN_WEB_URL points at something other than the API.
+      maxRedirects: 0,
       timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
       headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
       // Proxies are chosen above, from the environment, and tunnel HTTPS
@@ -221,22 +229,42 @@ function checkedUrl(value: string, variable: string, fix: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UserError(`${variable}=${JSON.stringify(value)} is not a URL; ${fix}.`);
+    // An unparsable value may still hold a password: shown only without an "@".
+    throw new UserError(`${variable}${value.includes("@") ? "" : `=${JSON.stringify(value)}`} is not a URL; ${fix}.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UserError(`${variable}=${JSON.stringify(value)} is not an http(s) URL; ${fix}.`);
+    throw new UserError(`${variable}=${JSON.stringify(withoutCredentials(value))} is not an http(s) URL; ${fix}.`);
   }
   return value;
 }
 
-function withoutCredentials(proxyUrl: string): string {
+/** A URL as messages may show it: any user name and password it carries are dropped. */
+export function withoutCredentials(value: string): string {
   try {
-    const url = new URL(proxyUrl);
+    const url = new URL(value);
     url.username = "";
     url.password = "";
     return url.toString().replace(/\/$/, "");
   } catch {
-    return "(invalid proxy URL)";
+    return "(invalid URL)";
+  }
+}
+
+/** The credentials a URL carries, for the output's redaction. */
+export function urlCredentials(value: string | undefined): string[] {
+  try {
+    const url = new URL(value ?? "");
+    return [url.username, url.password].map((part) => decodeURIComponent(part)).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function safeUrlPath(value: string): string {
+  try {
+    return new URL(value).pathname;
+  } catch {
+    return "";
   }
 }
 
@@ -261,6 +289,10 @@ export function toApiError(err: unknown): AivenApiError {
   const e = err as AxiosError<unknown>;
   const method = (e.config?.method ?? "?").toUpperCase();
   const path = e.config?.url ?? "?";
+  if (e.response && e.response.status >= 300 && e.response.status < 400) {
+    const location = String(e.response.headers?.location ?? "");
+    return new AivenApiError(method, path, "redirected", { status: e.response.status, apiMessage: location ? withoutCredentials(location) : undefined });
+  }
   if (e.response && (typeof e.response.data !== "object" || e.response.data === null)) {
     // The body was not JSON. A gateway's 5xx page, or a 429, keeps its
     // status's meaning; anything else (a web server's 404 page, a portal's

@@ -9,12 +9,16 @@ import { AivenApiError } from "./aiven-api-error";
  *   gateway may answer 502/503/504 for work the service did), or an answer
  *   that is not Aiven's. The change may or may not have happened; only
  *   reading the service can tell.
+ *
+ * A redirect is `refused` too: it is not followed, and what answered it is
+ * not the API, so it applied nothing.
  */
 export type WriteFailure = "refused" | "ambiguous";
 
 export function classifyWriteFailure(err: AivenApiError): WriteFailure {
   switch (err.kind) {
     case "unreachable":
+    case "redirected":
       return "refused";
     case "http":
     case "unexpected":

@@ -1,5 +1,6 @@
 import * as readline from "readline";
 import { TOKEN_VARIABLES } from "../aiven/token-variables";
+import { urlCredentials } from "../aiven/aiven-client";
 import { EXIT } from "../exit-codes";
 import { JSON_VERSION, JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
 import { UnfinishedError } from "../operations/unfinished-error";
@@ -18,15 +19,19 @@ export interface CommandIo {
  * with their stack trace (redacted too).
  */
 export async function runCommand(json: boolean, body: (io: CommandIo) => Promise<number | void>, options: { interruptible?: boolean } = {}): Promise<void> {
-  const redact = redactor(TOKEN_VARIABLES.map((v) => process.env[v]));
+  // Credentials in AIVEN_WEB_URL are as secret as the token.
+  const redact = redactor([...TOKEN_VARIABLES.map((v) => process.env[v]), ...urlCredentials(process.env.AIVEN_WEB_URL)]);
   const write = (line: string) => process.stdout.write(line + "\n");
   if (options.interruptible ?? true) {
-    process.once("SIGINT", () => {
-      const message = "Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.";
-      if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: EXIT.interrupted, message }));
-      process.stderr.write(`\n✖ ${message}\n`);
-      process.exit(EXIT.interrupted);
-    });
+    const stop = (signal: NodeJS.Signals, exitCode: number) =>
+      process.once(signal, () => {
+        const message = `${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}; rerun the same command to resume: it reads what already happened at Aiven before sending anything.`;
+        if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }));
+        process.stderr.write(`\n✖ ${message}\n`);
+        process.exit(exitCode);
+      });
+    stop("SIGINT", EXIT.interrupted);
+    stop("SIGTERM", EXIT.terminated);
   }
   const reporter = json ? new JsonReporter(write, redact) : new TextReporter(write, redact);
   const confirm = process.stdin.isTTY

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { AivenClient } from "../aiven/aiven-client";
-import { parseDuration } from "../duration";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
 import { EXIT } from "../exit-codes";
 import { regionExitCode, regionRun } from "../operations/region-run";
@@ -8,6 +7,8 @@ import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
 import { npmScriptName, parseCommandLine } from "./parse-command-line";
+import { assertStackName } from "../stack-name";
+import { boundedDuration, WAIT_BOUNDS, waitDurations } from "./wait-durations";
 
 /** Declares the options every DR operation takes: one pair (--stack) or a region's pairs (--region). */
 export function operationCommand(name: OperationName, description: string, defaultTimeout: string): Command {
@@ -51,15 +52,17 @@ export function runOperation<O extends Record<string, unknown>>(
     if (!!opts.stack === !!opts.region) {
       throw new UserError(`Pass exactly one of --stack <pair> or --region <cloud>; --stack runs ${operation} on one pair, --region on every pair whose primary is there.`);
     }
+    if (opts.stack !== undefined) assertStackName(opts.stack);
     const common: CommonOptions = {
       stack: opts.stack ?? "",
       dryRun: opts.dryRun,
       yes: opts.yes,
-      timeoutMs: parseDuration(opts.timeout, "--timeout"),
-      pollIntervalMs: parseDuration(opts.pollInterval, "--poll-interval"),
-      lostAnswerGraceMs: parseDuration(opts.lostAnswerGrace, "--lost-answer-grace"),
+      ...waitDurations(opts.timeout, opts.pollInterval),
+      lostAnswerGraceMs: boundedDuration(opts.lostAnswerGrace, "--lost-answer-grace", WAIT_BOUNDS.timeout),
       resend: opts.resend,
     };
+    // Nobody can answer the prompt: refuse before reading Aiven or starting terraform.
+    if (!common.dryRun && !common.yes && !io.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
     const deps: OperationDeps = {
       projectDir: process.cwd(),
       env: process.env,

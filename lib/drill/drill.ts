@@ -96,6 +96,8 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
     [SETTING_SOURCES.backend.env]: JSON.stringify({ type: "local", stateDir: path.join(workDir, "state") }),
     AIVEN_TOKEN: token,
     AIVEN_AUTH_TOKEN: "",
+    // The drill's pairs live in the simulator, not at Aiven: a real operation on the same names must not wait for them.
+    CRDR_LOCK_DIR: path.join(workDir, "locks"),
   };
   const steps: DrillStep[] = [];
   const pairClusters: PostgresPair[] = [];

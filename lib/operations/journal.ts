@@ -32,6 +32,17 @@ export const ROLE_EVENTS = {
 
 const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
 
+/** A journal entry that could not be written: what it would have said matters (say, that Aiven applied a change). */
+export class JournalWriteError extends UserError {
+  constructor(
+    readonly entry: JournalEntry,
+    message: string,
+  ) {
+    super(message);
+    this.name = "JournalWriteError";
+  }
+}
+
 /**
  * An append-only JSON-lines record of each run's steps, one file per stack.
  * A rerun reads it to learn what an interrupted run already did at Aiven,
@@ -64,7 +75,7 @@ export class Journal {
         fs.closeSync(fd);
       }
     } catch (err) {
-      throw new UserError(`Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
+      throw new JournalWriteError(entry, `Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
     }
   }
 
@@ -99,6 +110,15 @@ export class Journal {
     return resolved ? undefined : intent;
   }
 
+  /** The latest role change a run of this episode saw Aiven apply; undefined when none (or the journal cannot be read). */
+  lastApplied(): JournalEntry | undefined {
+    try {
+      return this.episode().filter((e) => e.event === ROLE_EVENTS.applied).pop();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Whether a run of this episode saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
     const episode = this.episode();
@@ -119,4 +139,11 @@ export class Journal {
     const changed = episode.some((e) => e.event === ROLE_EVENTS.applied) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
     return changed ? (episode.find((e) => e.event === "started") ?? episode[0]) : undefined;
   }
+}
+
+/** An applied role change in words that lead a later failure: "Aiven has already made pg-primary failed (an earlier run, at T)". */
+export function describeApplied(pair: { primary: { serviceName: string }; recovery: { serviceName: string } } | undefined, entry: JournalEntry, by: string): string {
+  const side = entry.side === "primary" || entry.side === "recovery" ? entry.side : undefined;
+  const service = side && pair ? pair[side].serviceName : `the ${String(entry.side)}`;
+  return `Aiven has already made ${service} ${String(entry.role)} (${by}, at ${entry.ts})`;
 }

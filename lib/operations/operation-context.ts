@@ -7,18 +7,19 @@ import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFile } from "../phase/phase-file";
-import { checkTransition, PHASE_TRANSITIONS, TransitionCheck } from "../phase/phase-transitions";
+import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
-import { backendAlreadyInitialized } from "../terraform/backend-cache";
+import { compareBackendCache } from "../terraform/backend-cache";
+import { describeBackend } from "../terraform/backend-description";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
-import { Journal } from "./journal";
-import { OperationLock, withFileLock, withSynthLock } from "./operation-lock";
+import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
+import { LockHeldError, lockDirectory, OperationLock, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
@@ -27,6 +28,8 @@ import { settingsForTooling } from "../settings/tool-settings";
 import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
 import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
+import { addressesExpectedInState, proveStateIsThePairs } from "./state-ownership";
+import { assertFoldersWritable } from "./writable-folders";
 import { PairTurn } from "./tier-order";
 
 /** Options every DR operation takes. */
@@ -71,12 +74,13 @@ export interface OperationDeps {
 }
 
 /** What failed, in words that follow "Aiven has …, but". */
-const UNFINISHED_STEP: Record<string, string> = {
+const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(Object.entries({
+  preflight: "this run's checks before going on failed",
   wait: "the wait for Aiven to finish did not complete",
   reconcile: "Terraform state was not updated",
   record: "the phase file was not updated",
   resynth: "cdk.tf.json was not resynthesized",
-};
+}));
 
 /**
  * What every operation works with once its stack is resolved: the pair as
@@ -92,8 +96,7 @@ export class OperationContext {
   static async run<T>(operation: OperationName, options: CommonOptions, deps: OperationDeps, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
     const runId = randomUUID();
     const timeline = new TimelineRecorder("resolve");
-    // One operator per pair: the lock comes first, before anything is read.
-    const lock = options.dryRun ? undefined : await OperationLock.acquire(deps.projectDir, options.stack, { operation, runId });
+    let lock: OperationLock | undefined;
     let ctx: OperationContext | undefined;
     try {
       deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
@@ -101,7 +104,17 @@ export class OperationContext {
       // A run that may change something must be able to synthesize afterwards,
       // so a broken synth refuses now; a dry run makes do with the last output.
       const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
-      const { stack, phases } = deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : await withSynthLock(deps.projectDir, resolve);
+      const resolveNow = () => (deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : withSynthLock(deps.projectDir, resolve, (m) => deps.reporter.warn(m)));
+      let resolved = await resolveNow();
+      if (!options.dryRun) {
+        // One operator per pair on this machine, from any checkout: the lock
+        // is the pair's at Aiven, so it is taken once the pair is known.
+        const { pair } = resolved.stack;
+        lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation, runId });
+        // A run that held the lock meanwhile may have recorded a new phase.
+        if (JSON.stringify(PhaseFile.load(resolved.phases.file).phaseOf(options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
+      }
+      const { stack, phases } = resolved;
       const { primary, recovery } = stack.pair;
       deps.reporter.info(
         `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
@@ -116,7 +129,11 @@ export class OperationContext {
       if (options.resend) await prepareResend(ctx);
       return await body(ctx);
     } catch (err) {
-      throw ctx ? ctx.explainFailure(err) : err;
+      if (ctx) throw ctx.explainFailure(err);
+      // Another run holding the pair is in charge of it; otherwise an earlier
+      // run's change at Aiven leads, even before the stack resolves.
+      const earlier = options.dryRun || err instanceof LockHeldError ? undefined : new Journal(deps.projectDir, options.stack, operation, runId, false).lastApplied();
+      throw earlier && err instanceof UserError ? UnfinishedError.leadingWith(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
     } finally {
       await lock?.release();
     }
@@ -235,18 +252,27 @@ export class OperationContext {
   }
 
   private explainFailure(err: unknown): unknown {
-    if (!this.changedAtAiven || err instanceof UnfinishedError || err instanceof AcceptedWithoutEffectError) return err;
+    // An accepted request that changed nothing claims nothing, not even an earlier run's change.
+    if (err instanceof UnfinishedError || err instanceof AcceptedWithoutEffectError) return err;
+    const lead = this.changedAtAiven ?? this.changeAtAivenSoFar(err);
+    if (!lead) return err;
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
-      return new UserError(`${this.changedAtAiven}. ${reason}`, EXIT.timedOut);
+      return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
-    const what = UNFINISHED_STEP[this.currentStep] ?? `the "${this.currentStep}" step failed`;
-    // The cause's own advice to rerun is said once, at the end.
-    const cause = reason.replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "").replace(/\.$/, "");
-    return new UnfinishedError(
-      `${this.changedAtAiven}, but ${what}: ${cause}.\nFix that and rerun \`${this.rerunCommand}\`: it finishes the rest and will not send the role change again.`,
-      err,
-    );
+    return UnfinishedError.leadingWith(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+  }
+
+  /**
+   * What Aiven did that this run has not marked yet: a change whose journal
+   * entry could not be written, or one an earlier run of this operation
+   * journaled (a rerun failing its preflight is still a half-done operation).
+   */
+  private changeAtAivenSoFar(err: unknown): string | undefined {
+    if (this.options.dryRun) return undefined;
+    if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied) return describeApplied(this.pair, err.entry, "this run");
+    const earlier = this.journal.lastApplied();
+    return earlier && describeApplied(this.pair, earlier, "an earlier run");
   }
 
   terraform(): TerraformRunner {
@@ -265,7 +291,14 @@ export class OperationContext {
   async initBackend(): Promise<TerraformRunner> {
     const terraform = this.terraform();
     if (this.backendReady) return terraform;
-    if (backendAlreadyInitialized(terraform.cwd, this.stack.json.terraform?.backend)) {
+    const cache = compareBackendCache(terraform.cwd, this.stack.json.terraform?.backend);
+    if (cache.kind === "different") {
+      // Terraform keeps an earlier init's -backend-config: it would read another state.
+      throw new UserError(
+        `${path.relative(this.deps.projectDir, terraform.cwd)}/.terraform was initialised against another backend than the stack declares (${cache.difference}); run "${terraform.binary} init -reconfigure" there (or delete that .terraform folder), then rerun. Nothing was sent to Aiven.`,
+      );
+    }
+    if (cache.kind === "same") {
       this.backendReady = true;
       return terraform;
     }
@@ -280,10 +313,11 @@ export class OperationContext {
   /**
    * Before anything is sent to Aiven, proves that the rest of the operation
    * can finish: the terraform binary at a supported version, the backend
-   * initialized, the state readable, the state lock free and the state
+   * initialized, the state this pair's (it holds the pinned addresses the
+   * phase expects, with the pair's names), the state lock free and the state
    * writable (a dry run of `state rm`, which takes the lock, for the
-   * addresses to forget), and the phase file writable. Returns what state
-   * holds.
+   * addresses to forget), and every folder the run writes writable. Returns
+   * what state holds.
    */
   async proveCanFinish(toForget: readonly string[] = []): Promise<string[]> {
     this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
@@ -291,16 +325,19 @@ export class OperationContext {
     const terraform = this.terraform();
     // The stack as it is now, and as it will be once the new phase is
     // synthesized (a failed-over pair forgets with removed blocks).
-    const next = requiredTerraformVersion({ removedLifecycle: PHASE_TRANSITIONS[this.operation].to === "failed-over", s3Lockfile: false });
+    const next = requiredTerraformVersion();
     const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
     const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
     await this.initBackend();
-    const inState = await terraform.stateList();
+    const backend = describeBackend(this.stack.json.terraform, terraform.cwd);
+    const expected = addressesExpectedInState(this.pair, pendingImportsOf(this.current), toForget);
+    const inState = proveStateIsThePairs(await terraform.statePull(), this.pair, expected, backend);
     const present = toForget.filter((a) => inState.includes(a));
     await terraform.stateRmDryRun(present);
     this.assertPhaseFileWritable();
+    assertFoldersWritable([path.join(this.deps.projectDir, WORK_DIR, "backups"), path.dirname(this.journal.file)]);
     this.warnIfStateReadableByOthers();
-    this.reporter.info(`${terraform.binary} ${version}: backend ready, state readable${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
+    this.reporter.info(`${terraform.binary} ${version}: backend ready, state of ${this.pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
     return inState;
   }
 
@@ -366,7 +403,7 @@ export class OperationContext {
     for (const peer of [peers.recovery, peers.primary]) {
       if (peer.reachable) continue;
       if (peer.error.isAuthFailure) {
-        throw new UserError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
+        throw new TokenRefusedError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
       }
       if (peer.error.isApiUnreachable) throw this.client.unusableApi(peer.error);
     }
@@ -377,12 +414,14 @@ export class OperationContext {
    * Both peers, or unreadable ones when no usable answer comes (a portal's
    * page, a refused token, a vanished service): after a request has gone
    * out, a bad answer is no verdict, so resolving and waiting read this way.
+   * A wait passes `tokenRefusalEnds`: a revoked token would otherwise be
+   * waited on for the whole --timeout.
    */
-  async readPeersQuietly(): Promise<Peers> {
+  async readPeersQuietly(options: { tokenRefusalEnds?: boolean } = {}): Promise<Peers> {
     try {
       return await this.readPeersTolerantly();
     } catch (err) {
-      if (!(err instanceof UserError)) throw err;
+      if (!(err instanceof UserError) || (options.tokenRefusalEnds && err instanceof TokenRefusedError)) throw err;
       const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
       return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
     }
@@ -452,6 +491,9 @@ export class OperationContext {
     return path.relative(this.deps.projectDir, this.phases.file);
   }
 }
+
+/** The API refused the token: no amount of waiting reads the pair again. */
+class TokenRefusedError extends UserError {}
 
 export function peerData(status: PeerStatus): Record<string, unknown> {
   return status.reachable

@@ -23,24 +23,48 @@ export interface LockHolder {
  */
 const STALE_MS = Math.max(5000, Number(process.env.CRDR_LOCK_STALE_MS) || 60_000);
 
+/** Where the pair locks of this user live on this machine, whichever checkout a run starts from. */
+export function lockDirectory(env: NodeJS.ProcessEnv): string {
+  if (env.CRDR_LOCK_DIR) return path.resolve(env.CRDR_LOCK_DIR);
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, "crdr", "locks");
+  return path.join(os.homedir(), ".cache", "crdr", "locks");
+}
+
+/** The pair a lock is for: its Aiven project and primary service (the pair's identity at Aiven), and the stack that names it here. */
+export interface LockedPair {
+  readonly project: string;
+  readonly primaryService: string;
+  readonly stack: string;
+}
+
+/** Refused because another run holds the pair: that run is in charge, whatever this one's journal shows. */
+export class LockHeldError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "LockHeldError";
+  }
+}
+
 /**
- * One DR operation at a time per pair on this machine: a lock directory
- * under `.crdr/locks/` (atomic mkdir, refreshed while held, stale when its
+ * One DR operation at a time per pair on this machine, from any checkout: a
+ * lock directory per Aiven project and primary service under
+ * `lockDirectory()` (atomic mkdir, refreshed while held, stale when its
  * holder stops refreshing it or, on this host, when its process is gone),
  * with a note of who holds it. Across machines, the role-change discipline
  * (read before write; a pair in transition is waited for, never sent to) and
  * the CI workflow's concurrency group are the guarantee.
  */
 export class OperationLock {
-  static async acquire(projectDir: string, stack: string, holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">): Promise<OperationLock> {
-    const dir = path.join(projectDir, WORK_DIR, "locks");
-    const target = path.join(dir, stack);
+  static async acquire(dir: string, pair: LockedPair, holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">): Promise<OperationLock> {
+    const name = [pair.project, pair.primaryService].map((part) => part.replace(/[^A-Za-z0-9_-]/g, "_")).join(".");
+    const target = path.join(dir, name);
     const lockDir = `${target}.lock`;
     const holderFile = `${target}.holder.json`;
+    const stack = pair.stack;
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (err) {
-      throw new UserError(`Cannot create ${dir} (${(err as NodeJS.ErrnoException).code}); make ${WORK_DIR}/ writable, then rerun.`);
+      throw new UserError(`Cannot create the lock folder ${dir} (${(err as NodeJS.ErrnoException).code}); make it writable or set CRDR_LOCK_DIR to a folder you can write, then rerun. Nothing was sent to Aiven.`);
     }
     let compromised = false;
     // A holder that stopped refreshing the lock (a stopped or hung process)
@@ -64,7 +88,12 @@ export class OperationLock {
       }
     }
     const mine: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), user: os.userInfo().username, startedAt: new Date().toISOString() };
-    fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n");
+    try {
+      fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n", { mode: 0o600 });
+    } catch (err) {
+      await release().catch(() => undefined);
+      throw new UserError(`Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`);
+    }
     return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
   }
 
@@ -86,6 +115,11 @@ export class OperationLock {
   assertHeld(): void {
     const holder = readHolder(this.holderFile);
     if (!this.compromised() && holder?.runId === this.runId) return;
+    if (!holder && !this.compromised()) {
+      throw new UserError(
+        `This run's lock on ${this.stack} (${this.holderFile}) was deleted while it ran, so another run may have started; nothing more was sent. Check the pair with npm run status -- --stack ${this.stack}, then rerun the same command to finish.`,
+      );
+    }
     throw new UserError(
       `This run lost its lock on ${this.stack} to ${holder ? `${holder.user}@${holder.host} (pid ${holder.pid}, ${holder.operation} since ${holder.startedAt})` : "another run"} while it was stopped or stalled; nothing more was sent. Check the pair with npm run status -- --stack ${this.stack}.`,
     );
@@ -115,9 +149,9 @@ const queues = new Map<string, Promise<unknown>>();
  * pair's run rewrites). Runs in this process queue for it in turn; other
  * processes are kept out by a lock file, waited for up to about 5 minutes.
  */
-export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs = SHORT_STALE_MS): Promise<T> {
+export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs = SHORT_STALE_MS, takeOver?: TakeOver): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn, staleMs));
+  const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn, staleMs, takeOver));
   queues.set(file, mine);
   void mine.finally(() => {
     if (queues.get(file) === mine) queues.delete(file);
@@ -125,10 +159,32 @@ export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs 
   return mine;
 }
 
-async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number): Promise<T> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // The lock is a directory beside the file: fail now, not after minutes of retries.
-  fs.accessSync(path.dirname(file), fs.constants.W_OK);
+/**
+ * For a lock whose holder may be slow to refresh it (a synth blocks for
+ * seconds): a note beside it names the holder, so a lock left by a process
+ * that has died on this machine is taken over at once, not after `staleMs`.
+ */
+interface TakeOver {
+  readonly note: string;
+  readonly said?: (message: string) => void;
+}
+
+async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number, takeOver?: TakeOver): Promise<T> {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // The lock is a directory beside the file: fail now, not after minutes of retries.
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+  } catch (err) {
+    throw new UserError(`Cannot write in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+  }
+  if (takeOver && fs.existsSync(`${file}.lock`)) {
+    const holder = readHolder(takeOver.note);
+    if (holder && holder.host === os.hostname() && !processAlive(holder.pid)) {
+      fs.rmSync(`${file}.lock`, { recursive: true, force: true });
+      fs.rmSync(takeOver.note, { force: true });
+      takeOver.said?.(`took over ${path.basename(file)}'s lock from pid ${holder.pid}, which is no longer running`);
+    }
+  }
   const release = await lockfile.lock(file, {
     realpath: false,
     stale: staleMs,
@@ -136,8 +192,10 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleM
     onCompromised: () => undefined,
   });
   try {
+    if (takeOver) writeNote(takeOver.note);
     return await fn();
   } finally {
+    if (takeOver) fs.rmSync(takeOver.note, { force: true });
     await release().catch(() => undefined);
   }
 }
@@ -146,16 +204,26 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleM
  * Runs `fn` (a synth) while no other run on this machine synthesizes: every
  * synth rewrites the whole of cdktf.out.
  */
-export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>): Promise<T> {
-  // A synth blocks its holder (no refresh) for seconds: the long staleness.
-  return withFileLock(path.join(projectDir, WORK_DIR, "locks", "synth"), fn, STALE_MS);
+export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>, said?: (message: string) => void): Promise<T> {
+  // A synth blocks its holder (no refresh) for seconds: the long staleness,
+  // so a dead holder is recognised by its note instead.
+  const file = path.join(projectDir, WORK_DIR, "locks", "synth");
+  return withFileLock(file, fn, STALE_MS, { note: `${file}.holder.json`, said });
 }
 
-function refusal(stack: string, holder: LockHolder | undefined): UserError {
+function writeNote(file: string): void {
+  try {
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname() }) + "\n");
+  } catch (err) {
+    throw new UserError(`Cannot write ${file} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+  }
+}
+
+function refusal(stack: string, holder: LockHolder | undefined): LockHeldError {
   const who = holder
     ? `${holder.user}@${holder.host} (pid ${holder.pid}) has been running ${holder.operation} since ${holder.startedAt} (run ${holder.runId})`
     : "another run holds it";
-  return new UserError(
+  return new LockHeldError(
     `Another DR operation is running on ${stack}: ${who}; wait for it to finish (npm run status -- --stack ${stack} shows the pair). Nothing was sent to Aiven.`,
   );
 }

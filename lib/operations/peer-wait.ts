@@ -9,7 +9,15 @@ import { EXPECTED_ROLES } from "../phase/expected-roles";
 import { PhaseName } from "../phase/phase-record";
 
 /**
- * Polls both peers until `done` holds, printing each change; times out with
+ * How often a wait says where it stands when nothing changes (at most 30 s:
+ * an engineer must see the command is alive). `CRDR_HEARTBEAT_MS` shortens it
+ * for tests.
+ */
+const HEARTBEAT_MS = Math.min(30_000, Number(process.env.CRDR_HEARTBEAT_MS) || 30_000);
+
+/**
+ * Polls both peers until `done` holds, printing each change and a heartbeat
+ * at least every 30 s with the time waited so far; times out with
  * where each peer stands. `goal` reads after "until" and "waiting for".
  */
 export async function waitForPeers(ctx: OperationContext, goal: string, done: (peers: Peers) => boolean): Promise<Peers> {
@@ -21,24 +29,35 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   const started = Date.now();
   const acceptance = new AcceptanceWatch(ctx);
   let last = "";
+  let shownAt = 0;
+  let peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
+  let nextPoll = Date.now() + ctx.options.pollIntervalMs;
   for (;;) {
-    const peers = await ctx.readPeersQuietly();
-    const elapsed = Math.round((Date.now() - started) / 1000);
+    const now = Date.now();
+    const elapsedMs = now - started;
     const line = `${describePeer(ctx.pair.recovery.serviceName, peers.recovery)}; ${describePeer(ctx.pair.primary.serviceName, peers.primary)}`;
-    if (line !== last) {
-      ctx.reporter.progress(`${elapsed}s: ${line}`, { elapsedSeconds: elapsed, recovery: peerData(peers.recovery), primary: peerData(peers.primary) });
+    // Each change, and a heartbeat while nothing changes: a revert can wait for hours.
+    if (line !== last || now - shownAt >= HEARTBEAT_MS) {
+      const elapsedSeconds = Math.round(elapsedMs / 1000);
+      ctx.reporter.progress(`${formatDuration(elapsedMs)}: ${line}`, { elapsedSeconds, elapsed: formatDuration(elapsedMs), recovery: peerData(peers.recovery), primary: peerData(peers.primary) });
       last = line;
+      shownAt = now;
     }
     if (done(peers)) return peers;
     acceptance.check(peers);
-    if (Date.now() - started >= ctx.options.timeoutMs) {
+    if (elapsedMs >= ctx.options.timeoutMs) {
       const sentSomething = ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.applied);
       const next = sentSomething
         ? `What was requested will not be sent again; rerun the same command (\`${ctx.rerunCommand}\`) to resume.`
         : `This run sent nothing: it found a change under way and waited for it. Rerun the same command to keep waiting${ctx.operation === "failover" ? ", or, if nobody started this change, rerun with --force" : ""}.`;
-      throw new UserError(`Timed out after ${formatDuration(Date.now() - started)} waiting for ${goal} (${line}). ${next}`, EXIT.timedOut);
+      throw new UserError(`Timed out after ${formatDuration(elapsedMs)} waiting for ${goal} (${line}). ${next}`, EXIT.timedOut);
     }
-    await ctx.sleep(ctx.options.pollIntervalMs);
+    // Wakes for the next poll or the next heartbeat, whichever comes first.
+    await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));
+    if (Date.now() >= nextPoll) {
+      peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
+      nextPoll = Date.now() + ctx.options.pollIntervalMs;
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import { EXIT } from "../exit-codes";
 import { JournalEntry, ROLE_EVENTS } from "./journal";
 import type { OperationContext } from "./operation-context";
 import { Peers, PeerStatus } from "../aiven/peer-status";
+import { rateLimitWaitMs } from "../aiven/rate-limit-backoff";
 
 /** A peer as far as the role-change discipline compares it: readable or not, state and role. */
 export interface PeerSnapshot {
@@ -127,6 +128,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   if (!baseline) return;
   // A 429 says the request was not taken: it costs no attempt, only time.
   const rateLimitedUntil = Date.now() + ctx.options.timeoutMs;
+  let rateLimited = 0;
   for (let attempt = 1; attempt <= 2; attempt++) {
     ctx.assertStillLocked();
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
@@ -144,9 +146,10 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         if (attempt === 1 && err.isAuthFailure) {
           throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
         }
+        if (err.status === 429) rateLimited += 1;
         if (err.status === 429 && Date.now() < rateLimitedUntil) {
-          const wait = Math.min(1000 * (err.retryAfterSeconds ?? 30), Math.max(0, rateLimitedUntil - Date.now()));
-          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken. Waiting ${formatDuration(wait)}, then checking the pair again before sending it`);
+          const wait = Math.min(rateLimitWaitMs(rateLimited, err.retryAfterSeconds), Math.max(0, rateLimitedUntil - Date.now()));
+          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken (${rateLimited} refused so far). Waiting ${formatDuration(wait)}, then checking the pair again before sending it`);
           await ctx.sleep(wait);
           const still = await stillDue(ctx, baseline, change, call);
           if (!still) return;
@@ -173,6 +176,9 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
             `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
             EXIT.timedOut,
           );
+        }
+        if (err.status === 429) {
+          throw new UserError(`Aiven rate-limited ${call} ${rateLimited} times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`);
         }
         throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`);
       }

@@ -11,7 +11,7 @@ import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
 import { backupDirectory } from "./backup-before-write";
-import { OperationLock } from "./operation-lock";
+import { lockDirectory, OperationLock } from "./operation-lock";
 
 export interface StateRestoreOptions {
   readonly stack: string;
@@ -58,10 +58,13 @@ const NAME_TIME = /-\d{8}T\d{6}-\d{3}Z\.tfstate$/;
 export async function restoreState(options: StateRestoreOptions, deps: StateRestoreDeps): Promise<StateRestoreResult> {
   const { reporter, projectDir } = deps;
   const runId = randomUUID();
-  const lock = options.dryRun ? undefined : await OperationLock.acquire(projectDir, options.stack, { operation: "state-restore", runId });
+  let lock: OperationLock | undefined;
   try {
     reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
     const { stack } = resolveStack(projectDir, options.stack, deps.env, settingsForTooling(projectDir, deps.env), { warn: (w) => reporter.warn(w) });
+    // The pair's machine-wide lock: no DR operation on the pair meanwhile, from any checkout.
+    const { pair } = stack;
+    if (!options.dryRun) lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation: "state-restore", runId });
     const file = chooseBackup(projectDir, options);
     const shown = path.relative(projectDir, file);
     const text = fs.readFileSync(file, "utf8");

@@ -34,12 +34,8 @@ export class CrdrPairStack extends TerraformStack {
     new AivenProvider(this, "aiven");
     addBackend(this, props.backend, props.projectDir, props.outdir);
     this.pair = new CrdrPair(this, "pair", props.pair);
-    // Terraform itself refuses a binary older than the features used here.
-    const minimum = requiredTerraformVersion({
-      removedLifecycle: Object.values(this.pair.layout).includes("forgotten"),
-      s3Lockfile: props.backend.type === "s3" && (props.backend.useLockfile ?? true),
-    });
-    this.addOverride("terraform.required_version", `>= ${minimum}`);
+    // Terraform itself refuses a binary older than the whole DR cycle needs.
+    this.addOverride("terraform.required_version", `>= ${requiredTerraformVersion()}`);
     if (props.settingsFingerprint) this.addOverride(`//.${SETTINGS_FINGERPRINT_KEY}`, props.settingsFingerprint);
     declareApplicationOutputs(this, this.pair);
     // Per-service outputs, kept for readers from before the application outputs.

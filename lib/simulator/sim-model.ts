@@ -322,6 +322,16 @@ export class SimModel {
     ]);
   }
 
+  /**
+   * Ends a service's transition now: its remaining steps apply at once. A test
+   * holds a transition with long delays and releases it at a known point.
+   */
+  finishTransition(project: string, name: string): void {
+    const service = this.find(project, name);
+    for (const step of service.pending) step.at = Number.NEGATIVE_INFINITY;
+    this.settle(service);
+  }
+
   /** With `swapLinkOnTakeover`, the link's source becomes the active service. */
   private followActive(integration: SimIntegration, active: SimService): void {
     if (!this.behaviour.swapLinkOnTakeover || integration.source_service === active.name) return;

@@ -19,12 +19,13 @@ export class SynthesizedStack {
   }
 
   static exists(outdir: string, stack: string): boolean {
-    return fs.existsSync(path.join(outdir, "manifest.json")) && stack in SynthesizedStack.readManifest(outdir).stacks;
+    return fs.existsSync(path.join(outdir, "manifest.json")) && Object.hasOwn(SynthesizedStack.readManifest(outdir).stacks, stack);
   }
 
   static load(outdir: string, stack: string): SynthesizedStack {
     const manifest = SynthesizedStack.readManifest(outdir);
-    const entry = manifest.stacks[stack];
+    // Own keys only: a name such as "constructor" must not find Object's.
+    const entry = Object.hasOwn(manifest.stacks, stack) ? manifest.stacks[stack] : undefined;
     if (!entry) {
       const known = Object.keys(manifest.stacks);
       throw new UserError(
@@ -59,7 +60,8 @@ export class SynthesizedStack {
   /** The resource block at a Terraform address such as `aiven_pg.primary`, if declared. */
   resource(address: string): Record<string, any> | undefined {
     const [type, name] = address.split(".");
-    return this.json.resource?.[type]?.[name];
+    const byType = this.json.resource && Object.hasOwn(this.json.resource, type) ? this.json.resource[type] : undefined;
+    return byType && Object.hasOwn(byType, name) ? byType[name] : undefined;
   }
 
   /** Addresses that `removed` blocks make Terraform forget. */

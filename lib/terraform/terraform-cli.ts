@@ -1,10 +1,11 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import ms, { StringValue } from "ms";
 import { stripVTControlCharacters } from "util";
 import { UserError } from "../user-error";
 import { httpLockHolder } from "./http-lock-holder";
 import { describeStateLock, lockFailureReason, parseStateLockInfo } from "./state-lock-info";
+import { runWithDeadline, terraformTimeoutMs } from "./terraform-process";
 import { TerraformRunner } from "./terraform-runner";
 import { compareVersions, MINIMUM_TERRAFORM_VERSION } from "./terraform-version";
 
@@ -164,25 +165,24 @@ export class TerraformCli implements TerraformRunner {
     if (result.code !== 0) throw await this.failure(args, result);
   }
 
-  run(args: string[]): Promise<TerraformResult> {
-    return new Promise((resolve, reject) => {
+  async run(args: string[]): Promise<TerraformResult> {
+    // A hung backend or provider must not hold the run: every call has a deadline, a state lock wait on top.
+    const lockWait = args.map((a) => /^-lock-timeout=(.+)$/.exec(a)?.[1]).find(Boolean);
+    const deadlineMs = terraformTimeoutMs(this.env) + (lockWait ? (ms(lockWait as StringValue) ?? 0) : 0);
+    let result: { code: number; stdout: string; stderr: string };
+    try {
       // umask 077: every state copy terraform writes is readable by its owner only.
-      execFile("/bin/sh", ["-c", 'umask 077 && exec "$0" "$@"', this.binary, ...args], { cwd: this.cwd, env: this.env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error && typeof error.code === "string") {
-          reject(new UserError(`Could not run "${this.binary}" (${error.code}); check TERRAFORM_BINARY_NAME.`));
-          return;
-        }
-        const code = error ? ((error.code as number | undefined) ?? 1) : 0;
-        // The shell answers 127 when the binary is not on PATH.
-        if (code === 127 && /not found|No such file/.test(stderr)) {
-          reject(
-            new UserError(`The Terraform binary "${this.binary}" was not found on PATH; install Terraform ≥ ${MINIMUM_TERRAFORM_VERSION} (or OpenTofu) or set TERRAFORM_BINARY_NAME to the one you have.`),
-          );
-          return;
-        }
-        resolve({ code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) });
-      });
-    });
+      result = await runWithDeadline("/bin/sh", ["-c", 'umask 077 && exec "$0" "$@"', this.binary, ...args], { cwd: this.cwd, env: this.env, deadlineMs, shown: this.describe(args) });
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`Could not run "${this.binary}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check TERRAFORM_BINARY_NAME.`);
+    }
+    const { code, stdout, stderr } = result;
+    // The shell answers 127 when the binary is not on PATH.
+    if (code === 127 && /not found|No such file/.test(stderr)) {
+      throw new UserError(`The Terraform binary "${this.binary}" was not found on PATH; install Terraform ≥ ${MINIMUM_TERRAFORM_VERSION} (or OpenTofu) or set TERRAFORM_BINARY_NAME to the one you have.`);
+    }
+    return { code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) };
   }
 
   private async failure(args: string[], result: TerraformResult): Promise<UserError> {

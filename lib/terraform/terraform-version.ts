@@ -1,9 +1,9 @@
 /**
- * The oldest Terraform the DR tooling works with: `removed` blocks need 1.7.
- * A stack whose configuration needs more (say the s3 backend's
- * `use_lockfile`, 1.10) declares it in `terraform.required_version`.
+ * The oldest Terraform the whole DR cycle works with: a failover adds
+ * `removed` blocks with a lifecycle, which need 1.10 (OpenTofu's too), as
+ * does the s3 backend's `use_lockfile`.
  */
-export const MINIMUM_TERRAFORM_VERSION = "1.7.0";
+export const MINIMUM_TERRAFORM_VERSION = "1.10.0";
 
 /** Compares dotted versions numerically ("1.10.0" > "1.9.5"); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
@@ -27,11 +27,10 @@ export function minimumFromConstraint(constraint: unknown): string {
 }
 
 /**
- * The oldest binary a configuration's features allow: `removed` blocks with a
- * lifecycle (a failed-over pair) and the s3 backend's `use_lockfile` need
- * 1.10 (OpenTofu accepts the former only from 1.10); everything else the
- * tooling's own minimum.
+ * What every stack declares in `terraform.required_version`, from its first
+ * deploy: the whole cycle's minimum, not only what the current phase uses,
+ * so a team's pipeline meets the outage's requirement before the outage.
  */
-export function requiredTerraformVersion(features: { readonly removedLifecycle: boolean; readonly s3Lockfile: boolean }): string {
-  return features.removedLifecycle || features.s3Lockfile ? "1.10.0" : MINIMUM_TERRAFORM_VERSION;
+export function requiredTerraformVersion(): string {
+  return MINIMUM_TERRAFORM_VERSION;
 }

@@ -9,7 +9,7 @@ export type StackBehaviour =
   | { readonly planFails: true }
   /** init and plan succeed; show -json prints this plan. */
   | { readonly showJson: string }
-  /** the real terraform binary: offline, its init fails on the provider download. */
+  /** the real terraform binary (the test decides where it may install providers from). */
   | { readonly real: true };
 
 /** The coloured error the fake's failing plan prints, and the text a reader should still see. */

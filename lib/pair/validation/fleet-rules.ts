@@ -1,3 +1,4 @@
+import { STACK_NAME } from "../../stack-name";
 import { ResolvedPairProps } from "../crdr-pair-props";
 
 /** A declared pair as the fleet rules see it. */
@@ -31,7 +32,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
     id: "stack-name-format",
     check: (pairs) =>
       pairs
-        .filter((p) => !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(p.stackName))
+        .filter((p) => !STACK_NAME.test(p.stackName))
         .map((p) => `stack name "${p.stackName}" is not usable as a directory and Terraform workspace name; use letters, digits, "_" and "-", starting with a letter.`),
   },
   {

@@ -1,0 +1,84 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Command } from "commander";
+import { flagsNpmTook } from "../lib/cli/npm-swallowed-flags";
+import { startChild } from "./support/child-processes";
+import { DR_OPERATIONS, peers } from "./support/dr-operations";
+import { useDrScenario } from "./support/dr-scenario";
+import { REPO, ScriptRun, STACK } from "./support/project-fixture";
+
+/**
+ * `npm run failover --dry-run -- --stack pg-primary` hands --dry-run to npm,
+ * not to the command: every command notices and refuses before it reads or
+ * sends anything. Run through the real npm, as an engineer types it.
+ */
+const scenario = useDrScenario("tok-npm-flags-71c2d9");
+
+/** The repository's npm scripts, runnable from the scenario's project folder. */
+function writePackageJson(dir: string): void {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const here = Object.fromEntries(Object.entries(scripts).map(([name, line]) => [name, line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`)]));
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "npm-flags-project", private: true, scripts: here }));
+}
+
+function npmRun(args: string[]): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = startChild("npm", ["run", ...args], {
+      cwd: scenario.project.dir,
+      env: { ...process.env, ...scenario.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** The flags npm swallows, for each operation: the shared ones, and failover's --force. */
+const CASES = DR_OPERATIONS.flatMap((operation) =>
+  ["--dry-run", "--json", "--yes", ...(operation.script === "failover" ? ["--force"] : [])].map((flag) => ({ operation, flag })),
+);
+
+describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operation, flag }) => {
+  beforeEach(async () => {
+    await operation.arrange(scenario);
+    writePackageJson(scenario.project.dir);
+  });
+
+  it("refuses with one sentence and exit 2, having read and sent nothing", async () => {
+    const stateBefore = fs.readFileSync(scenario.project.stateFile, "utf8");
+    const phaseBefore = scenario.project.phaseFileJson();
+    const peersBefore = peers(scenario);
+    const otherFlags = ["--dry-run", "--yes"].filter((f) => f !== flag);
+    const run = await npmRun([operation.script, flag, "--", "--stack", STACK, ...otherFlags]);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("✖"))).toEqual([
+      `✖ npm took ${flag} for itself: put it after --, as in npm run ${operation.script} -- --stack ${STACK} ${[...otherFlags, flag].join(" ")}.`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain("▶");
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
+    expect(scenario.sim.apiCalls()).toEqual([]);
+    expect(peers(scenario)).toEqual(peersBefore);
+    expect(fs.readFileSync(scenario.project.stateFile, "utf8")).toBe(stateBefore);
+    expect(scenario.project.phaseFileJson()).toEqual(phaseBefore);
+  });
+});
+
+describe("which npm variables mean a flag was typed", () => {
+  const failover = () => new Command("npm run failover --").option("--dry-run").option("--yes").option("--stack <pair>");
+
+  it("counts a flag npm took for the script being run, a value flag included", () => {
+    const env = { npm_lifecycle_event: "failover", npm_config_dry_run: "true", npm_config_stack: "true" };
+    expect(flagsNpmTook(failover(), env).map((o) => o.long)).toEqual(["--dry-run", "--stack"]);
+  });
+
+  it("ignores what npm exports whatever was typed (empty or false settings), and another script's variables", () => {
+    expect(flagsNpmTook(failover(), { npm_lifecycle_event: "failover", npm_config_yes: "", npm_config_dry_run: "false" })).toEqual([]);
+    // `npm test --yes` runs jest, whose tests start the commands directly.
+    expect(flagsNpmTook(failover(), { npm_lifecycle_event: "test", npm_config_yes: "true" })).toEqual([]);
+    expect(flagsNpmTook(failover(), { npm_config_yes: "true" })).toEqual([]);
+  });
+});
