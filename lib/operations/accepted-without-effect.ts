@@ -22,12 +22,13 @@ export interface Acceptance {
 }
 
 /**
- * Said when the peers are exactly as before an accepted request, past the
- * grace period: the change is not claimed, so it does not lead with one.
+ * Said about a request Aiven accepted without acting on it (the peers exactly
+ * as before it, past the grace period), and by `--resend`'s refusals about
+ * it: the change is not claimed, so the message does not lead with one.
  */
 export class AcceptedWithoutEffectError extends UserError {
-  constructor(message: string) {
-    super(message, EXIT.timedOut);
+  constructor(message: string, exitCode: number = EXIT.timedOut) {
+    super(message, exitCode);
     this.name = "AcceptedWithoutEffectError";
   }
 }
@@ -105,13 +106,14 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
   }
   const due = Date.parse(acceptance.at) + ctx.options.lostAnswerGraceMs;
   if (Date.now() < due) {
-    throw new UserError(`--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`);
+    throw new AcceptedWithoutEffectError(`--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`, EXIT.refused);
   }
   ctx.step("resend", `reading both peers: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}`);
   const now = snapshot(await ctx.readPeers());
   if (!exactlyAsBefore(acceptance.before, now)) {
-    throw new UserError(
+    throw new AcceptedWithoutEffectError(
       `--resend: the pair is not exactly as it was before the request Aiven accepted at ${acceptance.at} (now ${describe(ctx, now)}; before ${describe(ctx, acceptance.before)}), so Aiven may be acting on it; rerun without --resend. Nothing was sent.`,
+      EXIT.refused,
     );
   }
   ctx.journal.append(ROLE_EVENTS.resend, { side: acceptance.side, role: acceptance.role, acceptedAt: acceptance.at });
