@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
-import { DR_OPERATIONS, faultOn, peers, putsFor, ROLE_PUTS, runOperation, SHORT_TRANSITIONS } from "./support/dr-operations";
+import { DR_OPERATIONS, faultOn, peers, PRIMARY, PROJECT, putsFor, ROLE_PUTS, runOperation, SHORT_TRANSITIONS } from "./support/dr-operations";
 import { makeImmutable } from "./support/immutable";
 import { ChildProcess } from "child_process";
 import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
@@ -238,8 +238,9 @@ describe("operators racing from different machines", () => {
     try {
       await waitFor(() => stopped !== undefined);
       // Stale once its holder has not refreshed it for 5 s (the lock's mtime).
-      const lockDir = path.join(scenario.project.dir, ".crdr", "locks", `${STACK}.lock`);
-      await waitFor(() => Date.now() - fs.statSync(lockDir).mtimeMs > 6000);
+      // The pair lock is machine-wide, keyed by project and primary, in this test file's lock folder.
+      const lockDir = path.join(process.env.CRDR_LOCK_DIR!, `${PROJECT}.${PRIMARY}.lock`);
+      await waitFor(() => fs.existsSync(lockDir) && Date.now() - fs.statSync(lockDir).mtimeMs > 6000);
       const second = await runOperation(scenario, "failover", [], env);
       expect(second.code).toBe(0);
     } finally {
