@@ -98,16 +98,16 @@ describe("every DR operation on an http backend", () => {
 
 describe("the http backend's faults", () => {
   it("refuses before any role change when another holder has the lock, naming the holder from the backend's lock info (exit 2)", async () => {
-    scenario.backend.holdLock(STACK, { ID: "7f3c2a9e-holder", Operation: "OperationTypeApply", Who: "alice@ops-laptop", Version: "1.11.4", Created: "2026-11-29T21:04:05Z", Path: "" });
+    scenario.backend.holdLock(STACK, { ID: "7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6", Operation: "OperationTypeApply", Who: "alice@ops-laptop", Version: "1.11.4", Created: "2026-11-29T21:04:05Z", Path: "" });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
     expect(rolePuts()).toEqual([]);
-    expect(run.stderr).toMatch(/^✖ The Terraform state of pg-primary is locked, held by alice@ops-laptop, \(apply\), since 2026-11-29T21:04:05Z for \d+[smh], lock ID 7f3c2a9e-holder; wait for that run to finish, or if it died, run "terraform force-unlock 7f3c2a9e-holder"/);
+    expect(run.stderr).toMatch(/^✖ The Terraform state of pg-primary is locked, held by alice@ops-laptop, \(apply\), since 2026-11-29T21:04:05Z for \d+[smh], lock ID 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6; wait for that run to finish, or if it died, run "terraform force-unlock 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6"/);
     // terraform's own attempt (its ID, its Who) is not passed off as the holder.
     expect(run.stderr).not.toMatch(/state-rm/);
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery", INTEGRATION]);
     // The probe that read the holder left the holder's lock as it was.
-    expect(scenario.backend.lockOf(STACK)?.ID).toBe("7f3c2a9e-holder");
+    expect(scenario.backend.lockOf(STACK)?.ID).toBe("7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6");
     expect(backups()).toEqual([]);
   });
 

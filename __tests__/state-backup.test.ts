@@ -82,6 +82,11 @@ describe("the holder of an http backend's lock", () => {
     expect(parseStateLockInfo(OWN_ATTEMPT)).toEqual({ id: "holder-42" });
   });
 
+  it("is found when terraform wraps a UUID lock ID onto the next line, as it does at 78 columns", () => {
+    const wrapped = OWN_ATTEMPT.replace("already locked: ID=holder-42", "already locked:\nID=11111111-2222-3333-4444-555555555555");
+    expect(parseStateLockInfo(wrapped)).toEqual({ id: "11111111-2222-3333-4444-555555555555" });
+  });
+
   let backend: HttpStateBackend;
   let workdir: string;
   beforeEach(async () => {

@@ -98,12 +98,12 @@ describe("npm run state-restore", () => {
       const state = await pulled(scenario);
       fs.mkdirSync(backupDir(scenario), { recursive: true });
       fs.writeFileSync(path.join(backupDir(scenario), "pg-primary-20261101T120000-000Z.tfstate"), JSON.stringify({ ...state, resources: [] }), { mode: 0o600 });
-      scenario.backend.holdLock(STACK, { ID: "b1e5-holder", Operation: "OperationTypePlan", Who: "bob@ci-runner", Created: "2026-11-29T22:00:00Z" });
+      scenario.backend.holdLock(STACK, { ID: "b1e5c0de-0000-4000-8000-000000000042", Operation: "OperationTypePlan", Who: "bob@ci-runner", Created: "2026-11-29T22:00:00Z" });
       const run = await restore(scenario, "--yes");
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^✖ The Terraform state of pg-primary is locked, held by bob@ci-runner, \(plan\), since 2026-11-29T22:00:00Z/);
       expect(await pulled(scenario)).toEqual(state);
-      expect(scenario.backend.lockOf(STACK)?.ID).toBe("b1e5-holder");
+      expect(scenario.backend.lockOf(STACK)?.ID).toBe("b1e5c0de-0000-4000-8000-000000000042");
       expect(backups(scenario)).toEqual(["pg-primary-20261101T120000-000Z.tfstate"]);
     });
   });

@@ -11,8 +11,9 @@ export interface StateLockInfo {
 export function parseStateLockInfo(output: string): StateLockInfo | undefined {
   if (!/Error acquiring the state lock/i.test(output) || !/^\s*Lock Info:/m.test(output)) return undefined;
   // The http backend prints its own attempt under "Lock Info:"; of the
-  // holder it names the ID alone (see httpLockHolder for the rest).
-  const httpHolder = /HTTP remote state already locked: ID=(\S+)/.exec(output);
+  // holder it names the ID alone (see httpLockHolder for the rest). Terraform
+  // wraps at 78 columns, so a UUID lock ID lands on the next line.
+  const httpHolder = /HTTP remote state already locked:\s+ID=(\S+)/.exec(output);
   if (httpHolder) return { id: httpHolder[1] };
   const field = (name: string) => new RegExp(`^\\s*${name}:[ \\t]*(.*\\S)?[ \\t]*$`, "m").exec(output)?.[1];
   return { id: field("ID"), who: field("Who"), operation: field("Operation"), created: field("Created"), path: field("Path") };
