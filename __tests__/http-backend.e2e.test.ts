@@ -117,7 +117,7 @@ describe("the http backend's faults", () => {
     expect(run.code).toBe(2);
     expect(rolePuts()).toEqual([]);
     expect(run.stderr).toMatch(
-      /^✖ Terraform could not read the state of pg-primary in its backend \(Failed to load state: .*GET http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary .*connection refused\); make the backend reachable and working \(address, network, credentials\), then rerun\.\n$/,
+      /^✖ Terraform could not read the state of pg-primary in its backend \((?:Failed to load state|Failed to refresh state): .*GET http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary .*connection refused\); make the backend reachable and working \(address, network, credentials\), then rerun\.\n$/,
     );
     expect(scenario.project.phaseFileJson()).toBeUndefined();
   });
@@ -179,11 +179,22 @@ describe("the http backend's faults", () => {
 
   it("when no backup can be made after the role change, nothing is removed from state: exit 6, and a rerun finishes", async () => {
     const before = scenario.backend.rawState(STACK)!;
-    // A file where the backup folder should be: no backup can be written, whoever runs this.
-    fs.mkdirSync(path.join(scenario.project.dir, ".crdr"), { recursive: true });
-    fs.writeFileSync(backupDir(), "not a folder");
     const writesBefore = scenario.backend.received("POST", STACK).length;
-    const first = await runOperation(scenario, "failover");
+    // The takeover is held until Aiven has accepted the role change; then a
+    // file takes the backup folder's place (the preflight found it writable),
+    // and the takeover is released: no backup can be written after the change.
+    scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 600_000 };
+    const first = await runOperation(scenario, "failover", [], {}, (child) => {
+      let seen = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        seen += d;
+        if (!seen.includes("Aiven accepted")) return;
+        seen = "";
+        fs.rmSync(backupDir(), { recursive: true, force: true });
+        fs.writeFileSync(backupDir(), "not a folder");
+        for (const name of ["pg-primary", "pg-primary-dr"]) scenario.sim.model.finishTransition("crdr-test", name);
+      });
+    });
     expect(first.code).toBe(6);
     expect(first.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: Could not back up the Terraform state of pg-primary to \S+\/\.crdr\/backups\/pg-primary-\S+\.tfstate \((ENOTDIR|EEXIST)\), so the state was left as it is/);
     expect(first.stdout).not.toMatch(/backed up to/);

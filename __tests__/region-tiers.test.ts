@@ -34,9 +34,14 @@ class HeldTerraform extends RecordingTerraform {
   constructor(cwd: string, private readonly held: Promise<void>) {
     super(cwd, ALL);
   }
+  // The preflight's first reads of state: whichever it makes first is held.
   override async stateList(): Promise<string[]> {
     await this.held;
     return super.stateList();
+  }
+  override async statePull(): Promise<string> {
+    await this.held;
+    return super.statePull();
   }
 }
 
