@@ -18,7 +18,8 @@ const backupDir = (s: DrScenario) => path.join(s.project.dir, ".crdr", "backups"
 const backups = (s: DrScenario) => (fs.existsSync(backupDir(s)) ? fs.readdirSync(backupDir(s)).sort() : []);
 const ALL = ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"];
 
-function restoreSpecs(backend: string, scenario: DrScenario) {
+/** `lose` makes the backend hold no state of the stack; `stateless` says it still holds none. */
+function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenario) => void, stateless: (s: DrScenario) => boolean) {
   it(`on ${backend} state: shows what it puts back, backs up the current state, and pushes the backup as the next serial of the same lineage`, async () => {
     const original = await pulled(scenario);
     expect((await runOperation(scenario, "failover")).code).toBe(0);
@@ -81,6 +82,19 @@ function restoreSpecs(backend: string, scenario: DrScenario) {
     expect(backups(scenario)).toEqual([name]);
   });
 
+  it(`on ${backend} state: refuses to push into a backend that holds no state (exit 2), pushing nothing`, async () => {
+    expect((await runOperation(scenario, "failover")).code).toBe(0);
+    const [backup] = backups(scenario);
+    lose(scenario);
+    const run = await restore(scenario, "--yes");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      new RegExp(`^✖ The backend of pg-primary holds no state now, so \\.crdr/backups/${backup.replace(/\./g, "\\.")} was not pushed: check that CRDR_BACKEND .* names the stack's real backend; if the backend really lost the state, seed it by hand with "terraform state push \\S+" in cdktf\\.out/stacks/pg-primary, then rerun npm run state-restore\\.\\n$`),
+    );
+    expect(stateless(scenario)).toBe(true);
+    expect(backups(scenario)).toEqual([backup]);
+  });
+
   it(`on ${backend} state: says so when there is no backup of the stack (exit 2)`, async () => {
     const run = await restore(scenario, "--yes");
     expect(run.code).toBe(2);
@@ -89,10 +103,15 @@ function restoreSpecs(backend: string, scenario: DrScenario) {
 }
 
 describe("npm run state-restore", () => {
-  describe("local", () => restoreSpecs("local", useDrScenario(TOKEN)));
+  describe("local", () => restoreSpecs("local", useDrScenario(TOKEN), (s) => fs.rmSync(s.project.stateFile), (s) => !fs.existsSync(s.project.stateFile)));
   describe("http", () => {
     const scenario = useHttpDrScenario(TOKEN);
-    restoreSpecs("http", scenario);
+    restoreSpecs(
+      "http",
+      scenario,
+      () => scenario.backend.forget(STACK),
+      () => scenario.backend.rawState(STACK) === undefined,
+    );
 
     it("on http state: pushes only under the state lock; a lock held by another holder refuses, naming the holder (exit 2)", async () => {
       const state = await pulled(scenario);

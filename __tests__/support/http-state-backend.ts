@@ -90,6 +90,11 @@ export class HttpStateBackend {
     return this.states.get(stack);
   }
 
+  /** Loses `stack`'s state, as an emptied bucket or a wrong address would. */
+  forget(stack: string): void {
+    this.states.delete(stack);
+  }
+
   /** Who holds `stack`'s lock, if anyone. */
   lockOf(stack: string): HttpLockInfo | undefined {
     return this.locks.get(stack);

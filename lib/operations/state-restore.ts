@@ -80,9 +80,16 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
         `${shown} holds lineage ${backup.lineage}, but the state of ${options.stack} is lineage ${current.lineage}: it is a backup of another state; pass --backup with one of ${options.stack}'s own backups.`,
       );
     }
-    const serial = current ? current.serial + 1 : backup.serial;
+    if (!current) {
+      // Pushed into an empty backend, the state gets a lineage terraform
+      // chooses, and every backup of the stack then reads as another state's.
+      throw new UserError(
+        `The backend of ${options.stack} holds no state now, so ${shown} was not pushed: check that CRDR_BACKEND (or cdktf.json's backend) names the stack's real backend; if the backend really lost the state, seed it by hand with "${terraform.describe(["state", "push", path.resolve(projectDir, shown)])}" in ${path.relative(projectDir, terraform.cwd)}, then rerun npm run state-restore.`,
+      );
+    }
+    const serial = current.serial + 1;
     reporter.info(`would put back ${shown}: serial ${backup.serial}, lineage ${backup.lineage}, ${listResources(backup)}`);
-    reporter.info(current ? `over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}` : `the backend holds no state of ${options.stack} now`);
+    reporter.info(`over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}`);
     reporter.info(`it is pushed as serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too)`);
     if (options.dryRun) {
       reporter.command(`${terraform.describe(["state", "pull"])} > ${path.relative(projectDir, backupDirectory(projectDir))}/${options.stack}-<time>.tfstate   (the state as it is, first)`);
@@ -91,18 +98,15 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       return { stack: options.stack, backup: shown, restored: false };
     }
     // A lock someone else holds refuses now, before the prompt, not after a wait.
-    if (current?.resources.length) await terraform.stateRmDryRun([current.resources[0]]);
+    if (current.resources.length) await terraform.stateRmDryRun([current.resources[0]]);
     await confirm(options, deps, `put the state of ${options.stack} back as ${shown} holds it`);
 
     // Not journaled: the stack's journal is the DR operations' record, and
     // status reads its last entry to find an operation left unfinished.
     reporter.step("backup", "backing up the state as it is now, so this restore can be undone the same way");
-    let previous: string | undefined;
-    if (current) {
-      const before = await backUpState(terraform, backupDirectory(projectDir), options.stack);
-      previous = path.relative(projectDir, before.file);
-      reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
-    }
+    const before = await backUpState(terraform, backupDirectory(projectDir), options.stack);
+    const previous = path.relative(projectDir, before.file);
+    reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
 
     reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
     lock?.assertHeld();
