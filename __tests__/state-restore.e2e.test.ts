@@ -71,6 +71,8 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     fs.mkdirSync(backupDir(scenario), { recursive: true });
     const name = "pg-primary-20261101T120000-000Z.tfstate";
     fs.writeFileSync(path.join(backupDir(scenario), name), JSON.stringify({ ...state, resources: state.resources.slice(0, 1) }), { mode: 0o600 });
+    // A newer backup of a stack whose name starts with this one's is not this stack's.
+    fs.writeFileSync(path.join(backupDir(scenario), "pg-primary-eu-20261201T120000-000Z.tfstate"), JSON.stringify({ ...state, lineage: "0d6c6a34-another-stack" }), { mode: 0o600 });
     const dry = await restore(scenario, "--dry-run");
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would put back .crdr/backups/${name}: serial ${state.serial}, lineage ${state.lineage}, 1 resources`);
@@ -79,7 +81,7 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/^✖ No terminal to confirm on; rerun with --yes/);
     expect(await pulled(scenario)).toEqual(state);
-    expect(backups(scenario)).toEqual([name]);
+    expect(backups(scenario)).toEqual(["pg-primary-20261101T120000-000Z.tfstate", "pg-primary-eu-20261201T120000-000Z.tfstate"]);
   });
 
   it(`on ${backend} state: refuses to push into a backend that holds no state (exit 2), pushing nothing`, async () => {

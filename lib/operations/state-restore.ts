@@ -41,7 +41,8 @@ export interface StateRestoreResult {
   readonly previous?: string;
 }
 
-const NAME_TIME = /-\d{8}T\d{6}-\d{3}Z\.tfstate$/;
+/** What follows the stack's name in its backups' names: anchored, so `pg-primary-eu-…` is not `pg-primary`'s. */
+const NAME_TIME = /^-\d{8}T\d{6}-\d{3}Z\.tfstate$/;
 
 /**
  * Puts a stack's state back as a backup holds it. It shows what it would
