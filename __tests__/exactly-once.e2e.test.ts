@@ -159,7 +159,7 @@ describe("a role change Aiven never answers", () => {
     scenario.sim.faults.add({ kind: "status", status: 503, method: "PUT" });
     const run = await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/Aiven gave no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} twice, and each time neither peer showed any change for 1s: the change was not applied/);
+    expect(run.stderr).toMatch(/Aiven gave no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} twice, and each time neither peer showed any change for 1s: no sign that it was applied, though Aiven may act later than that \(raise --lost-answer-grace if it is slow\)/);
     expect(totalPuts()).toBe(2);
     expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(await scenario.project.stateAddresses()).toHaveLength(3);

@@ -200,7 +200,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
       if (attempt === 2) {
         throw new UserError(
-          `Aiven gave no clear answer to ${call} twice, and each time neither peer showed any change for ${grace}: the change was not applied. Check the API (npm run status), then rerun the same command.`,
+          `Aiven gave no clear answer to ${call} twice, and each time neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the API (npm run status), then rerun the same command.`,
           EXIT.timedOut,
         );
       }
@@ -275,5 +275,5 @@ export async function resolveOpenIntent(ctx: OperationContext): Promise<void> {
     );
   }
   ctx.journal.append(ROLE_EVENTS.lapsed, { side: change.side, role: change.role, intentRunId: open.runId });
-  ctx.reporter.info(`neither peer shows any sign of it: the earlier request was not applied`);
+  ctx.reporter.info(`neither peer showed any sign of it for the whole grace: the earlier request is taken as not applied`);
 }
