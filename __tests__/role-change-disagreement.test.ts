@@ -8,6 +8,7 @@ import { FaultSpec } from "../lib/simulator/sim-faults";
 import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
+import { waitFor } from "./support/wait-for";
 
 /**
  * The role change when Aiven and the network disagree with what was sent:
@@ -31,11 +32,6 @@ const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${
 const journal = () => fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
 const output = () => reporter.lines.join("\n");
 const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({ ...fault, method: "PUT", path: PRIMARY_PUT });
-
-/** Resolves once `condition` holds, polling the in-process simulator. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 10));
-}
 
 beforeAll(() => {
   project = ProjectFixture.create();
@@ -111,7 +107,7 @@ describe("a role change whose answer is lost", () => {
     expect(output()).toMatch(/after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/);
     expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 409"]);
 
-    await until(() => roles().join() === "POWEROFF/failed,RUNNING/active");
+    await waitFor(() => roles().join() === "POWEROFF/failed,RUNNING/active");
     await failover(failoverOptions, deps);
     expect(puts()).toHaveLength(2);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
