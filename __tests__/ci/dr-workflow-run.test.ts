@@ -131,12 +131,19 @@ const story = {
     await setRebuildMs(300);
     return run;
   }),
+  /** The scheduled drill, on the pair as the file seeds it. */
+  drill: once(() => dispatch(106, {}, "--transition-ms 50")),
+  /** A drill of a stack that does not exist, after the scheduled one. */
+  failedDrill: once(() => {
+    story.drill();
+    return dispatch(107, { operation: "drill", stack: "pg-nowhere" }, "--transition-ms 50");
+  }),
 };
 
 const journalLines = (run: number) => store.read(run, "crdr-journal", `${STACK}.jsonl`).trim().split("\n").map((l) => JSON.parse(l));
 
 describe("the dr-operation workflow, run against the simulator", () => {
-  it("1. a failover: approved environment, the operation's log readable, the summary, the journal uploaded, the phase change collected", async () => {
+  it("a failover: approved environment, the operation's log readable, the summary, the journal uploaded, the phase change collected", async () => {
     const { prepare, operation } = story.failover();
     expect(prepare.outputs).toMatchObject({ environment: "production-dr", lock: "crdr-dr-stack-pg-primary" });
     const steps = byName(operation!);
@@ -164,7 +171,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(await sim.roleChanges()).toEqual(["pg-primary failed"]);
   });
 
-  it("2. the pull request: a branch with one commit of the phase file and nothing else, a message and a body holding the summary and the next step", () => {
+  it("the pull request: a branch with one commit of the phase file and nothing else, a message and a body holding the summary and the next step", () => {
     story.failover();
     const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "checkout-"));
     try {
@@ -206,7 +213,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     story.merged();
   });
 
-  it("3. a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
+  it("a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
     const { operation } = await story.timedOutRevert();
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
@@ -233,7 +240,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(await sim.roleChanges()).toEqual(["pg-primary failed", "pg-primary passive"]);
   });
 
-  it("4. dispatching the same operation again resumes it on another fresh machine: it never sends the rebuild twice, finishes, and has its pull request", async () => {
+  it("dispatching the same operation again resumes it on another fresh machine: it never sends the rebuild twice, finishes, and has its pull request", async () => {
     await story.timedOutRevert();
     const { operation } = dispatch(103, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms");
     const steps = byName(operation!);
@@ -247,7 +254,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(JSON.parse(store.read(103, "dr-phase-change", "phase-file.json")).pairs[STACK]).toMatchObject({ phase: "normal", operation: "revert" });
   });
 
-  it("5. a dry run, without approval: nothing sent, nothing recorded, no pull request", async () => {
+  it("a dry run, without approval: nothing sent, nothing recorded, no pull request", async () => {
     const sentBefore = (await sim.roleChanges()).length;
     const { prepare, operation } = dispatch(104, { operation: "switchover", stack: STACK, "dry-run": true }, "");
     expect(prepare.outputs).toMatchObject({ environment: "production-dr-read-only", args: "--stack pg-primary --dry-run" });
@@ -258,7 +265,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(await sim.roleChanges()).toHaveLength(sentBefore);
   });
 
-  it("6. status, read-only: the pair's peers and phase in the summary", () => {
+  it("status, read-only: the pair's peers and phase in the summary", () => {
     const { prepare, operation } = dispatch(105, { operation: "status", stack: STACK }, "");
     expect(prepare.outputs.environment).toBe("production-dr-read-only");
     expect(byName(operation!)[RUN_STEP]).toMatchObject({ outcome: "success", code: 0 });
@@ -266,8 +273,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toContain("| pg-primary | normal | pg-primary: RUNNING/active in google-europe-west1 |");
   });
 
-  it("7. the drill, as the schedule runs it: passed, in the summary", () => {
-    const { operation, drill } = dispatch(106, {}, "--transition-ms 50");
+  it("the drill, as the schedule runs it: passed, in the summary", () => {
+    const { operation, drill } = story.drill();
     expect(operation).toBeUndefined();
     const steps = byName(drill!);
     expect(steps["Run the drill"]).toMatchObject({ outcome: "success", code: 0 });
@@ -275,8 +282,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(store.files(106, "crdr-drill-journal")).toEqual([`${STACK}.jsonl`]);
   });
 
-  it("8. a drill that fails shows in the summary, and fails the job", () => {
-    const { drill } = dispatch(107, { operation: "drill", stack: "pg-nowhere" }, "--transition-ms 50");
+  it("a drill that fails shows in the summary, and fails the job", () => {
+    const { drill } = story.failedDrill();
     const steps = byName(drill!);
     expect(steps["Run the drill"].outcome).toBe("failure");
     expect(steps["Write the summary"].outcome).toBe("success");
@@ -286,7 +293,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(store.read(107, "crdr-drill-journal", `${STACK}.jsonl`)).toBe(store.read(106, "crdr-drill-journal", `${STACK}.jsonl`));
   });
 
-  it("9. the next drill, on a fresh machine, appends its journal to the earlier drills'", () => {
+  it("the next drill, on a fresh machine, appends its journal to the earlier drills'", () => {
+    story.failedDrill();
     const { drill } = dispatch(108, {}, "--transition-ms 50");
     expect(byName(drill!)["Restore the journals of earlier drills"].output).toContain(`Restored ${STACK}.jsonl from run 107`);
     const before = store.read(106, "crdr-drill-journal", `${STACK}.jsonl`);
