@@ -1,5 +1,8 @@
 import { regionFailoverFloorMs } from "../bench/fleet-bench";
-import { READ_PRIORITY, requestBudget, WRITE_PRIORITY } from "../lib/aiven/request-budget";
+import { AivenClient } from "../lib/aiven/aiven-client";
+import { parseRateLimit, pollGapMs, READ_PRIORITY, requestBudget, WRITE_PRIORITY } from "../lib/aiven/request-budget";
+import { UserError } from "../lib/user-error";
+import { waitFor } from "./support/wait-for";
 
 /** The run's request budget: a sliding window, as Aiven counts. */
 describe("the request budget", () => {
@@ -41,5 +44,81 @@ describe("the region failover's floor inside the limit (the bench's yardstick)",
     expect(regionFailoverFloorMs(119, rate, 1300)).toBe(60_000);
     expect(regionFailoverFloorMs(200, rate, 1300)).toBe(61_300);
     expect(regionFailoverFloorMs(240, rate, 1300)).toBe(121_300);
+  });
+});
+
+describe("a place in the budget comes back a window after it left, plus a margin for the network", () => {
+  afterEach(() => jest.useRealTimers());
+
+  it.each([
+    // A fiftieth of the window, at most a second.
+    [10_000, 200],
+    [600_000, 1000],
+  ])("window %i ms: the next request waits the window and %i ms", async (windowMs, margin) => {
+    // On a fake clock, moved past the return: Bottleneck starts jobs on timers too.
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    const budget = requestBudget({ limit: 1, windowMs });
+    const sentAt: number[] = [];
+    const both = Promise.all([1, 2].map(() => budget.schedule(() => Promise.resolve(sentAt.push(Date.now())))));
+    await jest.advanceTimersByTimeAsync(windowMs + margin + 100);
+    await both;
+    const [first, second] = sentAt;
+    expect(second - first).toBeGreaterThanOrEqual(windowMs + margin);
+    // Bottleneck's own scheduling adds a few milliseconds of the fake clock, never a margin's worth.
+    expect(second - first).toBeLessThan(windowMs + margin + 50);
+  });
+});
+
+describe("the places coming back keep the process alive only while a request waits for one", () => {
+  /** Timers that keep this process from exiting. */
+  const holding = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+
+  it("a finished run is not held for a window; a queued request is, until it has gone", async () => {
+    const budget = requestBudget({ limit: 1, windowMs: 600_000 });
+    const before = holding();
+    await budget.schedule(() => Promise.resolve());
+    expect(holding()).toBe(before);
+    const second = budget.schedule(() => Promise.resolve());
+    await waitFor(() => budget.counts().QUEUED === 1);
+    // Unheld, node would exit here mid-run, with status 0.
+    expect(holding()).toBe(before + 1);
+    await budget.incrementReservoir(1);
+    await second;
+    expect(holding()).toBe(before);
+  });
+});
+
+describe("the rate limit a setting gives (CRDR_API_RATE_LIMIT)", () => {
+  it.each([
+    ["120/60s", { limit: 120, windowMs: 60_000 }],
+    ["120", { limit: 120, windowMs: 60_000 }],
+    [" 30 / 500 ms ", { limit: 30, windowMs: 500 }],
+    ["10/2m", { limit: 10, windowMs: 120_000 }],
+    ["10/5", { limit: 10, windowMs: 5000 }],
+    ["1/1ms", { limit: 1, windowMs: 1 }],
+  ])("reads %j", (setting, rate) => {
+    expect(parseRateLimit(setting)).toEqual(rate);
+    expect(AivenClient.fromEnv({ AIVEN_TOKEN: "t", CRDR_API_RATE_LIMIT: setting }).rateLimit).toEqual(rate);
+  });
+
+  it.each(["0/60s", "10/0s", "abc", "x120", "120/60sx", "120/", "/60s", "120/60h", "-5/60s", "1.5/60s"])("refuses %j with a sentence naming it and the fix", (setting) => {
+    expect(parseRateLimit(setting)).toBeUndefined();
+    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "t", CRDR_API_RATE_LIMIT: setting })).toThrow(
+      new UserError(`CRDR_API_RATE_LIMIT=${JSON.stringify(setting)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`),
+    );
+  });
+});
+
+describe("how often a fleet's shared poll may spend a request", () => {
+  it.each([
+    // Twice the refill interval of the half of the limit the polls may use.
+    [{ limit: 120, windowMs: 60_000 }, 2000],
+    [{ limit: 7, windowMs: 60_000 }, 30_000],
+    // Never more often than once a second.
+    [{ limit: 120, windowMs: 1000 }, 1000],
+    [{ limit: 1, windowMs: 100 }, 1000],
+    [{ limit: 1, windowMs: 10_000 }, 20_000],
+  ])("%j: every %i ms", (rate, gap) => {
+    expect(pollGapMs(rate)).toBe(gap);
   });
 });
