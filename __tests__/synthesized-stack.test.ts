@@ -106,6 +106,25 @@ describe("SynthesizedStack.load and its neighbours", () => {
     expect(() => SynthesizedStack.listStacks(empty)).toThrow(UserError);
   });
 
+  it("finds no stack in an outdir without a manifest, and nothing in a stack that declares no resources", () => {
+    writeOutdir({ bare: (json) => delete json.resource });
+    expect(SynthesizedStack.load(outdir, "bare").resource("aiven_pg.primary")).toBeUndefined();
+    fs.rmSync(path.join(outdir, "manifest.json"));
+    expect(SynthesizedStack.exists(outdir, "bare")).toBe(false);
+  });
+
+  it("names every import on either side of a mismatch", () => {
+    const two = [
+      { to: "aiven_pg.primary", id: "crdr-test/pg-primary" },
+      { to: "aiven_service_integration.disaster_recovery", id: "crdr-test/4f1d" },
+    ];
+    writeOutdir({ importing: (json) => (json.import = two) });
+    const both = "aiven_pg.primary=crdr-test/pg-primary, aiven_service_integration.disaster_recovery=crdr-test/4f1d";
+    expect(() => SynthesizedStack.load(outdir, "importing").verifyAgainst(NORMAL)).toThrow(new RegExp(`declares imports ${both.replace(/\./g, "\\.")} instead of none\\.$`));
+    const record: PhaseRecord = { phase: "normal", pendingImports: two.map((i) => ({ address: i.to, id: i.id })) };
+    expect(() => synthesized[0][1].verifyAgainst(record)).toThrow(new RegExp(`declares imports none instead of ${both.replace(/\./g, "\\.")}\\.$`));
+  });
+
   it("names no stack when the manifest lists none", () => {
     writeOutdir({});
     expect(() => SynthesizedStack.load(outdir, "pg-a")).toThrow('Stack "pg-a" is not among the synthesized stacks (none); pass one of those to --stack.');
