@@ -16,6 +16,7 @@ module.exports = {
     "<rootDir>/__tests__/role-change-disagreement.test.ts",
     "<rootDir>/__tests__/operations-in-process.test.ts",
     "<rootDir>/__tests__/aiven-client.test.ts",
+    "<rootDir>/__tests__/request-budget.test.ts",
     "<rootDir>/__tests__/synthesized-stack.test.ts",
     "<rootDir>/__tests__/phases.test.ts",
     "<rootDir>/__tests__/plan-review/rules/*.test.ts",

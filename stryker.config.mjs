@@ -4,9 +4,12 @@
 // only (jest.mutate.config.js): the end-to-end tests run the compiled
 // scripts in dist/, which Stryker's mutants never reach.
 //
-// Heavy: hours for the whole core on two cores. Narrow it while working, to
-// some lines and the tests that cover them, e.g.
-//   CRDR_MUTATE_TESTS=__tests__/role-change-disagreement.test.ts npm run mutate -- --mutate lib/operations/role-request.ts:71-95
+// Heavy: hours for the whole core on two cores. `npm run mutate` runs
+// tools/mutate.js, which mutates one target at a time against the fast tests
+// that judge it (`npm run mutate -- lib/aiven/write-outcome.ts` for one);
+// docs/mutation-testing.md has the scores, run times and the survivors.
+// Narrower still, to some lines and the tests that cover them:
+//   CRDR_MUTATE_TESTS=__tests__/role-change-disagreement.test.ts npx stryker run --mutate lib/operations/role-request.ts:57-100
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: "npm",

@@ -70,21 +70,32 @@ describe("a place in the budget comes back a window after it left, plus a margin
 });
 
 describe("the places coming back keep the process alive only while a request waits for one", () => {
-  /** Timers that keep this process from exiting. */
-  const holding = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  afterEach(() => jest.restoreAllMocks());
 
   it("a finished run is not held for a window; a queued request is, until it has gone", async () => {
-    const budget = requestBudget({ limit: 1, windowMs: 600_000 });
-    const before = holding();
+    const windowMs = 600_000;
+    // The timers that give places back (a window and a second later) are the only ones that long.
+    const comingBack: NodeJS.Timeout[] = [];
+    const realSetTimeout = global.setTimeout;
+    jest.spyOn(global, "setTimeout").mockImplementation(((callback: () => void, ms?: number) => {
+      const timer = realSetTimeout(callback, ms);
+      if (ms === windowMs + 1000) comingBack.push(timer);
+      return timer;
+    }) as typeof setTimeout);
+    /** How many of them keep the process from exiting. */
+    const holding = () => comingBack.filter((t) => t.hasRef()).length;
+
+    const budget = requestBudget({ limit: 1, windowMs });
     await budget.schedule(() => Promise.resolve());
-    expect(holding()).toBe(before);
+    expect([comingBack.length, holding()]).toEqual([1, 0]);
     const second = budget.schedule(() => Promise.resolve());
     await waitFor(() => budget.counts().QUEUED === 1);
     // Unheld, node would exit here mid-run, with status 0.
-    expect(holding()).toBe(before + 1);
+    expect(holding()).toBe(1);
     await budget.incrementReservoir(1);
     await second;
-    expect(holding()).toBe(before);
+    expect([comingBack.length, holding()]).toEqual([2, 0]);
+    for (const timer of comingBack) clearTimeout(timer);
   });
 });
 
