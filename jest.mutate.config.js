@@ -13,6 +13,7 @@ module.exports = {
   ...base,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
   testMatch: only.length ? only : [
+    "<rootDir>/__tests__/sign-of-change.test.ts",
     "<rootDir>/__tests__/role-change-disagreement.test.ts",
     "<rootDir>/__tests__/operations-in-process.test.ts",
     "<rootDir>/__tests__/aiven-client.test.ts",

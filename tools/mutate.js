@@ -24,7 +24,7 @@ const TARGETS = [
   { target: "lib/phase/", mutate: "lib/phase/**/*.ts", tests: ["__tests__/phases.test.ts", "__tests__/phase-file.test.ts", "__tests__/plan-review/rules/phase-changed.test.ts", "__tests__/plan-review/rules/pair-state-missing.test.ts"] },
   { target: "lib/plan-review/rules/", mutate: "lib/plan-review/rules/**/*.ts", tests: [RULE_TESTS, "__tests__/plan-review/review.test.ts"] },
   { target: "lib/plan-review/terraform-plan.ts", tests: ["__tests__/plan-review/sensitive-values.test.ts", "__tests__/plan-review/robustness.test.ts", "__tests__/plan-review/review.test.ts"] },
-  { target: "lib/operations/role-request.ts", tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"] },
+  { target: "lib/operations/role-request.ts", tests: ["__tests__/sign-of-change.test.ts", "__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"] },
   { target: "lib/operations/accepted-without-effect.ts", tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"] },
   { target: "lib/operations/operation-context.ts", tests: ["__tests__/operations-in-process.test.ts", "__tests__/role-change-disagreement.test.ts"] },
 ];

@@ -1,0 +1,36 @@
+import { PairSnapshot, PeerSnapshot, signOfChange } from "../lib/operations/role-request";
+
+/**
+ * What counts as a sign that a role change was applied, read from the pair
+ * before and after: the judge of every lost answer (a sign means the change
+ * is never sent again).
+ */
+const names = { primary: "pg-a", recovery: "pg-a-dr" };
+const fail = { side: "primary", role: "failed" } as const;
+const peer = (state: string, role: string): PeerSnapshot => ({ reachable: true, state, role });
+const BEFORE: PairSnapshot = { primary: peer("RUNNING", "active"), recovery: peer("RUNNING", "passive") };
+const pair = (changes: Partial<PairSnapshot>): PairSnapshot => ({ ...BEFORE, ...changes });
+
+describe("signOfChange", () => {
+  it.each<[string, PairSnapshot, string | undefined]>([
+    ["the changed peer at its target role", pair({ primary: peer("POWEROFF", "failed") }), "pg-a is now failed"],
+    ["the other peer's role moved", pair({ recovery: peer("RUNNING", "active") }), "pg-a-dr went from passive to active"],
+    ["a peer entering a transitional state", pair({ primary: peer("REBALANCING", "active") }), "pg-a went from RUNNING to REBALANCING"],
+    ["the changed peer no longer listed", pair({ primary: { reachable: false, notFound: true } }), "pg-a is no longer listed"],
+    ["nothing moved", pair({}), undefined],
+    ["the changed peer unreadable (not gone)", pair({ primary: { reachable: false } }), undefined],
+    ["the other peer no longer listed", pair({ recovery: { reachable: false, notFound: true } }), undefined],
+  ])("%s", (_name, now, sign) => {
+    expect(signOfChange(BEFORE, now, fail, names)).toBe(sign);
+  });
+
+  it("takes a peer settling back to RUNNING as no sign", () => {
+    const busy = pair({ recovery: peer("REBUILDING", "passive") });
+    expect(signOfChange(busy, BEFORE, fail, names)).toBeUndefined();
+  });
+
+  it("reads nothing into a peer that was unreadable before", () => {
+    const unread = pair({ recovery: { reachable: false } });
+    expect(signOfChange(unread, pair({ recovery: peer("REBUILDING", "active") }), fail, names)).toBeUndefined();
+  });
+});
