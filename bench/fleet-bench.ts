@@ -4,7 +4,7 @@ import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { RateLimit } from "../lib/aiven/request-budget";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { PhaseFile } from "../lib/phase/phase-file";
+import { PHASE_DIR_NAME, PhaseFolder } from "../lib/phase/phase-folder";
 import { SimDelays } from "../lib/simulator/sim-model";
 import { SimServer } from "../lib/simulator/sim-server";
 import { synthesize } from "../lib/synth/synthesize";
@@ -93,7 +93,7 @@ export async function fleetBench(sizes = [1, 10, 50, 200]): Promise<void> {
     const f = await fleet(pairs, SHORT, rate);
     try {
       const failover = await timeScript(f, "failover", ["--region", REGION, "--yes", "--poll-interval", "500ms"]);
-      const failedOver = PhaseFile.load(path.join(f.dir, "crdr-phases.json")).stacks().length;
+      const failedOver = PhaseFolder.load(path.join(f.dir, PHASE_DIR_NAME)).stacks().length;
       if (failedOver !== pairs) throw new Error(`${failedOver} of ${pairs} pairs recorded as failed over`);
       const status = await timeScript(f, "status", ["--all", "--json"]);
       results.push({ pairs, failover, status, limited: f.sim.apiCalls().length, rejected: f.sim.apiCalls().filter((r) => r.status === 429).length });

@@ -15,7 +15,7 @@ import { CapturingReporter } from "../reporting/capturing-reporter";
 import { revert } from "../operations/revert";
 import { pairStatus } from "../status/pair-status";
 import { EXPECTED_ROLES } from "../phase/expected-roles";
-import { PhaseFile } from "../phase/phase-file";
+import { PHASE_DIR_NAME, PhaseFolder } from "../phase/phase-folder";
 import { PhaseName } from "../phase/phase-record";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
@@ -92,7 +92,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
   });
   const drillEnv: NodeJS.ProcessEnv = {
     ...env,
-    [SETTING_SOURCES.phaseFile.env]: path.join(workDir, "crdr-phases.json"),
+    [SETTING_SOURCES.phaseDir.env]: path.join(workDir, PHASE_DIR_NAME),
     [SETTING_SOURCES.backend.env]: JSON.stringify({ type: "local", stateDir: path.join(workDir, "state") }),
     AIVEN_TOKEN: token,
     AIVEN_AUTH_TOKEN: "",
@@ -154,11 +154,11 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       };
       const roles = (phase: PhaseName) => async () => expectPhaseRoles(sim, pair, phase);
       const phaseIs = (phase: string) => () => {
-        const actual = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name).phase;
+        const actual = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name).phase;
         return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
       };
       const healthy = async () => {
-        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name));
+        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name));
         return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
       };
       const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
@@ -187,7 +187,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         all(async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), applicationsKept),
       );
       await run("revert again: clears the pending imports", (deps) => revert(common, deps), async () => {
-        const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
+        const phase = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name);
         return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
       });
       await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over"), applicationsKept));

@@ -6,7 +6,7 @@ import { pollGapMs } from "../aiven/request-budget";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { PairManifest, tierLabel, tierRank } from "../pair/pair-manifest";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { OperationName, PhaseRecord } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
 import { PrefixedReporter } from "../reporting/prefixed-reporter";
@@ -101,7 +101,7 @@ export async function regionRun(
   };
   if (options.dryRun) resolveAll();
   else await withSynthLock(deps.projectDir, resolveAll);
-  const phases = PhaseFile.load(settings.phaseFile);
+  const phases = PhaseFolder.load(settings.phaseDir);
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
   if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
     const projects = [...new Set(pairs.map((p) => p.project))].sort();
@@ -143,7 +143,7 @@ export async function regionRun(
     peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
     terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
     deferSynth: true,
-    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
+    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFolder.load(settings.phaseDir) }),
   };
 
   const outcomes: PairOutcome[] = [];
@@ -174,7 +174,7 @@ export async function regionRun(
   outcomes.sort((a, b) => a.stack.localeCompare(b.stack));
 
   if (!options.dryRun) {
-    await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+    await synthesizeOnce(deps, settings.phaseDir, selected, outcomes);
     // Only now, with cdk.tf.json matching every record, are the pairs done.
     const runId = randomUUID();
     for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok)) new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
@@ -202,7 +202,7 @@ export async function regionRun(
  * record. Pairs that did not finish may have recorded nothing; their stacks
  * are whatever their phase says.
  */
-async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
+async function synthesizeOnce(deps: OperationDeps, phaseDir: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
   deps.reporter.step("synth", `cdk.tf.json for every pair, once`);
   const started = Date.now();
   try {
@@ -216,7 +216,7 @@ async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: 
     );
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
-  const phases = PhaseFile.load(phaseFile);
+  const phases = PhaseFolder.load(phaseDir);
   for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
