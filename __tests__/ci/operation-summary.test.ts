@@ -44,7 +44,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   synthesize(project.dir);
   sim = new SimServer({ token: TOKEN, delays: FAST });

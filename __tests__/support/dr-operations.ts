@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import { FaultSpec } from "../../lib/simulator/sim-faults";
 import { DrScenario } from "./dr-scenario";
 import { runScript, ScriptRun, STACK } from "./project-fixture";
@@ -31,7 +30,8 @@ export interface DrOperation {
 }
 
 function writePhase(s: DrScenario, record: Record<string, unknown>): void {
-  fs.writeFileSync(s.project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }, null, 2));
+  s.project.clearPhases();
+  s.project.writePhases({ [STACK]: record });
 }
 
 export const DR_OPERATIONS: readonly DrOperation[] = [
