@@ -74,10 +74,10 @@ describe("synth of main.ts", () => {
     expect(project.stack().resource("aiven_pg.primary")?.project).toBe("from-env");
   });
 
-  it("fails with one clear sentence for a phase file naming an undeclared pair", () => {
+  it("fails with one clear sentence for a phase file of an undeclared pair", () => {
     project.writePhases({ "pg-typo": { phase: "normal" } });
     expect(() => synthesize(project.dir)).toThrow(
-      /names "pg-typo", which main.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry\./,
+      /The phase folder .*crdr-phases holds the phase of "pg-typo", which main.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file\./,
     );
   });
 
