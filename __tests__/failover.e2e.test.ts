@@ -48,7 +48,7 @@ describe("npm run failover", () => {
     // Terraform's own state rm backup is no second copy: none beside the working directory or the state.
     expect(fs.readdirSync(scenario.project.stack().workingDirectory).filter((f) => f.includes("backup"))).toEqual([]);
     expect(fs.readdirSync(scenario.project.dir).filter((f) => f.includes("backup"))).toEqual([]);
-    expect(run.stdout).toMatch(/Commit crdr-phases.json and open a pull request/);
+    expect(run.stdout).toMatch(/Commit crdr-phases\/pg-primary\.json and open a pull request/);
   });
 
   it("is idempotent: a second run exits 0 and sends no PUT", async () => {
@@ -192,7 +192,7 @@ describe("npm run failover", () => {
       scenario.project.writePhases({ [STACK]: { phase: "sideways" } });
       const run = await failover("--yes");
       expect(run.code).not.toBe(0);
-      expect(run.stderr).toMatch(/crdr-phases.json is malformed/);
+      expect(run.stderr).toMatch(/The phase file .*crdr-phases\/pg-primary\.json is malformed \(phase: /);
       expect(puts()).toEqual([]);
       expect(scenario.project.phases()[STACK].phase).toBe("sideways");
     });

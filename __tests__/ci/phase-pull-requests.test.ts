@@ -65,22 +65,23 @@ function checkout(): string {
 }
 
 /**
- * One dispatch of `operation` on `stack`: on a fresh checkout of the base,
- * the operation records the pair's phase as the tooling does (and
- * `alsoChanged` stands for anything else left changed in the checkout), the
- * operation job collects the change, and the pull-request job, on another
- * fresh checkout, commits and pushes it. Returns the branch.
+ * One dispatch of `operation` on a stack (or a region): on a fresh checkout
+ * of the base, the operation records the pairs' phases as the tooling does
+ * (and `alsoChanged` stands for anything else left changed in the
+ * checkout), the operation job collects the change, and the pull-request
+ * job, on another fresh checkout, commits and pushes it. Returns the branch.
  */
-function dispatch(operation: string, stack: string, record: PhaseRecord, run: number, alsoChanged: (dir: string) => void = () => undefined): string {
+function dispatch(operation: string, target: { stack: string } | { region: string }, records: Record<string, PhaseRecord>, run: number, alsoChanged: (dir: string) => void = () => undefined): string {
   const job = checkout();
   const phaseDir = path.join(job, "crdr-phases");
-  PhaseFolder.load(phaseDir).write(stack, record);
+  for (const [stack, record] of Object.entries(records)) PhaseFolder.load(phaseDir).write(stack, record);
   alsoChanged(job);
   const report = path.join(job, "dr-report");
   fs.mkdirSync(report);
-  fs.writeFileSync(path.join(report, "phase-paths.txt"), phasePathsOf({ operation: operation as "failover", stack, dryRun: false }, job, phaseDir).join("\n") + "\n");
-  fs.writeFileSync(path.join(report, "commit-message.txt"), `DR ${operation} of stack ${stack}: record the phase\n`);
-  fs.writeFileSync(path.join(report, "pull-request-title.txt"), `DR ${operation} of stack ${stack}: record the phase\n`);
+  fs.writeFileSync(path.join(report, "phase-paths.txt"), phasePathsOf({ operation: operation as "failover", ...target, dryRun: false }, job, phaseDir).join("\n") + "\n");
+  const name = "stack" in target ? target.stack : target.region;
+  fs.writeFileSync(path.join(report, "commit-message.txt"), `DR ${operation} of ${name}: record the phase\n`);
+  fs.writeFileSync(path.join(report, "pull-request-title.txt"), `DR ${operation} of ${name}: record the phase\n`);
   fs.writeFileSync(path.join(report, "pull-request.md"), "<!-- crdr-dr-operation -->\n");
   const output = path.join(job, "github-output");
   const collect = spawnSync("bash", [script("collect-phase-change.sh"), "dr-report"], { cwd: job, env: { ...process.env, GITHUB_OUTPUT: output }, encoding: "utf8" });
@@ -92,7 +93,7 @@ function dispatch(operation: string, stack: string, record: PhaseRecord, run: nu
   const prJob = checkout();
   fs.cpSync(report, path.join(prJob, "dr-report"), { recursive: true });
   fs.appendFileSync(path.join(prJob, ".git", "info", "exclude"), "dr-report\n");
-  const branch = `crdr/${operation}-${stack}-${run}-1`;
+  const branch = `crdr/${operation}-${name}-${run}-1`;
   const open = spawnSync("bash", [script("open-phase-pull-request.sh"), "dr-report"], {
     cwd: prJob,
     env: { ...process.env, PATH: `${gh.bin}:${process.env.PATH}`, BRANCH: branch, BASE_BRANCH: "main", GITHUB_REPOSITORY: "acme/crdr", GITHUB_OUTPUT: path.join(prJob, "github-output") },
@@ -118,15 +119,15 @@ describe("phase-file pull requests of two pairs from one base", () => {
   it("each commit only their pair's file, and both merge without conflict: the merged tree reads both phases", () => {
     repository({ "crdr-phases/pg-b.json": JSON.stringify({ version: 1, ...FAILED_OVER }, null, 2) + "\n", "README.md": "project\n" });
     // pg-a fails over; another pair's file and another file are also left changed in that checkout, and stay out.
-    const a = dispatch("failover", "pg-a", FAILED_OVER, 41, (dir) => {
+    const a = dispatch("failover", { stack: "pg-a" }, { "pg-a": FAILED_OVER }, 41, (dir) => {
       fs.writeFileSync(path.join(dir, "README.md"), "changed\n");
       PhaseFolder.load(path.join(dir, "crdr-phases")).write("pg-c", SWITCHED);
     });
-    const b = dispatch("revert", "pg-b", REVERTED, 42);
+    const b = dispatch("revert", { stack: "pg-b" }, { "pg-b": REVERTED }, 42);
     expect(changes(a)).toEqual(["A\tcrdr-phases/pg-a.json"]);
     expect(changes(b)).toEqual(["M\tcrdr-phases/pg-b.json"]);
     // A third pair's first record: a second new file in the same folder.
-    const d = dispatch("switchover", "pg-d", SWITCHED, 43);
+    const d = dispatch("switchover", { stack: "pg-d" }, { "pg-d": SWITCHED }, 43);
 
     const merged = mergeAll([a, b, d]);
     expect(merged.statuses).toEqual([0, 0, 0]);
@@ -140,16 +141,25 @@ describe("phase-file pull requests of two pairs from one base", () => {
   it("with the old single file (a project not migrated yet), commit that file, and the second merge conflicts: why the folder exists", () => {
     // Every pair normal, as the file comes; two pairs fail over.
     repository({ "crdr-phases.json": JSON.stringify({ version: 1, pairs: {} }, null, 2) + "\n" });
-    const a = dispatch("failover", "pg-a", FAILED_OVER, 41);
-    const b = dispatch("failover", "pg-b", { ...FAILED_OVER, runId: "run-b" }, 42);
+    const a = dispatch("failover", { stack: "pg-a" }, { "pg-a": FAILED_OVER }, 41);
+    const b = dispatch("failover", { stack: "pg-b" }, { "pg-b": { ...FAILED_OVER, runId: "run-b" } }, 42);
     expect(changes(a)).toEqual(["M\tcrdr-phases.json"]);
     expect(changes(b)).toEqual(["M\tcrdr-phases.json"]);
     expect(mergeAll([a, b]).statuses).toEqual([0, 1]);
   });
 
+  it("a region run's commits the files of the pairs it changed, and no stray file left in the folder", () => {
+    repository({ "crdr-phases/pg-b.json": JSON.stringify({ version: 1, ...SWITCHED }, null, 2) + "\n" });
+    const region = dispatch("failover", { region: "google-europe-west1" }, { "pg-a": FAILED_OVER, "pg-c": { ...FAILED_OVER, runId: "run-c" } }, 44, (dir) => {
+      // The temporary file of a write cut short.
+      fs.writeFileSync(path.join(dir, "crdr-phases", "pg-b.json.2617"), "{");
+    });
+    expect(changes(region)).toEqual(["A\tcrdr-phases/pg-a.json", "A\tcrdr-phases/pg-c.json"]);
+  });
+
   it("make a later dispatch of the same pair find its open pull request by the pair's file, and name it; another pair's is not in the way", () => {
     repository({ "README.md": "project\n" });
-    const a = dispatch("failover", "pg-a", FAILED_OVER, 41);
+    const a = dispatch("failover", { stack: "pg-a" }, { "pg-a": FAILED_OVER }, 41);
     // What `gh pr list --json number,headRefName,url,files` shows: the pushed branch's files, and a hand-made pull request of pg-b.
     const filesOf = (branch: string) => git(origin, "diff", "--name-only", base, branch).split("\n").map((p) => ({ path: p }));
     gh.setRepository({

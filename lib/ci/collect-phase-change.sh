@@ -29,8 +29,10 @@ if [ ! -s "$report_dir/phase-paths.txt" ]; then
 fi
 mapfile -t paths < "$report_dir/phase-paths.txt"
 
-# Each new or changed file on its own line (a new pair's file is untracked).
-changed=$(git status --porcelain --untracked-files=all -- "${paths[@]}" | cut -c4-)
+# Each new or changed phase file on its own line (a new pair's file is
+# untracked); anything else in the folder, such as the temporary file of a
+# write cut short, is not a phase.
+changed=$(git status --porcelain --untracked-files=all -- "${paths[@]}" | cut -c4- | grep '\.json$' || true)
 if [ -z "$changed" ]; then
   echo "phase-changed=false" >> "$out"
   echo "No phase file changed ($(echo "${paths[*]}")): no pull request."
