@@ -141,6 +141,28 @@ describe("the old single phase file, before the migration", () => {
   });
 });
 
+describe("one pair's record, as an operation reads and writes it under the writers' lock", () => {
+  it("goes to the pair's own file in the folder, to the old file before the migration, and is refused with both", () => {
+    writePair("pg-b", SWITCHED);
+    PhaseFolder.record(dir, "pg-a", FAILED_OVER);
+    expect(PhaseFolder.readPhaseOf(dir, "pg-a")).toEqual(FAILED_OVER);
+    expect(PhaseFolder.readPhaseOf(dir, "pg-c")).toEqual({ phase: "normal" });
+    expect(fs.readdirSync(dir).sort()).toEqual(["pg-a.json", "pg-b.json"]);
+
+    fs.rmSync(dir, { recursive: true });
+    writeLegacy({ "pg-b": SWITCHED });
+    PhaseFolder.record(dir, "pg-a", FAILED_OVER);
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(PhaseFolder.readPhaseOf(dir, "pg-a")).toEqual(FAILED_OVER);
+    expect(JSON.parse(fs.readFileSync(legacy, "utf8")).pairs).toEqual({ "pg-a": FAILED_OVER, "pg-b": SWITCHED });
+
+    writePair("pg-a", SWITCHED);
+    expect(refusal(() => PhaseFolder.record(dir, "pg-a", FAILED_OVER)).message).toMatch(/both exist and disagree on "pg-a"/);
+    expect(refusal(() => PhaseFolder.readPhaseOf(dir, "pg-a")).message).toMatch(/both exist and disagree on "pg-a"/);
+    expect(PhaseFolder.load.bind(null, dir)).toThrow(UserError);
+  });
+});
+
 describe("the migration into the folder", () => {
   it("writes one file per pair, each read back equal to the old record, then removes the old file", () => {
     writeLegacy({ "pg-b": SWITCHED, "pg-a": FAILED_OVER });

@@ -112,7 +112,7 @@ export class OperationContext {
         const { pair } = resolved.stack;
         lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation, runId });
         // A run that held the lock meanwhile may have recorded a new phase.
-        if (JSON.stringify(PhaseFolder.load(resolved.phases.dir).phaseOf(options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
+        if (JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
       }
       const { stack, phases } = resolved;
       const { primary, recovery } = stack.pair;
@@ -469,7 +469,7 @@ export class OperationContext {
     if (this.options.dryRun) return;
     // Other runs (a region run's pairs, the migration to the phase folder)
     // write phases too: read them again and write under the writers' lock.
-    await withFileLock(this.phases.dir, () => PhaseFolder.load(this.phases.dir).write(this.options.stack, record));
+    await withFileLock(this.phases.dir, () => PhaseFolder.record(this.phases.dir, this.options.stack, record));
     this.journal.append("phase-recorded", { record });
     if (this.deps.deferSynth) {
       this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);

@@ -25,7 +25,7 @@ export type PhaseSource = "folder" | "legacy" | "memory";
  * old single file (`crdr-phases.json`) and that is read and written instead;
  * both at once are never read, so the phases have one source of truth.
  *
- * Writers hold `withFileLock(dir)` while they read and write (see `write`),
+ * Writers hold `withFileLock(dir)` while they read and write (see `record`),
  * and so does the migration.
  */
 export class PhaseFolder {
@@ -41,6 +41,28 @@ export class PhaseFolder {
   /** Phases that exist only in memory (reviews of hypothetical phases, tests). */
   static inMemory(pairs: Record<string, PhaseRecord>): PhaseFolder {
     return new PhaseFolder("(in memory)", "memory", new Map(Object.entries(pairs)));
+  }
+
+  /**
+   * One pair's record as the files hold it now, reading only that pair's
+   * file (each of a region run's pairs reads its own).
+   */
+  static readPhaseOf(dir: string, stack: string): PhaseRecord {
+    const hasFolder = folderHoldsPhases(dir);
+    if (!hasFolder || fs.existsSync(legacyPhaseFileOf(dir))) return PhaseFolder.load(dir).phaseOf(stack);
+    const file = pairPhaseFile(dir, stack);
+    return fs.existsSync(file) ? readPairPhaseFile(file) : NORMAL;
+  }
+
+  /**
+   * Writes one pair's record where the records are now, without reading the
+   * other pairs' files: the caller holds `withFileLock(dir)`. Both the folder
+   * and the old file are refused as `load` refuses them.
+   */
+  static record(dir: string, stack: string, record: PhaseRecord): void {
+    const hasFolder = folderHoldsPhases(dir);
+    if (hasFolder && !fs.existsSync(legacyPhaseFileOf(dir))) writePairPhaseFile(pairPhaseFile(dir, stack), record);
+    else PhaseFolder.load(dir).write(stack, record);
   }
 
   /** Newest modification among the phase inputs (a file written, added or removed), for deciding whether synth output is stale. */
