@@ -184,6 +184,18 @@ describe("the migration into the folder", () => {
     expect(PhaseFolder.load(dir).phaseOf("pg-b")).toEqual(SWITCHED);
   });
 
+  it("leaves an operation that read the old file before it recording into the folder after it, never recreating the old file", () => {
+    writeLegacy({ "pg-a": FAILED_OVER });
+    const readBefore = PhaseFolder.load(dir);
+    expect(readBefore.fileOf("pg-b")).toBe(legacy);
+    migratePhaseFile(dir);
+    // The operation's write, under the same lock, after the migration's.
+    PhaseFolder.record(dir, "pg-b", SWITCHED);
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(fs.readdirSync(dir).sort()).toEqual(["pg-a.json", "pg-b.json"]);
+    expect(PhaseFolder.load(dir).phaseOf("pg-b")).toEqual(SWITCHED);
+  });
+
   it("refuses a folder that contradicts the old file and changes nothing", () => {
     writeLegacy({ "pg-a": FAILED_OVER, "pg-b": SWITCHED });
     writePair("pg-a", SWITCHED);
