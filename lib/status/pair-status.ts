@@ -1,7 +1,7 @@
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { ServiceByServicePeerSource } from "../aiven/peer-source";
-import { Peers, PeerStatus } from "../aiven/peer-status";
+import { checkExpectedPeer, Peers, PeerStatus } from "../aiven/peer-status";
 import { EXIT } from "../exit-codes";
 import { Journal } from "../operations/journal";
 import { PairManifest, PeerSide } from "../pair/pair-manifest";
@@ -64,22 +64,24 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   const expected = EXPECTED_ROLES[phase.phase];
 
   for (const side of ["primary", "recovery"] as const) {
-    const status = peers[side];
     const want = expected[side];
     const name = pair[side].serviceName;
-    if (!status.reachable) {
-      const err = status.error;
-      // After a failover the primary's region, and so the service, may be gone.
-      if (want.mayBeUnreachable) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${err.message})` });
-      else if (err.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
-      else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${err.message})` });
-      continue;
-    }
-    const actual = status.service.disaster_recovery_role;
-    if (actual !== want.role) {
-      findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${actual ?? "no DR role"}` });
-    } else if (want.state && status.service.state !== want.state) {
-      findings.push({ level: "degraded", message: `${side} ${name} is ${status.service.state}` });
+    const check = checkExpectedPeer(peers[side], want);
+    switch (check.kind) {
+      case "as-expected":
+        break;
+      case "unreachable":
+        // After a failover the primary's region, and so the service, may be gone.
+        if (check.allowed) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${check.error.message})` });
+        else if (check.error.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
+        else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${check.error.message})` });
+        break;
+      case "wrong-role":
+        findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${check.actual ?? "no DR role"}` });
+        break;
+      case "wrong-state":
+        findings.push({ level: "degraded", message: `${side} ${name} is ${check.actual}` });
+        break;
     }
   }
 
