@@ -72,7 +72,7 @@ describe("npm run revert (failback)", () => {
     expect(crashed.signal).toBe("SIGKILL");
     const resumed = await run("revert");
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/failback: skipped: Aiven already shows the primary active and the recovery passive/);
+    expect(resumed.stdout).toMatch(/revert: skipped: Aiven already shows the primary active and the recovery passive/);
     expect(putsOn(PRIMARY)).toEqual(["failed", "passive", "active"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(phase().phase).toBe("normal");

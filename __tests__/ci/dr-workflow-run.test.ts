@@ -198,7 +198,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
       expect(pr.args).toEqual(["pr", "create", "--repo", "acme/crdr", "--base", "main", "--head", branch, "--title", "DR failover of stack pg-primary: record the phase", "--body-file", "dr-report/pull-request.md"]);
       expect(pr.body).toContain("### ✅ failover of stack `pg-primary`: done");
       expect(pr.body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
-      expect(pr.body).toContain("fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
+      expect(pr.body).toContain("revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
       expect(job.summary).toBe("### The phase-file pull request: https://github.example/acme/crdr/pull/101\n");
     } finally {
       fs.rmSync(checkout, { recursive: true, force: true });

@@ -57,7 +57,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     },
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
-    changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|failed pg-primary back)/,
+    changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|reverted pg-primary)/,
     minimumTerraform: "1.10.0",
   },
   {
