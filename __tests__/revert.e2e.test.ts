@@ -6,7 +6,7 @@ import { cycleHelpers, PRIMARY } from "./support/cycle-helpers";
 const scenario = useDrScenario("tok-cycle-51a0c2e9");
 const { run, putsOn, roles, integrationId, phase, crashAfter } = cycleHelpers(scenario);
 
-describe("npm run revert (failback)", () => {
+describe("npm run revert", () => {
   it("recreates the primary as passive, makes it active, and imports the integration Aiven kept", async () => {
     expect((await run("failover")).code).toBe(0);
     const reverted = await run("revert");

@@ -68,7 +68,7 @@ describe("npm run status", () => {
   });
 });
 
-describe("npm run status after a failback", () => {
+describe("npm run status after a revert", () => {
   it("notes the pending imports without calling a healthy pair degraded", async () => {
     expect((await run("failover")).code).toBe(0);
     expect((await run("revert")).code).toBe(0);

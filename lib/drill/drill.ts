@@ -112,7 +112,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const stack = SynthesizedStack.load(outdir, name);
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
-      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
+      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair)?.service_integration_id;
       // With --postgres, real clusters back the pair from the first apply on, so its outputs stay the same throughout.
       const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
       pairClusters.push(...(databases ? [databases.cluster] : []));

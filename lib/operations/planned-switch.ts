@@ -65,7 +65,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
       throw new UserError(`A ${which} needs ${down} RUNNING/active and ${up} RUNNING/passive, but they are ${whereIs(peers[direction.demote])} and ${whereIs(peers[direction.promote])}; wait for both to be RUNNING, or use failover if a region is down.`);
     }
     const integrations = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
-    const link = findDrLink(integrations, pair, { ordered: false });
+    const link = findDrLink(integrations, pair);
     if (!link || !link.active || !link.enabled) {
       throw new UserError(`The disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName} is ${link ? "not active" : "missing"} at Aiven; a ${which} without a working DR link would lose data. Check it with npm run status.`);
     }

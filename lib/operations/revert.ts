@@ -146,7 +146,7 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
   }
   if (!inState.includes(pair.integration.address)) {
     const integrations = await ctx.client.listServiceIntegrations(pair.project, pair.primary.serviceName);
-    const dr = findDrLink(integrations, pair, { ordered: false });
+    const dr = findDrLink(integrations, pair);
     if (dr) {
       imports.push({ address: pair.integration.address, id: `${pair.project}/${dr.service_integration_id}` });
       if (dr.source_service !== pair.primary.serviceName) {

@@ -87,7 +87,7 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
 
   const anyReadable = peers.primary.reachable || peers.recovery.reachable;
   const seen = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
-  const dr = findDrLink(seen, pair, { ordered: false });
+  const dr = findDrLink(seen, pair);
   if (expected.link === "required" && anyReadable) {
     if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
     else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
