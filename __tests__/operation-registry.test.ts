@@ -8,6 +8,7 @@ import { nextStep } from "../lib/ci/next-step";
 import { OPERATION_REGISTRY, rehearsalOrder } from "../lib/operations/operation-registry";
 import { OPERATIONS, OperationName } from "../lib/phase/phase-record";
 import { PHASE_TRANSITIONS } from "../lib/phase/phase-transitions";
+import { DR_OPERATIONS } from "./support/dr-operations";
 import { REPO } from "./support/project-fixture";
 
 /**
@@ -108,6 +109,11 @@ describe("what restates the registry outside TypeScript", () => {
       expect(row[2]).toBe(PHASE_TRANSITIONS[operation].from.map((p) => `\`${p}\``).join(", "));
       expect(row[4].startsWith(`\`${PHASE_TRANSITIONS[operation].to}\``)).toBe(true);
     }
+  });
+
+  it("the end-to-end tests' table of operations (__tests__/support/dr-operations.ts) has each registered operation once, ending in its phase", () => {
+    expect(DR_OPERATIONS.map((o) => o.script)).toEqual([...OPERATIONS]);
+    for (const operation of DR_OPERATIONS) expect(operation.phase).toBe(PHASE_TRANSITIONS[operation.script].to);
   });
 
   it("package.json: each command's npm script runs it, and the crdr bin is declared", () => {
