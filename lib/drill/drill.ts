@@ -69,7 +69,9 @@ export interface DrillReport {
 
 /**
  * Rehearses the whole recovery cycle — every operation in the registry, in
- * `rehearsalOrder`, each with its drill checks and follow-up steps — against the local simulator, on a throw-away copy of
+ * `rehearsalOrder`, each with its drill checks and follow-up steps (today
+ * failover, status, revert, its imports applied, revert again, switchover,
+ * switchback, status) — against the local simulator, on a throw-away copy of
  * the project's synthesized stacks and a throw-away local state. Production
  * state, the real phase file and Aiven are never touched.
  */
