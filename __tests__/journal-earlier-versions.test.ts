@@ -71,7 +71,7 @@ describe("a run that saw Aiven confirm its operation, and never completed", () =
     const pair = project.stack().pair;
     const running = (role: string) => ({ reachable: true as const, service: { service_name: "x", state: "RUNNING", disaster_recovery_role: role } as never });
     const report = checkPair(pair, { phase: "normal" }, { primary: running("active"), recovery: running("passive") }, project.dir);
-    expect(report.findings).toContainEqual({ level: "degraded", message: expect.stringMatching(/^a failover run started .* changed roles at Aiven but did not finish; rerun npm run failover -- --stack pg-primary$/) });
+    expect(report.findings).toContainEqual({ level: "degraded", message: expect.stringMatching(/^a failover run started .* did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/) });
   });
 });
 

@@ -56,8 +56,8 @@ export interface PairReport {
 
 /**
  * Checks what Aiven shows of a pair against what its recorded phase expects
- * (`EXPECTED_ROLES`), the journal (a run that changed roles and did not
- * finish), and the phase's pending imports.
+ * (`EXPECTED_ROLES`), the journal (a run that did not finish after a role
+ * change it sent or saw), and the phase's pending imports.
  */
 export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, projectDir?: string): PairReport {
   const findings: Array<{ level: FindingLevel; message: string }> = [];
@@ -96,7 +96,7 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   if (unfinished) {
     findings.push({
       level: "degraded",
-      message: `a ${unfinished.operation} run started ${unfinished.ts} changed roles at Aiven but did not finish; rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
+      message: `a ${unfinished.operation} run started ${unfinished.ts} did not finish after a role change at Aiven (sent or seen); rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
     });
   }
   const pending = pendingImportsOf(phase);
