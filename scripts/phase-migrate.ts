@@ -1,14 +1,13 @@
 import { Command } from "commander";
 import * as path from "path";
 import { runCommand } from "../lib/cli/command-runner";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { withFileLock } from "../lib/operations/operation-lock";
 import { migratePhaseFile } from "../lib/phase/phase-migration";
 import { settingsForTooling } from "../lib/settings/tool-settings";
 
-const program = new Command(npmScriptName("phase-migrate")).description(
-  "Move the old single phase file (crdr-phases.json) into the phase folder, one file per pair (crdr-phases/<stack>.json): each file is read back and compared with the old record before the old file is removed. Exit 2 when the folder contradicts the old file.",
-);
+const program = new Command(commandName("phase-migrate")).description(TOOL_COMMANDS["phase-migrate"].description);
 parseCommandLine(program);
 
 void runCommand(false, async () => {
