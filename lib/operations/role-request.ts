@@ -204,11 +204,11 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
       if (attempt === UNRESOLVED_SEND_LIMIT) {
         throw new UserError(
-          `Aiven gave no clear answer to ${call} ${attempt === first ? "once more" : "twice"} (${attempt} requests sent in all), and each time neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the pair with npm run status; a rerun sends nothing more unless you pass --resend.`,
+          `Aiven gave no clear answer to ${call}${attempt === first ? ", the second request for it (an earlier run sent the first), and again" : " twice, and each time"} neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the pair with npm run status; a rerun sends nothing more unless you pass --resend.`,
           EXIT.timedOut,
         );
       }
-      ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the last time without --resend)`);
+      ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`);
     }
   }
 }
