@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
+import { revert } from "../lib/operations/revert";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
@@ -27,13 +28,13 @@ const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false
 const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
 const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
 
-function depsFor(project: ProjectFixture, reporter = new CapturingReporter(), client?: AivenClient): OperationDeps & { reporter: CapturingReporter } {
+function depsFor(project: ProjectFixture, reporter = new CapturingReporter(), client?: AivenClient, inState = ALL): OperationDeps & { reporter: CapturingReporter } {
   return {
     projectDir: project.dir,
     env: { ...process.env, AIVEN_TOKEN: TOKEN },
     client: client ?? new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
     reporter,
-    terraform: new RecordingTerraform(project.stack().workingDirectory, ALL).factory(),
+    terraform: new RecordingTerraform(project.stack().workingDirectory, inState).factory(),
   };
 }
 
@@ -109,5 +110,27 @@ describe("the machine-wide record of a pair's role changes", () => {
     sim.faults.add({ kind: "drop", method: "PUT", path: PRIMARY_PUT });
     await expect(failover(failoverOptions, depsFor(checkouts[1]))).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/no clear answer to .*, the second request for it \(an earlier run sent the first\), and again neither peer showed any change/) });
     expect(puts()).toEqual(["pg-primary failed", "pg-primary failed"]);
+  });
+
+  it("--resend in a revert sends its unanswered takeover once more, not judged by the recreation Aiven did act on (found by the fault campaign)", async () => {
+    const checkout = checkouts[0];
+    sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+    await new Promise((r) => setTimeout(r, 150));
+    fs.writeFileSync(checkout.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "failed-over", primary: "frozen", operation: "failover" } } }));
+    checkout.synth();
+    const failedOver = ALL.filter((a) => !a.includes("integration"));
+    const takeover = "^/v1/project/crdr-test/service/pg-primary$";
+    sim.faults.add({ kind: "drop", method: "PUT", path: takeover, body: '"disaster_recovery_role":"active"' });
+    try {
+      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({ exitCode: 3 });
+      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/Not sending .*"active"\}: 2 requests for it were already sent/) });
+      sim.faults.clear();
+      await revert({ ...common, resend: true }, depsFor(checkout, undefined, undefined, failedOver));
+      expect(puts()).toEqual(["pg-primary passive", "pg-primary active", "pg-primary active", "pg-primary active"]);
+      expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    } finally {
+      fs.rmSync(checkout.phaseFile, { force: true });
+      checkout.synth();
+    }
   });
 });

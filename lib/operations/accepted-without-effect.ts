@@ -100,8 +100,9 @@ export class AcceptanceWatch {
  */
 export async function prepareResend(ctx: OperationContext): Promise<void> {
   if (ctx.options.dryRun) return;
+  // The latest role change first: in a revert, an earlier request Aiven acted on is no reason to refuse.
+  if (await resendUnresolved(ctx)) return;
   const acceptance = lastAcceptance(ctx.journal.episode());
-  if (!acceptance && (await resendUnresolved(ctx))) return;
   if (!acceptance) {
     throw new UserError(`--resend sends again only a role change Aiven accepted without acting on it, and the journal of this ${ctx.operation} on ${ctx.options.stack} holds none; rerun without --resend. Nothing was sent.`);
   }
