@@ -384,7 +384,7 @@ export class CampaignWorld {
       for (const [, service] of run.said.matchAll(/Aiven has failed (\S+) over/g)) if (!applied(service, "failed")) broken.push(`run ${run.run} said Aiven failed ${service} over, which never happened`);
       for (const [, service] of run.said.matchAll(/Aiven has begun recreating (\S+)/g)) if (!applied(service, "passive")) broken.push(`run ${run.run} said Aiven began recreating ${service}, which never happened`);
     }
-    return broken;
+    return [...new Set(broken)];
   }
 }
 
