@@ -3,15 +3,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
+import { writeStandInTerraform } from "./support/stand-in-terraform";
 import { waitFor } from "./support/wait-for";
 
 /**
  * `npm run state-restore` stopped while terraform pushes: terraform runs in
  * a process group of its own, so the tool must stop it; the private copy it
  * pushes from must not outlive it; and the undo backup the restore made (the
- * state as it was) must not become a rerun's default source. Terraform is a
- * stand-in script here: the point is a push that never ends, held at a known
- * point.
+ * state as it was) must not become a rerun's default source. And a push
+ * terraform reports as failed is read back before anything is claimed.
+ * Terraform is a stand-in script here: a push that never ends, held at a
+ * known point, or that fails after storing, on demand.
  */
 const LINEAGE = "5d2f0c1e-killed-restore";
 const state = (serial: number, resources: string[]) =>
@@ -36,26 +38,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(project.dir, ".crdr", "backups", `${STACK}-20260101T000000-000Z.tfstate`), state(3, ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"]), { mode: 0o600 });
   // The stand-in terraform: its state is the failed-over one; a push records its pid, the copy's mode, and then hangs in a child of its own.
   fs.writeFileSync(path.join(work, "current.tfstate"), state(5, ["aiven_pg.primary", "aiven_pg.recovery"]));
-  fs.writeFileSync(
-    path.join(work, "terraform"),
-    [
-      "#!/bin/sh",
-      `W=${JSON.stringify(work)}`,
-      'case "$1 $2" in',
-      '  "version "*) echo \'{"terraform_version":"1.11.4"}\' ;;',
-      '  "init "*) echo "Terraform has been successfully initialized!" ;;',
-      '  "state pull") cat "$W/current.tfstate" ;;',
-      '  "state push")',
-      '    for last in "$@"; do :; done',
-      '    stat -c %a "$last" > "$W/copy-mode"',
-      '    sleep 300 &',
-      '    echo "$$ $!" > "$W/push-pids"',
-      '    wait ;;',
-      '  *) exit 0 ;;',
-      "esac",
-    ].join("\n") + "\n",
-    { mode: 0o755 },
-  );
+  writeStandInTerraform(work, "hang");
 });
 afterEach(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -97,5 +80,25 @@ describe.each([["SIGTERM", 143] as const, ["SIGINT", 130] as const])("a state-re
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain(`would put back .crdr/backups/${STACK}-20260101T000000-000Z.tfstate: serial 3`);
     expect(rerun.stdout).toContain(`not the newer undo backup .crdr/backups/${backups[1]}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`);
+  });
+});
+
+describe("a state-restore whose push terraform reports as failed", () => {
+  it("reads the state back: stored after all, it says so and finishes (exit 0)", async () => {
+    writeStandInTerraform(work, "store-then-fail");
+    const run = await restore("--yes");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/terraform reported the push as failed \(.*Failed to persist state: HTTP 503.*\), but the state read back is what was pushed: the backend took it/);
+    expect(JSON.parse(fs.readFileSync(path.join(work, "current.tfstate"), "utf8"))).toMatchObject({ lineage: LINEAGE, serial: 6, resources: [{ name: "primary" }, { name: "recovery" }, { name: "disaster_recovery" }] });
+  });
+
+  it("reads the state back: not stored, it says what the state holds and where the state as it was is (exit 2)", async () => {
+    writeStandInTerraform(work, "fail");
+    const run = await restore("--yes");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^✖ The push of \.crdr\/backups\/pg-primary-20260101T000000-000Z\.tfstate failed \(.*Failed to persist state: HTTP 503.*\); the state of pg-primary read back is serial 5, lineage 5d2f0c1e-killed-restore, 2 resources \(aiven_pg\.primary, aiven_pg\.recovery\)\. The state as it was is in \.crdr\/backups\/pg-primary-\d{8}T\d{6}-\d{3}Z\.undo\.tfstate\. Fix the backend, then rerun with --backup \.crdr\/backups\/pg-primary-20260101T000000-000Z\.tfstate\.\n$/,
+    );
   });
 });

@@ -84,14 +84,14 @@ export class Journal {
     if (!this.enabled) return;
     const entry: JournalEntry = { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event, ...data };
     // The pair record first: an intent the other checkouts cannot see must not be sent.
-    if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event)) appendLine(this.pairRecord, entry, durable);
-    appendLine(this.file, entry, durable);
+    if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event)) appendLine(this.pairRecord, entry, durable, `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`);
+    appendLine(this.file, entry, durable, `${WORK_DIR}/ writable`);
   }
 
   /** Ends the pair record's episode without a checkout entry (a region run marks the checkout's once its synth is done). */
   settlePairRecord(): void {
     if (!this.enabled || !this.pairRecord) return;
-    appendLine(this.pairRecord, { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event: "completed" }, false);
+    appendLine(this.pairRecord, { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event: "completed" }, false, `${path.dirname(this.pairRecord)} writable`);
   }
 
   entries(): JournalEntry[] {
@@ -163,7 +163,7 @@ export class Journal {
   }
 }
 
-function appendLine(file: string, entry: JournalEntry, durable: boolean): void {
+function appendLine(file: string, entry: JournalEntry, durable: boolean, fix: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const fd = fs.openSync(file, "a", 0o600);
@@ -174,7 +174,7 @@ function appendLine(file: string, entry: JournalEntry, durable: boolean): void {
       fs.closeSync(fd);
     }
   } catch (err) {
-    throw new JournalWriteError(entry, `Cannot write the run journal ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${path.dirname(file)} writable (or free disk space), then rerun.`);
+    throw new JournalWriteError(entry, `Cannot write the run journal ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${fix} (or free disk space), then rerun.`);
   }
 }
 
