@@ -32,7 +32,7 @@ let sim: SimServer | undefined;
 beforeAll(() => {
   project = ProjectFixture.create();
   project.synth();
-  process.stdout.write(`fault campaign: seed ${SEED}, ${RUNS} schedules (replay: npm run campaign -- --seed ${SEED} --runs ${RUNS})\n`);
+  process.stdout.write(`fault campaign: seed ${SEED}, ${RUNS} schedules (replay: npm run campaign -- --seed ${SEED} --runs ${RUNS} --real-runs ${REAL_TERRAFORM_RUNS})\n`);
 });
 afterAll(() => {
   project.remove();
