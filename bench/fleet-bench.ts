@@ -105,6 +105,12 @@ async function regionFailover(f: Fleet, pollInterval: string): Promise<RegionRun
   const { ms, stdout } = await runScript(f, "failover", ["--region", REGION, "--yes", "--json", "--poll-interval", pollInterval]);
   const calls = f.sim.apiCalls();
   const puts = f.sim.apiCalls("PUT");
+  // BENCH_KEEP=folder keeps the run's events and the simulator's log (arrival times from the run's start), to see where the time went.
+  if (process.env.BENCH_KEEP) {
+    const name = `region-failover-${f.stacks.length}`;
+    fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}.ndjson`), stdout);
+    fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}-requests.tsv`), calls.map((r) => `${f.sim.arrivedAt(r) - startedAt}\t${r.method}\t${r.path}\t${r.status}`).join("\n") + "\n");
+  }
   const done = stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
