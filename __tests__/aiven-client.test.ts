@@ -88,6 +88,16 @@ describe("AivenClient", () => {
     expect(sim.apiCalls().map((c) => `${c.method} ${c.path.split("/").pop()}`)).toEqual(["GET pg-a", "PUT pg-a-dr", "GET pg-a", "GET pg-a"]);
   });
 
+  it("sends a project's service list ahead of role changes already queued behind a saturated budget", async () => {
+    // The list answers every pair of a region run at once: the pairs whose role change is done see their recovery while the others wait.
+    const limited = client({ rateLimit: { limit: 1, windowMs: 1000 } });
+    const first = limited.getService("p1", "pg-a");
+    const changes = [limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" }), limited.updateService("p1", "pg-a", { disaster_recovery_role: "passive" })];
+    const list = limited.listServices("p1");
+    await Promise.allSettled([first, ...changes, list]);
+    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.replace("/v1/project/p1/", "")}`)).toEqual(["GET service/pg-a", "GET service", "PUT service/pg-a-dr", "PUT service/pg-a"]);
+  });
+
   it("with a budget per Aiven project, a project that has spent its limit does not hold back another project's requests", async () => {
     sim.model.addPair({ project: "p2", primary: "pg-b", recovery: "pg-b-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
     // One request an hour: with one budget for the token, the read of p2 would wait an hour behind p1's.

@@ -9,7 +9,7 @@ import { TOKEN_VARIABLES } from "./token-variables";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
 import { RATE_LIMIT_SCOPES, RateLimitScope, RequestBudgets } from "./project-budgets";
-import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, READ_PRIORITY, WRITE_PRIORITY } from "./request-budget";
+import { DEFAULT_RATE_LIMIT, LIST_PRIORITY, parseRateLimit, RateLimit, READ_PRIORITY, WRITE_PRIORITY } from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
@@ -135,9 +135,7 @@ export class AivenClient {
     this.rateLimitPer = options.rateLimitPer ?? "token";
     const budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
     // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
-    this.http.interceptors.request.use((config) =>
-      budgets.forPath(config.url ?? "").schedule({ priority: (config.method ?? "get").toLowerCase() === "get" ? READ_PRIORITY : WRITE_PRIORITY }, () => Promise.resolve(config)),
-    );
+    this.http.interceptors.request.use((config) => budgets.forPath(config.url ?? "").schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)));
     const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
     const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {
@@ -217,6 +215,12 @@ export class AivenClient {
     }
     return body as T;
   }
+}
+
+/** Where a request queues in the budget (see `LIST_PRIORITY`): a project's service list, then writes, then other reads. */
+export function requestPriority(method: string | undefined, path: string | undefined): number {
+  if ((method ?? "get").toLowerCase() !== "get") return WRITE_PRIORITY;
+  return /^\/v1\/project\/[^/]+\/service$/.test(path ?? "") ? LIST_PRIORITY : READ_PRIORITY;
 }
 
 /** Reads only: a write is never resent by the HTTP layer. */
