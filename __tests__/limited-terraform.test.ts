@@ -1,5 +1,5 @@
 import Bottleneck from "bottleneck";
-import { LimitedTerraform } from "../lib/terraform/limited-terraform";
+import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../lib/terraform/limited-terraform";
 import { RecordingTerraform } from "./support/recording-terraform";
 
 /** Terraform commands of a region run's pairs, sharing the machine's slots. */
@@ -9,8 +9,8 @@ describe("LimitedTerraform", () => {
     let release!: () => void;
     const occupied = slots.schedule(() => new Promise<void>((resolve) => (release = resolve)));
     const finished: string[] = [];
-    const afterItsChange = new LimitedTerraform(new RecordingTerraform("/after", ["a"]), slots, () => 6);
-    const beforeItsChange = new LimitedTerraform(new RecordingTerraform("/before", ["b"]), slots, () => 4);
+    const afterItsChange = new LimitedTerraform(new RecordingTerraform("/after", ["a"]), slots, () => AFTER_ROLE_CHANGE);
+    const beforeItsChange = new LimitedTerraform(new RecordingTerraform("/before", ["b"]), slots, () => BEFORE_ROLE_CHANGE);
     const commands = [afterItsChange.stateList().then(() => finished.push("after")), beforeItsChange.stateList().then(() => finished.push("before"))];
     // Both wait for the one slot, the later one with the higher priority.
     await new Promise<void>((resolve) => {

@@ -1,6 +1,10 @@
 import Bottleneck from "bottleneck";
 import { TerraformRunner } from "./terraform-runner";
 
+/** A region run's terraform priorities (Bottleneck's, lower first): a pair's commands before its role change, and after it. */
+export const BEFORE_ROLE_CHANGE = 4;
+export const AFTER_ROLE_CHANGE = 6;
+
 /**
  * A terraform runner whose commands wait for a turn in a shared limiter, so a
  * run over many pairs never starts more terraform processes at once than the
