@@ -46,11 +46,11 @@ export async function fleet(pairs: number, delays: SimDelays, rate: RateLimit = 
   return { dir, sim, stacks, env: { ...env, AIVEN_WEB_URL: url, AIVEN_TOKEN: TOKEN, CRDR_API_RATE_LIMIT: `${rate.limit}/${rate.windowMs}ms` } };
 }
 
-/** Runs a compiled script without blocking this process (the simulator lives here): its wall time in ms, and its output. */
+/** Runs a `crdr` command (compiled) without blocking this process (the simulator lives here): its wall time in ms, and its output. */
 function runScript(f: Fleet, script: string, args: string[]): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
