@@ -20,6 +20,7 @@ module.exports = {
     "<rootDir>/__tests__/request-budget.test.ts",
     "<rootDir>/__tests__/synthesized-stack.test.ts",
     "<rootDir>/__tests__/phases.test.ts",
+    "<rootDir>/__tests__/phase-folder.test.ts",
     "<rootDir>/__tests__/plan-review/rules/*.test.ts",
     "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
     "<rootDir>/__tests__/plan-review/review.test.ts",

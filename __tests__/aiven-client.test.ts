@@ -6,6 +6,7 @@ import { classifyWriteFailure } from "../lib/aiven/write-outcome";
 import { SimServer } from "../lib/simulator/sim-server";
 import { UserError } from "../lib/user-error";
 import { CountingProxy } from "./support/counting-proxy";
+import { IntegrationClient } from "./support/integration-client";
 
 const TOKEN = "client-test-token-5150";
 let sim: SimServer;
@@ -42,8 +43,8 @@ describe("AivenClient", () => {
     expect(sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: "/v1/project/p1/service/pg-a", body: { disaster_recovery_role: "failed" }, status: 200 }]);
   });
 
-  it("lists, reads, creates and deletes integrations", async () => {
-    const c = client();
+  it("lists integrations; test support reads, creates and deletes them through the same request path", async () => {
+    const c = new IntegrationClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 });
     const [dr] = await c.listServiceIntegrations("p1", "pg-a");
     expect(dr).toMatchObject({ integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr", active: true, enabled: true });
     expect(await c.getIntegration("p1", dr.service_integration_id)).toEqual(dr);
@@ -85,6 +86,34 @@ describe("AivenClient", () => {
     const change = limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" });
     await Promise.all([...polls, change]);
     expect(sim.apiCalls().map((c) => `${c.method} ${c.path.split("/").pop()}`)).toEqual(["GET pg-a", "PUT pg-a-dr", "GET pg-a", "GET pg-a"]);
+  });
+
+  it("sends a project's service list ahead of role changes already queued behind a saturated budget", async () => {
+    // The list answers every pair of a region run at once: the pairs whose role change is done see their recovery while the others wait.
+    const limited = client({ rateLimit: { limit: 1, windowMs: 1000 } });
+    const first = limited.getService("p1", "pg-a");
+    const changes = [limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" }), limited.updateService("p1", "pg-a", { disaster_recovery_role: "passive" })];
+    const list = limited.listServices("p1");
+    await Promise.allSettled([first, ...changes, list]);
+    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.replace("/v1/project/p1/", "")}`)).toEqual(["GET service/pg-a", "GET service", "PUT service/pg-a-dr", "PUT service/pg-a"]);
+  });
+
+  it("with a budget per Aiven project, a project that has spent its limit does not hold back another project's requests", async () => {
+    sim.model.addPair({ project: "p2", primary: "pg-b", recovery: "pg-b-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    // One request an hour: with one budget for the token, the read of p2 would wait an hour behind p1's.
+    const perProject = client({ rateLimit: { limit: 1, windowMs: 3_600_000 }, rateLimitPer: "project" });
+    await perProject.getService("p1", "pg-a");
+    await expect(perProject.getService("p2", "pg-b")).resolves.toMatchObject({ service_name: "pg-b" });
+    expect(sim.apiCalls().map((c) => c.path)).toEqual(["/v1/project/p1/service/pg-a", "/v1/project/p2/service/pg-b"]);
+  });
+
+  it("takes the rate limit's scope from CRDR_API_RATE_LIMIT_PER, and refuses one it does not know", () => {
+    const env = { AIVEN_TOKEN: TOKEN, AIVEN_WEB_URL: url };
+    expect(AivenClient.fromEnv(env).rateLimitPer).toBe("token");
+    expect(AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "project" }).rateLimitPer).toBe("project");
+    expect(() => AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "projects" })).toThrow(
+      new UserError('CRDR_API_RATE_LIMIT_PER="projects" is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.'),
+    );
   });
 
   it("retries a read whose answer came garbled (JSON cut short)", async () => {

@@ -59,19 +59,17 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     expectRefusedBeforeAnything(run, /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/);
   });
 
-  it("when the phase file names a stack main.ts does not declare", async () => {
-    const json = JSON.parse(fs.readFileSync(scenario.project.phaseFile, "utf8"));
-    json.pairs["pg-ghost"] = { phase: "normal" };
-    fs.writeFileSync(scenario.project.phaseFile, JSON.stringify(json));
+  it("when the phase folder holds a file of a stack main.ts does not declare", async () => {
+    scenario.project.writePhases({ "pg-ghost": { phase: "normal" } });
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /names "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry/);
+    expectRefusedBeforeAnything(run, /The phase folder .*crdr-phases holds the phase of "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file/);
   });
 
   it("when the phase file cannot be written", async () => {
-    const lock = makeImmutable(scenario.project.phaseFile);
+    const lock = makeImmutable(scenario.project.phaseFile());
     try {
       const run = await runOperation(scenario, operation.script);
-      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
+      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
     } finally {
       lock.undo();
     }
@@ -87,7 +85,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
         run,
         operation.script === "failover"
           ? /Terraform could not take the state lock of pg-primary \(could not write lock info .*operation not permitted\)/
-          : /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
+          : /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
       );
     } finally {
       lock.undo();
@@ -204,11 +202,11 @@ describe("usage errors", () => {
     [["--stack"], "option '--stack <pair>' argument missing"],
     [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
     // The `--` forgotten: npm kept --stack, the value came alone.
-    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes after --, each with its value, as in npm run failover -- --stack <pair>'],
+    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes with its value, as in crdr failover --stack <pair>'],
   ])("failover %j: one line and exit 2", async (args, message) => {
     const result = await runScript(scenario.project, "failover", args, scenario.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`✖ ${message}; see npm run failover -- --help.\n`);
+    expect(result.stderr).toBe(`✖ ${message}; see crdr failover --help.\n`);
     expect(result.stdout).toBe("");
   });
 
@@ -225,7 +223,7 @@ describe("usage errors", () => {
     expect(missing.stderr).toBe("✖ Pass exactly one of --stack <pair> or --region <cloud>; --stack runs revert on one pair, --region on every pair whose primary is there.\n");
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);
+    expect(help.stdout).toMatch(/^Usage: crdr revert \[options\]/);
   });
 
   it("on Ctrl-C says how to resume, exits 130, and the rerun sends nothing more", async () => {

@@ -22,7 +22,7 @@ const synthesized: Array<[PhaseRecord, SynthesizedStack]> = [];
 beforeAll(() => {
   project = ProjectFixture.create();
   for (const record of [NORMAL, FROZEN, FORGOTTEN, IMPORTING]) {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }, null, 2));
+    project.writePhases({ [STACK]: record });
     synthesize(project.dir);
     synthesized.push([record, project.stack()]);
   }

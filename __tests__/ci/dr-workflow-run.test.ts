@@ -14,7 +14,7 @@ import { evaluateForJob, JobRun, loadWorkflow, runJob, RunInputs, StepOutcome } 
  * runner would run them: a checkout of a project with a seeded state, the
  * real terraform binary, the simulator in place of Aiven, a fake `gh` and a
  * local artifact store in place of GitHub. The story is one pair's: a
- * failover and its pull request, a failback that times out on a fresh
+ * failover and its pull request, a revert that times out on a fresh
  * machine and is resumed by dispatching it again, a dry run, status, and
  * the drill. Each chapter's test runs the earlier chapters it builds on
  * (once per file), so any one of them runs alone (`-t`).
@@ -40,7 +40,6 @@ beforeAll(async () => {
   // A checkout: the repository's code beside the project's own committed files.
   project = ProjectFixture.create();
   for (const shared of ["lib", "tools", "dist", "package.json"]) fs.symlinkSync(path.join(REPO, shared), path.join(project.dir, shared));
-  fs.copyFileSync(path.join(REPO, "crdr-phases.json"), project.phaseFile);
   fs.writeFileSync(path.join(project.dir, ".gitignore"), ["lib", "tools", "dist", "package.json", "cdktf.out/", ".crdr/", "*.tfstate", "*.tfstate.*", "dr-*"].join("\n") + "\n");
   await project.seedState();
   git(project.dir, "init", "--quiet", "--initial-branch=main");
@@ -66,7 +65,7 @@ afterAll(async () => {
 });
 
 type Inputs = Record<string, string | boolean>;
-const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
+const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
 const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
 const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;
@@ -119,10 +118,11 @@ const story = {
   /** The failover's phase-file pull request is merged: later dispatches check out the failed-over phase. */
   merged: once(() => {
     story.failover();
-    git(project.dir, "commit", "--quiet", "-am", "Merge the phase-file pull request");
+    git(project.dir, "add", "crdr-phases");
+    git(project.dir, "commit", "--quiet", "-m", "Merge the phase-file pull request");
     sha = git(project.dir, "rev-parse", "HEAD");
   }),
-  /** A failback whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
+  /** A revert whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
   timedOutRevert: once(async () => {
     story.merged();
     await setRebuildMs(5000);
@@ -167,7 +167,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(store.files(101, "crdr-journal")).toEqual([`${STACK}.jsonl`]);
     expect(journalLines(101).map((e) => e.event)).toEqual(expect.arrayContaining(["started", "role-intent", "role-applied", "state-removed", "phase-recorded", "completed", "timeline"]));
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
-    expect(store.files(101, "dr-phase-change")).toEqual(["commit-message.txt", "phase-file.json", "phase-file.txt", "pull-request-title.txt", "pull-request.md", "summary.md"]);
+    expect(store.files(101, "dr-phase-change")).toEqual(["commit-message.txt", "phase-change/crdr-phases/pg-primary.json", "phase-changes.txt", "phase-paths.txt", "pull-request-title.txt", "pull-request.md", "summary.md"]);
+    expect(store.read(101, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
     expect(await sim.roleChanges()).toEqual(["pg-primary failed"]);
   });
 
@@ -188,12 +189,12 @@ describe("the dr-operation workflow, run against the simulator", () => {
       const branch = "crdr/failover-pg-primary-101-1";
       expect(dispatched[101].prepare.outputs.branch).toBe(branch);
 
-      // On the remote: one commit on top of the one the operation ran on, changing the phase file only.
+      // On the remote: one commit on top of the one the operation ran on, adding the pair's phase file only.
       expect(git(origin, "rev-list", "--count", `${sha}..${branch}`)).toBe("1");
-      expect(git(origin, "diff", "--name-only", sha, branch)).toBe("crdr-phases.json");
-      const committed = JSON.parse(git(origin, "show", `${branch}:crdr-phases.json`));
-      expect(committed.pairs[STACK]).toMatchObject({ phase: "failed-over", operation: "failover" });
-      expect(committed).toEqual(project.phaseFileJson());
+      expect(git(origin, "diff", "--name-status", sha, branch)).toBe("A\tcrdr-phases/pg-primary.json");
+      const committed = git(origin, "show", `${branch}:crdr-phases/pg-primary.json`);
+      expect(JSON.parse(committed)).toMatchObject({ version: 1, phase: "failed-over", operation: "failover" });
+      expect(committed).toBe(fs.readFileSync(project.phaseFile(), "utf8").trim());
 
       const message = git(origin, "log", "-1", "--format=%B", branch);
       expect(message.split("\n")[0]).toBe("DR failover of stack pg-primary: record the phase");
@@ -205,7 +206,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
       expect(pr.args).toEqual(["pr", "create", "--repo", "acme/crdr", "--base", "main", "--head", branch, "--title", "DR failover of stack pg-primary: record the phase", "--body-file", "dr-report/pull-request.md"]);
       expect(pr.body).toContain("### ✅ failover of stack `pg-primary`: done");
       expect(pr.body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
-      expect(pr.body).toContain("fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
+      expect(pr.body).toContain("revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
       expect(job.summary).toBe("### The phase-file pull request: https://github.example/acme/crdr/pull/101\n");
     } finally {
       fs.rmSync(checkout, { recursive: true, force: true });
@@ -213,7 +214,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     story.merged();
   });
 
-  it("a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
+  it("a revert that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
     const { operation } = await story.timedOutRevert();
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
@@ -251,7 +252,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| (REBUILDING|RUNNING)\/passive \| RUNNING\/active \|/);
     expect(operation!.summary).toContain("| recreate | skipped: the journal shows Aiven took it |");
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
-    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-file.json")).pairs[STACK]).toMatchObject({ phase: "normal", operation: "revert" });
+    expect(store.read(103, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
+    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-change/crdr-phases/pg-primary.json"))).toMatchObject({ phase: "normal", operation: "revert" });
   });
 
   it("a dry run, without approval: nothing sent, nothing recorded, no pull request", async () => {

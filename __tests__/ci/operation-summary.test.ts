@@ -44,7 +44,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   synthesize(project.dir);
   sim = new SimServer({ token: TOKEN, delays: FAST });
@@ -99,8 +99,8 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     expect(steps.map((r) => r[0])).toEqual(timeline.steps.map((s) => s.step));
     expect(steps.map((r) => r[0])).toEqual(["resolve", "peers", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
     expect(steps.find((r) => r[0] === "request")![1]).toBe('PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
-    expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger \d+ms, Aiven \d+ms, reconcile \d+ms, record and synth \d+ms \(total \d+ms\)/);
-    expect(summary).toContain("- Once the region is back, fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
+    expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger (\d+(ms|s|m))+, Aiven (\d+(ms|s|m))+, reconcile (\d+(ms|s|m))+, record and synth (\d+(ms|s|m))+ \(total (\d+(ms|s|m))+\)/);
+    expect(summary).toContain("- Once the region is back, revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
     // The simulator's own standby hosts resolve nowhere: the figure is unknown, and said so.
     expect(summary).toMatch(/\*\*Standby before the change:\*\* pg-primary-dr: replication unknown \(dr-pg-primary-dr-crdr-test\.sim\.local:5432 could not be read \(.*ENOTFOUND.*\)\)/);
     expect(summary).toContain("plan with `-refresh=false`");
@@ -262,7 +262,7 @@ describe("the phase-file pull request's body", () => {
     });
     const dispatch = { operation: "failover", stack: STACK, dryRun: false } as const;
     const run = foldOperationRun(parseOperationEvents(stream.ndjson), dispatch);
-    const small = phasePullRequest({ dispatch, run, exitCode: 0, phaseFile: "crdr-phases.json" });
+    const small = phasePullRequest({ dispatch, run, exitCode: 0, phaseFile: "crdr-phases/pg-primary.json" });
     expect(small.body.startsWith(PULL_REQUEST_MARKER)).toBe(true);
     expect(small.body).toContain("```mermaid");
 
@@ -270,7 +270,7 @@ describe("the phase-file pull request's body", () => {
     const region = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
     const fleet = { ...run, pairs: Array.from({ length: 400 }, (_, i) => ({ ...run.pairs[0], stack: `pg-${i}`, exitCode: i === 7 ? 3 : 0, error: i === 7 ? "Timed out after 30m waiting for the takeover" : undefined })) };
     expect(operationSummary({ dispatch: region, run: fleet, exitCode: 3 }).length).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
-    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases.json", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
+    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases/", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
     expect(large.body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
     expect(large.body).toContain("### ⏱️ failover of region `google-europe-west1`: timed out (exit 3)");
     expect(large.body).toContain("- pg-0: ✅ done\n");
