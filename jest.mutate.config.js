@@ -12,6 +12,7 @@ const only = (process.env.CRDR_MUTATE_TESTS ?? "").split(",").filter(Boolean).ma
 module.exports = {
   ...base,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown-mutate.js",
   testMatch: only.length ? only : [
     "<rootDir>/__tests__/sign-of-change.test.ts",
     "<rootDir>/__tests__/role-change-disagreement.test.ts",
