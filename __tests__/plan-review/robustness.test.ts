@@ -17,7 +17,7 @@ function rng(seed: number) {
   };
 }
 
-const ODD_VALUES = [null, 0, -1, "", "x", true, [], {}, [null], { actions: "delete" }, ["delete", "create"], 1e309];
+const ODD_VALUES = [null, 0, -1, "", "x", true, [], {}, [null], { actions: "delete" }, ["delete", "create"], Infinity];
 
 /** Replaces one randomly chosen value somewhere in the document with an odd one. */
 function mutate(doc: any, random: () => number): any {

@@ -313,6 +313,8 @@ export function toApiError(err: unknown): AivenApiError {
     });
   }
   if (e.code === "ECONNABORTED" || e.code === "ETIMEDOUT") return new AivenApiError(method, path, "timeout");
+  // axios types `cause` as a plain Error; the one it carries is Node's, with a code.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
   if (isNotSentCode(code) || e.code === "ERR_INVALID_URL") return new AivenApiError(method, path, "unreachable", { apiMessage: code });
   return new AivenApiError(method, path, "network", { apiMessage: code ?? e.message });

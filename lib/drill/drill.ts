@@ -161,7 +161,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name));
         return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
       };
-      const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
+      const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => Promise.resolve(c())))).flat();
 
       try {
         await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));

@@ -81,7 +81,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   ctx.journal.append(`${which}-confirmed`);
 
   const pendingImports = await ctx.remainingImports();
-  const record = ctx.nextRecord<PhaseRecord>({ phase: direction.phase, ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
+  const record = ctx.nextRecord<PhaseRecord>({ phase: direction.phase, ...(pendingImports.length ? { pendingImports } : {}) });
   await ctx.recordPhase(record);
   ctx.complete();
   const planNote = pendingImports.length

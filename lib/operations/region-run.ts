@@ -7,7 +7,7 @@ import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { PairManifest, tierLabel, tierRank } from "../pair/pair-manifest";
 import { PhaseFile } from "../phase/phase-file";
-import { OperationName, PhaseRecord } from "../phase/phase-record";
+import { OperationName } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
 import { PrefixedReporter } from "../reporting/prefixed-reporter";
 import { settingsForTooling } from "../settings/tool-settings";
@@ -217,7 +217,7 @@ async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: 
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
   const phases = PhaseFile.load(phaseFile);
-  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
+  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack));
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
 

@@ -115,7 +115,7 @@ function identityOf(type: string, value: (key: string) => unknown): Identity | u
   }
   if (type === "aiven_service_integration") {
     const ends = [value("source_service_name"), value("destination_service_name")];
-    return ends.every((e) => typeof e === "string") ? { project, names: ends as string[] } : undefined;
+    return ends.every((e) => typeof e === "string") ? { project, names: ends } : undefined;
   }
   return undefined;
 }

@@ -52,6 +52,8 @@ export function synthesizeHere(projectDir: string, env: NodeJS.ProcessEnv = proc
   if (!OWN_APP.test(config.app.trim()) || !fs.existsSync(main)) return synthesize(projectDir, env);
   const started = Date.now();
   Object.assign(process.env, env, { CDKTF_OUTDIR: config.outdir, CDKTF_CONTEXT_JSON: JSON.stringify(config.context), CHECKPOINT_DISABLE: "1" });
+  // The built app, loaded into this process: its path is only known at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(main);
   return { outdir: config.outdir, durationMs: Date.now() - started };
 }
