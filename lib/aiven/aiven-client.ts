@@ -12,7 +12,7 @@ import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, READ_PRIORITY, requestBu
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
-/** Defaults of the client's tuning; the README lists them with their variables. */
+/** Defaults of the client's tuning; docs/failover.md ("API settings") lists them with their variables. */
 export const CLIENT_DEFAULTS = {
   timeoutMs: 15_000,
   retries: 4,

@@ -14,7 +14,7 @@ export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
 export type FindingLevel = "note" | "degraded" | "drift";
 
-/** `npm run status` exit codes, by the worst verdict; the README lists them. */
+/** `npm run status` exit codes, by the worst verdict; docs/recovery-cycle.md ("Status") lists them. */
 export const STATUS_EXIT: Record<Verdict, number> = { healthy: EXIT.ok, degraded: EXIT.degraded, drifted: EXIT.drifted };
 
 export interface PeerReport {
