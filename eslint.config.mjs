@@ -41,7 +41,10 @@ export default tseslint.config(
       // code knows for the reader, and still accept one the API adds.
       "@typescript-eslint/no-redundant-type-constituents": "off",
       // A promise is rejected with whatever was caught, unchanged.
-      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingAny: true, allowThrowingUnknown: true }],
+      "@typescript-eslint/prefer-promise-reject-errors": [
+        "error",
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
     },
   },
   {

@@ -1,12 +1,25 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { brokenReferences, DocContext, headingAnchors, namedPaths, quotedFileNames, repositoryFileNames } from "./support/doc-references";
+import {
+  brokenReferences,
+  DocContext,
+  headingAnchors,
+  namedPaths,
+  quotedFileNames,
+  repositoryFileNames,
+} from "./support/doc-references";
 
 const REPO = path.resolve(__dirname, "..");
 
 /** The README and every page under docs/. */
-const PAGES = ["README.md", ...fs.readdirSync(path.join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const PAGES = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(REPO, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** Quoted names of files the tools write or read at run time, or that other repositories hold; none is in this one. */
 const FOREIGN_FILE_NAMES = new Set([
@@ -78,11 +91,10 @@ describe("the docs check", () => {
       "lib/ci/run-dr-operation.sh",
     ]);
     expect(quotedFileNames("`main.ts`, `lib/x.ts`, `--json`")).toEqual(["main.ts"]);
-    expect([...headingAnchors("# Data at risk: the RPO guard\n## `npm run status`\n## Status\n## Status\n```\n# not a heading\n```")]).toEqual([
-      "data-at-risk-the-rpo-guard",
-      "npm-run-status",
-      "status",
-      "status-1",
-    ]);
+    expect([
+      ...headingAnchors(
+        "# Data at risk: the RPO guard\n## `npm run status`\n## Status\n## Status\n```\n# not a heading\n```",
+      ),
+    ]).toEqual(["data-at-risk-the-rpo-guard", "npm-run-status", "status", "status-1"]);
   });
 });

@@ -12,9 +12,22 @@ import * as path from "path";
 const REPOSITORY_ROOTS = ["lib", "scripts", "__tests__", "tools", ".github", ".ci", "docs", "bench", "provider-schema"];
 
 /** Folders that installs, builds and runs make; never part of what a page may point at. */
-const NOT_WRITTEN_BY_HAND = new Set(["node_modules", "dist", ".gen", "cdktf.out", ".git", ".crdr", "coverage", "reports", ".stryker-tmp"]);
+const NOT_WRITTEN_BY_HAND = new Set([
+  "node_modules",
+  "dist",
+  ".gen",
+  "cdktf.out",
+  ".git",
+  ".crdr",
+  "coverage",
+  "reports",
+  ".stryker-tmp",
+]);
 
-const PATH_PATTERN = new RegExp(`(?<![\\w./-])(?:${REPOSITORY_ROOTS.map((r) => r.replace(".", "\\.")).join("|")})/[\\w.*/-]*`, "g");
+const PATH_PATTERN = new RegExp(
+  `(?<![\\w./-])(?:${REPOSITORY_ROOTS.map((r) => r.replace(".", "\\.")).join("|")})/[\\w.*/-]*`,
+  "g",
+);
 const FILE_NAME_PATTERN = /`([\w.-]+\.(?:ts|js|mjs|cjs|json|sh|ya?ml|md|py|snap))`/g;
 
 /** Fenced code blocks are left out of heading and link scans (a `#` in a shell block is no heading). */
@@ -107,17 +120,25 @@ export interface DocContext {
 export function brokenReferences(markdown: string, ctx: DocContext): string[] {
   const problems: string[] = [];
   for (const named of namedPaths(markdown)) {
-    if (!ctx.foreignPaths.has(named) && !pathExists(ctx.repo, named)) problems.push(`${ctx.page} names ${named}, which does not exist`);
+    if (!ctx.foreignPaths.has(named) && !pathExists(ctx.repo, named))
+      problems.push(`${ctx.page} names ${named}, which does not exist`);
   }
   for (const name of quotedFileNames(markdown)) {
-    if (!ctx.foreignFileNames.has(name) && !ctx.fileNames.has(name)) problems.push(`${ctx.page} quotes \`${name}\`, which is no file in the repository`);
+    if (!ctx.foreignFileNames.has(name) && !ctx.fileNames.has(name))
+      problems.push(`${ctx.page} quotes \`${name}\`, which is no file in the repository`);
   }
   for (const link of relativeLinks(markdown)) {
-    const target = link.file ? path.join(path.dirname(path.join(ctx.repo, ctx.page)), link.file) : path.join(ctx.repo, ctx.page);
+    const target = link.file
+      ? path.join(path.dirname(path.join(ctx.repo, ctx.page)), link.file)
+      : path.join(ctx.repo, ctx.page);
     const shown = `${link.file}${link.anchor === undefined ? "" : `#${link.anchor}`}`;
     if (!fs.existsSync(target)) {
       problems.push(`${ctx.page} links to ${shown}, which does not exist`);
-    } else if (link.anchor !== undefined && target.endsWith(".md") && !headingAnchors(fs.readFileSync(target, "utf8")).has(link.anchor)) {
+    } else if (
+      link.anchor !== undefined &&
+      target.endsWith(".md") &&
+      !headingAnchors(fs.readFileSync(target, "utf8")).has(link.anchor)
+    ) {
       problems.push(`${ctx.page} links to ${shown}, a heading that page does not have`);
     }
   }
