@@ -51,6 +51,19 @@ describe("the README and the docs", () => {
     expect(linked).toEqual([]);
   });
 
+  it("are where the code, the tools and the workflows send a reader", () => {
+    const pointing = ["lib", "scripts", "tools", "bench", ".github", ".ci"].flatMap((dir) =>
+      (fs.readdirSync(path.join(REPO, dir), { recursive: true, encoding: "utf8" }) as string[])
+        .map((f) => path.join(dir, f))
+        .filter((f) => fs.statSync(path.join(REPO, f)).isFile()),
+    );
+    const named = pointing.flatMap((file) =>
+      [...fs.readFileSync(path.join(REPO, file), "utf8").matchAll(/docs\/[\w-]+\.md/g)].map((m) => `${file}: ${m[0]}`),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((entry) => !fs.existsSync(path.join(REPO, entry.split(": ")[1])))).toEqual([]);
+  });
+
   it("keep the README's first lines the commands CI and a newcomer start from", () => {
     const lines = fs.readFileSync(path.join(REPO, "README.md"), "utf8").split("\n");
     expect(lines[2]).toBe("```bash");
