@@ -1,6 +1,7 @@
 // ESLint for the whole repository (`npm run lint`, also run by .ci/run).
 // Formatting is Prettier's job: eslint-config-prettier, last, turns off every
 // rule that would argue with it.
+import { defineConfig } from "eslint/config";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
@@ -9,7 +10,7 @@ import globals from "globals";
 /** The production code: what runs in an outage gets the type-aware rules. */
 const PRODUCTION = ["main.ts", "lib/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ["node_modules/", "dist/", ".gen/", "cdktf.out/", "coverage/", "reports/", ".stryker-tmp/"] },
   js.configs.recommended,
   tseslint.configs.recommended,

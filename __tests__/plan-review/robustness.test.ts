@@ -53,7 +53,7 @@ describe("plan review robustness", () => {
         markdownReport(result);
         reviewed += 1;
       } catch (err) {
-        if (!(err instanceof UserError)) throw new Error(`mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`);
+        if (!(err instanceof UserError)) throw new Error(`mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`, { cause: err });
       }
     }
     expect(reviewed).toBeGreaterThan(300);

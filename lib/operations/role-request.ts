@@ -84,12 +84,11 @@ type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | 
 async function resolveByReading(ctx: OperationContext, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
-  let last = "the peers could not be read";
   for (;;) {
     const now = snapshot(await ctx.readPeersQuietly());
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
-    last = describeSnapshot(now, names);
+    const last = describeSnapshot(now, names);
     if (Date.now() >= deadline) return unchanged(before, now) ? { kind: "not-applied" } : { kind: "unknown", last };
     await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
   }
