@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 type Inputs = Record<string, string | boolean>;
-const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
+const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
 const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
 const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;

@@ -16,6 +16,13 @@
 set -uo pipefail
 
 target=${STACK:-${REGION:-}}
+# A region's pull requests carry the project when the run had one
+# (crdr/<operation>-<region>-<project>-<run>-<attempt>): a run of one project
+# waits for its own and for a whole-region one, a whole-region run for any.
+suffix=""
+if [ -z "${STACK:-}" ] && [ -n "${REGION:-}" ]; then
+  if [ -n "${PROJECT:-}" ]; then suffix="(-${PROJECT})?"; else suffix="(-[A-Za-z0-9_-]+)?"; fi
+fi
 repository=${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is owner/name}
 if [ -z "$target" ]; then
   echo "No single pair or region: no phase-file pull request to look for."
@@ -26,7 +33,7 @@ if ! open=$(gh pr list --repo "$repository" --state open --limit 200 --json numb
   echo "::warning::Could not list the open pull requests ($(echo "$open" | head -n 1)); if a phase-file pull request of $target is open, merge it before this run."
   exit 0
 fi
-pattern="^crdr/(failover|revert|switchover|switchback)-$target-[0-9]+-[0-9]+\$"
+pattern="^crdr/(failover|revert|switchover|switchback)-$target$suffix-[0-9]+-[0-9]+\$"
 found=$(echo "$open" | jq -r --arg pattern "$pattern" '.[] | select(.headRefName | test($pattern)) | "#\(.number) (\(.headRefName), \(.url))"' 2>/dev/null)
 if [ -z "$found" ]; then
   echo "No open phase-file pull request of $target."

@@ -16,15 +16,15 @@ import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { LimitedTerraform } from "../terraform/limited-terraform";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../terraform/limited-terraform";
+import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
 import { OPERATION_REGISTRY } from "./operation-registry";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";
-import { inTierOrder, TierOrder } from "./tier-order";
+import { inTierOrder, PairTurn, TierOrder } from "./tier-order";
 
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
@@ -134,7 +134,6 @@ export async function regionRun(
     // The pairs' reads share one list request at a time, spaced so polling
     // leaves most of the rate-limit budget to the role changes.
     peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
-    terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
     deferSynth: true,
     resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
   };
@@ -146,12 +145,19 @@ export async function regionRun(
     while (next < selected.length) {
       const stack = selected[next++];
       const tier = tierOf.get(stack);
-      const turn = order.turnFor(stack, tier);
+      let sent = false;
+      const inOrder = order.turnFor(stack, tier);
+      const turn: PairTurn = { ...inOrder, roleChangesSent: () => ((sent = true), inOrder.roleChangesSent()) };
+      // A pair's terraform commands before its role change go ahead of other
+      // pairs' commands after theirs: the role changes that fit in the rate
+      // limit's first window leave sooner, so the window's places come back
+      // sooner for the rest, and the reconciling fills the wait for them.
+      const terraform = (o: TerraformCliOptions) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
       let recoveryMs: number | undefined;
       const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
       const known = { stack, ...(tier !== undefined ? { tier } : {}) };
       try {
-        await runPair(stack, { ...shared, turn, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
+        await runPair(stack, { ...shared, turn, terraform, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
         outcomes.push({ ...known, exitCode: EXIT.ok, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
