@@ -148,6 +148,22 @@ describe("the http backend's faults", () => {
     for (const file of backups()) expect(fs.readFileSync(path.join(backupDir(), file), "utf8")).toBe(fs.readFileSync(backup, "utf8"));
   });
 
+  it("a backend that stores the write after the role change and then answers 5xx: the state is read back, the run says what it holds and finishes (exit 0, one role change)", async () => {
+    const before = scenario.backend.rawState(STACK)!;
+    scenario.backend.faults = { commitThenStatus: 503 };
+    const run = await runOperation(scenario, "failover");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /terraform reported the write as failed \(Terraform could not write the state of pg-primary in its backend \(.*Failed to upload state: POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+ giving up after 3 attempt\(s\)\).*\), but the state read back no longer holds aiven_service_integration\.disaster_recovery: the backend took it, so the run goes on/,
+    );
+    expect(run.stdout).not.toMatch(/not updated/);
+    expect(rolePuts()).toHaveLength(1);
+    expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over" });
+    expectBackupOf(before, run.stdout);
+  });
+
   it("a write that is never answered (the connection dropped) after the role change: exit 6, and a rerun finishes without a second role change", async () => {
     const before = scenario.backend.rawState(STACK)!;
     const writesBefore = scenario.backend.received("POST", STACK).length;

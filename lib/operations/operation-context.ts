@@ -16,10 +16,11 @@ import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
 import { compareBackendCache } from "../terraform/backend-cache";
 import { describeBackend } from "../terraform/backend-description";
 import { TerraformRunner } from "../terraform/terraform-runner";
+import { StateWriteError } from "../terraform/state-write-check";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
 import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
-import { LockHeldError, lockDirectory, OperationLock, withFileLock, withSynthLock } from "./operation-lock";
+import { LockHeldError, lockDirectory, OperationLock, pairRecordFile, withFileLock, withSynthLock } from "./operation-lock";
 import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
@@ -159,7 +160,8 @@ export class OperationContext {
     private readonly timeline: TimelineRecorder,
     private readonly lock?: OperationLock,
   ) {
-    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun);
+    const { project, primary } = stack.pair;
+    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun, pairRecordFile(lockDirectory(deps.env), { project, primaryService: primary.serviceName }));
   }
 
   get pair(): PairManifest {
@@ -187,7 +189,9 @@ export class OperationContext {
    * run marks it then (until then, status reports it unfinished).
    */
   complete(): void {
-    if (this.options.dryRun || this.deps.deferSynth) return;
+    if (this.options.dryRun) return;
+    // The pair's role changes are settled either way: no checkout resolves them again.
+    if (this.deps.deferSynth) return this.journal.settlePairRecord();
     this.journal.append("completed");
   }
 
@@ -260,7 +264,8 @@ export class OperationContext {
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
       return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
-    return UnfinishedError.leadingWith(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+    const what = err instanceof StateWriteError ? err.unfinished : UNFINISHED_STEP.get(this.currentStep);
+    return UnfinishedError.leadingWith(lead, what ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
   }
 
   /**
