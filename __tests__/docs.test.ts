@@ -24,6 +24,7 @@ const PAGES = [
 /** Quoted names of files the tools write or read at run time, or that other repositories hold; none is in this one. */
 const FOREIGN_FILE_NAMES = new Set([
   "cdk.tf.json", // each stack's synthesized configuration, under cdktf.out/
+  "crdr-phases.json", // the single phase file of projects made before the phase folder
   "manifest.json", // cdktf's own, under cdktf.out/
   "plan.json", // `terraform show -json tfplan > plan.json`
   "review.md", // plan:review --out review.md

@@ -73,7 +73,7 @@ describe("every DR operation on an http backend", () => {
     expect(rolePuts().filter((p) => p.status === 200)).toHaveLength(1);
     expect(sorted(remote())).toEqual(["aiven_pg.recovery"]);
     expectBackupOf(before, run.stdout);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
   });
 
   it.each(DR_OPERATIONS.filter((o) => o.script !== "failover"))("$script changes the roles and leaves the remote state as it was (it writes none, so it backs up none)", async (operation) => {
@@ -88,10 +88,10 @@ describe("every DR operation on an http backend", () => {
     expect(scenario.backend.rawState(STACK)).toBe(before);
     expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
     expect(backups()).toEqual([]);
-    expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe(operation.phase);
+    expect(scenario.project.phases()[STACK].phase).toBe(operation.phase);
     if (operation.script === "revert") {
       // The revert imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
-      expect(scenario.project.phaseFileJson().pairs[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
+      expect(scenario.project.phases()[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
     }
   });
 });
@@ -119,7 +119,7 @@ describe("the http backend's faults", () => {
     expect(run.stderr).toMatch(
       /^✖ Terraform could not read the state of pg-primary in its backend \((?:Failed to load state|Failed to refresh state): .*GET http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary .*connection refused\); make the backend reachable and working \(address, network, credentials\), then rerun\.\n$/,
     );
-    expect(scenario.project.phaseFileJson()).toBeUndefined();
+    expect(scenario.project.phases()).toEqual({});
   });
 
   it("answering 5xx to the write after the role change: exit 6 leading with what happened, the remote state as it was, the backup kept; a rerun finishes without a second role change", async () => {
@@ -160,7 +160,7 @@ describe("the http backend's faults", () => {
     expect(run.stdout).not.toMatch(/not updated/);
     expect(rolePuts()).toHaveLength(1);
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over" });
     expectBackupOf(before, run.stdout);
   });
 

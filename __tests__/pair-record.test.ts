@@ -47,7 +47,7 @@ afterAll(() => checkouts.forEach((c) => c.remove()));
 
 beforeEach(async () => {
   for (const checkout of checkouts) {
-    fs.rmSync(checkout.phaseFile, { force: true });
+    checkout.clearPhases();
     fs.rmSync(path.join(checkout.dir, ".crdr"), { recursive: true, force: true });
   }
   for (const f of fs.readdirSync(process.env.CRDR_LOCK_DIR!)) fs.rmSync(path.join(process.env.CRDR_LOCK_DIR!, f), { recursive: true, force: true });
@@ -116,7 +116,7 @@ describe("the machine-wide record of a pair's role changes", () => {
     const checkout = checkouts[0];
     sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
     await new Promise((r) => setTimeout(r, 150));
-    fs.writeFileSync(checkout.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "failed-over", primary: "frozen", operation: "failover" } } }));
+    checkout.writePhases({ [STACK]: { phase: "failed-over", primary: "frozen", operation: "failover" } });
     checkout.synth();
     const failedOver = ALL.filter((a) => !a.includes("integration"));
     const takeover = "^/v1/project/crdr-test/service/pg-primary$";
@@ -129,7 +129,7 @@ describe("the machine-wide record of a pair's role changes", () => {
       expect(puts()).toEqual(["pg-primary passive", "pg-primary active", "pg-primary active", "pg-primary active"]);
       expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     } finally {
-      fs.rmSync(checkout.phaseFile, { force: true });
+      checkout.clearPhases();
       checkout.synth();
     }
   });

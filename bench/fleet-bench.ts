@@ -5,7 +5,7 @@ import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { DEFAULT_RATE_LIMIT, RateLimit } from "../lib/aiven/request-budget";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { PhaseFile } from "../lib/phase/phase-file";
+import { PHASE_DIR_NAME, PhaseFolder } from "../lib/phase/phase-folder";
 import { SimDelays } from "../lib/simulator/sim-model";
 import { SimServer } from "../lib/simulator/sim-server";
 import { synthesize } from "../lib/synth/synthesize";
@@ -154,7 +154,7 @@ export async function fleetBench(sizes = [1, 10, 50, 200], rate: RateLimit = DEF
     const f = await fleet(pairs, delays, rate, { CRDR_BENCH_TIERS: "1,2" });
     try {
       const run = await regionFailover(f, pollInterval);
-      const failedOver = PhaseFile.load(path.join(f.dir, "crdr-phases.json")).stacks().length;
+      const failedOver = PhaseFolder.load(path.join(f.dir, PHASE_DIR_NAME)).stacks().length;
       if (failedOver !== pairs) throw new Error(`${failedOver} of ${pairs} pairs recorded as failed over`);
       const status = (await runScript(f, "status", ["--all", "--json"])).ms;
       results.push({ pairs, run, status });

@@ -176,9 +176,9 @@ describe("the prepare job, run for each kind of dispatch", () => {
   });
 
   type Dispatched = Partial<Record<"operation" | "stack" | "region" | "project", string> & Record<"primary-unreachable" | "state-only" | "accept-data-loss" | "dry-run" | "allow-unapproved", boolean>>;
-  const dispatch = (inputs: Dispatched | undefined) => {
+  const dispatch = (inputs: Dispatched | undefined, vars: Record<string, string> = {}) => {
     const defaults = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
-    const run = runJob(prepare, { cwd, inputs: { secrets: {}, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
+    const run = runJob(prepare, { cwd, inputs: { secrets: {}, vars, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
     return { ...run, failed: run.steps.some((s) => s.outcome === "failure"), output: run.steps.map((s) => s.output ?? "").join("") };
   };
   /** What GitHub makes of the jobs' `if`, `environment` and `concurrency` for this dispatch. */
@@ -358,6 +358,12 @@ describe("the prepare job, run for each kind of dispatch", () => {
     expect(sameProject.failed).toBe(true);
     expect(sameProject.output).toContain("::error::The phase-file pull request #22 (crdr/failover-google-europe-west1-proj-a-44-1");
     expect(dispatch({ operation: "revert", region: "google-europe-west1", "dry-run": false }).failed).toBe(true);
+    // Any open pull request that changes the pair's own phase file, in the folder the repository sets (CRDR_PHASE_DIR).
+    gh.setRepository({ openPullRequests: [{ number: 30, headRefName: "fix/pg-other", url: "https://github.example/acme/crdr/pull/30", files: [{ path: "ops/phases/pg-other.json" }] }] });
+    const byFile = dispatch({ operation: "switchover", stack: "pg-other", "dry-run": false }, { CRDR_PHASE_DIR: "ops/phases" });
+    expect(byFile.failed).toBe(true);
+    expect(byFile.output).toContain("::error::The phase-file pull request #30 (fix/pg-other, https://github.example/acme/crdr/pull/30) of pg-other is still open");
+    expect(dispatch({ operation: "switchover", stack: "pg-other", "dry-run": false }).failed).toBe(false);
   });
 });
 

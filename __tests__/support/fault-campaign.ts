@@ -7,7 +7,7 @@ import { failover } from "../../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../../lib/operations/operation-context";
 import { plannedSwitch } from "../../lib/operations/planned-switch";
 import { revert } from "../../lib/operations/revert";
-import { PhaseFile } from "../../lib/phase/phase-file";
+import { PhaseFolder } from "../../lib/phase/phase-folder";
 import { pendingImportsOf, PhaseRecord } from "../../lib/phase/phase-record";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
 import { CapturingReporter } from "../../lib/reporting/capturing-reporter";
@@ -283,7 +283,7 @@ export class CampaignWorld {
         terraform: () => this.terraform,
         // Each phase's stack synthesized once for the whole campaign: a synth per run would make each schedule seconds long.
         resolve: () => {
-          const phases = PhaseFile.load(this.project.phaseFile);
+          const phases = PhaseFolder.load(this.project.phaseDir);
           return { stack: this.stacks.stackFor(phases.phaseOf(STACK)), phases, synthesized: false };
         },
         deferSynth: true,
@@ -345,7 +345,7 @@ export class CampaignWorld {
 
   /** Right after a run exited 0: the phase file, the state and Aiven agree. */
   private async checkAgreement(operation: OperationName): Promise<void> {
-    const record = JSON.parse(fs.readFileSync(this.project.phaseFile, "utf8")).pairs[STACK] as PhaseRecord;
+    const record = PhaseFolder.load(this.project.phaseDir).phaseOf(STACK);
     const roles = [PRIMARY, RECOVERY].map((s) => this.sim.model.getService(PROJECT, s).disaster_recovery_role).join(", ");
     const expectedRoles = { normal: "active, passive", "failed-over": "failed, active", "switched-over": "passive, active" }[record.phase];
     if (roles !== expectedRoles) this.disagreements.push(`after ${operation} exited 0 the phase file says ${record.phase} but Aiven shows ${roles} (primary, recovery)`);
@@ -403,7 +403,7 @@ export class PhaseStacks {
       project = ProjectFixture.create();
       this.projects.set(key, project);
       const declared = { phase: record.phase, ...(record.phase === "failed-over" ? { primary: record.primary } : { pendingImports: pendingImportsOf(record) }) };
-      fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: declared } }, null, 2));
+      project.writePhases({ [STACK]: declared });
       project.synth();
     }
     return project.stack();
@@ -423,7 +423,7 @@ export function campaignSimulator(project: ProjectFixture): SimServer {
 
 /** A fresh checkout state for the next schedule: no phase file, journal, backups or locks. */
 export function resetProject(project: ProjectFixture): void {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   const locks = process.env.CRDR_LOCK_DIR;
   if (locks) for (const f of fs.readdirSync(locks)) fs.rmSync(path.join(locks, f), { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
 import { PairManifest } from "../pair/pair-manifest";
 import { readCdktfConfig } from "../synth/cdktf-config";
@@ -113,7 +113,7 @@ export class OperationContext {
         const { pair } = resolved.stack;
         lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation, runId });
         // A run that held the lock meanwhile may have recorded a new phase.
-        if (JSON.stringify(PhaseFile.load(resolved.phases.file).phaseOf(options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
+        if (JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
       }
       const { stack, phases } = resolved;
       const { primary, recovery } = stack.pair;
@@ -153,7 +153,7 @@ export class OperationContext {
     readonly options: CommonOptions,
     readonly deps: OperationDeps,
     readonly stack: SynthesizedStack,
-    readonly phases: PhaseFile,
+    readonly phases: PhaseFolder,
     readonly current: PhaseRecord,
     readonly transition: TransitionCheck,
     readonly runId: string,
@@ -357,10 +357,11 @@ export class OperationContext {
   }
 
   private assertPhaseFileWritable(): void {
-    const file = this.phases.file;
-    // The file is replaced atomically (a new file beside it) under a lock
-    // directory beside it: the folder must be writable too.
-    const targets = fs.existsSync(file) ? [file, path.dirname(file)] : [path.dirname(file)];
+    const file = this.phases.fileOf(this.options.stack);
+    // The file is replaced atomically (a new file beside it), and the phase
+    // writers' lock is a directory beside the phase folder: those folders
+    // must be writable too (the phase folder is made on the first write).
+    const targets = [file, path.dirname(file), path.dirname(this.phases.dir)].filter((f) => fs.existsSync(f));
     try {
       for (const target of targets) fs.accessSync(target, fs.constants.W_OK);
     } catch (err) {
@@ -471,9 +472,9 @@ export class OperationContext {
   async recordPhase(record: PhaseRecord): Promise<void> {
     this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return;
-    // Other runs (other pairs, a region run) rewrite the same file: read it
-    // again and write it under its lock.
-    await withFileLock(this.phases.file, () => PhaseFile.load(this.phases.file).with(this.options.stack, record).save());
+    // Other runs (a region run's pairs, the migration to the phase folder)
+    // write phases too: read them again and write under the writers' lock.
+    await withFileLock(this.phases.dir, () => PhaseFolder.record(this.phases.dir, this.options.stack, record));
     this.journal.append("phase-recorded", { record });
     if (this.deps.deferSynth) {
       this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
@@ -493,7 +494,7 @@ export class OperationContext {
   }
 
   phaseFileRelative(): string {
-    return path.relative(this.deps.projectDir, this.phases.file);
+    return path.relative(this.deps.projectDir, this.phases.fileOf(this.options.stack));
   }
 }
 

@@ -6,7 +6,7 @@ import { pollGapMs } from "../aiven/request-budget";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { PairManifest, tierLabel, tierRank } from "../pair/pair-manifest";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { OperationName } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
 import { PrefixedReporter } from "../reporting/prefixed-reporter";
@@ -94,7 +94,7 @@ export async function regionRun(
   };
   if (options.dryRun) resolveAll();
   else await withSynthLock(deps.projectDir, resolveAll);
-  const phases = PhaseFile.load(settings.phaseFile);
+  const phases = PhaseFolder.load(settings.phaseDir);
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
   if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
     const projects = [...new Set(pairs.map((p) => p.project))].sort();
@@ -135,7 +135,7 @@ export async function regionRun(
     // leaves most of the rate-limit budget to the role changes.
     peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
     deferSynth: true,
-    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
+    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFolder.load(settings.phaseDir) }),
   };
 
   const outcomes: PairOutcome[] = [];
@@ -173,7 +173,7 @@ export async function regionRun(
   outcomes.sort((a, b) => a.stack.localeCompare(b.stack));
 
   if (!options.dryRun) {
-    await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+    await synthesizeOnce(deps, settings.phaseDir, selected, outcomes);
     // Only now, with cdk.tf.json matching every record, are the pairs done.
     const runId = randomUUID();
     for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok)) new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
@@ -201,7 +201,7 @@ export async function regionRun(
  * record. Pairs that did not finish may have recorded nothing; their stacks
  * are whatever their phase says.
  */
-async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
+async function synthesizeOnce(deps: OperationDeps, phaseDir: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
   deps.reporter.step("synth", `cdk.tf.json for every pair, once`);
   const started = Date.now();
   try {
@@ -215,7 +215,7 @@ async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: 
     );
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
-  const phases = PhaseFile.load(phaseFile);
+  const phases = PhaseFolder.load(phaseDir);
   for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack));
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
