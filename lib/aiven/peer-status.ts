@@ -1,7 +1,7 @@
 import { AivenApiError } from "./aiven-api-error";
 import { AivenService } from "./aiven-types";
-import { PeerSide } from "../pair/pair-manifest";
-import { ExpectedRoles } from "../phase/expected-roles";
+import { PeerSide } from "../contract/pair-manifest";
+import { ExpectedRoles } from "../contract/expected-roles";
 
 /** One peer as the API showed it, or why it could not be read. */
 export type PeerStatus =

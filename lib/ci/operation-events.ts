@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 
 /**
  * The NDJSON events a DR operation prints with `--json` (`JsonReporter`, and

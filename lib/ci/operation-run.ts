@@ -1,4 +1,4 @@
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { Dispatch } from "./dispatch";
 import { EventTimeline, OperationEvent, ParsedEvents, PeerSighting, sightingOf } from "./operation-events";
 

@@ -1,8 +1,8 @@
-import { DrRole } from "../aiven/aiven-types";
+import { DrRole } from "../contract/dr-roles";
 import { Peers } from "../aiven/peer-status";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { JournalEntry, ROLE_EVENTS } from "./journal";
 import type { OperationContext } from "./operation-context";

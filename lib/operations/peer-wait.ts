@@ -5,7 +5,7 @@ import { ROLE_EVENTS } from "./journal";
 import { AcceptanceWatch } from "./accepted-without-effect";
 import { OperationContext, peerData } from "./operation-context";
 import { describeExpected, describePeer, Peers, showsExpected } from "../aiven/peer-status";
-import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { PhaseName } from "../phase/phase-record";
 
 /**

@@ -1,5 +1,5 @@
 import { findDrLink } from "../aiven/dr-link";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";

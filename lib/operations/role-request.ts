@@ -1,7 +1,7 @@
 import { AivenApiError } from "../aiven/aiven-api-error";
-import { DrRole } from "../aiven/aiven-types";
+import { DrRole } from "../contract/dr-roles";
 import { classifyWriteFailure } from "../aiven/write-outcome";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { settingReader, settingsFingerprint } from "./setting-sources";
 import { PHASE_FILE_NAME } from "../phase/phase-file";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { readCdktfConfig } from "./cdktf-config";
 
 export interface ToolingSettings {
   readonly phaseFile: string;
