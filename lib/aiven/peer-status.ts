@@ -70,3 +70,10 @@ export function showsExpected(peers: Peers, expected: ExpectedRoles): boolean {
 export function describeExpected(names: Record<PeerSide, string>, expected: ExpectedRoles): string {
   return (["recovery", "primary"] as const).map((side) => `${names[side]} ${expected[side].state ? `${expected[side].state}/` : ""}${expected[side].role}`).join(", ");
 }
+
+/** A peer as the `--json` events carry it. */
+export function peerData(status: PeerStatus): Record<string, unknown> {
+  return status.reachable
+    ? { reachable: true, state: status.service.state, role: status.service.disaster_recovery_role ?? null }
+    : { reachable: false, error: status.error.message };
+}

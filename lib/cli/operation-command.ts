@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { AivenClient } from "../aiven/aiven-client";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
+import { realTerraform } from "../terraform/terraform-factory";
 import { EXIT } from "../exit-codes";
 import { regionExitCode, regionRun } from "../operations/region-run";
 import { OperationName } from "../phase/phase-record";
@@ -69,6 +70,7 @@ export function runOperation<O extends Record<string, unknown>>(
       client: AivenClient.fromEnv(process.env, { onRetry: (attempt, error) => io.reporter.warn(`retrying a read (${attempt}) after: ${error.message}`) }),
       reporter: io.reporter,
       confirm: io.confirm,
+      terraform: realTerraform,
     };
     if (opts.stack) {
       await runPair(common, opts, deps);

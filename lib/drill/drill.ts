@@ -24,6 +24,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
+import { realTerraform } from "../terraform/terraform-factory";
 import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
 import { CanaryStream } from "./canary-stream";
 import { PostgresPair } from "./local-postgres-pair";
@@ -141,7 +142,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const started = Date.now();
         const failures: string[] = [];
         try {
-          await body({ projectDir: workDir, env: drillEnv, client, reporter });
+          await body({ projectDir: workDir, env: drillEnv, client, reporter, terraform: realTerraform });
         } catch (err) {
           failures.push(`${(err as Error).message}`);
         }

@@ -109,7 +109,7 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
     throw new AcceptedWithoutEffectError(`--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`, EXIT.refused);
   }
   ctx.step("resend", `reading both peers: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}`);
-  const now = snapshot(await ctx.readPeers());
+  const now = snapshot(await ctx.peers.read());
   if (!exactlyAsBefore(acceptance.before, now)) {
     throw new AcceptedWithoutEffectError(
       `--resend: the pair is not exactly as it was before the request Aiven accepted at ${acceptance.at} (now ${describe(ctx, now)}; before ${describe(ctx, acceptance.before)}), so Aiven may be acting on it; rerun without --resend. Nothing was sent.`,

@@ -45,10 +45,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   const down = pair[direction.demote].serviceName;
   const switched = `Aiven has made ${up} active and ${down} passive`;
 
-  ctx.step("peers", "reading both peers and the DR link from the Aiven API");
-  const peers = await ctx.readPeers();
-  ctx.reportPeers(peers);
-  await ctx.proveCanFinish();
+  const { peers } = await ctx.readPeersAndProveCanFinish();
   let requested = false;
   const alreadyThere = isRole(peers[direction.promote], undefined, "active") && isRole(peers[direction.demote], undefined, "passive");
   const journaled = ctx.journal.applied(direction.promote, "active");

@@ -17,7 +17,6 @@ import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { LimitedTerraform } from "../terraform/limited-terraform";
-import { TerraformCli } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
@@ -141,7 +140,7 @@ export async function regionRun(
     // The pairs' reads share one list request at a time, spaced so polling
     // leaves most of the rate-limit budget to the role changes.
     peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
-    terraform: (o) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots),
+    terraform: (o) => new LimitedTerraform(deps.terraform(o), terraformSlots),
     deferSynth: true,
     resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
   };
