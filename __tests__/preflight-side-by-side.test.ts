@@ -8,6 +8,7 @@ import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
+import { UserError } from "../lib/user-error";
 import { waitFor } from "./support/wait-for";
 
 /**
@@ -36,6 +37,18 @@ class HeldPullTerraform extends RecordingTerraform {
     await this.gate.opened;
     this.pulled = true;
     return super.statePull();
+  }
+}
+
+/** Terraform whose version check waits at a gate, then accepts or refuses the binary. */
+class HeldVersionTerraform extends RecordingTerraform {
+  readonly gate = new Gate();
+  refuse?: string;
+  override async checkVersion(): Promise<string> {
+    const version = super.checkVersion();
+    await this.gate.opened;
+    if (this.refuse) throw new UserError(this.refuse);
+    return version;
   }
 }
 
@@ -134,6 +147,42 @@ describe("a failover's checks before the trigger", () => {
     await expect(run).rejects.toThrow(/^Aiven has no service "pg-primary-dr" in project "crdr-test"/);
     expect(settledWhileTerraformHeld).toBe(false);
     expect(terraform.calls).toContain("state rm -dry-run aiven_service_integration.disaster_recovery");
+    expect(sim.apiCalls("PUT")).toEqual([]);
+  });
+
+  it("with the backend set up by an earlier init, reads and locks the state while the version check is still held", async () => {
+    const stack = project.stack();
+    const cache = `${stack.workingDirectory}/.terraform`;
+    const [[type, config]] = Object.entries(stack.json.terraform!.backend!);
+    fs.mkdirSync(cache, { recursive: true });
+    fs.writeFileSync(`${cache}/terraform.tfstate`, JSON.stringify({ backend: { type, config } }));
+    try {
+      const held = new HeldVersionTerraform(stack.workingDirectory, ALL);
+      const run = failover(options, { ...deps, terraform: held.factory() });
+      await waitFor(() => held.calls.includes("state rm -dry-run aiven_service_integration.disaster_recovery"));
+      expect(held.calls).toEqual(["version", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery"]);
+      expect(sim.apiCalls("PUT")).toEqual([]);
+      held.gate.open();
+      await expect(run).resolves.toMatchObject({ triggered: true });
+      expect(held.calls.filter((c) => c === "init")).toEqual([]);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it("runs no init before the binary's version is accepted, and sends nothing when it is refused", async () => {
+    const held = new HeldVersionTerraform(project.stack().workingDirectory, ALL);
+    const peers = new HeldPeerSource(new ServiceByServicePeerSource(client));
+    peers.gate.open();
+    const run = failover(options, { ...deps, peers, terraform: held.factory() });
+    // The stack's backend is not set up yet, so an init is due: it waits while the version check is held.
+    await waitFor(() => held.calls.includes("version") && peers.answered);
+    expect(held.calls).toEqual(["version"]);
+    held.refuse = "terraform 1.4.0 is older than 1.11.0, which this stack needs";
+    held.gate.open();
+
+    await expect(run).rejects.toThrow("terraform 1.4.0 is older than 1.11.0, which this stack needs");
+    expect(held.calls).toEqual(["version"]);
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });

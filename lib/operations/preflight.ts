@@ -7,6 +7,7 @@ import { SynthesizedStack } from "../synth/synthesized-stack";
 import { describeBackend } from "../terraform/backend-description";
 import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
 import { UserError } from "../user-error";
+import { sideBySide } from "./side-by-side";
 import { StackTerraform } from "./stack-terraform";
 import { addressesExpectedInState, proveStateIsThePairs } from "./state-ownership";
 import { assertFoldersWritable } from "./writable-folders";
@@ -29,8 +30,10 @@ export interface PreflightSubject {
  * phase expects, with the pair's names), the state lock free and the state
  * writable (a dry run of `state rm`, which takes the lock, for the
  * addresses to forget), and every folder the run writes writable. Returns
- * what state holds. Each check waits for the one before it: no binary the
- * tooling refuses runs init, and the state is read once, after the init.
+ * what state holds. The version check runs beside the state checks, which
+ * only read and take the lock; an init, which writes, waits for it (no
+ * binary the tooling refuses runs init). The state is read once, after the
+ * init; a refused version is the failure reported.
  */
 export async function proveCanFinish(terraform: StackTerraform, subject: PreflightSubject, toForget: readonly string[] = []): Promise<string[]> {
   const { stack, reporter } = subject;
@@ -40,13 +43,17 @@ export async function proveCanFinish(terraform: StackTerraform, subject: Preflig
   // synthesized (a failed-over pair forgets with removed blocks).
   const next = requiredTerraformVersion();
   const now = minimumFromConstraint(stack.json.terraform?.required_version);
-  const version = await runner.checkVersion(compareVersions(next, now) > 0 ? next : now);
-  await terraform.initBackend();
+  const versionCheck = runner.checkVersion(compareVersions(next, now) > 0 ? next : now);
   const backend = describeBackend(stack.json.terraform, runner.cwd);
-  const expected = addressesExpectedInState(pair, pendingImportsOf(subject.current), toForget);
-  const inState = proveStateIsThePairs(await runner.statePull(), pair, expected, backend);
-  const present = toForget.filter((a) => inState.includes(a));
-  await runner.stateRmDryRun(present);
+  const stateChecks = async () => {
+    await terraform.initBackend(versionCheck);
+    const expected = addressesExpectedInState(pair, pendingImportsOf(subject.current), toForget);
+    const inState = proveStateIsThePairs(await runner.statePull(), pair, expected, backend);
+    const present = toForget.filter((a) => inState.includes(a));
+    await runner.stateRmDryRun(present);
+    return { inState, present };
+  };
+  const [version, { inState, present }] = await sideBySide(versionCheck, stateChecks());
   assertPhaseFileWritable(subject.phaseFile);
   assertFoldersWritable([...subject.foldersWritten]);
   warnIfStateReadableByOthers(subject);

@@ -24,16 +24,18 @@ export class StackTerraform {
    * Initializes the stack's backend, once per run, and only when an earlier
    * init did not already set it up. Provider download may fail (registries
    * unreachable in an outage); the state commands need only the backend.
-   * Callers that ask at the same time share the one init.
+   * Callers that ask at the same time share the one init. An init that
+   * must run waits for `cleared` first (the binary's version check: no
+   * binary the tooling refuses runs init); a backend already set up does not.
    */
-  initBackend(): Promise<TerraformRunner> {
-    this.backend ??= this.init();
+  initBackend(cleared?: Promise<unknown>): Promise<TerraformRunner> {
+    this.backend ??= this.init(cleared);
     // A failed init is not kept: a later step may try again.
     this.backend.catch(() => (this.backend = undefined));
     return this.backend;
   }
 
-  private async init(): Promise<TerraformRunner> {
+  private async init(cleared?: Promise<unknown>): Promise<TerraformRunner> {
     const terraform = this.runner;
     const cache = compareBackendCache(terraform.cwd, this.declaredBackend);
     if (cache.kind === "different") {
@@ -43,6 +45,7 @@ export class StackTerraform {
       );
     }
     if (cache.kind === "same") return terraform;
+    await cleared;
     const init = await terraform.initBackend();
     if (!init.providersInstalled) {
       this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
