@@ -6,6 +6,7 @@ import { classifyWriteFailure } from "../lib/aiven/write-outcome";
 import { SimServer } from "../lib/simulator/sim-server";
 import { UserError } from "../lib/user-error";
 import { CountingProxy } from "./support/counting-proxy";
+import { IntegrationClient } from "./support/integration-client";
 
 const TOKEN = "client-test-token-5150";
 let sim: SimServer;
@@ -42,8 +43,8 @@ describe("AivenClient", () => {
     expect(sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: "/v1/project/p1/service/pg-a", body: { disaster_recovery_role: "failed" }, status: 200 }]);
   });
 
-  it("lists, reads, creates and deletes integrations", async () => {
-    const c = client();
+  it("lists integrations; test support reads, creates and deletes them through the same request path", async () => {
+    const c = new IntegrationClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 });
     const [dr] = await c.listServiceIntegrations("p1", "pg-a");
     expect(dr).toMatchObject({ integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr", active: true, enabled: true });
     expect(await c.getIntegration("p1", dr.service_integration_id)).toEqual(dr);

@@ -40,7 +40,7 @@ describe("application outputs", () => {
   });
 
   it("take the primary region's read-only endpoint from the primary while it serves, and leave it empty (never missing) while failed over", () => {
-    for (const name of ["normal", "switched-over", "after a failback with pending imports"]) {
+    for (const name of ["normal", "switched-over", "after a revert with pending imports"]) {
       expect(byPhase[name].output.app_standby_primary_host.value).toBe(standbyOf("aiven_pg.primary", "host", '""'));
       expect(byPhase[name].output.app_standby_primary_port.value).toBe(standbyOf("aiven_pg.primary", "port", "0"));
     }

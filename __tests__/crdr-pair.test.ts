@@ -238,7 +238,7 @@ describe("CrdrPair in the switched-over phase", () => {
   });
 });
 
-describe("CrdrPair after a failback with pending imports", () => {
+describe("CrdrPair after a revert with pending imports", () => {
   it("declares import blocks so the plan imports rather than creates", () => {
     const json = synthPair(
       examplePairProps({

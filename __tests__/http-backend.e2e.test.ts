@@ -90,7 +90,7 @@ describe("every DR operation on an http backend", () => {
     expect(backups()).toEqual([]);
     expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe(operation.phase);
     if (operation.script === "revert") {
-      // The failback imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
+      // The revert imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
       expect(scenario.project.phaseFileJson().pairs[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
     }
   });

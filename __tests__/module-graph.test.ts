@@ -104,6 +104,8 @@ const TOOLING = [
   "lib/plan-review/review-files",
   "lib/plan-review/review-plan-directory",
   "lib/cli/operation-command",
+  "lib/cli/crdr-program",
+  "lib/operations/operation-registry",
   "lib/cli/format-status",
   "lib/simulator/sim-server",
   "lib/ci/run-report",

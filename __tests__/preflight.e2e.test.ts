@@ -204,11 +204,11 @@ describe("usage errors", () => {
     [["--stack"], "option '--stack <pair>' argument missing"],
     [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
     // The `--` forgotten: npm kept --stack, the value came alone.
-    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes after --, each with its value, as in npm run failover -- --stack <pair>'],
+    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes with its value, as in crdr failover --stack <pair>'],
   ])("failover %j: one line and exit 2", async (args, message) => {
     const result = await runScript(scenario.project, "failover", args, scenario.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`✖ ${message}; see npm run failover -- --help.\n`);
+    expect(result.stderr).toBe(`✖ ${message}; see crdr failover --help.\n`);
     expect(result.stdout).toBe("");
   });
 
@@ -225,7 +225,7 @@ describe("usage errors", () => {
     expect(missing.stderr).toBe("✖ Pass exactly one of --stack <pair> or --region <cloud>; --stack runs revert on one pair, --region on every pair whose primary is there.\n");
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: npm run revert -- \[options\]/);
+    expect(help.stdout).toMatch(/^Usage: crdr revert \[options\]/);
   });
 
   it("on Ctrl-C says how to resume, exits 130, and the rerun sends nothing more", async () => {

@@ -6,7 +6,7 @@ const scenario = useDrScenario("tok-cycle-51a0c2e9");
 const { run, roles, integrationId, phase } = cycleHelpers(scenario);
 
 describe("the documented cycle: failover, revert, switchover, switchback", () => {
-  it("ends each step with the documented roles and phase, and carries the failback's imports until state holds them", async () => {
+  it("ends each step with the documented roles and phase, and carries the revert's imports until state holds them", async () => {
     const importBlock = () => ({ to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` });
     expect((await run("failover")).code).toBe(0);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);

@@ -188,7 +188,7 @@ describe("the rest of the cycle by region", () => {
     }
     expect(synthCount()).toBe(2);
     expectStacksMatchTheirPhases();
-    expect(reverted.stdout).toMatch(/6 of 6 pair\(s\) failed back to google-europe-west1/);
+    expect(reverted.stdout).toMatch(/6 of 6 pair\(s\) reverted to google-europe-west1/);
   });
 
   it("switches the region's pairs over and back, leaving the other region alone", async () => {

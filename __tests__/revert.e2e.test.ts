@@ -6,7 +6,7 @@ import { cycleHelpers, PRIMARY } from "./support/cycle-helpers";
 const scenario = useDrScenario("tok-cycle-51a0c2e9");
 const { run, putsOn, roles, integrationId, phase, crashAfter } = cycleHelpers(scenario);
 
-describe("npm run revert (failback)", () => {
+describe("npm run revert", () => {
   it("recreates the primary as passive, makes it active, and imports the integration Aiven kept", async () => {
     expect((await run("failover")).code).toBe(0);
     const reverted = await run("revert");
@@ -72,7 +72,7 @@ describe("npm run revert (failback)", () => {
     expect(crashed.signal).toBe("SIGKILL");
     const resumed = await run("revert");
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/failback: skipped: Aiven already shows the primary active and the recovery passive/);
+    expect(resumed.stdout).toMatch(/revert: skipped: Aiven already shows the primary active and the recovery passive/);
     expect(putsOn(PRIMARY)).toEqual(["failed", "passive", "active"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(phase().phase).toBe("normal");

@@ -71,20 +71,26 @@ describe("tools/run-built.js (what every npm script runs)", () => {
 
   it("lets the DR tooling run when only main.ts has type errors, but not the app, and reports them again next time", () => {
     dir = projectWith({
-      "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts"] }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts", "lib/**/*.ts"] }),
       "main.ts": "const declared: number = 'oops';\nexport { declared };\n",
-      "scripts/failover.ts": "process.stdout.write('tooling ran');\n",
+      "scripts/crdr.ts": "process.stdout.write(`tooling ran: ${process.argv.slice(2).join(' ')}`);\n",
+      // What is tooling, run-built asks the compiled command table (lib/cli/crdr-commands.ts; the real one is checked in operation-registry.test.ts).
+      "lib/cli/crdr-commands.ts": "export const runsWithoutDeclarations = (target: string, args: string[]) => target === 'scripts/crdr' && args[0] === 'failover';\n",
       ".gen/providers/aiven/index.ts": "export {};\n",
     });
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
-    const tooling = run(dir, "scripts/failover");
+    const tooling = run(dir, "scripts/crdr", "failover");
     expect(tooling.status).toBe(0);
-    expect(tooling.stdout).toBe("tooling ran");
+    expect(tooling.stdout).toBe("tooling ran: failover");
     expect(tooling.stderr).toMatch(/^main\.ts\(1,7\): error TS2322/m);
     expect(tooling.stderr).toContain("(main.ts has type errors; running the tooling, which does not use it)");
     const app = run(dir, "main");
     expect(app.status).not.toBe(0);
     expect(app.stderr).toMatch(/^main\.ts\(1,7\): error TS2322/m);
+    // A command the table does not call tooling (synth runs main.ts) is stopped as the app is.
+    const synth = run(dir, "scripts/crdr", "synth");
+    expect(synth.status).not.toBe(0);
+    expect(synth.stdout).toBe("");
   });
 
   describe("after a type check that emits nothing but writes dist/.tsbuildinfo", () => {

@@ -229,7 +229,7 @@ describe("the simulator's intermediate states", () => {
     expect(peers(m)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
-  it("shows each failback step and a switchover passing through REBUILDING and REBALANCING", () => {
+  it("shows each revert step and a switchover passing through REBUILDING and REBALANCING", () => {
     const m = world(50);
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
     clock = 150;

@@ -50,7 +50,7 @@ describe("npm run status", () => {
     expect(interrupted.code).toBe(5); // the phase file still says normal while the primary is failed
     expect(JSON.parse(interrupted.stdout).pairs[0].findings).toContainEqual({
       level: "degraded",
-      message: expect.stringMatching(/^a failover run started \S+ changed roles at Aiven but did not finish; rerun npm run failover -- --stack pg-primary$/),
+      message: expect.stringMatching(/^a failover run started \S+ did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/),
     });
     // The promotion was scheduled a minute out; make it happen now for the rerun.
     scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", role: "active" });
@@ -68,7 +68,7 @@ describe("npm run status", () => {
   });
 });
 
-describe("npm run status after a failback", () => {
+describe("npm run status after a revert", () => {
   it("notes the pending imports without calling a healthy pair degraded", async () => {
     expect((await run("failover")).code).toBe(0);
     expect((await run("revert")).code).toBe(0);

@@ -45,11 +45,11 @@ export async function fleet(pairs: number, delays: SimDelays, rate = { limit: 12
   return { dir, sim, stacks, env: { ...env, AIVEN_WEB_URL: url, AIVEN_TOKEN: TOKEN, CRDR_API_RATE_LIMIT: `${rate.limit}/${rate.windowMs}ms` } };
 }
 
-/** Runs a compiled script without blocking this process (the simulator lives here); its wall time in ms. */
+/** Runs a `crdr` command (compiled) without blocking this process (the simulator lives here); its wall time in ms. */
 function timeScript(f: Fleet, script: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     child.on("close", (code) => {

@@ -26,5 +26,3 @@ export const EXIT = {
   /** Stopped by SIGTERM (a CI cancel, say); rerun the same command to resume. */
   terminated: 143,
 } as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,13 +1,14 @@
 import { Command } from "commander";
 import { assertStackName } from "../lib/stack-name";
 import { runCommand } from "../lib/cli/command-runner";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
 import { formatDuration, parseMillis } from "../lib/duration";
 import { EXIT } from "../lib/exit-codes";
 
-const program = new Command(npmScriptName("drill"))
-  .description("Rehearse failover, status, revert, switchover, switchback and status against the local simulator, on throw-away copies of the stacks and state.")
+const program = new Command(commandName("drill"))
+  .description(TOOL_COMMANDS["drill"].description)
   .option("--stack <pair>", "one pair (default: every synthesized pair)")
   .option("--transition-ms <ms>", "duration of each simulated transition (default: realistic timings of a few seconds, with intermediate states)")
   .option("--swap-link", "simulate a DR link whose ends follow the active role", false)

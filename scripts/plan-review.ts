@@ -5,14 +5,15 @@ import { markdownReport, reviewFailedReport } from "../lib/plan-review/markdown-
 import { failsAt, ReviewResult } from "../lib/plan-review/review";
 import { reviewPlanFiles } from "../lib/plan-review/review-files";
 import { reviewPlanDirectory } from "../lib/plan-review/review-plan-directory";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { EXIT } from "../lib/exit-codes";
 import { JSON_VERSION } from "../lib/reporting/reporter";
 import { settingsForTooling } from "../lib/settings/tool-settings";
 import { UserError } from "../lib/user-error";
 
-const program = new Command(npmScriptName("plan:review"))
-  .description("Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.")
+const program = new Command(commandName("plan-review"))
+  .description(TOOL_COMMANDS["plan-review"].description)
   .argument("[plans...]", "plan JSON files, each optionally as STACK=FILE; - reads stdin")
   .option("--plans-dir <dir>", "review the plan loop's output (lib/plan-review/plan-all-stacks.sh): every synthesized stack must have a plan there")
   .option("--json", "print a JSON report instead of Markdown", false)

@@ -3,7 +3,8 @@ import * as path from "path";
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
 import { parseMillis } from "../lib/duration";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { readCdktfConfig } from "../lib/settings/cdktf-config";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
@@ -19,8 +20,8 @@ function addFault(sim: SimServer, json: string): void {
   }
 }
 
-const program = new Command(npmScriptName("sim"))
-  .description("Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.")
+const program = new Command(commandName("sim"))
+  .description(TOOL_COMMANDS["sim"].description)
   .option("--port <port>", "port to listen on (0 picks a free one)", "0")
   .option("--token <token>", "the token it accepts (default: $AIVEN_TOKEN, else 'sim-token')")
   .option("--delay <ms>", "duration of every simulated transition, in milliseconds", "3000")

@@ -1,12 +1,13 @@
 import { realTerraform } from "../lib/terraform/terraform-factory";
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { EXIT } from "../lib/exit-codes";
 import { restoreState } from "../lib/operations/state-restore";
 
-const program = new Command(npmScriptName("state-restore"))
-  .description("Put a pair's Terraform state back as a backup in .crdr/backups holds it: shows what it would put back, refuses another state's backup, backs up the current state, pushes under the state lock.")
+const program = new Command(commandName("state-restore"))
+  .description(TOOL_COMMANDS["state-restore"].description)
   .requiredOption("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
   .option("--backup <file>", "the backup to put back (default: the stack's newest in .crdr/backups)")
   .option("--dry-run", "show what would be put back; change nothing", false)

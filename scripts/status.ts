@@ -3,14 +3,15 @@ import { assertStackName } from "../lib/stack-name";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { runCommand } from "../lib/cli/command-runner";
 import { formatStatus, formatStatusTable } from "../lib/cli/format-status";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { status } from "../lib/status/fleet-status";
 import { countVerdicts, STATUS_EXIT, worstVerdict } from "../lib/status/pair-status";
 import { JSON_VERSION } from "../lib/reporting/reporter";
 import { UserError } from "../lib/user-error";
 
-const program = new Command(npmScriptName("status"))
-  .description("Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted, 2 bad input.")
+const program = new Command(commandName("status"))
+  .description(TOOL_COMMANDS["status"].description)
   .option("--stack <pair>", "one pair's stack")
   .option("--region <cloud>", "the pairs whose primary is in this region")
   .option("--all", "every synthesized pair (what happens without --stack or --region)")

@@ -1,14 +1,13 @@
 import { Command } from "commander";
 import * as path from "path";
 import { runCommand } from "../lib/cli/command-runner";
-import { npmScriptName, parseCommandLine } from "../lib/cli/parse-command-line";
+import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
+import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { synthesizeHere } from "../lib/synth/synthesize";
 import { stateInPrimaryRegion } from "../lib/synth/state-location";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 
-const program = new Command(npmScriptName("synth")).description(
-  "Synthesize every declared pair into cdktf.out/stacks/<stack>/cdk.tf.json, as cdktf synth does, without starting the cdktf CLI.",
-);
+const program = new Command(commandName("synth")).description(TOOL_COMMANDS["synth"].description);
 parseCommandLine(program);
 
 void runCommand(false, async ({ reporter }) => {

@@ -4,7 +4,7 @@
 // this file made, so the commands an engineer runs in an outage start without
 // a compile step.
 //
-//   node tools/run-built.js scripts/failover --stack pg-primary …
+//   node tools/run-built.js scripts/crdr failover --stack pg-primary …
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -16,8 +16,21 @@ const ROOT = path.resolve(__dirname, "..");
 // incremental checks also write without emitting anything.
 const STAMP = path.join(ROOT, "dist", ".run-built-stamp");
 const SOURCES = ["main.ts", "lib", "scripts", "bench", ".gen", "tsconfig.json"];
-/** Entry points that never load main.ts: the DR tooling. */
-const TOOLING = /^scripts\/(failover|revert|switchover|switchback|status|drill|sim|plan-review)$/;
+/**
+ * Whether the entry point runs without main.ts (the DR tooling does; the app
+ * and synth do not). The command table that knows (lib/cli/crdr-commands.ts,
+ * generated from the operation registry) is read from its compiled output,
+ * and only when main.ts alone failed to compile: tsc has just emitted it, and
+ * a run with a fresh build never loads it, so no command starts slower.
+ * Without it (a project that does not have it), nothing counts as tooling.
+ */
+function runsWithoutDeclarations(target, args) {
+  try {
+    return require(path.join(ROOT, "dist", "lib", "cli", "crdr-commands.js")).runsWithoutDeclarations(target, args);
+  } catch {
+    return false;
+  }
+}
 
 function newestSource() {
   let newest = 0;
@@ -59,7 +72,7 @@ function filesWithErrors(output) {
   return [...new Set([...output.matchAll(/^(.+?)\(\d+,\d+\): error TS\d+/gm)].map((m) => path.normalize(m[1])))];
 }
 
-function ensureBuilt(target, entry) {
+function ensureBuilt(target, entry, args) {
   const built = fs.existsSync(STAMP) && fs.existsSync(entry) ? fs.statSync(STAMP).mtimeMs : 0;
   if (built && newestSource() <= built) return;
   ensureInstalled();
@@ -79,7 +92,7 @@ function ensureBuilt(target, entry) {
     // refuses with the error (or a dry run uses the last output).
     const files = filesWithErrors(output);
     const onlyMain = files.length > 0 && files.every((f) => f === "main.ts");
-    if (!(onlyMain && TOOLING.test(target))) process.exit(tsc.status ?? 1);
+    if (!(onlyMain && runsWithoutDeclarations(target, args))) process.exit(tsc.status ?? 1);
     process.stderr.write("(main.ts has type errors; running the tooling, which does not use it)\n");
     return;
   }
@@ -93,7 +106,7 @@ if (!target) {
 }
 const entry = path.join(ROOT, "dist", `${target}.js`);
 ensureBindings();
-ensureBuilt(target, entry);
+ensureBuilt(target, entry, process.argv.slice(3));
 // The entry point sees its own path and arguments, as if run directly.
 process.argv.splice(1, 2, entry);
 require(entry);

@@ -14,7 +14,7 @@ import { evaluateForJob, JobRun, loadWorkflow, runJob, RunInputs, StepOutcome } 
  * runner would run them: a checkout of a project with a seeded state, the
  * real terraform binary, the simulator in place of Aiven, a fake `gh` and a
  * local artifact store in place of GitHub. The story is one pair's: a
- * failover and its pull request, a failback that times out on a fresh
+ * failover and its pull request, a revert that times out on a fresh
  * machine and is resumed by dispatching it again, a dry run, status, and
  * the drill. Each chapter's test runs the earlier chapters it builds on
  * (once per file), so any one of them runs alone (`-t`).
@@ -122,7 +122,7 @@ const story = {
     git(project.dir, "commit", "--quiet", "-am", "Merge the phase-file pull request");
     sha = git(project.dir, "rev-parse", "HEAD");
   }),
-  /** A failback whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
+  /** A revert whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
   timedOutRevert: once(async () => {
     story.merged();
     await setRebuildMs(5000);
@@ -198,7 +198,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
       expect(pr.args).toEqual(["pr", "create", "--repo", "acme/crdr", "--base", "main", "--head", branch, "--title", "DR failover of stack pg-primary: record the phase", "--body-file", "dr-report/pull-request.md"]);
       expect(pr.body).toContain("### ✅ failover of stack `pg-primary`: done");
       expect(pr.body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
-      expect(pr.body).toContain("fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
+      expect(pr.body).toContain("revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
       expect(job.summary).toBe("### The phase-file pull request: https://github.example/acme/crdr/pull/101\n");
     } finally {
       fs.rmSync(checkout, { recursive: true, force: true });
@@ -206,7 +206,7 @@ describe("the dr-operation workflow, run against the simulator", () => {
     story.merged();
   });
 
-  it("3. a failback that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
+  it("3. a revert that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
     const { operation } = await story.timedOutRevert();
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);

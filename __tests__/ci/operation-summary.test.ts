@@ -99,8 +99,8 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     expect(steps.map((r) => r[0])).toEqual(timeline.steps.map((s) => s.step));
     expect(steps.map((r) => r[0])).toEqual(["resolve", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
     expect(steps.find((r) => r[0] === "request")![1]).toBe('PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
-    expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger \S+, Aiven \S+, reconcile \S+, record and synth \S+ \(total \S+\)/);
-    expect(summary).toContain("- Once the region is back, fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
+    expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger (\d+(ms|s|m))+, Aiven (\d+(ms|s|m))+, reconcile (\d+(ms|s|m))+, record and synth (\d+(ms|s|m))+ \(total (\d+(ms|s|m))+\)/);
+    expect(summary).toContain("- Once the region is back, revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
     // The simulator's own standby hosts resolve nowhere: the figure is unknown, and said so.
     expect(summary).toMatch(/\*\*Standby before the change:\*\* pg-primary-dr: replication unknown \(dr-pg-primary-dr-crdr-test\.sim\.local:5432 could not be read \(.*ENOTFOUND.*\)\)/);
     expect(summary).toContain("plan with `-refresh=false`");

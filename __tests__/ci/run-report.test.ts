@@ -108,7 +108,7 @@ describe("the report of an operation", () => {
     expect(body).toContain("### ✅ failover of stack `pg-primary`: done");
     expect(body).toContain("#### Next step");
     expect(body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
-    expect(body).toContain("fail back with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
+    expect(body).toContain("revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
     expect(body).toContain("```mermaid\ngantt");
 
     const message = read(REPORT_FILES.commitMessage);
@@ -149,7 +149,7 @@ describe("the report of a drill", () => {
     const table = summary.split("\n").filter((l) => l.startsWith("| ✅"));
     expect(table.map((l) => l.split(" | ")[2])).toEqual(report.steps.map((s) => s.name));
     expect(table[0]).toMatch(/^\| ✅ \| pg-primary \| failover \| \d[\dhms]* \| to trigger \d[\dhms]*, Aiven \d[\dhms]*, reconcile \d[\dhms]*, record and synth \d[\dhms]* \(total \d[\dhms]*\) \|$/);
-    expect(summary).toContain("apply the failback's imports (simulated with state push)");
+    expect(summary).toContain("apply the revert's imports (simulated with state push)");
     expect(summary).toContain("<details><summary>The drill's output</summary>");
   });
 

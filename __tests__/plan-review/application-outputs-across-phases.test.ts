@@ -13,13 +13,13 @@ import { TerraformCli } from "../../lib/terraform/terraform-cli";
 import { PHASES, synthPairStack } from "../support/pair-stack-synth";
 import { requireTerraform } from "../support/terraform";
 
-/** Each move between phases the DR operations make (and the apply after a failback). */
+/** Each move between phases the DR operations make (and the apply after a revert). */
 const TRANSITIONS: Array<[string, string]> = [
   ["normal", "failed-over, primary frozen"],
-  ["failed-over, primary frozen", "after a failback with pending imports"],
+  ["failed-over, primary frozen", "after a revert with pending imports"],
   ["normal", "failed-over, primary forgotten"],
-  ["failed-over, primary forgotten", "after a failback with pending imports"],
-  ["after a failback with pending imports", "normal"],
+  ["failed-over, primary forgotten", "after a revert with pending imports"],
+  ["after a revert with pending imports", "normal"],
   ["normal", "switched-over"],
   ["switched-over", "normal"],
 ];

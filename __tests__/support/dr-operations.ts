@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { OperationName } from "../../lib/phase/phase-record";
 import { FaultSpec } from "../../lib/simulator/sim-faults";
 import { DrScenario } from "./dr-scenario";
 import { runScript, ScriptRun, STACK } from "./project-fixture";
@@ -16,7 +17,7 @@ export interface RolePut {
 
 /** A role-changing operation, with how to bring a pair to where it starts and where it ends. */
 export interface DrOperation {
-  readonly script: "failover" | "revert" | "switchover" | "switchback";
+  readonly script: OperationName;
   /** Every role change it sends, in order. */
   readonly puts: readonly RolePut[];
   /** Puts the simulator, the state and the phase file where the operation starts. */
@@ -57,7 +58,7 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     },
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
-    changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|failed pg-primary back)/,
+    changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|reverted pg-primary)/,
     minimumTerraform: "1.10.0",
   },
   {

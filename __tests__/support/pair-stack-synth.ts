@@ -11,7 +11,7 @@ export const PHASES: Record<string, PhaseRecord> = {
   "failed-over, primary frozen": { phase: "failed-over", primary: "frozen" },
   "failed-over, primary forgotten": { phase: "failed-over", primary: "forgotten" },
   "switched-over": { phase: "switched-over" },
-  "after a failback with pending imports": {
+  "after a revert with pending imports": {
     phase: "normal",
     operation: "revert",
     pendingImports: [

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pushRehearsalState } from "../../lib/drill/rehearsal-state";
+import { isOperation } from "../../lib/cli/crdr-commands";
 import { PHASE_FILE_NAME } from "../../lib/phase/phase-file";
 import { synthesize } from "../../lib/synth/synthesize";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
@@ -103,8 +104,10 @@ export interface ScriptRun {
 }
 
 /**
- * Runs a compiled script from scripts/ in the fixture project, asynchronously
- * (the simulator shares this process); killed after the test if still running.
+ * Runs a `crdr` command in the fixture project, as its npm script does (an
+ * operation through dist/scripts/crdr.js, any other command by its own
+ * compiled script), asynchronously (the simulator shares this process);
+ * killed after the test if still running.
  */
 export function runScript(
   project: ProjectFixture,
@@ -114,7 +117,8 @@ export function runScript(
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = startChild(process.execPath, [path.join(REPO, "dist", "scripts", `${script}.js`), ...args], {
+    const command = isOperation(script) ? [path.join(REPO, "dist", "scripts", "crdr.js"), script] : [path.join(REPO, "dist", "scripts", `${script}.js`)];
+    const child = startChild(process.execPath, [...command, ...args], {
       cwd: project.dir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],

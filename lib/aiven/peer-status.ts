@@ -1,7 +1,7 @@
 import { AivenApiError } from "./aiven-api-error";
 import { AivenService } from "./aiven-types";
 import { PeerSide } from "../contract/pair-manifest";
-import { ExpectedRoles } from "../contract/expected-roles";
+import { ExpectedPeer, ExpectedRoles } from "../contract/expected-roles";
 
 /** One peer as the API showed it, or why it could not be read. */
 export type PeerStatus =
@@ -56,13 +56,29 @@ export function takeoverUnderWay(peers: Peers): PeerSide | undefined {
   return (["primary", "recovery"] as const).find((side) => stateOf(peers[side]) === "REBALANCING");
 }
 
+/** How one peer compares with what a phase expects of it (`EXPECTED_ROLES`). */
+export type PeerCheck =
+  | { readonly kind: "as-expected" }
+  /** `allowed`: the phase lets this peer be unreadable (a failed primary whose region is down). */
+  | { readonly kind: "unreachable"; readonly allowed: boolean; readonly error: AivenApiError }
+  | { readonly kind: "wrong-role"; readonly actual?: string }
+  /** The role is right, the state is not the one expected at rest. */
+  | { readonly kind: "wrong-state"; readonly actual: string };
+
+/** The one check of a peer against its expected role and state: status, the operations' waits and the drill all use it. */
+export function checkExpectedPeer(peer: PeerStatus, want: ExpectedPeer): PeerCheck {
+  if (!peer.reachable) return { kind: "unreachable", allowed: !!want.mayBeUnreachable, error: peer.error };
+  const { disaster_recovery_role: role, state } = peer.service;
+  if (role !== want.role) return { kind: "wrong-role", actual: role };
+  if (want.state !== undefined && state !== want.state) return { kind: "wrong-state", actual: state };
+  return { kind: "as-expected" };
+}
+
 /** Whether both peers show what a phase expects of them (see `EXPECTED_ROLES`). */
 export function showsExpected(peers: Peers, expected: ExpectedRoles): boolean {
   return (["primary", "recovery"] as const).every((side) => {
-    const want = expected[side];
-    const peer = peers[side];
-    if (!peer.reachable) return !!want.mayBeUnreachable;
-    return peer.service.disaster_recovery_role === want.role && (want.state === undefined || peer.service.state === want.state);
+    const check = checkExpectedPeer(peers[side], expected[side]);
+    return check.kind === "as-expected" || (check.kind === "unreachable" && check.allowed);
   });
 }
 

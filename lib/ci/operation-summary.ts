@@ -5,7 +5,7 @@ import { OperationName } from "../phase/phase-record";
 import { describeRun, Dispatch } from "./dispatch";
 import { blockquote, fenced, table, utcTime } from "./markdown";
 import { mermaidGantt } from "./mermaid-gantt";
-import { NEXT_STEP } from "./next-step";
+import { nextStep } from "./next-step";
 import { stepLabel } from "./step-labels";
 import { PeerSighting } from "./operation-events";
 import { OperationRun, PairRun } from "./operation-run";
@@ -190,7 +190,7 @@ function nextStepSection(input: OperationReportInput, outcome: RunOutcome): stri
   const { dispatch, run } = input;
   const lines = ["### Next step", ""];
   if (outcome === "done") {
-    lines.push(...NEXT_STEP[dispatch.operation](dispatch).map((s) => `- ${s}`));
+    lines.push(...nextStep(dispatch.operation, dispatch).map((s) => `- ${s}`));
   } else {
     lines.push(OUTCOME_WORDING[outcome].nextStep(dispatch));
   }

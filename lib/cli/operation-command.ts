@@ -3,18 +3,25 @@ import { AivenClient } from "../aiven/aiven-client";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
 import { realTerraform } from "../terraform/terraform-factory";
 import { EXIT } from "../exit-codes";
+import { OPERATION_REGISTRY } from "../operations/operation-registry";
 import { regionExitCode, regionRun } from "../operations/region-run";
 import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
-import { npmScriptName, parseCommandLine } from "./parse-command-line";
+import { commandName } from "./crdr-commands";
+import { parseCommandLine } from "./parse-command-line";
 import { assertStackName } from "../stack-name";
 import { boundedDuration, WAIT_BOUNDS, waitDurations } from "./wait-durations";
 
-/** Declares the options every DR operation takes: one pair (--stack) or a region's pairs (--region). */
-export function operationCommand(name: OperationName, description: string, defaultTimeout: string): Command {
-  return new Command(npmScriptName(name))
-    .description(description)
+/**
+ * An operation's command, generated from its registry entry: the options
+ * every DR operation takes (one pair with --stack, or a region's pairs with
+ * --region) and the operation's own.
+ */
+export function operationCommand(name: OperationName, as: string = commandName(name)): Command {
+  const spec = OPERATION_REGISTRY[name];
+  const command = new Command(as)
+    .description(spec.description)
     .option("--stack <pair>", "the pair's stack, as in cdktf.out/stacks/<pair>")
     .option("--region <cloud>", `every pair whose primary is in this cloud region and whose phase allows ${name}`)
     .option("--project <name>", "with --region: only the pairs in this Aiven project (one run per project, each within its own token's rate limit)")
@@ -22,7 +29,7 @@ export function operationCommand(name: OperationName, description: string, defau
     .option("--dry-run", "print every step, API call and terraform command; change nothing", false)
     .option("--yes", "do not ask for confirmation", false)
     .option("--json", "print NDJSON events on stdout (one JSON object per line, each with type and ts)", false)
-    .option("--timeout <duration>", "how long to wait for Aiven at each waiting step", defaultTimeout)
+    .option("--timeout <duration>", "how long to wait for Aiven at each waiting step", spec.defaultTimeout)
     .option("--poll-interval <duration>", "how often to poll both peers while waiting", "5s")
     .option(
       "--lost-answer-grace <duration>",
@@ -30,22 +37,21 @@ export function operationCommand(name: OperationName, description: string, defau
       DEFAULT_LOST_ANSWER_GRACE,
     )
     .option("--resend", "send again a role change Aiven accepted but never acted on: only once both peers read exactly as before it, past the grace period", false);
+  for (const flag of spec.flags) command.option(flag.flags, flag.description, flag.default);
+  return command;
 }
 
 type SharedFlags = { stack?: string; region?: string; project?: string; parallel: string; dryRun: boolean; yes: boolean; json: boolean; timeout: string; pollInterval: string; lostAnswerGrace: string; resend: boolean };
 
 /**
- * Parses the shared options, builds the dependencies, and runs `runPair` on
- * the --stack pair or on every pair of the --region, with the usual error
- * handling; a region run exits with the worst of its pairs' codes.
+ * Parses the operation's command line, builds the dependencies, and runs its
+ * registered body on the --stack pair or on every pair of the --region, with
+ * the usual error handling; a region run exits with the worst of its pairs' codes.
  */
-export function runOperation<O extends Record<string, unknown>>(
-  operation: OperationName,
-  program: Command,
-  runPair: (common: CommonOptions, opts: O, deps: OperationDeps) => Promise<unknown>,
-): void {
-  parseCommandLine(program);
-  const opts = program.opts<O & SharedFlags>();
+export function runOperation(operation: OperationName, program: Command = operationCommand(operation), argv: readonly string[] = process.argv): void {
+  const runPair = OPERATION_REGISTRY[operation].run;
+  parseCommandLine(program, argv);
+  const opts = program.opts<SharedFlags>();
   void runCommand(opts.json, async (io: CommandIo) => {
     if (opts.project !== undefined && !opts.region) {
       throw new UserError(`--project "${opts.project}" only narrows a region run; pass --region <cloud> with it, or drop it (--stack names one pair, which is in one project).`);

@@ -32,7 +32,8 @@ function usageMistake(program: Command, err: CommanderError): string {
   // `--` forgotten), or a flag typed without its dashes: say where flags go.
   const example = program.options.find((o) => o.long === "--stack") ?? program.options[0];
   const stray = program.args.map((a) => JSON.stringify(a)).join(" ");
-  return `unexpected argument ${stray}: every flag goes after --, each with its value, as in ${program.name()} ${example?.flags ?? ""}`.trimEnd();
+  const where = program.name().startsWith("npm run ") ? "every flag goes after --, each with its value" : "every flag goes with its value";
+  return `unexpected argument ${stray}: ${where}, as in ${program.name()} ${example?.flags ?? ""}`.trimEnd();
 }
 
 /** The name commands show in usage lines: what an engineer types. */

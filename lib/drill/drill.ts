@@ -6,17 +6,16 @@ import { appendDrillJournals } from "./drill-journals";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../settings/setting-sources";
-import { failover } from "../operations/failover";
 import { CommonOptions, OperationDeps } from "../operations/operation-context";
-import { plannedSwitch } from "../operations/planned-switch";
 import { formatDuration } from "../duration";
 import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
-import { revert } from "../operations/revert";
 import { pairStatus } from "../status/pair-status";
 import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { PhaseFile } from "../phase/phase-file";
-import { PhaseName } from "../phase/phase-record";
+import { OperationName, PhaseName, pendingImportsOf } from "../phase/phase-record";
+import { DrillCheck, DrillFollowUp, OPERATION_REGISTRY, rehearsalOrder } from "../operations/operation-registry";
+import { checkExpectedPeer } from "../aiven/peer-status";
 import { PairManifest } from "../contract/pair-manifest";
 import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -70,8 +69,10 @@ export interface DrillReport {
 }
 
 /**
- * Rehearses the whole recovery cycle — failover, status, revert, switchover,
- * switchback, status — against the local simulator, on a throw-away copy of
+ * Rehearses the whole recovery cycle — every operation in the registry, in
+ * `rehearsalOrder`, each with its drill checks and follow-up steps (today
+ * failover, status, revert, its imports applied, revert again, switchover,
+ * switchback, status) — against the local simulator, on a throw-away copy of
  * the project's synthesized stacks and a throw-away local state. Production
  * state, the real phase file and Aiven are never touched.
  */
@@ -114,7 +115,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const stack = SynthesizedStack.load(outdir, name);
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
-      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair, { ordered: false })?.service_integration_id;
+      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair)?.service_integration_id;
       // With --postgres, real clusters back the pair from the first apply on, so its outputs stay the same throughout.
       const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
       pairClusters.push(...(databases ? [databases.cluster] : []));
@@ -153,8 +154,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const figures = timeline ? `; ${formatTimeline(timeline)}` : "";
         progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${formatDuration(step.durationMs)}${figures})${failures.map((f) => `\n    - ${f}`).join("")}`);
       };
-      const roles = (phase: PhaseName) => async () => expectPhaseRoles(sim, pair, phase);
-      const phaseIs = (phase: string) => () => {
+      const phaseIs = (phase: PhaseName) => () => {
         const actual = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name).phase;
         return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
       };
@@ -162,11 +162,18 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name));
         return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
       };
-      const all = (...checks: Array<() => Promise<string[]> | string[]>) => async () => (await Promise.all(checks.map((c) => c()))).flat();
-
-      try {
-        await run("failover", (deps) => failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps), all(roles("failed-over"), phaseIs("failed-over"), applicationsKept));
-        if (databases) {
+      const checksOf = (operation: OperationName) => {
+        const lands = OPERATION_REGISTRY[operation].landsOn;
+        const check: Record<DrillCheck, () => Promise<string[]> | string[]> = {
+          roles: () => expectPhaseRoles(sim, pair, lands),
+          phase: phaseIs(lands),
+          applications: applicationsKept,
+        };
+        return async () => (await Promise.all(OPERATION_REGISTRY[operation].drill.checks.map((c) => check[c]()))).flat();
+      };
+      const followUp: Record<DrillFollowUp, (operation: OperationName) => Promise<void>> = {
+        "canaries-lost": async () => {
+          if (!databases) return;
           const estimate = (steps[steps.length - 1].timeline?.measured?.replication as { estimate?: DataLossEstimate } | undefined)?.estimate;
           await run("the canaries lost, against the failover's estimate", async () => undefined, async () => {
             const loss = await databases.canaries.lossOn(databases.cluster.endpoint("standby"));
@@ -175,25 +182,38 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
             if (!estimate?.known) return [`the failover could not estimate the data at risk (${estimate?.reason ?? "no measurement"})`];
             return estimate.atMostMs >= loss.spanMs ? [] : [`the estimate (${claimed}) claims less than the loss measured (${loss.lost} canaries over ${formatDuration(loss.spanMs)})`];
           });
+        },
+        status: () => run("status", async () => undefined, healthy),
+        "apply-imports": (operation) =>
+          run(
+            `apply the ${operation}'s imports (simulated with state push)`,
+            async () => apply(),
+            async () => [...((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), ...(await applicationsKept())],
+          ),
+        "rerun-clears-imports": (operation) =>
+          run(`${operation} again: clears the pending imports`, (deps) => rehearse(operation, deps), async () => {
+            const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
+            return phase.phase === OPERATION_REGISTRY[operation].landsOn && !pendingImportsOf(phase).length ? [] : ["pending imports were not cleared"];
+          }),
+      };
+      const rehearse = (operation: OperationName, deps: OperationDeps) => OPERATION_REGISTRY[operation].run(common, OPERATION_REGISTRY[operation].drill.flags, deps);
+
+      try {
+        // Every operation, in an order that goes once round the phases (the registry's drill entries say what each checks).
+        for (const operation of rehearsalOrder()) {
+          await run(operation, (deps) => rehearse(operation, deps), checksOf(operation));
+          for (const step of OPERATION_REGISTRY[operation].drill.then) {
+            try {
+              await followUp[step](operation);
+            } finally {
+              // After the data-loss check the rest of the cycle is rehearsed on simulated nodes alone.
+              if (step === "canaries-lost") sim.model.postgres.detachAll();
+            }
+          }
         }
       } finally {
-        // The rest of the cycle is rehearsed on simulated nodes alone.
         sim.model.postgres.detachAll();
       }
-      await run("status", async () => undefined, healthy);
-      await run("revert", (deps) => revert(common, deps), all(roles("normal"), phaseIs("normal")));
-      await run(
-        "apply the failback's imports (simulated with state push)",
-        async () => apply(),
-        all(async () => ((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), applicationsKept),
-      );
-      await run("revert again: clears the pending imports", (deps) => revert(common, deps), async () => {
-        const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
-        return phase.phase === "normal" && !phase.pendingImports?.length ? [] : ["pending imports were not cleared"];
-      });
-      await run("switchover", (deps) => plannedSwitch("switchover", common, deps), all(roles("switched-over"), phaseIs("switched-over"), applicationsKept));
-      await run("switchback", (deps) => plannedSwitch("switchback", common, deps), all(roles("normal"), phaseIs("normal"), applicationsKept));
-      await run("status", async () => undefined, healthy);
     }
   } finally {
     for (const cluster of pairClusters) await cluster.stop();
@@ -236,13 +256,10 @@ async function startCanaryOutage(sim: SimServer, pair: PairManifest, progress: (
 /** Where Aiven should be in `phase` (EXPECTED_ROLES), checked on the simulator's own model. */
 function expectPhaseRoles(sim: SimServer, pair: PairManifest, phase: PhaseName): string[] {
   const expected = EXPECTED_ROLES[phase];
-  const failures: string[] = [];
-  for (const side of ["primary", "recovery"] as const) {
+  return (["primary", "recovery"] as const).flatMap((side) => {
     const service = sim.model.getService(pair.project, pair[side].serviceName);
     const want = expected[side];
-    if (service.disaster_recovery_role !== want.role || (want.state && service.state !== want.state)) {
-      failures.push(`${side} ${service.service_name} is ${service.state}/${service.disaster_recovery_role}, expected ${want.state ? `${want.state}/` : ""}${want.role}`);
-    }
-  }
-  return failures;
+    const check = checkExpectedPeer({ reachable: true, service }, want);
+    return check.kind === "as-expected" ? [] : [`${side} ${service.service_name} is ${service.state}/${service.disaster_recovery_role}, expected ${want.state ? `${want.state}/` : ""}${want.role}`];
+  });
 }

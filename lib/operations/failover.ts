@@ -1,8 +1,10 @@
 import * as path from "path";
 import { FailedOverPhase, PrimaryDisposition } from "../phase/phase-record";
+import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
 import { stateInPrimaryRegion } from "../synth/state-location";
 import { backUpBeforeWrite } from "./backup-before-write";
+import { confirmedEvent } from "./journal";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
@@ -66,10 +68,10 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
-  await waitForPhase(ctx, "failed-over", "the takeover");
+  await waitForPhase(ctx, targetPhase("failover"), "the takeover");
   ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
-  ctx.journal.append("takeover-confirmed");
+  ctx.journal.append(confirmedEvent("failover"));
 
   const reconciled = await forgetInState(ctx, forget);
 
@@ -85,7 +87,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
         : `Terraform state holds no ${primary.address}, so the primary is recorded as forgotten (declaring it again would plan a new service under its name)`,
     );
   }
-  await ctx.recordPhase(ctx.nextRecord<FailedOverPhase>({ phase: "failed-over", primary: disposition }));
+  await ctx.recordPhase(ctx.nextRecord<FailedOverPhase>({ phase: targetPhase("failover"), primary: disposition }));
   if (!options.dryRun) {
     reporter.info(`no integration declared, and the primary ${disposition === "forgotten" ? "no longer declared" : "frozen (ignore_changes = all, prevent_destroy)"}`);
     ctx.complete();
@@ -98,7 +100,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
       : [
           `${options.stack} is failed over: ${recovery.serviceName} is active.`,
           `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show no changes (only forgets). While ${primary.cloudName} is unreachable, plan with -refresh=false: removed blocks still refresh.`,
-          `Once ${primary.cloudName} is back, fail back with: npm run revert -- --stack ${options.stack}`,
+          `Once ${primary.cloudName} is back, revert with: npm run revert -- --stack ${options.stack}`,
         ].join("\n  "),
     { stack: options.stack, triggered, removed: reconciled.removed, primary: disposition, phaseFile: ctx.phaseFileRelative(), backup: reconciled.backup },
   );

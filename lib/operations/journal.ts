@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 
 /** The gitignored folder for run journals, locks and state backups. */
@@ -29,6 +30,18 @@ export const ROLE_EVENTS = {
   /** `--resend`: an accepted change Aiven never acted on is set aside, to be sent again as a new intent. */
   resend: "role-resend",
 } as const;
+
+/** The event a run writes once Aiven shows what its operation leads to: `failover-confirmed`. */
+export function confirmedEvent(operation: OperationName): string {
+  return `${operation}-confirmed`;
+}
+
+/** The names earlier versions wrote for `confirmedEvent`: still read, so their journals resume as written. */
+const CONFIRMED_BEFORE: Readonly<Record<string, string>> = { failover: "takeover-confirmed", revert: "failback-confirmed" };
+
+function isConfirmation(entry: JournalEntry): boolean {
+  return entry.event === `${entry.operation}-confirmed` || entry.event === CONFIRMED_BEFORE[entry.operation];
+}
 
 const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
 
@@ -136,7 +149,8 @@ export class Journal {
     const operation = all[all.length - 1]?.operation;
     if (!operation) return undefined;
     const episode = new Journal(projectDir, stack, operation, "-", false).episode();
-    const changed = episode.some((e) => e.event === ROLE_EVENTS.applied) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
+    // Aiven confirmed (even a change someone else made) and the run never completed: the phase file may not say so.
+    const changed = episode.some((e) => e.event === ROLE_EVENTS.applied || isConfirmation(e)) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
     return changed ? (episode.find((e) => e.event === "started") ?? episode[0]) : undefined;
   }
 }

@@ -1,11 +1,13 @@
 import { findDrLink } from "../aiven/dr-link";
 import { PeerSide } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
+import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole, takeoverUnderWay, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { confirmedEvent } from "./journal";
 import { checkCaughtUpBeforeSwitch } from "./replication-check";
 
 export type PlannedSwitchOptions = CommonOptions;
@@ -15,12 +17,11 @@ interface Direction {
   /** The peer that becomes active. */
   readonly promote: PeerSide;
   readonly demote: PeerSide;
-  readonly phase: "switched-over" | "normal";
 }
 
 const DIRECTIONS: Record<"switchover" | "switchback", Direction> = {
-  switchover: { operation: "switchover", promote: "recovery", demote: "primary", phase: "switched-over" },
-  switchback: { operation: "switchback", promote: "primary", demote: "recovery", phase: "normal" },
+  switchover: { operation: "switchover", promote: "recovery", demote: "primary" },
+  switchback: { operation: "switchback", promote: "primary", demote: "recovery" },
 };
 
 export interface PlannedSwitchResult {
@@ -61,7 +62,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
       throw new UserError(`A ${which} needs ${down} RUNNING/active and ${up} RUNNING/passive, but they are ${whereIs(peers[direction.demote])} and ${whereIs(peers[direction.promote])}; wait for both to be RUNNING, or use failover if a region is down.`);
     }
     const integrations = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
-    const link = findDrLink(integrations, pair, { ordered: false });
+    const link = findDrLink(integrations, pair);
     if (!link || !link.active || !link.enabled) {
       throw new UserError(`The disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName} is ${link ? "not active" : "missing"} at Aiven; a ${which} without a working DR link would lose data. Check it with npm run status.`);
     }
@@ -72,13 +73,13 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
     requested = !options.dryRun;
   }
   ctx.roleChangesSent();
-  await waitForPhase(ctx, direction.phase, `the ${which}`);
+  await waitForPhase(ctx, targetPhase(which), `the ${which}`);
   ctx.recovered();
   ctx.markChangedAtAiven(switched);
-  ctx.journal.append(`${which}-confirmed`);
+  ctx.journal.append(confirmedEvent(which));
 
   const pendingImports = await ctx.remainingImports();
-  const record = ctx.nextRecord<PhaseRecord>({ phase: direction.phase, ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
+  const record = ctx.nextRecord<PhaseRecord>({ phase: targetPhase(which), ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
   await ctx.recordPhase(record);
   ctx.complete();
   const planNote = pendingImports.length

@@ -20,6 +20,7 @@ import { LimitedTerraform } from "../terraform/limited-terraform";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
+import { OPERATION_REGISTRY } from "./operation-registry";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";
 import { inTierOrder, TierOrder } from "./tier-order";
@@ -60,14 +61,6 @@ export function regionExitCode(outcomes: readonly PairOutcome[]): number {
   if (failed.some((o) => o.exitCode === EXIT.timedOut)) return EXIT.timedOut;
   return EXIT.unfinished;
 }
-
-/** What the summary says of each operation's pairs, by its verb. */
-const DONE_VERB: Record<OperationName, string> = {
-  failover: "failed over away from",
-  revert: "failed back to",
-  switchover: "switched over away from",
-  switchback: "switched back to",
-};
 
 /**
  * Runs one DR operation on every pair whose primary is in `region` and whose
@@ -182,7 +175,7 @@ export async function regionRun(
   const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
   reporter.done(
     [
-      `${outcomes.length - failed.length} of ${outcomes.length} pair(s) ${DONE_VERB[operation]} ${options.region}.`,
+      `${outcomes.length - failed.length} of ${outcomes.length} pair(s) ${OPERATION_REGISTRY[operation].doneVerb} ${options.region}.`,
       ...failed.map((o) => `${o.stack}: not finished (${o.error?.split("\n")[0]})`),
       ...(options.dryRun ? [] : recoveryTimes(outcomes)),
       failed.length

@@ -1,10 +1,12 @@
 import { findDrLink } from "../aiven/dr-link";
 import { NormalPhase, PendingImport } from "../phase/phase-record";
+import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
 import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
 import { isRole, isSteady, Peers, roleOf, whereIs } from "../aiven/peer-status";
 import { waitForPeers, waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { confirmedEvent } from "./journal";
 
 export type RevertOptions = CommonOptions;
 
@@ -15,17 +17,17 @@ export interface RevertResult {
 }
 
 /**
- * Fails a pair back to its primary region, as Aiven's "revert to the primary
+ * Reverts a pair to its primary region, as Aiven's "revert to the primary
  * region" procedure does: recreate the primary as passive, wait for it to
  * finish rebuilding, make it active again, then bring Terraform back in line
  * without re-creating anything that exists (import blocks for the forgotten
  * primary and for the integration Aiven kept).
  */
 export function revert(options: RevertOptions, deps: OperationDeps): Promise<RevertResult> {
-  return OperationContext.run("revert", options, deps, (ctx) => failBack(ctx, options));
+  return OperationContext.run("revert", options, deps, (ctx) => revertPair(ctx, options));
 }
 
-async function failBack(ctx: OperationContext, options: RevertOptions): Promise<RevertResult> {
+async function revertPair(ctx: OperationContext, options: RevertOptions): Promise<RevertResult> {
   const { pair, reporter } = ctx;
   const pri = pair.primary.serviceName;
   const rec = pair.recovery.serviceName;
@@ -35,12 +37,12 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   const backAtAiven = isRole(peers.primary, "RUNNING", "active") && isRole(peers.recovery, undefined, "passive");
   if (!backAtAiven) {
     if (!peers.recovery.reachable || !peers.primary.reachable) {
-      throw new UserError(`Both peers must answer before failing back (${!peers.primary.reachable ? pri : rec} cannot be read); retry once the primary region is reachable.`);
+      throw new UserError(`Both peers must answer before reverting (${!peers.primary.reachable ? pri : rec} cannot be read); retry once the primary region is reachable.`);
     }
     const recoveryLeads = isRole(peers.recovery, undefined, "active");
     const primaryMovingIn = isRole(peers.primary, undefined, "passive") || isRole(peers.primary, undefined, "active");
     if (!recoveryLeads && !primaryMovingIn) {
-      throw new UserError(`Failing back needs ${rec} RUNNING/active, but it is ${whereIs(peers.recovery)}; check the pair with npm run status.`);
+      throw new UserError(`Reverting needs ${rec} RUNNING/active, but it is ${whereIs(peers.recovery)}; check the pair with npm run status.`);
     }
     await ctx.confirm(`recreate ${pri} in ${pair.primary.cloudName} and make it active again`);
 
@@ -67,13 +69,13 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
     }
     if (!options.dryRun) ctx.markChangedAtAiven(`Aiven has made ${pri} active again`);
   } else {
-    ctx.step("failback", "skipped: Aiven already shows the primary active and the recovery passive");
+    ctx.step("revert", "skipped: Aiven already shows the primary active and the recovery passive");
   }
   ctx.roleChangesSent();
-  await waitForPhase(ctx, "normal", "the failback");
+  await waitForPhase(ctx, targetPhase("revert"), "the revert");
   ctx.recovered();
-  ctx.markChangedAtAiven(`Aiven has failed ${pair.stack} back to ${pri}`);
-  ctx.journal.append("failback-confirmed");
+  ctx.markChangedAtAiven(`Aiven has reverted ${pair.stack} to ${pri}`);
+  ctx.journal.append(confirmedEvent("revert"));
 
   // Terraform: import what exists instead of creating it again.
   ctx.step("reconcile", "finding what Terraform must import rather than create");
@@ -81,14 +83,14 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
   for (const i of pendingImports) reporter.info(`import ${i.address} from ${i.id}`);
   if (!pendingImports.length) reporter.info("nothing to import: state already holds every resource Aiven has");
 
-  await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: "normal", ...(pendingImports.length ? { pendingImports } : {}) }));
+  await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: targetPhase("revert"), ...(pendingImports.length ? { pendingImports } : {}) }));
   ctx.complete();
 
   ctx.done(
     options.dryRun
       ? "Dry run: nothing was changed."
       : [
-          `${options.stack} is failed back: ${pri} is active in ${pair.primary.cloudName}, ${rec} passive.`,
+          `${options.stack} is reverted: ${pri} is active in ${pair.primary.cloudName}, ${rec} passive.`,
           `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show ${pendingImports.length ? `${pendingImports.length} import(s) and ` : ""}nothing to add, change or destroy.`,
           pendingImports.length ? `After the apply, run this command again to clear the pending imports from the phase file.` : "",
         ]
@@ -101,7 +103,7 @@ async function failBack(ctx: OperationContext, options: RevertOptions): Promise<
 
 type Decision = { send: true } | { send: false; reason: string };
 
-/** Step 1 is sent only to a failed primary at rest, and only if no run of this failback saw Aiven take it. */
+/** Step 1 is sent only to a failed primary at rest, and only if no run of this revert saw Aiven take it. */
 function stepOne(ctx: OperationContext, peers: Peers): Decision {
   const pri = ctx.pair.primary.serviceName;
   if (ctx.journal.applied("primary", "passive")) return { send: false, reason: "the journal shows Aiven took it" };
@@ -141,7 +143,7 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
   }
   if (!inState.includes(pair.integration.address)) {
     const integrations = await ctx.client.listServiceIntegrations(pair.project, pair.primary.serviceName);
-    const dr = findDrLink(integrations, pair, { ordered: false });
+    const dr = findDrLink(integrations, pair);
     if (dr) {
       imports.push({ address: pair.integration.address, id: `${pair.project}/${dr.service_integration_id}` });
       if (dr.source_service !== pair.primary.serviceName) {

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as path from "path";
 import { parseTree, Node as JsonNode } from "jsonc-parser";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
@@ -24,10 +23,6 @@ const COMMENT =
  * pair missing from it, means `normal`.
  */
 export class PhaseFile {
-  static pathIn(projectDir: string): string {
-    return path.join(projectDir, PHASE_FILE_NAME);
-  }
-
   static load(file: string): PhaseFile {
     if (!fs.existsSync(file)) return new PhaseFile(file, new Map());
     let raw: unknown;

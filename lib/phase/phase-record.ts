@@ -44,7 +44,7 @@ const pendingImportSchema = z.strictObject({
 });
 
 /**
- * After a failback, what Terraform must import rather than create: the
+ * After a revert, what Terraform must import rather than create: the
  * forgotten primary and the integration Aiven kept. Carried through later
  * phases (in which all three resources are declared) until state holds them.
  */
@@ -61,7 +61,6 @@ export type PendingImport = z.infer<typeof pendingImportSchema>;
 export type PhaseRecord = z.infer<typeof phaseRecordSchema>;
 export type NormalPhase = Extract<PhaseRecord, { phase: "normal" }>;
 export type FailedOverPhase = Extract<PhaseRecord, { phase: "failed-over" }>;
-export type SwitchedOverPhase = Extract<PhaseRecord, { phase: "switched-over" }>;
 
 export function pendingImportsOf(record: PhaseRecord): readonly PendingImport[] {
   return record.phase === "failed-over" ? [] : (record.pendingImports ?? []);

@@ -10,12 +10,19 @@ export interface PhaseTransition {
   readonly to: PhaseName;
 }
 
-export const PHASE_TRANSITIONS: Record<OperationName, PhaseTransition> = {
+const TRANSITIONS = {
   failover: { from: ["normal"], to: "failed-over" },
   revert: { from: ["failed-over"], to: "normal" },
   switchover: { from: ["normal"], to: "switched-over" },
   switchback: { from: ["switched-over"], to: "normal" },
-};
+} as const satisfies Record<OperationName, PhaseTransition>;
+
+export const PHASE_TRANSITIONS: Record<OperationName, PhaseTransition> = TRANSITIONS;
+
+/** The phase `operation` leads to, typed by the operation: what its body records and waits for. */
+export function targetPhase<O extends OperationName>(operation: O): (typeof TRANSITIONS)[O]["to"] {
+  return TRANSITIONS[operation].to;
+}
 
 export type TransitionCheck =
   | { readonly kind: "start"; readonly transition: PhaseTransition }

@@ -1,4 +1,4 @@
-import { isDrIntegration as isDrLink } from "../aiven/dr-link";
+import { isDrLink } from "../aiven/dr-link";
 import { Finding, Severity } from "./finding";
 import { Located, ReviewContext } from "./review-context";
 import { PlannedChange, TerraformPlan } from "./terraform-plan";
@@ -18,7 +18,7 @@ export interface PlanRule {
 export const NOT_APPLICABLE = "not-applicable" as const;
 
 /** Whether a planned `aiven_service_integration`'s values are a DR link (the API's predicate, on Terraform's attribute names). */
-export function isDrIntegration(values: Record<string, unknown> | null | undefined): boolean {
+export function isPlannedDrLink(values: Record<string, unknown> | null | undefined): boolean {
   return !!values && typeof values.integration_type === "string" && isDrLink({ integration_type: values.integration_type });
 }
 

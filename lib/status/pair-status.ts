@@ -1,7 +1,7 @@
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { ServiceByServicePeerSource } from "../aiven/peer-source";
-import { Peers, PeerStatus } from "../aiven/peer-status";
+import { checkExpectedPeer, Peers, PeerStatus } from "../aiven/peer-status";
 import { EXIT } from "../exit-codes";
 import { Journal } from "../operations/journal";
 import { PairManifest, PeerSide } from "../contract/pair-manifest";
@@ -56,36 +56,38 @@ export interface PairReport {
 
 /**
  * Checks what Aiven shows of a pair against what its recorded phase expects
- * (`EXPECTED_ROLES`), the journal (a run that changed roles and did not
- * finish), and the phase's pending imports.
+ * (`EXPECTED_ROLES`), the journal (a run that did not finish after a role
+ * change it sent or saw), and the phase's pending imports.
  */
 export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, projectDir?: string): PairReport {
   const findings: Array<{ level: FindingLevel; message: string }> = [];
   const expected = EXPECTED_ROLES[phase.phase];
 
   for (const side of ["primary", "recovery"] as const) {
-    const status = peers[side];
     const want = expected[side];
     const name = pair[side].serviceName;
-    if (!status.reachable) {
-      const err = status.error;
-      // After a failover the primary's region, and so the service, may be gone.
-      if (want.mayBeUnreachable) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${err.message})` });
-      else if (err.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
-      else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${err.message})` });
-      continue;
-    }
-    const actual = status.service.disaster_recovery_role;
-    if (actual !== want.role) {
-      findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${actual ?? "no DR role"}` });
-    } else if (want.state && status.service.state !== want.state) {
-      findings.push({ level: "degraded", message: `${side} ${name} is ${status.service.state}` });
+    const check = checkExpectedPeer(peers[side], want);
+    switch (check.kind) {
+      case "as-expected":
+        break;
+      case "unreachable":
+        // After a failover the primary's region, and so the service, may be gone.
+        if (check.allowed) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${check.error.message})` });
+        else if (check.error.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
+        else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${check.error.message})` });
+        break;
+      case "wrong-role":
+        findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${check.actual ?? "no DR role"}` });
+        break;
+      case "wrong-state":
+        findings.push({ level: "degraded", message: `${side} ${name} is ${check.actual}` });
+        break;
     }
   }
 
   const anyReadable = peers.primary.reachable || peers.recovery.reachable;
   const seen = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
-  const dr = findDrLink(seen, pair, { ordered: false });
+  const dr = findDrLink(seen, pair);
   if (expected.link === "required" && anyReadable) {
     if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
     else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
@@ -94,7 +96,7 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   if (unfinished) {
     findings.push({
       level: "degraded",
-      message: `a ${unfinished.operation} run started ${unfinished.ts} changed roles at Aiven but did not finish; rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
+      message: `a ${unfinished.operation} run started ${unfinished.ts} did not finish after a role change at Aiven (sent or seen); rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
     });
   }
   const pending = pendingImportsOf(phase);

@@ -1,5 +1,5 @@
 import { changeFinding } from "../change-finding";
-import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
+import { isPlannedDrLink, NOT_APPLICABLE, PlanRule } from "../plan-rule";
 
 /**
  * Deleting or replacing the disaster_recovery integration breaks the pair, or
@@ -11,7 +11,7 @@ export const drIntegrationRemoved: PlanRule = {
   severity: "danger",
   title: "disaster_recovery integration deleted or replaced",
   evaluate(plan, context) {
-    const links = plan.changes.filter((c) => c.type === "aiven_service_integration" && (isDrIntegration(c.before) || isDrIntegration(c.after)));
+    const links = plan.changes.filter((c) => c.type === "aiven_service_integration" && (isPlannedDrLink(c.before) || isPlannedDrLink(c.after)));
     if (!links.length) return NOT_APPLICABLE;
     return links
       .filter((c) => c.kind === "delete" || c.kind === "replace")

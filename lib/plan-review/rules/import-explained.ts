@@ -17,7 +17,7 @@ export const importExplained: PlanRule = {
       return changeFinding(this, c, located, {
         message: `${c.address} is imported${c.importing?.id ? ` from ${c.importing.id}` : ""}${c.kind !== "no-op" ? ` and then ${c.kind === "update" ? "updated" : c.kind}` : ""}`,
         why: expected
-          ? "Expected after the failback: the object exists at Aiven and Terraform takes it over instead of creating it. Rerun npm run revert after the apply to clear the pending import."
+          ? "Expected after the revert: the object exists at Aiven and Terraform takes it over instead of creating it. Rerun npm run revert after the apply to clear the pending import."
           : "Terraform takes over an object that already exists; nothing is created.",
       });
     });

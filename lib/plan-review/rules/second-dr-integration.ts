@@ -1,13 +1,13 @@
 import { layoutFor } from "../../phase/phase-layout";
 import { pendingImportsOf } from "../../phase/phase-record";
 import { changeFinding } from "../change-finding";
-import { isDrIntegration, NOT_APPLICABLE, PlanRule } from "../plan-rule";
+import { isPlannedDrLink, NOT_APPLICABLE, PlanRule } from "../plan-rule";
 import { attribute } from "../terraform-plan";
 
 /**
  * Creating a disaster_recovery integration for a pair that already has one:
  * another one in state, one the phase file says Aiven holds and must be
- * imported (after a failback), or the one a failover made Terraform forget
+ * imported (after a revert), or the one a failover made Terraform forget
  * (Aiven keeps it until the revert).
  */
 export const secondDrIntegration: PlanRule = {
@@ -15,7 +15,7 @@ export const secondDrIntegration: PlanRule = {
   severity: "danger",
   title: "second disaster_recovery integration for a pair",
   evaluate(plan, context) {
-    const creates = plan.changes.filter((c) => c.type === "aiven_service_integration" && (c.kind === "create" || c.kind === "replace") && !c.importing && isDrIntegration(c.after));
+    const creates = plan.changes.filter((c) => c.type === "aiven_service_integration" && (c.kind === "create" || c.kind === "replace") && !c.importing && isPlannedDrLink(c.after));
     if (!creates.length) return NOT_APPLICABLE;
     const findings = [];
     for (const c of creates) {
@@ -32,10 +32,10 @@ export const secondDrIntegration: PlanRule = {
             ? other?.pair.stack === located.pair.stack
             : !!other && (context.planStack === undefined || other.pair.stack === context.planStack);
       const kept = plan.changes
-        .filter((o) => o !== c && o.type === "aiven_service_integration" && isDrIntegration(o.before) && !["delete", "replace", "forget"].includes(o.kind))
+        .filter((o) => o !== c && o.type === "aiven_service_integration" && isPlannedDrLink(o.before) && !["delete", "replace", "forget"].includes(o.kind))
         .filter((o) => samePair(o.before ?? {}, context.locate(o)));
       const inState = plan.prior
-        .filter((p) => p.type === "aiven_service_integration" && p.address !== c.address && isDrIntegration(p.values) && !plan.changes.some((o) => o.address === p.address && ["delete", "replace", "forget"].includes(o.kind)))
+        .filter((p) => p.type === "aiven_service_integration" && p.address !== c.address && isPlannedDrLink(p.values) && !plan.changes.some((o) => o.address === p.address && ["delete", "replace", "forget"].includes(o.kind)))
         .filter((p) => samePair(p.values, context.locate(p)));
       const existing = [...kept.map((o) => o.address), ...inState.map((p) => p.address)][0];
       // The pair is the created link's, or else the one of the link it duplicates.
@@ -52,8 +52,8 @@ export const secondDrIntegration: PlanRule = {
                 ? `${c.address} is created, but the phase file records it as a pending import: Aiven already holds this integration`
                 : `${c.address} creates a disaster_recovery integration for ${pair!.pair.stack}, which is "${phase!.phase}": the failover made Terraform forget the pair's link, and Aiven still holds it`,
             why: forgottenByFailover && !existing && !pendingImport
-              ? "After a failover the DR link is forgotten, not gone: Aiven keeps it for the revert, which imports it back. Creating one now makes a second link (or fails halfway through the apply). Remove the resource until npm run revert records the failback."
-              : "A pair has one DR link. Aiven refuses or duplicates a second one; after a failback the existing link must be imported (the import block in the synthesized config), not created.",
+              ? "After a failover the DR link is forgotten, not gone: Aiven keeps it for the revert, which imports it back. Creating one now makes a second link (or fails halfway through the apply). Remove the resource until npm run revert records the revert."
+              : "A pair has one DR link. Aiven refuses or duplicates a second one; after a revert the existing link must be imported (the import block in the synthesized config), not created.",
           }),
         );
       }

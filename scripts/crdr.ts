@@ -1,0 +1,3 @@
+import { runCrdr } from "../lib/cli/crdr-program";
+
+runCrdr(process.argv, __dirname);
