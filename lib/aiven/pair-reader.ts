@@ -12,7 +12,7 @@ export class TokenRefusedError extends UserError {}
  * A refused token, or an API that is not Aiven, is one sentence for the whole
  * run; any other unreadable peer stays an unreachable peer.
  */
-export function refuseUnusableApi(peers: Peers, client: AivenClient, project: string): Peers {
+function refuseUnusableApi(peers: Peers, client: AivenClient, project: string): Peers {
   for (const peer of [peers.recovery, peers.primary]) {
     if (peer.reachable) continue;
     if (peer.error.isAuthFailure) throw new TokenRefusedError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${project}".`);
@@ -24,7 +24,7 @@ export function refuseUnusableApi(peers: Peers, client: AivenClient, project: st
 /**
  * Reads one pair's two peers, in the three ways a run needs: before acting
  * (strict), while deciding (tolerant), and after a request has gone out
- * (quiet). Status reads a fleet through the same `refuseUnusableApi`.
+ * (quiet). Status reads each pair of a fleet with the same reader.
  */
 export class PairReader {
   constructor(

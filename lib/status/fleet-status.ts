@@ -1,6 +1,6 @@
 import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource, ServiceListPeerSource } from "../aiven/peer-source";
-import { refuseUnusableApi } from "../aiven/pair-reader";
+import { PairReader } from "../aiven/pair-reader";
 import { PhaseFile } from "../phase/phase-file";
 import { settingsForTooling } from "../settings/tool-settings";
 import { listOrSynthesize } from "../synth/list-or-synthesize";
@@ -40,7 +40,7 @@ export async function status(selection: StatusSelection, deps: { projectDir: str
     while (next < pairs.length) {
       const i = next++;
       const pair = pairs[i];
-      const peers = refuseUnusableApi(await source.read(pair), deps.client, pair.project);
+      const peers = await new PairReader(source, deps.client, pair).readTolerantly();
       reports[i] = { ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir), replication: await replicationOf(pair, peers) };
     }
   };
