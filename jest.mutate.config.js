@@ -18,6 +18,7 @@ module.exports = {
     "<rootDir>/__tests__/aiven-client.test.ts",
     "<rootDir>/__tests__/synthesized-stack.test.ts",
     "<rootDir>/__tests__/phases.test.ts",
+    "<rootDir>/__tests__/phase-folder.test.ts",
     "<rootDir>/__tests__/plan-review/rules/*.test.ts",
     "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
     "<rootDir>/__tests__/plan-review/review.test.ts",

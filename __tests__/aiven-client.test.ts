@@ -89,6 +89,34 @@ describe("AivenClient", () => {
     expect(sim.apiCalls().map((c) => `${c.method} ${c.path.split("/").pop()}`)).toEqual(["GET pg-a", "PUT pg-a-dr", "GET pg-a", "GET pg-a"]);
   });
 
+  it("sends a project's service list ahead of role changes already queued behind a saturated budget", async () => {
+    // The list answers every pair of a region run at once: the pairs whose role change is done see their recovery while the others wait.
+    const limited = client({ rateLimit: { limit: 1, windowMs: 1000 } });
+    const first = limited.getService("p1", "pg-a");
+    const changes = [limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" }), limited.updateService("p1", "pg-a", { disaster_recovery_role: "passive" })];
+    const list = limited.listServices("p1");
+    await Promise.allSettled([first, ...changes, list]);
+    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.replace("/v1/project/p1/", "")}`)).toEqual(["GET service/pg-a", "GET service", "PUT service/pg-a-dr", "PUT service/pg-a"]);
+  });
+
+  it("with a budget per Aiven project, a project that has spent its limit does not hold back another project's requests", async () => {
+    sim.model.addPair({ project: "p2", primary: "pg-b", recovery: "pg-b-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    // One request an hour: with one budget for the token, the read of p2 would wait an hour behind p1's.
+    const perProject = client({ rateLimit: { limit: 1, windowMs: 3_600_000 }, rateLimitPer: "project" });
+    await perProject.getService("p1", "pg-a");
+    await expect(perProject.getService("p2", "pg-b")).resolves.toMatchObject({ service_name: "pg-b" });
+    expect(sim.apiCalls().map((c) => c.path)).toEqual(["/v1/project/p1/service/pg-a", "/v1/project/p2/service/pg-b"]);
+  });
+
+  it("takes the rate limit's scope from CRDR_API_RATE_LIMIT_PER, and refuses one it does not know", () => {
+    const env = { AIVEN_TOKEN: TOKEN, AIVEN_WEB_URL: url };
+    expect(AivenClient.fromEnv(env).rateLimitPer).toBe("token");
+    expect(AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "project" }).rateLimitPer).toBe("project");
+    expect(() => AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "projects" })).toThrow(
+      new UserError('CRDR_API_RATE_LIMIT_PER="projects" is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.'),
+    );
+  });
+
   it("retries a read whose answer came garbled (JSON cut short)", async () => {
     sim.faults.add({ kind: "garble", method: "GET", times: 2 });
     await expect(client().getService("p1", "pg-a")).resolves.toMatchObject({ service_name: "pg-a" });

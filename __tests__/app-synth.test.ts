@@ -55,7 +55,7 @@ describe("synth of main.ts", () => {
   });
 
   it("synthesizes the failed-over phase recorded in the phase file", () => {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "failed-over", primary: "forgotten" } } }));
+    project.writePhases({ [STACK]: { phase: "failed-over", primary: "forgotten" } });
     synthesize(project.dir);
     const stack = project.stack();
     expect(stack.resource("aiven_service_integration.disaster_recovery")).toBeUndefined();
@@ -74,10 +74,10 @@ describe("synth of main.ts", () => {
     expect(project.stack().resource("aiven_pg.primary")?.project).toBe("from-env");
   });
 
-  it("fails with one clear sentence for a phase file naming an undeclared pair", () => {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-typo": { phase: "normal" } } }));
+  it("fails with one clear sentence for a phase file of an undeclared pair", () => {
+    project.writePhases({ "pg-typo": { phase: "normal" } });
     expect(() => synthesize(project.dir)).toThrow(
-      /names "pg-typo", which main.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry\./,
+      /The phase folder .*crdr-phases holds the phase of "pg-typo", which main.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file\./,
     );
   });
 
@@ -95,7 +95,7 @@ describe("declarePairs for a fleet", () => {
 
   it("gives every pair its own stack and its own state", () => {
     const app = Testing.app();
-    const stacks = declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/crdr-phases.json" }, pairs);
+    const stacks = declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/crdr-phases" }, pairs);
     expect(stacks.map((s) => s.node.id)).toEqual(["orders-0", "orders-1", "orders-2"]);
     const paths = stacks.map((s) => JSON.parse(Testing.synth(s)).terraform.backend.local.path);
     expect(new Set(paths).size).toBe(3);
@@ -108,7 +108,7 @@ describe("declarePairs for a fleet", () => {
       { ...pairs[1], primary: { ...pairs[1].primary, plan: "hobbyist" } },
       pairs[1],
     ];
-    expect(() => declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseFile: "/nonexistent/x.json" }, bad)).toThrow(
+    expect(() => declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/x" }, bad)).toThrow(
       /^5 problems in the CRDR pair declarations:\n  - pair "orders-0": recovery.cloudName "aws-eu-west-1" is the primary's region.*\n  - pair "orders-1": primary.plan "hobbyist".*\n  - stack name "orders-1" is used by more than one pair.*\n  - service "orders-1" in project "fleet" is declared by more than one pair.*\n  - service "orders-1-dr" in project "fleet"/s,
     );
   });

@@ -102,7 +102,7 @@ describe("npx crdr failover, against the simulator, does what npm run failover d
     expect(result.stdout).toContain(`${STACK} is failed over: pg-primary-dr is active.`);
     expect(scenario.sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: PATHS.primary, body: { disaster_recovery_role: "failed" }, status: 200 }]);
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
     const journal = fs.readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8");
     expect(journal.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toContain("failover-confirmed");
   });

@@ -13,7 +13,7 @@ describe("npm run drill", () => {
     for (const step of ["failover", "status", "revert", "switchover", "switchback"]) expect(result.stdout).toContain(`✔ pg-primary: ${step}`);
     expect(result.stdout).toMatch(/8 passed, 0 failed/);
     expect(await scenario.project.stateAddresses()).toEqual(before);
-    expect(scenario.project.phaseFileJson()).toBeUndefined();
+    expect(scenario.project.phases()).toEqual({});
   });
 
   it("reports a usage mistake alone, without its banner, and exit 2", async () => {

@@ -15,7 +15,7 @@ import { waitFor } from "./support/wait-for";
 const scenario = useDrScenario("tok-once-3f9a1c7e55");
 
 const totalPuts = () => scenario.sim.apiCalls("PUT").length;
-const phase = () => scenario.project.phaseFileJson()?.pairs?.[STACK];
+const phase = () => scenario.project.phases()[STACK];
 
 async function arrange(operation: (typeof DR_OPERATIONS)[number]) {
   await operation.arrange(scenario);
@@ -98,7 +98,7 @@ describe.each(DR_OPERATIONS)("$script", (operation) => {
       const timer = setInterval(() => {
         if (totalPuts() >= operation.puts.length) {
           clearInterval(timer);
-          lock = makeImmutable(scenario.project.phaseFile);
+          lock = makeImmutable(scenario.project.phaseFile());
         }
       }, 10);
       child.on("exit", () => clearInterval(timer));

@@ -35,7 +35,7 @@ describe("npm run failover", () => {
     expect(scenario.sim.model.getService("crdr-test", "pg-primary-dr")).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
 
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
     expectFailedOverConfig("frozen");
 
     // The state as it was is kept once, pulled into .crdr/backups before the removal. It holds passwords: 0600.
@@ -48,7 +48,7 @@ describe("npm run failover", () => {
     // Terraform's own state rm backup is no second copy: none beside the working directory or the state.
     expect(fs.readdirSync(scenario.project.stack().workingDirectory).filter((f) => f.includes("backup"))).toEqual([]);
     expect(fs.readdirSync(scenario.project.dir).filter((f) => f.includes("backup"))).toEqual([]);
-    expect(run.stdout).toMatch(/Commit crdr-phases.json and open a pull request/);
+    expect(run.stdout).toMatch(/Commit crdr-phases\/pg-primary\.json and open a pull request/);
   });
 
   it("is idempotent: a second run exits 0 and sends no PUT", async () => {
@@ -67,7 +67,7 @@ describe("npm run failover", () => {
     expect(run.stdout).toMatch(/primary pg-primary: unreachable/);
     expect(puts().filter((p) => p.status === 200)).toHaveLength(1);
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
     expectFailedOverConfig("forgotten");
     expect(scenario.project.stack().removedAddresses().sort()).toEqual(["aiven_pg.primary", "aiven_service_integration.disaster_recovery"]);
   });
@@ -78,7 +78,7 @@ describe("npm run failover", () => {
     expect(run.code).toBe(0);
     expect(puts()).toEqual([]);
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
+    expect(scenario.project.phases()[STACK].phase).toBe("failed-over");
   });
 
   it("refuses --state-only while the recovery service is still passive", async () => {
@@ -95,7 +95,7 @@ describe("npm run failover", () => {
     expect(run.code).toBe(0);
     expect(fs.readFileSync(scenario.project.stateFile).equals(before)).toBe(true);
     expect(puts()).toEqual([]);
-    expect(scenario.project.phaseFileJson()).toBeUndefined();
+    expect(scenario.project.phases()).toEqual({});
     expect(fs.existsSync(path.join(scenario.project.dir, ".crdr"))).toBe(false);
     expect(run.stdout).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
     expect(run.stdout).toContain("terraform state pull > .crdr/backups/pg-primary-<time>.tfstate   (the backup, before anything is removed)");
@@ -189,12 +189,12 @@ describe("npm run failover", () => {
     });
 
     it("refuses a malformed phase file, and leaves it alone", async () => {
-      fs.writeFileSync(scenario.project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: { phase: "sideways" } } }));
+      scenario.project.writePhases({ [STACK]: { phase: "sideways" } });
       const run = await failover("--yes");
       expect(run.code).not.toBe(0);
-      expect(run.stderr).toMatch(/crdr-phases.json is malformed/);
+      expect(run.stderr).toMatch(/The phase file .*crdr-phases\/pg-primary\.json is malformed \(phase: /);
       expect(puts()).toEqual([]);
-      expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("sideways");
+      expect(scenario.project.phases()[STACK].phase).toBe("sideways");
     });
   });
 
@@ -234,13 +234,13 @@ describe("npm run failover", () => {
       });
       expect(crashed.signal).toBe("SIGKILL");
       expect(await scenario.project.stateAddresses()).toHaveLength(3);
-      expect(scenario.project.phaseFileJson()).toBeUndefined();
+      expect(scenario.project.phases()).toEqual({});
 
       const resumed = await failover("--yes");
       expect(resumed.code).toBe(0);
       expect(puts()).toHaveLength(1);
       expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-      expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe("failed-over");
+      expect(scenario.project.phases()[STACK].phase).toBe("failed-over");
     });
 
     it("stops at --timeout saying where each peer stands, and a rerun resumes without a second PUT", async () => {

@@ -56,8 +56,11 @@ describe("--timeout and --poll-interval", () => {
   });
 });
 
-describe("the phase file", () => {
-  const writePairs = (text: string) => fs.writeFileSync(scenario.project.phaseFile, `{"version":1,"pairs":${text}}`);
+describe("the old single phase file (before the migration to the phase folder)", () => {
+  const writePairs = (text: string) => {
+    scenario.project.clearPhases();
+    fs.writeFileSync(scenario.project.legacyPhaseFile, `{"version":1,"pairs":${text}}`);
+  };
 
   it("naming __proto__ is refused as no stack name", async () => {
     writePairs(`{"__proto__":{"phase":"failed-over","primary":"frozen"}}`);

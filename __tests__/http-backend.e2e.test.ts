@@ -73,7 +73,7 @@ describe("every DR operation on an http backend", () => {
     expect(rolePuts().filter((p) => p.status === 200)).toHaveLength(1);
     expect(sorted(remote())).toEqual(["aiven_pg.recovery"]);
     expectBackupOf(before, run.stdout);
-    expect(scenario.project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
   });
 
   it.each(DR_OPERATIONS.filter((o) => o.script !== "failover"))("$script changes the roles and leaves the remote state as it was (it writes none, so it backs up none)", async (operation) => {
@@ -88,10 +88,10 @@ describe("every DR operation on an http backend", () => {
     expect(scenario.backend.rawState(STACK)).toBe(before);
     expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
     expect(backups()).toEqual([]);
-    expect(scenario.project.phaseFileJson().pairs[STACK].phase).toBe(operation.phase);
+    expect(scenario.project.phases()[STACK].phase).toBe(operation.phase);
     if (operation.script === "revert") {
       // The revert imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
-      expect(scenario.project.phaseFileJson().pairs[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
+      expect(scenario.project.phases()[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
     }
   });
 });
@@ -119,7 +119,7 @@ describe("the http backend's faults", () => {
     expect(run.stderr).toMatch(
       /^✖ Terraform could not read the state of pg-primary in its backend \((?:Failed to load state|Failed to refresh state): .*GET http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary .*connection refused\); make the backend reachable and working \(address, network, credentials\), then rerun\.\n$/,
     );
-    expect(scenario.project.phaseFileJson()).toBeUndefined();
+    expect(scenario.project.phases()).toEqual({});
   });
 
   it("answering 5xx to the write after the role change: exit 6 leading with what happened, the remote state as it was, the backup kept; a rerun finishes without a second role change", async () => {
@@ -146,6 +146,22 @@ describe("the http backend's faults", () => {
     // The rerun backed up the state it changed: the same state, so an equal copy.
     expect(backups()).toHaveLength(2);
     for (const file of backups()) expect(fs.readFileSync(path.join(backupDir(), file), "utf8")).toBe(fs.readFileSync(backup, "utf8"));
+  });
+
+  it("a backend that stores the write after the role change and then answers 5xx: the state is read back, the run says what it holds and finishes (exit 0, one role change)", async () => {
+    const before = scenario.backend.rawState(STACK)!;
+    scenario.backend.faults = { commitThenStatus: 503 };
+    const run = await runOperation(scenario, "failover");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /terraform reported the write as failed \(Terraform could not write the state of pg-primary in its backend \(.*Failed to upload state: POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+ giving up after 3 attempt\(s\)\).*\), but the state read back no longer holds aiven_service_integration\.disaster_recovery: the backend took it, so the run goes on/,
+    );
+    expect(run.stdout).not.toMatch(/not updated/);
+    expect(rolePuts()).toHaveLength(1);
+    expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over" });
+    expectBackupOf(before, run.stdout);
   });
 
   it("a write that is never answered (the connection dropped) after the role change: exit 6, and a rerun finishes without a second role change", async () => {

@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => project.remove());
 beforeEach(() => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(path.join(project.dir, WORK_DIR), { recursive: true, force: true });
 });
 
@@ -106,7 +106,7 @@ describe("a failover the previous version left half-done, rerun by this one", ()
     expect(result.triggered).toBe(false);
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", operation: "failover" });
+    expect(project.phases()[STACK]).toMatchObject({ phase: "failed-over", operation: "failover" });
     const rerun = events().filter((e) => e.runId !== "earlier-run").map((e) => e.event);
     expect(rerun).toContain("failover-confirmed");
     expect(rerun).not.toContain("takeover-confirmed");

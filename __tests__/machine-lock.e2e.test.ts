@@ -44,7 +44,8 @@ describe("the pair lock", () => {
     const first = runOperation(scenario, "failover", [], env);
     await proxy!.answerHeld();
     const lockDir = process.env.CRDR_LOCK_DIR!;
-    expect(fs.readdirSync(lockDir).sort()).toEqual(["crdr-test.pg-primary.holder.json", "crdr-test.pg-primary.lock"]);
+    // Beside the lock, the pair's machine-wide record of role changes (the intent is in it).
+    expect(fs.readdirSync(lockDir).sort()).toEqual(["crdr-test.pg-primary.holder.json", "crdr-test.pg-primary.lock", "crdr-test.pg-primary.role-changes.jsonl"]);
     expect(JSON.parse(fs.readFileSync(path.join(lockDir, "crdr-test.pg-primary.holder.json"), "utf8"))).toMatchObject({ operation: "failover", host: os.hostname() });
 
     const second = await runScript(other, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"], { ...scenario.env, ...env });
@@ -56,8 +57,8 @@ describe("the pair lock", () => {
     expect(done.code).toBe(0);
     expect(puts()).toHaveLength(1);
     expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
-    // Released: nothing is left in the lock folder.
-    expect(fs.readdirSync(lockDir)).toEqual([]);
+    // Released: only the pair's record of role changes is left in the lock folder.
+    expect(fs.readdirSync(lockDir)).toEqual(["crdr-test.pg-primary.role-changes.jsonl"]);
   });
 
   it("is not in .crdr: a .crdr deleted mid-run is not reported as a lost lock, and the run finishes", async () => {

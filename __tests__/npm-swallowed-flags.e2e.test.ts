@@ -50,7 +50,7 @@ describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operat
 
   it("refuses with one sentence and exit 2, having read and sent nothing", async () => {
     const stateBefore = fs.readFileSync(scenario.project.stateFile, "utf8");
-    const phaseBefore = scenario.project.phaseFileJson();
+    const phaseBefore = scenario.project.phases();
     const peersBefore = peers(scenario);
     const otherFlags = ["--dry-run", "--yes"].filter((f) => f !== flag);
     const run = await npmRun([operation.script, flag, "--", "--stack", STACK, ...otherFlags]);
@@ -63,7 +63,7 @@ describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operat
     expect(scenario.sim.apiCalls()).toEqual([]);
     expect(peers(scenario)).toEqual(peersBefore);
     expect(fs.readFileSync(scenario.project.stateFile, "utf8")).toBe(stateBefore);
-    expect(scenario.project.phaseFileJson()).toEqual(phaseBefore);
+    expect(scenario.project.phases()).toEqual(phaseBefore);
   });
 });
 

@@ -36,7 +36,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
   sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
   sim.model.addPairFromManifest(project.stack().pair);
@@ -62,7 +62,7 @@ describe("operations in process", () => {
     expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
-    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
   });
 
   it("failover: a held state lock refuses before anything is sent", async () => {
@@ -101,15 +101,15 @@ describe("operations in process", () => {
     await plannedSwitch("switchback", common, deps);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(putBodies()).toEqual(["pg-primary-dr active", "pg-primary active"]);
-    expect(project.phaseFileJson().pairs[STACK]).toMatchObject({ phase: "normal", operation: "switchback" });
+    expect(project.phases()[STACK]).toMatchObject({ phase: "normal", operation: "switchback" });
     expect(terraform.calls.filter((c) => c.startsWith("state rm"))).toEqual([]);
   });
 
   it("keeps since and runId when a rerun finishes what an earlier run of the same operation began", async () => {
     await plannedSwitch("switchover", common, deps);
-    const first = project.phaseFileJson().pairs[STACK];
+    const first = project.phases()[STACK];
     await plannedSwitch("switchover", common, deps);
-    expect(project.phaseFileJson().pairs[STACK]).toEqual(first);
+    expect(project.phases()[STACK]).toEqual(first);
     expect(putBodies()).toEqual(["pg-primary-dr active"]);
   });
 

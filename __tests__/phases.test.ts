@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PhaseFile } from "../lib/phase/phase-file";
+import { LegacyPhaseFile } from "../lib/phase/legacy-phase-file";
 import { layoutFor } from "../lib/phase/phase-layout";
 import { checkTransition, PHASE_TRANSITIONS } from "../lib/phase/phase-transitions";
 import { PHASES, PhaseRecord } from "../lib/phase/phase-record";
@@ -64,25 +64,25 @@ describe("phase transitions", () => {
   });
 });
 
-describe("the phase file", () => {
+describe("the old single phase file", () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-phases-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = () => path.join(dir, "crdr-phases.json");
 
-  it("means normal for every pair when missing", () => {
-    expect(PhaseFile.load(file()).phaseOf("anything")).toEqual({ phase: "normal" });
+  it("holds no record when missing", () => {
+    expect(LegacyPhaseFile.load(file()).records.size).toBe(0);
   });
 
   it("round-trips records, sorted by stack", () => {
-    PhaseFile.load(file())
+    LegacyPhaseFile.load(file())
       .with("zeta", { phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" })
       .with("alpha", { phase: "normal" })
       .save();
     const json = JSON.parse(fs.readFileSync(file(), "utf8"));
     expect(Object.keys(json.pairs)).toEqual(["alpha", "zeta"]);
     expect(json.version).toBe(1);
-    expect(PhaseFile.load(file()).phaseOf("zeta")).toEqual({ phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" });
+    expect(LegacyPhaseFile.load(file()).records.get("zeta")).toEqual({ phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" });
   });
 
   it.each([
@@ -94,6 +94,6 @@ describe("the phase file", () => {
     ["an unknown field", JSON.stringify({ version: 1, pairs: { a: { phase: "normal", colour: "red" } } }), /colour/],
   ])("refuses %s with a clear message", (_what, content, message) => {
     fs.writeFileSync(file(), content);
-    expect(() => PhaseFile.load(file())).toThrow(message);
+    expect(() => LegacyPhaseFile.load(file())).toThrow(message);
   });
 });

@@ -83,7 +83,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
   sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
   sim.model.addPairFromManifest(project.stack().pair);
@@ -130,7 +130,7 @@ describe("a failover's checks before the trigger", () => {
     await expect(run).rejects.toThrow("The Terraform state is locked, held by alice@laptop");
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(ALL);
-    expect(fs.existsSync(project.phaseFile)).toBe(false);
+    expect(fs.existsSync(project.phaseFile())).toBe(false);
   });
 
   it("refuses on a failed peer read only once Terraform's checks have finished, sending nothing", async () => {

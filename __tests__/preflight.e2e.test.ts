@@ -59,19 +59,17 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     expectRefusedBeforeAnything(run, /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/);
   });
 
-  it("when the phase file names a stack main.ts does not declare", async () => {
-    const json = JSON.parse(fs.readFileSync(scenario.project.phaseFile, "utf8"));
-    json.pairs["pg-ghost"] = { phase: "normal" };
-    fs.writeFileSync(scenario.project.phaseFile, JSON.stringify(json));
+  it("when the phase folder holds a file of a stack main.ts does not declare", async () => {
+    scenario.project.writePhases({ "pg-ghost": { phase: "normal" } });
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /names "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry/);
+    expectRefusedBeforeAnything(run, /The phase folder .*crdr-phases holds the phase of "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file/);
   });
 
   it("when the phase file cannot be written", async () => {
-    const lock = makeImmutable(scenario.project.phaseFile);
+    const lock = makeImmutable(scenario.project.phaseFile());
     try {
       const run = await runOperation(scenario, operation.script);
-      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
+      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
     } finally {
       lock.undo();
     }
@@ -87,7 +85,7 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
         run,
         operation.script === "failover"
           ? /Terraform could not take the state lock of pg-primary \(could not write lock info .*operation not permitted\)/
-          : /The phase file .*crdr-phases\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
+          : /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
       );
     } finally {
       lock.undo();

@@ -38,12 +38,12 @@ afterEach(async () => {
   project.remove();
 });
 
-function runProject(aivenProject: string) {
+function runProject(aivenProject: string | undefined, client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000 })) {
   const terraform = new Map<string, RecordingTerraform>();
   const deps: OperationDeps = {
     projectDir: project.dir,
     env: { ...process.env, ...FLEET, AIVEN_TOKEN: TOKEN },
-    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000 }),
+    client,
     reporter: new CapturingReporter(),
     terraform: (o) => terraform.get(o.cwd) ?? terraform.set(o.cwd, new RecordingTerraform(o.cwd, ALL)).get(o.cwd)!,
   };
@@ -67,8 +67,32 @@ describe("a region run split by Aiven project", () => {
     expect(b.map((o) => [o.stack, o.exitCode])).toEqual(IN["proj-b"].map((s) => [s, 0]));
     const byB = sim.apiCalls().slice(afterA.length);
     expect(byB.filter((r) => !r.path.startsWith("/v1/project/proj-b/"))).toEqual([]);
-    expect(sim.apiCalls("PUT")).toHaveLength(4);
+    // The two runs together: every pair of the region sent its role change exactly once.
+    const everyPair = [...IN["proj-a"].map((s) => `/v1/project/proj-a/service/${s}`), ...IN["proj-b"].map((s) => `/v1/project/proj-b/service/${s}`)];
+    expect(sim.apiCalls("PUT").map((r) => r.path).sort()).toEqual(everyPair.sort());
     expect(sim.apiCalls().filter((r) => r.status === 429)).toEqual([]);
+  });
+
+  it("over both projects in one run, with a budget per project, keeps each project within its own limit", async () => {
+    // Aiven counting each project apart, with a limit this run must wait for:
+    // it makes more requests per project than fit in one window.
+    await sim.stop();
+    sim = new SimServer({ token: TOKEN, rateLimit: { limit: 3, windowMs: 2500, per: "project" }, delays: { failoverMs: 100, roleLagMs: 30 } });
+    for (const name of [...IN["proj-a"], ...IN["proj-b"]]) sim.model.addPairFromManifest(project.stack(name).pair);
+    url = await sim.start();
+    // The run's budgets count a window half a second longer than the
+    // simulator's: slack for a busy machine between a request leaving and arriving.
+    const client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000, rateLimit: { limit: 3, windowMs: 3000 }, rateLimitPer: "project" });
+
+    const outcomes = await runProject(undefined, client);
+    expect(outcomes.map((o) => [o.stack, o.exitCode])).toEqual([0, 1, 2, 3].map((i) => [`bench-pg-${i}`, 0]));
+    expect(sim.apiCalls().filter((r) => r.status === 429)).toEqual([]);
+    for (const [p, stacks] of Object.entries(IN)) {
+      const calls = sim.apiCalls().filter((r) => r.path.startsWith(`/v1/project/${p}/`));
+      // More than one window's worth, every one of them taken (no 429): the budget held the rest back.
+      expect(calls.length).toBeGreaterThan(3);
+      expect(calls.filter((r) => r.method === "PUT").map((r) => r.path).sort()).toEqual(stacks.map((s) => `/v1/project/${p}/service/${s}`));
+    }
   });
 
   it("refuses a project no pair is in, naming the projects there are", async () => {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { PhaseFile } from "../lib/phase/phase-file";
+import { PhaseFolder } from "../lib/phase/phase-folder";
 import { SimServer } from "../lib/simulator/sim-server";
 import { synthesize } from "../lib/synth/synthesize";
 import { ProjectFixture, runScript } from "./support/project-fixture";
@@ -50,7 +50,7 @@ afterEach(async () => {
 const inRegion = (script: string, ...args: string[]) => runScript(project, script, ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s", ...args], env);
 const putsTo = (service: string) => sim.apiCalls("PUT").filter((p) => p.path.endsWith(`/service/${service}`));
 const synthCount = () => (fs.existsSync(synthLog) ? fs.readFileSync(synthLog, "utf8").trim().split("\n").length : 0);
-const phases = () => PhaseFile.load(project.phaseFile);
+const phases = () => PhaseFolder.load(project.phaseDir);
 const roleOf = (service: string) => sim.model.getService("crdr-bench", service).disaster_recovery_role;
 
 /** Every stack's cdk.tf.json is what its phase record synthesizes. */
@@ -104,7 +104,7 @@ describe("npm run failover -- --region", () => {
     sim.model.delays = { ...sim.model.delays, failoverMs: 1500 };
     const crashed = await runScript(project, "failover", ["--region", WEST, "--yes", "--poll-interval", "200ms", "--parallel", "3"], env, (child) => {
       const timer = setInterval(() => {
-        const recorded = fs.existsSync(project.phaseFile) ? Object.keys(JSON.parse(fs.readFileSync(project.phaseFile, "utf8")).pairs ?? {}).length : 0;
+        const recorded = Object.keys(project.phases()).length;
         if (recorded >= 3) {
           clearInterval(timer);
           child.kill("SIGKILL");

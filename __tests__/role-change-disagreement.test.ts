@@ -40,7 +40,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
   sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
   sim.model.addPairFromManifest(project.stack().pair);

@@ -30,6 +30,13 @@ describe("npm run sim -- --rate-limit", () => {
     expect(Number(past.headers["retry-after"])).toBeGreaterThan(0);
   });
 
+  it("with --rate-limit-per project, counts each Aiven project's requests apart", async () => {
+    sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 100, roleLagMs: 0, rateLimit: "2/60s", rateLimitPer: "project" });
+    const get = (p: string) => axios.get(`${sim!.url}/v1/project/${p}/service`, { headers: { Authorization: `aivenv1 ${TOKEN}` }, validateStatus: () => true });
+    const statuses = [await get("p1"), await get("p1"), await get("p2"), await get("p2"), await get("p1"), await get("p2")].map((r) => r.status);
+    expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+  });
+
   it("refuses a rate it cannot read, naming it, with exit 2", async () => {
     const run = await runScript(project, "sim", ["--port", "0", "--rate-limit", "fast"], {}, (child) => {
       // Were the value taken, the simulator would run until stopped.

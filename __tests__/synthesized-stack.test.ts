@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import { PhaseRecord } from "../lib/phase/phase-record";
 import { synthesize } from "../lib/synth/synthesize";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
@@ -20,7 +19,7 @@ const synthesized: Array<[PhaseRecord, SynthesizedStack]> = [];
 beforeAll(() => {
   project = ProjectFixture.create();
   for (const record of [NORMAL, FROZEN, FORGOTTEN, IMPORTING]) {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }, null, 2));
+    project.writePhases({ [STACK]: record });
     synthesize(project.dir);
     synthesized.push([record, project.stack()]);
   }

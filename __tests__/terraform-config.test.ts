@@ -30,7 +30,7 @@ describe("the synthesized Terraform configuration", () => {
   ];
 
   it.each(phases.map((p) => [JSON.stringify(p), p] as const))("is accepted by terraform init in phase %s", async (_label, record) => {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }));
+    project.writePhases({ [STACK]: record });
     const stack = project.synth();
     const init = await new TerraformCli({ cwd: stack.workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } }).initBackend();
     expect(init.output).not.toMatch(/problems with the configuration/);
@@ -49,7 +49,7 @@ describe("the synthesized Terraform configuration", () => {
 
   it("declares from day one the terraform version the whole DR cycle needs, in every phase and with every backend", () => {
     const requiredIn = (record: PhaseRecord, env: NodeJS.ProcessEnv = {}) => {
-      fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }));
+      project.writePhases({ [STACK]: record });
       synthesize(project.dir, { ...process.env, ...env });
       return project.stack().json.terraform.required_version;
     };

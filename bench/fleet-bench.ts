@@ -1,10 +1,11 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
-import { RateLimit } from "../lib/aiven/request-budget";
+import { DEFAULT_RATE_LIMIT, RateLimit } from "../lib/aiven/request-budget";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { PhaseFile } from "../lib/phase/phase-file";
+import { PHASE_DIR_NAME, PhaseFolder } from "../lib/phase/phase-folder";
 import { SimDelays } from "../lib/simulator/sim-model";
 import { SimServer } from "../lib/simulator/sim-server";
 import { synthesize } from "../lib/synth/synthesize";
@@ -25,9 +26,9 @@ interface Fleet {
 }
 
 /** A synthesized fleet of `pairs` pairs, seeded at the simulator and in real local state. */
-export async function fleet(pairs: number, delays: SimDelays, rate = { limit: 120, windowMs: 60_000 }): Promise<Fleet> {
+export async function fleet(pairs: number, delays: SimDelays, rate: RateLimit = DEFAULT_RATE_LIMIT, app: NodeJS.ProcessEnv = {}): Promise<Fleet> {
   const dir = fleetProject();
-  const env = { ...process.env, CRDR_BENCH_PAIRS: String(pairs), CRDR_BENCH_PRIMARY_CLOUDS: REGION, TF_CLI_CONFIG_FILE: "/dev/null" };
+  const env = { ...process.env, CRDR_BENCH_PAIRS: String(pairs), CRDR_BENCH_PRIMARY_CLOUDS: REGION, TF_CLI_CONFIG_FILE: "/dev/null", ...app };
   const { outdir } = synthesize(dir, env);
   const stacks = SynthesizedStack.listStacks(outdir);
   const sim = new SimServer({ token: TOKEN, delays, rateLimit: rate });
@@ -45,17 +46,19 @@ export async function fleet(pairs: number, delays: SimDelays, rate = { limit: 12
   return { dir, sim, stacks, env: { ...env, AIVEN_WEB_URL: url, AIVEN_TOKEN: TOKEN, CRDR_API_RATE_LIMIT: `${rate.limit}/${rate.windowMs}ms` } };
 }
 
-/** Runs a `crdr` command (compiled) without blocking this process (the simulator lives here); its wall time in ms. */
-function timeScript(f: Fleet, script: string, args: string[]): Promise<number> {
+/** Runs a `crdr` command (compiled) without blocking this process (the simulator lives here): its wall time in ms, and its output. */
+function runScript(f: Fleet, script: string, args: string[]): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
     let err = "";
+    child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0 && !(script === "status" && code !== null && code < 6)) reject(new Error(`${script} exited ${code}: ${err}`));
-      else resolve(ms);
+      else resolve({ ms, stdout: out });
     });
   });
 }
@@ -73,42 +76,105 @@ export async function close(f: Fleet): Promise<void> {
  * floor(k / limit) windows after the first.
  */
 export function regionFailoverFloorMs(pairs: number, rate: RateLimit, transitionMs: number): number {
-  const earliest = (k: number) => Math.floor(k / rate.limit) * rate.windowMs;
-  const lastRoleChange = earliest(pairs);
-  return Math.max(lastRoleChange + transitionMs, earliest(pairs + 1));
+  return Math.max(earliestRequestMs(pairs, rate) + transitionMs, earliestRequestMs(pairs + 1, rate));
+}
+
+/** The earliest the k-th request of a run (from 0) can leave inside `rate`, counted from the first. */
+export function earliestRequestMs(k: number, rate: RateLimit): number {
+  return Math.floor(k / rate.limit) * rate.windowMs;
+}
+
+/** What one region failover sent and when, read from the simulator's log and the run's `--json` done event. */
+interface RegionRunFigures {
+  readonly ms: number;
+  readonly listReads: number;
+  readonly serviceReads: number;
+  readonly roleChanges: number;
+  readonly rejected: number;
+  /** When the first and the last role change reached the simulator, from the run's start. */
+  readonly firstRoleChangeMs: number;
+  readonly lastRoleChangeMs: number;
+  /** Whether every tier-1 role change reached the simulator before any tier-2 one (and so on). */
+  readonly tierOrderKept: boolean;
+  /** The latest recovery time of each tier, from the done event. */
+  readonly recoveryByTier: ReadonlyMap<number | undefined, number>;
+}
+
+async function regionFailover(f: Fleet, pollInterval: string): Promise<RegionRunFigures> {
+  const startedAt = Date.now();
+  const { ms, stdout } = await runScript(f, "failover", ["--region", REGION, "--yes", "--json", "--poll-interval", pollInterval]);
+  const calls = f.sim.apiCalls();
+  const puts = f.sim.apiCalls("PUT");
+  // BENCH_KEEP=folder keeps the run's events and the simulator's log (arrival times from the run's start), to see where the time went.
+  if (process.env.BENCH_KEEP) {
+    const name = `region-failover-${f.stacks.length}`;
+    fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}.ndjson`), stdout);
+    fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}-requests.tsv`), calls.map((r) => `${f.sim.arrivedAt(r) - startedAt}\t${r.method}\t${r.path}\t${r.status}`).join("\n") + "\n");
+  }
+  const done = stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { type: string; outcomes?: Array<{ stack: string; tier?: number; recoveryMs?: number }> })
+    .find((e) => e.type === "done");
+  const tierOf = new Map((done?.outcomes ?? []).map((o) => [o.stack, o.tier ?? Infinity]));
+  const putTiers = puts.map((r) => tierOf.get(r.path.split("/").pop()!) ?? Infinity);
+  const recoveryByTier = new Map<number | undefined, number>();
+  for (const o of done?.outcomes ?? []) recoveryByTier.set(o.tier, Math.max(recoveryByTier.get(o.tier) ?? 0, o.recoveryMs ?? Infinity));
+  return {
+    ms,
+    listReads: calls.filter((r) => r.method === "GET" && /\/service$/.test(r.path)).length,
+    serviceReads: calls.filter((r) => r.method === "GET" && !/\/service$/.test(r.path)).length,
+    roleChanges: puts.length,
+    rejected: calls.filter((r) => r.status === 429).length,
+    firstRoleChangeMs: puts.length ? f.sim.arrivedAt(puts[0]) - startedAt : NaN,
+    lastRoleChangeMs: puts.length ? f.sim.arrivedAt(puts[puts.length - 1]) - startedAt : NaN,
+    tierOrderKept: putTiers.every((t, i) => i === 0 || putTiers[i - 1] <= t),
+    recoveryByTier,
+  };
 }
 
 /**
- * Region failover and `status --all` over 1, 10, 50 and 200 pairs, against
- * the simulator with short transitions and Aiven's rate limit enforced; the
- * ratio to one pair shows how cost grows with the fleet, and the ratio to
- * the floor what the tool adds to what Aiven's limit allows.
+ * Region failover and `status --all` over 1, 10, 50 and 200 pairs (tiers 1
+ * and 2 in turn), against the simulator with short transitions and a rate
+ * limit enforced (Aiven's 120 a minute unless BENCH_RATE_LIMIT says
+ * otherwise; BENCH_TRANSITION_MS sets the transition). The ratio to one pair
+ * shows how cost grows with the fleet, the ratio to the floor what the tool
+ * adds to what the limit allows; the last role change against its own floor
+ * separates the budget's policy from the machine's speed.
  */
-export async function fleetBench(sizes = [1, 10, 50, 200]): Promise<void> {
-  const rate: RateLimit = { limit: 120, windowMs: 60_000 };
-  const transitionMs = SHORT.roleLagMs + SHORT.failoverMs;
-  console.log(`\nfleet (simulator transitions ${transitionMs} ms, rate limit ${rate.limit} per ${rate.windowMs / 1000} s enforced)`);
-  const results: Array<{ pairs: number; failover: number; status: number; limited: number; rejected: number }> = [];
+export async function fleetBench(sizes = [1, 10, 50, 200], rate: RateLimit = DEFAULT_RATE_LIMIT, transitionMs = 1000): Promise<void> {
+  const delays: SimDelays = { ...SHORT, failoverMs: transitionMs };
+  const transition = delays.roleLagMs + delays.failoverMs;
+  const pollInterval = "500ms";
+  console.log(
+    `\nfleet (tiers 1 and 2 in turn; simulator transitions ${transition} ms; rate limit ${rate.limit} per ${rate.windowMs} ms enforced; --poll-interval ${pollInterval}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+  );
+  const results: Array<{ pairs: number; run: RegionRunFigures; status: number }> = [];
   for (const pairs of sizes) {
-    const f = await fleet(pairs, SHORT, rate);
+    const f = await fleet(pairs, delays, rate, { CRDR_BENCH_TIERS: "1,2" });
     try {
-      const failover = await timeScript(f, "failover", ["--region", REGION, "--yes", "--poll-interval", "500ms"]);
-      const failedOver = PhaseFile.load(path.join(f.dir, "crdr-phases.json")).stacks().length;
+      const run = await regionFailover(f, pollInterval);
+      const failedOver = PhaseFolder.load(path.join(f.dir, PHASE_DIR_NAME)).stacks().length;
       if (failedOver !== pairs) throw new Error(`${failedOver} of ${pairs} pairs recorded as failed over`);
-      const status = await timeScript(f, "status", ["--all", "--json"]);
-      results.push({ pairs, failover, status, limited: f.sim.apiCalls().length, rejected: f.sim.apiCalls().filter((r) => r.status === 429).length });
+      const status = (await runScript(f, "status", ["--all", "--json"])).ms;
+      results.push({ pairs, run, status });
     } finally {
       await close(f);
     }
   }
   const one = results[0];
-  for (const r of results) {
+  for (const { pairs, run, status } of results) {
     const targets = { 50: [3, 3], 200: [10, undefined] } as Record<number, [number | undefined, number | undefined]>;
-    const [ft, st] = targets[r.pairs] ?? [undefined, undefined];
-    const floor = regionFailoverFloorMs(r.pairs, rate, transitionMs);
-    console.log(row(`region failover, ${r.pairs} pair(s)`, r.failover, `${ratio(r.failover, one.failover, ft)} of 1 pair; ${r.limited} requests, ${r.rejected} answered 429`));
-    console.log(row(`  floor inside the limit, ${r.pairs} pair(s)`, floor, `the run is ${ratio(r.failover, floor, r.pairs === 200 ? 1.3 : undefined)} of it`));
-    console.log(row(`status --all, ${r.pairs} pair(s)`, r.status, ratio(r.status, one.status, st)));
+    const [ft, st] = targets[pairs] ?? [undefined, undefined];
+    const floor = regionFailoverFloorMs(pairs, rate, transition);
+    const lastFloor = earliestRequestMs(pairs, rate);
+    const requests = `${run.listReads} list reads, ${run.serviceReads} service reads, ${run.roleChanges} role changes; ${run.rejected} answered 429`;
+    console.log(row(`region failover, ${pairs} pair(s)`, run.ms, `${ratio(run.ms, one.run.ms, ft)} of 1 pair; ${requests}`));
+    console.log(row(`  floor inside the limit, ${pairs} pair(s)`, floor, `the run is ${ratio(run.ms, floor, pairs === 200 ? 1.3 : undefined)} of it`));
+    console.log(row(`  last role change sent (its floor ${(lastFloor / 1000).toFixed(1)} s)`, run.lastRoleChangeMs, `first at ${(run.firstRoleChangeMs / 1000).toFixed(1)} s; after the last: ${((run.ms - run.lastRoleChangeMs) / 1000).toFixed(1)} s`));
+    const tiers = [...run.recoveryByTier].sort(([a], [b]) => (a ?? Infinity) - (b ?? Infinity));
+    console.log(`  tier order ${run.tierOrderKept ? "kept" : "NOT kept"}; every pair recovered by: ${tiers.map(([t, ms]) => `${t === undefined ? "no tier" : `tier ${t}`} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
+    console.log(row(`status --all, ${pairs} pair(s)`, status, ratio(status, one.status, st)));
   }
 }
 
@@ -151,7 +217,7 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
     }
     const g = await fleet(1, NONE);
     try {
-      full.push(await timeScript(g, "failover", ["--stack", g.stacks[0], "--yes", "--poll-interval", "200ms"]));
+      full.push((await runScript(g, "failover", ["--stack", g.stacks[0], "--yes", "--poll-interval", "200ms"])).ms);
     } finally {
       await close(g);
     }

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { CrdrPairProps, resolvePairProps } from "./pair/crdr-pair-props";
 import { CrdrPairStack } from "./pair/crdr-pair-stack";
-import { PhaseFile } from "./phase/phase-file";
+import { PhaseFolder } from "./phase/phase-folder";
 import { AppSettings, settingsFrom, SettingsDefaults } from "./settings/app-settings";
 import { UserError } from "./user-error";
 import { DeclaredPair } from "./pair/validation/fleet-rules";
@@ -30,7 +30,7 @@ export function declarePairs(app: App, settings: AppSettings, declarations: read
   if (declarations.length === 0) {
     throw new UserError("main.ts declares no CRDR pairs; add at least one pair to the list passed to declarePairs.");
   }
-  const phases = PhaseFile.load(settings.phaseFile);
+  const phases = PhaseFolder.load(settings.phaseDir);
   const declared: DeclaredPair[] = declarations.map((d) => {
     const stackName = d.stackName ?? d.primary?.serviceName ?? "";
     const { stackName: _omit, ...props } = d;

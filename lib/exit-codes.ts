@@ -11,7 +11,7 @@ export const EXIT = {
   bug: 1,
   /** Refused or bad input: one sentence, and nothing was changed. */
   refused: 2,
-  /** Timed out waiting for Aiven, or an answer whose outcome is still unknown; a rerun resumes and never sends a role change twice. */
+  /** Timed out waiting for Aiven, an answer whose outcome is still unknown, or requests Aiven never showed (a further send needs --resend); a rerun resumes and never sends a role change twice. */
   timedOut: 3,
   /** plan review: a finding at or above --fail-on; drill: a step failed its checks. */
   checkFailed: 3,

@@ -11,6 +11,7 @@ const program = new Command("node tools/run-built.js scripts/dr-report")
   .addOption(new Option("--operation <name>", "what was dispatched").choices([...OPERATIONS, "status", "drill"]).makeOptionMandatory())
   .option("--stack <pair>", "the pair's stack, as dispatched")
   .option("--region <cloud>", "the region, as dispatched (failover)")
+  .option("--project <name>", "the Aiven project a region run was narrowed to, as dispatched")
   .option("--primary-unreachable", "as dispatched", false)
   .option("--state-only", "as dispatched", false)
   .option("--accept-data-loss", "as dispatched", false)
@@ -32,6 +33,7 @@ void runCommand(false, async () => {
       operation: opts.operation as DispatchedOperation,
       stack: opts.stack || undefined,
       region: opts.region || undefined,
+      project: opts.project || undefined,
       primaryUnreachable: opts.primaryUnreachable,
       stateOnly: opts.stateOnly,
       acceptDataLoss: opts.acceptDataLoss,

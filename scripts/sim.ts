@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
 import { parseMillis } from "../lib/duration";
 import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
@@ -11,6 +11,7 @@ import { SimServer } from "../lib/simulator/sim-server";
 import { FaultSpec } from "../lib/simulator/sim-faults";
 import { UserError } from "../lib/user-error";
 import { parseRateLimit } from "../lib/aiven/request-budget";
+import { RATE_LIMIT_SCOPES, RateLimitScope } from "../lib/aiven/project-budgets";
 
 function addFault(sim: SimServer, json: string): void {
   try {
@@ -33,7 +34,8 @@ const program = new Command(commandName("sim"))
     (value: string, all: string[]) => [...all, value],
     [] as string[],
   )
-  .option("--rate-limit <rate>", "answer 429 with Aiven's message past this many API requests in any window, such as 120/60s (default: no limit)");
+  .option("--rate-limit <rate>", "answer 429 with Aiven's message past this many API requests in any window, such as 120/60s (default: no limit)")
+  .addOption(new Option("--rate-limit-per <what>", "count the rate limit over every request (token) or each Aiven project's apart (project)").choices(RATE_LIMIT_SCOPES).default("token"));
 parseCommandLine(program);
 const opts = program.opts();
 
@@ -49,7 +51,7 @@ void runCommand(false, async ({ reporter }) => {
     port: Number(opts.port),
     delays: { failoverMs: delay, rebuildMs: delay, rebalanceMs: delay, switchoverMs: delay, roleLagMs: parseMillis(opts.roleLag, "--role-lag") },
     behaviour: { swapLinkOnTakeover: opts.swapLink },
-    rateLimit,
+    rateLimit: rateLimit && { ...rateLimit, per: opts.rateLimitPer as RateLimitScope },
   });
   for (const fault of opts.fault as string[]) addFault(sim, fault);
   const { outdir } = readCdktfConfig(process.cwd());
@@ -62,7 +64,7 @@ void runCommand(false, async ({ reporter }) => {
     reporter.info(`seeded ${pair.project}/${pair.primary.serviceName} (active) → ${pair.recovery.serviceName} (passive)`);
   }
   const url = await sim.start();
-  if (rateLimit) reporter.info(`rate limit: ${rateLimit.limit} requests in any ${rateLimit.windowMs / 1000}s; past it, 429 with Aiven's message and Retry-After`);
+  if (rateLimit) reporter.info(`rate limit: ${rateLimit.limit} requests in any ${rateLimit.windowMs / 1000}s${opts.rateLimitPer === "project" ? " per Aiven project" : ""}; past it, 429 with Aiven's message and Retry-After`);
   // A line to paste into another shell as it is. A token taken from
   // $AIVEN_TOKEN is not printed: that shell has it already, or sets it itself.
   const exportLine = opts.token === undefined && process.env.AIVEN_TOKEN !== undefined ? `export AIVEN_WEB_URL=${url}  # AIVEN_TOKEN: the one this shell has` : `export AIVEN_WEB_URL=${url} AIVEN_TOKEN=${shellQuote(token)}`;

@@ -104,7 +104,12 @@ function synthesizeCase(project, synthCase, workDir) {
   else fs.rmSync(phaseFile, { force: true });
   const outdir = path.join(project, "cdktf.out");
   fs.rmSync(outdir, { recursive: true, force: true });
-  const env = { ...process.env, CRDR_PHASE_FILE: phaseFile, CRDR_BACKEND: JSON.stringify(synthCase.backend || { type: "local" }) };
+  // The old single file: a revision with the phase folder reads it too (no folder beside it), from CRDR_PHASE_DIR.
+  const sources = path.join(project, "lib", "settings", "setting-sources.ts");
+  const phaseDirKnown = !fs.existsSync(sources) || fs.readFileSync(sources, "utf8").includes("CRDR_PHASE_DIR");
+  const phaseSetting = phaseDirKnown ? { CRDR_PHASE_DIR: phaseFile.replace(/\.json$/, "") } : { CRDR_PHASE_FILE: phaseFile };
+  const { CRDR_PHASE_FILE: _old, CRDR_PHASE_DIR: _new, ...inherited } = process.env;
+  const env = { ...inherited, ...phaseSetting, CRDR_BACKEND: JSON.stringify(synthCase.backend || { type: "local" }) };
   const result = spawnSync(process.execPath, ["tools/run-built.js", "scripts/synth"], { cwd: project, env, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`Synth of ${project} (${synthCase.name}) failed:\n${result.stderr || result.stdout}`);
   const kept = path.join(workDir, path.basename(project) + "-" + SYNTH_CASES.indexOf(synthCase));

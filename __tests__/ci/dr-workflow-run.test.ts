@@ -40,7 +40,6 @@ beforeAll(async () => {
   // A checkout: the repository's code beside the project's own committed files.
   project = ProjectFixture.create();
   for (const shared of ["lib", "tools", "dist", "package.json"]) fs.symlinkSync(path.join(REPO, shared), path.join(project.dir, shared));
-  fs.copyFileSync(path.join(REPO, "crdr-phases.json"), project.phaseFile);
   fs.writeFileSync(path.join(project.dir, ".gitignore"), ["lib", "tools", "dist", "package.json", "cdktf.out/", ".crdr/", "*.tfstate", "*.tfstate.*", "dr-*"].join("\n") + "\n");
   await project.seedState();
   git(project.dir, "init", "--quiet", "--initial-branch=main");
@@ -66,7 +65,7 @@ afterAll(async () => {
 });
 
 type Inputs = Record<string, string | boolean>;
-const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
+const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
 const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
 const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;
@@ -119,7 +118,8 @@ const story = {
   /** The failover's phase-file pull request is merged: later dispatches check out the failed-over phase. */
   merged: once(() => {
     story.failover();
-    git(project.dir, "commit", "--quiet", "-am", "Merge the phase-file pull request");
+    git(project.dir, "add", "crdr-phases");
+    git(project.dir, "commit", "--quiet", "-m", "Merge the phase-file pull request");
     sha = git(project.dir, "rev-parse", "HEAD");
   }),
   /** A revert whose rebuild outlasts the shortest wait the command accepts (one poll), however busy the machine. */
@@ -160,7 +160,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(store.files(101, "crdr-journal")).toEqual([`${STACK}.jsonl`]);
     expect(journalLines(101).map((e) => e.event)).toEqual(expect.arrayContaining(["started", "role-intent", "role-applied", "state-removed", "phase-recorded", "completed", "timeline"]));
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
-    expect(store.files(101, "dr-phase-change")).toEqual(["commit-message.txt", "phase-file.json", "phase-file.txt", "pull-request-title.txt", "pull-request.md", "summary.md"]);
+    expect(store.files(101, "dr-phase-change")).toEqual(["commit-message.txt", "phase-change/crdr-phases/pg-primary.json", "phase-changes.txt", "phase-paths.txt", "pull-request-title.txt", "pull-request.md", "summary.md"]);
+    expect(store.read(101, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
     expect(await sim.roleChanges()).toEqual(["pg-primary failed"]);
   });
 
@@ -181,12 +182,12 @@ describe("the dr-operation workflow, run against the simulator", () => {
       const branch = "crdr/failover-pg-primary-101-1";
       expect(dispatched[101].prepare.outputs.branch).toBe(branch);
 
-      // On the remote: one commit on top of the one the operation ran on, changing the phase file only.
+      // On the remote: one commit on top of the one the operation ran on, adding the pair's phase file only.
       expect(git(origin, "rev-list", "--count", `${sha}..${branch}`)).toBe("1");
-      expect(git(origin, "diff", "--name-only", sha, branch)).toBe("crdr-phases.json");
-      const committed = JSON.parse(git(origin, "show", `${branch}:crdr-phases.json`));
-      expect(committed.pairs[STACK]).toMatchObject({ phase: "failed-over", operation: "failover" });
-      expect(committed).toEqual(project.phaseFileJson());
+      expect(git(origin, "diff", "--name-status", sha, branch)).toBe("A\tcrdr-phases/pg-primary.json");
+      const committed = git(origin, "show", `${branch}:crdr-phases/pg-primary.json`);
+      expect(JSON.parse(committed)).toMatchObject({ version: 1, phase: "failed-over", operation: "failover" });
+      expect(committed).toBe(fs.readFileSync(project.phaseFile(), "utf8").trim());
 
       const message = git(origin, "log", "-1", "--format=%B", branch);
       expect(message.split("\n")[0]).toBe("DR failover of stack pg-primary: record the phase");
@@ -244,7 +245,8 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| (REBUILDING|RUNNING)\/passive \| RUNNING\/active \|/);
     expect(operation!.summary).toContain("| recreate | skipped: the journal shows Aiven took it |");
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
-    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-file.json")).pairs[STACK]).toMatchObject({ phase: "normal", operation: "revert" });
+    expect(store.read(103, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
+    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-change/crdr-phases/pg-primary.json"))).toMatchObject({ phase: "normal", operation: "revert" });
   });
 
   it("5. a dry run, without approval: nothing sent, nothing recorded, no pull request", async () => {

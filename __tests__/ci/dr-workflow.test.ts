@@ -43,9 +43,10 @@ describe("the dr-operation workflow, as written", () => {
     for (const f of scripts) expect(spawnSync("bash", ["-n", path.join(REPO, "lib", "ci", f)], { encoding: "utf8" }).status).toBe(0);
   });
 
-  it("is dispatched by hand with the operation, a stack or a region, primary-unreachable, state-only, accept-data-loss off by default, dry-run on by default, and allow-unapproved off", () => {
+  it("is dispatched by hand with the operation, a stack or a region (and a project), primary-unreachable, state-only, accept-data-loss off by default, dry-run on by default, and allow-unapproved off", () => {
     const inputs = doc.on.workflow_dispatch.inputs;
-    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "primary-unreachable", "state-only", "accept-data-loss", "dry-run", "allow-unapproved"]);
+    expect(Object.keys(inputs)).toEqual(["operation", "stack", "region", "project", "primary-unreachable", "state-only", "accept-data-loss", "dry-run", "allow-unapproved"]);
+    expect(inputs.project).toMatchObject({ type: "string", required: false });
     expect(inputs["accept-data-loss"]).toMatchObject({ type: "boolean", default: false });
     expect(inputs["allow-unapproved"]).toMatchObject({ type: "boolean", default: false });
     expect(inputs.operation).toMatchObject({ type: "choice", required: true, options: ["failover", "revert", "switchover", "switchback", "status", "drill"] });
@@ -174,10 +175,10 @@ describe("the prepare job, run for each kind of dispatch", () => {
     fs.rmSync(cwd, { recursive: true, force: true });
   });
 
-  type Dispatched = Partial<Record<"operation" | "stack" | "region", string> & Record<"primary-unreachable" | "state-only" | "accept-data-loss" | "dry-run" | "allow-unapproved", boolean>>;
-  const dispatch = (inputs: Dispatched | undefined) => {
-    const defaults = { operation: "", stack: "", region: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
-    const run = runJob(prepare, { cwd, inputs: { secrets: {}, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
+  type Dispatched = Partial<Record<"operation" | "stack" | "region" | "project", string> & Record<"primary-unreachable" | "state-only" | "accept-data-loss" | "dry-run" | "allow-unapproved", boolean>>;
+  const dispatch = (inputs: Dispatched | undefined, vars: Record<string, string> = {}) => {
+    const defaults = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
+    const run = runJob(prepare, { cwd, inputs: { secrets: {}, vars, github: GITHUB, inputs: inputs ? { ...defaults, ...inputs } : {} }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
     return { ...run, failed: run.steps.some((s) => s.outcome === "failure"), output: run.steps.map((s) => s.output ?? "").join("") };
   };
   /** What GitHub makes of the jobs' `if`, `environment` and `concurrency` for this dispatch. */
@@ -215,6 +216,33 @@ describe("the prepare job, run for each kind of dispatch", () => {
   it("a region run is locked per region", () => {
     const run = dispatch({ operation: "failover", region: "google-europe-west1", "dry-run": false });
     expect(run.outputs).toMatchObject({ args: "--region google-europe-west1", environment: "production-dr", lock: "crdr-dr-region-google-europe-west1", branch: "crdr/failover-google-europe-west1-42-1" });
+  });
+
+  it("a region run narrowed to one Aiven project passes --project, and has a lock of its own: a region's projects run side by side, each project's dispatches queue", () => {
+    const run = dispatch({ operation: "failover", region: "google-europe-west1", project: "proj-a", "dry-run": false });
+    expect(run.failed).toBe(false);
+    expect(run.outputs).toEqual({
+      job: "operation",
+      args: "--region google-europe-west1 --project proj-a",
+      environment: "production-dr",
+      lock: "crdr-dr-region-google-europe-west1-project-proj-a",
+      target: "region google-europe-west1, project proj-a",
+      branch: "crdr/failover-google-europe-west1-proj-a-42-1",
+    });
+    expect(jobsFor(run.outputs).lock).toBe("crdr-dr-region-google-europe-west1-project-proj-a");
+    const lock = (inputs: Dispatched) => dispatch({ region: "google-europe-west1", "dry-run": false, ...inputs }).outputs.lock;
+    expect(lock({ operation: "revert", project: "proj-a" })).toBe(run.outputs.lock);
+    expect(lock({ operation: "failover", project: "proj-b" })).not.toBe(run.outputs.lock);
+    // Two dry runs of one workflow run (a matrix over projects) do not share a lock either.
+    expect(dispatch({ operation: "failover", region: "google-europe-west1", project: "proj-a" }).outputs.lock).toBe("crdr-dr-read-only-42-1-proj-a");
+  });
+
+  it("the job summary's report is told the project, and the operation runs with the prepare job's arguments", () => {
+    const summary = operation.job.steps.find((s) => s.name === "Write the summary")!;
+    expect(summary.env).toMatchObject({ PROJECT: "${{ inputs.project }}" });
+    expect(summary.run).toContain('if [ -n "$PROJECT" ]; then flags+=(--project "$PROJECT"); fi');
+    expect(step(operation, RUN_STEP).run).toContain("$ARGS");
+    expect(operation.job.env).toMatchObject({ CRDR_API_RATE_LIMIT: "${{ vars.CRDR_API_RATE_LIMIT }}", CRDR_API_RATE_LIMIT_PER: "${{ vars.CRDR_API_RATE_LIMIT_PER }}" });
   });
 
   it("a failover accepts the data at risk only when accept-data-loss is on", () => {
@@ -255,6 +283,9 @@ describe("the prepare job, run for each kind of dispatch", () => {
     [{ operation: "failover", stack: "pg-primary; rm -rf /" }, 'stack "pg-primary; rm -rf /" is not a stack name'],
     [{ operation: "failover", region: "$(curl evil)" }, 'region "$(curl evil)" is not a cloud region name'],
     [{ operation: "drill", region: "google-europe-west1" }, "The drill takes a stack or nothing (every pair), not a region."],
+    [{ operation: "failover", stack: "pg-primary", project: "proj-a" }, "project narrows a region run to one Aiven project; give a region too (a stack names its pair already)."],
+    [{ operation: "failover", region: "google-europe-west1", project: "proj a;" }, 'project "proj a;" is not an Aiven project name'],
+    [{ operation: "status", region: "google-europe-west1", project: "proj-a" }, "status reads a region's pairs in every project; leave project empty."],
     [{ operation: "teleport", stack: "pg-primary" }, 'operation "teleport" is not one of failover, revert, switchover, switchback, status, drill.'],
   ] as Array<[Dispatched, string]>)("refuses %j before anyone is asked to approve it", (inputs, message) => {
     const run = dispatch(inputs);
@@ -319,6 +350,20 @@ describe("the prepare job, run for each kind of dispatch", () => {
     const region = dispatch({ operation: "revert", region: "google-europe-west1", "dry-run": false });
     expect(region.failed).toBe(true);
     expect(region.output).toContain("::error::The phase-file pull request #21 (crdr/failover-google-europe-west1-43-2, https://github.example/acme/crdr/pull/21) of google-europe-west1 is still open");
+    // A project's run waits for its own project's pull request and a whole-region one, not another project's.
+    expect(dispatch({ operation: "revert", region: "google-europe-west1", project: "proj-a", "dry-run": false }).failed).toBe(true);
+    gh.setRepository({ openPullRequests: [{ number: 22, headRefName: "crdr/failover-google-europe-west1-proj-a-44-1", url: "https://github.example/acme/crdr/pull/22" }] });
+    expect(dispatch({ operation: "revert", region: "google-europe-west1", project: "proj-b", "dry-run": false }).failed).toBe(false);
+    const sameProject = dispatch({ operation: "revert", region: "google-europe-west1", project: "proj-a", "dry-run": false });
+    expect(sameProject.failed).toBe(true);
+    expect(sameProject.output).toContain("::error::The phase-file pull request #22 (crdr/failover-google-europe-west1-proj-a-44-1");
+    expect(dispatch({ operation: "revert", region: "google-europe-west1", "dry-run": false }).failed).toBe(true);
+    // Any open pull request that changes the pair's own phase file, in the folder the repository sets (CRDR_PHASE_DIR).
+    gh.setRepository({ openPullRequests: [{ number: 30, headRefName: "fix/pg-other", url: "https://github.example/acme/crdr/pull/30", files: [{ path: "ops/phases/pg-other.json" }] }] });
+    const byFile = dispatch({ operation: "switchover", stack: "pg-other", "dry-run": false }, { CRDR_PHASE_DIR: "ops/phases" });
+    expect(byFile.failed).toBe(true);
+    expect(byFile.output).toContain("::error::The phase-file pull request #30 (fix/pg-other, https://github.example/acme/crdr/pull/30) of pg-other is still open");
+    expect(dispatch({ operation: "switchover", stack: "pg-other", "dry-run": false }).failed).toBe(false);
   });
 });
 

@@ -44,7 +44,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   synthesize(project.dir);
   sim = new SimServer({ token: TOKEN, delays: FAST });
@@ -262,7 +262,7 @@ describe("the phase-file pull request's body", () => {
     });
     const dispatch = { operation: "failover", stack: STACK, dryRun: false } as const;
     const run = foldOperationRun(parseOperationEvents(stream.ndjson), dispatch);
-    const small = phasePullRequest({ dispatch, run, exitCode: 0, phaseFile: "crdr-phases.json" });
+    const small = phasePullRequest({ dispatch, run, exitCode: 0, phaseFile: "crdr-phases/pg-primary.json" });
     expect(small.body.startsWith(PULL_REQUEST_MARKER)).toBe(true);
     expect(small.body).toContain("```mermaid");
 
@@ -270,7 +270,7 @@ describe("the phase-file pull request's body", () => {
     const region = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
     const fleet = { ...run, pairs: Array.from({ length: 400 }, (_, i) => ({ ...run.pairs[0], stack: `pg-${i}`, exitCode: i === 7 ? 3 : 0, error: i === 7 ? "Timed out after 30m waiting for the takeover" : undefined })) };
     expect(operationSummary({ dispatch: region, run: fleet, exitCode: 3 }).length).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
-    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases.json", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
+    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases/", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
     expect(large.body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
     expect(large.body).toContain("### ⏱️ failover of region `google-europe-west1`: timed out (exit 3)");
     expect(large.body).toContain("- pg-0: ✅ done\n");

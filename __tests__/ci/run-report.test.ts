@@ -28,7 +28,7 @@ afterAll(() => project.remove());
 
 beforeEach(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "dr-report-"));
-  fs.rmSync(project.phaseFile, { force: true });
+  project.clearPhases();
   project.synth();
   sim = new SimServer({ token: TOKEN, delays: { failoverMs: 100, rebuildMs: 100, rebalanceMs: 100, switchoverMs: 100, roleLagMs: 50 } });
   sim.model.addPairFromManifest(project.stack().pair);
@@ -100,11 +100,12 @@ describe("the report of an operation", () => {
       env: process.env,
     });
     expect(written()).toEqual(Object.values(REPORT_FILES).sort());
-    expect(read(REPORT_FILES.phaseFile)).toBe("crdr-phases.json\n");
+    // The pull request may commit the pair's own file, or the old single file of a project not migrated yet.
+    expect(read(REPORT_FILES.phasePaths)).toBe("crdr-phases/pg-primary.json\ncrdr-phases.json\n");
     expect(read(REPORT_FILES.pullRequestTitle)).toBe("DR failover of stack pg-primary: record the phase\n");
 
     const body = read(REPORT_FILES.pullRequestBody);
-    expect(body.startsWith(`${PULL_REQUEST_MARKER}\nThe **DR operation** workflow ran the failover of stack \`pg-primary\` ([workflow run](https://github.example/acme/crdr/actions/runs/42)) and recorded the new DR phase in \`crdr-phases.json\`.`)).toBe(true);
+    expect(body.startsWith(`${PULL_REQUEST_MARKER}\nThe **DR operation** workflow ran the failover of stack \`pg-primary\` ([workflow run](https://github.example/acme/crdr/actions/runs/42)) and recorded the new DR phase in \`crdr-phases/pg-primary.json\`.`)).toBe(true);
     expect(body).toContain("### ✅ failover of stack `pg-primary`: done");
     expect(body).toContain("#### Next step");
     expect(body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
@@ -119,10 +120,23 @@ describe("the report of an operation", () => {
     expect(message).not.toContain("`");
   });
 
-  it("names the phase file where the project keeps it (CRDR_PHASE_FILE)", async () => {
+  it("names the pair's phase file in the folder the project keeps (CRDR_PHASE_DIR), and the whole folder for a region run", async () => {
+    const env = { ...process.env, CRDR_PHASE_DIR: "dr/phases" };
     const dispatch = { operation: "switchover", stack: "pg-primary", dryRun: false } as const;
-    writeRunReport({ dispatch, outputFile: save("events.ndjson", ""), exitCode: 2, outDir: path.join(work, "report"), projectDir: project.dir, env: { ...process.env, CRDR_PHASE_FILE: "dr/phases.json" } });
-    expect(read(REPORT_FILES.phaseFile)).toBe(path.join("dr", "phases.json") + "\n");
+    writeRunReport({ dispatch, outputFile: save("events.ndjson", ""), exitCode: 2, outDir: path.join(work, "report"), projectDir: project.dir, env });
+    expect(read(REPORT_FILES.phasePaths)).toBe("dr/phases/pg-primary.json\ndr/phases.json\n");
+    expect(read(REPORT_FILES.pullRequestBody)).toContain("recorded the new DR phase in `dr/phases/pg-primary.json`. This pull request commits that file and nothing else");
+    const region = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
+    writeRunReport({ dispatch: region, outputFile: save("events.ndjson", ""), exitCode: 2, outDir: path.join(work, "report"), projectDir: project.dir, env });
+    expect(read(REPORT_FILES.phasePaths)).toBe("dr/phases\ndr/phases.json\n");
+    expect(read(REPORT_FILES.pullRequestBody)).toContain("recorded the new DR phase in `dr/phases/`. This pull request commits the phase files the run changed and nothing else");
+  });
+
+  it("refuses the old single-file setting (CRDR_PHASE_FILE) with what to set instead", () => {
+    const dispatch = { operation: "switchover", stack: "pg-primary", dryRun: false } as const;
+    expect(() => writeRunReport({ dispatch, outputFile: save("events.ndjson", ""), exitCode: 2, outDir: path.join(work, "report"), projectDir: project.dir, env: { ...process.env, CRDR_PHASE_FILE: "dr/phases.json" } })).toThrow(
+      'CRDR_PHASE_FILE ("dr/phases.json") is no longer read, since each pair\'s phase is a file of its own in a folder; remove it and set CRDR_PHASE_DIR (or context "phaseDir") to "dr/phases", where dr/phases.json is still read until npm run phase-migrate moves it into that folder.',
+    );
   });
 
   it("a dry run has no pull request", async () => {

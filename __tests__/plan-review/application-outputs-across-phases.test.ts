@@ -6,7 +6,7 @@ import { PG_SENSITIVE_ATTRIBUTES, pgConnectionAttributes } from "../../lib/drill
 import { PAIR_MANIFEST_KEY } from "../../lib/contract/pair-manifest";
 import { reviewPlan } from "../../lib/plan-review/review";
 import { parsePlan } from "../../lib/plan-review/terraform-plan";
-import { PhaseFile } from "../../lib/phase/phase-file";
+import { PhaseFolder } from "../../lib/phase/phase-folder";
 import { ReviewContext } from "../../lib/plan-review/review-context";
 import { SimModel } from "../../lib/simulator/sim-model";
 import { TerraformCli } from "../../lib/terraform/terraform-cli";
@@ -64,7 +64,7 @@ describe("plans between phases, made by the real terraform from the synthesized 
     expect(removed).toEqual(to === "failed-over, primary forgotten" ? ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"] : []);
 
     const pair = stacks[to]["//"][PAIR_MANIFEST_KEY];
-    const review = reviewPlan(plan, new ReviewContext([pair], PhaseFile.inMemory({ [pair.stack]: PHASES[to] }), pair.stack));
+    const review = reviewPlan(plan, new ReviewContext([pair], PhaseFolder.inMemory({ [pair.stack]: PHASES[to] }), pair.stack));
     expect(review.findings.filter((f) => f.rule === "application-output-removed")).toEqual([]);
     expect(plan.outputChanges.filter((o) => o.name.startsWith("app_")).length).toBe(7);
   });

@@ -195,7 +195,7 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
   it("names every pair's phase change in the headline, also of a stack whose plan failed or when nothing could be planned", () => {
     const base = path.join(project.dir, "base-phases.json");
     fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { [BAD]: { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" } } }));
+    project.writePhases({ [BAD]: { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" } });
     try {
       planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { planFails: true } });
       expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## 🛑 CRDR plan review: 1 danger · phase ${BAD}: normal → switched-over`);
@@ -203,7 +203,7 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
       expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (no credentials) · phase ${BAD}: normal → switched-over`);
     } finally {
       fs.rmSync(base);
-      fs.rmSync(project.phaseFile);
+      project.clearPhases();
     }
   });
 });

@@ -49,7 +49,7 @@ describe("npm run plan:review", () => {
   });
 
   it("uses the phase file: the forget after a failover is info, an update of the failed primary is danger", async () => {
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": { phase: "failed-over", primary: "frozen" } } }));
+    project.writePhases({ "pg-primary": { phase: "failed-over", primary: "frozen" } });
     try {
       const result = await review(project, [path.join(FIXTURES, "every-action.json"), "--json", "--stack", "pg-primary"]);
       const report = JSON.parse(result.stdout);
@@ -57,7 +57,7 @@ describe("npm run plan:review", () => {
       expect(report.findings).toContainEqual(expect.objectContaining({ rule: "failed-primary-changed", severity: "danger" }));
       expect(result.code).toBe(3);
     } finally {
-      fs.rmSync(project.phaseFile);
+      project.clearPhases();
     }
   });
 
@@ -131,7 +131,7 @@ describe("npm run plan:review", () => {
   it("compares the phase file with the base branch's (--base-phase-file): a failover recorded by hand is a danger, and the headline names the phase change", async () => {
     const base = path.join(project.dir, "base-phases.json");
     fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
-    fs.writeFileSync(project.phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": { phase: "failed-over", primary: "forgotten" } } }));
+    project.writePhases({ "pg-primary": { phase: "failed-over", primary: "forgotten" } });
     try {
       const plan = path.join(FIXTURES, "tf-forget-primary-and-link.json");
       // Without the base, the hand-written record makes the forget of the production primary look expected.
@@ -144,8 +144,45 @@ describe("npm run plan:review", () => {
       fs.rmSync(base);
       expect((await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base])).code).toBe(3);
     } finally {
-      fs.rmSync(project.phaseFile);
+      project.clearPhases();
       fs.rmSync(base, { force: true });
+    }
+  });
+
+  it("compares each pair's file with the base branch's phase folder (--base-phases), or with its old single file before the migration", async () => {
+    const baseDir = path.join(project.dir, "base", "crdr-phases");
+    const record = { phase: "failed-over", primary: "forgotten", operation: "failover", runId: "failover-1", since: "2026-11-01T10:00:00Z" };
+    project.writePhases({ "pg-primary": record });
+    const plan = path.join(FIXTURES, "tf-forget-primary-and-link.json");
+    const headline = async (base: string) => {
+      const result = await review(project, [plan, "--stack", "pg-primary", "--base-phases", base]);
+      return { code: result.code, headline: result.stdout.split("\n")[1], stderr: result.stderr };
+    };
+    try {
+      // The base branch recorded the same failover in the pair's own file: no phase change.
+      fs.mkdirSync(baseDir, { recursive: true });
+      fs.writeFileSync(path.join(baseDir, "pg-primary.json"), JSON.stringify({ version: 1, ...record }));
+      const same = await headline(baseDir);
+      expect(same.code).toBe(0);
+      expect(same.headline).not.toContain("· phase");
+      // A base branch before the migration: its old single file, named by itself or by the folder beside it.
+      fs.rmSync(baseDir, { recursive: true });
+      fs.writeFileSync(`${baseDir}.json`, JSON.stringify({ version: 1, pairs: {} }));
+      for (const base of [`${baseDir}.json`, baseDir]) {
+        const moved = await headline(base);
+        // A failover as the tooling records it: shown, and no danger.
+        expect(moved.code).toBe(0);
+        expect(moved.headline).toMatch(/^## ✅ .* · phase pg-primary: normal → failed-over \(primary forgotten\)$/);
+      }
+      // Both on the base branch, disagreeing: refused, one sentence.
+      fs.mkdirSync(baseDir);
+      fs.writeFileSync(path.join(baseDir, "pg-primary.json"), JSON.stringify({ version: 1, ...record }));
+      const both = await headline(baseDir);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/^✖ The phase folder .*base\/crdr-phases and the old phase file .*base\/crdr-phases\.json both exist and disagree on "pg-primary"; keep the one that is right \(the tooling now writes the folder\), delete the other, then rerun\.\n$/);
+    } finally {
+      project.clearPhases();
+      fs.rmSync(path.join(project.dir, "base"), { recursive: true, force: true });
     }
   });
 });

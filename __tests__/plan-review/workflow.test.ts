@@ -79,11 +79,11 @@ describe("the plan-review workflow, as written", () => {
     expect(majors).toEqual({ "actions/checkout": "v7", "actions/setup-node": "v7", "actions/upload-artifact": "v7", "actions/download-artifact": "v8", "actions/github-script": "v8", "hashicorp/setup-terraform": "v4" });
   });
 
-  it("runs on Node 22, with Terraform 1.11.4 unwrapped, and passes the phase file's setting to the synth and the review", () => {
+  it("runs on Node 22, with Terraform 1.11.4 unwrapped, and passes the phase folder's setting to the synth and the review (and the old one, to be refused)", () => {
     expect(jobs.synth.job.steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with).toMatchObject({ "node-version": 22 });
     expect(jobs.plan.job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform"))?.with).toMatchObject({ terraform_version: "1.11.4", terraform_wrapper: false });
-    expect(jobs.synth.job.env).toMatchObject({ CRDR_PHASE_FILE: "${{ vars.CRDR_PHASE_FILE }}", CRDR_BACKEND: "${{ vars.CRDR_BACKEND }}" });
-    expect(jobs.plan.job.env).toMatchObject({ CRDR_PHASE_FILE: "${{ vars.CRDR_PHASE_FILE }}" });
+    expect(jobs.synth.job.env).toMatchObject({ CRDR_PHASE_DIR: "${{ vars.CRDR_PHASE_DIR }}", CRDR_PHASE_FILE: "${{ vars.CRDR_PHASE_FILE }}", CRDR_BACKEND: "${{ vars.CRDR_BACKEND }}" });
+    expect(jobs.plan.job.env).toMatchObject({ CRDR_PHASE_DIR: "${{ vars.CRDR_PHASE_DIR }}", CRDR_PHASE_FILE: "${{ vars.CRDR_PHASE_FILE }}" });
   });
 
   it("reviews and comments whatever failed before, unless the run is cancelled", () => {
@@ -124,8 +124,8 @@ describe("the plan-review workflow, run", () => {
   });
   afterEach(() => {
     store.remove();
-    fs.rmSync(pullRequest.phaseFile, { force: true });
-    fs.rmSync(base.phaseFile, { force: true });
+    pullRequest.clearPhases();
+    base.clearPhases();
   });
 
   const byName = (run: JobRun) => Object.fromEntries(run.steps.map((o) => [o.name, o])) as Record<string, StepOutcome>;
@@ -240,14 +240,32 @@ describe("the plan-review workflow, run", () => {
     }
   });
 
-  it("compares the pull request's phase file with the base branch's: a failover recorded by hand is a danger, named in the headline", () => {
-    fs.writeFileSync(base.phaseFile, JSON.stringify({ version: 1, pairs: {} }));
-    fs.writeFileSync(pullRequest.phaseFile, JSON.stringify({ version: 1, pairs: { [GOOD]: { phase: "failed-over", primary: "forgotten" } } }));
+  it("compares the pull request's phase files with the base branch's: a failover recorded by hand is a danger, named in the headline", () => {
+    base.writePhases({});
+    pullRequest.writePhases({ [GOOD]: { phase: "failed-over", primary: "forgotten" } });
     const job = run({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "t0ken" }, { comments: [] });
-    expect(store.files(42, "crdr-synthesized")).toContain("crdr-phases.json");
+    expect(store.files(42, "crdr-synthesized")).toContain(`crdr-phases/${GOOD}.json`);
     expect(posted(job).body.split("\n")[1]).toBe(`## 🛑 CRDR plan review: 1 danger · phase ${GOOD}: normal → failed-over (primary forgotten)`);
     expect(posted(job).body).toContain(`the phase file moves ${GOOD} from normal to failed-over (primary forgotten)`);
     expect(job.failed).toBe(true);
+  });
+
+  it("reviews the pull request that migrates the old single phase file into the folder as changing no pair's phase", () => {
+    const record = { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" };
+    // The base branch still has crdr-phases.json; the pull request has the folder instead.
+    fs.writeFileSync(base.legacyPhaseFile, JSON.stringify({ version: 1, pairs: { [GOOD]: record } }));
+    pullRequest.writePhases({ [GOOD]: record });
+    const job = run({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "t0ken" }, { comments: [] });
+    expect(store.files(42, "crdr-synthesized")).toContain(`crdr-phases/${GOOD}.json`);
+    expect(store.files(42, "crdr-synthesized")).not.toContain("crdr-phases.json");
+    expect(posted(job).body.split("\n")[1]).not.toContain("· phase");
+    expect(posted(job).body).not.toContain("the phase file moves");
+    // Changing the record on the way is still seen, per pair.
+    pullRequest.writePhases({ [GOOD]: { ...record, phase: "normal", operation: "switchback" } });
+    store.remove();
+    store = new ArtifactStore();
+    const changed = run({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "t0ken" }, { comments: [] });
+    expect(posted(changed).body.split("\n")[1]).toContain(`· phase ${GOOD}: switched-over → normal`);
   });
 });
 

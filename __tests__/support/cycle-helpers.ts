@@ -17,7 +17,7 @@ export function cycleHelpers(scenario: DrScenario) {
       expect(links).toHaveLength(1);
       return links[0].service_integration_id;
     },
-    phase: () => scenario.project.phaseFileJson()?.pairs?.[STACK],
+    phase: () => scenario.project.phases()[STACK],
     /** Runs a script and SIGKILLs it as soon as `crashWhen` holds (polled every 20 ms). */
     crashAfter: (script: string, crashWhen: () => boolean) =>
       runScript(scenario.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {

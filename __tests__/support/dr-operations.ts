@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import { OperationName } from "../../lib/phase/phase-record";
 import { FaultSpec } from "../../lib/simulator/sim-faults";
 import { DrScenario } from "./dr-scenario";
@@ -32,7 +31,8 @@ export interface DrOperation {
 }
 
 function writePhase(s: DrScenario, record: Record<string, unknown>): void {
-  fs.writeFileSync(s.project.phaseFile, JSON.stringify({ version: 1, pairs: { [STACK]: record } }, null, 2));
+  s.project.clearPhases();
+  s.project.writePhases({ [STACK]: record });
 }
 
 export const DR_OPERATIONS: readonly DrOperation[] = [

@@ -13,7 +13,7 @@ export interface FakeGitHubCli {
    * environment with its protection rules; any other name is a 404, as for
    * an environment that does not exist. `gh pr list` shows `openPullRequests`.
    */
-  setRepository(repository: { environments?: Record<string, { protection_rules: unknown[] }>; openPullRequests?: Array<{ number: number; headRefName: string; url: string }> }): void;
+  setRepository(repository: { environments?: Record<string, { protection_rules: unknown[] }>; openPullRequests?: Array<{ number: number; headRefName: string; url: string; files?: Array<{ path: string }> }> }): void;
   /** Every call, as its arguments. */
   calls(): string[][];
   /** The pull requests `gh pr create` opened: its arguments and the body file's text. */

@@ -26,6 +26,8 @@ export interface HttpBackendFaults {
   writeStatus?: number;
   /** Answer only the next this-many writes with `writeStatus`, then accept writes again. @default - every write */
   writeFailures?: number;
+  /** Store every state write (the `writeFailures` next ones, if set), then answer it with this status: a backend that commits and still reports an error. */
+  commitThenStatus?: number;
   /** Hold every state write open without an answer until `dropHeldWrites()` (or the hold bound) drops its connection. */
   hangWrites?: boolean;
   /** Delay every answer by this long. */
@@ -208,6 +210,10 @@ export class HttpStateBackend {
           return answer(400);
         }
         this.states.set(stack, body);
+        if (this.faults.commitThenStatus && (this.faults.writeFailures === undefined || this.faults.writeFailures > 0)) {
+          if (this.faults.writeFailures !== undefined) this.faults.writeFailures--;
+          return answer(this.faults.commitThenStatus, JSON.stringify({ error: "the backend stored this write, then failed" }));
+        }
         return answer(200);
       }
       case "LOCK": {

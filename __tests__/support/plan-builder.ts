@@ -1,5 +1,5 @@
 import { PhaseRecord } from "../../lib/phase/phase-record";
-import { PhaseFile } from "../../lib/phase/phase-file";
+import { PhaseFolder } from "../../lib/phase/phase-folder";
 import { PairManifest } from "../../lib/contract/pair-manifest";
 import { ReviewContext } from "../../lib/plan-review/review-context";
 import { parsePlan, TerraformPlan } from "../../lib/plan-review/terraform-plan";
@@ -70,5 +70,5 @@ export function pairManifest(stack = "pg-primary", primary = "pg-primary", recov
 }
 
 export function context(phase: PhaseRecord = { phase: "normal" }, planStack?: string, pairs = [pairManifest()]): ReviewContext {
-  return new ReviewContext(pairs, PhaseFile.inMemory({ [pairs[0].stack]: phase }), planStack);
+  return new ReviewContext(pairs, PhaseFolder.inMemory({ [pairs[0].stack]: phase }), planStack);
 }

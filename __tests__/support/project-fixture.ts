@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { pushRehearsalState } from "../../lib/drill/rehearsal-state";
 import { isOperation } from "../../lib/cli/crdr-commands";
-import { PHASE_FILE_NAME } from "../../lib/phase/phase-file";
+import { legacyPhaseFileOf, PHASE_DIR_NAME } from "../../lib/phase/phase-folder";
+import { pairPhaseFile } from "../../lib/phase/pair-phase-file";
 import { synthesize } from "../../lib/synth/synthesize";
 import { SynthesizedStack } from "../../lib/synth/synthesized-stack";
 import { TerraformCli } from "../../lib/terraform/terraform-cli";
@@ -16,7 +17,7 @@ export const STACK = "pg-primary";
 /**
  * A throw-away project that synthesizes the repository's compiled main.ts
  * (via cdktf.json's `app`, as an engineer's checkout would), with its own
- * phase file, cdktf.out, local state and journal.
+ * phase folder, cdktf.out, local state and journal.
  */
 export class ProjectFixture {
   /**
@@ -40,8 +41,17 @@ export class ProjectFixture {
   get outdir(): string {
     return path.join(this.dir, "cdktf.out");
   }
-  get phaseFile(): string {
-    return path.join(this.dir, PHASE_FILE_NAME);
+  /** The phase folder, one file per pair (the default place, as in a checkout). */
+  get phaseDir(): string {
+    return path.join(this.dir, PHASE_DIR_NAME);
+  }
+  /** The pair's phase file in the folder. */
+  phaseFile(stack = STACK): string {
+    return pairPhaseFile(this.phaseDir, stack);
+  }
+  /** The old single phase file, before the migration to the folder. */
+  get legacyPhaseFile(): string {
+    return legacyPhaseFileOf(this.phaseDir);
   }
   get stateFile(): string {
     return path.join(this.dir, `terraform.${STACK}.tfstate`);
@@ -73,8 +83,28 @@ export class ProjectFixture {
     return this.terraform(name).stateList();
   }
 
-  phaseFileJson(): any {
-    return fs.existsSync(this.phaseFile) ? JSON.parse(fs.readFileSync(this.phaseFile, "utf8")) : undefined;
+  /** Each recorded pair's record as its file holds it (without the file's $comment and version); {} when none is. */
+  phases(): Record<string, any> {
+    if (!fs.existsSync(this.phaseDir)) return {};
+    const files = fs.readdirSync(this.phaseDir).filter((f) => f.endsWith(".json"));
+    return Object.fromEntries(
+      files.map((f) => {
+        const { $comment: _comment, version: _version, ...record } = JSON.parse(fs.readFileSync(path.join(this.phaseDir, f), "utf8"));
+        return [f.slice(0, -".json".length), record];
+      }),
+    );
+  }
+
+  /** Writes these pairs' phase files, as the tooling writes them. */
+  writePhases(records: Record<string, unknown>): void {
+    fs.mkdirSync(this.phaseDir, { recursive: true });
+    for (const [stack, record] of Object.entries(records)) fs.writeFileSync(this.phaseFile(stack), JSON.stringify({ version: 1, ...(record as object) }, null, 2) + "\n");
+  }
+
+  /** Removes every phase file (the old single one too): every pair is normal again. */
+  clearPhases(): void {
+    fs.rmSync(this.phaseDir, { recursive: true, force: true });
+    fs.rmSync(this.legacyPhaseFile, { force: true });
   }
 
   /** Every file under the project, for secret scans. */

@@ -36,3 +36,9 @@ process.env.CRDR_LOCK_DIR = lockDir;
 afterAll(() => {
   fs.rmSync(lockDir, { recursive: true, force: true });
 });
+// Beside the locks, each pair's machine-wide record of role changes: every
+// test starts a new simulator, so a new pair as far as Aiven goes; what an
+// earlier test's runs asked of the old one must not carry over.
+beforeEach(() => {
+  for (const file of fs.readdirSync(lockDir)) if (file.endsWith(".role-changes.jsonl")) fs.rmSync(path.join(lockDir, file), { force: true });
+});

@@ -16,13 +16,14 @@ export interface SimulatorProcess {
  * project's synthesized stacks, for tests whose steps block this process
  * while they run.
  */
-export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number; rateLimit?: string }): Promise<SimulatorProcess> {
+export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number; rateLimit?: string; rateLimitPer?: "token" | "project" }): Promise<SimulatorProcess> {
   const child: ChildProcess = startChild(
     process.execPath,
     [
       path.join(REPO, "dist", "scripts", "sim.js"),
       ...["--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
       ...(options.rateLimit ? ["--rate-limit", options.rateLimit] : []),
+      ...(options.rateLimitPer ? ["--rate-limit-per", options.rateLimitPer] : []),
     ],
     { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -8,7 +8,8 @@ import { UserError } from "../user-error";
 import { TOKEN_VARIABLES } from "./token-variables";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
-import { DEFAULT_RATE_LIMIT, parseRateLimit, RateLimit, READ_PRIORITY, requestBudget, WRITE_PRIORITY } from "./request-budget";
+import { RATE_LIMIT_SCOPES, RateLimitScope, RequestBudgets } from "./project-budgets";
+import { DEFAULT_RATE_LIMIT, LIST_PRIORITY, parseRateLimit, RateLimit, READ_PRIORITY, WRITE_PRIORITY } from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
@@ -36,6 +37,8 @@ export interface AivenClientOptions {
   readonly proxyUrl?: string;
   /** The request budget every request (retries included) draws from. @default 120 per minute */
   readonly rateLimit?: RateLimit;
+  /** Whether `rateLimit` is the token's (one budget) or each Aiven project's (a budget per project). @default "token" */
+  readonly rateLimitPer?: RateLimitScope;
   /** Told about each retry, for progress output. */
   readonly onRetry?: (attempt: number, error: AivenApiError) => void;
 }
@@ -82,6 +85,10 @@ export class AivenClient {
     if (env.CRDR_API_RATE_LIMIT && !rateLimit) {
       throw new UserError(`CRDR_API_RATE_LIMIT=${JSON.stringify(env.CRDR_API_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`);
     }
+    const per = env.CRDR_API_RATE_LIMIT_PER || undefined;
+    if (per !== undefined && !(RATE_LIMIT_SCOPES as readonly string[]).includes(per)) {
+      throw new UserError(`CRDR_API_RATE_LIMIT_PER=${JSON.stringify(per)} is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.`);
+    }
     return new AivenClient({
       baseUrl: checkedUrl(baseUrl, "AIVEN_WEB_URL", `unset it to use ${DEFAULT_AIVEN_WEB_URL}, or give the API's base URL such as ${DEFAULT_AIVEN_WEB_URL}`),
       token: env[name]!,
@@ -89,6 +96,7 @@ export class AivenClient {
       retries: tuning("CRDR_API_RETRIES"),
       backoffMs: tuning("CRDR_API_BACKOFF_MS"),
       rateLimit,
+      rateLimitPer: per as RateLimitScope | undefined,
       ...options,
     });
   }
@@ -99,6 +107,7 @@ export class AivenClient {
   /** The proxy requests go through, if any (without credentials). */
   readonly proxy?: string;
   readonly rateLimit: RateLimit;
+  readonly rateLimitPer: RateLimitScope;
 
   constructor(options: AivenClientOptions) {
     const requestUrl = options.baseUrl.replace(/\/+$/, "");
@@ -123,11 +132,10 @@ export class AivenClient {
       transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
     });
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-    const budget = requestBudget(this.rateLimit);
-    // Every request, retries included, waits for its turn in the run's budget.
-    this.http.interceptors.request.use((config) =>
-      budget.schedule({ priority: (config.method ?? "get").toLowerCase() === "get" ? READ_PRIORITY : WRITE_PRIORITY }, () => Promise.resolve(config)),
-    );
+    this.rateLimitPer = options.rateLimitPer ?? "token";
+    const budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
+    // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
+    this.http.interceptors.request.use((config) => budgets.forPath(config.url ?? "").schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)));
     const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
     const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {
@@ -191,6 +199,12 @@ export class AivenClient {
     }
     return body as T;
   }
+}
+
+/** Where a request queues in the budget (see `LIST_PRIORITY`): a project's service list, then writes, then other reads. */
+export function requestPriority(method: string | undefined, path: string | undefined): number {
+  if ((method ?? "get").toLowerCase() !== "get") return WRITE_PRIORITY;
+  return /^\/v1\/project\/[^/]+\/service$/.test(path ?? "") ? LIST_PRIORITY : READ_PRIORITY;
 }
 
 /** Reads only: a write is never resent by the HTTP layer. */

@@ -39,14 +39,18 @@ export class ServiceByServicePeerSource implements PeerSource {
  * Reads a fleet's peers through the project's service list: one request
  * answers for every pair, so polling many pairs stays inside Aiven's rate
  * limit. Concurrent reads share one list request, which starts after they
- * were asked for and at least `minGapMs` after the previous one. A service
+ * were asked for and at least `minGapMs` after the previous one: of the same
+ * project, or of any project when they share one budget (a project's list
+ * goes ahead of queued role changes, see `LIST_PRIORITY`, so lists together
+ * must not take more than one place per gap). A service
  * the list shows without `disaster_recovery_role` (the published API does not
  * promise the field there) is read with its own GET; a service the list does
  * not show reads as not found.
  */
 export class ServiceListPeerSource implements PeerSource {
   private readonly next = new Map<string, Promise<Map<string, AivenService> | AivenApiError>>();
-  private readonly lastStart = new Map<string, number>();
+  /** When the latest list of each budget started (or will). */
+  private readonly lastStart = new Map<string, Promise<number>>();
   private readonly byService: ServiceByServicePeerSource;
 
   constructor(
@@ -79,17 +83,21 @@ export class ServiceListPeerSource implements PeerSource {
   private nextList(project: string): Promise<Map<string, AivenService> | AivenApiError> {
     const scheduled = this.next.get(project);
     if (scheduled) return scheduled;
-    const startAt = Math.max(Date.now(), (this.lastStart.get(project) ?? -Infinity) + this.minGapMs);
-    const request = new Promise<Map<string, AivenService> | AivenApiError>((resolve, reject) => {
-      setTimeout(() => {
-        // From here on, new readers wait for the list after this one.
-        this.next.delete(project);
-        this.lastStart.set(project, Date.now());
-        this.client.listServices(project).then(
-          (services) => resolve(new Map(services.map((s) => [s.service_name, s]))),
-          (err) => (err instanceof AivenApiError ? resolve(err) : reject(err)),
-        );
-      }, startAt - Date.now());
+    const budget = this.client.rateLimitPer === "project" ? project : "";
+    // Lists drawing from one budget start one after another, a gap apart.
+    const previous = this.lastStart.get(budget) ?? Promise.resolve(-Infinity);
+    const startedAt = previous.then((at) => new Promise<number>((resolve) => setTimeout(() => resolve(Date.now()), Math.max(0, at + this.minGapMs - Date.now()))));
+    this.lastStart.set(budget, startedAt);
+    const request = startedAt.then(() => {
+      // From here on, new readers wait for the list after this one.
+      this.next.delete(project);
+      return this.client.listServices(project).then(
+        (services) => new Map(services.map((s) => [s.service_name, s])),
+        (err) => {
+          if (err instanceof AivenApiError) return err;
+          throw err;
+        },
+      );
     });
     this.next.set(project, request);
     return request;

@@ -2,7 +2,7 @@
 # Turns the dr-operation workflow's inputs into what its jobs need, and
 # refuses a dispatch that cannot run before anyone is asked to approve it.
 #
-#   OPERATION=failover STACK=pg-primary REGION= PRIMARY_UNREACHABLE=false \
+#   OPERATION=failover STACK=pg-primary REGION= PROJECT= PRIMARY_UNREACHABLE=false \
 #   STATE_ONLY=false ACCEPT_DATA_LOSS=false DRY_RUN=true RUN_ID=42-1 lib/ci/dispatch-plan.sh
 #
 # Writes to $GITHUB_OUTPUT:
@@ -13,11 +13,14 @@
 #   environment  production-dr for a run that may change something (its
 #                required reviewers approve it); production-dr-read-only for
 #                a dry run or status (no approval); none for the drill
-#   lock         the concurrency group: crdr-dr-stack-<stack> or
-#                crdr-dr-region-<region> for a run that may change something;
+#   lock         the concurrency group: crdr-dr-stack-<stack>,
+#                crdr-dr-region-<region> or (with a project)
+#                crdr-dr-region-<region>-project-<project> for a run that may
+#                change something, so one region's projects run side by side;
 #                a dry run or status gets one of its own, so it never waits
 #                behind an operation nor takes a waiting operation's place
-#   target       "stack pg-primary", "region google-europe-west1", "every pair"
+#   target       "stack pg-primary", "region google-europe-west1",
+#                "region google-europe-west1, project proj-a", "every pair"
 #   branch       the phase-file pull request's branch
 #
 # Exits 2 with one ::error:: line for a dispatch that cannot run.
@@ -26,6 +29,7 @@ set -euo pipefail
 operation=${OPERATION:-}
 stack=${STACK:-}
 region=${REGION:-}
+project=${PROJECT:-}
 dry_run=${DRY_RUN:-true}
 run_id=${RUN_ID:?RUN_ID is the workflow run, for example 42-1}
 
@@ -43,6 +47,12 @@ fi
 if [ -n "$region" ] && ! [[ $region =~ $name_pattern ]]; then
   refuse "region \"$region\" is not a cloud region name; use one such as google-europe-west1."
 fi
+if [ -n "$project" ] && ! [[ $project =~ $name_pattern ]]; then
+  refuse "project \"$project\" is not an Aiven project name (letters, digits, - and _); use the project as main.ts declares it."
+fi
+if [ -n "$project" ] && [ -z "$region" ]; then
+  refuse "project narrows a region run to one Aiven project; give a region too (a stack names its pair already)."
+fi
 if [ -n "$stack" ] && [ -n "$region" ]; then
   refuse "Give a stack or a region, not both: a stack runs one pair, a region every pair whose primary is there."
 fi
@@ -57,6 +67,7 @@ case "$operation" in
     ;;
   status)
     job=operation
+    if [ -n "$project" ]; then refuse "status reads a region's pairs in every project; leave project empty."; fi
     ;;
   drill)
     job=drill
@@ -80,6 +91,10 @@ if [ -n "$stack" ]; then
 elif [ -n "$region" ]; then
   args+=(--region "$region")
   target="region $region"
+  if [ -n "$project" ]; then
+    args+=(--project "$project")
+    target="$target, project $project"
+  fi
 else
   [ "$operation" = status ] && args+=(--all)
   target="every pair"
@@ -109,10 +124,14 @@ if [ "$operation" = drill ]; then
   lock="crdr-dr-drill"
 elif [ "$read_only" = true ]; then
   environment="production-dr-read-only"
-  lock="crdr-dr-read-only-$run_id"
+  lock="crdr-dr-read-only-$run_id${project:+-$project}"
 else
   environment="production-dr"
-  if [ -n "$stack" ]; then lock="crdr-dr-stack-$stack"; else lock="crdr-dr-region-$region"; fi
+  if [ -n "$stack" ]; then
+    lock="crdr-dr-stack-$stack"
+  else
+    lock="crdr-dr-region-$region${project:+-project-$project}"
+  fi
 fi
 
 {
@@ -121,6 +140,6 @@ fi
   echo "environment=$environment"
   echo "lock=$lock"
   echo "target=$target"
-  echo "branch=crdr/$operation-${stack:-${region:-all}}-$run_id"
+  echo "branch=crdr/$operation-${stack:-${region:-all}}${project:+-$project}-$run_id"
 } >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is where the outputs go}"
 echo "$operation of $target: ${args[*]:-(no arguments)}; environment ${environment:-none}; lock $lock"

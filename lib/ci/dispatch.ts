@@ -10,6 +10,8 @@ export interface Dispatch {
   readonly stack?: string;
   /** Failover only: every pair whose primary is in this region. */
   readonly region?: string;
+  /** With a region: only its pairs in this Aiven project. */
+  readonly project?: string;
   readonly primaryUnreachable?: boolean;
   readonly stateOnly?: boolean;
   readonly acceptDataLoss?: boolean;
@@ -22,7 +24,7 @@ export const WORKFLOW_NAME = "DR operation";
 /** "stack `pg-primary`", "region `google-europe-west1`", or "every pair". */
 export function describeTarget(dispatch: Dispatch): string {
   if (dispatch.stack) return `stack \`${dispatch.stack}\``;
-  if (dispatch.region) return `region \`${dispatch.region}\``;
+  if (dispatch.region) return `region \`${dispatch.region}\`${dispatch.project ? `, project \`${dispatch.project}\`` : ""}`;
   return "every pair";
 }
 
@@ -32,6 +34,7 @@ export function describeInputs(dispatch: Dispatch, dryRun = dispatch.dryRun): st
     `operation \`${dispatch.operation}\``,
     dispatch.stack ? `stack \`${dispatch.stack}\`` : "",
     dispatch.region ? `region \`${dispatch.region}\`` : "",
+    dispatch.project ? `project \`${dispatch.project}\`` : "",
     dispatch.primaryUnreachable ? "primary-unreachable **on**" : "",
     dispatch.stateOnly ? "state-only **on**" : "",
     dispatch.acceptDataLoss ? "accept-data-loss **on**" : "",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Commits the phase file a dr-operation run wrote, and nothing else, on a
+# Commits the phase files a dr-operation run wrote, and nothing else, on a
 # branch of its own, pushes it and opens a pull request whose body is the
 # run's report.
 #
@@ -7,8 +7,9 @@
 #   GITHUB_REPOSITORY=acme/crdr lib/ci/open-phase-pull-request.sh REPORT_DIR
 #
 # Run in a checkout of the commit the operation ran on. REPORT_DIR holds what
-# the operation job left: phase-file.txt (the file's path in the repository),
-# phase-file.json (its new content), commit-message.txt,
+# the operation job left (collect-phase-change.sh): phase-changes.txt (the
+# changed files' paths in the repository, one a line: for one pair, only its
+# own file), phase-change/<path> (their new content), commit-message.txt,
 # pull-request-title.txt and pull-request.md. Needs `gh` with GH_TOKEN, and
 # git credentials that can push (the checkout's). Writes
 # pull-request-url=<url> to $GITHUB_OUTPUT.
@@ -22,25 +23,35 @@ report_dir=$1
 branch=${BRANCH:?BRANCH is the branch to create}
 base=${BASE_BRANCH:?BASE_BRANCH is the branch the pull request goes into}
 
-phase_file=$(head -n 1 "$report_dir/phase-file.txt")
-case "$phase_file" in
-  "" | /* | ../* | */../* | *"/.." | ..)
-    echo "::error::The phase file path \"$phase_file\" is not a path inside the repository."
-    exit 2
-    ;;
-esac
+mapfile -t files < "$report_dir/phase-changes.txt"
+if [ ${#files[@]} -eq 0 ]; then
+  echo "::error::$report_dir/phase-changes.txt names no phase file."
+  exit 2
+fi
+for file in "${files[@]}"; do
+  case "$file" in
+    "" | /* | ../* | */../* | *"/.." | ..)
+      echo "::error::The phase file path \"$file\" is not a path inside the repository."
+      exit 2
+      ;;
+  esac
+done
 
-cp "$report_dir/phase-file.json" "$phase_file"
-if [ -z "$(git status --porcelain -- "$phase_file")" ]; then
-  echo "$phase_file is already as the run left it: no pull request."
+for file in "${files[@]}"; do
+  mkdir -p "$(dirname "$file")"
+  cp "$report_dir/phase-change/$file" "$file"
+done
+if [ -z "$(git status --porcelain --untracked-files=all -- "${files[@]}")" ]; then
+  echo "${files[*]} already as the run left it: no pull request."
   exit 0
 fi
 
 git switch --quiet --create "$branch"
-git add -- "$phase_file"
-staged=$(git diff --cached --name-only)
-if [ "$staged" != "$phase_file" ]; then
-  echo "::error::Only $phase_file may be committed, but these are staged: $(echo "$staged" | tr '\n' ' ')"
+git add -- "${files[@]}"
+staged=$(git diff --cached --name-only | sort)
+expected=$(printf '%s\n' "${files[@]}" | sort)
+if [ "$staged" != "$expected" ]; then
+  echo "::error::Only $(echo "$expected" | paste -sd ' ') may be committed, but these are staged: $(echo "$staged" | paste -sd ' ')"
   exit 1
 fi
 git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \

@@ -113,6 +113,7 @@ export function commandArguments(dispatch: Dispatch): string {
   return [
     dispatch.stack ? `--stack ${dispatch.stack}` : "",
     dispatch.region ? `--region ${dispatch.region}` : "",
+    dispatch.project ? `--project ${dispatch.project}` : "",
     dispatch.primaryUnreachable ? "--primary-unreachable" : "",
     dispatch.stateOnly ? "--state-only" : "",
     dispatch.acceptDataLoss ? "--accept-data-loss" : "",

@@ -25,7 +25,7 @@ export function phasePullRequest(input: OperationReportInput & { readonly phaseF
     [
       PULL_REQUEST_MARKER,
       `The **${WORKFLOW_NAME}** workflow ran the ${describeRun(dispatch)}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ""} and recorded the new DR phase in \`${input.phaseFile}\`. ` +
-        `This pull request commits that file and nothing else, so the next plan matches what Aiven now shows.`,
+        `This pull request commits ${input.phaseFile.endsWith("/") ? "the phase files the run changed" : "that file"} and nothing else, so the next plan matches what Aiven now shows.`,
       "",
       summary.replace(/^## /, "### ").replace(/\n### /g, "\n#### "),
     ].join("\n");

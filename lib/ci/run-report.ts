@@ -8,6 +8,7 @@ import { parseOperationEvents } from "./operation-events";
 import { foldOperationRun } from "./operation-run";
 import { operationSummary } from "./operation-summary";
 import { phasePullRequest } from "./phase-pull-request";
+import { phaseLocationOf, phasePathsOf } from "./phase-paths";
 import { statusSummary, StatusReportInput } from "./status-summary";
 
 /** The files a report leaves in its directory, for the job summary and the pull-request job. */
@@ -16,8 +17,8 @@ export const REPORT_FILES = {
   pullRequestTitle: "pull-request-title.txt",
   pullRequestBody: "pull-request.md",
   commitMessage: "commit-message.txt",
-  /** The phase file's path, relative to the project: the one file the pull request may change. */
-  phaseFile: "phase-file.txt",
+  /** Where the run may record phases, relative to the project, one a line: what the pull request may commit (see `phasePathsOf`). */
+  phasePaths: "phase-paths.txt",
 } as const;
 
 export interface RunReportOptions {
@@ -45,8 +46,8 @@ function isOperation(operation: Dispatch["operation"]): operation is OperationNa
 /**
  * Writes the report of a dispatched run into `outDir`: always the job
  * summary, and for an operation that may have changed something, the
- * phase-file pull request's title, body and commit message, and which file
- * that is. Returns the files written.
+ * phase-file pull request's title, body and commit message, and where the
+ * run may have recorded phases. Returns the files written.
  */
 export function writeRunReport(options: RunReportOptions): string[] {
   const { dispatch } = options;
@@ -69,12 +70,12 @@ export function writeRunReport(options: RunReportOptions): string[] {
     };
     files.summary = operationSummary(input);
     if (!dispatch.dryRun) {
-      const phaseFile = path.relative(options.projectDir, settingsForTooling(options.projectDir, options.env).phaseFile);
-      const pr = phasePullRequest({ ...input, phaseFile });
+      const { phaseDir } = settingsForTooling(options.projectDir, options.env);
+      const pr = phasePullRequest({ ...input, phaseFile: phaseLocationOf(dispatch, options.projectDir, phaseDir) });
       files.pullRequestTitle = pr.title + "\n";
       files.pullRequestBody = pr.body;
       files.commitMessage = pr.commitMessage;
-      files.phaseFile = phaseFile + "\n";
+      files.phasePaths = phasePathsOf(dispatch, options.projectDir, phaseDir).join("\n") + "\n";
     }
   }
 

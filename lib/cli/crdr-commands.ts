@@ -25,6 +25,11 @@ export const TOOL_COMMANDS = {
       "Put a pair's Terraform state back as a backup in .crdr/backups holds it: shows what it would put back, refuses another state's backup, backs up the current state, pushes under the state lock.",
     loadsDeclarations: false,
   },
+  "phase-migrate": {
+    description:
+      "Move the old single phase file (crdr-phases.json) into the phase folder, one file per pair (crdr-phases/<stack>.json): each file is read back and compared with the old record before the old file is removed. Exit 2 when the folder contradicts the old file.",
+    loadsDeclarations: false,
+  },
   sim: {
     description: "Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.",
     loadsDeclarations: false,

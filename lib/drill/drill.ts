@@ -12,7 +12,7 @@ import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
 import { pairStatus } from "../status/pair-status";
 import { EXPECTED_ROLES } from "../contract/expected-roles";
-import { PhaseFile } from "../phase/phase-file";
+import { PHASE_DIR_NAME, PhaseFolder } from "../phase/phase-folder";
 import { OperationName, PhaseName, pendingImportsOf } from "../phase/phase-record";
 import { DrillCheck, DrillFollowUp, OPERATION_REGISTRY, rehearsalOrder } from "../operations/operation-registry";
 import { checkExpectedPeer } from "../aiven/peer-status";
@@ -94,7 +94,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
   });
   const drillEnv: NodeJS.ProcessEnv = {
     ...env,
-    [SETTING_SOURCES.phaseFile.env]: path.join(workDir, "crdr-phases.json"),
+    [SETTING_SOURCES.phaseDir.env]: path.join(workDir, PHASE_DIR_NAME),
     [SETTING_SOURCES.backend.env]: JSON.stringify({ type: "local", stateDir: path.join(workDir, "state") }),
     AIVEN_TOKEN: token,
     AIVEN_AUTH_TOKEN: "",
@@ -155,11 +155,11 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${formatDuration(step.durationMs)}${figures})${failures.map((f) => `\n    - ${f}`).join("")}`);
       };
       const phaseIs = (phase: PhaseName) => () => {
-        const actual = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name).phase;
+        const actual = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name).phase;
         return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
       };
       const healthy = async () => {
-        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name));
+        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name));
         return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
       };
       const checksOf = (operation: OperationName) => {
@@ -192,7 +192,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
           ),
         "rerun-clears-imports": (operation) =>
           run(`${operation} again: clears the pending imports`, (deps) => rehearse(operation, deps), async () => {
-            const phase = PhaseFile.load(drillEnv[SETTING_SOURCES.phaseFile.env]!).phaseOf(name);
+            const phase = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name);
             return phase.phase === OPERATION_REGISTRY[operation].landsOn && !pendingImportsOf(phase).length ? [] : ["pending imports were not cleared"];
           }),
       };

@@ -4,7 +4,7 @@ import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
-import { JournalEntry, ROLE_EVENTS } from "./journal";
+import { JournalEntry, ROLE_EVENTS, UNRESOLVED_SEND_LIMIT } from "./journal";
 import type { OperationContext } from "./operation-context";
 import { PairSnapshot, snapshot } from "./role-request";
 
@@ -100,6 +100,8 @@ export class AcceptanceWatch {
  */
 export async function prepareResend(ctx: OperationContext): Promise<void> {
   if (ctx.options.dryRun) return;
+  // The latest role change first: in a revert, an earlier request Aiven acted on is no reason to refuse.
+  if (await resendUnresolved(ctx)) return;
   const acceptance = lastAcceptance(ctx.journal.episode());
   if (!acceptance) {
     throw new UserError(`--resend sends again only a role change Aiven accepted without acting on it, and the journal of this ${ctx.operation} on ${ctx.options.stack} holds none; rerun without --resend. Nothing was sent.`);
@@ -118,4 +120,31 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
   }
   ctx.journal.append(ROLE_EVENTS.resend, { side: acceptance.side, role: acceptance.role, acceptedAt: acceptance.at });
   ctx.reporter.warn(`Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at} but nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`);
+}
+
+/**
+ * `--resend` after requests whose answers were lost and that never showed at
+ * Aiven (`UNRESOLVED_SEND_LIMIT` of them, counted across reruns): sets them
+ * aside, so the operation sends once more, when both peers read exactly as
+ * before the last of them. False when there are none to set aside.
+ */
+async function resendUnresolved(ctx: OperationContext): Promise<boolean> {
+  const intents = [...ctx.journal.pairEpisode(), ...ctx.journal.episode()].filter((e) => e.event === ROLE_EVENTS.intent && e.before);
+  const last = intents.sort((a, b) => a.ts.localeCompare(b.ts)).at(-1);
+  if (!last) return false;
+  const unresolved = ctx.journal.unresolvedSends(String(last.side), String(last.role));
+  if (unresolved.length < UNRESOLVED_SEND_LIMIT) return false;
+  const service = String(last.service);
+  ctx.step("resend", `reading both peers: ${unresolved.length} requests for ${service} → ${String(last.role)} were sent and never showed at Aiven`);
+  const now = snapshot(await ctx.peers.read());
+  const before = last.before as PairSnapshot;
+  if (!exactlyAsBefore(before, now)) {
+    throw new AcceptedWithoutEffectError(
+      `--resend: the pair is not exactly as it was before the last request for ${service} → ${String(last.role)} at ${last.ts} (now ${describe(ctx, now)}; before ${describe(ctx, before)}), so Aiven may be acting on it; rerun without --resend. Nothing was sent.`,
+      EXIT.refused,
+    );
+  }
+  ctx.journal.append(ROLE_EVENTS.resend, { side: last.side, role: last.role, unresolved: unresolved.length });
+  ctx.reporter.warn(`${unresolved.length} requests for ${service} → ${String(last.role)} never showed at Aiven and nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`);
+  return true;
 }

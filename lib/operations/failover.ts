@@ -9,6 +9,7 @@ import { CommonOptions, OperationContext, OperationDeps } from "./operation-cont
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
+import { removeFromStateCheckingBack } from "../terraform/state-write-check";
 import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
 
 export interface FailoverOptions extends CommonOptions, DataLossOptions {
@@ -194,7 +195,7 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
     // No backup, no removal: terraform keeps none of remote state itself.
     backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
-    await terraform.stateRm(targets);
+    await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });
   }
   return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };

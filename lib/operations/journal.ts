@@ -44,6 +44,17 @@ function isConfirmation(entry: JournalEntry): boolean {
 }
 
 const OUTCOMES: readonly string[] = [ROLE_EVENTS.applied, ROLE_EVENTS.refused, ROLE_EVENTS.lapsed];
+/** What the machine-wide pair record keeps: the role events, and where an operation ended. */
+const PAIR_RECORD_EVENTS: readonly string[] = [...Object.values(ROLE_EVENTS), "completed"];
+
+/**
+ * How many requests of one role change may go unanswered by Aiven (sent, then
+ * no sign of them for the whole grace period) before a further send needs
+ * `--resend`: one run's first request and its one retry, counted across
+ * reruns and checkouts, so a grace shorter than Aiven's lag does not send two
+ * more on every rerun.
+ */
+export const UNRESOLVED_SEND_LIMIT = 2;
 
 /** A journal entry that could not be written: what it would have said matters (say, that Aiven applied a change). */
 export class JournalWriteError extends UserError {
@@ -64,47 +75,47 @@ export class JournalWriteError extends UserError {
 export class Journal {
   readonly file: string;
 
+  /**
+   * @param pairRecord the machine-wide record of the pair's role changes
+   *   (`pairRecordFile`), which every checkout on this machine writes and
+   *   reads: a role change sent from one checkout is not sent again from
+   *   another. The checkout's journal keeps the whole history.
+   */
   constructor(
     projectDir: string,
     readonly stack: string,
     readonly operation: string,
     readonly runId: string,
     private readonly enabled = true,
+    readonly pairRecord?: string,
   ) {
     this.file = path.join(projectDir, WORK_DIR, "journal", `${stack}.jsonl`);
   }
 
-  /** Appends an event; `durable` flushes it to disk before returning (for intents). */
+  /** Appends an event; `durable` flushes it to disk before returning (for intents). Role events go to the pair record too. */
   append(event: string, data: Record<string, unknown> = {}, durable = false): void {
     if (!this.enabled) return;
     const entry: JournalEntry = { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event, ...data };
-    try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const fd = fs.openSync(this.file, "a", 0o600);
-      try {
-        fs.writeSync(fd, JSON.stringify(entry) + "\n");
-        if (durable) fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch (err) {
-      throw new JournalWriteError(entry, `Cannot write the run journal ${this.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${WORK_DIR}/ writable (or free disk space), then rerun.`);
-    }
+    // The pair record first: an intent the other checkouts cannot see must not be sent.
+    if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event)) appendLine(this.pairRecord, entry, durable, `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`);
+    appendLine(this.file, entry, durable, `${WORK_DIR}/ writable`);
+  }
+
+  /** Ends the pair record's episode without a checkout entry (a region run marks the checkout's once its synth is done). */
+  settlePairRecord(): void {
+    if (!this.enabled || !this.pairRecord) return;
+    appendLine(this.pairRecord, { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event: "completed" }, false, `${path.dirname(this.pairRecord)} writable`);
   }
 
   entries(): JournalEntry[] {
-    if (!fs.existsSync(this.file)) return [];
-    return fs
-      .readFileSync(this.file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as JournalEntry];
-        } catch {
-          return []; // a line cut short by a crash
-        }
-      });
+    return readEntries(this.file);
+  }
+
+  /** The pair record's entries of this operation since any operation on the pair last completed: what runs from every checkout asked of Aiven. */
+  pairEpisode(): JournalEntry[] {
+    if (!this.pairRecord) return [];
+    const all = readEntries(this.pairRecord);
+    return all.slice(all.map((e) => e.event).lastIndexOf("completed") + 1).filter((e) => e.operation === this.operation);
   }
 
   /** This operation's entries since it last completed: the episode a rerun continues. */
@@ -113,14 +124,25 @@ export class Journal {
     return mine.slice(mine.map((e) => e.event).lastIndexOf("completed") + 1);
   }
 
-  /** A role change some run of this episode asked for without learning whether Aiven applied it. */
+  /**
+   * A role change some run of this episode asked for without learning whether
+   * Aiven applied it: in this checkout's journal, or in the pair record (a run
+   * from another checkout on this machine).
+   */
   openIntent(): JournalEntry | undefined {
-    const episode = this.episode();
-    const last = episode.map((e) => e.event).lastIndexOf(ROLE_EVENTS.intent);
-    if (last < 0) return undefined;
-    const intent = episode[last];
-    const resolved = episode.slice(last + 1).some((e) => OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role);
-    return resolved ? undefined : intent;
+    return openIntentOf(this.episode()) ?? openIntentOf(this.pairEpisode());
+  }
+
+  /**
+   * The requests for `side` → `role` sent since any `--resend` of it that
+   * Aiven never showed (each ended lapsed: no sign of it for the whole grace
+   * period), by runs from any checkout on this machine.
+   */
+  unresolvedSends(side: string, role: string): JournalEntry[] {
+    const episode = this.pairRecord ? this.pairEpisode() : this.episode();
+    const same = (e: JournalEntry) => e.side === side && e.role === role;
+    const since = episode.slice(episode.map((e) => e.event === ROLE_EVENTS.resend && same(e)).lastIndexOf(true) + 1);
+    return since.filter((e) => e.event === ROLE_EVENTS.lapsed && same(e));
   }
 
   /** The latest role change a run of this episode saw Aiven apply; undefined when none (or the journal cannot be read). */
@@ -153,6 +175,44 @@ export class Journal {
     const changed = episode.some((e) => e.event === ROLE_EVENTS.applied || isConfirmation(e)) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
     return changed ? (episode.find((e) => e.event === "started") ?? episode[0]) : undefined;
   }
+}
+
+function appendLine(file: string, entry: JournalEntry, durable: boolean, fix: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fd = fs.openSync(file, "a", 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(entry) + "\n");
+      if (durable) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    throw new JournalWriteError(entry, `Cannot write the run journal ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${fix} (or free disk space), then rerun.`);
+  }
+}
+
+function openIntentOf(episode: readonly JournalEntry[]): JournalEntry | undefined {
+  const last = episode.map((e) => e.event).lastIndexOf(ROLE_EVENTS.intent);
+  if (last < 0) return undefined;
+  const intent = episode[last];
+  const resolved = episode.slice(last + 1).some((e) => OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role);
+  return resolved ? undefined : intent;
+}
+
+function readEntries(file: string): JournalEntry[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as JournalEntry];
+      } catch {
+        return []; // a line cut short by a crash
+      }
+    });
 }
 
 /** An applied role change in words that lead a later failure: "Aiven has already made pg-primary failed (an earlier run, at T)". */

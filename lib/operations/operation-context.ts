@@ -7,8 +7,9 @@ import { describePeer, peerData, Peers } from "../aiven/peer-status";
 import { PairManifest } from "../contract/pair-manifest";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
+import { StateWriteError } from "../terraform/state-write-check";
 import { Reporter } from "../reporting/reporter";
 import { ResolvedStack } from "../synth/resolve-stack";
 import { SynthesizedStack } from "../synth/synthesized-stack";
@@ -17,7 +18,7 @@ import { UserError } from "../user-error";
 import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
 import { Confirm, confirmByPrimaryName } from "./confirmation";
 import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
-import { LockHeldError, OperationLock } from "./operation-lock";
+import { LockHeldError, lockDirectory, OperationLock, pairRecordFile } from "./operation-lock";
 import { openPair } from "./pair-lock";
 import { resynthesizeFor, writePhaseRecord } from "./phase-update";
 import { proveCanFinish } from "./preflight";
@@ -142,14 +143,15 @@ export class OperationContext {
     readonly options: CommonOptions,
     readonly deps: OperationDeps,
     readonly stack: SynthesizedStack,
-    readonly phases: PhaseFile,
+    readonly phases: PhaseFolder,
     readonly current: PhaseRecord,
     readonly transition: TransitionCheck,
     readonly runId: string,
     private readonly timeline: TimelineRecorder,
     private readonly lock?: OperationLock,
   ) {
-    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun);
+    const { project, primary } = stack.pair;
+    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun, pairRecordFile(lockDirectory(deps.env), { project, primaryService: primary.serviceName }));
     const source: PeerSource = deps.peers ?? new ServiceByServicePeerSource(deps.client);
     this.peers = new PairReader(source, deps.client, stack.pair);
     this.terraform = new StackTerraform(deps.terraform({ cwd: stack.workingDirectory, env: deps.env }), stack.json.terraform?.backend, deps.projectDir, deps.reporter);
@@ -180,7 +182,9 @@ export class OperationContext {
    * run marks it then (until then, status reports it unfinished).
    */
   complete(): void {
-    if (this.options.dryRun || this.deps.deferSynth) return;
+    if (this.options.dryRun) return;
+    // The pair's role changes are settled either way: no checkout resolves them again.
+    if (this.deps.deferSynth) return this.journal.settlePairRecord();
     this.journal.append("completed");
   }
 
@@ -253,7 +257,8 @@ export class OperationContext {
     if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
       return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
-    return UnfinishedError.leadingWith(lead, UNFINISHED_STEP.get(this.currentStep) ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+    const what = err instanceof StateWriteError ? err.unfinished : UNFINISHED_STEP.get(this.currentStep);
+    return UnfinishedError.leadingWith(lead, what ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
   }
 
   /**
@@ -287,7 +292,8 @@ export class OperationContext {
     return {
       stack: this.stack,
       current: this.current,
-      phaseFile: this.phases.file,
+      phaseFile: this.phases.fileOf(this.options.stack),
+      phaseFolder: this.phases.dir,
       foldersWritten: [path.join(this.deps.projectDir, WORK_DIR, "backups"), path.dirname(this.journal.file)],
       projectDir: this.deps.projectDir,
       reporter: this.reporter,
@@ -344,7 +350,7 @@ export class OperationContext {
   async recordPhase(record: PhaseRecord): Promise<void> {
     this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return;
-    await writePhaseRecord(this.phases.file, this.options.stack, record);
+    await writePhaseRecord(this.phases.dir, this.options.stack, record);
     this.journal.append("phase-recorded", { record });
     if (this.deps.deferSynth) {
       this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
@@ -357,6 +363,6 @@ export class OperationContext {
   }
 
   phaseFileRelative(): string {
-    return path.relative(this.deps.projectDir, this.phases.file);
+    return path.relative(this.deps.projectDir, this.phases.fileOf(this.options.stack));
   }
 }

@@ -37,6 +37,20 @@ export interface LockedPair {
   readonly stack: string;
 }
 
+/** The pair's name in the lock folder: its Aiven project and primary service, as file-name characters. */
+function pairFileName(pair: Omit<LockedPair, "stack">): string {
+  return [pair.project, pair.primaryService].map((part) => part.replace(/[^A-Za-z0-9_-]/g, "_")).join(".");
+}
+
+/**
+ * The machine-wide record of the pair's role changes, beside its lock: every
+ * checkout on this machine journals its intents there too, so a run from any
+ * checkout sees a request another checkout's run sent and never resolved.
+ */
+export function pairRecordFile(dir: string, pair: Omit<LockedPair, "stack">): string {
+  return path.join(dir, `${pairFileName(pair)}.role-changes.jsonl`);
+}
+
 /** Refused because another run holds the pair: that run is in charge, whatever this one's journal shows. */
 export class LockHeldError extends UserError {
   constructor(message: string) {
@@ -56,8 +70,7 @@ export class LockHeldError extends UserError {
  */
 export class OperationLock {
   static async acquire(dir: string, pair: LockedPair, holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">): Promise<OperationLock> {
-    const name = [pair.project, pair.primaryService].map((part) => part.replace(/[^A-Za-z0-9_-]/g, "_")).join(".");
-    const target = path.join(dir, name);
+    const target = path.join(dir, pairFileName(pair));
     const lockDir = `${target}.lock`;
     const holderFile = `${target}.holder.json`;
     const stack = pair.stack;

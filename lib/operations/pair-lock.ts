@@ -1,5 +1,5 @@
 import { OperationName } from "../phase/phase-record";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { Reporter } from "../reporting/reporter";
 import { settingsForTooling } from "../settings/tool-settings";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
@@ -37,7 +37,7 @@ export async function openPair(opening: PairOpening): Promise<{ resolved: Resolv
   const { pair } = resolved.stack;
   const lock = await OperationLock.acquire(lockDirectory(env), { project: pair.project, primaryService: pair.primary.serviceName, stack: name }, { operation: opening.operation, runId: opening.runId });
   try {
-    if (JSON.stringify(PhaseFile.load(resolved.phases.file).phaseOf(name)) !== JSON.stringify(resolved.phases.phaseOf(name))) resolved = await resolveNow();
+    if (JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, name)) !== JSON.stringify(resolved.phases.phaseOf(name))) resolved = await resolveNow();
   } catch (err) {
     await lock.release();
     throw err;

@@ -1,4 +1,4 @@
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { PhaseRecord } from "../phase/phase-record";
 import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "../synth/synthesize";
@@ -7,12 +7,12 @@ import { UserError } from "../user-error";
 import { withFileLock, withSynthLock } from "./operation-lock";
 
 /**
- * Writes a pair's new record into the phase file. Other runs (other pairs, a
- * region run) rewrite the same file: it is read again and written under its
- * own lock, so no run's record is lost.
+ * Writes a pair's new record into its phase file. Other runs (a region run's
+ * pairs, the migration to the phase folder) write phases too: they are read
+ * again and written under the phase writers' own lock.
  */
-export async function writePhaseRecord(phaseFile: string, stack: string, record: PhaseRecord): Promise<void> {
-  await withFileLock(phaseFile, () => PhaseFile.load(phaseFile).with(stack, record).save());
+export async function writePhaseRecord(phaseFolder: string, stack: string, record: PhaseRecord): Promise<void> {
+  await withFileLock(phaseFolder, () => PhaseFolder.record(phaseFolder, stack, record));
 }
 
 /**

@@ -16,7 +16,9 @@ import { assertFoldersWritable } from "./writable-folders";
 export interface PreflightSubject {
   readonly stack: SynthesizedStack;
   readonly current: PhaseRecord;
+  /** The pair's phase file, in the phase folder. */
   readonly phaseFile: string;
+  readonly phaseFolder: string;
   /** Every folder the run writes to (backups, journal). */
   readonly foldersWritten: readonly string[];
   readonly projectDir: string;
@@ -54,7 +56,7 @@ export async function proveCanFinish(terraform: StackTerraform, subject: Preflig
     return { inState, present };
   };
   const [version, { inState, present }] = await sideBySide(versionCheck, stateChecks());
-  assertPhaseFileWritable(subject.phaseFile);
+  assertPhaseFileWritable(subject.phaseFile, subject.phaseFolder);
   assertFoldersWritable([...subject.foldersWritten]);
   warnIfStateReadableByOthers(subject);
   reporter.info(`${runner.binary} ${version}: backend ready, state of ${pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
@@ -71,10 +73,11 @@ function warnIfStateReadableByOthers({ stack, projectDir, reporter }: PreflightS
   }
 }
 
-function assertPhaseFileWritable(file: string): void {
-  // The file is replaced atomically (a new file beside it) under a lock
-  // directory beside it: the folder must be writable too.
-  const targets = fs.existsSync(file) ? [file, path.dirname(file)] : [path.dirname(file)];
+function assertPhaseFileWritable(file: string, folder: string): void {
+  // The file is replaced atomically (a new file beside it), and the phase
+  // writers' lock is a directory beside the phase folder: those folders
+  // must be writable too (the phase folder is made on the first write).
+  const targets = [file, path.dirname(file), path.dirname(folder)].filter((f) => fs.existsSync(f));
   try {
     for (const target of targets) fs.accessSync(target, fs.constants.W_OK);
   } catch (err) {

@@ -6,7 +6,7 @@ import { pollGapMs } from "../aiven/request-budget";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { PairManifest, tierLabel, tierRank } from "../contract/pair-manifest";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { OperationName, PhaseRecord } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
 import { PrefixedReporter } from "../reporting/prefixed-reporter";
@@ -16,14 +16,15 @@ import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { LimitedTerraform } from "../terraform/limited-terraform";
+import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../terraform/limited-terraform";
+import { TerraformCliOptions } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
 import { OPERATION_REGISTRY } from "./operation-registry";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";
-import { inTierOrder, TierOrder } from "./tier-order";
+import { inTierOrder, PairTurn, TierOrder } from "./tier-order";
 
 export interface RegionRunOptions {
   /** The cloud region the pairs' primaries are in, for example `google-europe-west1`. */
@@ -93,7 +94,7 @@ export async function regionRun(
   };
   if (options.dryRun) resolveAll();
   else await withSynthLock(deps.projectDir, resolveAll);
-  const phases = PhaseFile.load(settings.phaseFile);
+  const phases = PhaseFolder.load(settings.phaseDir);
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
   if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
     const projects = [...new Set(pairs.map((p) => p.project))].sort();
@@ -133,9 +134,8 @@ export async function regionRun(
     // The pairs' reads share one list request at a time, spaced so polling
     // leaves most of the rate-limit budget to the role changes.
     peers: new ServiceListPeerSource(deps.client, Math.max(options.pollIntervalMs, pollGapMs(deps.client.rateLimit))),
-    terraform: (o) => new LimitedTerraform(deps.terraform(o), terraformSlots),
     deferSynth: true,
-    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFile.load(settings.phaseFile) }),
+    resolve: (name) => ({ ...resolved.get(name)!, phases: PhaseFolder.load(settings.phaseDir) }),
   };
 
   const outcomes: PairOutcome[] = [];
@@ -145,12 +145,19 @@ export async function regionRun(
     while (next < selected.length) {
       const stack = selected[next++];
       const tier = tierOf.get(stack);
-      const turn = order.turnFor(stack, tier);
+      let sent = false;
+      const inOrder = order.turnFor(stack, tier);
+      const turn: PairTurn = { ...inOrder, roleChangesSent: () => ((sent = true), inOrder.roleChangesSent()) };
+      // A pair's terraform commands before its role change go ahead of other
+      // pairs' commands after theirs: the role changes that fit in the rate
+      // limit's first window leave sooner, so the window's places come back
+      // sooner for the rest, and the reconciling fills the wait for them.
+      const terraform = (o: TerraformCliOptions) => new LimitedTerraform(deps.terraform(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
       let recoveryMs: number | undefined;
       const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
       const known = { stack, ...(tier !== undefined ? { tier } : {}) };
       try {
-        await runPair(stack, { ...shared, turn, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
+        await runPair(stack, { ...shared, turn, terraform, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
         outcomes.push({ ...known, exitCode: EXIT.ok, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
@@ -166,7 +173,7 @@ export async function regionRun(
   outcomes.sort((a, b) => a.stack.localeCompare(b.stack));
 
   if (!options.dryRun) {
-    await synthesizeOnce(deps, settings.phaseFile, selected, outcomes);
+    await synthesizeOnce(deps, settings.phaseDir, selected, outcomes);
     // Only now, with cdk.tf.json matching every record, are the pairs done.
     const runId = randomUUID();
     for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok)) new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
@@ -194,7 +201,7 @@ export async function regionRun(
  * record. Pairs that did not finish may have recorded nothing; their stacks
  * are whatever their phase says.
  */
-async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
+async function synthesizeOnce(deps: OperationDeps, phaseDir: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
   deps.reporter.step("synth", `cdk.tf.json for every pair, once`);
   const started = Date.now();
   try {
@@ -208,7 +215,7 @@ async function synthesizeOnce(deps: OperationDeps, phaseFile: string, selected: 
     );
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
-  const phases = PhaseFile.load(phaseFile);
+  const phases = PhaseFolder.load(phaseDir);
   for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }

@@ -5,7 +5,7 @@ import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
-import { JournalEntry, ROLE_EVENTS } from "./journal";
+import { JournalEntry, ROLE_EVENTS, UNRESOLVED_SEND_LIMIT } from "./journal";
 import type { OperationContext } from "./operation-context";
 import { Peers, PeerStatus } from "../aiven/peer-status";
 import { rateLimitWaitMs } from "../aiven/rate-limit-backoff";
@@ -126,10 +126,14 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   const grace = formatDuration(ctx.options.lostAnswerGraceMs);
   let baseline = await stillDue(ctx, snapshot(before), change, call);
   if (!baseline) return;
+  // Requests earlier runs (from any checkout here) sent and never saw applied count against this one's.
+  const unresolved = ctx.journal.unresolvedSends(side, role);
+  if (unresolved.length >= UNRESOLVED_SEND_LIMIT) throw tooManyUnresolved(ctx, call, unresolved);
+  const first = unresolved.length + 1;
   // A 429 says the request was not taken: it costs no attempt, only time.
   const rateLimitedUntil = Date.now() + ctx.options.timeoutMs;
   let rateLimited = 0;
-  for (let attempt = 1; attempt <= 2; attempt++) {
+  for (let attempt = first; attempt <= UNRESOLVED_SEND_LIMIT; attempt++) {
     ctx.assertStillLocked();
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
     try {
@@ -142,8 +146,8 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
       if (!(err instanceof AivenApiError)) throw err;
       if (classifyWriteFailure(err) === "refused") {
         ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
-        if (attempt === 1 && err.kind === "unreachable") throw ctx.client.unusableApi(err);
-        if (attempt === 1 && err.isAuthFailure) {
+        if (attempt === first && err.kind === "unreachable") throw ctx.client.unusableApi(err);
+        if (attempt === first && err.isAuthFailure) {
           throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
         }
         if (err.status === 429) rateLimited += 1;
@@ -162,7 +166,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         // operator, or by our own first, lost request. Read before concluding.
         const now = snapshot(await ctx.peers.readQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
-        const earlierUnknown = attempt === 2 && ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
+        const earlierUnknown = attempt > 1 && [...ctx.journal.episode(), ...ctx.journal.pairEpisode()].some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
         if (moving || earlierUnknown) {
           ctx.reporter.warn(`Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`);
           const resolution = await resolveByReading(ctx, baseline, change);
@@ -198,15 +202,28 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         );
       }
       ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
-      if (attempt === 2) {
+      if (attempt === UNRESOLVED_SEND_LIMIT) {
         throw new UserError(
-          `Aiven gave no clear answer to ${call} twice, and each time neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the API (npm run status), then rerun the same command.`,
+          `Aiven gave no clear answer to ${call}${attempt === first ? ", the second request for it (an earlier run sent the first), and again" : " twice, and each time"} neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the pair with npm run status; a rerun sends nothing more unless you pass --resend.`,
           EXIT.timedOut,
         );
       }
       ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`);
     }
   }
+}
+
+/**
+ * Refuses a further send once `UNRESOLVED_SEND_LIMIT` requests for the same
+ * change went out and Aiven never showed them: with a grace period shorter
+ * than Aiven's lag, every rerun would otherwise send two more.
+ */
+function tooManyUnresolved(ctx: OperationContext, call: string, unresolved: readonly JournalEntry[]): UserError {
+  return new UserError(
+    `Not sending ${call}: ${unresolved.length} requests for it were already sent (by runs at ${unresolved.map((e) => e.ts).join(", ")}) and neither peer showed any sign of them for ${formatDuration(ctx.options.lostAnswerGraceMs)} each; Aiven may still act on them later. Nothing more was sent. ` +
+      `Check the pair with npm run status -- --stack ${ctx.options.stack} (and Aiven's console) in a while: if it shows the change, rerun the same command to finish; if nothing has moved, rerun with --resend (\`${ctx.rerunCommand} --resend\`) to send it once more, or raise --lost-answer-grace if Aiven is slow.`,
+    EXIT.timedOut,
+  );
 }
 
 function names(ctx: OperationContext): Record<PeerSide, string> {

@@ -1,6 +1,5 @@
 import { randomUUID } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Reporter } from "../reporting/reporter";
 import { settingsForTooling } from "../settings/tool-settings";
@@ -10,6 +9,7 @@ import { backUpState, StateSummary, summarizeState } from "../terraform/state-ba
 import { TerraformFactory } from "../terraform/terraform-factory";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
+import { withPrivateStateCopy } from "../terraform/private-state-copy";
 import { backupDirectory } from "./backup-before-write";
 import { lockDirectory, OperationLock } from "./operation-lock";
 
@@ -43,6 +43,9 @@ export interface StateRestoreResult {
 
 /** What follows the stack's name in its backups' names: anchored, so `pg-primary-eu-…` is not `pg-primary`'s. */
 const NAME_TIME = /^-\d{8}T\d{6}-\d{3}Z\.tfstate$/;
+/** The label of the backup a restore makes of the state it replaces (`<stack>-<time>.undo.tfstate`). */
+const UNDO_LABEL = "undo";
+const UNDO_NAME_TIME = /^-\d{8}T\d{6}-\d{3}Z\.undo\.tfstate$/;
 
 /**
  * Puts a stack's state back as a backup holds it. It shows what it would
@@ -66,7 +69,7 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     // The pair's machine-wide lock: no DR operation on the pair meanwhile, from any checkout.
     const { pair } = stack;
     if (!options.dryRun) lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation: "state-restore", runId });
-    const file = chooseBackup(projectDir, options);
+    const file = chooseBackup(projectDir, options, (note) => reporter.info(note));
     const shown = path.relative(projectDir, file);
     const text = fs.readFileSync(file, "utf8");
     const backup = summarizeState(text);
@@ -105,17 +108,30 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     // Not journaled: the stack's journal is the DR operations' record, and
     // status reads its last entry to find an operation left unfinished.
     reporter.step("backup", "backing up the state as it is now, so this restore can be undone the same way");
-    const before = await backUpState(terraform, backupDirectory(projectDir), options.stack);
+    // Marked as this restore's undo copy: never a later restore's default source.
+    const before = await backUpState(terraform, backupDirectory(projectDir), options.stack, new Date(), UNDO_LABEL);
     const previous = path.relative(projectDir, before.file);
     reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
 
     reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
     lock?.assertHeld();
-    await pushAs(terraform, text, serial);
+    const pushed = (state: StateSummary | undefined): state is StateSummary => !!state && state.lineage === backup.lineage && state.serial >= serial && [...state.resources].sort().join("\n") === [...backup.resources].sort().join("\n");
+    const found = (state: StateSummary | undefined) => (state ? `serial ${state.serial}, lineage ${state.lineage}, ${listResources(state)}` : "no state");
+    try {
+      await pushAs(terraform, text, serial);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      // A backend may store a write and still answer an error: the state read back says which.
+      const reason = err.message.split("\n")[0].replace(/\.$/, "");
+      const readBack = await terraform.statePull().then(summarizeState, () => undefined);
+      if (!pushed(readBack)) {
+        throw new UserError(`The push of ${shown} failed (${reason}); the state of ${options.stack} read back is ${readBack ? found(readBack) : "unreadable"}${readBack ? "" : ", so whether the push took is unknown"}. The state as it was is in ${previous}. Fix the backend, then rerun with --backup ${shown}.`);
+      }
+      reporter.warn(`terraform reported the push as failed (${reason}), but the state read back is what was pushed: the backend took it`);
+    }
     const after = summarizeState(await terraform.statePull());
-    if (!after || after.lineage !== backup.lineage || after.serial < serial || [...after.resources].sort().join("\n") !== [...backup.resources].sort().join("\n")) {
-      const found = after ? `serial ${after.serial}, lineage ${after.lineage}, ${listResources(after)}` : "no state";
-      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found}) is not what was pushed; check the backend, then rerun.`);
+    if (!pushed(after)) {
+      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found(after)}) is not what was pushed; check the backend, then rerun.`);
     }
     reporter.done(
       [
@@ -133,8 +149,12 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
   }
 }
 
-/** The --backup file, or the stack's newest backup (names sort by time). */
-function chooseBackup(projectDir: string, options: StateRestoreOptions): string {
+/**
+ * The --backup file, or the stack's newest backup an operation made (names
+ * sort by time): the undo backups earlier restores made are named, not
+ * chosen, since restoring one undoes that restore.
+ */
+function chooseBackup(projectDir: string, options: StateRestoreOptions, note: (text: string) => void): string {
   if (options.backup) {
     const file = path.resolve(projectDir, options.backup);
     if (!fs.existsSync(file)) throw new UserError(`--backup "${options.backup}" does not exist; pass a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
@@ -142,8 +162,17 @@ function chooseBackup(projectDir: string, options: StateRestoreOptions): string 
   }
   const dir = backupDirectory(projectDir);
   const mine = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${options.stack}-`) && NAME_TIME.test(f.slice(options.stack.length))) : [];
-  if (!mine.length) throw new UserError(`There is no backup of ${options.stack} in ${path.relative(projectDir, dir)}/; pass --backup FILE to name one.`);
-  return path.join(dir, mine.sort().at(-1)!);
+  const undo = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${options.stack}-`) && UNDO_NAME_TIME.test(f.slice(options.stack.length))) : [];
+  if (!mine.length) {
+    const undoNote = undo.length ? ` (only undo backups an earlier state-restore made, newest ${path.relative(projectDir, path.join(dir, undo.sort().at(-1)!))}, which are not chosen by default)` : "";
+    throw new UserError(`There is no backup of ${options.stack} in ${path.relative(projectDir, dir)}/${undoNote}; pass --backup FILE to name one.`);
+  }
+  const chosen = mine.sort().at(-1)!;
+  const newerUndo = undo.sort().filter((f) => f.replace(/\.undo\.tfstate$/, ".tfstate") > chosen).at(-1);
+  if (newerUndo) {
+    note(`restoring ${path.relative(projectDir, path.join(dir, chosen))}, not the newer undo backup ${path.relative(projectDir, path.join(dir, newerUndo))}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`);
+  }
+  return path.join(dir, chosen);
 }
 
 function listResources(state: StateSummary): string {
@@ -164,15 +193,8 @@ async function confirm(options: StateRestoreOptions, deps: StateRestoreDeps, wha
   if (!ok) throw new UserError("Confirmation did not match the stack's name; nothing was changed.");
 }
 
-/** Pushes the backup's text as `serial`, from a private temporary file removed afterwards. */
+/** Pushes the backup's text as `serial`, from a private temporary file removed afterwards (even when the run is stopped). */
 async function pushAs(terraform: TerraformRunner, text: string, serial: number): Promise<void> {
   const state = JSON.parse(text) as Record<string, unknown>;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-restore-"));
-  try {
-    const file = path.join(dir, "restore.tfstate");
-    fs.writeFileSync(file, JSON.stringify({ ...state, serial }, null, 2), { mode: 0o600 });
-    await terraform.statePush(file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await withPrivateStateCopy(JSON.stringify({ ...state, serial }, null, 2), (file) => terraform.statePush(file));
 }

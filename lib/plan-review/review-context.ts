@@ -1,6 +1,6 @@
 import { NORMAL, PhaseRecord } from "../phase/phase-record";
 import { samePhase } from "../phase/phase-change";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { layoutFor, ResourceLayout } from "../phase/phase-layout";
 import { PairManifest } from "../contract/pair-manifest";
 import { attribute, PlannedChange, priorAttribute, PriorResource } from "./terraform-plan";
@@ -20,11 +20,11 @@ export interface Located {
 export class ReviewContext {
   constructor(
     readonly pairs: readonly PairManifest[],
-    private readonly phases?: PhaseFile,
+    private readonly phases?: PhaseFolder,
     /** The stack whose plan is reviewed. */
     readonly planStack?: string,
-    /** The phase file as the base branch has it, when the review compares the pull request's with it. */
-    private readonly basePhases?: PhaseFile,
+    /** The phases as the base branch has them, when the review compares the pull request's with it. */
+    private readonly basePhases?: PhaseFolder,
   ) {}
 
   phaseOf(pair: PairManifest): PhaseRecord {

@@ -6,17 +6,17 @@ import { parsePlan } from "./terraform-plan";
 
 /**
  * Reviews plan files given as `FILE` or `STACK=FILE` (`-` is stdin) against
- * the project's phase file and synthesized stacks, as one result.
+ * the project's phases and synthesized stacks, as one result.
  */
 export function reviewPlanFiles(
   specs: readonly string[],
-  options: { projectDir: string; env: NodeJS.ProcessEnv; defaultStack?: string; basePhaseFile?: string; note: (line: string) => void },
+  options: { projectDir: string; env: NodeJS.ProcessEnv; defaultStack?: string; basePhaseDir?: string; note: (line: string) => void },
 ): ReviewResult {
   const results = specs.map((spec) => {
     const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(spec);
     const [stack, file] = match ? [match[1], match[2]] : [options.defaultStack, spec];
     const plan = parsePlan(readPlanText(file), file === "-" ? "standard input" : file);
-    const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseFile);
+    const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseDir);
     notes.forEach(options.note);
     return reviewPlan(plan, context);
   });

@@ -30,8 +30,8 @@ export interface PlanDirectoryOptions {
   readonly projectDir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly note: (line: string) => void;
-  /** The base branch's phase file, to compare the pull request's with. */
-  readonly basePhaseFile?: string;
+  /** The base branch's phase folder (see `basePhaseDirOf`), to compare the pull request's phases with. */
+  readonly basePhaseDir?: string;
   /** The plans were made where the project's local state files are not (CI): a stack with local state is not reviewed. */
   readonly requireSharedState?: boolean;
 }
@@ -41,7 +41,7 @@ export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions):
     throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
   }
   // Every pair's phase change is in the headline, whatever happened to its plan.
-  const { context } = loadReviewContext(options.projectDir, options.env, undefined, options.basePhaseFile);
+  const { context } = loadReviewContext(options.projectDir, options.env, undefined, options.basePhaseDir);
   const notPlanned = path.join(dir, PLAN_RECORDS.notPlanned);
   if (fs.existsSync(notPlanned)) {
     const reason = fs.readFileSync(notPlanned, "utf8").trim();
@@ -74,7 +74,7 @@ function reviewStack(dir: string, stack: string, options: PlanDirectoryOptions):
     if (err instanceof UserError) return stackPlanUnreadable(stack, err.message);
     throw err;
   }
-  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseFile);
+  const { context, notes } = loadReviewContext(options.projectDir, options.env, stack, options.basePhaseDir);
   notes.forEach(options.note);
   return reviewPlan(plan, context);
 }

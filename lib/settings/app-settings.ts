@@ -1,8 +1,8 @@
 import * as path from "path";
-import { PHASE_FILE_NAME } from "../phase/phase-file";
 import { UserError } from "../user-error";
 import { BackendSettings, DEFAULT_BACKEND, parseBackendSettings } from "./backend-settings";
 import { SETTING_SOURCES, settingReader, settingsFingerprint } from "./setting-sources";
+import { phaseDirSetting } from "./phase-dir-setting";
 
 /** Settings that come from the environment rather than from main.ts. */
 export interface AppSettings {
@@ -10,7 +10,8 @@ export interface AppSettings {
   readonly fingerprint: string;
   readonly project: string;
   readonly backend: BackendSettings;
-  readonly phaseFile: string;
+  /** The phase folder (see `PhaseFolder`). */
+  readonly phaseDir: string;
   readonly projectDir: string;
   readonly outdir: string;
 }
@@ -52,12 +53,12 @@ export function settingsFrom(
     backend = parseBackendSettings(value, typeof rawBackend === "string" ? SETTING_SOURCES.backend.env : `cdktf.json context "backend"`);
   }
 
-  const phaseFile = read("phaseFile");
+  const phaseDir = phaseDirSetting(read, env, context, projectDir);
   return {
     fingerprint: settingsFingerprint(read),
     project: project ?? defaults.project,
     backend,
-    phaseFile: path.resolve(projectDir, typeof phaseFile === "string" ? phaseFile : PHASE_FILE_NAME),
+    phaseDir,
     projectDir,
     outdir: path.relative(projectDir, path.resolve(projectDir, outdir)) || ".",
   };

@@ -6,8 +6,15 @@
 export const SETTING_SOURCES = {
   project: { context: "aivenProject", env: "AIVEN_PROJECT" },
   backend: { context: "backend", env: "CRDR_BACKEND" },
-  phaseFile: { context: "phaseFile", env: "CRDR_PHASE_FILE" },
+  phaseDir: { context: "phaseDir", env: "CRDR_PHASE_DIR" },
 } as const;
+
+/**
+ * The single phase file's setting, before one file per pair: refused, with
+ * what to set instead, rather than ignored (a repository that moved its file
+ * would otherwise read every pair as normal).
+ */
+export const RETIRED_PHASE_FILE = { context: "phaseFile", env: "CRDR_PHASE_FILE" } as const;
 
 export type SettingName = keyof typeof SETTING_SOURCES;
 export type SettingReader = (key: SettingName) => unknown;

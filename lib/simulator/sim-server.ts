@@ -1,5 +1,6 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { projectOfPath, RateLimitScope } from "../aiven/project-budgets";
 import { FaultSpec, FaultTable } from "./sim-faults";
 import { DEFAULT_BEHAVIOUR, NO_DELAYS, SimBehaviour, SimDelays, SimModel, SimRefusal } from "./sim-model";
 
@@ -19,9 +20,11 @@ export interface SimServerOptions {
   readonly port?: number;
   /**
    * Enforce a rate limit as Aiven does: more than `limit` API requests in any
-   * `windowMs` are answered 429 with Retry-After. @default - no limit
+   * `windowMs` are answered 429 with Retry-After; counted over every request
+   * (`per: "token"`, the default) or each Aiven project's apart (`"project"`).
+   * @default - no limit
    */
-  readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number; readonly per?: RateLimitScope };
   /** The clock transitions and timed faults follow (tests pin it). @default Date.now */
   readonly clock?: () => number;
 }
@@ -156,7 +159,7 @@ export class SimServer {
       record(status);
       return send(status, errorBody(status, "Service temporarily unavailable (injected)"));
     }
-    const limited = this.overLimit();
+    const limited = this.overLimit(path);
     if (limited !== undefined) {
       record(429);
       return send(429, errorBody(429, `The user has sent too many requests in a given amount of time: Rate limit ${this.options.rateLimit!.limit} exceeded - try again in ${limited}s`), { "Retry-After": String(limited) });
@@ -241,17 +244,20 @@ export class SimServer {
     if (peers?.primary === service) await this.model.postgres.failOver(project, peers.primary, peers.recovery);
   }
 
-  /** Times of the API requests inside the rate-limit window. */
-  private readonly recent: number[] = [];
+  /** Times of the API requests inside the rate-limit window, by what the limit counts over (one key, or each project). */
+  private readonly recent = new Map<string, number[]>();
 
-  /** Seconds until another request is allowed, or undefined when this one is (and it counts). */
-  private overLimit(): number | undefined {
+  /** Seconds until another request to `path` is allowed, or undefined when this one is (and it counts). */
+  private overLimit(path: string): number | undefined {
     const rate = this.options.rateLimit;
     if (!rate) return undefined;
+    const key = rate.per === "project" ? projectOfPath(path) : "";
+    const recent = this.recent.get(key) ?? [];
+    this.recent.set(key, recent);
     const now = Date.now();
-    while (this.recent.length && this.recent[0] <= now - rate.windowMs) this.recent.shift();
-    if (this.recent.length >= rate.limit) return Math.max(1, Math.ceil((this.recent[0] + rate.windowMs - now) / 1000));
-    this.recent.push(now);
+    while (recent.length && recent[0] <= now - rate.windowMs) recent.shift();
+    if (recent.length >= rate.limit) return Math.max(1, Math.ceil((recent[0] + rate.windowMs - now) / 1000));
+    recent.push(now);
     return undefined;
   }
 

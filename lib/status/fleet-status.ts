@@ -1,7 +1,7 @@
 import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource, ServiceListPeerSource } from "../aiven/peer-source";
 import { PairReader } from "../aiven/pair-reader";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { settingsForTooling } from "../settings/tool-settings";
 import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack } from "../synth/resolve-stack";
@@ -32,7 +32,7 @@ export async function status(selection: StatusSelection, deps: { projectDir: str
     const regions = [...new Set(stacks.map((s) => s.pair.primary.cloudName))].sort();
     throw new UserError(`No pair has its primary in "${selection.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
   }
-  const phases = PhaseFile.load(settings.phaseFile);
+  const phases = PhaseFolder.load(settings.phaseDir);
   const source: PeerSource = pairs.length > 1 ? new ServiceListPeerSource(deps.client, 0) : new ServiceByServicePeerSource(deps.client);
   const reports: PairReport[] = new Array(pairs.length);
   let next = 0;

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SETTINGS_FINGERPRINT_KEY } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
-import { PhaseFile } from "../phase/phase-file";
+import { PhaseFolder } from "../phase/phase-folder";
 import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "./synthesize";
 import { UserError } from "../user-error";
@@ -10,8 +10,8 @@ import { SynthesizedStack } from "./synthesized-stack";
 import { ToolingSettings } from "../settings/tool-settings";
 
 /** Newest modification time among the files that feed synth. */
-function newestInput(projectDir: string, phaseFile: string): number {
-  const candidates = [path.join(projectDir, "cdktf.json"), path.join(projectDir, "main.ts"), phaseFile];
+function newestInput(projectDir: string, phaseDir: string): number {
+  const candidates = [path.join(projectDir, "cdktf.json"), path.join(projectDir, "main.ts")];
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -21,7 +21,7 @@ function newestInput(projectDir: string, phaseFile: string): number {
     }
   };
   walk(path.join(projectDir, "lib"));
-  return Math.max(0, ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs));
+  return Math.max(PhaseFolder.newestChange(phaseDir), ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs));
 }
 
 /** Compares two phase records field by field (synth output sorts keys). */
@@ -32,7 +32,7 @@ function samePhase(a: PhaseRecord, b: PhaseRecord): boolean {
 
 export interface ResolvedStack {
   readonly stack: SynthesizedStack;
-  readonly phases: PhaseFile;
+  readonly phases: PhaseFolder;
   readonly synthesized: boolean;
 }
 
@@ -55,13 +55,13 @@ export interface ResolveOptions {
 
 export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: ToolingSettings, options: ResolveOptions = {}): ResolvedStack {
   const { outdir } = readCdktfConfig(projectDir);
-  const phases = PhaseFile.load(files.phaseFile);
+  const phases = PhaseFolder.load(files.phaseDir);
   let synthesized = false;
   const fresh = () => {
     if (!SynthesizedStack.exists(outdir, stackName)) return false;
     const stack = SynthesizedStack.load(outdir, stackName);
     return (
-      stack.mtimeMs() >= newestInput(projectDir, files.phaseFile) &&
+      stack.mtimeMs() >= newestInput(projectDir, files.phaseDir) &&
       samePhase(stack.pair.phase, phases.phaseOf(stackName)) &&
       stack.json["//"]?.[SETTINGS_FINGERPRINT_KEY] === files.fingerprint
     );

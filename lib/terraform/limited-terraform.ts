@@ -1,16 +1,27 @@
 import Bottleneck from "bottleneck";
 import { TerraformRunner } from "./terraform-runner";
 
+/** A region run's terraform priorities (Bottleneck's, lower first): a pair's commands before its role change, and after it. */
+export const BEFORE_ROLE_CHANGE = 4;
+export const AFTER_ROLE_CHANGE = 6;
+
 /**
  * A terraform runner whose commands wait for a turn in a shared limiter, so a
  * run over many pairs never starts more terraform processes at once than the
- * machine can take.
+ * machine can take. `priority` (Bottleneck's, lower first) is asked at each
+ * command: a region run puts the commands before a pair's role change ahead
+ * of those after it.
  */
 export class LimitedTerraform implements TerraformRunner {
   constructor(
     private readonly inner: TerraformRunner,
     private readonly limiter: Bottleneck,
+    private readonly priority: () => number = () => 5,
   ) {}
+
+  private schedule<T>(command: () => Promise<T>): Promise<T> {
+    return this.limiter.schedule({ priority: this.priority() }, command);
+  }
 
   get binary(): string {
     return this.inner.binary;
@@ -31,24 +42,24 @@ export class LimitedTerraform implements TerraformRunner {
     return this.inner.statePushArgs(file);
   }
   checkVersion(minimum?: string) {
-    return this.limiter.schedule(() => this.inner.checkVersion(minimum));
+    return this.schedule(() => this.inner.checkVersion(minimum));
   }
   initBackend() {
-    return this.limiter.schedule(() => this.inner.initBackend());
+    return this.schedule(() => this.inner.initBackend());
   }
   stateList() {
-    return this.limiter.schedule(() => this.inner.stateList());
+    return this.schedule(() => this.inner.stateList());
   }
   statePull() {
-    return this.limiter.schedule(() => this.inner.statePull());
+    return this.schedule(() => this.inner.statePull());
   }
   stateRm(addresses: string[]) {
-    return this.limiter.schedule(() => this.inner.stateRm(addresses));
+    return this.schedule(() => this.inner.stateRm(addresses));
   }
   stateRmDryRun(addresses: string[]) {
-    return this.limiter.schedule(() => this.inner.stateRmDryRun(addresses));
+    return this.schedule(() => this.inner.stateRmDryRun(addresses));
   }
   statePush(file: string) {
-    return this.limiter.schedule(() => this.inner.statePush(file));
+    return this.schedule(() => this.inner.statePush(file));
   }
 }

@@ -44,9 +44,13 @@ export function sha256(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** `<stack>-<UTC time to the millisecond>.tfstate`: sorts by time, and no two runs of one stack share a name. */
-export function backupFileName(stack: string, now: Date): string {
-  return `${stack}-${now.toISOString().replace(/[-:]/g, "").replace(".", "-")}.tfstate`;
+/**
+ * `<stack>-<UTC time to the millisecond>[.<label>].tfstate`: sorts by time,
+ * and no two runs of one stack share a name. A label marks a backup made for
+ * another purpose (a restore's undo copy).
+ */
+export function backupFileName(stack: string, now: Date, label?: string): string {
+  return `${stack}-${now.toISOString().replace(/[-:]/g, "").replace(".", "-")}${label ? `.${label}` : ""}.tfstate`;
 }
 
 /**
@@ -57,8 +61,8 @@ export function backupFileName(stack: string, now: Date): string {
  * state only, so it cannot be the backup. Throws, writing nothing it could
  * not verify, when the state cannot be pulled or kept.
  */
-export async function backUpState(terraform: TerraformRunner, dir: string, stack: string, now = new Date()): Promise<StateBackup> {
-  const file = path.join(dir, backupFileName(stack, now));
+export async function backUpState(terraform: TerraformRunner, dir: string, stack: string, now = new Date(), label?: string): Promise<StateBackup> {
+  const file = path.join(dir, backupFileName(stack, now, label));
   const refuse = (reason: string) =>
     new UserError(`Could not back up the Terraform state of ${stack} to ${file} (${reason}), so the state was left as it is; make ${dir} writable (or free disk space) and the backend readable.`);
   let pulled: string;

@@ -1,4 +1,4 @@
-import { PhaseFile } from "../../../lib/phase/phase-file";
+import { PhaseFolder } from "../../../lib/phase/phase-folder";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { ReviewContext } from "../../../lib/plan-review/review-context";
 import { pairStateMissing } from "../../../lib/plan-review/rules/pair-state-missing";
@@ -18,12 +18,12 @@ describe("rule pair-state-missing (plans made by terraform)", () => {
   });
 
   it("also when only the base branch's phase file records the pair", () => {
-    const ctx = new ReviewContext([pairManifest()], PhaseFile.inMemory({}), "pg-primary", PhaseFile.inMemory({ "pg-primary": RECORDED }));
+    const ctx = new ReviewContext([pairManifest()], PhaseFolder.inMemory({}), "pg-primary", PhaseFolder.inMemory({ "pg-primary": RECORDED }));
     expect(pairStateMissing.evaluate(emptyState, ctx)).toHaveLength(2);
   });
 
   it("is compliant for the first creation of a pair no phase file records, and when state holds the pair", () => {
-    const ctx = new ReviewContext([pairManifest()], PhaseFile.inMemory({}), "pg-primary");
+    const ctx = new ReviewContext([pairManifest()], PhaseFolder.inMemory({}), "pg-primary");
     expect(pairStateMissing.evaluate(emptyState, ctx)).toEqual([]);
     const linkCreatedBesidePeers = terraformMadePlan("tf-recreate-link-after-failover");
     expect(pairStateMissing.evaluate(linkCreatedBesidePeers, context(RECORDED, "pg-primary"))).toBe(NOT_APPLICABLE);

@@ -1,4 +1,4 @@
-import { PhaseFile } from "../../../lib/phase/phase-file";
+import { PhaseFolder } from "../../../lib/phase/phase-folder";
 import { PhaseRecord } from "../../../lib/phase/phase-record";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { ReviewContext } from "../../../lib/plan-review/review-context";
@@ -8,7 +8,7 @@ import { terraformMadePlan } from "../support/terraform-made-plan";
 
 /** The review of the plan of stack pg-primary with the pull request's record `head` and the base branch's `base` (absent: no record). */
 const contextWith = (head: PhaseRecord | undefined, base: PhaseRecord | undefined) =>
-  new ReviewContext([pairManifest()], PhaseFile.inMemory(head ? { "pg-primary": head } : {}), "pg-primary", PhaseFile.inMemory(base ? { "pg-primary": base } : {}));
+  new ReviewContext([pairManifest()], PhaseFolder.inMemory(head ? { "pg-primary": head } : {}), "pg-primary", PhaseFolder.inMemory(base ? { "pg-primary": base } : {}));
 const BY_TOOLING = { runId: "failover-20261101-1", since: "2026-11-01T10:00:00Z" };
 
 describe("rule phase-changed (with the plan terraform made for removed blocks forgetting the primary and the link)", () => {
@@ -42,7 +42,7 @@ describe("rule phase-changed (with the plan terraform made for removed blocks fo
   });
 
   it("does not apply without a base phase file to compare with", () => {
-    const ctx = new ReviewContext([pairManifest()], PhaseFile.inMemory({ "pg-primary": { phase: "failed-over", primary: "forgotten" } }), "pg-primary");
+    const ctx = new ReviewContext([pairManifest()], PhaseFolder.inMemory({ "pg-primary": { phase: "failed-over", primary: "forgotten" } }), "pg-primary");
     expect(phaseChanged.evaluate(plan, ctx)).toBe(NOT_APPLICABLE);
   });
 });
