@@ -2,7 +2,7 @@ import { NORMAL, PhaseRecord } from "../phase/phase-record";
 import { samePhase } from "../phase/phase-change";
 import { PhaseFolder } from "../phase/phase-folder";
 import { layoutFor, ResourceLayout } from "../phase/phase-layout";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest } from "../contract/pair-manifest";
 import { attribute, PlannedChange, priorAttribute, PriorResource } from "./terraform-plan";
 
 export type Side = "primary" | "recovery" | "integration";

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readCdktfConfig } from "./cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { UserError } from "../user-error";
 
 export interface SynthResult {
