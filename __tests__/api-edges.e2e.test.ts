@@ -86,7 +86,7 @@ describe("SIGTERM", () => {
   it("exits 143 saying how to resume", async () => {
     const run = await runOperation(scenario, "failover", [], {}, (child) => {
       child.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("▶ peers")) child.kill("SIGTERM");
+        if (d.toString().includes("▶ preflight")) child.kill("SIGTERM");
       });
     });
     expect(run.stderr).toMatch(/✖ Terminated \(SIGTERM\); rerun the same command to resume/);

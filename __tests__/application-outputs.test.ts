@@ -1,4 +1,4 @@
-import { applicationOutputList, PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
+import { applicationOutputList, PAIR_MANIFEST_KEY } from "../lib/contract/pair-manifest";
 import { PHASES, synthPairStack as synthStack } from "./support/pair-stack-synth";
 
 /** The names applications rely on: a contract, spelled out here rather than read from the code under test. */

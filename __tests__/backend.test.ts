@@ -44,7 +44,7 @@ describe("backends", () => {
 
   it("refuses settings that are not a known backend, saying what to use", () => {
     expect(() => parseBackendSettings({ type: "azurerm" }, "cdktf.json context \"backend\"")).toThrow(
-      /The backend settings from cdktf.json context "backend" are invalid .*; use \{"type":"local"\} or an s3, gcs, http or cloud backend as the README shows\./,
+      /The backend settings from cdktf.json context "backend" are invalid .*; use \{"type":"local"\} or an s3, gcs, http or cloud backend as docs\/backends-and-state\.md shows\./,
     );
   });
 });

@@ -34,7 +34,7 @@ describe("npm run deploy on a Node the cdktf CLI cannot start on", () => {
     const result = check();
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `✖ The cdktf CLI cannot start on Node ${process.versions.node}: its native node-pty has no build for this Node (ERR_DLOPEN_FAILED); run npm run deploy with Node 22, or move to CDK Terrain (README, "Moving to CDK Terrain"), whose CLI runs on Node 24.\n`,
+      `✖ The cdktf CLI cannot start on Node ${process.versions.node}: its native node-pty has no build for this Node (ERR_DLOPEN_FAILED); run npm run deploy with Node 22, or move to CDK Terrain (docs/cdk-terrain.md), whose CLI runs on Node 24.\n`,
     );
   });
 

@@ -6,7 +6,7 @@ import { AivenProvider } from "../.gen/providers/aiven/provider";
 import { ServiceIntegration } from "../.gen/providers/aiven/service-integration";
 import { CrdrPair } from "../lib/pair/crdr-pair";
 import { CrdrPairProps } from "../lib/pair/crdr-pair-props";
-import { PAIR_MANIFEST_KEY } from "../lib/pair/pair-manifest";
+import { PAIR_MANIFEST_KEY } from "../lib/contract/pair-manifest";
 import { examplePairProps } from "./support/example-pair";
 
 function synthPair(props: CrdrPairProps): any {

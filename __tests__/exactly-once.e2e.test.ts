@@ -229,7 +229,7 @@ describe("operators racing from different machines", () => {
     let stopped: ChildProcess | undefined;
     const first = runOperation(scenario, "failover", [], env, (child) => {
       child.stdout!.on("data", (d: Buffer) => {
-        if (!stopped && d.toString().includes("▶ peers")) {
+        if (!stopped && d.toString().includes("▶ preflight")) {
           stopped = child;
           child.kill("SIGSTOP");
         }

@@ -121,7 +121,7 @@ describe("operations in process", () => {
     sim.model.delays = { ...sim.model.delays, failoverMs: 200 };
     await failover(failoverOptions, deps);
     const timeline = reporter.lastDone?.timeline as Timeline;
-    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "peers", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
+    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
     const starts = timeline.steps.map((s) => Date.parse(s.startedAt));
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     const sum = timeline.steps.reduce((t, s) => t + s.durationMs, 0);

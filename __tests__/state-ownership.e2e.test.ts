@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
-import { PairManifest } from "../lib/pair/pair-manifest";
+import { PairManifest } from "../lib/contract/pair-manifest";
 import { useDrScenario } from "./support/dr-scenario";
 import { DR_OPERATIONS, runOperation } from "./support/dr-operations";
 import { makeImmutable } from "./support/immutable";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { addressesExpectedInState, ownershipProblems, parsePulledState } from "../lib/operations/state-ownership";
-import { PairManifest } from "../lib/pair/pair-manifest";
+import { PairManifest } from "../lib/contract/pair-manifest";
 import { compareBackendCache } from "../lib/terraform/backend-cache";
 
 const PAIR: PairManifest = {

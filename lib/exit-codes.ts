@@ -1,5 +1,5 @@
 /**
- * Exit codes of every command, in one place; the README lists them.
+ * Exit codes of every command, in one place; docs/failover.md, docs/recovery-cycle.md and docs/plan-review.md list them.
  *
  * 0 and 1 are the usual success and bug (with a stack trace). The DR
  * operations add 2, 3 and 6; `status` adds 4 and 5; plan review uses 3 for

@@ -5,7 +5,7 @@ import { runCommand } from "../lib/cli/command-runner";
 import { parseMillis } from "../lib/duration";
 import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
 import { parseCommandLine } from "../lib/cli/parse-command-line";
-import { readCdktfConfig } from "../lib/synth/cdktf-config";
+import { readCdktfConfig } from "../lib/settings/cdktf-config";
 import { SynthesizedStack } from "../lib/synth/synthesized-stack";
 import { SimServer } from "../lib/simulator/sim-server";
 import { FaultSpec } from "../lib/simulator/sim-faults";

@@ -1,3 +1,4 @@
+import { realTerraform } from "../lib/terraform/terraform-factory";
 import { Command } from "commander";
 import { runCommand } from "../lib/cli/command-runner";
 import { commandName, TOOL_COMMANDS } from "../lib/cli/crdr-commands";
@@ -18,7 +19,7 @@ const opts = program.opts<{ stack: string; backup?: string; dryRun: boolean; yes
 void runCommand(opts.json, async (io) => {
   await restoreState(
     { stack: opts.stack, backup: opts.backup, yes: opts.yes, dryRun: opts.dryRun },
-    { projectDir: process.cwd(), env: process.env, reporter: io.reporter, confirm: io.confirm },
+    { projectDir: process.cwd(), env: process.env, reporter: io.reporter, confirm: io.confirm, terraform: realTerraform },
   );
   return EXIT.ok;
 });

@@ -20,6 +20,8 @@ const program = new Command("npm run campaign --")
   .option("--seed <n>", "replay this seed (printed by every run, and by fast-check on a failure)", count)
   .option("--path <path>", "with --seed: replay only the failing schedule fast-check names")
   .option("--shrink", "shrink a failing schedule to a smaller one (slow)", false)
+  // Bad input is exit 2, as in every command of the project (commander's own is 1).
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .parse(process.argv);
 const o = program.opts();
 

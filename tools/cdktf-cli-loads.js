@@ -21,7 +21,7 @@ try {
 } catch (err) {
   process.stderr.write(
     `✖ The cdktf CLI cannot start on Node ${process.versions.node}: its native node-pty has no build for this Node (${err.code || err.message.split("\n")[0]}); ` +
-      `run npm run deploy with Node 22, or move to CDK Terrain (README, "Moving to CDK Terrain"), whose CLI runs on Node 24.\n`,
+      `run npm run deploy with Node 22, or move to CDK Terrain (docs/cdk-terrain.md), whose CLI runs on Node 24.\n`,
   );
   process.exit(2);
 }

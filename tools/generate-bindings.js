@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, "..");
 const SCHEMA_FILE = path.join(ROOT, "provider-schema", "aiven.json");
 const OUT_DIR = path.join(ROOT, ".gen");
 const MARKER = path.join(OUT_DIR, "providers", "aiven", ".schema-sha256");
-/** The constraint the bindings are generated for; keep in step with README. */
+/** The constraint the bindings are generated for; keep in step with docs/provider-bindings.md. */
 const PROVIDER_CONSTRAINT = "aiven/aiven@~> 4.34";
 
 /**

@@ -97,7 +97,7 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     ]);
     const steps = rows(summary, "step");
     expect(steps.map((r) => r[0])).toEqual(timeline.steps.map((s) => s.step));
-    expect(steps.map((r) => r[0])).toEqual(["resolve", "peers", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
+    expect(steps.map((r) => r[0])).toEqual(["resolve", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
     expect(steps.find((r) => r[0] === "request")![1]).toBe('PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
     expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger (\d+(ms|s|m))+, Aiven (\d+(ms|s|m))+, reconcile (\d+(ms|s|m))+, record and synth (\d+(ms|s|m))+ \(total (\d+(ms|s|m))+\)/);
     expect(summary).toContain("- Once the region is back, revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
@@ -114,7 +114,7 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     const timeline = parseOperationEvents(stream.ndjson).events.find((e) => e.type === "done")!.timeline as Timeline;
     expect(summary).toMatch(/### Timeline\n\n```mermaid\ngantt\n {2}title failover of pg-primary\n {2}dateFormat x\n {2}axisFormat %H:%M:%S\n {2}section pg-primary\n/);
     const tasks = ganttTasks(summary);
-    expect(tasks.map((t) => t.label)).toEqual(["resolve the stack", "read both peers", "preflight", "measure the standby", "trigger", "takeover at Aiven", "reconcile state", "record the phase", "synth"]);
+    expect(tasks.map((t) => t.label)).toEqual(["resolve the stack", "read both peers and preflight", "measure the standby", "trigger", "takeover at Aiven", "reconcile state", "record the phase", "synth"]);
     expect(tasks.every((t) => t.tag === "done")).toBe(true);
     timeline.steps.forEach((s, i) => {
       expect(tasks[i].start).toBe(Date.parse(s.startedAt));

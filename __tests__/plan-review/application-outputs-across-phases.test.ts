@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { StateObject, writeOutputsConfig } from "../../lib/drill/output-evaluation";
 import { PG_SENSITIVE_ATTRIBUTES, pgConnectionAttributes } from "../../lib/drill/provider-read";
-import { PAIR_MANIFEST_KEY } from "../../lib/pair/pair-manifest";
+import { PAIR_MANIFEST_KEY } from "../../lib/contract/pair-manifest";
 import { reviewPlan } from "../../lib/plan-review/review";
 import { parsePlan } from "../../lib/plan-review/terraform-plan";
 import { PhaseFolder } from "../../lib/phase/phase-folder";

@@ -17,7 +17,7 @@ function rng(seed: number) {
   };
 }
 
-const ODD_VALUES = [null, 0, -1, "", "x", true, [], {}, [null], { actions: "delete" }, ["delete", "create"], 1e309];
+const ODD_VALUES = [null, 0, -1, "", "x", true, [], {}, [null], { actions: "delete" }, ["delete", "create"], Infinity];
 
 /** Replaces one randomly chosen value somewhere in the document with an odd one. */
 function mutate(doc: any, random: () => number): any {
@@ -53,7 +53,7 @@ describe("plan review robustness", () => {
         markdownReport(result);
         reviewed += 1;
       } catch (err) {
-        if (!(err instanceof UserError)) throw new Error(`mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`);
+        if (!(err instanceof UserError)) throw new Error(`mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`, { cause: err });
       }
     }
     expect(reviewed).toBeGreaterThan(300);

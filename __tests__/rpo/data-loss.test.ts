@@ -6,7 +6,7 @@ import { RecoveryMeasurement } from "../../lib/rpo/recovery-measurement";
 import { formatReplication } from "../../lib/rpo/replication-line";
 import { ReplicationFigures } from "../../lib/rpo/replication-reading";
 import { standbyAddressOf } from "../../lib/rpo/standby-address";
-import { PairManifest } from "../../lib/pair/pair-manifest";
+import { PairManifest } from "../../lib/contract/pair-manifest";
 
 const streaming: ReplicationFigures = { at: "2026-01-01T00:00:00.000Z", receiverStatus: "streaming", lastHeardMs: 3000, replayBacklogBytes: 0, newestReplayedAgeMs: 2000, receiveGapBytes: 0 };
 

@@ -248,22 +248,21 @@ export class CampaignWorld {
 
   /** A client whose calls tick, and whose role change may be killed before or after it is sent. */
   private clientForRun(): AivenClient {
-    const world = this;
     const wrapped = Object.create(this.client) as AivenClient;
     wrapped.getService = (project, service) => {
-      world.tick(`GET ${service}`);
-      return world.client.getService(project, service);
+      this.tick(`GET ${service}`);
+      return this.client.getService(project, service);
     };
     wrapped.updateService = async (project, service, update) => {
-      world.calls += 1;
-      const kill = world.schedule.kills.find((k) => k.run === world.runNumber && k.atCall === world.calls && !k.afterSending);
-      if (kill) throw new RunKilled(`before sending PUT ${service} in run ${world.runNumber}`);
-      const killAfter = world.schedule.kills.find((k) => k.run === world.runNumber && k.atCall === world.calls && k.afterSending);
+      this.calls += 1;
+      const kill = this.schedule.kills.find((k) => k.run === this.runNumber && k.atCall === this.calls && !k.afterSending);
+      if (kill) throw new RunKilled(`before sending PUT ${service} in run ${this.runNumber}`);
+      const killAfter = this.schedule.kills.find((k) => k.run === this.runNumber && k.atCall === this.calls && k.afterSending);
       if (killAfter) {
-        await world.client.updateService(project, service, update).catch(() => undefined);
-        throw new RunKilled(`after sending PUT ${service} in run ${world.runNumber}`);
+        await this.client.updateService(project, service, update).catch(() => undefined);
+        throw new RunKilled(`after sending PUT ${service} in run ${this.runNumber}`);
       }
-      return world.client.updateService(project, service, update);
+      return this.client.updateService(project, service, update);
     };
     return wrapped;
   }

@@ -1,6 +1,6 @@
 import { PhaseRecord } from "../../lib/phase/phase-record";
 import { PhaseFolder } from "../../lib/phase/phase-folder";
-import { PairManifest } from "../../lib/pair/pair-manifest";
+import { PairManifest } from "../../lib/contract/pair-manifest";
 import { ReviewContext } from "../../lib/plan-review/review-context";
 import { parsePlan, TerraformPlan } from "../../lib/plan-review/terraform-plan";
 

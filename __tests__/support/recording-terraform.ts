@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PairManifest } from "../../lib/pair/pair-manifest";
+import { PairManifest } from "../../lib/contract/pair-manifest";
 import { TerraformCliOptions } from "../../lib/terraform/terraform-cli";
 import { TerraformRunner } from "../../lib/terraform/terraform-runner";
 import { UserError } from "../../lib/user-error";

@@ -13,7 +13,7 @@ import { DEFAULT_RATE_LIMIT, LIST_PRIORITY, parseRateLimit, RateLimit, READ_PRIO
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
-/** Defaults of the client's tuning; the README lists them with their variables. */
+/** Defaults of the client's tuning; docs/failover.md ("API settings") lists them with their variables. */
 export const CLIENT_DEFAULTS = {
   timeoutMs: 15_000,
   retries: 4,
@@ -311,6 +311,8 @@ export function toApiError(err: unknown): AivenApiError {
     });
   }
   if (e.code === "ECONNABORTED" || e.code === "ETIMEDOUT") return new AivenApiError(method, path, "timeout");
+  // axios types `cause` as a plain Error; the one it carries is Node's, with a code.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
   if (isNotSentCode(code) || e.code === "ERR_INVALID_URL") return new AivenApiError(method, path, "unreachable", { apiMessage: code });
   return new AivenApiError(method, path, "network", { apiMessage: code ?? e.message });

@@ -1,7 +1,6 @@
-/** The fields of Aiven's API this project reads. Unknown fields are kept but not typed. */
+import { DrRole } from "../contract/dr-roles";
 
-export const DR_ROLES = ["active", "passive", "failed"] as const;
-export type DrRole = (typeof DR_ROLES)[number];
+/** The fields of Aiven's API this project reads. Unknown fields are kept but not typed. */
 
 export const SERVICE_STATES = ["POWEROFF", "REBALANCING", "REBUILDING", "RUNNING"] as const;
 export type ServiceState = (typeof SERVICE_STATES)[number];

@@ -1,7 +1,7 @@
 import { AivenApiError } from "./aiven-api-error";
 import { AivenService } from "./aiven-types";
-import { PeerSide } from "../pair/pair-manifest";
-import { ExpectedPeer, ExpectedRoles } from "../phase/expected-roles";
+import { PeerSide } from "../contract/pair-manifest";
+import { ExpectedPeer, ExpectedRoles } from "../contract/expected-roles";
 
 /** One peer as the API showed it, or why it could not be read. */
 export type PeerStatus =
@@ -85,4 +85,11 @@ export function showsExpected(peers: Peers, expected: ExpectedRoles): boolean {
 /** "pg-primary-dr RUNNING/active, pg-primary failed": what a phase expects, in words. */
 export function describeExpected(names: Record<PeerSide, string>, expected: ExpectedRoles): string {
   return (["recovery", "primary"] as const).map((side) => `${names[side]} ${expected[side].state ? `${expected[side].state}/` : ""}${expected[side].role}`).join(", ");
+}
+
+/** A peer as the `--json` events carry it. */
+export function peerData(status: PeerStatus): Record<string, unknown> {
+  return status.reachable
+    ? { reachable: true, state: status.service.state, role: status.service.disaster_recovery_role ?? null }
+    : { reachable: false, error: status.error.message };
 }

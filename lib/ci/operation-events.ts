@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 
 /**
  * The NDJSON events a DR operation prints with `--json` (`JsonReporter`, and
@@ -35,7 +35,7 @@ export const operationEventSchema = z.looseObject({
   step: z.string().optional(),
   /** Events about one pair of a region run. */
   stack: z.string().optional(),
-  /** The peers step's `info` events: which peer, and how it was seen. */
+  /** The preflight step's `info` events about each peer: which peer, and how it was seen. */
   peer: z.enum(["primary", "recovery"] satisfies PeerSide[]).optional(),
   reachable: z.boolean().optional(),
   state: z.string().optional(),

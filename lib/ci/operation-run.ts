@@ -1,4 +1,4 @@
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { Dispatch } from "./dispatch";
 import { EventTimeline, OperationEvent, ParsedEvents, PeerSighting, sightingOf } from "./operation-events";
 
@@ -14,7 +14,7 @@ export interface RunStep {
 /** What one pair went through in a run. */
 export interface PairRun {
   readonly stack: string;
-  /** Service names, as the peers step printed them. */
+  /** Service names, as the preflight step printed the peers. */
   readonly services: Partial<Record<PeerSide, string>>;
   /** Both peers as the run first read them. */
   readonly before: Partial<Record<PeerSide, PeerSighting>>;
@@ -50,7 +50,7 @@ export interface OperationRun {
 
 /** The "[stack] " tag a region run puts before each pair's messages. */
 const PAIR_TAG = /^\[([^\]]+)\] /;
-/** The peers step's line: "recovery pg-primary-dr: RUNNING/passive". */
+/** A peer as the preflight step printed it: "recovery pg-primary-dr: RUNNING/passive". */
 const PEER_LINE = /^(primary|recovery) (\S+):/;
 
 export function untagged(message: string): string {

@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration";
 import { formatTimeline } from "../operations/timeline";
-import { PEER_SIDES, tierRank } from "../pair/pair-manifest";
+import { PEER_SIDES, tierRank } from "../contract/pair-manifest";
 import { OperationName } from "../phase/phase-record";
 import { describeRun, Dispatch } from "./dispatch";
 import { blockquote, fenced, table, utcTime } from "./markdown";

@@ -11,7 +11,7 @@
 # on stderr goes to STDERR_FILE (and the log).
 #
 # Writes exit-code=<the command's exit code> to $GITHUB_OUTPUT and exits with
-# it: 0 done, 2 refused, 3 timed out, 6 unfinished (see the README).
+# it: 0 done, 2 refused, 3 timed out, 6 unfinished (see docs/failover.md).
 set -uo pipefail
 
 if [ $# -lt 3 ]; then

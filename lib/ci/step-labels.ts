@@ -1,8 +1,7 @@
 /** How the timeline names an operation's steps: the trigger, the takeover, the reconcile, the synth. */
 const STEP_LABELS: Record<string, string> = {
   resolve: "resolve the stack",
-  peers: "read both peers",
-  preflight: "preflight",
+  preflight: "read both peers and preflight",
   replication: "measure the standby",
   recall: "settle an earlier request",
   request: "trigger",

@@ -37,5 +37,7 @@ export function runCrdr(argv: readonly string[], scriptsDir: string): void {
   // The script parses process.argv as if run directly.
   const entry = path.join(scriptsDir, `${command}.js`);
   process.argv.splice(0, process.argv.length, argv[0], entry, ...rest);
+  // The script's path is only known at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(entry);
 }

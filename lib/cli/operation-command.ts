@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { AivenClient } from "../aiven/aiven-client";
 import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
+import { realTerraform } from "../terraform/terraform-factory";
 import { EXIT } from "../exit-codes";
 import { OPERATION_REGISTRY } from "../operations/operation-registry";
 import { regionExitCode, regionRun } from "../operations/region-run";
@@ -75,6 +76,7 @@ export function runOperation(operation: OperationName, program: Command = operat
       client: AivenClient.fromEnv(process.env, { onRetry: (attempt, error) => io.reporter.warn(`retrying a read (${attempt}) after: ${error.message}`) }),
       reporter: io.reporter,
       confirm: io.confirm,
+      terraform: realTerraform,
     };
     if (opts.stack) {
       await runPair(common, opts, deps);

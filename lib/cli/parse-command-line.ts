@@ -17,7 +17,7 @@ export function parseCommandLine(program: Command, argv: readonly string[] = pro
   }
   program.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   try {
-    program.parse(argv as string[]);
+    program.parse(argv);
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) process.exit(EXIT.ok);

@@ -1,5 +1,5 @@
 import { AivenService } from "../aiven/aiven-types";
-import { applicationOutputList } from "../pair/pair-manifest";
+import { applicationOutputList } from "../contract/pair-manifest";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformCli } from "../terraform/terraform-cli";
 import { pushAppliedState } from "./applied-state";

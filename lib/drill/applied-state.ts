@@ -1,5 +1,5 @@
 import { AivenService } from "../aiven/aiven-types";
-import { PeerSide, PEER_SIDES } from "../pair/pair-manifest";
+import { PeerSide, PEER_SIDES } from "../contract/pair-manifest";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { evaluateOutputs, StateObject } from "./output-evaluation";

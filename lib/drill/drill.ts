@@ -11,18 +11,19 @@ import { formatDuration } from "../duration";
 import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
 import { pairStatus } from "../status/pair-status";
-import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { PHASE_DIR_NAME, PhaseFolder } from "../phase/phase-folder";
 import { OperationName, PhaseName, pendingImportsOf } from "../phase/phase-record";
 import { DrillCheck, DrillFollowUp, OPERATION_REGISTRY, rehearsalOrder } from "../operations/operation-registry";
 import { checkExpectedPeer } from "../aiven/peer-status";
-import { PairManifest } from "../pair/pair-manifest";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { PairManifest } from "../contract/pair-manifest";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
 import { TerraformCli } from "../terraform/terraform-cli";
+import { realTerraform } from "../terraform/terraform-factory";
 import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
 import { CanaryStream } from "./canary-stream";
 import { PostgresPair } from "./local-postgres-pair";
@@ -142,7 +143,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         const started = Date.now();
         const failures: string[] = [];
         try {
-          await body({ projectDir: workDir, env: drillEnv, client, reporter });
+          await body({ projectDir: workDir, env: drillEnv, client, reporter, terraform: realTerraform });
         } catch (err) {
           failures.push(`${(err as Error).message}`);
         }
@@ -168,7 +169,7 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
           phase: phaseIs(lands),
           applications: applicationsKept,
         };
-        return async () => (await Promise.all(OPERATION_REGISTRY[operation].drill.checks.map((c) => check[c]()))).flat();
+        return async () => (await Promise.all(OPERATION_REGISTRY[operation].drill.checks.map((c) => Promise.resolve(check[c]())))).flat();
       };
       const followUp: Record<DrillFollowUp, (operation: OperationName) => Promise<void>> = {
         "canaries-lost": async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PairManifest, PeerSide } from "../pair/pair-manifest";
+import { PairManifest, PeerSide } from "../contract/pair-manifest";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { StateOutput } from "./output-evaluation";
 

@@ -1,8 +1,8 @@
-import { DrRole } from "../aiven/aiven-types";
+import { DrRole } from "../contract/dr-roles";
 import { Peers } from "../aiven/peer-status";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { JournalEntry, ROLE_EVENTS, UNRESOLVED_SEND_LIMIT } from "./journal";
 import type { OperationContext } from "./operation-context";
@@ -111,7 +111,7 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
     throw new AcceptedWithoutEffectError(`--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`, EXIT.refused);
   }
   ctx.step("resend", `reading both peers: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}`);
-  const now = snapshot(await ctx.readPeers());
+  const now = snapshot(await ctx.peers.read());
   if (!exactlyAsBefore(acceptance.before, now)) {
     throw new AcceptedWithoutEffectError(
       `--resend: the pair is not exactly as it was before the request Aiven accepted at ${acceptance.at} (now ${describe(ctx, now)}; before ${describe(ctx, acceptance.before)}), so Aiven may be acting on it; rerun without --resend. Nothing was sent.`,
@@ -136,7 +136,7 @@ async function resendUnresolved(ctx: OperationContext): Promise<boolean> {
   if (unresolved.length < UNRESOLVED_SEND_LIMIT) return false;
   const service = String(last.service);
   ctx.step("resend", `reading both peers: ${unresolved.length} requests for ${service} → ${String(last.role)} were sent and never showed at Aiven`);
-  const now = snapshot(await ctx.readPeers());
+  const now = snapshot(await ctx.peers.read());
   const before = last.before as PairSnapshot;
   if (!exactlyAsBefore(before, now)) {
     throw new AcceptedWithoutEffectError(

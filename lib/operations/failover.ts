@@ -47,16 +47,14 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const { primary, recovery } = pair;
   const failedOver = `Aiven has failed ${primary.serviceName} over to ${recovery.serviceName}`;
 
-  ctx.step("peers", "reading both peers from the Aiven API");
-  const peers = await ctx.readPeers();
-  ctx.reportPeers(peers);
-  const trigger = decideTrigger(ctx, options, peers);
-
   const forget = [pair.integration.address, ...(options.primaryUnreachable ? [primary.address] : [])];
   // Before the preflight: when that region is down, this is why the preflight cannot reach the state.
   const stateWarning = stateInPrimaryRegion(ctx.stack);
   if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
-  await ctx.proveCanFinish(forget);
+  // The reads and the Terraform checks need nothing of each other: side by
+  // side, the trigger leaves as soon as the slower is done.
+  const { peers } = await ctx.readPeersAndProveCanFinish(forget);
+  const trigger = decideTrigger(ctx, options, peers);
   if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
   await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
 
@@ -181,14 +179,14 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
 async function forgetInState(ctx: OperationContext, addresses: string[]): Promise<{ removed: string[]; backup?: string; primaryInState: boolean }> {
   const { reporter, pair, deps } = ctx;
   ctx.step("reconcile", `making Terraform forget ${addresses.join(" and ")}`);
-  const terraform = ctx.terraform();
+  const terraform = ctx.terraform.runner;
   if (ctx.options.dryRun) {
     reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})   (unless the backend is already initialized)`);
     reporter.command(`${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`);
     reporter.command(terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)");
     return { removed: [], primaryInState: true };
   }
-  await ctx.initBackend();
+  await ctx.terraform.initBackend();
   const inState = await terraform.stateList();
   const targets = addresses.filter((a) => inState.includes(a));
   for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);

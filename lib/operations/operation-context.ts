@@ -1,37 +1,33 @@
-import * as fs from "fs";
 import { randomUUID } from "crypto";
 import * as path from "path";
-import { AivenApiError } from "../aiven/aiven-api-error";
 import { AivenClient } from "../aiven/aiven-client";
+import { PairReader } from "../aiven/pair-reader";
 import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
+import { describePeer, peerData, Peers } from "../aiven/peer-status";
+import { PairManifest } from "../contract/pair-manifest";
 import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFolder } from "../phase/phase-folder";
 import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
-import { PairManifest } from "../pair/pair-manifest";
-import { readCdktfConfig } from "../synth/cdktf-config";
-import { synthesize } from "../synth/synthesize";
-import { SynthesizedStack } from "../synth/synthesized-stack";
-import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
-import { compareBackendCache } from "../terraform/backend-cache";
-import { describeBackend } from "../terraform/backend-description";
-import { TerraformRunner } from "../terraform/terraform-runner";
 import { StateWriteError } from "../terraform/state-write-check";
-import { compareVersions, minimumFromConstraint, requiredTerraformVersion } from "../terraform/terraform-version";
-import { UserError } from "../user-error";
-import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
-import { LockHeldError, lockDirectory, OperationLock, pairRecordFile, withFileLock, withSynthLock } from "./operation-lock";
-import { describePeer, PeerStatus, Peers } from "../aiven/peer-status";
 import { Reporter } from "../reporting/reporter";
-import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
+import { ResolvedStack } from "../synth/resolve-stack";
+import { SynthesizedStack } from "../synth/synthesized-stack";
+import { TerraformFactory } from "../terraform/terraform-factory";
+import { UserError } from "../user-error";
+import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
+import { Confirm, confirmByPrimaryName } from "./confirmation";
+import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
+import { LockHeldError, lockDirectory, OperationLock, pairRecordFile } from "./operation-lock";
+import { openPair } from "./pair-lock";
+import { resynthesizeFor, writePhaseRecord } from "./phase-update";
+import { proveCanFinish } from "./preflight";
 import { resolveOpenIntent } from "./role-request";
-import { settingsForTooling } from "../settings/tool-settings";
+import { sideBySide } from "./side-by-side";
+import { StackTerraform } from "./stack-terraform";
+import { PairTurn } from "./tier-order";
 import { formatTimeline, TimelineRecorder } from "./timeline";
 import { UnfinishedError } from "./unfinished-error";
-import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
-import { addressesExpectedInState, proveStateIsThePairs } from "./state-ownership";
-import { assertFoldersWritable } from "./writable-folders";
-import { PairTurn } from "./tier-order";
 
 /** Options every DR operation takes. */
 export interface CommonOptions {
@@ -58,7 +54,7 @@ export interface OperationDeps {
   readonly client: AivenClient;
   readonly reporter: Reporter;
   /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
-  readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
+  readonly confirm?: Confirm;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Where peers are read from. @default - one GET per service */
   readonly peers?: PeerSource;
@@ -66,8 +62,8 @@ export interface OperationDeps {
   readonly deferSynth?: boolean;
   /** Where the pair's synthesized stack comes from. @default - `resolveStack` (synthesizing when stale) */
   readonly resolve?: (stack: string) => ResolvedStack;
-  /** Makes the Terraform runner for a stack. @default - the real binary (`TerraformCli`) */
-  readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
+  /** Makes the Terraform runner for a stack: `realTerraform` from the command line, a stand-in in tests. */
+  readonly terraform: TerraformFactory;
   /** A region run's order of role changes (tiers). @default - a single pair sends as soon as it is ready */
   readonly turn?: PairTurn;
   /** Told when Aiven shows the operation's end state (the recovery active, for a failover). @default - nobody */
@@ -84,9 +80,14 @@ const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(Object.entries({
 }));
 
 /**
- * What every operation works with once its stack is resolved: the pair as
- * synthesized, the phase file, the journal, the pair's operation lock, and
- * the ways to reach Aiven and Terraform.
+ * What every operation works with once its stack is resolved, and the run's
+ * own record. The pieces live in their own files and are handed to the body
+ * as they are: the pair's lock (`pair-lock.ts`), the peer reader
+ * (`PairReader`, shared with status), the stack's Terraform
+ * (`StackTerraform`), the preflight (`preflight.ts`), the confirmation
+ * (`confirmation.ts`) and the phase update (`phase-update.ts`). The context
+ * itself keeps the run's steps, its timeline, the journal and what Aiven
+ * has done, which leads any failure's message.
  */
 export class OperationContext {
   /**
@@ -101,21 +102,9 @@ export class OperationContext {
     let ctx: OperationContext | undefined;
     try {
       deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
-      const files = settingsForTooling(deps.projectDir, deps.env);
-      // A run that may change something must be able to synthesize afterwards,
-      // so a broken synth refuses now; a dry run makes do with the last output.
-      const resolve = () => resolveStack(deps.projectDir, options.stack, deps.env, files, { strict: !options.dryRun, warn: (warning) => deps.reporter.warn(warning) });
-      const resolveNow = () => (deps.resolve ? deps.resolve(options.stack) : options.dryRun ? resolve() : withSynthLock(deps.projectDir, resolve, (m) => deps.reporter.warn(m)));
-      let resolved = await resolveNow();
-      if (!options.dryRun) {
-        // One operator per pair on this machine, from any checkout: the lock
-        // is the pair's at Aiven, so it is taken once the pair is known.
-        const { pair } = resolved.stack;
-        lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation, runId });
-        // A run that held the lock meanwhile may have recorded a new phase.
-        if (JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, options.stack)) !== JSON.stringify(resolved.phases.phaseOf(options.stack))) resolved = await resolveNow();
-      }
-      const { stack, phases } = resolved;
+      const opened = await openPair({ operation, stack: options.stack, dryRun: options.dryRun, runId, projectDir: deps.projectDir, env: deps.env, reporter: deps.reporter, resolve: deps.resolve });
+      lock = opened.lock;
+      const { stack, phases } = opened.resolved;
       const { primary, recovery } = stack.pair;
       deps.reporter.info(
         `project ${stack.pair.project}: primary ${primary.serviceName} (${primary.cloudName}), recovery ${recovery.serviceName} (${recovery.cloudName})`,
@@ -141,12 +130,13 @@ export class OperationContext {
   }
 
   readonly journal: Journal;
+  /** Both peers of the pair, read the way each moment of the run needs. */
+  readonly peers: PairReader;
+  /** The stack's Terraform: the injected runner, its backend initialized once. */
+  readonly terraform: StackTerraform;
   /** What this run knows Aiven did for the operation, once it has: it leads any later failure. */
   private changedAtAiven?: string;
   private currentStep = "resolve";
-  private terraformCli?: TerraformRunner;
-  private peerSource?: PeerSource;
-  private backendReady = false;
 
   private constructor(
     readonly operation: OperationName,
@@ -162,6 +152,9 @@ export class OperationContext {
   ) {
     const { project, primary } = stack.pair;
     this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun, pairRecordFile(lockDirectory(deps.env), { project, primaryService: primary.serviceName }));
+    const source: PeerSource = deps.peers ?? new ServiceByServicePeerSource(deps.client);
+    this.peers = new PairReader(source, deps.client, stack.pair);
+    this.terraform = new StackTerraform(deps.terraform({ cwd: stack.workingDirectory, env: deps.env }), stack.json.terraform?.backend, deps.projectDir, deps.reporter);
   }
 
   get pair(): PairManifest {
@@ -280,93 +273,31 @@ export class OperationContext {
     return earlier && describeApplied(this.pair, earlier, "an earlier run");
   }
 
-  terraform(): TerraformRunner {
-    this.terraformCli ??= (this.deps.terraform ?? ((o) => new TerraformCli(o)))({
-      cwd: this.stack.workingDirectory,
-      env: this.deps.env,
-    });
-    return this.terraformCli;
-  }
-
   /**
-   * Initializes the stack's backend, once per run, and only when an earlier
-   * init did not already set it up. Provider download may fail (registries
-   * unreachable in an outage); the state commands need only the backend.
+   * The checks before a change, side by side: both peers read from Aiven
+   * while the preflight's Terraform checks run, so the role change can leave
+   * as soon as the slower of the two is done. Nothing is sent here, and the
+   * caller decides only once every check has passed: a failure of either
+   * waits for the other to finish, then refuses.
    */
-  async initBackend(): Promise<TerraformRunner> {
-    const terraform = this.terraform();
-    if (this.backendReady) return terraform;
-    const cache = compareBackendCache(terraform.cwd, this.stack.json.terraform?.backend);
-    if (cache.kind === "different") {
-      // Terraform keeps an earlier init's -backend-config: it would read another state.
-      throw new UserError(
-        `${path.relative(this.deps.projectDir, terraform.cwd)}/.terraform was initialised against another backend than the stack declares (${cache.difference}); run "${terraform.binary} init -reconfigure" there (or delete that .terraform folder), then rerun. Nothing was sent to Aiven.`,
-      );
-    }
-    if (cache.kind === "same") {
-      this.backendReady = true;
-      return terraform;
-    }
-    const init = await terraform.initBackend();
-    if (!init.providersInstalled) {
-      this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
-    }
-    this.backendReady = true;
-    return terraform;
+  async readPeersAndProveCanFinish(toForget: readonly string[] = []): Promise<{ peers: Peers; inState: string[] }> {
+    this.step("preflight", "reading both peers from the Aiven API while checking that Terraform and the phase file can take what follows the change at Aiven");
+    const preflight = this.options.dryRun ? Promise.resolve([]) : proveCanFinish(this.terraform, this.preflightSubject(), toForget);
+    const [peers, inState] = await sideBySide<[Peers, string[]]>(this.peers.read(), preflight);
+    this.reportPeers(peers);
+    return { peers, inState };
   }
 
-  /**
-   * Before anything is sent to Aiven, proves that the rest of the operation
-   * can finish: the terraform binary at a supported version, the backend
-   * initialized, the state this pair's (it holds the pinned addresses the
-   * phase expects, with the pair's names), the state lock free and the state
-   * writable (a dry run of `state rm`, which takes the lock, for the
-   * addresses to forget), and every folder the run writes writable. Returns
-   * what state holds.
-   */
-  async proveCanFinish(toForget: readonly string[] = []): Promise<string[]> {
-    this.step("preflight", "checking that Terraform and the phase file can take what follows the change at Aiven");
-    if (this.options.dryRun) return [];
-    const terraform = this.terraform();
-    // The stack as it is now, and as it will be once the new phase is
-    // synthesized (a failed-over pair forgets with removed blocks).
-    const next = requiredTerraformVersion();
-    const now = minimumFromConstraint(this.stack.json.terraform?.required_version);
-    const version = await terraform.checkVersion(compareVersions(next, now) > 0 ? next : now);
-    await this.initBackend();
-    const backend = describeBackend(this.stack.json.terraform, terraform.cwd);
-    const expected = addressesExpectedInState(this.pair, pendingImportsOf(this.current), toForget);
-    const inState = proveStateIsThePairs(await terraform.statePull(), this.pair, expected, backend);
-    const present = toForget.filter((a) => inState.includes(a));
-    await terraform.stateRmDryRun(present);
-    this.assertPhaseFileWritable();
-    assertFoldersWritable([path.join(this.deps.projectDir, WORK_DIR, "backups"), path.dirname(this.journal.file)]);
-    this.warnIfStateReadableByOthers();
-    this.reporter.info(`${terraform.binary} ${version}: backend ready, state of ${this.pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
-    return inState;
-  }
-
-  /** A local state file others can read exposes the services' passwords: say so (it is the owner's file to change). */
-  private warnIfStateReadableByOthers(): void {
-    const local = this.stack.json.terraform?.backend?.local as { path?: string } | undefined;
-    if (!local?.path) return;
-    const file = path.resolve(this.stack.workingDirectory, local.path);
-    if (fs.existsSync(file) && (fs.statSync(file).mode & 0o077) !== 0) {
-      this.reporter.warn(`${path.relative(this.deps.projectDir, file)} is readable by others (mode ${(fs.statSync(file).mode & 0o777).toString(8)}) and holds the services' passwords; chmod 600 it`);
-    }
-  }
-
-  private assertPhaseFileWritable(): void {
-    const file = this.phases.fileOf(this.options.stack);
-    // The file is replaced atomically (a new file beside it), and the phase
-    // writers' lock is a directory beside the phase folder: those folders
-    // must be writable too (the phase folder is made on the first write).
-    const targets = [file, path.dirname(file), path.dirname(this.phases.dir)].filter((f) => fs.existsSync(f));
-    try {
-      for (const target of targets) fs.accessSync(target, fs.constants.W_OK);
-    } catch (err) {
-      throw new UserError(`The phase file ${file} cannot be written (${(err as NodeJS.ErrnoException).code}); make it writable, then rerun. Nothing was sent to Aiven.`);
-    }
+  private preflightSubject() {
+    return {
+      stack: this.stack,
+      current: this.current,
+      phaseFile: this.phases.fileOf(this.options.stack),
+      phaseFolder: this.phases.dir,
+      foldersWritten: [path.join(this.deps.projectDir, WORK_DIR, "backups"), path.dirname(this.journal.file)],
+      projectDir: this.deps.projectDir,
+      reporter: this.reporter,
+    };
   }
 
   /**
@@ -376,7 +307,7 @@ export class OperationContext {
   async remainingImports(): Promise<PendingImport[]> {
     const pending = pendingImportsOf(this.current);
     if (!pending.length || this.options.dryRun) return [...pending];
-    const inState = await (await this.initBackend()).stateList();
+    const inState = await (await this.terraform.initBackend()).stateList();
     return pending.filter((i) => !inState.includes(i.address));
   }
 
@@ -384,68 +315,15 @@ export class OperationContext {
     return (this.deps.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
   }
 
-  /**
-   * Reads both peers. A refused token, an API that cannot be used, or a
-   * recovery service Aiven does not know is one clear sentence; a primary
-   * Aiven does not return counts as unreachable (after a failover its
-   * region, and so the service, may be gone).
-   */
-  async readPeers(): Promise<Peers> {
-    const peers = await this.readPeersTolerantly();
-    const recovery = peers.recovery;
-    if (!recovery.reachable && recovery.error.isNotFound) {
-      throw new UserError(`Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.error.message}); check the project setting and the pair's names in main.ts.`);
-    }
-    return peers;
-  }
-
-  /**
-   * Reads both peers; only a refused token or an unusable API throw. Any
-   * other failure (404 included) is an unreachable peer.
-   */
-  async readPeersTolerantly(): Promise<Peers> {
-    this.peerSource ??= this.deps.peers ?? new ServiceByServicePeerSource(this.client);
-    const peers = await this.peerSource.read(this.pair);
-    for (const peer of [peers.recovery, peers.primary]) {
-      if (peer.reachable) continue;
-      if (peer.error.isAuthFailure) {
-        throw new TokenRefusedError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${this.pair.project}".`);
-      }
-      if (peer.error.isApiUnreachable) throw this.client.unusableApi(peer.error);
-    }
-    return peers;
-  }
-
-  /**
-   * Both peers, or unreadable ones when no usable answer comes (a portal's
-   * page, a refused token, a vanished service): after a request has gone
-   * out, a bad answer is no verdict, so resolving and waiting read this way.
-   * A wait passes `tokenRefusalEnds`: a revoked token would otherwise be
-   * waited on for the whole --timeout.
-   */
-  async readPeersQuietly(options: { tokenRefusalEnds?: boolean } = {}): Promise<Peers> {
-    try {
-      return await this.readPeersTolerantly();
-    } catch (err) {
-      if (!(err instanceof UserError) || (options.tokenRefusalEnds && err instanceof TokenRefusedError)) throw err;
-      const error = new AivenApiError("GET", "(both peers)", "network", { apiMessage: err.message });
-      return { primary: { reachable: false, error }, recovery: { reachable: false, error } };
-    }
-  }
-
-  reportPeers(peers: Peers): void {
+  private reportPeers(peers: Peers): void {
     for (const side of ["recovery", "primary"] as const) {
       this.reporter.info(describePeer(`${side} ${this.pair[side].serviceName}`, peers[side]), { peer: side, ...peerData(peers[side]) });
     }
   }
 
   /** Asks for the primary's name unless --yes or --dry-run. */
-  async confirm(what: string): Promise<void> {
-    if (this.options.dryRun || this.options.yes) return;
-    if (!this.deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
-    const name = this.pair.primary.serviceName;
-    const ok = await this.deps.confirm(`This will ${what}. Type the primary's name (${name}) to go on: `, name);
-    if (!ok) throw new UserError("Confirmation did not match the primary's service name; nothing was changed.");
+  confirm(what: string): Promise<void> {
+    return confirmByPrimaryName(this.deps.confirm, this.pair, what, this.options);
   }
 
   /**
@@ -472,9 +350,7 @@ export class OperationContext {
   async recordPhase(record: PhaseRecord): Promise<void> {
     this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
     if (this.options.dryRun) return;
-    // Other runs (a region run's pairs, the migration to the phase folder)
-    // write phases too: read them again and write under the writers' lock.
-    await withFileLock(this.phases.dir, () => PhaseFolder.record(this.phases.dir, this.options.stack, record));
+    await writePhaseRecord(this.phases.dir, this.options.stack, record);
     this.journal.append("phase-recorded", { record });
     if (this.deps.deferSynth) {
       this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
@@ -482,27 +358,11 @@ export class OperationContext {
     }
     this.currentStep = "resynth";
     this.timeline.begin("resynth");
-    try {
-      await withSynthLock(this.deps.projectDir, () => synthesize(this.deps.projectDir, this.deps.env));
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      throw new UserError(`the phase "${record.phase}" is recorded in ${this.phaseFileRelative()}, but resynthesizing failed, so cdk.tf.json is stale; run npm run synth once the cause is fixed, before any plan.\n${err.message}`);
-    }
-    const stack = SynthesizedStack.load(readCdktfConfig(this.deps.projectDir).outdir, this.options.stack);
-    stack.verifyAgainst(record);
+    const stack = await resynthesizeFor(this.deps.projectDir, this.deps.env, this.options.stack, record, this.phaseFileRelative());
     this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
   }
 
   phaseFileRelative(): string {
     return path.relative(this.deps.projectDir, this.phases.fileOf(this.options.stack));
   }
-}
-
-/** The API refused the token: no amount of waiting reads the pair again. */
-class TokenRefusedError extends UserError {}
-
-export function peerData(status: PeerStatus): Record<string, unknown> {
-  return status.reachable
-    ? { reachable: true, state: status.service.state, role: status.service.disaster_recovery_role ?? null }
-    : { reachable: false, error: status.error.message };
 }

@@ -3,9 +3,9 @@ import { EXIT } from "../exit-codes";
 import { UserError } from "../user-error";
 import { ROLE_EVENTS } from "./journal";
 import { AcceptanceWatch } from "./accepted-without-effect";
-import { OperationContext, peerData } from "./operation-context";
-import { describeExpected, describePeer, Peers, showsExpected } from "../aiven/peer-status";
-import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { OperationContext } from "./operation-context";
+import { describeExpected, describePeer, peerData, Peers, showsExpected } from "../aiven/peer-status";
+import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { PhaseName } from "../phase/phase-record";
 
 /**
@@ -24,13 +24,13 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
   ctx.step("wait", `until ${goal}`);
   if (ctx.options.dryRun) {
     ctx.reporter.info(`would poll both peers every ${formatDuration(ctx.options.pollIntervalMs)}, for up to ${formatDuration(ctx.options.timeoutMs)}`);
-    return ctx.readPeers();
+    return ctx.peers.read();
   }
   const started = Date.now();
   const acceptance = new AcceptanceWatch(ctx);
   let last = "";
   let shownAt = 0;
-  let peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
+  let peers = await ctx.peers.readQuietly({ tokenRefusalEnds: true });
   let nextPoll = Date.now() + ctx.options.pollIntervalMs;
   for (;;) {
     const now = Date.now();
@@ -55,7 +55,7 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     // Wakes for the next poll or the next heartbeat, whichever comes first.
     await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));
     if (Date.now() >= nextPoll) {
-      peers = await ctx.readPeersQuietly({ tokenRefusalEnds: true });
+      peers = await ctx.peers.readQuietly({ tokenRefusalEnds: true });
       nextPoll = Date.now() + ctx.options.pollIntervalMs;
     }
   }

@@ -1,5 +1,5 @@
 import { findDrLink } from "../aiven/dr-link";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
 import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
@@ -46,10 +46,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   const down = pair[direction.demote].serviceName;
   const switched = `Aiven has made ${up} active and ${down} passive`;
 
-  ctx.step("peers", "reading both peers and the DR link from the Aiven API");
-  const peers = await ctx.readPeers();
-  ctx.reportPeers(peers);
-  await ctx.proveCanFinish();
+  const { peers } = await ctx.readPeersAndProveCanFinish();
   let requested = false;
   const alreadyThere = isRole(peers[direction.promote], undefined, "active") && isRole(peers[direction.demote], undefined, "passive");
   const journaled = ctx.journal.applied(direction.promote, "active");
@@ -82,7 +79,7 @@ async function switchRoles(ctx: OperationContext, direction: Direction, options:
   ctx.journal.append(confirmedEvent(which));
 
   const pendingImports = await ctx.remainingImports();
-  const record = ctx.nextRecord<PhaseRecord>({ phase: targetPhase(which), ...(pendingImports.length ? { pendingImports } : {}) } as Omit<PhaseRecord, "since" | "runId" | "operation">);
+  const record = ctx.nextRecord<PhaseRecord>({ phase: targetPhase(which), ...(pendingImports.length ? { pendingImports } : {}) });
   await ctx.recordPhase(record);
   ctx.complete();
   const planNote = pendingImports.length

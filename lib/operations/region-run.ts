@@ -5,19 +5,19 @@ import { ServiceListPeerSource } from "../aiven/peer-source";
 import { pollGapMs } from "../aiven/request-budget";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
-import { PairManifest, tierLabel, tierRank } from "../pair/pair-manifest";
+import { PairManifest, tierLabel, tierRank } from "../contract/pair-manifest";
 import { PhaseFolder } from "../phase/phase-folder";
-import { OperationName, PhaseRecord } from "../phase/phase-record";
+import { OperationName } from "../phase/phase-record";
 import { checkTransition } from "../phase/phase-transitions";
 import { PrefixedReporter } from "../reporting/prefixed-reporter";
 import { settingsForTooling } from "../settings/tool-settings";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../terraform/limited-terraform";
-import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { TerraformCliOptions } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
 import { OperationDeps } from "./operation-context";
@@ -152,7 +152,7 @@ export async function regionRun(
       // pairs' commands after theirs: the role changes that fit in the rate
       // limit's first window leave sooner, so the window's places come back
       // sooner for the rest, and the reconciling fills the wait for them.
-      const terraform = (o: TerraformCliOptions) => new LimitedTerraform(deps.terraform ? deps.terraform(o) : new TerraformCli(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
+      const terraform = (o: TerraformCliOptions) => new LimitedTerraform(deps.terraform(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
       let recoveryMs: number | undefined;
       const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
       const known = { stack, ...(tier !== undefined ? { tier } : {}) };
@@ -216,7 +216,7 @@ async function synthesizeOnce(deps: OperationDeps, phaseDir: string, selected: s
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
   const phases = PhaseFolder.load(phaseDir);
-  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack) as PhaseRecord);
+  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack));
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
 

@@ -1,6 +1,6 @@
 import { Peers } from "../aiven/peer-status";
 import { formatDuration } from "../duration";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { assertCaughtUp, guardFailover } from "../rpo/data-loss-guard";
 import { objectiveFor } from "../rpo/data-loss-objective";
 import { measureStandby, RecoveryMeasurement } from "../rpo/recovery-measurement";

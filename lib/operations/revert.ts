@@ -33,10 +33,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
   const rec = pair.recovery.serviceName;
   const requested: Array<"passive" | "active"> = [];
 
-  ctx.step("peers", "reading both peers from the Aiven API");
-  let peers = await ctx.readPeers();
-  ctx.reportPeers(peers);
-  await ctx.proveCanFinish();
+  let { peers } = await ctx.readPeersAndProveCanFinish();
   const backAtAiven = isRole(peers.primary, "RUNNING", "active") && isRole(peers.recovery, undefined, "passive");
   if (!backAtAiven) {
     if (!peers.recovery.reachable || !peers.primary.reachable) {
@@ -133,13 +130,13 @@ function stepTwo(ctx: OperationContext, peers: Peers): Decision {
  */
 async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
   const { pair } = ctx;
-  const terraform = ctx.terraform();
+  const terraform = ctx.terraform.runner;
   if (ctx.options.dryRun) {
     ctx.reporter.command(terraform.describe(["state", "list"]));
     ctx.reporter.command(`GET ${ctx.client.baseUrl}/v1/project/${pair.project}/service/${pair.primary.serviceName}/integration`);
     return [];
   }
-  const inState = await (await ctx.initBackend()).stateList();
+  const inState = await (await ctx.terraform.initBackend()).stateList();
   const imports: PendingImport[] = [];
   if (!inState.includes(pair.primary.address)) {
     imports.push({ address: pair.primary.address, id: `${pair.project}/${pair.primary.serviceName}` });

@@ -1,7 +1,7 @@
 import { AivenApiError } from "../aiven/aiven-api-error";
-import { DrRole } from "../aiven/aiven-types";
+import { DrRole } from "../contract/dr-roles";
 import { classifyWriteFailure } from "../aiven/write-outcome";
-import { PeerSide } from "../pair/pair-manifest";
+import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
@@ -84,12 +84,11 @@ type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | 
 async function resolveByReading(ctx: OperationContext, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
-  let last = "the peers could not be read";
   for (;;) {
-    const now = snapshot(await ctx.readPeersQuietly());
+    const now = snapshot(await ctx.peers.readQuietly());
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
-    last = describeSnapshot(now, names);
+    const last = describeSnapshot(now, names);
     if (Date.now() >= deadline) return unchanged(before, now) ? { kind: "not-applied" } : { kind: "unknown", last };
     await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
   }
@@ -164,7 +163,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         // A refusal while the pair is moving (say a 409 "transition in
         // progress") may mean this very change is under way: sent by another
         // operator, or by our own first, lost request. Read before concluding.
-        const now = snapshot(await ctx.readPeersQuietly());
+        const now = snapshot(await ctx.peers.readQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
         const earlierUnknown = attempt > 1 && [...ctx.journal.episode(), ...ctx.journal.pairEpisode()].some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
         if (moving || earlierUnknown) {
@@ -239,13 +238,13 @@ function names(ctx: OperationContext): Record<PeerSide, string> {
  */
 async function stillDue(ctx: OperationContext, before: PairSnapshot, change: RoleChange, call: string): Promise<PairSnapshot | undefined> {
   const { side, role } = change;
-  let now = snapshot(await ctx.readPeersTolerantly());
+  let now = snapshot(await ctx.peers.readTolerantly());
   if (!signOfChange(before, now, change, names(ctx))) return now;
   // If it is this very change, it shows within the grace period.
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
   while (!(now[side].reachable && now[side].role === role) && Date.now() < deadline) {
     await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
-    now = snapshot(await ctx.readPeersTolerantly());
+    now = snapshot(await ctx.peers.readTolerantly());
   }
   const moved = signOfChange(before, now, change, names(ctx));
   if (now[side].reachable && now[side].role === role) {

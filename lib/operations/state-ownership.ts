@@ -1,4 +1,4 @@
-import { PairManifest, PeerSide } from "../pair/pair-manifest";
+import { PairManifest, PeerSide } from "../contract/pair-manifest";
 import { PendingImport } from "../phase/phase-record";
 import { UserError } from "../user-error";
 

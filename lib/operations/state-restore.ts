@@ -6,7 +6,7 @@ import { settingsForTooling } from "../settings/tool-settings";
 import { resolveStack } from "../synth/resolve-stack";
 import { backendAlreadyInitialized } from "../terraform/backend-cache";
 import { backUpState, StateSummary, summarizeState } from "../terraform/state-backup";
-import { TerraformCli, TerraformCliOptions } from "../terraform/terraform-cli";
+import { TerraformFactory } from "../terraform/terraform-factory";
 import { TerraformRunner } from "../terraform/terraform-runner";
 import { UserError } from "../user-error";
 import { withPrivateStateCopy } from "../terraform/private-state-copy";
@@ -27,8 +27,8 @@ export interface StateRestoreDeps {
   readonly reporter: Reporter;
   /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
   readonly confirm?: (prompt: string, expected: string) => Promise<boolean>;
-  /** @default - the real binary */
-  readonly terraform?: (options: TerraformCliOptions) => TerraformRunner;
+  /** Makes the stack's Terraform runner: `realTerraform` from the command line. */
+  readonly terraform: TerraformFactory;
 }
 
 export interface StateRestoreResult {
@@ -76,7 +76,7 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     if (!backup) throw new UserError(`${shown} is not a Terraform state file; pass --backup with a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
 
     reporter.step("read", "reading the current state");
-    const terraform = (deps.terraform ?? ((o) => new TerraformCli(o)))({ cwd: stack.workingDirectory, env: deps.env });
+    const terraform = deps.terraform({ cwd: stack.workingDirectory, env: deps.env });
     if (!backendAlreadyInitialized(terraform.cwd, stack.json.terraform?.backend)) await terraform.initBackend();
     const current = summarizeState(await terraform.statePull());
     if (current && current.lineage !== backup.lineage) {

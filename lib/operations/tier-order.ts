@@ -1,4 +1,4 @@
-import { tierRank } from "../pair/pair-manifest";
+import { tierRank } from "../contract/pair-manifest";
 
 /** A pair's place in a region run's order of role changes. */
 export interface PairTurn {

@@ -1,4 +1,4 @@
-import { ApplicationOutputNames } from "./pair-manifest";
+import { ApplicationOutputNames } from "../contract/pair-manifest";
 
 /**
  * The outputs applications read (through `terraform output` or

@@ -8,7 +8,7 @@ import { declareApplicationOutputs } from "./application-output-declarations";
 import { addBackend } from "./backend";
 import { CrdrPair } from "./crdr-pair";
 import { CrdrPairProps } from "./crdr-pair-props";
-import { SETTINGS_FINGERPRINT_KEY } from "./pair-manifest";
+import { SETTINGS_FINGERPRINT_KEY } from "../contract/pair-manifest";
 
 export interface CrdrPairStackProps {
   readonly pair: CrdrPairProps;

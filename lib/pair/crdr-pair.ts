@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { Pg, PgConfig } from "../../.gen/providers/aiven/pg";
 import { ServiceIntegration } from "../../.gen/providers/aiven/service-integration";
 import { CrdrPairProps, ResolvedPairProps, resolvePairProps } from "./crdr-pair-props";
-import { PAIR_MANIFEST_KEY, PairManifest } from "./pair-manifest";
+import { PAIR_MANIFEST_KEY, PairManifest } from "../contract/pair-manifest";
 import { APPLICATION_OUTPUTS } from "./application-outputs";
 import { pendingImportsOf } from "../phase/phase-record";
 import { layoutFor, PhaseLayout, ResourceLayout } from "../phase/phase-layout";

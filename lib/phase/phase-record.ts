@@ -4,7 +4,7 @@ import { z } from "zod";
  * The disaster-recovery phase a pair is in, as recorded in the phase file.
  *
  * A phase decides what the pair synthesizes (`phase-layout.ts`), what Aiven
- * should show (`expected-roles.ts`) and which operations may run next
+ * should show (`lib/contract/expected-roles.ts`) and which operations may run next
  * (`phase-transitions.ts`). Each of those is a table keyed by the phase or
  * the operation, so adding one fails to compile until every table knows it.
  * The types here are derived from the schema the phase file is checked with.

@@ -1,7 +1,7 @@
 import { PhaseFolder } from "../phase/phase-folder";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest } from "../contract/pair-manifest";
 import { settingsForTooling } from "../settings/tool-settings";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { UserError } from "../user-error";
 import { ReviewContext } from "./review-context";

@@ -2,7 +2,7 @@ import { NORMAL, PhaseRecord } from "../phase/phase-record";
 import { samePhase } from "../phase/phase-change";
 import { PhaseFolder } from "../phase/phase-folder";
 import { layoutFor, ResourceLayout } from "../phase/phase-layout";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest } from "../contract/pair-manifest";
 import { attribute, PlannedChange, priorAttribute, PriorResource } from "./terraform-plan";
 
 export type Side = "primary" | "recovery" | "integration";
@@ -115,7 +115,7 @@ function identityOf(type: string, value: (key: string) => unknown): Identity | u
   }
   if (type === "aiven_service_integration") {
     const ends = [value("source_service_name"), value("destination_service_name")];
-    return ends.every((e) => typeof e === "string") ? { project, names: ends as string[] } : undefined;
+    return ends.every((e) => typeof e === "string") ? { project, names: ends } : undefined;
   }
   return undefined;
 }

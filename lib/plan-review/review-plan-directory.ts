@@ -3,7 +3,7 @@ import * as path from "path";
 import { UserError } from "../user-error";
 import { loadReviewContext } from "./load-review-context";
 import { mergeResults, notReviewedResult, reviewPlan, ReviewResult, withPhaseChanges } from "./review";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { stateUnreachableFromCi } from "./state-reach";
 import { stackPlanFailed, stackPlanMissing, stackPlanUnreadable } from "./stack-not-planned";

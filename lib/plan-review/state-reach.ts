@@ -13,6 +13,6 @@ export function stateUnreachableFromCi(stack: SynthesizedStack): string | undefi
   if (backends.length && !backends.includes("local")) return undefined;
   return (
     `stack ${stack.name} keeps its state in a local file, which this CI machine does not have: its plan is against empty state, so every change looks like a create. ` +
-    `Set the repository variable CRDR_BACKEND to the backend the pairs' state lives in, as the README's "Plan review in CI" says.`
+    `Set the repository variable CRDR_BACKEND to the backend the pairs' state lives in, as docs/plan-review.md says under "Plan review in CI".`
   );
 }

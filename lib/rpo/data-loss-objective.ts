@@ -1,5 +1,5 @@
 import ms, { StringValue } from "ms";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest } from "../contract/pair-manifest";
 import { DataLossObjective } from "./data-loss-guard";
 
 const FORM = /^\d+(?:\.\d+)?(?:ms|s|m|h)$/;

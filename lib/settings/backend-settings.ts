@@ -56,7 +56,7 @@ export function parseBackendSettings(raw: unknown, source: string): BackendSetti
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "type"}: ${i.message}`).join("; ");
     throw new UserError(
-      `The backend settings from ${source} are invalid (${problems}); use {"type":"local"} or an s3, gcs, http or cloud backend as the README shows.`,
+      `The backend settings from ${source} are invalid (${problems}); use {"type":"local"} or an s3, gcs, http or cloud backend as docs/backends-and-state.md shows.`,
     );
   }
   return parsed.data;

@@ -13,7 +13,8 @@ export function phaseDirSetting(read: SettingReader, env: NodeJS.ProcessEnv, con
   const retiredEnv = env[RETIRED_PHASE_FILE.env];
   const retired = retiredEnv !== undefined && retiredEnv !== "" ? { value: retiredEnv, name: RETIRED_PHASE_FILE.env } : { value: context(RETIRED_PHASE_FILE.context), name: `cdktf.json context "${RETIRED_PHASE_FILE.context}"` };
   if (retired.value !== undefined) {
-    const value = String(retired.value);
+    // A context value may be any JSON: quote a non-string as written, not as "[object Object]".
+    const value = typeof retired.value === "string" ? retired.value : JSON.stringify(retired.value);
     const folder = value.endsWith(".json") ? value.slice(0, -".json".length) : undefined;
     throw new UserError(
       folder

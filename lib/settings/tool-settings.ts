@@ -1,6 +1,6 @@
 import { settingReader, settingsFingerprint } from "./setting-sources";
 import { phaseDirSetting } from "./phase-dir-setting";
-import { readCdktfConfig } from "../synth/cdktf-config";
+import { readCdktfConfig } from "./cdktf-config";
 
 export interface ToolingSettings {
   /** The phase folder (see `PhaseFolder`). */

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "crypto";
-import { PairManifest } from "../pair/pair-manifest";
-import { AivenService, AivenServiceIntegration, DR_ROLES, DrRole } from "../aiven/aiven-types";
+import { PairManifest } from "../contract/pair-manifest";
+import { AivenService, AivenServiceIntegration } from "../aiven/aiven-types";
+import { DR_ROLES, DrRole } from "../contract/dr-roles";
 import { SimDatabaseEndpoint, SimPostgres } from "./sim-postgres";
 
 /** How long the simulated transitions take, in milliseconds. */

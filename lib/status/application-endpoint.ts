@@ -1,7 +1,7 @@
 import { AivenService } from "../aiven/aiven-types";
 import { Peers } from "../aiven/peer-status";
 import { standbyEndpointOf } from "../aiven/standby-component";
-import { PairManifest, PEER_SIDES, PeerSide } from "../pair/pair-manifest";
+import { PairManifest, PEER_SIDES, PeerSide } from "../contract/pair-manifest";
 
 /**
  * Where applications point, from Aiven's answer: the shared read-write

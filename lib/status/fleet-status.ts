@@ -1,6 +1,6 @@
 import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource, ServiceListPeerSource } from "../aiven/peer-source";
-import { Peers } from "../aiven/peer-status";
+import { PairReader } from "../aiven/pair-reader";
 import { PhaseFolder } from "../phase/phase-folder";
 import { settingsForTooling } from "../settings/tool-settings";
 import { listOrSynthesize } from "../synth/list-or-synthesize";
@@ -40,20 +40,10 @@ export async function status(selection: StatusSelection, deps: { projectDir: str
     while (next < pairs.length) {
       const i = next++;
       const pair = pairs[i];
-      const peers = refuseUnusable(await source.read(pair), deps.client, pair.project);
+      const peers = await new PairReader(source, deps.client, pair).readTolerantly();
       reports[i] = { ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir), replication: await replicationOf(pair, peers) };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(selection.parallel ?? 16, pairs.length)) }, worker));
   return reports;
-}
-
-/** A refused token, or an API that is not Aiven, is one sentence for the whole run, not a finding per pair. */
-function refuseUnusable(peers: Peers, client: AivenClient, project: string): Peers {
-  for (const peer of [peers.primary, peers.recovery]) {
-    if (peer.reachable) continue;
-    if (peer.error.isAuthFailure) throw new UserError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${project}".`);
-    if (peer.error.isApiUnreachable) throw client.unusableApi(peer.error);
-  }
-  return peers;
 }

@@ -4,8 +4,8 @@ import { ServiceByServicePeerSource } from "../aiven/peer-source";
 import { checkExpectedPeer, Peers, PeerStatus } from "../aiven/peer-status";
 import { EXIT } from "../exit-codes";
 import { Journal } from "../operations/journal";
-import { PairManifest, PeerSide } from "../pair/pair-manifest";
-import { EXPECTED_ROLES } from "../phase/expected-roles";
+import { PairManifest, PeerSide } from "../contract/pair-manifest";
+import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { ApplicationEndpointReport, checkApplicationEndpoint } from "./application-endpoint";
 import { ReplicationReport } from "./replication-status";
@@ -14,7 +14,7 @@ export type Verdict = "healthy" | "degraded" | "drifted";
 /** `note` is Terraform bookkeeping: it does not change the verdict about the pair. */
 export type FindingLevel = "note" | "degraded" | "drift";
 
-/** `npm run status` exit codes, by the worst verdict; the README lists them. */
+/** `npm run status` exit codes, by the worst verdict; docs/recovery-cycle.md ("Status") lists them. */
 export const STATUS_EXIT: Record<Verdict, number> = { healthy: EXIT.ok, degraded: EXIT.degraded, drifted: EXIT.drifted };
 
 export interface PeerReport {

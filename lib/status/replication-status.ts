@@ -1,5 +1,5 @@
 import { Peers } from "../aiven/peer-status";
-import { PairManifest } from "../pair/pair-manifest";
+import { PairManifest } from "../contract/pair-manifest";
 import { measureStandby } from "../rpo/recovery-measurement";
 import { DataLossEstimate } from "../rpo/data-loss-estimate";
 import { ReplicationFigures } from "../rpo/replication-reading";

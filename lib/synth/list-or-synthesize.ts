@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { readCdktfConfig } from "./cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "./synthesize";
 import { SynthesizedStack } from "./synthesized-stack";
 

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS_FINGERPRINT_KEY } from "../pair/pair-manifest";
+import { SETTINGS_FINGERPRINT_KEY } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
 import { PhaseFolder } from "../phase/phase-folder";
-import { readCdktfConfig } from "./cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { synthesize } from "./synthesize";
 import { UserError } from "../user-error";
 import { SynthesizedStack } from "./synthesized-stack";

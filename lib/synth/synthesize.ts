@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readCdktfConfig } from "./cdktf-config";
+import { readCdktfConfig } from "../settings/cdktf-config";
 import { UserError } from "../user-error";
 
 export interface SynthResult {
@@ -52,6 +52,8 @@ export function synthesizeHere(projectDir: string, env: NodeJS.ProcessEnv = proc
   if (!OWN_APP.test(config.app.trim()) || !fs.existsSync(main)) return synthesize(projectDir, env);
   const started = Date.now();
   Object.assign(process.env, env, { CDKTF_OUTDIR: config.outdir, CDKTF_CONTEXT_JSON: JSON.stringify(config.context), CHECKPOINT_DISABLE: "1" });
+  // The built app, loaded into this process: its path is only known at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(main);
   return { outdir: config.outdir, durationMs: Date.now() - started };
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PAIR_MANIFEST_KEY, PairManifest } from "../pair/pair-manifest";
+import { PAIR_MANIFEST_KEY, PairManifest } from "../contract/pair-manifest";
 import { layoutFor, PhaseLayout } from "../phase/phase-layout";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { UserError } from "../user-error";

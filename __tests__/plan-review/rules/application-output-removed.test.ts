@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { APPLICATION_OUTPUTS } from "../../../lib/pair/application-outputs";
-import { applicationOutputList } from "../../../lib/pair/pair-manifest";
+import { applicationOutputList } from "../../../lib/contract/pair-manifest";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../../lib/plan-review/review";
 import { applicationOutputRemoved } from "../../../lib/plan-review/rules/application-output-removed";

@@ -1,4 +1,4 @@
-import { applicationOutputList } from "../../pair/pair-manifest";
+import { applicationOutputList } from "../../contract/pair-manifest";
 import { Finding } from "../finding";
 import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 

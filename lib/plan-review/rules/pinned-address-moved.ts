@@ -4,7 +4,7 @@ import { NOT_APPLICABLE, PlanRule } from "../plan-rule";
 /**
  * A `moved` block (or module rename) onto or off a pinned address. The
  * failover tooling and every state file find a pair's resources at those
- * addresses; the README promises they never change.
+ * addresses; docs/pairs.md ("Stable addresses") promises they never change.
  */
 export const pinnedAddressMoved: PlanRule = {
   id: "pinned-address-moved",

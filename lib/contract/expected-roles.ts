@@ -1,5 +1,5 @@
-import { DrRole } from "../aiven/aiven-types";
-import { PhaseName } from "./phase-record";
+import { DrRole } from "./dr-roles";
+import { PhaseName } from "../phase/phase-record";
 
 /** What Aiven should show for one peer: its role, and its state when at rest. */
 export interface ExpectedPeer {
