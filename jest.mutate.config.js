@@ -6,25 +6,30 @@
 const base = require("./jest.config");
 
 /** A narrow run can name its test files (comma-separated) in CRDR_MUTATE_TESTS: Stryker first runs every test once. */
-const only = (process.env.CRDR_MUTATE_TESTS ?? "").split(",").filter(Boolean).map((f) => `<rootDir>/${f.trim()}`);
+const only = (process.env.CRDR_MUTATE_TESTS ?? "")
+  .split(",")
+  .filter(Boolean)
+  .map((f) => `<rootDir>/${f.trim()}`);
 
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown-mutate.js",
-  testMatch: only.length ? only : [
-    "<rootDir>/__tests__/sign-of-change.test.ts",
-    "<rootDir>/__tests__/role-change-disagreement.test.ts",
-    "<rootDir>/__tests__/operations-in-process.test.ts",
-    "<rootDir>/__tests__/aiven-client.test.ts",
-    "<rootDir>/__tests__/request-budget.test.ts",
-    "<rootDir>/__tests__/synthesized-stack.test.ts",
-    "<rootDir>/__tests__/phases.test.ts",
-    "<rootDir>/__tests__/phase-folder.test.ts",
-    "<rootDir>/__tests__/plan-review/rules/*.test.ts",
-    "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
-    "<rootDir>/__tests__/plan-review/review.test.ts",
-    "<rootDir>/__tests__/plan-review/robustness.test.ts",
-  ],
+  testMatch: only.length
+    ? only
+    : [
+        "<rootDir>/__tests__/sign-of-change.test.ts",
+        "<rootDir>/__tests__/role-change-disagreement.test.ts",
+        "<rootDir>/__tests__/operations-in-process.test.ts",
+        "<rootDir>/__tests__/aiven-client.test.ts",
+        "<rootDir>/__tests__/request-budget.test.ts",
+        "<rootDir>/__tests__/synthesized-stack.test.ts",
+        "<rootDir>/__tests__/phases.test.ts",
+        "<rootDir>/__tests__/phase-folder.test.ts",
+        "<rootDir>/__tests__/plan-review/rules/*.test.ts",
+        "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
+        "<rootDir>/__tests__/plan-review/review.test.ts",
+        "<rootDir>/__tests__/plan-review/robustness.test.ts",
+      ],
 };

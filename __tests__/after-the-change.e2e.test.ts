@@ -29,7 +29,9 @@ afterEach(async () => {
 
 /** A proxy in front of the simulator that holds the answer to the failover's PUT until released. */
 async function holdTheRolePut(): Promise<NodeJS.ProcessEnv> {
-  proxy = new GatingProxy(scenario.env.AIVEN_WEB_URL!, (method) => (method === "PUT" ? { kind: "hold-answer" } : undefined));
+  proxy = new GatingProxy(scenario.env.AIVEN_WEB_URL!, (method) =>
+    method === "PUT" ? { kind: "hold-answer" } : undefined,
+  );
   // The client must still be listening when the answer is let go.
   return { AIVEN_WEB_URL: await proxy.start(), CRDR_API_TIMEOUT_MS: "120000" };
 }
@@ -57,7 +59,11 @@ function hangingTerraform(): { binary: string; gate: string; pids: string } {
   const binary = path.join(tempDir, "terraform");
   const gate = path.join(tempDir, "hang-now");
   const pids = path.join(tempDir, "pids");
-  fs.writeFileSync(binary, `#!/bin/sh\nif [ -e "${gate}" ]; then\n  echo $$ >> "${pids}"\n  sleep 600 &\n  echo $! >> "${pids}"\n  wait\n  exit 1\nfi\nexec terraform "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    binary,
+    `#!/bin/sh\nif [ -e "${gate}" ]; then\n  echo $$ >> "${pids}"\n  sleep 600 &\n  echo $! >> "${pids}"\n  wait\n  exit 1\nfi\nexec terraform "$@"\n`,
+    { mode: 0o755 },
+  );
   return { binary, gate, pids };
 }
 
@@ -83,7 +89,9 @@ describe("failover", () => {
     } finally {
       lock.undo();
     }
-    expect(run.stderr).toMatch(/^✖ Aiven has already made pg-primary failed \(this run, at \S+\), but the "request" step failed: Cannot write the run journal .*pg-primary\.jsonl \(EPERM\); make \.crdr\/ writable \(or free disk space\)\.\nFix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again\.\n$/);
+    expect(run.stderr).toMatch(
+      /^✖ Aiven has already made pg-primary failed \(this run, at \S+\), but the "request" step failed: Cannot write the run journal .*pg-primary\.jsonl \(EPERM\); make \.crdr\/ writable \(or free disk space\)\.\nFix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again\.\n$/,
+    );
     expect(run.code).toBe(6);
     expect(puts()).toHaveLength(1);
 
@@ -102,8 +110,12 @@ describe("failover", () => {
     const holder = await StateLockHolder.hold(scenario.project.stateFile);
     try {
       const rerun = await runOperation(scenario, "failover");
-      expect(rerun.stderr).toMatch(/^✖ Aiven has already made pg-primary failed \(an earlier run, at \S+\), but this run's checks before going on failed: The Terraform state of pg-primary is locked, /);
-      expect(rerun.stderr).toMatch(/Fix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again\.\n$/);
+      expect(rerun.stderr).toMatch(
+        /^✖ Aiven has already made pg-primary failed \(an earlier run, at \S+\), but this run's checks before going on failed: The Terraform state of pg-primary is locked, /,
+      );
+      expect(rerun.stderr).toMatch(
+        /Fix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again\.\n$/,
+      );
       expect(rerun.code).toBe(6);
     } finally {
       holder.release();
@@ -116,7 +128,9 @@ describe("failover", () => {
     expect((await runOperation(scenario, "failover", ["--timeout", "1s"])).code).toBe(3);
     fs.rmSync(scenario.project.stateFile);
     const rerun = await runOperation(scenario, "failover");
-    expect(rerun.stderr).toMatch(/^✖ Aiven has already made pg-primary failed \(an earlier run, at \S+\), but this run's checks before going on failed: The Terraform state read from the local state file .*terraform\.pg-primary\.tfstate is not pg-primary's: no state exists there\. Check CRDR_BACKEND and the backend settings \(the state must hold the pair as applied\)\.\nFix that and rerun/);
+    expect(rerun.stderr).toMatch(
+      /^✖ Aiven has already made pg-primary failed \(an earlier run, at \S+\), but this run's checks before going on failed: The Terraform state read from the local state file .*terraform\.pg-primary\.tfstate is not pg-primary's: no state exists there\. Check CRDR_BACKEND and the backend settings \(the state must hold the pair as applied\)\.\nFix that and rerun/,
+    );
     expect(rerun.stderr).not.toMatch(/Nothing was sent/);
     expect(rerun.code).toBe(6);
     expect(puts()).toHaveLength(1);
@@ -125,8 +139,15 @@ describe("failover", () => {
   it("a terraform call that hangs before the change is stopped at its deadline, killed with its children, and nothing is sent (exit 2)", async () => {
     const tf = hangingTerraform();
     fs.writeFileSync(tf.gate, "");
-    const run = await runOperation(scenario, "failover", [], { TERRAFORM_BINARY_NAME: tf.binary, CRDR_TERRAFORM_TIMEOUT_MS: "1000" });
-    expect(run.stderr).toMatch(new RegExp(`^✖ "${tf.binary.replace(/[.]/g, "\\.")} version -json" did not finish within 1s \\(CRDR_TERRAFORM_TIMEOUT_MS, plus any -lock-timeout\\), so it was stopped; check what it waits for`));
+    const run = await runOperation(scenario, "failover", [], {
+      TERRAFORM_BINARY_NAME: tf.binary,
+      CRDR_TERRAFORM_TIMEOUT_MS: "1000",
+    });
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^✖ "${tf.binary.replace(/[.]/g, "\\.")} version -json" did not finish within 1s \\(CRDR_TERRAFORM_TIMEOUT_MS, plus any -lock-timeout\\), so it was stopped; check what it waits for`,
+      ),
+    );
     expect(run.code).toBe(2);
     expect(puts()).toEqual([]);
     // The version check and the state read run side by side: both hang (a shell and its sleep each), and both are stopped.
@@ -143,7 +164,9 @@ describe("failover", () => {
     fs.writeFileSync(tf.gate, "");
     proxy!.release();
     const run = await running;
-    expect(run.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: ".*terraform state .*" did not finish within 8s \(CRDR_TERRAFORM_TIMEOUT_MS, plus any -lock-timeout\), so it was stopped/);
+    expect(run.stderr).toMatch(
+      /^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: ".*terraform state .*" did not finish within 8s \(CRDR_TERRAFORM_TIMEOUT_MS, plus any -lock-timeout\), so it was stopped/,
+    );
     expect(run.code).toBe(6);
     for (const pid of hungPids(tf.pids)) expect(notRunning(pid)).toBe(true);
 

@@ -14,7 +14,14 @@ let url: string;
 
 beforeEach(async () => {
   sim = new SimServer({ token: TOKEN });
-  sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+  sim.model.addPair({
+    project: "p1",
+    primary: "pg-a",
+    recovery: "pg-a-dr",
+    plan: "startup-4",
+    primaryCloud: "google-europe-west1",
+    recoveryCloud: "google-europe-north1",
+  });
   url = await sim.start();
 });
 afterEach(() => sim.stop());
@@ -34,23 +41,40 @@ async function failure(promise: Promise<unknown>): Promise<AivenApiError> {
 describe("AivenClient", () => {
   it("reads a service out of the {service: …} wrapping", async () => {
     const service = await client().getService("p1", "pg-a-dr");
-    expect(service).toMatchObject({ service_name: "pg-a-dr", state: "RUNNING", disaster_recovery_role: "passive", cloud_name: "google-europe-north1" });
+    expect(service).toMatchObject({
+      service_name: "pg-a-dr",
+      state: "RUNNING",
+      disaster_recovery_role: "passive",
+      cloud_name: "google-europe-north1",
+    });
   });
 
   it("sends a partial PUT body and returns the updated service", async () => {
     const updated = await client().updateService("p1", "pg-a", { disaster_recovery_role: "failed" });
     expect(updated?.disaster_recovery_role).toBe("failed");
-    expect(sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: "/v1/project/p1/service/pg-a", body: { disaster_recovery_role: "failed" }, status: 200 }]);
+    expect(sim.apiCalls("PUT")).toEqual([
+      { method: "PUT", path: "/v1/project/p1/service/pg-a", body: { disaster_recovery_role: "failed" }, status: 200 },
+    ]);
   });
 
   it("lists integrations; test support reads, creates and deletes them through the same request path", async () => {
     const c = new IntegrationClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 });
     const [dr] = await c.listServiceIntegrations("p1", "pg-a");
-    expect(dr).toMatchObject({ integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr", active: true, enabled: true });
+    expect(dr).toMatchObject({
+      integration_type: "disaster_recovery",
+      source_service: "pg-a",
+      dest_service: "pg-a-dr",
+      active: true,
+      enabled: true,
+    });
     expect(await c.getIntegration("p1", dr.service_integration_id)).toEqual(dr);
     await c.deleteIntegration("p1", dr.service_integration_id);
     expect(await c.listServiceIntegrations("p1", "pg-a")).toEqual([]);
-    const created = await c.createIntegration("p1", { integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr" });
+    const created = await c.createIntegration("p1", {
+      integration_type: "disaster_recovery",
+      source_service: "pg-a",
+      dest_service: "pg-a-dr",
+    });
     expect(created.source_service).toBe("pg-a");
   });
 
@@ -66,7 +90,9 @@ describe("AivenClient", () => {
     sim.faults.add({ kind: "status", status: 500, method: "GET" });
     const err = await failure(client({ retries: 2 }).getService("p1", "pg-a"));
     expect(err).toBeInstanceOf(AivenApiError);
-    expect(err.message).toBe("GET /v1/project/p1/service/pg-a failed with HTTP 500: Service temporarily unavailable (injected)");
+    expect(err.message).toBe(
+      "GET /v1/project/p1/service/pg-a failed with HTTP 500: Service temporarily unavailable (injected)",
+    );
     expect(err.isUnavailable).toBe(true);
     expect(sim.apiCalls("GET")).toHaveLength(3);
   });
@@ -85,21 +111,41 @@ describe("AivenClient", () => {
     const polls = [0, 1, 2].map(() => limited.getService("p1", "pg-a"));
     const change = limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" });
     await Promise.all([...polls, change]);
-    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.split("/").pop()}`)).toEqual(["GET pg-a", "PUT pg-a-dr", "GET pg-a", "GET pg-a"]);
+    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.split("/").pop()}`)).toEqual([
+      "GET pg-a",
+      "PUT pg-a-dr",
+      "GET pg-a",
+      "GET pg-a",
+    ]);
   });
 
   it("sends a project's service list ahead of role changes already queued behind a saturated budget", async () => {
     // The list answers every pair of a region run at once: the pairs whose role change is done see their recovery while the others wait.
     const limited = client({ rateLimit: { limit: 1, windowMs: 1000 } });
     const first = limited.getService("p1", "pg-a");
-    const changes = [limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" }), limited.updateService("p1", "pg-a", { disaster_recovery_role: "passive" })];
+    const changes = [
+      limited.updateService("p1", "pg-a-dr", { disaster_recovery_role: "active" }),
+      limited.updateService("p1", "pg-a", { disaster_recovery_role: "passive" }),
+    ];
     const list = limited.listServices("p1");
     await Promise.allSettled([first, ...changes, list]);
-    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.replace("/v1/project/p1/", "")}`)).toEqual(["GET service/pg-a", "GET service", "PUT service/pg-a-dr", "PUT service/pg-a"]);
+    expect(sim.apiCalls().map((c) => `${c.method} ${c.path.replace("/v1/project/p1/", "")}`)).toEqual([
+      "GET service/pg-a",
+      "GET service",
+      "PUT service/pg-a-dr",
+      "PUT service/pg-a",
+    ]);
   });
 
   it("with a budget per Aiven project, a project that has spent its limit does not hold back another project's requests", async () => {
-    sim.model.addPair({ project: "p2", primary: "pg-b", recovery: "pg-b-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    sim.model.addPair({
+      project: "p2",
+      primary: "pg-b",
+      recovery: "pg-b-dr",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     // One request an hour: with one budget for the token, the read of p2 would wait an hour behind p1's.
     const perProject = client({ rateLimit: { limit: 1, windowMs: 3_600_000 }, rateLimitPer: "project" });
     await perProject.getService("p1", "pg-a");
@@ -112,7 +158,9 @@ describe("AivenClient", () => {
     expect(AivenClient.fromEnv(env).rateLimitPer).toBe("token");
     expect(AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "project" }).rateLimitPer).toBe("project");
     expect(() => AivenClient.fromEnv({ ...env, CRDR_API_RATE_LIMIT_PER: "projects" })).toThrow(
-      new UserError('CRDR_API_RATE_LIMIT_PER="projects" is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.'),
+      new UserError(
+        'CRDR_API_RATE_LIMIT_PER="projects" is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.',
+      ),
     );
   });
 
@@ -152,22 +200,48 @@ describe("AivenClient", () => {
     const c = AivenClient.fromEnv({ AIVEN_WEB_URL: "http://127.0.0.1:1/", AIVEN_TOKEN: "a", AIVEN_AUTH_TOKEN: "b" });
     expect(c.baseUrl).toBe("http://127.0.0.1:1");
     expect(AivenClient.fromEnv({ AIVEN_AUTH_TOKEN: "b" }).baseUrl).toBe("https://api.aiven.io");
-    expect(() => AivenClient.fromEnv({})).toThrow("No Aiven token is set; export AIVEN_TOKEN or AIVEN_AUTH_TOKEN with a token that can manage the project.");
-    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", CRDR_API_RETRIES: "many" })).toThrow(/CRDR_API_RETRIES="many" is not a whole number of retries/);
+    expect(() => AivenClient.fromEnv({})).toThrow(
+      "No Aiven token is set; export AIVEN_TOKEN or AIVEN_AUTH_TOKEN with a token that can manage the project.",
+    );
+    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", CRDR_API_RETRIES: "many" })).toThrow(
+      /CRDR_API_RETRIES="many" is not a whole number of retries/,
+    );
   });
 
   describe("writes are sent once, whatever happens to the answer", () => {
     it.each([
       ["a 503 that never clears", { kind: "status", status: 503, method: "PUT" }, "http", "ambiguous"],
-      ["a gateway 504 after the change was applied", { kind: "apply-then-status", status: 504, method: "PUT" }, "http", "ambiguous"],
-      ["a 500 after the change was applied (the last status that may hide work done)", { kind: "apply-then-status", status: 500, method: "PUT" }, "http", "ambiguous"],
+      [
+        "a gateway 504 after the change was applied",
+        { kind: "apply-then-status", status: 504, method: "PUT" },
+        "http",
+        "ambiguous",
+      ],
+      [
+        "a 500 after the change was applied (the last status that may hide work done)",
+        { kind: "apply-then-status", status: 500, method: "PUT" },
+        "http",
+        "ambiguous",
+      ],
       ["a 200 whose JSON is cut short", { kind: "garble", method: "PUT" }, "unexpected", "ambiguous"],
-      ["a connection cut after the change was applied", { kind: "apply-then-drop", method: "PUT" }, "network", "ambiguous"],
-      ["an answer slower than the timeout", { kind: "apply-then-slow", method: "PUT", delayMs: 600 }, "timeout", "ambiguous"],
+      [
+        "a connection cut after the change was applied",
+        { kind: "apply-then-drop", method: "PUT" },
+        "network",
+        "ambiguous",
+      ],
+      [
+        "an answer slower than the timeout",
+        { kind: "apply-then-slow", method: "PUT", delayMs: 600 },
+        "timeout",
+        "ambiguous",
+      ],
       ["a 429", { kind: "rate-limit", method: "PUT", retryAfterSeconds: 1 }, "http", "refused"],
     ] as const)("%s: sent once", async (_name, fault, kind, outcome) => {
       sim.faults.add(fault);
-      const err = await failure(client({ timeoutMs: 300 }).updateService("p1", "pg-a", { disaster_recovery_role: "failed" }));
+      const err = await failure(
+        client({ timeoutMs: 300 }).updateService("p1", "pg-a", { disaster_recovery_role: "failed" }),
+      );
       expect(err.kind).toBe(kind);
       expect(classifyWriteFailure(err)).toBe(outcome);
       expect(sim.apiCalls("PUT")).toHaveLength(1);
@@ -183,7 +257,11 @@ describe("AivenClient", () => {
 
     it("classifies a closed port as refused: nothing was sent", async () => {
       const closed = await freePort();
-      const err = await failure(new AivenClient({ baseUrl: `http://127.0.0.1:${closed}`, token: TOKEN }).updateService("p1", "pg-a", { disaster_recovery_role: "failed" }));
+      const err = await failure(
+        new AivenClient({ baseUrl: `http://127.0.0.1:${closed}`, token: TOKEN }).updateService("p1", "pg-a", {
+          disaster_recovery_role: "failed",
+        }),
+      );
       expect(err.kind).toBe("unreachable");
       expect(classifyWriteFailure(err)).toBe("refused");
     });
@@ -208,7 +286,9 @@ describe("AivenClient", () => {
       const err = await failure(c.getService("p1", "pg-a"));
       expect(err.kind).toBe("unexpected");
       expect(err.isApiUnreachable).toBe(true);
-      expect(err.message).toBe("GET /v1/project/p1/service/pg-a answered HTTP 200 with text/html; charset=utf-8, not Aiven's JSON");
+      expect(err.message).toBe(
+        "GET /v1/project/p1/service/pg-a answered HTTP 200 with text/html; charset=utf-8, not Aiven's JSON",
+      );
       const sentence = c.unusableApi(err);
       expect(sentence).toBeInstanceOf(UserError);
       expect(sentence.message).toBe(
@@ -217,7 +297,9 @@ describe("AivenClient", () => {
     });
 
     it("answers a 404 page that is not Aiven's JSON: not mistaken for a missing service", async () => {
-      const err = await failure(new AivenClient({ baseUrl: `${otherUrl}/missing`, token: TOKEN, retries: 0 }).getService("p1", "pg-a"));
+      const err = await failure(
+        new AivenClient({ baseUrl: `${otherUrl}/missing`, token: TOKEN, retries: 0 }).getService("p1", "pg-a"),
+      );
       expect(err.kind).toBe("unexpected");
       expect(err.isNotFound).toBe(false);
     });
@@ -227,19 +309,32 @@ describe("AivenClient", () => {
     expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", AIVEN_WEB_URL: "api.aiven.io" })).toThrow(
       'AIVEN_WEB_URL="api.aiven.io" is not a URL; unset it to use https://api.aiven.io, or give the API\'s base URL such as https://api.aiven.io.',
     );
-    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", AIVEN_WEB_URL: "ftp://x" })).toThrow(/AIVEN_WEB_URL="ftp:\/\/x" is not an http\(s\) URL/);
-    expect(() => new AivenClient({ baseUrl: "https://api.aiven.io", token: "a", proxyUrl: "::nope" })).toThrow(/HTTPS_PROXY \(or HTTP_PROXY\)="::nope" is not a URL/);
+    expect(() => AivenClient.fromEnv({ AIVEN_TOKEN: "a", AIVEN_WEB_URL: "ftp://x" })).toThrow(
+      /AIVEN_WEB_URL="ftp:\/\/x" is not an http\(s\) URL/,
+    );
+    expect(() => new AivenClient({ baseUrl: "https://api.aiven.io", token: "a", proxyUrl: "::nope" })).toThrow(
+      /HTTPS_PROXY \(or HTTP_PROXY\)="::nope" is not a URL/,
+    );
   });
 
   it("reads the wait of a 429 from Aiven's message when no Retry-After header comes", async () => {
     const bare = http.createServer((_req, res) => {
-      const body = JSON.stringify({ message: "Rate limit 120 exceeded - try again in 28s", errors: [{ message: "Rate limit 120 exceeded - try again in 28s", status: 429 }] });
+      const body = JSON.stringify({
+        message: "Rate limit 120 exceeded - try again in 28s",
+        errors: [{ message: "Rate limit 120 exceeded - try again in 28s", status: 429 }],
+      });
       res.writeHead(429, { "Content-Type": "application/json" });
       res.end(body);
     });
     await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
     try {
-      const err = await failure(new AivenClient({ baseUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`, token: TOKEN, retries: 0 }).getService("p1", "pg-a"));
+      const err = await failure(
+        new AivenClient({
+          baseUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`,
+          token: TOKEN,
+          retries: 0,
+        }).getService("p1", "pg-a"),
+      );
       expect(err.retryAfterSeconds).toBe(28);
     } finally {
       await new Promise<void>((r) => bare.close(() => r()));
@@ -289,7 +384,12 @@ describe("AivenClient", () => {
 
     it("names the proxy when the API cannot be reached through it", async () => {
       const closed = await freePort();
-      const c = new AivenClient({ baseUrl: url, token: TOKEN, retries: 0, proxyUrl: `http://user:secret@127.0.0.1:${closed}` });
+      const c = new AivenClient({
+        baseUrl: url,
+        token: TOKEN,
+        retries: 0,
+        proxyUrl: `http://user:secret@127.0.0.1:${closed}`,
+      });
       const err = await failure(c.getService("p1", "pg-a"));
       expect(c.unusableApi(err).message).toContain(`through the proxy http://127.0.0.1:${closed}`);
       expect(c.unusableApi(err).message).not.toContain("secret");

@@ -18,8 +18,20 @@ describe("synth of main.ts", () => {
 
     const pgs = json.resource.aiven_pg;
     expect(Object.keys(pgs).sort()).toEqual(["primary", "recovery"]);
-    expect(pgs.primary).toMatchObject({ project: "crdr-test", service_name: "pg-primary", cloud_name: "google-europe-west1", plan: "startup-4", termination_protection: true });
-    expect(pgs.recovery).toMatchObject({ project: "crdr-test", service_name: "pg-primary-dr", cloud_name: "google-europe-north1", plan: "startup-4", termination_protection: true });
+    expect(pgs.primary).toMatchObject({
+      project: "crdr-test",
+      service_name: "pg-primary",
+      cloud_name: "google-europe-west1",
+      plan: "startup-4",
+      termination_protection: true,
+    });
+    expect(pgs.recovery).toMatchObject({
+      project: "crdr-test",
+      service_name: "pg-primary-dr",
+      cloud_name: "google-europe-north1",
+      plan: "startup-4",
+      termination_protection: true,
+    });
     expect(pgs.primary.cloud_name).not.toBe(pgs.recovery.cloud_name);
 
     expect(Object.keys(json.resource.aiven_service_integration)).toEqual(["disaster_recovery"]);
@@ -67,7 +79,10 @@ describe("synth of main.ts", () => {
 
   it("takes the Aiven project from cdktf.json context, and AIVEN_PROJECT over it", () => {
     const config = JSON.parse(fs.readFileSync(path.join(project.dir, "cdktf.json"), "utf8"));
-    fs.writeFileSync(path.join(project.dir, "cdktf.json"), JSON.stringify({ ...config, context: { aivenProject: "from-context" } }));
+    fs.writeFileSync(
+      path.join(project.dir, "cdktf.json"),
+      JSON.stringify({ ...config, context: { aivenProject: "from-context" } }),
+    );
     synthesize(project.dir);
     expect(project.stack().pair.project).toBe("from-context");
     synthesize(project.dir, { ...process.env, AIVEN_PROJECT: "from-env" });
@@ -82,8 +97,12 @@ describe("synth of main.ts", () => {
   });
 
   it("fails with one clear sentence for an unparsable backend setting", () => {
-    expect(() => synthesize(project.dir, { ...process.env, CRDR_BACKEND: "{s3" })).toThrow(/CRDR_BACKEND is not JSON; set it to an object such as/);
-    expect(() => synthesize(project.dir, { ...process.env, CRDR_BACKEND: '{"type":"s3"}' })).toThrow(/The backend settings from CRDR_BACKEND are invalid \(bucket: .*region: /);
+    expect(() => synthesize(project.dir, { ...process.env, CRDR_BACKEND: "{s3" })).toThrow(
+      /CRDR_BACKEND is not JSON; set it to an object such as/,
+    );
+    expect(() => synthesize(project.dir, { ...process.env, CRDR_BACKEND: '{"type":"s3"}' })).toThrow(
+      /The backend settings from CRDR_BACKEND are invalid \(bucket: .*region: /,
+    );
   });
 });
 
@@ -95,7 +114,11 @@ describe("declarePairs for a fleet", () => {
 
   it("gives every pair its own stack and its own state", () => {
     const app = Testing.app();
-    const stacks = declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/crdr-phases" }, pairs);
+    const stacks = declarePairs(
+      app,
+      { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/crdr-phases" },
+      pairs,
+    );
     expect(stacks.map((s) => s.node.id)).toEqual(["orders-0", "orders-1", "orders-2"]);
     const paths = stacks.map((s) => JSON.parse(Testing.synth(s)).terraform.backend.local.path);
     expect(new Set(paths).size).toBe(3);
@@ -108,13 +131,17 @@ describe("declarePairs for a fleet", () => {
       { ...pairs[1], primary: { ...pairs[1].primary, plan: "hobbyist" } },
       pairs[1],
     ];
-    expect(() => declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/x" }, bad)).toThrow(
+    expect(() =>
+      declarePairs(app, { ...appSettings(app, { project: "fleet" }, {}), phaseDir: "/nonexistent/x" }, bad),
+    ).toThrow(
       /^5 problems in the CRDR pair declarations:\n  - pair "orders-0": recovery.cloudName "aws-eu-west-1" is the primary's region.*\n  - pair "orders-1": primary.plan "hobbyist".*\n  - stack name "orders-1" is used by more than one pair.*\n  - service "orders-1" in project "fleet" is declared by more than one pair.*\n  - service "orders-1-dr" in project "fleet"/s,
     );
   });
 
   it("refuses an empty declaration list", () => {
     const app = Testing.app();
-    expect(() => declarePairs(app, appSettings(app, { project: "fleet" }, {}), [])).toThrow(/main.ts declares no CRDR pairs/);
+    expect(() => declarePairs(app, appSettings(app, { project: "fleet" }, {}), [])).toThrow(
+      /main.ts declares no CRDR pairs/,
+    );
   });
 });

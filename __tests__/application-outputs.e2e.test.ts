@@ -2,7 +2,15 @@ import { pushAppliedState } from "../lib/drill/applied-state";
 import { useDrScenario } from "./support/dr-scenario";
 import { cycleHelpers } from "./support/cycle-helpers";
 
-const APPLICATION_OUTPUT_NAMES = ["app_host", "app_port", "app_uri", "app_standby_primary_host", "app_standby_primary_port", "app_standby_recovery_host", "app_standby_recovery_port"];
+const APPLICATION_OUTPUT_NAMES = [
+  "app_host",
+  "app_port",
+  "app_uri",
+  "app_standby_primary_host",
+  "app_standby_primary_port",
+  "app_standby_recovery_host",
+  "app_standby_recovery_port",
+];
 
 const scenario = useDrScenario("tok-app-outputs-7d41");
 const { run, roles, integrationId, phase } = cycleHelpers(scenario);
@@ -29,10 +37,16 @@ async function applicationView(): Promise<Record<string, unknown>> {
 async function apply(): Promise<void> {
   const stack = scenario.project.synth();
   const read = (name: string) => scenario.sim.model.getService("crdr-test", name);
-  await pushAppliedState(scenario.project.terraform(), stack, { primary: read("pg-primary"), recovery: read("pg-primary-dr") }, integrationId(), {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: "/dev/null",
-  });
+  await pushAppliedState(
+    scenario.project.terraform(),
+    stack,
+    { primary: read("pg-primary"), recovery: read("pg-primary-dr") },
+    integrationId(),
+    {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: "/dev/null",
+    },
+  );
 }
 
 describe("application outputs through a whole drill, read with the real terraform", () => {
@@ -54,7 +68,12 @@ describe("application outputs through a whole drill, read with the real terrafor
     const failedOver = { ...normal, app_standby_primary_host: "", app_standby_primary_port: 0 };
 
     const steps: Array<{ step: string; args: string[]; after: Record<string, unknown>; roles: string[] }> = [
-      { step: "failover", args: ["--primary-unreachable"], after: failedOver, roles: ["POWEROFF/failed", "RUNNING/active"] },
+      {
+        step: "failover",
+        args: ["--primary-unreachable"],
+        after: failedOver,
+        roles: ["POWEROFF/failed", "RUNNING/active"],
+      },
       { step: "revert", args: [], after: normal, roles: ["RUNNING/active", "RUNNING/passive"] },
       { step: "switchover", args: [], after: normal, roles: ["RUNNING/passive", "RUNNING/active"] },
       { step: "switchback", args: [], after: normal, roles: ["RUNNING/active", "RUNNING/passive"] },
@@ -73,17 +92,33 @@ describe("application outputs through a whole drill, read with the real terrafor
 
   it.each([
     { primary: "forgotten", args: ["--primary-unreachable"], state: ["aiven_pg.recovery"], primaryOutputs: [] },
-    { primary: "frozen", args: [], state: ["aiven_pg.primary", "aiven_pg.recovery"], primaryOutputs: ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"] },
-  ])("keep every application output once the failed-over phase with the primary $primary is applied", async ({ primary, args, state, primaryOutputs }) => {
-    await apply();
-    const before = await applicationView();
-    expect((await run("failover", ...args)).code).toBe(0);
-    expect(phase()).toMatchObject({ phase: "failed-over", primary });
-    await apply();
-    expect(await scenario.project.stateAddresses()).toEqual(state);
-    const outputs = await outputsInState();
-    expect(Object.keys(outputs).filter((o) => o.startsWith("primary_")).sort()).toEqual(primaryOutputs);
-    expect(Object.keys(outputs).filter((o) => o.startsWith("app_")).sort()).toEqual([...APPLICATION_OUTPUT_NAMES].sort());
-    expect(await applicationView()).toEqual({ ...before, app_standby_primary_host: "", app_standby_primary_port: 0 });
-  });
+    {
+      primary: "frozen",
+      args: [],
+      state: ["aiven_pg.primary", "aiven_pg.recovery"],
+      primaryOutputs: ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"],
+    },
+  ])(
+    "keep every application output once the failed-over phase with the primary $primary is applied",
+    async ({ primary, args, state, primaryOutputs }) => {
+      await apply();
+      const before = await applicationView();
+      expect((await run("failover", ...args)).code).toBe(0);
+      expect(phase()).toMatchObject({ phase: "failed-over", primary });
+      await apply();
+      expect(await scenario.project.stateAddresses()).toEqual(state);
+      const outputs = await outputsInState();
+      expect(
+        Object.keys(outputs)
+          .filter((o) => o.startsWith("primary_"))
+          .sort(),
+      ).toEqual(primaryOutputs);
+      expect(
+        Object.keys(outputs)
+          .filter((o) => o.startsWith("app_"))
+          .sort(),
+      ).toEqual([...APPLICATION_OUTPUT_NAMES].sort());
+      expect(await applicationView()).toEqual({ ...before, app_standby_primary_host: "", app_standby_primary_port: 0 });
+    },
+  );
 });

@@ -11,7 +11,9 @@ function backendOf(settings: BackendSettings): any {
 describe("backends", () => {
   it("defaults to local state beside the project, addressed relative to the stack's working directory", () => {
     expect(backendOf({ type: "local" })).toEqual({ local: { path: "../../../terraform.orders.tfstate" } });
-    expect(backendOf({ type: "local", stateDir: "state" })).toEqual({ local: { path: "../../../state/orders.tfstate" } });
+    expect(backendOf({ type: "local", stateDir: "state" })).toEqual({
+      local: { path: "../../../state/orders.tfstate" },
+    });
   });
 
   it("keys S3 state per stack and locks with use_lockfile by default", () => {
@@ -21,7 +23,9 @@ describe("backends", () => {
   });
 
   it("prefixes GCS state per stack", () => {
-    expect(backendOf({ type: "gcs", bucket: "tf-state", prefix: "dr" })).toEqual({ gcs: { bucket: "tf-state", prefix: "dr/orders" } });
+    expect(backendOf({ type: "gcs", bucket: "tf-state", prefix: "dr" })).toEqual({
+      gcs: { bucket: "tf-state", prefix: "dr/orders" },
+    });
   });
 
   it("addresses HTTP state per stack, with locking", () => {
@@ -39,11 +43,14 @@ describe("backends", () => {
     expect(cloud).toBeUndefined(); // Terraform Cloud is a `cloud` block, not a backend
     const stack = new TerraformStack(Testing.app(), "orders");
     addBackend(stack, { type: "cloud", organization: "acme" }, "/project", "cdktf.out");
-    expect(JSON.parse(Testing.synth(stack)).terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "crdr-orders" } });
+    expect(JSON.parse(Testing.synth(stack)).terraform.cloud).toEqual({
+      organization: "acme",
+      workspaces: { name: "crdr-orders" },
+    });
   });
 
   it("refuses settings that are not a known backend, saying what to use", () => {
-    expect(() => parseBackendSettings({ type: "azurerm" }, "cdktf.json context \"backend\"")).toThrow(
+    expect(() => parseBackendSettings({ type: "azurerm" }, 'cdktf.json context "backend"')).toThrow(
       /The backend settings from cdktf.json context "backend" are invalid .*; use \{"type":"local"\} or an s3, gcs, http or cloud backend as docs\/backends-and-state\.md shows\./,
     );
   });

@@ -12,7 +12,11 @@ const { toCdkTerrain, nodeRunsCdkTerrain } = require("../tools/use-cdk-terrain")
 };
 const { outdirDifferences, SYNTH_CASES } = require("../tools/compare-synth") as {
   outdirDifferences(before: string, after: string): string[];
-  SYNTH_CASES: { name: string; phase?: { phase: string; primary?: string; pendingImports?: unknown[] }; backend?: { type: string } }[];
+  SYNTH_CASES: {
+    name: string;
+    phase?: { phase: string; primary?: string; pendingImports?: unknown[] };
+    backend?: { type: string };
+  }[];
 };
 
 const ROOT = path.resolve(__dirname, "..");
@@ -30,8 +34,13 @@ describe("moving onto CDK Terrain (tools/use-cdk-terrain.js)", () => {
   });
 
   it("swaps cdktf's CLI and binding generator for CDK Terrain's, at the same version", () => {
-    for (const name of ["cdktf-cli", "@cdktf/provider-generator", "@cdktf/commons"]) expect(moved.devDependencies).not.toHaveProperty([name]);
-    expect(moved.devDependencies).toMatchObject({ "cdktn-cli": "0.24.0", "@cdktn/provider-generator": "0.24.0", "@cdktn/commons": "0.24.0" });
+    for (const name of ["cdktf-cli", "@cdktf/provider-generator", "@cdktf/commons"])
+      expect(moved.devDependencies).not.toHaveProperty([name]);
+    expect(moved.devDependencies).toMatchObject({
+      "cdktn-cli": "0.24.0",
+      "@cdktn/provider-generator": "0.24.0",
+      "@cdktn/commons": "0.24.0",
+    });
   });
 
   it("keeps constructs inside cdktn's peer range and states the Node versions cdktn-cli runs on", () => {
@@ -42,7 +51,11 @@ describe("moving onto CDK Terrain (tools/use-cdk-terrain.js)", () => {
   it("runs cdktn where an npm script ran the cdktf CLI, and leaves cdktf.json and cdktf.out as they are named", () => {
     expect(moved.scripts.deploy).toBe(shipped.scripts.deploy.replace(/\bcdktf deploy\b/, "cdktn deploy"));
     expect(moved.scripts.deploy).toMatch(/(^|\s)cdktn deploy/);
-    const scripts = { fresh: "rm -rf cdktf.out && CHECKPOINT_DISABLE=1 cdktf synth --output cdktf.out", get: "cdktf get", json: "node -e 'require(\"./cdktf.json\")'" };
+    const scripts = {
+      fresh: "rm -rf cdktf.out && CHECKPOINT_DISABLE=1 cdktf synth --output cdktf.out",
+      get: "cdktf get",
+      json: "node -e 'require(\"./cdktf.json\")'",
+    };
     expect(toCdkTerrain({ ...shipped, scripts }).scripts).toEqual({
       fresh: "rm -rf cdktf.out && CHECKPOINT_DISABLE=1 cdktn synth --output cdktf.out",
       get: "cdktn get",
@@ -51,9 +64,20 @@ describe("moving onto CDK Terrain (tools/use-cdk-terrain.js)", () => {
   });
 
   it("leaves every other dependency and script as it was", () => {
-    const touched = ["cdktf", "cdktn", "constructs", "cdktf-cli", "@cdktf/provider-generator", "@cdktf/commons", "cdktn-cli", "@cdktn/provider-generator", "@cdktn/commons"];
+    const touched = [
+      "cdktf",
+      "cdktn",
+      "constructs",
+      "cdktf-cli",
+      "@cdktf/provider-generator",
+      "@cdktf/commons",
+      "cdktn-cli",
+      "@cdktn/provider-generator",
+      "@cdktn/commons",
+    ];
     for (const section of ["dependencies", "devDependencies"]) {
-      const others = (deps: Record<string, string>) => Object.fromEntries(Object.entries(deps).filter(([name]) => !touched.includes(name)));
+      const others = (deps: Record<string, string>) =>
+        Object.fromEntries(Object.entries(deps).filter(([name]) => !touched.includes(name)));
       expect(others(moved[section])).toEqual(others(shipped[section]));
     }
     const { deploy: _movedDeploy, ...movedScripts } = moved.scripts;
@@ -66,7 +90,9 @@ describe("moving onto CDK Terrain (tools/use-cdk-terrain.js)", () => {
   });
 
   it("refuses a package.json that depends on no cdktf, saying where to run it", () => {
-    expect(() => toCdkTerrain({ name: "other", dependencies: { constructs: "^10.4.2" } })).toThrow(/no "cdktf" dependency to move; run this in the project root/);
+    expect(() => toCdkTerrain({ name: "other", dependencies: { constructs: "^10.4.2" } })).toThrow(
+      /no "cdktf" dependency to move; run this in the project root/,
+    );
   });
 
   it("runs only on Node 22.19 or newer, where cdktn-cli starts", () => {
@@ -97,32 +123,58 @@ describe("comparing synth outputs across CDKs (tools/compare-synth.js)", () => {
   }
 
   it("finds none where only the CDK's version differs, in the manifest and in each stack's metadata", () => {
-    const cdktf = outdir("cdktf", { "manifest.json": { version: "0.21.0", stacks: {} }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0") });
-    const cdktn = outdir("cdktn", { "manifest.json": JSON.stringify({ stacks: {}, version: "0.24.0" }), "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0") });
+    const cdktf = outdir("cdktf", {
+      "manifest.json": { version: "0.21.0", stacks: {} },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0"),
+    });
+    const cdktn = outdir("cdktn", {
+      "manifest.json": JSON.stringify({ stacks: {}, version: "0.24.0" }),
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0"),
+    });
     expect(outdirDifferences(cdktf, cdktn)).toEqual([]);
   });
 
   it("reports a difference anywhere else with its file and path, also one that looks like a version", () => {
-    const cdktf = outdir("cdktf", { "manifest.json": { version: "0.21.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0", "0.21.0") });
-    const cdktn = outdir("cdktn", { "manifest.json": { version: "0.24.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0", "0.24.0") });
-    expect(outdirDifferences(cdktf, cdktn)).toEqual(['stacks/pg-primary/cdk.tf.json: $.resource.aiven_pg.primary.pg_version: "0.21.0" ≠ "0.24.0"']);
+    const cdktf = outdir("cdktf", {
+      "manifest.json": { version: "0.21.0" },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0", "0.21.0"),
+    });
+    const cdktn = outdir("cdktn", {
+      "manifest.json": { version: "0.24.0" },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0", "0.24.0"),
+    });
+    expect(outdirDifferences(cdktf, cdktn)).toEqual([
+      'stacks/pg-primary/cdk.tf.json: $.resource.aiven_pg.primary.pg_version: "0.21.0" ≠ "0.24.0"',
+    ]);
   });
 
   it("ignores what terraform init leaves in a stack's folder", () => {
-    const a = outdir("a", { "manifest.json": { version: "0.21.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0") });
+    const a = outdir("a", {
+      "manifest.json": { version: "0.21.0" },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0"),
+    });
     const b = outdir("b", {
       "manifest.json": { version: "0.24.0" },
       "stacks/pg-primary/cdk.tf.json": stackJson("0.24.0"),
       "stacks/pg-primary/.terraform/terraform.tfstate": "{}",
-      "stacks/pg-primary/.terraform/providers/registry.terraform.io/aiven/aiven/4.34.0/linux_amd64/terraform-provider-aiven": "binary",
+      "stacks/pg-primary/.terraform/providers/registry.terraform.io/aiven/aiven/4.34.0/linux_amd64/terraform-provider-aiven":
+        "binary",
       "stacks/pg-primary/.terraform.lock.hcl": "# lock",
     });
     expect(outdirDifferences(a, b)).toEqual([]);
   });
 
   it("reports a file that only one side has, and a changed file that is not JSON", () => {
-    const a = outdir("a", { "manifest.json": { version: "0.21.0" }, "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0"), "stacks/pg-primary/notes.txt": "a" });
-    const b = outdir("b", { "manifest.json": { version: "0.24.0" }, "stacks/pg-primary/notes.txt": "b", "stacks/pg-other/cdk.tf.json": stackJson("0.24.0") });
+    const a = outdir("a", {
+      "manifest.json": { version: "0.21.0" },
+      "stacks/pg-primary/cdk.tf.json": stackJson("0.21.0"),
+      "stacks/pg-primary/notes.txt": "a",
+    });
+    const b = outdir("b", {
+      "manifest.json": { version: "0.24.0" },
+      "stacks/pg-primary/notes.txt": "b",
+      "stacks/pg-other/cdk.tf.json": stackJson("0.24.0"),
+    });
     expect(outdirDifferences(a, b)).toEqual([
       `stacks/pg-primary/cdk.tf.json: only in ${a}`,
       `stacks/pg-other/cdk.tf.json: only in ${b}`,
@@ -131,7 +183,9 @@ describe("comparing synth outputs across CDKs (tools/compare-synth.js)", () => {
   });
 
   it("synthesizes the projects in every phase layout and with every backend", () => {
-    const layouts = SYNTH_CASES.map((c) => [c.phase?.phase ?? "normal", c.phase?.primary, (c.phase?.pendingImports ?? []).length > 0].join("/"));
+    const layouts = SYNTH_CASES.map((c) =>
+      [c.phase?.phase ?? "normal", c.phase?.primary, (c.phase?.pendingImports ?? []).length > 0].join("/"),
+    );
     for (const phase of PHASES) expect(layouts.some((l) => l.startsWith(`${phase}/`))).toBe(true);
     for (const primary of PRIMARY_DISPOSITIONS) expect(layouts).toContain(`failed-over/${primary}/false`);
     expect(layouts).toEqual(expect.arrayContaining(["normal//true", "normal//false"]));

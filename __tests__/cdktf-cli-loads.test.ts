@@ -19,17 +19,22 @@ function projectWith(files: Record<string, string>): string {
 }
 
 const NODE_PTY = "node_modules/@cdktf/node-pty-prebuilt-multiarch";
-const ptyPackage = { [`${NODE_PTY}/package.json`]: JSON.stringify({ name: "@cdktf/node-pty-prebuilt-multiarch", main: "./lib/index.js" }), "node_modules/cdktf-cli/package.json": "{}" };
+const ptyPackage = {
+  [`${NODE_PTY}/package.json`]: JSON.stringify({ name: "@cdktf/node-pty-prebuilt-multiarch", main: "./lib/index.js" }),
+  "node_modules/cdktf-cli/package.json": "{}",
+};
 
 describe("npm run deploy on a Node the cdktf CLI cannot start on", () => {
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const check = () => spawnSync(process.execPath, [path.join(dir, "tools", "cdktf-cli-loads.js")], { cwd: dir, encoding: "utf8" });
+  const check = () =>
+    spawnSync(process.execPath, [path.join(dir, "tools", "cdktf-cli-loads.js")], { cwd: dir, encoding: "utf8" });
 
   it("says so in one sentence, with what to do, instead of the CLI's ERR_DLOPEN_FAILED stack", () => {
     dir = projectWith({
       ...ptyPackage,
-      [`${NODE_PTY}/lib/index.js`]: "const e = new Error('The module pty.node was compiled against a different Node.js version using NODE_MODULE_VERSION 127.'); e.code = 'ERR_DLOPEN_FAILED'; throw e;\n",
+      [`${NODE_PTY}/lib/index.js`]:
+        "const e = new Error('The module pty.node was compiled against a different Node.js version using NODE_MODULE_VERSION 127.'); e.code = 'ERR_DLOPEN_FAILED'; throw e;\n",
     });
     const result = check();
     expect(result.status).toBe(2);
@@ -46,7 +51,9 @@ describe("npm run deploy on a Node the cdktf CLI cannot start on", () => {
   });
 
   it("is what npm run deploy runs before the cdktf CLI", () => {
-    expect(pkg.scripts.deploy).toMatch(/^tsc -b && node tools\/cdktf-cli-loads\.js && CHECKPOINT_DISABLE=1 cdktf deploy$/);
+    expect(pkg.scripts.deploy).toMatch(
+      /^tsc -b && node tools\/cdktf-cli-loads\.js && CHECKPOINT_DISABLE=1 cdktf deploy$/,
+    );
   });
 });
 
@@ -56,7 +63,9 @@ describe("npm ci without a compiler (Node 24)", () => {
   });
 
   it("leaves no dependency's install script unreviewed", () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
     const withScripts = Object.entries(lock.packages)
       // "" is this project: its postinstall generates the bindings.
       .filter(([where, p]) => where !== "" && p.hasInstallScript)

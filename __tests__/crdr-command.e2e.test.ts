@@ -13,7 +13,12 @@ import { REPO, ScriptRun, STACK } from "./support/project-fixture";
  * from the operation registry and the command table, with the npm scripts as
  * aliases of it.
  */
-const crdr = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, "bin", "crdr.js"), ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, npm_lifecycle_event: "" } });
+const crdr = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(REPO, "bin", "crdr.js"), ...args], {
+    cwd: REPO,
+    encoding: "utf8",
+    env: { ...process.env, npm_lifecycle_event: "" },
+  });
 
 /** The command names in a commander help text's "Commands:" section. */
 function listedCommands(help: string): string[] {
@@ -34,7 +39,9 @@ describe("crdr", () => {
     const run = crdr("fail-over", "--stack", STACK);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(`✖ "fail-over" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`);
+    expect(run.stderr).toBe(
+      `✖ "fail-over" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`,
+    );
   });
 
   it("without a command, prints the list on stderr and exits 2", () => {
@@ -56,7 +63,15 @@ describe("crdr", () => {
     const help = crdr("failover", "--help");
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: crdr failover \[options\]/);
-    for (const flag of ["--stack <pair>", "--region <cloud>", "--primary-unreachable", "--state-only", "--max-data-loss <duration>", "--accept-data-loss"]) expect(help.stdout).toContain(flag);
+    for (const flag of [
+      "--stack <pair>",
+      "--region <cloud>",
+      "--primary-unreachable",
+      "--state-only",
+      "--max-data-loss <duration>",
+      "--accept-data-loss",
+    ])
+      expect(help.stdout).toContain(flag);
     expect(help.stdout).toContain('(default: "30m")');
     expect(crdr("revert", "--help").stdout).toContain('(default: "6h")');
   });
@@ -69,16 +84,33 @@ describe("npx crdr failover, against the simulator, does what npm run failover d
   function installInProject(dir: string): void {
     fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
     fs.symlinkSync(path.join(REPO, "bin", "crdr.js"), path.join(dir, "node_modules", ".bin", "crdr"));
-    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    const here = Object.fromEntries(Object.entries(scripts).map(([name, line]) => [name, line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`)]));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "crdr-bin-project", private: true, scripts: here }));
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const here = Object.fromEntries(
+      Object.entries(scripts).map(([name, line]) => [
+        name,
+        line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`),
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "crdr-bin-project", private: true, scripts: here }),
+    );
   }
 
   function run(command: string, args: string[]): Promise<ScriptRun> {
     return new Promise((resolve, reject) => {
       const child = startChild(command, args, {
         cwd: scenario.project.dir,
-        env: { ...process.env, ...scenario.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false", npm_config_offline: "true" },
+        env: {
+          ...process.env,
+          ...scenario.env,
+          TF_CLI_CONFIG_FILE: "/dev/null",
+          CHECKPOINT_DISABLE: "1",
+          npm_config_update_notifier: "false",
+          npm_config_offline: "true",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
@@ -100,10 +132,21 @@ describe("npx crdr failover, against the simulator, does what npm run failover d
     expect(result.stderr.split("\n").filter((l) => l.startsWith("✖"))).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${STACK} is failed over: pg-primary-dr is active.`);
-    expect(scenario.sim.apiCalls("PUT")).toEqual([{ method: "PUT", path: PATHS.primary, body: { disaster_recovery_role: "failed" }, status: 200 }]);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([
+      { method: "PUT", path: PATHS.primary, body: { disaster_recovery_role: "failed" }, status: 200 },
+    ]);
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({
+      phase: "failed-over",
+      primary: "frozen",
+      operation: "failover",
+    });
     const journal = fs.readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8");
-    expect(journal.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toContain("failover-confirmed");
+    expect(
+      journal
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { event: string }).event),
+    ).toContain("failover-confirmed");
   });
 });

@@ -80,7 +80,10 @@ describe("CrdrPair in the normal phase", () => {
 describe("CrdrPair props", () => {
   it("passes pg_user_config through to both services, with pgVersion taking precedence", () => {
     const json = synthPair(
-      examplePairProps({ pgVersion: "16", pgUserConfig: { pgVersion: "15", backupHour: 3, ipFilterString: ["10.0.0.0/8"] } }),
+      examplePairProps({
+        pgVersion: "16",
+        pgUserConfig: { pgVersion: "15", backupHour: 3, ipFilterString: ["10.0.0.0/8"] },
+      }),
     );
     for (const side of ["primary", "recovery"]) {
       expect(json.resource.aiven_pg[side].pg_user_config).toEqual({
@@ -211,7 +214,9 @@ describe("the pair's recovery-point objective", () => {
   });
 
   it("refuses a value that is not a duration at synth, naming it", () => {
-    expect(() => synthPair(examplePairProps({ maxDataLoss: "soon" as never }))).toThrow(/maxDataLoss "soon" is not a duration/);
+    expect(() => synthPair(examplePairProps({ maxDataLoss: "soon" as never }))).toThrow(
+      /maxDataLoss "soon" is not a duration/,
+    );
   });
 });
 
@@ -222,7 +227,9 @@ describe("the pair's priority tier in the manifest", () => {
   });
 
   it("refuses a tier out of range at synth, naming it", () => {
-    expect(() => fullSynthPair(examplePairProps({ tier: 0 }))).toThrow(/tier 0 is not a priority tier; use a whole number from 1 \(most important\) to 9/);
+    expect(() => fullSynthPair(examplePairProps({ tier: 0 }))).toThrow(
+      /tier 0 is not a priority tier; use a whole number from 1 \(most important\) to 9/,
+    );
   });
 });
 

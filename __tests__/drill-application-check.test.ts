@@ -12,12 +12,18 @@ const BEFORE = {
 
 describe("the drill's check that applications keep their endpoint", () => {
   it("passes when the read-write outputs are all there, unchanged (read-only ones may change)", () => {
-    expect(readWriteChanges(stack, BEFORE, { ...BEFORE, app_standby_primary_host: { value: "", sensitive: false } })).toEqual([]);
+    expect(
+      readWriteChanges(stack, BEFORE, { ...BEFORE, app_standby_primary_host: { value: "", sensitive: false } }),
+    ).toEqual([]);
   });
 
   it("names a missing output and a changed one, without showing a sensitive value", () => {
     const { app_port: _port, ...withoutPort } = BEFORE;
-    const after = { ...withoutPort, app_host: { value: "other.example", sensitive: false }, app_uri: { value: "postgres://avnadmin:pw-2@other.example:1/defaultdb", sensitive: true } };
+    const after = {
+      ...withoutPort,
+      app_host: { value: "other.example", sensitive: false },
+      app_uri: { value: "postgres://avnadmin:pw-2@other.example:1/defaultdb", sensitive: true },
+    };
     const changes = readWriteChanges(stack, BEFORE, after);
     expect(changes).toEqual([
       'the application output app_host changed from "shared.example" to "other.example"',
@@ -28,6 +34,8 @@ describe("the drill's check that applications keep their endpoint", () => {
   });
 
   it("fails a stack synthesized without application outputs", () => {
-    expect(readWriteChanges({ pair: pairManifest() } as unknown as SynthesizedStack, BEFORE, BEFORE)).toEqual(["the stack declares no application outputs"]);
+    expect(readWriteChanges({ pair: pairManifest() } as unknown as SynthesizedStack, BEFORE, BEFORE)).toEqual([
+      "the stack declares no application outputs",
+    ]);
   });
 });

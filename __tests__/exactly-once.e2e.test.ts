@@ -1,7 +1,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
-import { DR_OPERATIONS, faultOn, peers, PRIMARY, PROJECT, putsFor, ROLE_PUTS, runOperation, SHORT_TRANSITIONS } from "./support/dr-operations";
+import {
+  DR_OPERATIONS,
+  faultOn,
+  peers,
+  PRIMARY,
+  PROJECT,
+  putsFor,
+  ROLE_PUTS,
+  runOperation,
+  SHORT_TRANSITIONS,
+} from "./support/dr-operations";
 import { makeImmutable } from "./support/immutable";
 import { ChildProcess } from "child_process";
 import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
@@ -47,7 +57,9 @@ describe.each(ROLE_PUTS)("$name", ({ operation, put }) => {
     scenario.sim.faults.add({ kind: "unreadable", after: { method, path, body }, forMs: 60_000 });
     const run = await runOperation(scenario, operation.script);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\./);
+    expect(run.stderr).toMatch(
+      /the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\./,
+    );
     expect(putsFor(scenario, put)).toHaveLength(1);
     expect(totalPuts()).toBe(operation.puts.indexOf(put) + 1);
   });
@@ -80,12 +92,25 @@ describe.each(DR_OPERATIONS)("$script", (operation) => {
   beforeEach(() => arrange(operation));
 
   it("refuses a second run started at the same time, naming the holder; one PUT per role change", async () => {
-    scenario.sim.model.delays = { ...SHORT_TRANSITIONS, failoverMs: 1500, rebuildMs: 1500, rebalanceMs: 1500, switchoverMs: 1500 };
-    const [a, b] = await Promise.all([runOperation(scenario, operation.script), runOperation(scenario, operation.script)]);
+    scenario.sim.model.delays = {
+      ...SHORT_TRANSITIONS,
+      failoverMs: 1500,
+      rebuildMs: 1500,
+      rebalanceMs: 1500,
+      switchoverMs: 1500,
+    };
+    const [a, b] = await Promise.all([
+      runOperation(scenario, operation.script),
+      runOperation(scenario, operation.script),
+    ]);
     const codes = [a.code, b.code].sort();
     expect(codes).toEqual([0, 2]);
     const loser = a.code === 2 ? a : b;
-    expect(loser.stderr).toMatch(new RegExp(`^✖ Another DR operation is running on ${STACK}: \\S+@\\S+ \\(pid \\d+\\) has been running ${operation.script} since \\S+ \\(run [0-9a-f-]+\\); wait for it to finish`));
+    expect(loser.stderr).toMatch(
+      new RegExp(
+        `^✖ Another DR operation is running on ${STACK}: \\S+@\\S+ \\(pid \\d+\\) has been running ${operation.script} since \\S+ \\(run [0-9a-f-]+\\); wait for it to finish`,
+      ),
+    );
     expect(loser.stderr).toMatch(/Nothing was sent to Aiven\.\n$/);
     expect(totalPuts()).toBe(operation.puts.length);
     expect(peers(scenario)).toEqual(operation.end);
@@ -108,7 +133,9 @@ describe.each(DR_OPERATIONS)("$script", (operation) => {
     expect(run.code).toBe(6);
     expect(run.stderr).toMatch(operation.changed);
     expect(run.stderr).toMatch(/, but the phase file was not updated: .*EPERM/);
-    expect(run.stderr).toContain(`rerun \`npm run ${operation.script} -- --stack ${STACK}\`: it finishes the rest and will not send the role change again`);
+    expect(run.stderr).toContain(
+      `rerun \`npm run ${operation.script} -- --stack ${STACK}\`: it finishes the rest and will not send the role change again`,
+    );
 
     const rerun = await runOperation(scenario, operation.script);
     expect(rerun.code).toBe(0);
@@ -122,7 +149,9 @@ describe.each(DR_OPERATIONS)("$script", (operation) => {
     scenario.sim.faults.add(faultOn(first, { kind: "drop", times: 1 }));
     const run = await runOperation(scenario, operation.script, ["--lost-answer-grace", "1s"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/after 1s neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/);
+    expect(run.stdout).toMatch(
+      /after 1s neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
+    );
     expect(putsFor(scenario, first).map((p) => p.status)).toEqual(["dropped", 200]);
     expect(peers(scenario)).toEqual(operation.end);
   });
@@ -136,7 +165,11 @@ describe.each(DR_OPERATIONS)("$script, when Aiven accepts the role change and ne
     scenario.sim.faults.add(faultOn(first, { kind: "accept-and-ignore", times: 1 }));
     const run = await runOperation(scenario, operation.script, ["--lost-answer-grace", "1s"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`^✖ Aiven accepted the request ${first.side === "primary" ? "pg-primary" : "pg-primary-dr"} → ${first.role} at \\S+ but nothing has changed since \\(.*\\); the change is not claimed\\.`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^✖ Aiven accepted the request ${first.side === "primary" ? "pg-primary" : "pg-primary-dr"} → ${first.role} at \\S+ but nothing has changed since \\(.*\\); the change is not claimed\\.`,
+      ),
+    );
     expect(run.stderr).toContain(`rerun with --resend (\`npm run ${operation.script} -- --stack ${STACK} --resend\`)`);
     expect(run.stderr).not.toMatch(operation.changed);
     expect(putsFor(scenario, first).map((p) => p.status)).toEqual([200]);
@@ -159,7 +192,9 @@ describe("a role change Aiven never answers", () => {
     scenario.sim.faults.add({ kind: "status", status: 503, method: "PUT" });
     const run = await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/Aiven gave no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} twice, and each time neither peer showed any change for 1s: no sign that it was applied, though Aiven may act later than that \(raise --lost-answer-grace if it is slow\)/);
+    expect(run.stderr).toMatch(
+      /Aiven gave no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} twice, and each time neither peer showed any change for 1s: no sign that it was applied, though Aiven may act later than that \(raise --lost-answer-grace if it is slow\)/,
+    );
     expect(totalPuts()).toBe(2);
     expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
@@ -169,7 +204,9 @@ describe("a role change Aiven never answers", () => {
     scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/);
+    expect(run.stderr).toMatch(
+      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/,
+    );
     expect(totalPuts()).toBe(1);
   });
 });
@@ -192,7 +229,9 @@ describe("a pair already in transition", () => {
       });
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/pg-primary is REBALANCING\/active: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending/);
+    expect(run.stdout).toMatch(
+      /pg-primary is REBALANCING\/active: a change is under way at Aiven, perhaps this failover started by someone else; waiting for it instead of sending/,
+    );
     expect(totalPuts()).toBe(before);
     expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
@@ -205,13 +244,19 @@ describe("operators racing from different machines", () => {
     try {
       await other.seedState();
       const fromOther = (): Promise<ScriptRun> =>
-        runScript(other, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"], scenario.env);
+        runScript(
+          other,
+          "failover",
+          ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"],
+          scenario.env,
+        );
       const [a, b] = await Promise.all([runOperation(scenario, "failover"), fromOther()]);
       // On one machine the pair lock refuses the later one (machine-lock.e2e
       // holds the race at a known point); across machines it is the read
       // before writing that keeps the change single.
       for (const run of [a, b]) expect([0, 2]).toContain(run.code);
-      for (const run of [a, b].filter((r) => r.code === 2)) expect(run.stderr).toMatch(/^✖ Another DR operation is running on pg-primary: /);
+      for (const run of [a, b].filter((r) => r.code === 2))
+        expect(run.stderr).toMatch(/^✖ Another DR operation is running on pg-primary: /);
       expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
       for (const run of [a, b]) expect(run.stderr + run.stdout).not.toMatch(/nothing was changed|changed nothing/);
       expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
@@ -248,7 +293,9 @@ describe("operators racing from different machines", () => {
     }
     const resumed = await first;
     expect(resumed.code).toBe(2);
-    expect(resumed.stderr).toMatch(/This run lost its lock on pg-primary to .* while it was stopped or stalled; nothing more was sent/);
+    expect(resumed.stderr).toMatch(
+      /This run lost its lock on pg-primary to .* while it was stopped or stalled; nothing more was sent/,
+    );
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
   });
 });

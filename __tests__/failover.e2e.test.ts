@@ -9,7 +9,8 @@ const RECOVERY_PATH = "/v1/project/crdr-test/service/pg-primary-dr";
 
 const scenario = useDrScenario(TOKEN);
 
-const failover = (...args: string[]) => runScript(scenario.project, "failover", ["--stack", STACK, "--poll-interval", "100ms", ...args], scenario.env);
+const failover = (...args: string[]) =>
+  runScript(scenario.project, "failover", ["--stack", STACK, "--poll-interval", "100ms", ...args], scenario.env);
 const puts = () => scenario.sim.apiCalls("PUT");
 
 function expectFailedOverConfig(primary: "frozen" | "forgotten") {
@@ -30,12 +31,24 @@ describe("npm run failover", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
 
-    expect(puts()).toEqual([{ method: "PUT", path: PRIMARY_PATH, body: { disaster_recovery_role: "failed" }, status: 200 }]);
-    expect(scenario.sim.model.getService("crdr-test", "pg-primary")).toMatchObject({ state: "POWEROFF", disaster_recovery_role: "failed" });
-    expect(scenario.sim.model.getService("crdr-test", "pg-primary-dr")).toMatchObject({ state: "RUNNING", disaster_recovery_role: "active" });
+    expect(puts()).toEqual([
+      { method: "PUT", path: PRIMARY_PATH, body: { disaster_recovery_role: "failed" }, status: 200 },
+    ]);
+    expect(scenario.sim.model.getService("crdr-test", "pg-primary")).toMatchObject({
+      state: "POWEROFF",
+      disaster_recovery_role: "failed",
+    });
+    expect(scenario.sim.model.getService("crdr-test", "pg-primary-dr")).toMatchObject({
+      state: "RUNNING",
+      disaster_recovery_role: "active",
+    });
 
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
-    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
+    expect(scenario.project.phases()[STACK]).toMatchObject({
+      phase: "failed-over",
+      primary: "frozen",
+      operation: "failover",
+    });
     expectFailedOverConfig("frozen");
 
     // The state as it was is kept once, pulled into .crdr/backups before the removal. It holds passwords: 0600.
@@ -69,7 +82,10 @@ describe("npm run failover", () => {
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
     expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
     expectFailedOverConfig("forgotten");
-    expect(scenario.project.stack().removedAddresses().sort()).toEqual(["aiven_pg.primary", "aiven_service_integration.disaster_recovery"]);
+    expect(scenario.project.stack().removedAddresses().sort()).toEqual([
+      "aiven_pg.primary",
+      "aiven_service_integration.disaster_recovery",
+    ]);
   });
 
   it("with --state-only, sends no PUT but verifies the roles and reconciles state", async () => {
@@ -84,7 +100,9 @@ describe("npm run failover", () => {
   it("refuses --state-only while the recovery service is still passive", async () => {
     const run = await failover("--yes", "--state-only");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--state-only expects the failover to be done already, but pg-primary-dr is still passive/);
+    expect(run.stderr).toMatch(
+      /--state-only expects the failover to be done already, but pg-primary-dr is still passive/,
+    );
     expect(puts()).toEqual([]);
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
@@ -97,18 +115,33 @@ describe("npm run failover", () => {
     expect(puts()).toEqual([]);
     expect(scenario.project.phases()).toEqual({});
     expect(fs.existsSync(path.join(scenario.project.dir, ".crdr"))).toBe(false);
-    expect(run.stdout).toContain(`PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`);
-    expect(run.stdout).toContain("terraform state pull > .crdr/backups/pg-primary-<time>.tfstate   (the backup, before anything is removed)");
-    expect(run.stdout).toContain("terraform state rm -no-color -lock-timeout=60s -backup=/dev/null aiven_service_integration.disaster_recovery");
+    expect(run.stdout).toContain(
+      `PUT ${scenario.env.AIVEN_WEB_URL}${PRIMARY_PATH} {"disaster_recovery_role":"failed"}`,
+    );
+    expect(run.stdout).toContain(
+      "terraform state pull > .crdr/backups/pg-primary-<time>.tfstate   (the backup, before anything is removed)",
+    );
+    expect(run.stdout).toContain(
+      "terraform state rm -no-color -lock-timeout=60s -backup=/dev/null aiven_service_integration.disaster_recovery",
+    );
     expect(run.stdout).toMatch(/Dry run: nothing was changed/);
   });
 
   describe("refusals", () => {
     it("refuses when the recovery service is not RUNNING, naming the risk, and --force overrides", async () => {
-      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+      scenario.sim.model.addService({
+        project: "crdr-test",
+        name: "pg-primary-dr",
+        plan: "startup-4",
+        cloud: "google-europe-north1",
+        state: "REBUILDING",
+        role: "passive",
+      });
       const refused = await failover("--yes");
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/pg-primary-dr is REBUILDING, not RUNNING: it may not hold all of the primary's data, so failing over now can lose data/);
+      expect(refused.stderr).toMatch(
+        /pg-primary-dr is REBUILDING, not RUNNING: it may not hold all of the primary's data, so failing over now can lose data/,
+      );
       expect(puts()).toEqual([]);
       expect(await scenario.project.stateAddresses()).toHaveLength(3);
 
@@ -119,11 +152,25 @@ describe("npm run failover", () => {
     });
 
     it("refuses a recovery service that is not a CRDR peer, or that is failed", async () => {
-      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1" });
+      scenario.sim.model.addService({
+        project: "crdr-test",
+        name: "pg-primary-dr",
+        plan: "startup-4",
+        cloud: "google-europe-north1",
+      });
       const noRole = await failover("--yes", "--force");
       expect(noRole.code).toBe(2);
-      expect(noRole.stderr).toMatch(/pg-primary-dr has no disaster_recovery_role, so it is not a CRDR recovery service/);
-      scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "POWEROFF", role: "failed" });
+      expect(noRole.stderr).toMatch(
+        /pg-primary-dr has no disaster_recovery_role, so it is not a CRDR recovery service/,
+      );
+      scenario.sim.model.addService({
+        project: "crdr-test",
+        name: "pg-primary-dr",
+        plan: "startup-4",
+        cloud: "google-europe-north1",
+        state: "POWEROFF",
+        role: "failed",
+      });
       const failed = await failover("--yes", "--force");
       expect(failed.code).toBe(2);
       expect(failed.stderr).toMatch(/pg-primary-dr is failed; only a primary can be failed/);
@@ -132,9 +179,14 @@ describe("npm run failover", () => {
 
     it("refuses a primary or recovery name Aiven does not know", async () => {
       // The environment now names a project Aiven does not hold: the stack is resynthesized for it.
-      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], { ...scenario.env, AIVEN_PROJECT: "other-project" });
+      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], {
+        ...scenario.env,
+        AIVEN_PROJECT: "other-project",
+      });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/Aiven has no service "pg-primary-dr" in project "other-project" \(GET .* failed with HTTP 404: Project other-project does not exist\); check the project setting/);
+      expect(run.stderr).toMatch(
+        /Aiven has no service "pg-primary-dr" in project "other-project" \(GET .* failed with HTTP 404: Project other-project does not exist\); check the project setting/,
+      );
     });
 
     it("refuses when the recovery service cannot be read", async () => {
@@ -158,7 +210,9 @@ describe("npm run failover", () => {
       scenario.sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
       const run = await failover("--yes");
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/pg-primary-dr is already active but the primary pg-primary is RUNNING\/passive, which looks like a switchover/);
+      expect(run.stderr).toMatch(
+        /pg-primary-dr is already active but the primary pg-primary is RUNNING\/passive, which looks like a switchover/,
+      );
       expect(puts()).toEqual([]);
     });
 
@@ -173,7 +227,9 @@ describe("npm run failover", () => {
     it("refuses an unknown stack, listing the known ones", async () => {
       const run = await runScript(scenario.project, "failover", ["--stack", "nope", "--yes"], scenario.env);
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/Stack "nope" is not among the synthesized stacks \("pg-primary"\); pass one of those to --stack/);
+      expect(run.stderr).toMatch(
+        /Stack "nope" is not among the synthesized stacks \("pg-primary"\); pass one of those to --stack/,
+      );
     });
 
     it("refuses a malformed --timeout", async () => {
@@ -183,7 +239,11 @@ describe("npm run failover", () => {
     });
 
     it("refuses to run without a token", async () => {
-      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], { ...scenario.env, AIVEN_TOKEN: "", AIVEN_AUTH_TOKEN: "" });
+      const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes"], {
+        ...scenario.env,
+        AIVEN_TOKEN: "",
+        AIVEN_AUTH_TOKEN: "",
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/No Aiven token is set; export AIVEN_TOKEN or AIVEN_AUTH_TOKEN/);
     });
@@ -217,21 +277,29 @@ describe("npm run failover", () => {
       scenario.sim.faults.add({ kind: "slow", method: "PUT", delayMs: 3000, times: 1 });
       const run = await failover("--yes");
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/Aiven applied it although the answer was lost \(pg-primary is now failed\); not sending it again/);
+      expect(run.stdout).toMatch(
+        /Aiven applied it although the answer was lost \(pg-primary is now failed\); not sending it again/,
+      );
       expect(puts()).toHaveLength(1);
       expect(scenario.sim.model.getService("crdr-test", "pg-primary").disaster_recovery_role).toBe("failed");
     });
 
     it("resumes after a crash between the trigger and state rm, without a second PUT", async () => {
       scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 4000 };
-      const crashed = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
-        const timer = setInterval(() => {
-          if (puts().some((p) => p.status === 200)) {
-            clearInterval(timer);
-            child.kill("SIGKILL");
-          }
-        }, 20);
-      });
+      const crashed = await runScript(
+        scenario.project,
+        "failover",
+        ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+        scenario.env,
+        (child) => {
+          const timer = setInterval(() => {
+            if (puts().some((p) => p.status === 200)) {
+              clearInterval(timer);
+              child.kill("SIGKILL");
+            }
+          }, 20);
+        },
+      );
       expect(crashed.signal).toBe("SIGKILL");
       expect(await scenario.project.stateAddresses()).toHaveLength(3);
       expect(scenario.project.phases()).toEqual({});
@@ -247,7 +315,9 @@ describe("npm run failover", () => {
       scenario.sim.model.delays = { ...scenario.sim.model.delays, failoverMs: 60_000 };
       const timedOut = await failover("--yes", "--timeout", "1s");
       expect(timedOut.code).toBe(3);
-      expect(timedOut.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr\. Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: REBALANCING\/passive; pg-primary: POWEROFF\/failed\)/);
+      expect(timedOut.stderr).toMatch(
+        /^✖ Aiven has failed pg-primary over to pg-primary-dr\. Timed out after \d+s waiting for the takeover: pg-primary-dr RUNNING\/active, pg-primary failed \(pg-primary-dr: REBALANCING\/passive; pg-primary: POWEROFF\/failed\)/,
+      );
       expect(timedOut.stderr).toMatch(/rerun the same command \(`npm run failover -- --stack pg-primary`\) to resume/);
       expect(await scenario.project.stateAddresses()).toHaveLength(3);
 
@@ -276,9 +346,16 @@ describe("npm run failover when synth is broken mid-outage", () => {
     fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(original), app: brokenApp }));
     // Make the existing stack look stale so the failover tries to synthesize.
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
-    const run = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    const run = await runScript(
+      scenario.project,
+      "failover",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+      scenario.env,
+    );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^✖ The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent; fix main.ts or the phase file/);
+    expect(run.stderr).toMatch(
+      /^✖ The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent; fix main.ts or the phase file/,
+    );
     expect(run.stderr).toContain("main.ts(12,5): error TS1005: ',' expected.");
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(0);
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
@@ -288,7 +365,12 @@ describe("npm run failover when synth is broken mid-outage", () => {
     expect(dry.stdout).toMatch(/! synth failed, so the existing, older cdktf.out is used for names and addresses/);
 
     fs.writeFileSync(config, original);
-    const rerun = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    const rerun = await runScript(
+      scenario.project,
+      "failover",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+      scenario.env,
+    );
     expect(rerun.code).toBe(0);
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
     expect(scenario.project.stack().resource("aiven_service_integration.disaster_recovery")).toBeUndefined();
@@ -299,10 +381,22 @@ describe("npm run failover when Aiven no longer returns the primary", () => {
   it("treats a 404 for the primary as unreachable: refused without --state-only, reconciled with it", async () => {
     scenario.sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
     scenario.sim.faults.add({ kind: "status", status: 404, method: "GET", path: "/service/pg-primary$" });
-    const refused = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env);
+    const refused = await runScript(
+      scenario.project,
+      "failover",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+      scenario.env,
+    );
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/pg-primary-dr is already active but the primary pg-primary is unreachable.*pass --state-only/);
-    const reconciled = await runScript(scenario.project, "failover", ["--stack", STACK, "--yes", "--state-only", "--primary-unreachable", "--poll-interval", "100ms"], scenario.env);
+    expect(refused.stderr).toMatch(
+      /pg-primary-dr is already active but the primary pg-primary is unreachable.*pass --state-only/,
+    );
+    const reconciled = await runScript(
+      scenario.project,
+      "failover",
+      ["--stack", STACK, "--yes", "--state-only", "--primary-unreachable", "--poll-interval", "100ms"],
+      scenario.env,
+    );
     expect(reconciled.code).toBe(0);
     expect(await scenario.project.stateAddresses()).toEqual(["aiven_pg.recovery"]);
     expect(scenario.sim.apiCalls("PUT")).toEqual([]);

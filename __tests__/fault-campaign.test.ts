@@ -3,7 +3,17 @@ import * as fs from "fs";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
 import { SimServer } from "../lib/simulator/sim-server";
 import { TerraformRunner } from "../lib/terraform/terraform-runner";
-import { campaignClient, campaignSimulator, CampaignWorld, describeSchedule, PhaseStacks, recordedTerraform, resetProject, Schedule, scheduleArbitrary } from "./support/fault-campaign";
+import {
+  campaignClient,
+  campaignSimulator,
+  CampaignWorld,
+  describeSchedule,
+  PhaseStacks,
+  recordedTerraform,
+  resetProject,
+  Schedule,
+  scheduleArbitrary,
+} from "./support/fault-campaign";
 import { ProjectFixture } from "./support/project-fixture";
 import { requireTerraform } from "./support/terraform";
 
@@ -32,7 +42,9 @@ let sim: SimServer | undefined;
 beforeAll(() => {
   project = ProjectFixture.create();
   project.synth();
-  process.stdout.write(`fault campaign: seed ${SEED}, ${RUNS} schedules (replay: npm run campaign -- --seed ${SEED} --runs ${RUNS} --real-runs ${REAL_TERRAFORM_RUNS})\n`);
+  process.stdout.write(
+    `fault campaign: seed ${SEED}, ${RUNS} schedules (replay: npm run campaign -- --seed ${SEED} --runs ${RUNS} --real-runs ${REAL_TERRAFORM_RUNS})\n`,
+  );
 });
 afterAll(() => {
   project.remove();
@@ -51,28 +63,59 @@ async function play(schedule: Schedule, terraform: () => Promise<TerraformRunner
   const url = await sim.start();
   const world = new CampaignWorld(schedule, sim, project, stacks, campaignClient(url), await terraform());
   const unfinished = await world.play();
-  const broken = [...(await world.violations()), ...unfinished.map((u) => `with the faults cleared, the operation still did not finish: ${u}`)];
+  const broken = [
+    ...(await world.violations()),
+    ...unfinished.map((u) => `with the faults cleared, the operation still did not finish: ${u}`),
+  ];
   if (broken.length) {
-    const runs = world.runs.map((r) => `  run ${r.run} ${r.operation}: ${r.killed ? "killed" : `exit ${r.exitCode}`}\n    ${r.said.split("\n").slice(-4).join("\n    ")}`).join("\n");
+    const runs = world.runs
+      .map(
+        (r) =>
+          `  run ${r.run} ${r.operation}: ${r.killed ? "killed" : `exit ${r.exitCode}`}\n    ${r.said.split("\n").slice(-4).join("\n    ")}`,
+      )
+      .join("\n");
     throw new Error(`${broken.join("\n")}\nschedule: ${describeSchedule(schedule)}\nruns:\n${runs}`);
   }
 }
 
-const parameters = (numRuns: number): fc.Parameters<[Schedule]> => ({ numRuns, seed: SEED, path: PATH, endOnFailure: !process.env.CRDR_CAMPAIGN_SHRINK });
+const parameters = (numRuns: number): fc.Parameters<[Schedule]> => ({
+  numRuns,
+  seed: SEED,
+  path: PATH,
+  endOnFailure: !process.env.CRDR_CAMPAIGN_SHRINK,
+});
 
 describe("the fault campaign", () => {
-  it(`keeps every promise over ${RUNS} random fault schedules (recorded Terraform)`, async () => {
-    await fc.assert(fc.asyncProperty(scheduleArbitrary(), (schedule) => play(schedule, async () => recordedTerraform(project))), parameters(RUNS));
-  }, 40_000 + RUNS * 8_000);
+  it(
+    `keeps every promise over ${RUNS} random fault schedules (recorded Terraform)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scheduleArbitrary(), (schedule) => play(schedule, async () => recordedTerraform(project))),
+        parameters(RUNS),
+      );
+    },
+    40_000 + RUNS * 8_000,
+  );
 
-  it(`keeps every promise over ${REAL_TERRAFORM_RUNS} random fault schedules on the real terraform and local state`, async () => {
-    requireTerraform();
-    const realState = async () => {
-      fs.rmSync(project.stateFile, { force: true });
-      const terraform = project.terraform();
-      await pushRehearsalState(terraform, project.stack().pair, { primary: true, recovery: true, integrationId: "11111111-2222-3333-4444-555555555555" });
-      return terraform;
-    };
-    await fc.assert(fc.asyncProperty(scheduleArbitrary(), (schedule) => play(schedule, realState)), parameters(REAL_TERRAFORM_RUNS));
-  }, 60_000 + REAL_TERRAFORM_RUNS * 30_000);
+  it(
+    `keeps every promise over ${REAL_TERRAFORM_RUNS} random fault schedules on the real terraform and local state`,
+    async () => {
+      requireTerraform();
+      const realState = async () => {
+        fs.rmSync(project.stateFile, { force: true });
+        const terraform = project.terraform();
+        await pushRehearsalState(terraform, project.stack().pair, {
+          primary: true,
+          recovery: true,
+          integrationId: "11111111-2222-3333-4444-555555555555",
+        });
+        return terraform;
+      };
+      await fc.assert(
+        fc.asyncProperty(scheduleArbitrary(), (schedule) => play(schedule, realState)),
+        parameters(REAL_TERRAFORM_RUNS),
+      );
+    },
+    60_000 + REAL_TERRAFORM_RUNS * 30_000,
+  );
 });

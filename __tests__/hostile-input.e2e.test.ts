@@ -27,12 +27,23 @@ beforeEach(() => DR_OPERATIONS[0].arrange(scenario));
 
 describe("--stack", () => {
   it("__proto__ is not a stack name", async () => {
-    expectOneSentence(await failover(["--stack", "__proto__"]), /^✖ --stack "__proto__" is not a stack name \(letters, digits, "_" and "-", starting with a letter\); pass the pair's stack/);
-    expectOneSentence(await runScript(scenario.project, "status", ["--stack", "__proto__"], scenario.env), /^✖ --stack "__proto__" is not a stack name/);
+    expectOneSentence(
+      await failover(["--stack", "__proto__"]),
+      /^✖ --stack "__proto__" is not a stack name \(letters, digits, "_" and "-", starting with a letter\); pass the pair's stack/,
+    );
+    expectOneSentence(
+      await runScript(scenario.project, "status", ["--stack", "__proto__"], scenario.env),
+      /^✖ --stack "__proto__" is not a stack name/,
+    );
   });
 
   it.each(["constructor", "hasOwnProperty", "toString"])("%s finds no stack of Object's", async (name) => {
-    expectOneSentence(await failover(["--stack", name]), new RegExp(`^✖ Stack "${name}" is not among the synthesized stacks \\("pg-primary"\\); pass one of those to --stack\\.`));
+    expectOneSentence(
+      await failover(["--stack", name]),
+      new RegExp(
+        `^✖ Stack "${name}" is not among the synthesized stacks \\("pg-primary"\\); pass one of those to --stack\\.`,
+      ),
+    );
   });
 
   it("with a path in it is refused before any folder is made, inside the project or outside it", async () => {
@@ -47,12 +58,21 @@ describe("--stack", () => {
 
 describe("--timeout and --poll-interval", () => {
   it("refuses a poll interval beyond what a timer holds", async () => {
-    expectOneSentence(await failover(["--stack", STACK, "--poll-interval", "30d"]), /^✖ --poll-interval "30d" is outside 100ms to 1h; give a duration in that range/);
+    expectOneSentence(
+      await failover(["--stack", STACK, "--poll-interval", "30d"]),
+      /^✖ --poll-interval "30d" is outside 100ms to 1h; give a duration in that range/,
+    );
   });
 
   it("refuses a timeout shorter than one poll, before anything is sent", async () => {
-    expectOneSentence(await failover(["--stack", STACK, "--timeout", "1ms"]), /^✖ --timeout "1ms" is outside 100ms to 168h; give a duration in that range/);
-    expectOneSentence(await failover(["--stack", STACK, "--timeout", "1s", "--poll-interval", "5s"]), /^✖ --timeout "1s" is shorter than one poll \(--poll-interval "5s"\), so the wait could not read Aiven even once; give a longer --timeout\./);
+    expectOneSentence(
+      await failover(["--stack", STACK, "--timeout", "1ms"]),
+      /^✖ --timeout "1ms" is outside 100ms to 168h; give a duration in that range/,
+    );
+    expectOneSentence(
+      await failover(["--stack", STACK, "--timeout", "1s", "--poll-interval", "5s"]),
+      /^✖ --timeout "1s" is shorter than one poll \(--poll-interval "5s"\), so the wait could not read Aiven even once; give a longer --timeout\./,
+    );
   });
 });
 
@@ -83,7 +103,9 @@ describe("the old single phase file (before the migration to the phase folder)",
   it("with a key twice is refused (JSON would keep the last one silently)", async () => {
     writePairs(`{"${STACK}":{"phase":"normal"},"${STACK}":{"phase":"failed-over","primary":"frozen"}}`);
     const run = await runOperation(scenario, "failover");
-    expect(run.stderr).toMatch(/^✖ The phase file .*crdr-phases\.json names "pg-primary" twice \(only one entry would count\); keep one entry per key/);
+    expect(run.stderr).toMatch(
+      /^✖ The phase file .*crdr-phases\.json names "pg-primary" twice \(only one entry would count\); keep one entry per key/,
+    );
     expect(run.code).toBe(2);
     expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
@@ -92,7 +114,9 @@ describe("the old single phase file (before the migration to the phase folder)",
     const pairs = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`pg-ghost-${i}`, { phase: "normal" }]));
     writePairs(JSON.stringify(pairs));
     const run = await runOperation(scenario, "failover");
-    expect(run.stderr).toMatch(/names "pg-ghost-0", "pg-ghost-1", "pg-ghost-10", "pg-ghost-100", "pg-ghost-1000" and 59995 more, which main\.ts does not declare \(declared: "pg-primary"\)/);
+    expect(run.stderr).toMatch(
+      /names "pg-ghost-0", "pg-ghost-1", "pg-ghost-10", "pg-ghost-100", "pg-ghost-1000" and 59995 more, which main\.ts does not declare \(declared: "pg-primary"\)/,
+    );
     expect(run.stderr.length).toBeLessThan(1000);
     expect(run.code).toBe(2);
   });
@@ -104,7 +128,10 @@ describe("a .crdr folder that cannot be written (a full disk, say)", () => {
     fs.mkdirSync(work);
     const lock = makeImmutable(work);
     try {
-      expectOneSentence(await runOperation(scenario, "failover"), /^✖ Cannot write in .*\.crdr\/locks \(EPERM\); make it writable \(or free disk space\), then rerun\./);
+      expectOneSentence(
+        await runOperation(scenario, "failover"),
+        /^✖ Cannot write in .*\.crdr\/locks \(EPERM\); make it writable \(or free disk space\), then rerun\./,
+      );
     } finally {
       lock.undo();
     }

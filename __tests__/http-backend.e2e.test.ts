@@ -15,7 +15,8 @@ const scenario = useHttpDrScenario(TOKEN);
 
 const FAILOVER = DR_OPERATIONS.find((o) => o.script === "failover")!;
 const INTEGRATION = "aiven_service_integration.disaster_recovery";
-const sorted = (state: { resources: Array<{ type: string; name: string }> } | undefined) => (state?.resources ?? []).map((r) => `${r.type}.${r.name}`).sort();
+const sorted = (state: { resources: Array<{ type: string; name: string }> } | undefined) =>
+  (state?.resources ?? []).map((r) => `${r.type}.${r.name}`).sort();
 const remote = () => scenario.backend.state(STACK);
 const backupDir = () => path.join(scenario.project.dir, ".crdr", "backups");
 const backups = () => (fs.existsSync(backupDir()) ? fs.readdirSync(backupDir()).sort() : []);
@@ -39,7 +40,12 @@ function expectBackupOf(before: string, output: string): string {
   expect(JSON.parse(text)).toEqual(JSON.parse(before));
   const recorded = journal().filter((e) => e.event === "state-backed-up");
   expect(recorded).toEqual([
-    expect.objectContaining({ file, lineage: JSON.parse(before).lineage, serial: JSON.parse(before).serial, sha256: createHash("sha256").update(text).digest("hex") }),
+    expect.objectContaining({
+      file,
+      lineage: JSON.parse(before).lineage,
+      serial: JSON.parse(before).serial,
+      sha256: createHash("sha256").update(text).digest("hex"),
+    }),
   ]);
   // terraform's own state rm backup is no second copy: none in the working directory.
   expect(fs.readdirSync(scenario.project.stack().workingDirectory).filter((f) => /backup/.test(f))).toEqual([]);
@@ -52,7 +58,9 @@ describe("failover on an http backend", () => {
     const run = await runOperation(scenario, "failover");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(rolePuts()).toEqual([{ method: "PUT", path: PATHS.primary, body: { disaster_recovery_role: "failed" }, status: 200 }]);
+    expect(rolePuts()).toEqual([
+      { method: "PUT", path: PATHS.primary, body: { disaster_recovery_role: "failed" }, status: 200 },
+    ]);
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(remote()!.lineage).toBe(JSON.parse(before).lineage);
     expect(remote()!.serial).toBe(JSON.parse(before).serial + 1);
@@ -76,33 +84,47 @@ describe("every DR operation on an http backend", () => {
     expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "forgotten" });
   });
 
-  it.each(DR_OPERATIONS.filter((o) => o.script !== "failover"))("$script changes the roles and leaves the remote state as it was (it writes none, so it backs up none)", async (operation) => {
-    await operation.arrange(scenario);
-    const before = scenario.backend.rawState(STACK)!;
-    const writesBefore = scenario.backend.received("POST", STACK).length;
-    const run = await runOperation(scenario, operation.script);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    for (const put of operation.puts) expect(putsFor(scenario, put).filter((p) => p.status === 200)).toHaveLength(1);
-    expect(peers(scenario)).toEqual(operation.end);
-    expect(scenario.backend.rawState(STACK)).toBe(before);
-    expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
-    expect(backups()).toEqual([]);
-    expect(scenario.project.phases()[STACK].phase).toBe(operation.phase);
-    if (operation.script === "revert") {
-      // The revert imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
-      expect(scenario.project.phases()[STACK].pendingImports).toEqual([{ address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) }]);
-    }
-  });
+  it.each(DR_OPERATIONS.filter((o) => o.script !== "failover"))(
+    "$script changes the roles and leaves the remote state as it was (it writes none, so it backs up none)",
+    async (operation) => {
+      await operation.arrange(scenario);
+      const before = scenario.backend.rawState(STACK)!;
+      const writesBefore = scenario.backend.received("POST", STACK).length;
+      const run = await runOperation(scenario, operation.script);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      for (const put of operation.puts) expect(putsFor(scenario, put).filter((p) => p.status === 200)).toHaveLength(1);
+      expect(peers(scenario)).toEqual(operation.end);
+      expect(scenario.backend.rawState(STACK)).toBe(before);
+      expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
+      expect(backups()).toEqual([]);
+      expect(scenario.project.phases()[STACK].phase).toBe(operation.phase);
+      if (operation.script === "revert") {
+        // The revert imports what Aiven kept instead of re-creating it: recorded for the next apply, read from the remote state.
+        expect(scenario.project.phases()[STACK].pendingImports).toEqual([
+          { address: INTEGRATION, id: expect.stringMatching(/^crdr-test\//) },
+        ]);
+      }
+    },
+  );
 });
 
 describe("the http backend's faults", () => {
   it("refuses before any role change when another holder has the lock, naming the holder from the backend's lock info (exit 2)", async () => {
-    scenario.backend.holdLock(STACK, { ID: "7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6", Operation: "OperationTypeApply", Who: "alice@ops-laptop", Version: "1.11.4", Created: "2026-11-29T21:04:05Z", Path: "" });
+    scenario.backend.holdLock(STACK, {
+      ID: "7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6",
+      Operation: "OperationTypeApply",
+      Who: "alice@ops-laptop",
+      Version: "1.11.4",
+      Created: "2026-11-29T21:04:05Z",
+      Path: "",
+    });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
     expect(rolePuts()).toEqual([]);
-    expect(run.stderr).toMatch(/^✖ The Terraform state of pg-primary is locked, held by alice@ops-laptop, \(apply\), since 2026-11-29T21:04:05Z for \d+[smh], lock ID 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6; wait for that run to finish, or if it died, run "terraform force-unlock 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6"/);
+    expect(run.stderr).toMatch(
+      /^✖ The Terraform state of pg-primary is locked, held by alice@ops-laptop, \(apply\), since 2026-11-29T21:04:05Z for \d+[smh], lock ID 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6; wait for that run to finish, or if it died, run "terraform force-unlock 7f3c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6"/,
+    );
     // terraform's own attempt (its ID, its Who) is not passed off as the holder.
     expect(run.stderr).not.toMatch(/state-rm/);
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery", INTEGRATION]);
@@ -132,9 +154,16 @@ describe("the http backend's faults", () => {
     expect(first.stderr).toMatch(
       /but Terraform state was not updated: Terraform could not write the state of pg-primary in its backend \(.*Failed to upload state: POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+ giving up after 3 attempt\(s\)\); make the backend reachable and working/,
     );
-    expect(first.stderr).toMatch(/rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again/);
+    expect(first.stderr).toMatch(
+      /rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again/,
+    );
     expect(scenario.backend.rawState(STACK)).toBe(before);
-    expect(scenario.backend.received("POST", STACK).slice(writesBefore).map((r) => r.status)).toEqual([503, 503, 503]);
+    expect(
+      scenario.backend
+        .received("POST", STACK)
+        .slice(writesBefore)
+        .map((r) => r.status),
+    ).toEqual([503, 503, 503]);
     expect(scenario.backend.lockOf(STACK)).toBeUndefined();
     const backup = expectBackupOf(before, first.stdout);
 
@@ -145,7 +174,8 @@ describe("the http backend's faults", () => {
     expect(sorted(remote())).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     // The rerun backed up the state it changed: the same state, so an equal copy.
     expect(backups()).toHaveLength(2);
-    for (const file of backups()) expect(fs.readFileSync(path.join(backupDir(), file), "utf8")).toBe(fs.readFileSync(backup, "utf8"));
+    for (const file of backups())
+      expect(fs.readFileSync(path.join(backupDir(), file), "utf8")).toBe(fs.readFileSync(backup, "utf8"));
   });
 
   it("a backend that stores the write after the role change and then answers 5xx: the state is read back, the run says what it holds and finishes (exit 0, one role change)", async () => {
@@ -182,7 +212,9 @@ describe("the http backend's faults", () => {
     }
     expect(first.code).toBe(6);
     expect(first.stderr).toMatch(FAILOVER.changed);
-    expect(first.stderr).toMatch(/but Terraform state was not updated: Terraform could not write the state of pg-primary in its backend \(.*POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+.*EOF/);
+    expect(first.stderr).toMatch(
+      /but Terraform state was not updated: Terraform could not write the state of pg-primary in its backend \(.*POST http:\/\/127\.0\.0\.1:\d+\/state\/pg-primary\?ID=\S+.*EOF/,
+    );
     expect(scenario.backend.rawState(STACK)).toBe(before);
     expectBackupOf(before, first.stdout);
 
@@ -212,7 +244,9 @@ describe("the http backend's faults", () => {
       });
     });
     expect(first.code).toBe(6);
-    expect(first.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: Could not back up the Terraform state of pg-primary to \S+\/\.crdr\/backups\/pg-primary-\S+\.tfstate \((ENOTDIR|EEXIST)\), so the state was left as it is/);
+    expect(first.stderr).toMatch(
+      /^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: Could not back up the Terraform state of pg-primary to \S+\/\.crdr\/backups\/pg-primary-\S+\.tfstate \((ENOTDIR|EEXIST)\), so the state was left as it is/,
+    );
     expect(first.stdout).not.toMatch(/backed up to/);
     expect(scenario.backend.received("POST", STACK)).toHaveLength(writesBefore);
     expect(scenario.backend.rawState(STACK)).toBe(before);

@@ -24,16 +24,26 @@ beforeEach(async () => {
   for (const name of STACKS) {
     const { pair } = scenario.project.stack(name);
     scenario.sim.model.addPairFromManifest(pair);
-    await pushRehearsalState(scenario.project.terraform(name), pair, { primary: true, recovery: true, integrationId: `id-${name}` });
+    await pushRehearsalState(scenario.project.terraform(name), pair, {
+      primary: true,
+      recovery: true,
+      integrationId: `id-${name}`,
+    });
   }
 });
 
-const addresses = (name: string) => (scenario.backend.state(name)?.resources ?? []).map((r) => `${r.type}.${r.name}`).sort();
+const addresses = (name: string) =>
+  (scenario.backend.state(name)?.resources ?? []).map((r) => `${r.type}.${r.name}`).sort();
 
 describe("npm run failover -- --region on an http backend", () => {
   it("fails over the region's pairs; each remote state forgets its integration and has its own verified backup of the state as it was", async () => {
     const before = Object.fromEntries(STACKS.map((name) => [name, scenario.backend.rawState(name)!]));
-    const run = await runScript(scenario.project, "failover", ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s"], scenario.env);
+    const run = await runScript(
+      scenario.project,
+      "failover",
+      ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s"],
+      scenario.env,
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const backupDir = path.join(scenario.project.dir, ".crdr", "backups");

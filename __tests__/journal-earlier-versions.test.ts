@@ -35,7 +35,13 @@ const journalFile = () => path.join(project.dir, WORK_DIR, "journal", `${STACK}.
 /** Writes journal lines as a version of the tool did, one JSON object a line. */
 function writeJournal(operation: string, events: Array<string | Record<string, unknown>>): void {
   fs.mkdirSync(path.dirname(journalFile()), { recursive: true });
-  const lines = events.map((e, i) => ({ ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), runId: "earlier-run", stack: STACK, operation, ...(typeof e === "string" ? { event: e } : e) }));
+  const lines = events.map((e, i) => ({
+    ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    runId: "earlier-run",
+    stack: STACK,
+    operation,
+    ...(typeof e === "string" ? { event: e } : e),
+  }));
   fs.writeFileSync(journalFile(), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
 }
 
@@ -69,9 +75,22 @@ describe("a run that saw Aiven confirm its operation, and never completed", () =
   it("shows in status as degraded, naming the command that finishes it", () => {
     writeJournal("failover", ["started", "takeover-confirmed"]);
     const pair = project.stack().pair;
-    const running = (role: string) => ({ reachable: true as const, service: { service_name: "x", state: "RUNNING", disaster_recovery_role: role } as never });
-    const report = checkPair(pair, { phase: "normal" }, { primary: running("active"), recovery: running("passive") }, project.dir);
-    expect(report.findings).toContainEqual({ level: "degraded", message: expect.stringMatching(/^a failover run started .* did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/) });
+    const running = (role: string) => ({
+      reachable: true as const,
+      service: { service_name: "x", state: "RUNNING", disaster_recovery_role: role } as never,
+    });
+    const report = checkPair(
+      pair,
+      { phase: "normal" },
+      { primary: running("active"), recovery: running("passive") },
+      project.dir,
+    );
+    expect(report.findings).toContainEqual({
+      level: "degraded",
+      message: expect.stringMatching(
+        /^a failover run started .* did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/,
+      ),
+    });
   });
 });
 
@@ -80,7 +99,10 @@ describe("a failover the previous version left half-done, rerun by this one", ()
   afterEach(() => sim.stop());
 
   it("reads the earlier run's journal as written: no second PUT, the phase recorded, the run completed under this version's names", async () => {
-    sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+    sim = new SimServer({
+      token: TOKEN,
+      delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
+    });
     sim.model.addPairFromManifest(project.stack().pair);
     const url = await sim.start();
     // Aiven took the trigger (the simulator plays the takeover); the earlier run confirmed it and died before Terraform and the phase file.
@@ -99,7 +121,14 @@ describe("a failover the previous version left half-done, rerun by this one", ()
       reporter: new CapturingReporter(),
       terraform: terraform.factory(),
     };
-    const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+    const common: CommonOptions = {
+      stack: STACK,
+      dryRun: false,
+      yes: true,
+      timeoutMs: 10_000,
+      pollIntervalMs: 20,
+      lostAnswerGraceMs: 300,
+    };
 
     const result = await failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps);
 
@@ -107,7 +136,9 @@ describe("a failover the previous version left half-done, rerun by this one", ()
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(project.phases()[STACK]).toMatchObject({ phase: "failed-over", operation: "failover" });
-    const rerun = events().filter((e) => e.runId !== "earlier-run").map((e) => e.event);
+    const rerun = events()
+      .filter((e) => e.runId !== "earlier-run")
+      .map((e) => e.event);
     expect(rerun).toContain("failover-confirmed");
     expect(rerun).not.toContain("takeover-confirmed");
     expect(rerun.indexOf("completed")).toBeGreaterThan(rerun.indexOf("failover-confirmed"));

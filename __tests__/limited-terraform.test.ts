@@ -9,9 +9,20 @@ describe("LimitedTerraform", () => {
     let release!: () => void;
     const occupied = slots.schedule(() => new Promise<void>((resolve) => (release = resolve)));
     const finished: string[] = [];
-    const afterItsChange = new LimitedTerraform(new RecordingTerraform("/after", ["a"]), slots, () => AFTER_ROLE_CHANGE);
-    const beforeItsChange = new LimitedTerraform(new RecordingTerraform("/before", ["b"]), slots, () => BEFORE_ROLE_CHANGE);
-    const commands = [afterItsChange.stateList().then(() => finished.push("after")), beforeItsChange.stateList().then(() => finished.push("before"))];
+    const afterItsChange = new LimitedTerraform(
+      new RecordingTerraform("/after", ["a"]),
+      slots,
+      () => AFTER_ROLE_CHANGE,
+    );
+    const beforeItsChange = new LimitedTerraform(
+      new RecordingTerraform("/before", ["b"]),
+      slots,
+      () => BEFORE_ROLE_CHANGE,
+    );
+    const commands = [
+      afterItsChange.stateList().then(() => finished.push("after")),
+      beforeItsChange.stateList().then(() => finished.push("before")),
+    ];
     // Both wait for the one slot, the later one with the higher priority.
     await new Promise<void>((resolve) => {
       const check = () => (slots.counts().QUEUED === 2 ? resolve() : setImmediate(check));

@@ -32,7 +32,9 @@ beforeEach(async () => {
 
 /** Holds the answer to the first run's PUT: that run is mid-change, holding its lock, until released. */
 async function holdTheRolePut(): Promise<NodeJS.ProcessEnv> {
-  proxy = new GatingProxy(scenario.env.AIVEN_WEB_URL!, (method) => (method === "PUT" ? { kind: "hold-answer" } : undefined));
+  proxy = new GatingProxy(scenario.env.AIVEN_WEB_URL!, (method) =>
+    method === "PUT" ? { kind: "hold-answer" } : undefined,
+  );
   return { AIVEN_WEB_URL: await proxy.start(), CRDR_API_TIMEOUT_MS: "120000" };
 }
 
@@ -45,11 +47,25 @@ describe("the pair lock", () => {
     await proxy!.answerHeld();
     const lockDir = process.env.CRDR_LOCK_DIR!;
     // Beside the lock, the pair's machine-wide record of role changes (the intent is in it).
-    expect(fs.readdirSync(lockDir).sort()).toEqual(["crdr-test.pg-primary.holder.json", "crdr-test.pg-primary.lock", "crdr-test.pg-primary.role-changes.jsonl"]);
-    expect(JSON.parse(fs.readFileSync(path.join(lockDir, "crdr-test.pg-primary.holder.json"), "utf8"))).toMatchObject({ operation: "failover", host: os.hostname() });
+    expect(fs.readdirSync(lockDir).sort()).toEqual([
+      "crdr-test.pg-primary.holder.json",
+      "crdr-test.pg-primary.lock",
+      "crdr-test.pg-primary.role-changes.jsonl",
+    ]);
+    expect(JSON.parse(fs.readFileSync(path.join(lockDir, "crdr-test.pg-primary.holder.json"), "utf8"))).toMatchObject({
+      operation: "failover",
+      host: os.hostname(),
+    });
 
-    const second = await runScript(other, "failover", ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"], { ...scenario.env, ...env });
-    expect(second.stderr).toMatch(/^✖ Another DR operation is running on pg-primary: \S+@\S+ \(pid \d+\) has been running failover since \S+ \(run [0-9a-f-]+\); wait for it to finish .* Nothing was sent to Aiven\.\n$/);
+    const second = await runScript(
+      other,
+      "failover",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s"],
+      { ...scenario.env, ...env },
+    );
+    expect(second.stderr).toMatch(
+      /^✖ Another DR operation is running on pg-primary: \S+@\S+ \(pid \d+\) has been running failover since \S+ \(run [0-9a-f-]+\); wait for it to finish .* Nothing was sent to Aiven\.\n$/,
+    );
     expect(second.code).toBe(2);
 
     proxy!.release();

@@ -15,7 +15,10 @@ const LAYERS: ReadonlyArray<{ readonly name: string; readonly folders: readonly 
   { name: "foundation", folders: ["lib/*"] },
   { name: "phase facts", folders: ["lib/phase"] },
   { name: "contract", folders: ["lib/contract"] },
-  { name: "Aiven, Terraform, settings, reporting", folders: ["lib/aiven", "lib/terraform", "lib/settings", "lib/reporting"] },
+  {
+    name: "Aiven, Terraform, settings, reporting",
+    folders: ["lib/aiven", "lib/terraform", "lib/settings", "lib/reporting"],
+  },
   { name: "synth output, recovery point, simulator", folders: ["lib/synth", "lib/rpo", "lib/simulator"] },
   { name: "operations, plan review", folders: ["lib/operations", "lib/plan-review"] },
   { name: "status", folders: ["lib/status"] },
@@ -27,7 +30,8 @@ const LAYERS: ReadonlyArray<{ readonly name: string; readonly folders: readonly 
 /** The unit a file belongs to: its top folder under lib/ (or lib/* for lib's own files), or its top folder. */
 function unitOf(file: string): string {
   const parts = path.relative(REPO, file).split(path.sep);
-  if (parts[0] === "lib") return parts.length === 2 ? (parts[1] === "crdr-app.ts" ? "lib/crdr-app.ts" : "lib/*") : `lib/${parts[1]}`;
+  if (parts[0] === "lib")
+    return parts.length === 2 ? (parts[1] === "crdr-app.ts" ? "lib/crdr-app.ts" : "lib/*") : `lib/${parts[1]}`;
   return parts[0];
 }
 
@@ -66,7 +70,10 @@ function importEdges(): ImportEdge[] {
 function upwardImports(edges: readonly ImportEdge[]): string[] {
   return edges
     .filter((e) => layerOf(unitOf(e.to)) > layerOf(unitOf(e.from)))
-    .map((e) => `${path.relative(REPO, e.from)} (${LAYERS[layerOf(unitOf(e.from))].name}) → ${path.relative(REPO, e.to)} (${LAYERS[layerOf(unitOf(e.to))].name})`);
+    .map(
+      (e) =>
+        `${path.relative(REPO, e.from)} (${LAYERS[layerOf(unitOf(e.from))].name}) → ${path.relative(REPO, e.to)} (${LAYERS[layerOf(unitOf(e.to))].name})`,
+    );
 }
 
 /** Loops between the folders of one layer, each as "a → b → a". */
@@ -132,7 +139,9 @@ describe("the source tree's layers", () => {
     const operationsToAiven = { from: at("lib/operations/journal.ts"), to: at("lib/aiven/peer-status.ts") };
     const terraformToAiven = { from: at("lib/terraform/terraform-cli.ts"), to: at("lib/aiven/aiven-types.ts") };
     const aivenToTerraform = { from: at("lib/aiven/aiven-client.ts"), to: at("lib/terraform/terraform-cli.ts") };
-    expect(upwardImports([aivenToOperations, operationsToAiven])).toEqual(["lib/aiven/peer-status.ts (Aiven, Terraform, settings, reporting) → lib/operations/journal.ts (operations, plan review)"]);
+    expect(upwardImports([aivenToOperations, operationsToAiven])).toEqual([
+      "lib/aiven/peer-status.ts (Aiven, Terraform, settings, reporting) → lib/operations/journal.ts (operations, plan review)",
+    ]);
     expect(folderLoops([terraformToAiven, aivenToTerraform])).toEqual(["lib/aiven → lib/terraform → lib/aiven"]);
   });
 });

@@ -16,16 +16,32 @@ const scenario = useDrScenario("tok-npm-flags-71c2d9");
 
 /** The repository's npm scripts, runnable from the scenario's project folder. */
 function writePackageJson(dir: string): void {
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  const here = Object.fromEntries(Object.entries(scripts).map(([name, line]) => [name, line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`)]));
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "npm-flags-project", private: true, scripts: here }));
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const here = Object.fromEntries(
+    Object.entries(scripts).map(([name, line]) => [
+      name,
+      line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`),
+    ]),
+  );
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "npm-flags-project", private: true, scripts: here }),
+  );
 }
 
 function npmRun(args: string[]): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const child = startChild("npm", ["run", ...args], {
       cwd: scenario.project.dir,
-      env: { ...process.env, ...scenario.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false" },
+      env: {
+        ...process.env,
+        ...scenario.env,
+        TF_CLI_CONFIG_FILE: "/dev/null",
+        CHECKPOINT_DISABLE: "1",
+        npm_config_update_notifier: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -39,7 +55,10 @@ function npmRun(args: string[]): Promise<ScriptRun> {
 
 /** The flags npm swallows, for each operation: the shared ones, and failover's --force. */
 const CASES = DR_OPERATIONS.flatMap((operation) =>
-  ["--dry-run", "--json", "--yes", ...(operation.script === "failover" ? ["--force"] : [])].map((flag) => ({ operation, flag })),
+  ["--dry-run", "--json", "--yes", ...(operation.script === "failover" ? ["--force"] : [])].map((flag) => ({
+    operation,
+    flag,
+  })),
 );
 
 describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operation, flag }) => {
@@ -68,7 +87,8 @@ describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operat
 });
 
 describe("which npm variables mean a flag was typed", () => {
-  const failover = () => new Command("npm run failover --").option("--dry-run").option("--yes").option("--stack <pair>");
+  const failover = () =>
+    new Command("npm run failover --").option("--dry-run").option("--yes").option("--stack <pair>");
 
   it("counts a flag npm took for the script being run, a value flag included", () => {
     const env = { npm_lifecycle_event: "failover", npm_config_dry_run: "true", npm_config_stack: "true" };
@@ -76,7 +96,9 @@ describe("which npm variables mean a flag was typed", () => {
   });
 
   it("ignores what npm exports whatever was typed (empty or false settings), and another script's variables", () => {
-    expect(flagsNpmTook(failover(), { npm_lifecycle_event: "failover", npm_config_yes: "", npm_config_dry_run: "false" })).toEqual([]);
+    expect(
+      flagsNpmTook(failover(), { npm_lifecycle_event: "failover", npm_config_yes: "", npm_config_dry_run: "false" }),
+    ).toEqual([]);
     // `npm test --yes` runs jest, whose tests start the commands directly.
     expect(flagsNpmTook(failover(), { npm_lifecycle_event: "test", npm_config_yes: "true" })).toEqual([]);
     expect(flagsNpmTook(failover(), { npm_config_yes: "true" })).toEqual([]);

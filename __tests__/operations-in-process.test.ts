@@ -24,10 +24,23 @@ let terraform: RecordingTerraform;
 let reporter: CapturingReporter;
 let deps: OperationDeps;
 
-const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const common: CommonOptions = {
+  stack: STACK,
+  dryRun: false,
+  yes: true,
+  timeoutMs: 10_000,
+  pollIntervalMs: 20,
+  lostAnswerGraceMs: 300,
+};
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
-const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
-const putBodies = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
+const roles = () =>
+  ["pg-primary", "pg-primary-dr"]
+    .map((s) => sim.model.getService("crdr-test", s))
+    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const putBodies = () =>
+  sim
+    .apiCalls("PUT")
+    .map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
 
 beforeAll(() => {
   project = ProjectFixture.create();
@@ -38,7 +51,10 @@ afterAll(() => project.remove());
 beforeEach(async () => {
   project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  sim = new SimServer({
+    token: TOKEN,
+    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
+  });
   sim.model.addPairFromManifest(project.stack().pair);
   const url = await sim.start();
   terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
@@ -56,10 +72,22 @@ afterEach(() => sim.stop());
 describe("operations in process", () => {
   it("failover: proves Terraform can finish before the one PUT, then forgets the link and records the phase", async () => {
     const result = await failover(failoverOptions, deps);
-    expect(result).toMatchObject({ triggered: true, removedFromState: ["aiven_service_integration.disaster_recovery"], primary: "frozen" });
+    expect(result).toMatchObject({
+      triggered: true,
+      removedFromState: ["aiven_service_integration.disaster_recovery"],
+      primary: "frozen",
+    });
     expect(putBodies()).toEqual(["pg-primary failed"]);
     // The lock check (dry run of state rm) comes before the trigger; the real state rm after it.
-    expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
+    expect(terraform.calls).toEqual([
+      "version",
+      "init",
+      "state pull",
+      "state rm -dry-run aiven_service_integration.disaster_recovery",
+      "state list",
+      "state pull",
+      "state rm aiven_service_integration.disaster_recovery",
+    ]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(project.phases()[STACK]).toMatchObject({ phase: "failed-over", primary: "frozen", operation: "failover" });
@@ -67,7 +95,9 @@ describe("operations in process", () => {
 
   it("failover: a held state lock refuses before anything is sent", async () => {
     terraform.lockHeldBy = "alice@laptop";
-    await expect(failover(failoverOptions, deps)).rejects.toThrow(new UserError("The Terraform state is locked, held by alice@laptop"));
+    await expect(failover(failoverOptions, deps)).rejects.toThrow(
+      new UserError("The Terraform state is locked, held by alice@laptop"),
+    );
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(ALL);
   });
@@ -83,7 +113,12 @@ describe("operations in process", () => {
       },
     });
     const run = failover(failoverOptions, { ...deps, client: lockedOnAnswer });
-    await expect(run).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/^Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: The Terraform state is locked, held by bob@ci/) });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 6,
+      message: expect.stringMatching(
+        /^Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: The Terraform state is locked, held by bob@ci/,
+      ),
+    });
     terraform.lockHeldBy = undefined;
     await failover(failoverOptions, deps);
     expect(putBodies()).toEqual(["pg-primary failed"]);
@@ -94,20 +129,25 @@ describe("operations in process", () => {
     await failover(failoverOptions, deps);
     const result = await revert(common, deps);
     expect(putBodies()).toEqual(["pg-primary failed", "pg-primary passive", "pg-primary active"]);
-    expect(result.pendingImports).toEqual([{ address: "aiven_service_integration.disaster_recovery", id: expect.stringMatching(/^crdr-test\//) }]);
+    expect(result.pendingImports).toEqual([
+      { address: "aiven_service_integration.disaster_recovery", id: expect.stringMatching(/^crdr-test\//) },
+    ]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
   });
 
-  it.each([false, true])("switchover and switchback keep the link whether or not Aiven swaps its ends (swap: %s)", async (swap) => {
-    sim.model.behaviour = { ...sim.model.behaviour, swapLinkOnTakeover: swap };
-    await plannedSwitch("switchover", common, deps);
-    expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
-    await plannedSwitch("switchback", common, deps);
-    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
-    expect(putBodies()).toEqual(["pg-primary-dr active", "pg-primary active"]);
-    expect(project.phases()[STACK]).toMatchObject({ phase: "normal", operation: "switchback" });
-    expect(terraform.calls.filter((c) => c.startsWith("state rm"))).toEqual([]);
-  });
+  it.each([false, true])(
+    "switchover and switchback keep the link whether or not Aiven swaps its ends (swap: %s)",
+    async (swap) => {
+      sim.model.behaviour = { ...sim.model.behaviour, swapLinkOnTakeover: swap };
+      await plannedSwitch("switchover", common, deps);
+      expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
+      await plannedSwitch("switchback", common, deps);
+      expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+      expect(putBodies()).toEqual(["pg-primary-dr active", "pg-primary active"]);
+      expect(project.phases()[STACK]).toMatchObject({ phase: "normal", operation: "switchback" });
+      expect(terraform.calls.filter((c) => c.startsWith("state rm"))).toEqual([]);
+    },
+  );
 
   it("keeps since and runId when a rerun finishes what an earlier run of the same operation began", async () => {
     await plannedSwitch("switchover", common, deps);
@@ -121,7 +161,16 @@ describe("operations in process", () => {
     sim.model.delays = { ...sim.model.delays, failoverMs: 200 };
     await failover(failoverOptions, deps);
     const timeline = reporter.lastDone?.timeline as Timeline;
-    expect(timeline.steps.map((s) => s.step)).toEqual(["resolve", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
+    expect(timeline.steps.map((s) => s.step)).toEqual([
+      "resolve",
+      "preflight",
+      "replication",
+      "request",
+      "wait",
+      "reconcile",
+      "record",
+      "resynth",
+    ]);
     const starts = timeline.steps.map((s) => Date.parse(s.startedAt));
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     const sum = timeline.steps.reduce((t, s) => t + s.durationMs, 0);
@@ -133,7 +182,8 @@ describe("operations in process", () => {
     const during = (step: string) => {
       const { startedAt, durationMs } = timeline.steps.find((s) => s.step === step)!;
       const start = Date.parse(startedAt);
-      return (c: ReturnType<SimServer["apiCalls"]>[number]) => sim.arrivedAt(c) >= start && sim.arrivedAt(c) <= start + durationMs;
+      return (c: ReturnType<SimServer["apiCalls"]>[number]) =>
+        sim.arrivedAt(c) >= start && sim.arrivedAt(c) <= start + durationMs;
     };
     expect(sim.apiCalls("PUT").filter(during("request"))).toHaveLength(1);
     expect(sim.apiCalls("GET").filter(during("wait")).length).toBeGreaterThan(0);
@@ -144,9 +194,17 @@ describe("operations in process", () => {
     expect(reconcile).toBe(duration("reconcile"));
     expect(record).toBe(duration("record") + duration("resynth"));
     expect(toTrigger! + atAiven! + reconcile! + record!).toBe(timeline.totalMs);
-    const journal = fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(journal.find((e) => e.event === "timeline" && e.runId === journal[journal.length - 2].runId)?.timeline).toEqual(timeline);
-    expect(reporter.lines.join("\n")).toMatch(/Timeline: to trigger [\dhms]+, Aiven [\dhms]+, reconcile [\dhms]+, record and synth [\dhms]+ \(total [\dhms]+\)/);
+    const journal = fs
+      .readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(
+      journal.find((e) => e.event === "timeline" && e.runId === journal[journal.length - 2].runId)?.timeline,
+    ).toEqual(timeline);
+    expect(reporter.lines.join("\n")).toMatch(
+      /Timeline: to trigger [\dhms]+, Aiven [\dhms]+, reconcile [\dhms]+, record and synth [\dhms]+ \(total [\dhms]+\)/,
+    );
   });
 
   it("reads the pair again right before sending: a change made at the prompt by someone else is not sent again", async () => {
@@ -156,7 +214,9 @@ describe("operations in process", () => {
     };
     const result = await failover({ ...failoverOptions, yes: false }, { ...deps, confirm });
     expect(sim.apiCalls("PUT")).toEqual([]);
-    expect(reporter.lines.join("\n")).toMatch(/not sent: pg-primary is now failed already \(someone else made this change\)/);
+    expect(reporter.lines.join("\n")).toMatch(
+      /not sent: pg-primary is now failed already \(someone else made this change\)/,
+    );
     expect(result.removedFromState).toEqual(["aiven_service_integration.disaster_recovery"]);
   });
 
@@ -167,7 +227,9 @@ describe("operations in process", () => {
     };
     await expect(failover({ ...failoverOptions, yes: false }, { ...deps, confirm })).rejects.toMatchObject({
       exitCode: 2,
-      message: expect.stringMatching(/^Not sending PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\}: the pair changed since it was read \(pg-primary went from active to passive\)/),
+      message: expect.stringMatching(
+        /^Not sending PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\}: the pair changed since it was read \(pg-primary went from active to passive\)/,
+      ),
     });
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(terraform.state).toEqual(ALL);

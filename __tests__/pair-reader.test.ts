@@ -39,7 +39,9 @@ describe("PairReader", () => {
 
   it("refuses a recovery service Aiven does not know, in one sentence naming it", async () => {
     const renamed = { ...pair, recovery: { ...pair.recovery, serviceName: "pg-nowhere" } };
-    await expect(reader(TOKEN, renamed).read()).rejects.toThrow(/^Aiven has no service "pg-nowhere" in project "crdr-test" \(.*\); check the project setting and the pair's names in main\.ts\.$/);
+    await expect(reader(TOKEN, renamed).read()).rejects.toThrow(
+      /^Aiven has no service "pg-nowhere" in project "crdr-test" \(.*\); check the project setting and the pair's names in main\.ts\.$/,
+    );
   });
 
   it("reads a primary Aiven does not know as unreachable: after a failover its region may be gone", async () => {
@@ -52,7 +54,9 @@ describe("PairReader", () => {
   it("refuses a token the API refuses, whichever way it reads", async () => {
     const refused = reader("tok-revoked");
     await expect(refused.read()).rejects.toThrow(TokenRefusedError);
-    await expect(refused.readTolerantly()).rejects.toThrow(/^The Aiven API refused the token \(.*\); set AIVEN_TOKEN to a valid token for project "crdr-test"\.$/);
+    await expect(refused.readTolerantly()).rejects.toThrow(
+      /^The Aiven API refused the token \(.*\); set AIVEN_TOKEN to a valid token for project "crdr-test"\.$/,
+    );
     // After a request has gone out a refusal is no verdict, unless the wait must end on it.
     const quiet = await refused.readQuietly();
     expect([quiet.primary.reachable, quiet.recovery.reachable]).toEqual([false, false]);

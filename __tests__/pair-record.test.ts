@@ -23,12 +23,30 @@ let checkouts: ProjectFixture[];
 let sim: SimServer;
 let url: string;
 
-const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 20_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const common: CommonOptions = {
+  stack: STACK,
+  dryRun: false,
+  yes: true,
+  timeoutMs: 20_000,
+  pollIntervalMs: 20,
+  lostAnswerGraceMs: 300,
+};
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
-const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
-const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const puts = () =>
+  sim
+    .apiCalls("PUT")
+    .map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
+const roles = () =>
+  ["pg-primary", "pg-primary-dr"]
+    .map((s) => sim.model.getService("crdr-test", s))
+    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
 
-function depsFor(project: ProjectFixture, reporter = new CapturingReporter(), client?: AivenClient, inState = ALL): OperationDeps & { reporter: CapturingReporter } {
+function depsFor(
+  project: ProjectFixture,
+  reporter = new CapturingReporter(),
+  client?: AivenClient,
+  inState = ALL,
+): OperationDeps & { reporter: CapturingReporter } {
   return {
     projectDir: project.dir,
     env: { ...process.env, AIVEN_TOKEN: TOKEN },
@@ -50,8 +68,12 @@ beforeEach(async () => {
     checkout.clearPhases();
     fs.rmSync(path.join(checkout.dir, ".crdr"), { recursive: true, force: true });
   }
-  for (const f of fs.readdirSync(process.env.CRDR_LOCK_DIR!)) fs.rmSync(path.join(process.env.CRDR_LOCK_DIR!, f), { recursive: true, force: true });
-  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  for (const f of fs.readdirSync(process.env.CRDR_LOCK_DIR!))
+    fs.rmSync(path.join(process.env.CRDR_LOCK_DIR!, f), { recursive: true, force: true });
+  sim = new SimServer({
+    token: TOKEN,
+    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
+  });
   sim.model.addPairFromManifest(checkouts[0].stack().pair);
   url = await sim.start();
 });
@@ -62,17 +84,26 @@ describe("the machine-wide record of a pair's role changes", () => {
     // Aiven shows the change only after a while: a rerun that knew nothing would see the pair as before and send.
     sim.faults.add({ kind: "delayed-visibility", method: "PUT", path: PRIMARY_PUT, visibleAfterMs: 150, times: 1 });
     const first = depsFor(checkouts[0]);
-    await expect(failover(failoverOptions, { ...first, client: killedAfterSending(first.client) })).rejects.toBeInstanceOf(RunKilled);
+    await expect(
+      failover(failoverOptions, { ...first, client: killedAfterSending(first.client) }),
+    ).rejects.toBeInstanceOf(RunKilled);
     expect(puts()).toEqual(["pg-primary failed"]);
 
     const other = depsFor(checkouts[1]);
     const result = await failover({ ...failoverOptions, lostAnswerGraceMs: 2000 }, other);
     expect(puts()).toEqual(["pg-primary failed"]);
     expect(result.triggered).toBe(false);
-    expect(other.reporter.lines.join("\n")).toMatch(/asked Aiven for pg-primary → failed and never learned the outcome/);
+    expect(other.reporter.lines.join("\n")).toMatch(
+      /asked Aiven for pg-primary → failed and never learned the outcome/,
+    );
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     // The checkout's own journal keeps the history: the first checkout's has the intent, the other's the resolution.
-    const events = (c: ProjectFixture) => fs.readFileSync(path.join(c.dir, ".crdr/journal", `${STACK}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l).event);
+    const events = (c: ProjectFixture) =>
+      fs
+        .readFileSync(path.join(c.dir, ".crdr/journal", `${STACK}.jsonl`), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).event);
     expect(events(checkouts[0])).toContain("role-intent");
     expect(events(checkouts[1])).not.toContain("role-intent");
     expect(events(checkouts[1])).toContain("role-applied");
@@ -81,14 +112,21 @@ describe("the machine-wide record of a pair's role changes", () => {
   it("a rerun after two requests Aiven never showed sends nothing more (exit 3, saying how many), and --resend sends once more", async () => {
     // Every request's answer is lost and nothing shows within the grace period (to the tool, as when Aiven lags behind it).
     sim.faults.add({ kind: "drop", method: "PUT", path: PRIMARY_PUT });
-    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/no clear answer to .* twice, and each time .* a rerun sends nothing more unless you pass --resend\.$/) });
+    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /no clear answer to .* twice, and each time .* a rerun sends nothing more unless you pass --resend\.$/,
+      ),
+    });
     expect(puts()).toEqual(["pg-primary failed", "pg-primary failed"]);
 
     // From either checkout: the count is the pair's on this machine.
     for (const checkout of checkouts) {
       await expect(failover(failoverOptions, depsFor(checkout))).rejects.toMatchObject({
         exitCode: 3,
-        message: expect.stringMatching(/^Not sending PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\}: 2 requests for it were already sent \(by runs at .*\) and neither peer showed any sign of them for 300ms each; .*Nothing more was sent\. .*rerun with --resend/),
+        message: expect.stringMatching(
+          /^Not sending PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\}: 2 requests for it were already sent \(by runs at .*\) and neither peer showed any sign of them for 300ms each; .*Nothing more was sent\. .*rerun with --resend/,
+        ),
       });
     }
     expect(puts()).toHaveLength(2);
@@ -98,17 +136,26 @@ describe("the machine-wide record of a pair's role changes", () => {
     const resent = depsFor(checkouts[1]);
     await failover({ ...failoverOptions, resend: true }, resent);
     expect(puts()).toHaveLength(3);
-    expect(resent.reporter.lines.join("\n")).toMatch(/2 requests for pg-primary → failed never showed at Aiven and nothing has changed since .*; --resend: sending it once more/);
+    expect(resent.reporter.lines.join("\n")).toMatch(
+      /2 requests for pg-primary → failed never showed at Aiven and nothing has changed since .*; --resend: sending it once more/,
+    );
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
   it("a run killed before its one request resolves leaves one send for the rerun, not two", async () => {
     sim.faults.add({ kind: "accept-and-ignore", method: "PUT", path: PRIMARY_PUT, times: 1 });
     const first = depsFor(checkouts[0]);
-    await expect(failover(failoverOptions, { ...first, client: killedAfterSending(first.client) })).rejects.toBeInstanceOf(RunKilled);
+    await expect(
+      failover(failoverOptions, { ...first, client: killedAfterSending(first.client) }),
+    ).rejects.toBeInstanceOf(RunKilled);
     // The rerun finds the first request lapsed (nothing moved for the grace), sends once, and this one is lost for good.
     sim.faults.add({ kind: "drop", method: "PUT", path: PRIMARY_PUT });
-    await expect(failover(failoverOptions, depsFor(checkouts[1]))).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/no clear answer to .*, the second request for it \(an earlier run sent the first\), and again neither peer showed any change/) });
+    await expect(failover(failoverOptions, depsFor(checkouts[1]))).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /no clear answer to .*, the second request for it \(an earlier run sent the first\), and again neither peer showed any change/,
+      ),
+    });
     expect(puts()).toEqual(["pg-primary failed", "pg-primary failed"]);
   });
 
@@ -122,8 +169,13 @@ describe("the machine-wide record of a pair's role changes", () => {
     const takeover = "^/v1/project/crdr-test/service/pg-primary$";
     sim.faults.add({ kind: "drop", method: "PUT", path: takeover, body: '"disaster_recovery_role":"active"' });
     try {
-      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({ exitCode: 3 });
-      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/Not sending .*"active"\}: 2 requests for it were already sent/) });
+      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({
+        exitCode: 3,
+      });
+      await expect(revert(common, depsFor(checkout, undefined, undefined, failedOver))).rejects.toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(/Not sending .*"active"\}: 2 requests for it were already sent/),
+      });
       sim.faults.clear();
       await revert({ ...common, resend: true }, depsFor(checkout, undefined, undefined, failedOver));
       expect(puts()).toEqual(["pg-primary passive", "pg-primary active", "pg-primary active", "pg-primary active"]);

@@ -34,29 +34,121 @@ describe("pair validation rules", () => {
 
   // Each case: rule id, a non-compliant pair, the message expected.
   const cases: Array<[string, CrdrPairProps, string]> = [
-    ["project-name", examplePairProps({ project: "" }), `project is empty; set it to your Aiven project name (cdktf.json context "aivenProject" or AIVEN_PROJECT).`],
-    ["project-name", examplePairProps({ project: "my project!" }), `project "my project!" is not a valid Aiven project name; use 1 to 63 letters, digits, "_" or "-".`],
-    ["service-name", examplePairProps({ primary: { ...primary, serviceName: "PG_Primary" } }), `primary.serviceName "PG_Primary" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`],
-    ["service-name", examplePairProps({ recovery: { serviceName: "1-dr", cloudName: "google-europe-north1" } }), `recovery.serviceName "1-dr" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`],
-    ["service-name", examplePairProps({ primary: { ...primary, serviceName: "p" + "g".repeat(64) } }), `primary.serviceName "p${"g".repeat(64)}" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`],
-    ["distinct-service-names", examplePairProps({ recovery: { serviceName: "pg-primary", cloudName: "google-europe-north1" } }), `recovery.serviceName "pg-primary" is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`],
-    ["cloud-name", examplePairProps({ recovery: { cloudName: "" } }), `recovery.cloudName is empty; set it to an Aiven cloud such as "google-europe-west1".`],
-    ["cloud-name", examplePairProps({ recovery: { cloudName: "europe north" } }), `recovery.cloudName "europe north" is not an Aiven cloud name; use "<provider>-<region>", for example "google-europe-west1".`],
-    ["distinct-regions", examplePairProps({ recovery: { cloudName: "google-europe-west1" } }), `recovery.cloudName "google-europe-west1" is the primary's region; put the recovery service in another region.`],
-    ["plan-name", examplePairProps({ primary: { ...primary, plan: "Startup 4" } }), `primary.plan "Startup 4" is not an Aiven plan name; use a name like "startup-4" or "business-8".`],
-    ["plan-supports-crdr", examplePairProps({ primary: { ...primary, plan: "hobbyist" } }), `primary.plan "hobbyist" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`],
-    ["plan-supports-crdr", examplePairProps({ recovery: { cloudName: "google-europe-north1", plan: "free-1" } }), `recovery.plan "free-1" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`],
-    ["plan-supports-crdr", examplePairProps({ primary: { ...primary, plan: "developer-1" } }), `primary.plan "developer-1" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`],
-    ["maintenance-window", examplePairProps({ primary: { ...primary, maintenanceWindow: { dow: "sun", time: "25:00" } } }), `primary.maintenanceWindow dow "sun" is not a weekday name (use "monday" … "sunday") and time "25:00" is not "HH:mm:ss" in UTC; fix the window.`],
-    ["pg-version", examplePairProps({ pgVersion: "sixteen" }), `pgVersion "sixteen" is not a PostgreSQL major version; use a string such as "16".`],
-    ["create-timeout", examplePairProps({ createTimeout: "6 hours" }), `createTimeout "6 hours" is not a Terraform duration; use a value such as "6h" or "90m".`],
-    ["max-data-loss", examplePairProps({ maxDataLoss: "30 seconds" as never }), `maxDataLoss "30 seconds" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
-    ["max-data-loss", examplePairProps({ maxDataLoss: "0s" }), `maxDataLoss "0s" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
-    ["tier", examplePairProps({ tier: 0 }), `tier 0 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
-    ["tier", examplePairProps({ tier: 1.5 }), `tier 1.5 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
-    ["tier", examplePairProps({ tier: 10 }), `tier 10 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`],
-    ["tags", examplePairProps({ tags: { "bad key": "x" } }), `tag key "bad key" is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`],
-    ["tags", examplePairProps({ tags: { team: "x".repeat(65) } }), `tag "team" has value "${"x".repeat(65)}"; use a string of at most 64 characters.`],
+    [
+      "project-name",
+      examplePairProps({ project: "" }),
+      `project is empty; set it to your Aiven project name (cdktf.json context "aivenProject" or AIVEN_PROJECT).`,
+    ],
+    [
+      "project-name",
+      examplePairProps({ project: "my project!" }),
+      `project "my project!" is not a valid Aiven project name; use 1 to 63 letters, digits, "_" or "-".`,
+    ],
+    [
+      "service-name",
+      examplePairProps({ primary: { ...primary, serviceName: "PG_Primary" } }),
+      `primary.serviceName "PG_Primary" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`,
+    ],
+    [
+      "service-name",
+      examplePairProps({ recovery: { serviceName: "1-dr", cloudName: "google-europe-north1" } }),
+      `recovery.serviceName "1-dr" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`,
+    ],
+    [
+      "service-name",
+      examplePairProps({ primary: { ...primary, serviceName: "p" + "g".repeat(64) } }),
+      `primary.serviceName "p${"g".repeat(64)}" is not a valid Aiven service name; start with a lowercase letter and use only lowercase letters, digits and "-", 64 characters at most.`,
+    ],
+    [
+      "distinct-service-names",
+      examplePairProps({ recovery: { serviceName: "pg-primary", cloudName: "google-europe-north1" } }),
+      `recovery.serviceName "pg-primary" is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`,
+    ],
+    [
+      "cloud-name",
+      examplePairProps({ recovery: { cloudName: "" } }),
+      `recovery.cloudName is empty; set it to an Aiven cloud such as "google-europe-west1".`,
+    ],
+    [
+      "cloud-name",
+      examplePairProps({ recovery: { cloudName: "europe north" } }),
+      `recovery.cloudName "europe north" is not an Aiven cloud name; use "<provider>-<region>", for example "google-europe-west1".`,
+    ],
+    [
+      "distinct-regions",
+      examplePairProps({ recovery: { cloudName: "google-europe-west1" } }),
+      `recovery.cloudName "google-europe-west1" is the primary's region; put the recovery service in another region.`,
+    ],
+    [
+      "plan-name",
+      examplePairProps({ primary: { ...primary, plan: "Startup 4" } }),
+      `primary.plan "Startup 4" is not an Aiven plan name; use a name like "startup-4" or "business-8".`,
+    ],
+    [
+      "plan-supports-crdr",
+      examplePairProps({ primary: { ...primary, plan: "hobbyist" } }),
+      `primary.plan "hobbyist" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`,
+    ],
+    [
+      "plan-supports-crdr",
+      examplePairProps({ recovery: { cloudName: "google-europe-north1", plan: "free-1" } }),
+      `recovery.plan "free-1" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`,
+    ],
+    [
+      "plan-supports-crdr",
+      examplePairProps({ primary: { ...primary, plan: "developer-1" } }),
+      `primary.plan "developer-1" does not support cross-region disaster recovery; choose a Startup plan or higher, for example "startup-4".`,
+    ],
+    [
+      "maintenance-window",
+      examplePairProps({ primary: { ...primary, maintenanceWindow: { dow: "sun", time: "25:00" } } }),
+      `primary.maintenanceWindow dow "sun" is not a weekday name (use "monday" … "sunday") and time "25:00" is not "HH:mm:ss" in UTC; fix the window.`,
+    ],
+    [
+      "pg-version",
+      examplePairProps({ pgVersion: "sixteen" }),
+      `pgVersion "sixteen" is not a PostgreSQL major version; use a string such as "16".`,
+    ],
+    [
+      "create-timeout",
+      examplePairProps({ createTimeout: "6 hours" }),
+      `createTimeout "6 hours" is not a Terraform duration; use a value such as "6h" or "90m".`,
+    ],
+    [
+      "max-data-loss",
+      examplePairProps({ maxDataLoss: "30 seconds" as never }),
+      `maxDataLoss "30 seconds" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`,
+    ],
+    [
+      "max-data-loss",
+      examplePairProps({ maxDataLoss: "0s" }),
+      `maxDataLoss "0s" is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`,
+    ],
+    [
+      "tier",
+      examplePairProps({ tier: 0 }),
+      `tier 0 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`,
+    ],
+    [
+      "tier",
+      examplePairProps({ tier: 1.5 }),
+      `tier 1.5 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`,
+    ],
+    [
+      "tier",
+      examplePairProps({ tier: 10 }),
+      `tier 10 is not a priority tier; use a whole number from 1 (most important) to 9, or leave it unset to go after every tiered pair.`,
+    ],
+    [
+      "tags",
+      examplePairProps({ tags: { "bad key": "x" } }),
+      `tag key "bad key" is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`,
+    ],
+    [
+      "tags",
+      examplePairProps({ tags: { team: "x".repeat(65) } }),
+      `tag "team" has value "${"x".repeat(65)}"; use a string of at most 64 characters.`,
+    ],
   ];
 
   it.each(cases)("%s refuses a bad value with a message naming it and the fix", (id, props, message) => {
@@ -134,6 +226,10 @@ describe("fleet validation rules", () => {
   });
 
   it("every fleet rule is exercised", () => {
-    expect(FLEET_RULES.map((r) => r.id).sort()).toEqual(["stack-name-format", "unique-service-names", "unique-stack-names"]);
+    expect(FLEET_RULES.map((r) => r.id).sort()).toEqual([
+      "stack-name-format",
+      "unique-service-names",
+      "unique-stack-names",
+    ]);
   });
 });

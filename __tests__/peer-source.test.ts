@@ -16,7 +16,11 @@ function listingClient(rateLimitPer: RateLimitScope) {
   return { client, started };
 }
 
-const pairIn = (project: string) => ({ project, primary: { serviceName: `${project}-pg` }, recovery: { serviceName: `${project}-pg-dr` } });
+const pairIn = (project: string) => ({
+  project,
+  primary: { serviceName: `${project}-pg` },
+  recovery: { serviceName: `${project}-pg-dr` },
+});
 
 describe("reading a fleet's peers through the service list", () => {
   it("spaces the lists of every project that shares the token's budget, not only each project's own", async () => {

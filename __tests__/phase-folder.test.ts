@@ -8,8 +8,19 @@ import { settingsForTooling } from "../lib/settings/tool-settings";
 import { settingsFrom } from "../lib/settings/app-settings";
 import { UserError } from "../lib/user-error";
 
-const FAILED_OVER: PhaseRecord = { phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" };
-const SWITCHED: PhaseRecord = { phase: "switched-over", since: "2026-11-26T10:00:00.000Z", operation: "switchover", runId: "r2" };
+const FAILED_OVER: PhaseRecord = {
+  phase: "failed-over",
+  primary: "forgotten",
+  since: "2026-11-25T10:00:00.000Z",
+  operation: "failover",
+  runId: "r1",
+};
+const SWITCHED: PhaseRecord = {
+  phase: "switched-over",
+  since: "2026-11-26T10:00:00.000Z",
+  operation: "switchover",
+  runId: "r2",
+};
 
 let project: string;
 let dir: string;
@@ -21,10 +32,14 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
-const writeLegacy = (pairs: Record<string, unknown>) => fs.writeFileSync(legacy, JSON.stringify({ version: 1, pairs }, null, 2));
+const writeLegacy = (pairs: Record<string, unknown>) =>
+  fs.writeFileSync(legacy, JSON.stringify({ version: 1, pairs }, null, 2));
 const writePair = (stack: string, content: unknown) => {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stack}.json`), typeof content === "string" ? content : JSON.stringify({ version: 1, ...(content as object) }));
+  fs.writeFileSync(
+    path.join(dir, `${stack}.json`),
+    typeof content === "string" ? content : JSON.stringify({ version: 1, ...(content as object) }),
+  );
 };
 /** The UserError `fn` throws: its exit code and its message. */
 function refusal(fn: () => unknown): { exitCode: number; message: string } {
@@ -44,7 +59,11 @@ describe("the phase folder", () => {
     expect(phases.fileOf("pg-a")).toBe(path.join(dir, "pg-a.json"));
     phases.write("pg-a", FAILED_OVER);
     expect(fs.readdirSync(dir)).toEqual(["pg-a.json"]);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "pg-a.json"), "utf8"))).toEqual({ $comment: expect.stringContaining("pg-a"), version: 1, ...FAILED_OVER });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "pg-a.json"), "utf8"))).toEqual({
+      $comment: expect.stringContaining("pg-a"),
+      version: 1,
+      ...FAILED_OVER,
+    });
     expect(PhaseFolder.load(dir).phaseOf("pg-a")).toEqual(FAILED_OVER);
     expect(PhaseFolder.load(dir).source).toBe("folder");
   });
@@ -80,12 +99,24 @@ describe("the phase folder", () => {
   });
 
   it.each([
-    ["not JSON", "{", /^The phase file .*pg-a\.json is not valid JSON \(at line 1, column 2 \(byte offset 1\)\); restore it from git or fix the syntax\.$/],
-    ["an unknown phase", { phase: "sideways" }, /^The phase file .*pg-a\.json is malformed \(phase: .*\); restore it from git or correct those fields\.$/],
+    [
+      "not JSON",
+      "{",
+      /^The phase file .*pg-a\.json is not valid JSON \(at line 1, column 2 \(byte offset 1\)\); restore it from git or fix the syntax\.$/,
+    ],
+    [
+      "an unknown phase",
+      { phase: "sideways" },
+      /^The phase file .*pg-a\.json is malformed \(phase: .*\); restore it from git or correct those fields\.$/,
+    ],
     ["a failed-over pair without the primary's fate", { phase: "failed-over" }, /\(primary: /],
     ["an unknown version", JSON.stringify({ version: 2, phase: "normal" }), /\(version: /],
     ["an unknown field", { phase: "normal", colour: "red" }, /colour/],
-    ["a key twice", `{"version":1,"phase":"normal","phase":"switched-over"}`, /names "phase" twice \(only one entry would count\)/],
+    [
+      "a key twice",
+      `{"version":1,"phase":"normal","phase":"switched-over"}`,
+      /names "phase" twice \(only one entry would count\)/,
+    ],
     ["an array", "[]", /is not a JSON object; restore it from git\.$/],
   ])("refuses a pair's file with %s, in one sentence", (_what, content, message) => {
     writePair("pg-a", content);
@@ -157,7 +188,9 @@ describe("one pair's record, as an operation reads and writes it under the write
     expect(JSON.parse(fs.readFileSync(legacy, "utf8")).pairs).toEqual({ "pg-a": FAILED_OVER, "pg-b": SWITCHED });
 
     writePair("pg-a", SWITCHED);
-    expect(refusal(() => PhaseFolder.record(dir, "pg-a", FAILED_OVER)).message).toMatch(/both exist and disagree on "pg-a"/);
+    expect(refusal(() => PhaseFolder.record(dir, "pg-a", FAILED_OVER)).message).toMatch(
+      /both exist and disagree on "pg-a"/,
+    );
     expect(refusal(() => PhaseFolder.readPhaseOf(dir, "pg-a")).message).toMatch(/both exist and disagree on "pg-a"/);
     expect(PhaseFolder.load.bind(null, dir)).toThrow(UserError);
   });
@@ -167,7 +200,12 @@ describe("the migration into the folder", () => {
   it("writes one file per pair, each read back equal to the old record, then removes the old file", () => {
     writeLegacy({ "pg-b": SWITCHED, "pg-a": FAILED_OVER });
     const result = migratePhaseFile(dir);
-    expect(result).toEqual({ legacyFile: legacy, migrated: true, written: ["pg-a", "pg-b"], verified: ["pg-a", "pg-b"] });
+    expect(result).toEqual({
+      legacyFile: legacy,
+      migrated: true,
+      written: ["pg-a", "pg-b"],
+      verified: ["pg-a", "pg-b"],
+    });
     expect(fs.existsSync(legacy)).toBe(false);
     expect(fs.readdirSync(dir).sort()).toEqual(["pg-a.json", "pg-b.json"]);
     const phases = PhaseFolder.load(dir);
@@ -219,16 +257,23 @@ describe("the phase folder setting", () => {
 
   it("is crdr-phases in the project, or CRDR_PHASE_DIR, or context phaseDir; the tooling and synth agree", () => {
     expect(settingsForTooling(project, {}).phaseDir).toBe(dir);
-    expect(settingsForTooling(project, { CRDR_PHASE_DIR: "ops/phases" }).phaseDir).toBe(path.join(project, "ops", "phases"));
-    expect(settingsFrom(context({ phaseDir: "ops/phases" }), "cdktf.out", { project: "p" }, {}, project).phaseDir).toBe(path.join(project, "ops", "phases"));
+    expect(settingsForTooling(project, { CRDR_PHASE_DIR: "ops/phases" }).phaseDir).toBe(
+      path.join(project, "ops", "phases"),
+    );
+    expect(settingsFrom(context({ phaseDir: "ops/phases" }), "cdktf.out", { project: "p" }, {}, project).phaseDir).toBe(
+      path.join(project, "ops", "phases"),
+    );
   });
 
   it("refuses the old single-file setting, from the environment or the context, saying what to set", () => {
     expect(refusal(() => settingsForTooling(project, { CRDR_PHASE_FILE: "ops/phases.json" }))).toEqual({
       exitCode: 2,
-      message: 'CRDR_PHASE_FILE ("ops/phases.json") is no longer read, since each pair\'s phase is a file of its own in a folder; remove it and set CRDR_PHASE_DIR (or context "phaseDir") to "ops/phases", where ops/phases.json is still read until npm run phase-migrate moves it into that folder.',
+      message:
+        'CRDR_PHASE_FILE ("ops/phases.json") is no longer read, since each pair\'s phase is a file of its own in a folder; remove it and set CRDR_PHASE_DIR (or context "phaseDir") to "ops/phases", where ops/phases.json is still read until npm run phase-migrate moves it into that folder.',
     });
-    expect(refusal(() => settingsFrom(context({ phaseFile: "phases" }), "cdktf.out", { project: "p" }, {}, project)).message).toBe(
+    expect(
+      refusal(() => settingsFrom(context({ phaseFile: "phases" }), "cdktf.out", { project: "p" }, {}, project)).message,
+    ).toBe(
       'cdktf.json context "phaseFile" ("phases") is no longer read, since each pair\'s phase is a file of its own in a folder; rename that file to end in .json, remove the setting, and set CRDR_PHASE_DIR (or context "phaseDir") to its name without .json, then run npm run phase-migrate.',
     );
   });

@@ -3,13 +3,20 @@ import { PhaseRecord } from "../lib/phase/phase-record";
 import { ProjectFixture, runScript, STACK } from "./support/project-fixture";
 
 /** `npm run phase-migrate`, run as an engineer runs it in a checkout, and what synth reads afterwards. */
-const RECORD: PhaseRecord = { phase: "failed-over", primary: "frozen", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" };
+const RECORD: PhaseRecord = {
+  phase: "failed-over",
+  primary: "frozen",
+  since: "2026-11-25T10:00:00.000Z",
+  operation: "failover",
+  runId: "r1",
+};
 
 let project: ProjectFixture;
 beforeEach(() => (project = ProjectFixture.create()));
 afterEach(() => project.remove());
 
-const writeLegacy = (pairs: Record<string, unknown>) => fs.writeFileSync(project.legacyPhaseFile, JSON.stringify({ version: 1, pairs }, null, 2) + "\n");
+const writeLegacy = (pairs: Record<string, unknown>) =>
+  fs.writeFileSync(project.legacyPhaseFile, JSON.stringify({ version: 1, pairs }, null, 2) + "\n");
 const migrate = (env: NodeJS.ProcessEnv = {}) => runScript(project, "phase-migrate", [], env);
 
 describe("npm run phase-migrate", () => {
@@ -18,7 +25,9 @@ describe("npm run phase-migrate", () => {
     expect(project.synth().pair.phase).toEqual(RECORD);
     const run = await migrate();
     expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(`Wrote the phases of 1 pair(s) into crdr-phases/, read all 1 back equal to crdr-phases.json's records (${STACK}), and removed crdr-phases.json. Commit the folder and the removal together.\n`);
+    expect(run.stdout).toBe(
+      `Wrote the phases of 1 pair(s) into crdr-phases/, read all 1 back equal to crdr-phases.json's records (${STACK}), and removed crdr-phases.json. Commit the folder and the removal together.\n`,
+    );
     expect(run.code).toBe(0);
     expect(fs.existsSync(project.legacyPhaseFile)).toBe(false);
     expect(fs.readdirSync(project.phaseDir)).toEqual([`${STACK}.json`]);
@@ -26,13 +35,17 @@ describe("npm run phase-migrate", () => {
     expect(project.synth().pair.phase).toEqual(RECORD);
 
     const again = await migrate();
-    expect(again.stdout).toBe("Nothing to migrate: crdr-phases.json does not exist, so the phases are in crdr-phases/, one file per pair.\n");
+    expect(again.stdout).toBe(
+      "Nothing to migrate: crdr-phases.json does not exist, so the phases are in crdr-phases/, one file per pair.\n",
+    );
     expect(again.code).toBe(0);
   });
 
   it("refuses when the folder and the old file both exist and disagree: exit 2, one sentence, nothing changed; synth refuses the same", async () => {
     writeLegacy({ [STACK]: RECORD });
-    project.writePhases({ [STACK]: { phase: "normal", operation: "revert", runId: "r2", since: "2026-11-26T10:00:00.000Z" } });
+    project.writePhases({
+      [STACK]: { phase: "normal", operation: "revert", runId: "r2", since: "2026-11-26T10:00:00.000Z" },
+    });
     const before = fs.readFileSync(project.legacyPhaseFile, "utf8");
     const run = await migrate();
     expect(run.code).toBe(2);

@@ -9,8 +9,14 @@ import { PHASES, PhaseRecord } from "../lib/phase/phase-record";
 describe("phase layouts", () => {
   it.each<[PhaseRecord, ReturnType<typeof layoutFor>]>([
     [{ phase: "normal" }, { primary: "managed", recovery: "managed", integration: "managed" }],
-    [{ phase: "failed-over", primary: "frozen" }, { primary: "frozen", recovery: "managed", integration: "forgotten" }],
-    [{ phase: "failed-over", primary: "forgotten" }, { primary: "forgotten", recovery: "managed", integration: "forgotten" }],
+    [
+      { phase: "failed-over", primary: "frozen" },
+      { primary: "frozen", recovery: "managed", integration: "forgotten" },
+    ],
+    [
+      { phase: "failed-over", primary: "forgotten" },
+      { primary: "forgotten", recovery: "managed", integration: "forgotten" },
+    ],
     [{ phase: "switched-over" }, { primary: "managed", recovery: "managed", integration: "frozen" }],
   ])("%j lays out %j", (record, layout) => {
     expect(layoutFor(record)).toEqual(layout);
@@ -60,7 +66,10 @@ describe("phase transitions", () => {
   });
 
   it("refuses an unknown operation with a sentence", () => {
-    expect(checkTransition({ phase: "normal" }, "teleport" as never)).toEqual({ kind: "refused", reason: '"teleport" is not a known operation.' });
+    expect(checkTransition({ phase: "normal" }, "teleport" as never)).toEqual({
+      kind: "refused",
+      reason: '"teleport" is not a known operation.',
+    });
   });
 });
 
@@ -76,20 +85,44 @@ describe("the old single phase file", () => {
 
   it("round-trips records, sorted by stack", () => {
     LegacyPhaseFile.load(file())
-      .with("zeta", { phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" })
+      .with("zeta", {
+        phase: "failed-over",
+        primary: "forgotten",
+        since: "2026-11-25T10:00:00.000Z",
+        operation: "failover",
+        runId: "r1",
+      })
       .with("alpha", { phase: "normal" })
       .save();
     const json = JSON.parse(fs.readFileSync(file(), "utf8"));
     expect(Object.keys(json.pairs)).toEqual(["alpha", "zeta"]);
     expect(json.version).toBe(1);
-    expect(LegacyPhaseFile.load(file()).records.get("zeta")).toEqual({ phase: "failed-over", primary: "forgotten", since: "2026-11-25T10:00:00.000Z", operation: "failover", runId: "r1" });
+    expect(LegacyPhaseFile.load(file()).records.get("zeta")).toEqual({
+      phase: "failed-over",
+      primary: "forgotten",
+      since: "2026-11-25T10:00:00.000Z",
+      operation: "failover",
+      runId: "r1",
+    });
   });
 
   it.each([
     ["not JSON", "{", /is not valid JSON .*; restore it from git or fix the syntax\./],
-    ["an unknown phase", JSON.stringify({ version: 1, pairs: { a: { phase: "sideways" } } }), /is malformed \(pairs\.a\.phase: .*\); restore it from git or correct those fields\./],
-    ["a failed-over pair without the primary's fate", JSON.stringify({ version: 1, pairs: { a: { phase: "failed-over" } } }), /pairs\.a\.primary/],
-    ["a bad timestamp", JSON.stringify({ version: 1, pairs: { a: { phase: "normal", since: "yesterday" } } }), /pairs\.a\.since/],
+    [
+      "an unknown phase",
+      JSON.stringify({ version: 1, pairs: { a: { phase: "sideways" } } }),
+      /is malformed \(pairs\.a\.phase: .*\); restore it from git or correct those fields\./,
+    ],
+    [
+      "a failed-over pair without the primary's fate",
+      JSON.stringify({ version: 1, pairs: { a: { phase: "failed-over" } } }),
+      /pairs\.a\.primary/,
+    ],
+    [
+      "a bad timestamp",
+      JSON.stringify({ version: 1, pairs: { a: { phase: "normal", since: "yesterday" } } }),
+      /pairs\.a\.since/,
+    ],
     ["an unknown version", JSON.stringify({ version: 2, pairs: {} }), /version/],
     ["an unknown field", JSON.stringify({ version: 1, pairs: { a: { phase: "normal", colour: "red" } } }), /colour/],
   ])("refuses %s with a clear message", (_what, content, message) => {

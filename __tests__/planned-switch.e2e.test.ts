@@ -41,14 +41,20 @@ describe("npm run switchover / switchback", () => {
 
   it("records the phase on a rerun after a crash that followed the request", async () => {
     scenario.sim.model.delays = { ...scenario.sim.model.delays, switchoverMs: 3000 };
-    const crashed = await runScript(scenario.project, "switchover", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
-      const timer = setInterval(() => {
-        if (putsOn(RECOVERY).length) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-        }
-      }, 20);
-    });
+    const crashed = await runScript(
+      scenario.project,
+      "switchover",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+      scenario.env,
+      (child) => {
+        const timer = setInterval(() => {
+          if (putsOn(RECOVERY).length) {
+            clearInterval(timer);
+            child.kill("SIGKILL");
+          }
+        }, 20);
+      },
+    );
     expect(crashed.signal).toBe("SIGKILL");
     expect(phase()).toBeUndefined();
     const resumed = await run("switchover");
@@ -73,7 +79,9 @@ describe("npm run switchover / switchback", () => {
     scenario.sim.model.deleteIntegration("crdr-test", integrationId());
     const refused = await run("switchover");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/The disaster_recovery integration between pg-primary and pg-primary-dr is missing at Aiven; a switchover without a working DR link would lose data/);
+    expect(refused.stderr).toMatch(
+      /The disaster_recovery integration between pg-primary and pg-primary-dr is missing at Aiven; a switchover without a working DR link would lose data/,
+    );
     expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 
@@ -81,20 +89,33 @@ describe("npm run switchover / switchback", () => {
     expect((await run("failover")).code).toBe(0);
     const over = await run("switchover");
     expect(over.code).toBe(2);
-    expect(over.stderr).toMatch(/switchover is not allowed while the pair is "failed-over"; from "failed-over" run revert\./);
+    expect(over.stderr).toMatch(
+      /switchover is not allowed while the pair is "failed-over"; from "failed-over" run revert\./,
+    );
     scenario.project.remove();
     scenario.project = ProjectFixture.create();
     await scenario.project.seedState();
     const back = await run("switchback");
     expect(back.code).toBe(2);
-    expect(back.stderr).toMatch(/switchback is not allowed while the pair is "normal"; from "normal" run failover or switchover\./);
+    expect(back.stderr).toMatch(
+      /switchback is not allowed while the pair is "normal"; from "normal" run failover or switchover\./,
+    );
   });
 
   it("refuses when a peer is not RUNNING", async () => {
-    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    scenario.sim.model.addService({
+      project: "crdr-test",
+      name: "pg-primary-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      state: "REBUILDING",
+      role: "passive",
+    });
     const refused = await run("switchover");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are RUNNING\/active and REBUILDING\/passive; wait for both to be RUNNING/);
+    expect(refused.stderr).toMatch(
+      /A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are RUNNING\/active and REBUILDING\/passive; wait for both to be RUNNING/,
+    );
     expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 });

@@ -19,7 +19,17 @@ import { waitFor } from "./support/wait-for";
  */
 const TOKEN = "tok-side-by-side-71c2";
 const ALL = ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"];
-const options = { stack: STACK, dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300, primaryUnreachable: false, stateOnly: false, force: false } satisfies CommonOptions & Record<string, unknown>;
+const options = {
+  stack: STACK,
+  dryRun: false,
+  yes: true,
+  timeoutMs: 10_000,
+  pollIntervalMs: 20,
+  lostAnswerGraceMs: 300,
+  primaryUnreachable: false,
+  stateOnly: false,
+  force: false,
+} satisfies CommonOptions & Record<string, unknown>;
 
 /** Something held until the test opens it. */
 class Gate {
@@ -85,12 +95,21 @@ afterAll(() => project.remove());
 beforeEach(async () => {
   project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  sim = new SimServer({
+    token: TOKEN,
+    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
+  });
   sim.model.addPairFromManifest(project.stack().pair);
   const url = await sim.start();
   client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 500 });
   terraform = new HeldPullTerraform(project.stack().workingDirectory, ALL);
-  deps = { projectDir: project.dir, env: { ...process.env, AIVEN_TOKEN: TOKEN }, client, reporter: new CapturingReporter(), terraform: terraform.factory() };
+  deps = {
+    projectDir: project.dir,
+    env: { ...process.env, AIVEN_TOKEN: TOKEN },
+    client,
+    reporter: new CapturingReporter(),
+    terraform: terraform.factory(),
+  };
 });
 afterEach(async () => {
   // Whatever a test left held is let go, so no run outlives it.
@@ -116,7 +135,15 @@ describe("a failover's checks before the trigger", () => {
     await expect(run).resolves.toMatchObject({ triggered: true });
     expect(sim.apiCalls("PUT").map((c) => c.path)).toEqual(["/v1/project/crdr-test/service/pg-primary"]);
     // One init and one state read before the trigger; the second pull is the backup before the state write.
-    expect(terraform.calls).toEqual(["version", "init", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery", "state list", "state pull", "state rm aiven_service_integration.disaster_recovery"]);
+    expect(terraform.calls).toEqual([
+      "version",
+      "init",
+      "state pull",
+      "state rm -dry-run aiven_service_integration.disaster_recovery",
+      "state list",
+      "state pull",
+      "state rm aiven_service_integration.disaster_recovery",
+    ]);
   });
 
   it("sends nothing when a Terraform check fails after both peers were read", async () => {
@@ -135,7 +162,10 @@ describe("a failover's checks before the trigger", () => {
 
   it("refuses on a failed peer read only once Terraform's checks have finished, sending nothing", async () => {
     // The recovery service read under a name Aiven does not know: a refusal, with Terraform still at its state read.
-    const peers = new HeldPeerSource(new ServiceByServicePeerSource(client), (pair) => ({ ...pair, recovery: { serviceName: "pg-nowhere" } }));
+    const peers = new HeldPeerSource(new ServiceByServicePeerSource(client), (pair) => ({
+      ...pair,
+      recovery: { serviceName: "pg-nowhere" },
+    }));
     peers.gate.open();
     const run = failover(options, { ...deps, peers });
     let settledWhileTerraformHeld: boolean | undefined;
@@ -160,7 +190,11 @@ describe("a failover's checks before the trigger", () => {
       const held = new HeldVersionTerraform(stack.workingDirectory, ALL);
       const run = failover(options, { ...deps, terraform: held.factory() });
       await waitFor(() => held.calls.includes("state rm -dry-run aiven_service_integration.disaster_recovery"));
-      expect(held.calls).toEqual(["version", "state pull", "state rm -dry-run aiven_service_integration.disaster_recovery"]);
+      expect(held.calls).toEqual([
+        "version",
+        "state pull",
+        "state rm -dry-run aiven_service_integration.disaster_recovery",
+      ]);
       expect(sim.apiCalls("PUT")).toEqual([]);
       held.gate.open();
       await expect(run).resolves.toMatchObject({ triggered: true });

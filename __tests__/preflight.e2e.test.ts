@@ -31,7 +31,11 @@ function expectRefusedBeforeAnything(run: { code: number | null; stderr: string 
 function fakeTerraform(version: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-fake-tf-"));
   const file = path.join(dir, "terraform");
-  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = version ]; then echo '{"terraform_version":"${version}"}'; exit 0; fi\nexit 1\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh\nif [ "$1" = version ]; then echo '{"terraform_version":"${version}"}'; exit 0; fi\nexit 1\n`,
+    { mode: 0o755 },
+  );
   return file;
 }
 
@@ -39,8 +43,13 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
   beforeEach(() => operation.arrange(scenario));
 
   it("when the terraform binary is missing", async () => {
-    const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: "terraform-not-installed" });
-    expectRefusedBeforeAnything(run, /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.10\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/);
+    const run = await runOperation(scenario, operation.script, [], {
+      TERRAFORM_BINARY_NAME: "terraform-not-installed",
+    });
+    expectRefusedBeforeAnything(
+      run,
+      /The Terraform binary "terraform-not-installed" was not found on PATH; install Terraform ≥ 1\.10\.0 \(or OpenTofu\) or set TERRAFORM_BINARY_NAME/,
+    );
   });
 
   it("when the terraform binary is older than the stack needs", async () => {
@@ -48,28 +57,46 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     const run = await runOperation(scenario, operation.script, [], { TERRAFORM_BINARY_NAME: old });
     fs.rmSync(path.dirname(old), { recursive: true, force: true });
     const min = operation.minimumTerraform.replace(/\./g, "\\.");
-    expectRefusedBeforeAnything(run, new RegExp(`terraform 1\\.5\\.7 is older than ${min}, which this stack needs; install Terraform ≥ ${min}`));
+    expectRefusedBeforeAnything(
+      run,
+      new RegExp(`terraform 1\\.5\\.7 is older than ${min}, which this stack needs; install Terraform ≥ ${min}`),
+    );
   });
 
   it("when main.ts does not synthesize, with synth's reason", async () => {
     const config = path.join(scenario.project.dir, "cdktf.json");
-    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), app: `node -e "console.error('main.ts(7,3): error TS2322: Type number is not assignable to type string.'); process.exit(2)"` }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(config, "utf8")),
+        app: `node -e "console.error('main.ts(7,3): error TS2322: Type number is not assignable to type string.'); process.exit(2)"`,
+      }),
+    );
     fs.utimesSync(scenario.project.stack().file, new Date(0), new Date(0));
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/);
+    expectRefusedBeforeAnything(
+      run,
+      /The project does not synthesize, and an operation must synthesize the new phase once Aiven has changed, so nothing was sent;.*\n?.*main\.ts\(7,3\): error TS2322/,
+    );
   });
 
   it("when the phase folder holds a file of a stack main.ts does not declare", async () => {
     scenario.project.writePhases({ "pg-ghost": { phase: "normal" } });
     const run = await runOperation(scenario, operation.script);
-    expectRefusedBeforeAnything(run, /The phase folder .*crdr-phases holds the phase of "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file/);
+    expectRefusedBeforeAnything(
+      run,
+      /The phase folder .*crdr-phases holds the phase of "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the file/,
+    );
   });
 
   it("when the phase file cannot be written", async () => {
     const lock = makeImmutable(scenario.project.phaseFile());
     try {
       const run = await runOperation(scenario, operation.script);
-      expectRefusedBeforeAnything(run, /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./);
+      expectRefusedBeforeAnything(
+        run,
+        /The phase file .*crdr-phases\/pg-primary\.json cannot be written \(EPERM\); make it writable, then rerun\. Nothing was sent to Aiven\./,
+      );
     } finally {
       lock.undo();
     }
@@ -100,7 +127,10 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
 
   it("when Aiven refuses the token", async () => {
     const run = await runOperation(scenario, operation.script, [], { AIVEN_TOKEN: "not-the-right-token-42" });
-    expectRefusedBeforeAnything(run, /The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\); set AIVEN_TOKEN/);
+    expectRefusedBeforeAnything(
+      run,
+      /The Aiven API refused the token \(GET .* failed with HTTP 401: Invalid token\); set AIVEN_TOKEN/,
+    );
     expect(run.stderr + run.stdout).not.toContain("not-the-right-token-42");
   });
 
@@ -113,7 +143,12 @@ describe.each(DR_OPERATIONS)("$script refuses before any role change", (operatio
     const url = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
     try {
       const run = await runOperation(scenario, operation.script, [], { AIVEN_WEB_URL: url });
-      expectRefusedBeforeAnything(run, new RegExp(`The Aiven API at AIVEN_WEB_URL=${url} cannot be used \\(GET .* answered HTTP 200 with text/html, not Aiven's JSON\\); check AIVEN_WEB_URL`));
+      expectRefusedBeforeAnything(
+        run,
+        new RegExp(
+          `The Aiven API at AIVEN_WEB_URL=${url} cannot be used \\(GET .* answered HTTP 200 with text/html, not Aiven's JSON\\); check AIVEN_WEB_URL`,
+        ),
+      );
     } finally {
       await new Promise<void>((r) => portal.close(() => r()));
     }
@@ -142,7 +177,10 @@ describe("failover's Terraform preflight", () => {
     const lock = makeImmutable(scenario.project.stateFile);
     try {
       const run = await runOperation(scenario, "failover");
-      expectRefusedBeforeAnything(run, /^✖ Terraform could not take the state lock of pg-primary \(open .*terraform\.pg-primary\.tfstate: operation not permitted\); make the state writable \(permissions, a read-only file, disk space\), then rerun\.\n$/);
+      expectRefusedBeforeAnything(
+        run,
+        /^✖ Terraform could not take the state lock of pg-primary \(open .*terraform\.pg-primary\.tfstate: operation not permitted\); make the state writable \(permissions, a read-only file, disk space\), then rerun\.\n$/,
+      );
     } finally {
       lock.undo();
     }
@@ -161,8 +199,12 @@ describe("failover's Terraform preflight", () => {
     });
     lock?.undo();
     expect(run.code).toBe(6);
-    expect(run.stderr).toMatch(/^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: /);
-    expect(run.stderr).toContain("Fix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again.");
+    expect(run.stderr).toMatch(
+      /^✖ Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: /,
+    );
+    expect(run.stderr).toContain(
+      "Fix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again.",
+    );
     const rerun = await runOperation(scenario, "failover");
     expect(rerun.code).toBe(0);
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
@@ -177,7 +219,12 @@ describe("failover's Terraform preflight", () => {
       });
     });
     const run = await runOperation(scenario, "failover", [], { AIVEN_WEB_URL: `http://127.0.0.1:${port}` });
-    expectRefusedBeforeAnything(run, new RegExp(`The Aiven API at AIVEN_WEB_URL=http://127.0.0.1:${port} cannot be used \\(GET .* could not connect: ECONNREFUSED\\)`));
+    expectRefusedBeforeAnything(
+      run,
+      new RegExp(
+        `The Aiven API at AIVEN_WEB_URL=http://127.0.0.1:${port} cannot be used \\(GET .* could not connect: ECONNREFUSED\\)`,
+      ),
+    );
     expect(run.stderr).not.toContain("--force");
   });
 
@@ -202,7 +249,10 @@ describe("usage errors", () => {
     [["--stack"], "option '--stack <pair>' argument missing"],
     [["--stack", STACK, "--timeout"], "option '--timeout <duration>' argument missing"],
     // The `--` forgotten: npm kept --stack, the value came alone.
-    [["pg-primary"], 'unexpected argument "pg-primary": every flag goes with its value, as in crdr failover --stack <pair>'],
+    [
+      ["pg-primary"],
+      'unexpected argument "pg-primary": every flag goes with its value, as in crdr failover --stack <pair>',
+    ],
   ])("failover %j: one line and exit 2", async (args, message) => {
     const result = await runScript(scenario.project, "failover", args, scenario.env);
     expect(result.code).toBe(2);
@@ -213,14 +263,18 @@ describe("usage errors", () => {
   it("failover --timeout 0s: says what range is accepted, exit 2", async () => {
     const result = await runScript(scenario.project, "failover", ["--stack", STACK, "--timeout", "0s"], scenario.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('✖ --timeout "0s" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".\n');
+    expect(result.stderr).toBe(
+      '✖ --timeout "0s" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".\n',
+    );
     expect(scenario.sim.apiCalls()).toEqual([]);
   });
 
   it("revert without --stack: one line and exit 2; --help exits 0", async () => {
     const missing = await runScript(scenario.project, "revert", [], scenario.env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe("✖ Pass exactly one of --stack <pair> or --region <cloud>; --stack runs revert on one pair, --region on every pair whose primary is there.\n");
+    expect(missing.stderr).toBe(
+      "✖ Pass exactly one of --stack <pair> or --region <cloud>; --stack runs revert on one pair, --region on every pair whose primary is there.\n",
+    );
     const help = await runScript(scenario.project, "revert", ["--help"], scenario.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: crdr revert \[options\]/);
@@ -239,8 +293,13 @@ describe("usage errors", () => {
       child.on("exit", () => clearInterval(timer));
     });
     expect(run.code).toBe(130);
-    expect(run.stderr).toBe("\n✖ Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.\n");
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(run.stderr).toBe(
+      "\n✖ Interrupted; rerun the same command to resume: it reads what already happened at Aiven before sending anything.\n",
+    );
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.every((e) => e.version === 1 && typeof e.ts === "string" && typeof e.type === "string")).toBe(true);
     expect(events[events.length - 1]).toMatchObject({ type: "error", exitCode: 130 });
     const rerun = await runOperation(scenario, "failover");

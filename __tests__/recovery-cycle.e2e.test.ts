@@ -7,7 +7,10 @@ const { run, roles, integrationId, phase } = cycleHelpers(scenario);
 
 describe("the documented cycle: failover, revert, switchover, switchback", () => {
   it("ends each step with the documented roles and phase, and carries the revert's imports until state holds them", async () => {
-    const importBlock = () => ({ to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` });
+    const importBlock = () => ({
+      to: "aiven_service_integration.disaster_recovery",
+      id: `crdr-test/${integrationId()}`,
+    });
     expect((await run("failover")).code).toBe(0);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect((await run("revert")).code).toBe(0);
@@ -18,10 +21,17 @@ describe("the documented cycle: failover, revert, switchover, switchback", () =>
     expect(over.stderr).toBe("");
     expect(over.code).toBe(0);
     expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
-    expect(phase()).toMatchObject({ phase: "switched-over", pendingImports: [{ address: importBlock().to, id: importBlock().id }] });
+    expect(phase()).toMatchObject({
+      phase: "switched-over",
+      pendingImports: [{ address: importBlock().to, id: importBlock().id }],
+    });
     expect(scenario.project.stack().json.import).toEqual([importBlock()]);
 
-    await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, { primary: true, recovery: true, integrationId: integrationId() });
+    await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, {
+      primary: true,
+      recovery: true,
+      integrationId: integrationId(),
+    });
     expect((await run("switchback")).code).toBe(0);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(phase()).toMatchObject({ phase: "normal", operation: "switchback" });

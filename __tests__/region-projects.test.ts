@@ -28,7 +28,11 @@ let url: string;
 beforeEach(async () => {
   project = ProjectFixture.create("bench/fleet-app.js");
   synthesize(project.dir, { ...process.env, ...FLEET });
-  sim = new SimServer({ token: TOKEN, rateLimit: { limit: 120, windowMs: 60_000 }, delays: { failoverMs: 100, roleLagMs: 30 } });
+  sim = new SimServer({
+    token: TOKEN,
+    rateLimit: { limit: 120, windowMs: 60_000 },
+    delays: { failoverMs: 100, roleLagMs: 30 },
+  });
   for (const name of [...IN["proj-a"], ...IN["proj-b"]]) sim.model.addPairFromManifest(project.stack(name).pair);
   url = await sim.start();
 });
@@ -38,7 +42,10 @@ afterEach(async () => {
   project.remove();
 });
 
-function runProject(aivenProject: string | undefined, client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000 })) {
+function runProject(
+  aivenProject: string | undefined,
+  client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000 }),
+) {
   const terraform = new Map<string, RecordingTerraform>();
   const deps: OperationDeps = {
     projectDir: project.dir,
@@ -47,9 +54,20 @@ function runProject(aivenProject: string | undefined, client = new AivenClient({
     reporter: new CapturingReporter(),
     terraform: (o) => terraform.get(o.cwd) ?? terraform.set(o.cwd, new RecordingTerraform(o.cwd, ALL)).get(o.cwd)!,
   };
-  const common: CommonOptions = { stack: "", dryRun: false, yes: true, timeoutMs: 20_000, pollIntervalMs: 20, lostAnswerGraceMs: 500 };
-  return regionRun("failover", { region: WEST, project: aivenProject, parallel: 4, dryRun: false, yes: true, pollIntervalMs: 20 }, deps, (stack, pairDeps) =>
-    failover({ ...common, stack, primaryUnreachable: false, stateOnly: false, force: false }, pairDeps),
+  const common: CommonOptions = {
+    stack: "",
+    dryRun: false,
+    yes: true,
+    timeoutMs: 20_000,
+    pollIntervalMs: 20,
+    lostAnswerGraceMs: 500,
+  };
+  return regionRun(
+    "failover",
+    { region: WEST, project: aivenProject, parallel: 4, dryRun: false, yes: true, pollIntervalMs: 20 },
+    deps,
+    (stack, pairDeps) =>
+      failover({ ...common, stack, primaryUnreachable: false, stateOnly: false, force: false }, pairDeps),
   );
 }
 
@@ -60,7 +78,9 @@ describe("a region run split by Aiven project", () => {
     const afterA = sim.apiCalls();
     expect(afterA.length).toBeGreaterThan(0);
     expect(afterA.filter((r) => !r.path.startsWith("/v1/project/proj-a/"))).toEqual([]);
-    expect(sim.apiCalls("PUT").map((r) => r.path)).toEqual(expect.arrayContaining(IN["proj-a"].map((s) => `/v1/project/proj-a/service/${s}`)));
+    expect(sim.apiCalls("PUT").map((r) => r.path)).toEqual(
+      expect.arrayContaining(IN["proj-a"].map((s) => `/v1/project/proj-a/service/${s}`)),
+    );
     expect(sim.apiCalls("PUT")).toHaveLength(2);
 
     const b = await runProject("proj-b");
@@ -68,8 +88,16 @@ describe("a region run split by Aiven project", () => {
     const byB = sim.apiCalls().slice(afterA.length);
     expect(byB.filter((r) => !r.path.startsWith("/v1/project/proj-b/"))).toEqual([]);
     // The two runs together: every pair of the region sent its role change exactly once.
-    const everyPair = [...IN["proj-a"].map((s) => `/v1/project/proj-a/service/${s}`), ...IN["proj-b"].map((s) => `/v1/project/proj-b/service/${s}`)];
-    expect(sim.apiCalls("PUT").map((r) => r.path).sort()).toEqual(everyPair.sort());
+    const everyPair = [
+      ...IN["proj-a"].map((s) => `/v1/project/proj-a/service/${s}`),
+      ...IN["proj-b"].map((s) => `/v1/project/proj-b/service/${s}`),
+    ];
+    expect(
+      sim
+        .apiCalls("PUT")
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(everyPair.sort());
     expect(sim.apiCalls().filter((r) => r.status === 429)).toEqual([]);
   });
 
@@ -77,12 +105,23 @@ describe("a region run split by Aiven project", () => {
     // Aiven counting each project apart, with a limit this run must wait for:
     // it makes more requests per project than fit in one window.
     await sim.stop();
-    sim = new SimServer({ token: TOKEN, rateLimit: { limit: 3, windowMs: 2500, per: "project" }, delays: { failoverMs: 100, roleLagMs: 30 } });
+    sim = new SimServer({
+      token: TOKEN,
+      rateLimit: { limit: 3, windowMs: 2500, per: "project" },
+      delays: { failoverMs: 100, roleLagMs: 30 },
+    });
     for (const name of [...IN["proj-a"], ...IN["proj-b"]]) sim.model.addPairFromManifest(project.stack(name).pair);
     url = await sim.start();
     // The run's budgets count a window half a second longer than the
     // simulator's: slack for a busy machine between a request leaving and arriving.
-    const client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 2000, rateLimit: { limit: 3, windowMs: 3000 }, rateLimitPer: "project" });
+    const client = new AivenClient({
+      baseUrl: url,
+      token: TOKEN,
+      backoffMs: 10,
+      timeoutMs: 2000,
+      rateLimit: { limit: 3, windowMs: 3000 },
+      rateLimitPer: "project",
+    });
 
     const outcomes = await runProject(undefined, client);
     expect(outcomes.map((o) => [o.stack, o.exitCode])).toEqual([0, 1, 2, 3].map((i) => [`bench-pg-${i}`, 0]));
@@ -91,12 +130,21 @@ describe("a region run split by Aiven project", () => {
       const calls = sim.apiCalls().filter((r) => r.path.startsWith(`/v1/project/${p}/`));
       // More than one window's worth, every one of them taken (no 429): the budget held the rest back.
       expect(calls.length).toBeGreaterThan(3);
-      expect(calls.filter((r) => r.method === "PUT").map((r) => r.path).sort()).toEqual(stacks.map((s) => `/v1/project/${p}/service/${s}`));
+      expect(
+        calls
+          .filter((r) => r.method === "PUT")
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual(stacks.map((s) => `/v1/project/${p}/service/${s}`));
     }
   });
 
   it("refuses a project no pair is in, naming the projects there are", async () => {
-    await expect(runProject("proj-c")).rejects.toThrow(new UserError('No pair is in the Aiven project "proj-c" (projects: proj-a, proj-b); pass one of those to --project.'));
+    await expect(runProject("proj-c")).rejects.toThrow(
+      new UserError(
+        'No pair is in the Aiven project "proj-c" (projects: proj-a, proj-b); pass one of those to --project.',
+      ),
+    );
     expect(sim.apiCalls()).toEqual([]);
   });
 });

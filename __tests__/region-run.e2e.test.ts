@@ -31,15 +31,30 @@ beforeEach(async () => {
   synthLog = path.join(project.dir, "synths.log");
   const fleet = { CRDR_BENCH_PAIRS: String(STACKS.length), CRDR_BENCH_PRIMARY_CLOUDS: `${WEST},aws-eu-west-1` };
   synthesize(project.dir, { ...process.env, ...fleet });
-  sim = new SimServer({ token: TOKEN, rateLimit: { limit: 120, windowMs: 60_000 }, delays: { failoverMs: 300, rebuildMs: 300, rebalanceMs: 300, switchoverMs: 300, roleLagMs: 200 } });
+  sim = new SimServer({
+    token: TOKEN,
+    rateLimit: { limit: 120, windowMs: 60_000 },
+    delays: { failoverMs: 300, rebuildMs: 300, rebalanceMs: 300, switchoverMs: 300, roleLagMs: 200 },
+  });
   await Promise.all(
     STACKS.map(async (name) => {
       const { pair } = project.stack(name);
       sim.model.addPairFromManifest(pair);
-      await pushRehearsalState(project.terraform(name), pair, { primary: true, recovery: true, integrationId: `id-${name}` });
+      await pushRehearsalState(project.terraform(name), pair, {
+        primary: true,
+        recovery: true,
+        integrationId: `id-${name}`,
+      });
     }),
   );
-  env = { ...fleet, CRDR_BENCH_SYNTH_LOG: synthLog, AIVEN_WEB_URL: await sim.start(), AIVEN_TOKEN: TOKEN, CRDR_API_BACKOFF_MS: "20", CRDR_API_TIMEOUT_MS: "2000" };
+  env = {
+    ...fleet,
+    CRDR_BENCH_SYNTH_LOG: synthLog,
+    AIVEN_WEB_URL: await sim.start(),
+    AIVEN_TOKEN: TOKEN,
+    CRDR_API_BACKOFF_MS: "20",
+    CRDR_API_TIMEOUT_MS: "2000",
+  };
 });
 
 afterEach(async () => {
@@ -47,7 +62,13 @@ afterEach(async () => {
   project.remove();
 });
 
-const inRegion = (script: string, ...args: string[]) => runScript(project, script, ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s", ...args], env);
+const inRegion = (script: string, ...args: string[]) =>
+  runScript(
+    project,
+    script,
+    ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s", ...args],
+    env,
+  );
 const putsTo = (service: string) => sim.apiCalls("PUT").filter((p) => p.path.endsWith(`/service/${service}`));
 const synthCount = () => (fs.existsSync(synthLog) ? fs.readFileSync(synthLog, "utf8").trim().split("\n").length : 0);
 const phases = () => PhaseFolder.load(project.phaseDir);
@@ -83,16 +104,32 @@ describe("npm run failover -- --region", () => {
   });
 
   it("keeps going when a pair is refused, and a rerun finishes it without a second role change for the others", async () => {
-    sim.model.addService({ project: "crdr-bench", name: "bench-pg-4-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    sim.model.addService({
+      project: "crdr-bench",
+      name: "bench-pg-4-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      state: "REBUILDING",
+      role: "passive",
+    });
     const first = await inRegion("failover");
     // Partly done: five pairs changed at Aiven, one refused. Not "nothing changed" (2).
     expect(first.code).toBe(6);
     expect(first.stdout).toMatch(/5 of 6 pair\(s\) failed over/);
-    expect(first.stdout).toMatch(/bench-pg-4: not finished \(The recovery service bench-pg-4-dr is REBUILDING, not RUNNING/);
+    expect(first.stdout).toMatch(
+      /bench-pg-4: not finished \(The recovery service bench-pg-4-dr is REBUILDING, not RUNNING/,
+    );
     expect(putsTo("bench-pg-4")).toEqual([]);
     expectStacksMatchTheirPhases();
 
-    sim.model.addService({ project: "crdr-bench", name: "bench-pg-4-dr", plan: "startup-4", cloud: "google-europe-north1", state: "RUNNING", role: "passive" });
+    sim.model.addService({
+      project: "crdr-bench",
+      name: "bench-pg-4-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      state: "RUNNING",
+      role: "passive",
+    });
     const rerun = await inRegion("failover");
     expect(rerun.code).toBe(0);
     for (const name of IN_WEST) expect(putsTo(name)).toHaveLength(1);
@@ -102,16 +139,22 @@ describe("npm run failover -- --region", () => {
 
   it("mends a crash between the phase records and the final synth: the rerun sends nothing more, and every stack matches its record", async () => {
     sim.model.delays = { ...sim.model.delays, failoverMs: 1500 };
-    const crashed = await runScript(project, "failover", ["--region", WEST, "--yes", "--poll-interval", "200ms", "--parallel", "3"], env, (child) => {
-      const timer = setInterval(() => {
-        const recorded = Object.keys(project.phases()).length;
-        if (recorded >= 3) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-        }
-      }, 10);
-      child.on("exit", () => clearInterval(timer));
-    });
+    const crashed = await runScript(
+      project,
+      "failover",
+      ["--region", WEST, "--yes", "--poll-interval", "200ms", "--parallel", "3"],
+      env,
+      (child) => {
+        const timer = setInterval(() => {
+          const recorded = Object.keys(project.phases()).length;
+          if (recorded >= 3) {
+            clearInterval(timer);
+            child.kill("SIGKILL");
+          }
+        }, 10);
+        child.on("exit", () => clearInterval(timer));
+      },
+    );
     expect(crashed.signal).toBe("SIGKILL");
     expect(synthCount()).toBe(0);
     const putsBefore = sim.apiCalls("PUT").length;
@@ -135,18 +178,29 @@ describe("npm run failover -- --region", () => {
 
   it("leaves its pairs unfinished in the journal when the one synth at the end fails: status says so, and a rerun finishes", async () => {
     const breakFile = path.join(project.dir, "break-synth");
-    const run = await runScript(project, "failover", ["--region", WEST, "--yes", "--poll-interval", "200ms"], { ...env, CRDR_BENCH_BREAK_FILE: breakFile }, (child) => {
-      const timer = setInterval(() => {
-        if (sim.apiCalls("PUT").length >= IN_WEST.length) {
-          clearInterval(timer);
-          fs.writeFileSync(breakFile, "");
-        }
-      }, 10);
-      child.on("exit", () => clearInterval(timer));
-    });
+    const run = await runScript(
+      project,
+      "failover",
+      ["--region", WEST, "--yes", "--poll-interval", "200ms"],
+      { ...env, CRDR_BENCH_BREAK_FILE: breakFile },
+      (child) => {
+        const timer = setInterval(() => {
+          if (sim.apiCalls("PUT").length >= IN_WEST.length) {
+            clearInterval(timer);
+            fs.writeFileSync(breakFile, "");
+          }
+        }, 10);
+        child.on("exit", () => clearInterval(timer));
+      },
+    );
     expect(run.code).toBe(6);
-    expect(run.stderr).toMatch(/6 pair\(s\) changed at Aiven and recorded in the phase file .* but resynthesizing failed/);
-    const status = await runScript(project, "status", ["--region", WEST, "--json"], { ...env, CRDR_BENCH_BREAK_FILE: breakFile });
+    expect(run.stderr).toMatch(
+      /6 pair\(s\) changed at Aiven and recorded in the phase file .* but resynthesizing failed/,
+    );
+    const status = await runScript(project, "status", ["--region", WEST, "--json"], {
+      ...env,
+      CRDR_BENCH_BREAK_FILE: breakFile,
+    });
     // The phase file is newer than every cdk.tf.json, and synth is still broken: status uses the old output and says the runs are unfinished.
     expect(JSON.parse(status.stdout)).toMatchObject({ verdict: "degraded", counts: { degraded: 6 } });
     fs.rmSync(breakFile);
@@ -161,16 +215,32 @@ describe("npm run failover -- --region", () => {
   it("refuses a region no pair's primary is in, --stack with --region together, and a --project that is not a region run's or has no pair", async () => {
     const none = await runScript(project, "failover", ["--region", "azure-westeurope", "--yes"], env);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/No pair has its primary in "azure-westeurope" \(primary regions: aws-eu-west-1, google-europe-west1\); pass one of those to --region\./);
+    expect(none.stderr).toMatch(
+      /No pair has its primary in "azure-westeurope" \(primary regions: aws-eu-west-1, google-europe-west1\); pass one of those to --region\./,
+    );
     const both = await runScript(project, "failover", ["--region", WEST, "--stack", "bench-pg-0", "--yes"], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/Pass exactly one of --stack <pair> or --region <cloud>/);
-    const projectAlone = await runScript(project, "failover", ["--stack", "bench-pg-0", "--project", "crdr-bench", "--yes"], env);
+    const projectAlone = await runScript(
+      project,
+      "failover",
+      ["--stack", "bench-pg-0", "--project", "crdr-bench", "--yes"],
+      env,
+    );
     expect(projectAlone.code).toBe(2);
-    expect(projectAlone.stderr).toContain('--project "crdr-bench" only narrows a region run; pass --region <cloud> with it');
-    const unknownProject = await runScript(project, "failover", ["--region", WEST, "--project", "crdr-other", "--yes"], env);
+    expect(projectAlone.stderr).toContain(
+      '--project "crdr-bench" only narrows a region run; pass --region <cloud> with it',
+    );
+    const unknownProject = await runScript(
+      project,
+      "failover",
+      ["--region", WEST, "--project", "crdr-other", "--yes"],
+      env,
+    );
     expect(unknownProject.code).toBe(2);
-    expect(unknownProject.stderr).toContain('No pair is in the Aiven project "crdr-other" (projects: crdr-bench); pass one of those to --project.');
+    expect(unknownProject.stderr).toContain(
+      'No pair is in the Aiven project "crdr-other" (projects: crdr-bench); pass one of those to --project.',
+    );
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });
@@ -182,8 +252,16 @@ describe("the rest of the cycle by region", () => {
     expect(reverted.stderr).toBe("");
     expect(reverted.code).toBe(0);
     for (const name of IN_WEST) {
-      expect(putsTo(name).map((p) => (p.body as { disaster_recovery_role: string }).disaster_recovery_role)).toEqual(["failed", "passive", "active"]);
-      expect(phases().phaseOf(name)).toMatchObject({ phase: "normal", operation: "revert", pendingImports: [{ address: "aiven_service_integration.disaster_recovery" }] });
+      expect(putsTo(name).map((p) => (p.body as { disaster_recovery_role: string }).disaster_recovery_role)).toEqual([
+        "failed",
+        "passive",
+        "active",
+      ]);
+      expect(phases().phaseOf(name)).toMatchObject({
+        phase: "normal",
+        operation: "revert",
+        pendingImports: [{ address: "aiven_service_integration.disaster_recovery" }],
+      });
       expect(project.stack(name).json.import).toHaveLength(1);
     }
     expect(synthCount()).toBe(2);

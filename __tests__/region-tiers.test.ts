@@ -31,7 +31,10 @@ const TRANSITION_MS = 150;
 
 /** Holds `stateList` (part of every preflight) until released. */
 class HeldTerraform extends RecordingTerraform {
-  constructor(cwd: string, private readonly held: Promise<void>) {
+  constructor(
+    cwd: string,
+    private readonly held: Promise<void>,
+  ) {
     super(cwd, ALL);
   }
   // The preflight's first reads of state: whichever it makes first is held.
@@ -70,7 +73,13 @@ beforeEach(async () => {
   sim = new SimServer({
     token: TOKEN,
     rateLimit: { limit: 120, windowMs: 60_000 },
-    delays: { failoverMs: TRANSITION_MS, rebuildMs: TRANSITION_MS, rebalanceMs: TRANSITION_MS, switchoverMs: TRANSITION_MS, roleLagMs: 50 },
+    delays: {
+      failoverMs: TRANSITION_MS,
+      rebuildMs: TRANSITION_MS,
+      rebalanceMs: TRANSITION_MS,
+      switchoverMs: TRANSITION_MS,
+      roleLagMs: 50,
+    },
   });
   for (const name of [...TIER_1, ...TIER_2]) sim.model.addPairFromManifest(project.stack(name).pair);
 });
@@ -97,7 +106,14 @@ describe("a region run over pairs of two tiers", () => {
         return [cwd, name === HELD ? new HeldTerraform(cwd, held) : new RecordingTerraform(cwd, ALL)];
       }),
     );
-    const common: CommonOptions = { stack: "", dryRun: false, yes: true, timeoutMs: 20_000, pollIntervalMs: 20, lostAnswerGraceMs: 500 };
+    const common: CommonOptions = {
+      stack: "",
+      dryRun: false,
+      yes: true,
+      timeoutMs: 20_000,
+      pollIntervalMs: 20,
+      lostAnswerGraceMs: 500,
+    };
 
     const stream = await captureOperationStream(async (io) => {
       const deps: OperationDeps = {
@@ -107,8 +123,12 @@ describe("a region run over pairs of two tiers", () => {
         reporter: watchingSteps(io.reporter, onStep),
         terraform: (o) => terraform.get(o.cwd)!,
       };
-      const outcomes = await regionRun("failover", { region: WEST, parallel: 6, dryRun: false, yes: true, pollIntervalMs: 20 }, deps, (stack, pairDeps) =>
-        failover({ ...common, stack, primaryUnreachable: false, stateOnly: false, force: false }, pairDeps),
+      const outcomes = await regionRun(
+        "failover",
+        { region: WEST, parallel: 6, dryRun: false, yes: true, pollIntervalMs: 20 },
+        deps,
+        (stack, pairDeps) =>
+          failover({ ...common, stack, primaryUnreachable: false, stateOnly: false, force: false }, pairDeps),
       );
       return Math.max(0, ...outcomes.map((o) => o.exitCode));
     });
@@ -124,20 +144,42 @@ describe("a region run over pairs of two tiers", () => {
 
     const events = parseOperationEvents(stream.ndjson).events;
     // Every tier-2 pair waited for its turn, as its own step.
-    for (const name of TIER_2) expect(events.some((e) => e.type === "step" && e.step === "turn" && e.message.startsWith(`[${name}] `))).toBe(true);
-    for (const name of TIER_1) expect(events.some((e) => e.type === "step" && e.step === "turn" && e.message.startsWith(`[${name}] `))).toBe(false);
+    for (const name of TIER_2)
+      expect(events.some((e) => e.type === "step" && e.step === "turn" && e.message.startsWith(`[${name}] `))).toBe(
+        true,
+      );
+    for (const name of TIER_1)
+      expect(events.some((e) => e.type === "step" && e.step === "turn" && e.message.startsWith(`[${name}] `))).toBe(
+        false,
+      );
 
     const done = events.find((e) => e.type === "done")!;
     const outcomes = done.outcomes!;
-    expect(outcomes.map((o) => [o.stack, o.tier, o.exitCode])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [`bench-pg-${i}`, i % 2 ? 1 : 2, 0]));
+    expect(outcomes.map((o) => [o.stack, o.tier, o.exitCode])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => [`bench-pg-${i}`, i % 2 ? 1 : 2, 0]),
+    );
     // Recovery takes at least Aiven's transition, counted from the run's start.
     for (const o of outcomes) expect(o.recoveryMs).toBeGreaterThanOrEqual(TRANSITION_MS);
-    expect(done.message).toMatch(/\n {2}recovery time, tier 1, all by \d+(?:ms|s): bench-pg-1 \d+(?:ms|s), bench-pg-3 \d+(?:ms|s), bench-pg-5 \d+(?:ms|s)\n {2}recovery time, tier 2, all by /);
+    expect(done.message).toMatch(
+      /\n {2}recovery time, tier 1, all by \d+(?:ms|s): bench-pg-1 \d+(?:ms|s), bench-pg-3 \d+(?:ms|s), bench-pg-5 \d+(?:ms|s)\n {2}recovery time, tier 2, all by /,
+    );
 
     const dispatch = { operation: "failover", region: WEST, dryRun: false } as const;
-    const summary = operationSummary({ dispatch, run: foldOperationRun(parseOperationEvents(stream.ndjson), dispatch), exitCode: 0 });
+    const summary = operationSummary({
+      dispatch,
+      run: foldOperationRun(parseOperationEvents(stream.ndjson), dispatch),
+      exitCode: 0,
+    });
     const section = summary.slice(summary.indexOf("### Recovery time"), summary.indexOf("### bench-pg-0"));
-    const rows = section.split("\n").filter((l) => /^\| \d /.test(l)).map((l) => l.split("|").map((c) => c.trim()).slice(1, -1));
+    const rows = section
+      .split("\n")
+      .filter((l) => /^\| \d /.test(l))
+      .map((l) =>
+        l
+          .split("|")
+          .map((c) => c.trim())
+          .slice(1, -1),
+      );
     expect(rows.map((r) => [r[0], r[1]])).toEqual([...TIER_1.map((s) => ["1", s]), ...TIER_2.map((s) => ["2", s])]);
     for (const r of rows) expect(r[2]).toMatch(/^\d+(?:ms|s)$/);
   });

@@ -15,9 +15,15 @@ describe("npm run revert", () => {
     expect(putsOn(PRIMARY)).toEqual(["failed", "passive", "active"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
 
-    expect(phase()).toMatchObject({ phase: "normal", operation: "revert", pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` }] });
+    expect(phase()).toMatchObject({
+      phase: "normal",
+      operation: "revert",
+      pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` }],
+    });
     const stack = scenario.project.stack();
-    expect(stack.json.import).toEqual([{ to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` }]);
+    expect(stack.json.import).toEqual([
+      { to: "aiven_service_integration.disaster_recovery", id: `crdr-test/${integrationId()}` },
+    ]);
     expect(stack.resource("aiven_service_integration.disaster_recovery")).toBeDefined();
     expect(stack.resource("aiven_pg.primary")?.lifecycle).toBeUndefined();
     expect(stack.removedAddresses()).toEqual([]);
@@ -38,7 +44,11 @@ describe("npm run revert", () => {
     expect((await run("failover")).code).toBe(0);
     expect((await run("revert")).code).toBe(0);
     const before = scenario.sim.apiCalls("PUT").length;
-    await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, { primary: true, recovery: true, integrationId: integrationId() });
+    await pushRehearsalState(scenario.project.terraform(), scenario.project.stack().pair, {
+      primary: true,
+      recovery: true,
+      integrationId: integrationId(),
+    });
     const again = await run("revert");
     expect(again.code).toBe(0);
     expect(scenario.sim.apiCalls("PUT")).toHaveLength(before);
@@ -49,14 +59,20 @@ describe("npm run revert", () => {
   it("resumes after a crash while the primary rebuilds, without recreating it twice", async () => {
     expect((await run("failover")).code).toBe(0);
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 3000 };
-    const crashed = await runScript(scenario.project, "revert", ["--stack", STACK, "--yes", "--poll-interval", "100ms"], scenario.env, (child) => {
-      const timer = setInterval(() => {
-        if (putsOn(PRIMARY).includes("passive")) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-        }
-      }, 20);
-    });
+    const crashed = await runScript(
+      scenario.project,
+      "revert",
+      ["--stack", STACK, "--yes", "--poll-interval", "100ms"],
+      scenario.env,
+      (child) => {
+        const timer = setInterval(() => {
+          if (putsOn(PRIMARY).includes("passive")) {
+            clearInterval(timer);
+            child.kill("SIGKILL");
+          }
+        }, 20);
+      },
+    );
     expect(crashed.signal).toBe("SIGKILL");
     expect(phase().phase).toBe("failed-over");
     const resumed = await run("revert");
@@ -83,7 +99,9 @@ describe("npm run revert", () => {
     scenario.sim.model.delays = { ...scenario.sim.model.delays, rebuildMs: 60_000 };
     const timedOut = await run("revert", "--timeout", "1s");
     expect(timedOut.code).toBe(3);
-    expect(timedOut.stderr).toMatch(/Timed out after \d+s waiting for pg-primary has rebuilt: RUNNING\/passive \(pg-primary-dr: RUNNING\/active; pg-primary: REBUILDING\/passive\)/);
+    expect(timedOut.stderr).toMatch(
+      /Timed out after \d+s waiting for pg-primary has rebuilt: RUNNING\/passive \(pg-primary-dr: RUNNING\/active; pg-primary: REBUILDING\/passive\)/,
+    );
     const again = await run("revert", "--timeout", "1s");
     expect(again.code).toBe(3);
     expect(putsOn(PRIMARY)).toEqual(["failed", "passive"]);
@@ -93,7 +111,9 @@ describe("npm run revert", () => {
   it("is refused outside the failed-over phase, naming what is allowed", async () => {
     const refused = await run("revert");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/revert is not allowed while the pair is "normal"; from "normal" run failover or switchover\./);
+    expect(refused.stderr).toMatch(
+      /revert is not allowed while the pair is "normal"; from "normal" run failover or switchover\./,
+    );
     expect(scenario.sim.apiCalls("PUT")).toEqual([]);
   });
 });

@@ -25,13 +25,38 @@ let terraform: RecordingTerraform;
 let reporter: CapturingReporter;
 let deps: OperationDeps;
 
-const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 20_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const common: CommonOptions = {
+  stack: STACK,
+  dryRun: false,
+  yes: true,
+  timeoutMs: 20_000,
+  pollIntervalMs: 20,
+  lostAnswerGraceMs: 300,
+};
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
-const roles = () => ["pg-primary", "pg-primary-dr"].map((s) => sim.model.getService("crdr-test", s)).map((s) => `${s.state}/${s.disaster_recovery_role}`);
-const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role} ${p.status}`);
-const journal = () => fs.readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const roles = () =>
+  ["pg-primary", "pg-primary-dr"]
+    .map((s) => sim.model.getService("crdr-test", s))
+    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const puts = () =>
+  sim
+    .apiCalls("PUT")
+    .map(
+      (p) =>
+        `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role} ${p.status}`,
+    );
+const journal = () =>
+  fs
+    .readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 const output = () => reporter.lines.join("\n");
-const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({ ...fault, method: "PUT", path: PRIMARY_PUT });
+const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({
+  ...fault,
+  method: "PUT",
+  path: PRIMARY_PUT,
+});
 
 beforeAll(() => {
   project = ProjectFixture.create();
@@ -42,7 +67,10 @@ afterAll(() => project.remove());
 beforeEach(async () => {
   project.clearPhases();
   fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({ token: TOKEN, delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 } });
+  sim = new SimServer({
+    token: TOKEN,
+    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
+  });
   sim.model.addPairFromManifest(project.stack().pair);
   const url = await sim.start();
   terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
@@ -63,7 +91,9 @@ describe("a role change whose answer is lost", () => {
     sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 60_000 });
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 3,
-      message: expect.stringMatching(/^The answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} was lost .* and for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command/),
+      message: expect.stringMatching(
+        /^The answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} was lost .* and for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command/,
+      ),
     });
     expect(puts()).toEqual(["pg-primary failed dropped"]);
     expect(journal().map((e) => e.event)).not.toContain("role-lapsed");
@@ -75,7 +105,9 @@ describe("a role change whose answer is lost", () => {
     sim.faults.add({ kind: "unreadable", path: "pg-primary-dr$", after: { method: "PUT" }, forMs: 60_000 });
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 3,
-      message: expect.stringMatching(/for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: RUNNING\/active\)/),
+      message: expect.stringMatching(
+        /for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: unreadable; pg-primary: RUNNING\/active\)/,
+      ),
     });
     expect(puts()).toEqual(["pg-primary failed dropped"]);
   });
@@ -84,7 +116,9 @@ describe("a role change whose answer is lost", () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, answer: "drop", times: 1 }));
     await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
     expect(puts()).toEqual(["pg-primary failed dropped"]);
-    expect(output()).toMatch(/Aiven applied it although the answer was lost \(pg-primary (went from RUNNING to REBALANCING|is now failed)\); not sending it again/);
+    expect(output()).toMatch(
+      /Aiven applied it although the answer was lost \(pg-primary (went from RUNNING to REBALANCING|is now failed)\); not sending it again/,
+    );
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
@@ -102,9 +136,13 @@ describe("a role change whose answer is lost", () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 3,
-      message: expect.stringMatching(/^Aiven refused PUT .* \(PUT .* failed with HTTP 409: .*transition is in progress.*\) after an earlier request of this run or another run; that earlier request may still have been applied\. Rerun the same command/),
+      message: expect.stringMatching(
+        /^Aiven refused PUT .* \(PUT .* failed with HTTP 409: .*transition is in progress.*\) after an earlier request of this run or another run; that earlier request may still have been applied\. Rerun the same command/,
+      ),
     });
-    expect(output()).toMatch(/after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/);
+    expect(output()).toMatch(
+      /after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
+    );
     expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 409"]);
 
     await waitFor(() => roles().join() === "POWEROFF/failed,RUNNING/active");
@@ -117,16 +155,24 @@ describe("a role change whose answer is lost", () => {
 describe("a 409 while the pair moves", () => {
   it.each([
     ["failover", () => failover(failoverOptions, deps), "pg-primary failed 409", ["POWEROFF/failed", "RUNNING/active"]],
-    ["switchover", () => plannedSwitch("switchover", common, deps), "pg-primary-dr active 409", ["RUNNING/passive", "RUNNING/active"]],
-  ] as const)("%s: is resolved by reading both peers, not reported as a refusal that changed nothing", async (_name, run, put, end) => {
-    sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
-    await run();
-    expect(puts()).toEqual([put]);
-    expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
-    expect(output()).not.toMatch(/changed nothing/);
-    expect(roles()).toEqual(end);
-    expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);
-  });
+    [
+      "switchover",
+      () => plannedSwitch("switchover", common, deps),
+      "pg-primary-dr active 409",
+      ["RUNNING/passive", "RUNNING/active"],
+    ],
+  ] as const)(
+    "%s: is resolved by reading both peers, not reported as a refusal that changed nothing",
+    async (_name, run, put, end) => {
+      sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
+      await run();
+      expect(puts()).toEqual([put]);
+      expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
+      expect(output()).not.toMatch(/changed nothing/);
+      expect(roles()).toEqual(end);
+      expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);
+    },
+  );
 });
 
 describe("the same change, seen in the read right before sending", () => {
@@ -145,7 +191,12 @@ describe("the same change, seen in the read right before sending", () => {
     expect(journal().map((e) => e.event)).not.toContain("role-applied");
     expect(output()).not.toMatch(/someone else made this change|Aiven has made/);
     // A rerun says the same truth: the pair is not where a switchover starts.
-    await expect(plannedSwitch("switchover", common, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are POWEROFF\/failed and RUNNING\/active/) });
+    await expect(plannedSwitch("switchover", common, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^A switchover needs pg-primary RUNNING\/active and pg-primary-dr RUNNING\/passive, but they are POWEROFF\/failed and RUNNING\/active/,
+      ),
+    });
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });
@@ -156,8 +207,14 @@ describe("a 2xx Aiven never acts on", () => {
 
   it("says so plainly past the grace period, never claims the change, and a rerun says the same without sending", async () => {
     sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
-    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(nothingChanged) });
-    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(nothingChanged) });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
     expect(puts()).toEqual(["pg-primary failed 200"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(terraform.state).toEqual(ALL);
@@ -168,26 +225,43 @@ describe("a 2xx Aiven never acts on", () => {
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
     await failover({ ...failoverOptions, resend: true }, deps);
     expect(puts()).toEqual(["pg-primary failed 200", "pg-primary failed 200"]);
-    expect(output()).toMatch(/Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(.*\); --resend: sending it once more/);
-    expect(journal().filter((e) => e.event.startsWith("role-")).map((e) => `${e.event} ${e.attempt ?? e.how ?? ""}`.trim())).toEqual([
-      "role-intent 1",
-      "role-applied answer",
-      "role-resend",
-      "role-intent 1",
-      "role-applied answer",
-    ]);
+    expect(output()).toMatch(
+      /Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(.*\); --resend: sending it once more/,
+    );
+    expect(
+      journal()
+        .filter((e) => e.event.startsWith("role-"))
+        .map((e) => `${e.event} ${e.attempt ?? e.how ?? ""}`.trim()),
+    ).toEqual(["role-intent 1", "role-applied answer", "role-resend", "role-intent 1", "role-applied answer"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
 
   it("--resend refuses, sending nothing, when the pair has moved since, or when nothing was accepted", async () => {
-    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--resend sends again only a role change Aiven accepted without acting on it, and the journal of this failover on pg-primary holds none/) });
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^--resend sends again only a role change Aiven accepted without acting on it, and the journal of this failover on pg-primary holds none/,
+      ),
+    });
     sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
     // Within a (longer) grace period of the acceptance, it is too early to tell.
-    await expect(failover({ ...failoverOptions, lostAnswerGraceMs: 600_000, resend: true }, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--resend: Aiven accepted pg-primary → failed at \S+, less than the grace period \(10m\) ago; rerun without --resend to wait for it, or with it after \S+\. Nothing was sent\./) });
+    await expect(
+      failover({ ...failoverOptions, lostAnswerGraceMs: 600_000, resend: true }, deps),
+    ).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^--resend: Aiven accepted pg-primary → failed at \S+, less than the grace period \(10m\) ago; rerun without --resend to wait for it, or with it after \S+\. Nothing was sent\./,
+      ),
+    });
     sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // Aiven acts after all
-    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--resend: the pair is not exactly as it was before the request Aiven accepted at \S+ \(now .*; before .*\), so Aiven may be acting on it; rerun without --resend\. Nothing was sent\./) });
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^--resend: the pair is not exactly as it was before the request Aiven accepted at \S+ \(now .*; before .*\), so Aiven may be acting on it; rerun without --resend\. Nothing was sent\./,
+      ),
+    });
     expect(puts()).toEqual(["pg-primary failed 200"]);
   });
 });

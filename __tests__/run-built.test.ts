@@ -19,7 +19,8 @@ function projectWith(files: Record<string, string>): string {
   return dir;
 }
 
-const run = (dir: string, ...args: string[]) => spawnSync(process.execPath, [path.join(dir, "tools", "run-built.js"), ...args], { cwd: dir, encoding: "utf8" });
+const run = (dir: string, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(dir, "tools", "run-built.js"), ...args], { cwd: dir, encoding: "utf8" });
 
 describe("tools/run-built.js (what every npm script runs)", () => {
   let dir: string;
@@ -42,13 +43,19 @@ describe("tools/run-built.js (what every npm script runs)", () => {
   });
 
   it("compiles first when a source is newer than the build", () => {
-    dir = projectWith({ "lib/a.ts": "export const a = 1;\n", ".gen/providers/aiven/index.ts": "export {};\n", "dist/scripts/hello.js": "" });
+    dir = projectWith({
+      "lib/a.ts": "export const a = 1;\n",
+      ".gen/providers/aiven/index.ts": "export {};\n",
+      "dist/scripts/hello.js": "",
+    });
     fs.writeFileSync(path.join(dir, "dist", ".run-built-stamp"), "");
     const earlier = new Date(Date.now() - 60_000);
     fs.utimesSync(path.join(dir, "dist", ".run-built-stamp"), earlier, earlier);
     const result = run(dir, "scripts/hello");
     // It reached for the compiler (not installed here), rather than run a stale build.
-    expect(result.stderr).toBe("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+    expect(result.stderr).toBe(
+      "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n",
+    );
     expect(result.status).toBe(2);
   });
 
@@ -56,7 +63,9 @@ describe("tools/run-built.js (what every npm script runs)", () => {
     dir = projectWith({ "dist/scripts/hello.js": "" });
     const result = run(dir, "scripts/hello");
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+    expect(result.stderr).toBe(
+      "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n",
+    );
   });
 
   it("says how to get the provider bindings back when only .gen is missing", () => {
@@ -71,11 +80,22 @@ describe("tools/run-built.js (what every npm script runs)", () => {
 
   it("lets the DR tooling run when only main.ts has type errors, but not the app, and reports them again next time", () => {
     dir = projectWith({
-      "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts", "lib/**/*.ts"] }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: {
+          outDir: "dist",
+          rootDir: ".",
+          strict: true,
+          incremental: true,
+          tsBuildInfoFile: "dist/.tsbuildinfo",
+          types: ["node"],
+        },
+        include: ["main.ts", "scripts/**/*.ts", "lib/**/*.ts"],
+      }),
       "main.ts": "const declared: number = 'oops';\nexport { declared };\n",
       "scripts/crdr.ts": "process.stdout.write(`tooling ran: ${process.argv.slice(2).join(' ')}`);\n",
       // What is tooling, run-built asks the compiled command table (lib/cli/crdr-commands.ts; the real one is checked in operation-registry.test.ts).
-      "lib/cli/crdr-commands.ts": "export const runsWithoutDeclarations = (target: string, args: string[]) => target === 'scripts/crdr' && args[0] === 'failover';\n",
+      "lib/cli/crdr-commands.ts":
+        "export const runsWithoutDeclarations = (target: string, args: string[]) => target === 'scripts/crdr' && args[0] === 'failover';\n",
       ".gen/providers/aiven/index.ts": "export {};\n",
     });
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
@@ -97,14 +117,27 @@ describe("tools/run-built.js (what every npm script runs)", () => {
     // Each compiles for real, several times: slow on a busy machine, never a hang.
     jest.setTimeout(400_000);
     const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
-    const typeCheck = (d: string) => spawnSync(process.execPath, [TSC, "--noEmit", "-p", "."], { cwd: d, encoding: "utf8" });
+    const typeCheck = (d: string) =>
+      spawnSync(process.execPath, [TSC, "--noEmit", "-p", "."], { cwd: d, encoding: "utf8" });
     /** A project shaped like this one: main.ts declares the pairs, scripts/synth.ts synthesizes them. */
     const declaring = (pairs: string[]) => `export const pairs: string[] = ${JSON.stringify(pairs)};\n`;
     const project = () => {
       const d = projectWith({
-        "tsconfig.json": JSON.stringify({ compilerOptions: { outDir: "dist", rootDir: ".", strict: true, skipLibCheck: true, incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo", types: ["node"] }, include: ["main.ts", "scripts/**/*.ts"] }),
+        "tsconfig.json": JSON.stringify({
+          compilerOptions: {
+            outDir: "dist",
+            rootDir: ".",
+            strict: true,
+            skipLibCheck: true,
+            incremental: true,
+            tsBuildInfoFile: "dist/.tsbuildinfo",
+            types: ["node"],
+          },
+          include: ["main.ts", "scripts/**/*.ts"],
+        }),
         "main.ts": declaring(["pg-primary"]),
-        "scripts/synth.ts": 'import { pairs } from "../main";\nprocess.stdout.write(`synthesized ${pairs.join(", ")}`);\n',
+        "scripts/synth.ts":
+          'import { pairs } from "../main";\nprocess.stdout.write(`synthesized ${pairs.join(", ")}`);\n',
         ".gen/providers/aiven/index.ts": "export {};\n",
       });
       fs.symlinkSync(path.join(REPO, "node_modules"), path.join(d, "node_modules"));
@@ -138,7 +171,10 @@ describe("tools/run-built.js (what every npm script runs)", () => {
       dir = project();
       expect(run(dir, "scripts/synth").stdout).toBe("synthesized pg-primary");
       let watched = "";
-      const watch = startChild(process.execPath, [TSC, "--noEmit", "--watch", "--preserveWatchOutput", "-p", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      const watch = startChild(process.execPath, [TSC, "--noEmit", "--watch", "--preserveWatchOutput", "-p", "."], {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       watch.stdout!.on("data", (d) => (watched += d));
       const checks = () => (watched.match(/Found 0 errors/g) ?? []).length;
       await waitFor(() => checks() >= 1);

@@ -14,9 +14,21 @@ const pair = (changes: Partial<PairSnapshot>): PairSnapshot => ({ ...BEFORE, ...
 describe("signOfChange", () => {
   it.each<[string, PairSnapshot, string | undefined]>([
     ["the changed peer at its target role", pair({ primary: peer("POWEROFF", "failed") }), "pg-a is now failed"],
-    ["the other peer's role moved", pair({ recovery: peer("RUNNING", "active") }), "pg-a-dr went from passive to active"],
-    ["a peer entering a transitional state", pair({ primary: peer("REBALANCING", "active") }), "pg-a went from RUNNING to REBALANCING"],
-    ["the changed peer no longer listed", pair({ primary: { reachable: false, notFound: true } }), "pg-a is no longer listed"],
+    [
+      "the other peer's role moved",
+      pair({ recovery: peer("RUNNING", "active") }),
+      "pg-a-dr went from passive to active",
+    ],
+    [
+      "a peer entering a transitional state",
+      pair({ primary: peer("REBALANCING", "active") }),
+      "pg-a went from RUNNING to REBALANCING",
+    ],
+    [
+      "the changed peer no longer listed",
+      pair({ primary: { reachable: false, notFound: true } }),
+      "pg-a is no longer listed",
+    ],
     ["nothing moved", pair({}), undefined],
     ["the changed peer unreadable (not gone)", pair({ primary: { reachable: false } }), undefined],
     ["the other peer no longer listed", pair({ recovery: { reachable: false, notFound: true } }), undefined],

@@ -19,21 +19,44 @@ afterEach(async () => {
 describe("npm run sim -- --rate-limit", () => {
   it("answers 429 with Aiven's message and Retry-After past the limit, counting every API request", async () => {
     sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 100, roleLagMs: 0, rateLimit: "3/60s" });
-    const get = () => axios.get(`${sim!.url}/v1/project/p1/service`, { headers: { Authorization: `aivenv1 ${TOKEN}` }, validateStatus: () => true });
+    const get = () =>
+      axios.get(`${sim!.url}/v1/project/p1/service`, {
+        headers: { Authorization: `aivenv1 ${TOKEN}` },
+        validateStatus: () => true,
+      });
     // Nothing is seeded (nothing synthesized): the project is unknown, but each request still counts.
     const within = [await get(), await get(), await get()];
     expect(within.map((r) => r.status)).toEqual([404, 404, 404]);
     const past = await get();
     expect(past.status).toBe(429);
-    expect(past.data.message).toMatch(/^The user has sent too many requests in a given amount of time: Rate limit 3 exceeded - try again in \d+s$/);
+    expect(past.data.message).toMatch(
+      /^The user has sent too many requests in a given amount of time: Rate limit 3 exceeded - try again in \d+s$/,
+    );
     expect(past.data.errors).toEqual([{ message: past.data.message, status: 429 }]);
     expect(Number(past.headers["retry-after"])).toBeGreaterThan(0);
   });
 
   it("with --rate-limit-per project, counts each Aiven project's requests apart", async () => {
-    sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 100, roleLagMs: 0, rateLimit: "2/60s", rateLimitPer: "project" });
-    const get = (p: string) => axios.get(`${sim!.url}/v1/project/${p}/service`, { headers: { Authorization: `aivenv1 ${TOKEN}` }, validateStatus: () => true });
-    const statuses = [await get("p1"), await get("p1"), await get("p2"), await get("p2"), await get("p1"), await get("p2")].map((r) => r.status);
+    sim = await startSimulatorProcess(project.dir, {
+      token: TOKEN,
+      delayMs: 100,
+      roleLagMs: 0,
+      rateLimit: "2/60s",
+      rateLimitPer: "project",
+    });
+    const get = (p: string) =>
+      axios.get(`${sim!.url}/v1/project/${p}/service`, {
+        headers: { Authorization: `aivenv1 ${TOKEN}` },
+        validateStatus: () => true,
+      });
+    const statuses = [
+      await get("p1"),
+      await get("p1"),
+      await get("p2"),
+      await get("p2"),
+      await get("p1"),
+      await get("p2"),
+    ].map((r) => r.status);
     expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
   });
 
@@ -45,6 +68,8 @@ describe("npm run sim -- --rate-limit", () => {
       });
     });
     expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toContain('--rate-limit "fast" is not a rate; give requests per window such as 120/60s.');
+    expect(run.stdout + run.stderr).toContain(
+      '--rate-limit "fast" is not a rate; give requests per window such as 120/60s.',
+    );
   });
 });

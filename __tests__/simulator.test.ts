@@ -7,11 +7,19 @@ const TOKEN = "sim-test-token-31337";
 describe("the simulator's HTTP surface", () => {
   let sim: SimServer;
   let url: string;
-  const http = () => axios.create({ baseURL: url, validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` } });
+  const http = () =>
+    axios.create({ baseURL: url, validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` } });
 
   beforeEach(async () => {
     sim = new SimServer({ token: TOKEN });
-    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    sim.model.addPair({
+      project: "p1",
+      primary: "pg-a",
+      recovery: "pg-a-dr",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     url = await sim.start();
   });
   afterEach(() => sim.stop());
@@ -29,7 +37,15 @@ describe("the simulator's HTTP surface", () => {
       disaster_recovery_role: "active",
       plan: "startup-4",
       cloud_name: "google-europe-west1",
-      service_integrations: [expect.objectContaining({ integration_type: "disaster_recovery", source_service: "pg-a", dest_service: "pg-a-dr", source_project: "p1", dest_project: "p1" })],
+      service_integrations: [
+        expect.objectContaining({
+          integration_type: "disaster_recovery",
+          source_service: "pg-a",
+          dest_service: "pg-a-dr",
+          source_project: "p1",
+          dest_project: "p1",
+        }),
+      ],
     });
     expect(res.data.service.components).toContainEqual(expect.objectContaining({ usage: "disaster_recovery" }));
   });
@@ -37,10 +53,19 @@ describe("the simulator's HTTP surface", () => {
   it("answers 401 with a JSON error body for a missing or wrong token, and accepts Bearer as the docs show", async () => {
     const missing = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true });
     expect(missing.status).toBe(401);
-    expect(missing.data).toEqual({ message: "Authentication required", errors: [{ message: "Authentication required", status: 401 }] });
-    const wrong = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true, headers: { Authorization: "aivenv1 nope" } });
+    expect(missing.data).toEqual({
+      message: "Authentication required",
+      errors: [{ message: "Authentication required", status: 401 }],
+    });
+    const wrong = await axios.get(`${url}/v1/project/p1/service/pg-a`, {
+      validateStatus: () => true,
+      headers: { Authorization: "aivenv1 nope" },
+    });
     expect(wrong.status).toBe(401);
-    const bearer = await axios.get(`${url}/v1/project/p1/service/pg-a`, { validateStatus: () => true, headers: { Authorization: `Bearer ${TOKEN}` } });
+    const bearer = await axios.get(`${url}/v1/project/p1/service/pg-a`, {
+      validateStatus: () => true,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(bearer.status).toBe(200);
   });
 
@@ -73,7 +98,14 @@ describe("the simulator's HTTP surface", () => {
 
   it("takes faults and pairs through its control endpoints", async () => {
     await axios.post(`${url}/_sim/faults`, { kind: "status", status: 500, times: 1 });
-    await axios.post(`${url}/_sim/pairs`, { project: "p2", primary: "x", recovery: "x-dr", plan: "startup-4", primaryCloud: "aws-eu-west-1", recoveryCloud: "aws-eu-central-1" });
+    await axios.post(`${url}/_sim/pairs`, {
+      project: "p2",
+      primary: "x",
+      recovery: "x-dr",
+      plan: "startup-4",
+      primaryCloud: "aws-eu-west-1",
+      recoveryCloud: "aws-eu-central-1",
+    });
     expect((await http().get("/v1/project/p2/service/x")).status).toBe(500);
     expect((await http().get("/v1/project/p2/service/x")).data.service.disaster_recovery_role).toBe("active");
     const log = await axios.get(`${url}/_sim/requests`);
@@ -89,7 +121,11 @@ describe("the simulator's HTTP surface", () => {
       service_type: "pg",
       service_integrations: [{ integration_type: "disaster_recovery", source_service: "pg-b", user_config: {} }],
     });
-    expect(res.data.service).toMatchObject({ service_name: "pg-b-dr", disaster_recovery_role: "passive", state: "RUNNING" });
+    expect(res.data.service).toMatchObject({
+      service_name: "pg-b-dr",
+      disaster_recovery_role: "passive",
+      state: "RUNNING",
+    });
     expect((await http().get("/v1/project/p1/service/pg-b")).data.service.disaster_recovery_role).toBe("active");
   });
 });
@@ -100,7 +136,14 @@ describe("the simulator's CRDR transitions", () => {
   const world = () => {
     clock = 0;
     const m = new SimModel(delays, () => clock);
-    m.addPair({ project: "p", primary: "pri", recovery: "rec", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    m.addPair({
+      project: "p",
+      primary: "pri",
+      recovery: "rec",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     return m;
   };
   const peers = (m: SimModel) => {
@@ -131,11 +174,23 @@ describe("the simulator's CRDR transitions", () => {
     const [pri, rec] = endpoints();
     expect(pri.uri).toMatch(/^postgres:\/\/avnadmin:[^@]+@pri-p\.sim\.local:5432\/defaultdb\?sslmode=require$/);
     expect(rec.uri).toBe(pri.uri);
-    expect(pri.params).toMatchObject({ host: "pri-p.sim.local", port: "5432", user: "avnadmin", dbname: "defaultdb", sslmode: "require" });
+    expect(pri.params).toMatchObject({
+      host: "pri-p.sim.local",
+      port: "5432",
+      user: "avnadmin",
+      dbname: "defaultdb",
+      sslmode: "require",
+    });
     expect(pri.uri).toContain(`:${pri.params!.password}@`);
-    expect(rec.shared).toEqual([{ component: "pg", host: "pri-p.sim.local", port: 5432, route: "dynamic", usage: "primary" }]);
-    expect(pri.standby).toEqual([{ component: "pg", host: "dr-pri-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" }]);
-    expect(rec.standby).toEqual([{ component: "pg", host: "dr-rec-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" }]);
+    expect(rec.shared).toEqual([
+      { component: "pg", host: "pri-p.sim.local", port: 5432, route: "dynamic", usage: "primary" },
+    ]);
+    expect(pri.standby).toEqual([
+      { component: "pg", host: "dr-pri-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" },
+    ]);
+    expect(rec.standby).toEqual([
+      { component: "pg", host: "dr-rec-p.sim.local", port: 5432, route: "dynamic", usage: "disaster_recovery" },
+    ]);
 
     m.updateService("p", "rec", { disaster_recovery_role: "active" });
     clock = 1000;
@@ -170,8 +225,12 @@ describe("the simulator's CRDR transitions", () => {
 
   it("refuses to fail anything but the primary, and unknown roles", () => {
     const m = world();
-    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(new SimRefusal(400, "Only the primary service can be failed"));
-    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "standby" })).toThrow(/Invalid disaster_recovery_role "standby"/);
+    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(
+      new SimRefusal(400, "Only the primary service can be failed"),
+    );
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "standby" })).toThrow(
+      /Invalid disaster_recovery_role "standby"/,
+    );
   });
 
   it("refuses a takeover by a peer that is still rebuilding", () => {
@@ -179,7 +238,9 @@ describe("the simulator's CRDR transitions", () => {
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
     clock = 100;
     m.updateService("p", "pri", { disaster_recovery_role: "passive" });
-    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "active" })).toThrow(/pri is REBUILDING\/passive: a disaster recovery transition is in progress/);
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "active" })).toThrow(
+      /pri is REBUILDING\/passive: a disaster recovery transition is in progress/,
+    );
   });
 
   it("treats a repeated role change as a no-op once the transition is over", () => {
@@ -193,7 +254,12 @@ describe("the simulator's CRDR transitions", () => {
   it("answers 409 to a role change while a transition is in progress, or accepts it and changes nothing", () => {
     const m = world();
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
-    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "failed" })).toThrow(new SimRefusal(409, "Service pri is POWEROFF/failed: a disaster recovery transition is in progress; wait for it to finish"));
+    expect(() => m.updateService("p", "pri", { disaster_recovery_role: "failed" })).toThrow(
+      new SimRefusal(
+        409,
+        "Service pri is POWEROFF/failed: a disaster recovery transition is in progress; wait for it to finish",
+      ),
+    );
     m.behaviour = { ...m.behaviour, whileBusy: "accept" };
     m.updateService("p", "pri", { disaster_recovery_role: "failed" });
     clock = 100;
@@ -202,9 +268,9 @@ describe("the simulator's CRDR transitions", () => {
 
   it("refuses a second disaster_recovery integration for a pair", () => {
     const m = world();
-    expect(() => m.createIntegration("p", { integration_type: "disaster_recovery", source_service: "pri", dest_service: "rec" })).toThrow(
-      /already has a disaster_recovery integration/,
-    );
+    expect(() =>
+      m.createIntegration("p", { integration_type: "disaster_recovery", source_service: "pri", dest_service: "rec" }),
+    ).toThrow(/already has a disaster_recovery integration/);
   });
 });
 
@@ -212,11 +278,22 @@ describe("the simulator's intermediate states", () => {
   let clock = 0;
   const world = (roleLagMs: number) => {
     clock = 0;
-    const m = new SimModel({ failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400, roleLagMs }, () => clock);
-    m.addPair({ project: "p", primary: "pri", recovery: "rec", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    const m = new SimModel(
+      { failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400, roleLagMs },
+      () => clock,
+    );
+    m.addPair({
+      project: "p",
+      primary: "pri",
+      recovery: "rec",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     return m;
   };
-  const peers = (m: SimModel) => ["pri", "rec"].map((s) => `${m.getService("p", s).state}/${m.getService("p", s).disaster_recovery_role}`);
+  const peers = (m: SimModel) =>
+    ["pri", "rec"].map((s) => `${m.getService("p", s).state}/${m.getService("p", s).disaster_recovery_role}`);
 
   it("shows a failover as a transitional state with the old role first, then the roles flip", () => {
     const m = world(50);
@@ -257,7 +334,11 @@ describe("the simulator's intermediate states", () => {
     const [before] = m.listIntegrations("p", "pri");
     m.updateService("p", "rec", { disaster_recovery_role: "active" });
     const [after] = m.listIntegrations("p", "pri");
-    expect(after).toMatchObject({ service_integration_id: before.service_integration_id, source_service: "rec", dest_service: "pri" });
+    expect(after).toMatchObject({
+      service_integration_id: before.service_integration_id,
+      source_service: "rec",
+      dest_service: "pri",
+    });
     clock = 400;
     m.updateService("p", "pri", { disaster_recovery_role: "active" });
     expect(m.listIntegrations("p", "pri")[0]).toMatchObject({ source_service: "pri", dest_service: "rec" });
@@ -265,7 +346,9 @@ describe("the simulator's intermediate states", () => {
     clock = 800;
     m.updateService("p", "rec", { disaster_recovery_role: "active" });
     clock = 1200;
-    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(/Only the primary service can be failed/);
+    expect(() => m.updateService("p", "rec", { disaster_recovery_role: "failed" })).toThrow(
+      /Only the primary service can be failed/,
+    );
   });
 });
 
@@ -273,10 +356,21 @@ describe("the simulator's faults after the change was applied", () => {
   let sim: SimServer;
   let url: string;
   const put = () =>
-    axios.put(`${url}/v1/project/p1/service/pg-a`, { disaster_recovery_role: "failed" }, { validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` }, timeout: 300 });
+    axios.put(
+      `${url}/v1/project/p1/service/pg-a`,
+      { disaster_recovery_role: "failed" },
+      { validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` }, timeout: 300 },
+    );
   beforeEach(async () => {
     sim = new SimServer({ token: TOKEN });
-    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    sim.model.addPair({
+      project: "p1",
+      primary: "pg-a",
+      recovery: "pg-a-dr",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     url = await sim.start();
   });
   afterEach(() => sim.stop());
@@ -325,18 +419,35 @@ describe("the simulator can disagree with what it accepted", () => {
   let url: string;
   let clock = 0;
   const auth = { Authorization: `aivenv1 ${TOKEN}` };
-  const put = (service = "pg-a", role = "failed") => axios.put(`${url}/v1/project/p1/service/${service}`, { disaster_recovery_role: role }, { validateStatus: () => true, headers: auth });
-  const get = (service = "pg-a") => axios.get(`${url}/v1/project/p1/service/${service}`, { validateStatus: () => true, headers: auth });
+  const put = (service = "pg-a", role = "failed") =>
+    axios.put(
+      `${url}/v1/project/p1/service/${service}`,
+      { disaster_recovery_role: role },
+      { validateStatus: () => true, headers: auth },
+    );
+  const get = (service = "pg-a") =>
+    axios.get(`${url}/v1/project/p1/service/${service}`, { validateStatus: () => true, headers: auth });
   /** Both peers as the API answers them, `state/role`, or the status when unreadable. */
   const read = async () =>
-    Promise.all(["pg-a", "pg-a-dr"].map(async (s) => {
-      const res = await get(s).catch(() => ({ status: "reset" as const, data: undefined }));
-      return res.status === 200 ? `${res.data.service.state}/${res.data.service.disaster_recovery_role}` : String(res.status);
-    }));
+    Promise.all(
+      ["pg-a", "pg-a-dr"].map(async (s) => {
+        const res = await get(s).catch(() => ({ status: "reset" as const, data: undefined }));
+        return res.status === 200
+          ? `${res.data.service.state}/${res.data.service.disaster_recovery_role}`
+          : String(res.status);
+      }),
+    );
   beforeEach(async () => {
     clock = 0;
     sim = new SimServer({ token: TOKEN, clock: () => clock, delays: { roleLagMs: 50, failoverMs: 100 } });
-    sim.model.addPair({ project: "p1", primary: "pg-a", recovery: "pg-a-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+    sim.model.addPair({
+      project: "p1",
+      primary: "pg-a",
+      recovery: "pg-a-dr",
+      plan: "startup-4",
+      primaryCloud: "google-europe-west1",
+      recoveryCloud: "google-europe-north1",
+    });
     url = await sim.start();
   });
   afterEach(() => sim.stop());
@@ -377,7 +488,12 @@ describe("the simulator can disagree with what it accepted", () => {
   });
 
   it("arms a timed fault only on the request its `after` names, body included", async () => {
-    sim.faults.add({ kind: "unreadable", path: "pg-a-dr$", after: { method: "PUT", body: '"disaster_recovery_role":"active"' }, forMs: 1000 });
+    sim.faults.add({
+      kind: "unreadable",
+      path: "pg-a-dr$",
+      after: { method: "PUT", body: '"disaster_recovery_role":"active"' },
+      forMs: 1000,
+    });
     expect((await put("pg-a", "failed")).status).toBe(200);
     expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
     clock = 200;
@@ -390,7 +506,11 @@ describe("the simulator can disagree with what it accepted", () => {
     sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
     const res = await put();
     expect(res.status).toBe(409);
-    expect(res.data).toMatchObject({ message: "Service pg-a is REBALANCING/active: a disaster recovery transition is in progress; wait for it to finish", errors: [{ status: 409 }] });
+    expect(res.data).toMatchObject({
+      message:
+        "Service pg-a is REBALANCING/active: a disaster recovery transition is in progress; wait for it to finish",
+      errors: [{ status: 409 }],
+    });
     expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
   });
 

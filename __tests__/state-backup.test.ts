@@ -32,7 +32,12 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("backUpState", () => {
   it("writes the pulled state byte for byte, private, named by stack and time, and reports what it holds", async () => {
-    const backup = await backUpState(pulling(async () => STATE), path.join(dir, "backups"), "pg-primary", new Date("2026-11-29T23:58:01.042Z"));
+    const backup = await backUpState(
+      pulling(async () => STATE),
+      path.join(dir, "backups"),
+      "pg-primary",
+      new Date("2026-11-29T23:58:01.042Z"),
+    );
     expect(backup).toEqual({
       file: path.join(dir, "backups", "pg-primary-20261129T235801-042Z.tfstate"),
       lineage: "5b0e7c8a-lineage",
@@ -46,16 +51,42 @@ describe("backUpState", () => {
   });
 
   it("refuses when the backend holds no state, or terraform cannot pull it, and leaves no file", async () => {
-    await expect(backUpState(pulling(async () => "\n"), dir, "pg-primary")).rejects.toThrow(/Could not back up the Terraform state of pg-primary to .* \(the backend holds no state\), so the state was left as it is/);
-    await expect(backUpState(pulling(async () => "<html>proxy</html>"), dir, "pg-primary")).rejects.toThrow(/\(terraform state pull did not return a state\)/);
-    await expect(backUpState(pulling(() => Promise.reject(new Error("Failed to load state: 503\nmore"))), dir, "pg-primary")).rejects.toThrow(/\(terraform state pull failed: Failed to load state: 503\)/);
+    await expect(
+      backUpState(
+        pulling(async () => "\n"),
+        dir,
+        "pg-primary",
+      ),
+    ).rejects.toThrow(
+      /Could not back up the Terraform state of pg-primary to .* \(the backend holds no state\), so the state was left as it is/,
+    );
+    await expect(
+      backUpState(
+        pulling(async () => "<html>proxy</html>"),
+        dir,
+        "pg-primary",
+      ),
+    ).rejects.toThrow(/\(terraform state pull did not return a state\)/);
+    await expect(
+      backUpState(
+        pulling(() => Promise.reject(new Error("Failed to load state: 503\nmore"))),
+        dir,
+        "pg-primary",
+      ),
+    ).rejects.toThrow(/\(terraform state pull failed: Failed to load state: 503\)/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it("refuses when the backup folder cannot be written, naming the cause", async () => {
     const blocked = path.join(dir, "backups");
     fs.writeFileSync(blocked, "a file where the folder should be");
-    await expect(backUpState(pulling(async () => STATE), blocked, "pg-primary")).rejects.toThrow(/\((ENOTDIR|EEXIST)\), so the state was left as it is; make .*backups writable/);
+    await expect(
+      backUpState(
+        pulling(async () => STATE),
+        blocked,
+        "pg-primary",
+      ),
+    ).rejects.toThrow(/\((ENOTDIR|EEXIST)\), so the state was left as it is; make .*backups writable/);
   });
 });
 
@@ -83,7 +114,10 @@ describe("the holder of an http backend's lock", () => {
   });
 
   it("is found when terraform wraps a UUID lock ID onto the next line, as it does at 78 columns", () => {
-    const wrapped = OWN_ATTEMPT.replace("already locked: ID=holder-42", "already locked:\nID=11111111-2222-3333-4444-555555555555");
+    const wrapped = OWN_ATTEMPT.replace(
+      "already locked: ID=holder-42",
+      "already locked:\nID=11111111-2222-3333-4444-555555555555",
+    );
     expect(parseStateLockInfo(wrapped)).toEqual({ id: "11111111-2222-3333-4444-555555555555" });
   });
 
@@ -94,14 +128,36 @@ describe("the holder of an http backend's lock", () => {
     const url = `${await backend.start()}/pg-primary`;
     workdir = path.join(dir, "stack");
     fs.mkdirSync(path.join(workdir, ".terraform"), { recursive: true });
-    const config = { address: url, lock_address: url, unlock_address: url, lock_method: null, unlock_method: null, username: null, password: null };
-    fs.writeFileSync(path.join(workdir, ".terraform", "terraform.tfstate"), JSON.stringify({ version: 3, backend: { type: "http", config } }));
+    const config = {
+      address: url,
+      lock_address: url,
+      unlock_address: url,
+      lock_method: null,
+      unlock_method: null,
+      username: null,
+      password: null,
+    };
+    fs.writeFileSync(
+      path.join(workdir, ".terraform", "terraform.tfstate"),
+      JSON.stringify({ version: 3, backend: { type: "http", config } }),
+    );
   });
   afterEach(() => backend.stop());
 
   it("is read from the backend's 423 answer, leaving the holder's lock in place", async () => {
-    backend.holdLock("pg-primary", { ID: "holder-42", Who: "alice@laptop", Operation: "OperationTypeApply", Created: "2026-11-29T21:00:00Z" });
-    expect(await httpLockHolder(workdir, {})).toEqual({ id: "holder-42", who: "alice@laptop", operation: "OperationTypeApply", created: "2026-11-29T21:00:00Z", path: undefined });
+    backend.holdLock("pg-primary", {
+      ID: "holder-42",
+      Who: "alice@laptop",
+      Operation: "OperationTypeApply",
+      Created: "2026-11-29T21:00:00Z",
+    });
+    expect(await httpLockHolder(workdir, {})).toEqual({
+      id: "holder-42",
+      who: "alice@laptop",
+      operation: "OperationTypeApply",
+      created: "2026-11-29T21:00:00Z",
+      path: undefined,
+    });
     expect(backend.lockOf("pg-primary")?.ID).toBe("holder-42");
     expect(backend.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["LOCK 423"]);
   });
@@ -113,7 +169,10 @@ describe("the holder of an http backend's lock", () => {
   });
 
   it("is not asked for when the stack's backend is not http", async () => {
-    fs.writeFileSync(path.join(workdir, ".terraform", "terraform.tfstate"), JSON.stringify({ version: 3, backend: { type: "local", config: { path: "x" } } }));
+    fs.writeFileSync(
+      path.join(workdir, ".terraform", "terraform.tfstate"),
+      JSON.stringify({ version: 3, backend: { type: "local", config: { path: "x" } } }),
+    );
     expect(await httpLockHolder(workdir, {})).toBeUndefined();
     expect(backend.requests).toEqual([]);
   });

@@ -33,14 +33,20 @@ describe("state in a primary's region", () => {
   });
 
   it("is not claimed for backends that do not say where they are", () => {
-    synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: JSON.stringify({ type: "http", address: "https://state.example/crdr" }) });
+    synthesize(project.dir, {
+      ...process.env,
+      ...FLEET,
+      CRDR_BACKEND: JSON.stringify({ type: "http", address: "https://state.example/crdr" }),
+    });
     expect(stateInPrimaryRegion(project.stack("bench-pg-1"))).toBeUndefined();
   });
 
   it("npm run synth warns for that pair alone", async () => {
     const run = await runScript(project, "synth", [], project.env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/the state of bench-pg-1 is in s3 bucket acme-tfstate in eu-west-1, the region of its primary/);
+    expect(run.stdout).toMatch(
+      /the state of bench-pg-1 is in s3 bucket acme-tfstate in eu-west-1, the region of its primary/,
+    );
     expect(run.stdout).not.toMatch(/the state of bench-pg-0/);
   });
 
@@ -53,7 +59,17 @@ describe("state in a primary's region", () => {
       const terraform = new RecordingTerraform(stack.workingDirectory, ALL);
       const reporter = new CapturingReporter();
       await failover(
-        { stack: "bench-pg-1", dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300, primaryUnreachable: false, stateOnly: false, force: false },
+        {
+          stack: "bench-pg-1",
+          dryRun: false,
+          yes: true,
+          timeoutMs: 10_000,
+          pollIntervalMs: 20,
+          lostAnswerGraceMs: 300,
+          primaryUnreachable: false,
+          stateOnly: false,
+          force: false,
+        },
         {
           projectDir: project.dir,
           env: { ...process.env, ...project.env, AIVEN_TOKEN: TOKEN },
@@ -62,7 +78,11 @@ describe("state in a primary's region", () => {
           terraform: terraform.factory(),
         },
       );
-      const warning = reporter.lines.findIndex((l) => l.startsWith("! STATE IN THE FAILING REGION: the state of bench-pg-1 is in s3 bucket acme-tfstate in eu-west-1"));
+      const warning = reporter.lines.findIndex((l) =>
+        l.startsWith(
+          "! STATE IN THE FAILING REGION: the state of bench-pg-1 is in s3 bucket acme-tfstate in eu-west-1",
+        ),
+      );
       expect(warning).toBeGreaterThan(-1);
       expect(warning).toBeLessThan(reporter.lines.findIndex((l) => l.startsWith("preflight:")));
     } finally {

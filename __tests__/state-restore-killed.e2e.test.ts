@@ -17,7 +17,12 @@ import { waitFor } from "./support/wait-for";
  */
 const LINEAGE = "5d2f0c1e-killed-restore";
 const state = (serial: number, resources: string[]) =>
-  JSON.stringify({ version: 4, serial, lineage: LINEAGE, resources: resources.map((a) => ({ mode: "managed", type: a.split(".")[0], name: a.split(".")[1], instances: [] })) });
+  JSON.stringify({
+    version: 4,
+    serial,
+    lineage: LINEAGE,
+    resources: resources.map((a) => ({ mode: "managed", type: a.split(".")[0], name: a.split(".")[1], instances: [] })),
+  });
 
 let project: ProjectFixture;
 let work: string;
@@ -35,7 +40,11 @@ beforeEach(() => {
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
   // An operation's backup: the state before a failover forgot the link.
   fs.mkdirSync(path.join(project.dir, ".crdr", "backups"), { recursive: true });
-  fs.writeFileSync(path.join(project.dir, ".crdr", "backups", `${STACK}-20260101T000000-000Z.tfstate`), state(3, ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"]), { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(project.dir, ".crdr", "backups", `${STACK}-20260101T000000-000Z.tfstate`),
+    state(3, ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"]),
+    { mode: 0o600 },
+  );
   // The stand-in terraform: its state is the failed-over one; a push records its pid, the copy's mode, and then hangs in a child of its own.
   fs.writeFileSync(path.join(work, "current.tfstate"), state(5, ["aiven_pg.primary", "aiven_pg.recovery"]));
   writeStandInTerraform(work, "hang");
@@ -47,7 +56,8 @@ afterEach(() => {
 });
 
 const env = () => ({ TERRAFORM_BINARY_NAME: path.join(work, "terraform"), TMPDIR: path.join(work, "tmp") });
-const restore = (...args: string[]) => runScript(project, "state-restore", ["--stack", STACK, ...args], env(), (c) => (child = c));
+const restore = (...args: string[]) =>
+  runScript(project, "state-restore", ["--stack", STACK, ...args], env(), (c) => (child = c));
 
 /** Gone, or a zombie nobody has reaped yet: either way no longer running. */
 function running(pid: number): boolean {
@@ -58,30 +68,42 @@ function running(pid: number): boolean {
   }
 }
 
-describe.each([["SIGTERM", 143] as const, ["SIGINT", 130] as const])("a state-restore stopped by %s while terraform pushes", (signal, exitCode) => {
-  it("stops terraform and what it started, removes the private copy it pushed from, and a rerun does not offer the undo backup as the source", async () => {
-    const run = restore("--yes");
-    await waitFor(() => fs.existsSync(path.join(work, "push-pids")) && fs.readFileSync(path.join(work, "push-pids"), "utf8").endsWith("\n"));
-    const pids = fs.readFileSync(path.join(work, "push-pids"), "utf8").trim().split(" ").map(Number);
-    expect(pids.every(running)).toBe(true);
-    // While it existed, the copy of the state (it holds the passwords) was the owner's alone.
-    expect(fs.readFileSync(path.join(work, "copy-mode"), "utf8").trim()).toBe("600");
-    child!.kill(signal);
-    const stopped: ScriptRun = await run;
-    expect(stopped.code).toBe(exitCode);
-    await waitFor(() => !pids.some(running));
-    expect(fs.readdirSync(path.join(work, "tmp"))).toEqual([]);
+describe.each([["SIGTERM", 143] as const, ["SIGINT", 130] as const])(
+  "a state-restore stopped by %s while terraform pushes",
+  (signal, exitCode) => {
+    it("stops terraform and what it started, removes the private copy it pushed from, and a rerun does not offer the undo backup as the source", async () => {
+      const run = restore("--yes");
+      await waitFor(
+        () =>
+          fs.existsSync(path.join(work, "push-pids")) &&
+          fs.readFileSync(path.join(work, "push-pids"), "utf8").endsWith("\n"),
+      );
+      const pids = fs.readFileSync(path.join(work, "push-pids"), "utf8").trim().split(" ").map(Number);
+      expect(pids.every(running)).toBe(true);
+      // While it existed, the copy of the state (it holds the passwords) was the owner's alone.
+      expect(fs.readFileSync(path.join(work, "copy-mode"), "utf8").trim()).toBe("600");
+      child!.kill(signal);
+      const stopped: ScriptRun = await run;
+      expect(stopped.code).toBe(exitCode);
+      await waitFor(() => !pids.some(running));
+      expect(fs.readdirSync(path.join(work, "tmp"))).toEqual([]);
 
-    // The restore had backed up the state it was replacing: marked as its undo backup.
-    const backups = fs.readdirSync(path.join(project.dir, ".crdr", "backups")).sort();
-    expect(backups).toEqual([`${STACK}-20260101T000000-000Z.tfstate`, expect.stringMatching(/^pg-primary-\d{8}T\d{6}-\d{3}Z\.undo\.tfstate$/)]);
+      // The restore had backed up the state it was replacing: marked as its undo backup.
+      const backups = fs.readdirSync(path.join(project.dir, ".crdr", "backups")).sort();
+      expect(backups).toEqual([
+        `${STACK}-20260101T000000-000Z.tfstate`,
+        expect.stringMatching(/^pg-primary-\d{8}T\d{6}-\d{3}Z\.undo\.tfstate$/),
+      ]);
 
-    const rerun = await restore("--dry-run");
-    expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain(`would put back .crdr/backups/${STACK}-20260101T000000-000Z.tfstate: serial 3`);
-    expect(rerun.stdout).toContain(`not the newer undo backup .crdr/backups/${backups[1]}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`);
-  });
-});
+      const rerun = await restore("--dry-run");
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toContain(`would put back .crdr/backups/${STACK}-20260101T000000-000Z.tfstate: serial 3`);
+      expect(rerun.stdout).toContain(
+        `not the newer undo backup .crdr/backups/${backups[1]}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`,
+      );
+    });
+  },
+);
 
 describe("a state-restore whose push terraform reports as failed", () => {
   it("reads the state back: stored after all, it says so and finishes (exit 0)", async () => {
@@ -89,8 +111,14 @@ describe("a state-restore whose push terraform reports as failed", () => {
     const run = await restore("--yes");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/terraform reported the push as failed \(.*Failed to persist state: HTTP 503.*\), but the state read back is what was pushed: the backend took it/);
-    expect(JSON.parse(fs.readFileSync(path.join(work, "current.tfstate"), "utf8"))).toMatchObject({ lineage: LINEAGE, serial: 6, resources: [{ name: "primary" }, { name: "recovery" }, { name: "disaster_recovery" }] });
+    expect(run.stdout).toMatch(
+      /terraform reported the push as failed \(.*Failed to persist state: HTTP 503.*\), but the state read back is what was pushed: the backend took it/,
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(work, "current.tfstate"), "utf8"))).toMatchObject({
+      lineage: LINEAGE,
+      serial: 6,
+      resources: [{ name: "primary" }, { name: "recovery" }, { name: "disaster_recovery" }],
+    });
   });
 
   it("reads the state back: not stored, it says what the state holds and where the state as it was is (exit 2)", async () => {

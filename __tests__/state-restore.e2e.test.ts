@@ -11,15 +11,27 @@ import { runScript, STACK } from "./support/project-fixture";
  */
 const TOKEN = "tok-restore-3e91a0";
 
-const restore = (s: DrScenario, ...args: string[]) => runScript(s.project, "state-restore", ["--stack", STACK, ...args], s.env);
-const pulled = async (s: DrScenario) => JSON.parse(await s.project.terraform().statePull()) as { serial: number; lineage: string; resources: Array<{ type: string; name: string }> };
-const addresses = (state: { resources: Array<{ type: string; name: string }> }) => state.resources.map((r) => `${r.type}.${r.name}`).sort();
+const restore = (s: DrScenario, ...args: string[]) =>
+  runScript(s.project, "state-restore", ["--stack", STACK, ...args], s.env);
+const pulled = async (s: DrScenario) =>
+  JSON.parse(await s.project.terraform().statePull()) as {
+    serial: number;
+    lineage: string;
+    resources: Array<{ type: string; name: string }>;
+  };
+const addresses = (state: { resources: Array<{ type: string; name: string }> }) =>
+  state.resources.map((r) => `${r.type}.${r.name}`).sort();
 const backupDir = (s: DrScenario) => path.join(s.project.dir, ".crdr", "backups");
 const backups = (s: DrScenario) => (fs.existsSync(backupDir(s)) ? fs.readdirSync(backupDir(s)).sort() : []);
 const ALL = ["aiven_pg.primary", "aiven_pg.recovery", "aiven_service_integration.disaster_recovery"];
 
 /** `lose` makes the backend hold no state of the stack; `stateless` says it still holds none. */
-function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenario) => void, stateless: (s: DrScenario) => boolean) {
+function restoreSpecs(
+  backend: string,
+  scenario: DrScenario,
+  lose: (s: DrScenario) => void,
+  stateless: (s: DrScenario) => boolean,
+) {
   it(`on ${backend} state: shows what it puts back, backs up the current state, and pushes the backup as the next serial of the same lineage`, async () => {
     const original = await pulled(scenario);
     expect((await runOperation(scenario, "failover")).code).toBe(0);
@@ -30,7 +42,9 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     const run = await restore(scenario, "--yes");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`would put back .crdr/backups/${backup}: serial ${original.serial}, lineage ${original.lineage}, 3 resources (`);
+    expect(run.stdout).toContain(
+      `would put back .crdr/backups/${backup}: serial ${original.serial}, lineage ${original.lineage}, 3 resources (`,
+    );
     expect(run.stdout).toContain(`over the current state: serial ${afterFailover.serial}, 2 resources`);
     expect(run.stdout).toContain("puts back aiven_service_integration.disaster_recovery");
     const now = await pulled(scenario);
@@ -46,17 +60,25 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     expect((fs.statSync(path.join(backupDir(scenario), added[0])).mode & 0o777).toString(8)).toBe("600");
     // Every other copy is private too: a local backend's push leaves terraform's own <state>.backup, as an apply does.
     const copies = fs.readdirSync(scenario.project.dir).filter((f) => /tfstate/.test(f));
-    expect(copies).toEqual(backend === "local" ? ["terraform.pg-primary.tfstate", "terraform.pg-primary.tfstate.backup"] : []);
-    for (const copy of copies) expect((fs.statSync(path.join(scenario.project.dir, copy)).mode & 0o777).toString(8)).toBe("600");
+    expect(copies).toEqual(
+      backend === "local" ? ["terraform.pg-primary.tfstate", "terraform.pg-primary.tfstate.backup"] : [],
+    );
+    for (const copy of copies)
+      expect((fs.statSync(path.join(scenario.project.dir, copy)).mode & 0o777).toString(8)).toBe("600");
     // The stack's journal stays the DR operations' record (status reads its last run).
-    const journal = fs.readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8").trim().split("\n");
+    const journal = fs
+      .readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8")
+      .trim()
+      .split("\n");
     expect(new Set(journal.map((l) => JSON.parse(l).operation))).toEqual(new Set(["failover"]));
   });
 
   it(`on ${backend} state: refuses a backup of another lineage (exit 2) and changes nothing`, async () => {
     const state = await pulled(scenario);
     const foreign = path.join(scenario.project.dir, "foreign.tfstate");
-    fs.writeFileSync(foreign, JSON.stringify({ ...state, lineage: "0d6c6a34-another-state", resources: [] }), { mode: 0o600 });
+    fs.writeFileSync(foreign, JSON.stringify({ ...state, lineage: "0d6c6a34-another-state", resources: [] }), {
+      mode: 0o600,
+    });
     const run = await restore(scenario, "--yes", "--backup", "foreign.tfstate");
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
@@ -70,18 +92,31 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     const state = await pulled(scenario);
     fs.mkdirSync(backupDir(scenario), { recursive: true });
     const name = "pg-primary-20261101T120000-000Z.tfstate";
-    fs.writeFileSync(path.join(backupDir(scenario), name), JSON.stringify({ ...state, resources: state.resources.slice(0, 1) }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(backupDir(scenario), name),
+      JSON.stringify({ ...state, resources: state.resources.slice(0, 1) }),
+      { mode: 0o600 },
+    );
     // A newer backup of a stack whose name starts with this one's is not this stack's.
-    fs.writeFileSync(path.join(backupDir(scenario), "pg-primary-eu-20261201T120000-000Z.tfstate"), JSON.stringify({ ...state, lineage: "0d6c6a34-another-stack" }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(backupDir(scenario), "pg-primary-eu-20261201T120000-000Z.tfstate"),
+      JSON.stringify({ ...state, lineage: "0d6c6a34-another-stack" }),
+      { mode: 0o600 },
+    );
     const dry = await restore(scenario, "--dry-run");
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`would put back .crdr/backups/${name}: serial ${state.serial}, lineage ${state.lineage}, 1 resources`);
+    expect(dry.stdout).toContain(
+      `would put back .crdr/backups/${name}: serial ${state.serial}, lineage ${state.lineage}, 1 resources`,
+    );
     expect(dry.stdout).toMatch(/Dry run: nothing was changed/);
     const unconfirmed = await restore(scenario);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/^✖ No terminal to confirm on; rerun with --yes/);
     expect(await pulled(scenario)).toEqual(state);
-    expect(backups(scenario)).toEqual(["pg-primary-20261101T120000-000Z.tfstate", "pg-primary-eu-20261201T120000-000Z.tfstate"]);
+    expect(backups(scenario)).toEqual([
+      "pg-primary-20261101T120000-000Z.tfstate",
+      "pg-primary-eu-20261201T120000-000Z.tfstate",
+    ]);
   });
 
   it(`on ${backend} state: refuses to push into a backend that holds no state (exit 2), pushing nothing`, async () => {
@@ -91,7 +126,9 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
     const run = await restore(scenario, "--yes");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      new RegExp(`^✖ The backend of pg-primary holds no state now, so \\.crdr/backups/${backup.replace(/\./g, "\\.")} was not pushed: check that CRDR_BACKEND .* names the stack's real backend; if the backend really lost the state, seed it by hand with "terraform state push \\S+" in cdktf\\.out/stacks/pg-primary, then rerun npm run state-restore\\.\\n$`),
+      new RegExp(
+        `^✖ The backend of pg-primary holds no state now, so \\.crdr/backups/${backup.replace(/\./g, "\\.")} was not pushed: check that CRDR_BACKEND .* names the stack's real backend; if the backend really lost the state, seed it by hand with "terraform state push \\S+" in cdktf\\.out/stacks/pg-primary, then rerun npm run state-restore\\.\\n$`,
+      ),
     );
     expect(stateless(scenario)).toBe(true);
     expect(backups(scenario)).toEqual([backup]);
@@ -105,7 +142,13 @@ function restoreSpecs(backend: string, scenario: DrScenario, lose: (s: DrScenari
 }
 
 describe("npm run state-restore", () => {
-  describe("local", () => restoreSpecs("local", useDrScenario(TOKEN), (s) => fs.rmSync(s.project.stateFile), (s) => !fs.existsSync(s.project.stateFile)));
+  describe("local", () =>
+    restoreSpecs(
+      "local",
+      useDrScenario(TOKEN),
+      (s) => fs.rmSync(s.project.stateFile),
+      (s) => !fs.existsSync(s.project.stateFile),
+    ));
   describe("http", () => {
     const scenario = useHttpDrScenario(TOKEN);
     restoreSpecs(
@@ -118,11 +161,22 @@ describe("npm run state-restore", () => {
     it("on http state: pushes only under the state lock; a lock held by another holder refuses, naming the holder (exit 2)", async () => {
       const state = await pulled(scenario);
       fs.mkdirSync(backupDir(scenario), { recursive: true });
-      fs.writeFileSync(path.join(backupDir(scenario), "pg-primary-20261101T120000-000Z.tfstate"), JSON.stringify({ ...state, resources: [] }), { mode: 0o600 });
-      scenario.backend.holdLock(STACK, { ID: "b1e5c0de-0000-4000-8000-000000000042", Operation: "OperationTypePlan", Who: "bob@ci-runner", Created: "2026-11-29T22:00:00Z" });
+      fs.writeFileSync(
+        path.join(backupDir(scenario), "pg-primary-20261101T120000-000Z.tfstate"),
+        JSON.stringify({ ...state, resources: [] }),
+        { mode: 0o600 },
+      );
+      scenario.backend.holdLock(STACK, {
+        ID: "b1e5c0de-0000-4000-8000-000000000042",
+        Operation: "OperationTypePlan",
+        Who: "bob@ci-runner",
+        Created: "2026-11-29T22:00:00Z",
+      });
       const run = await restore(scenario, "--yes");
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^✖ The Terraform state of pg-primary is locked, held by bob@ci-runner, \(plan\), since 2026-11-29T22:00:00Z/);
+      expect(run.stderr).toMatch(
+        /^✖ The Terraform state of pg-primary is locked, held by bob@ci-runner, \(plan\), since 2026-11-29T22:00:00Z/,
+      );
       expect(await pulled(scenario)).toEqual(state);
       expect(scenario.backend.lockOf(STACK)?.ID).toBe("b1e5c0de-0000-4000-8000-000000000042");
       expect(backups(scenario)).toEqual(["pg-primary-20261101T120000-000Z.tfstate"]);

@@ -23,7 +23,8 @@ class FailingWrite extends RecordingTerraform {
     throw FAILED_WRITE;
   }
   override async stateList(): Promise<string[]> {
-    if (this.readBack === "fails") throw new UserError("Terraform could not read the state of pg-primary in its backend (503).");
+    if (this.readBack === "fails")
+      throw new UserError("Terraform could not read the state of pg-primary in its backend (503).");
     return super.stateList();
   }
 }
@@ -32,19 +33,28 @@ describe("a state write terraform reports as failed", () => {
   it("goes on, saying so, when the state read back no longer holds what was removed", async () => {
     const warnings: string[] = [];
     await removeFromStateCheckingBack(new FailingWrite(true), [LINK], (w) => warnings.push(w));
-    expect(warnings).toEqual([`terraform reported the write as failed (Terraform could not write the state of pg-primary in its backend (503)), but the state read back no longer holds ${LINK}: the backend took it, so the run goes on`]);
+    expect(warnings).toEqual([
+      `terraform reported the write as failed (Terraform could not write the state of pg-primary in its backend (503)), but the state read back no longer holds ${LINK}: the backend took it, so the run goes on`,
+    ]);
   });
 
   it("says the state was not updated only when the state read back still holds it", async () => {
     const failure = removeFromStateCheckingBack(new FailingWrite(false), [LINK], () => undefined);
     await expect(failure).rejects.toBeInstanceOf(StateWriteError);
-    await expect(failure).rejects.toMatchObject({ unfinished: "Terraform state was not updated", message: expect.stringMatching(/; the state read back still holds aiven_service_integration\.disaster_recovery$/) });
+    await expect(failure).rejects.toMatchObject({
+      unfinished: "Terraform state was not updated",
+      message: expect.stringMatching(/; the state read back still holds aiven_service_integration\.disaster_recovery$/),
+    });
   });
 
   it("says the outcome is unknown when the state cannot be read back", async () => {
-    await expect(removeFromStateCheckingBack(new FailingWrite(false, "fails"), [LINK], () => undefined)).rejects.toMatchObject({
+    await expect(
+      removeFromStateCheckingBack(new FailingWrite(false, "fails"), [LINK], () => undefined),
+    ).rejects.toMatchObject({
       unfinished: "whether Terraform state was updated is unknown",
-      message: expect.stringMatching(/reading the state back failed too \(Terraform could not read .*\), so whether it still holds aiven_service_integration\.disaster_recovery is unknown$/),
+      message: expect.stringMatching(
+        /reading the state back failed too \(Terraform could not read .*\), so whether it still holds aiven_service_integration\.disaster_recovery is unknown$/,
+      ),
     });
   });
 });

@@ -14,9 +14,22 @@ describe("npm run status", () => {
     expect(report.pairs[0]).toMatchObject({
       stack: STACK,
       phase: { phase: "normal" },
-      primary: { service: "pg-primary", cloud: "google-europe-west1", reachable: true, state: "RUNNING", role: "active", plan: "startup-4" },
+      primary: {
+        service: "pg-primary",
+        cloud: "google-europe-west1",
+        reachable: true,
+        state: "RUNNING",
+        role: "active",
+        plan: "startup-4",
+      },
       recovery: { service: "pg-primary-dr", cloud: "google-europe-north1", state: "RUNNING", role: "passive" },
-      integration: { present: true, active: true, enabled: true, direction: "pg-primary → pg-primary-dr", id: integrationId() },
+      integration: {
+        present: true,
+        active: true,
+        enabled: true,
+        direction: "pg-primary → pg-primary-dr",
+        id: integrationId(),
+      },
       findings: [],
     });
   });
@@ -33,11 +46,21 @@ describe("npm run status", () => {
     scenario.sim.model.deleteIntegration("crdr-test", integrationId());
     const result = await status("--stack", STACK, "--json");
     expect(result.code).toBe(5);
-    expect(JSON.parse(result.stdout).pairs[0].findings).toContainEqual({ level: "drift", message: "the disaster_recovery integration is missing at Aiven" });
+    expect(JSON.parse(result.stdout).pairs[0].findings).toContainEqual({
+      level: "drift",
+      message: "the disaster_recovery integration is missing at Aiven",
+    });
   });
 
   it("reports a rebuilding peer as degraded, exit 4", async () => {
-    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    scenario.sim.model.addService({
+      project: "crdr-test",
+      name: "pg-primary-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      state: "REBUILDING",
+      role: "passive",
+    });
     const result = await status();
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/recovery pg-primary-dr is REBUILDING/);
@@ -50,10 +73,18 @@ describe("npm run status", () => {
     expect(interrupted.code).toBe(5); // the phase file still says normal while the primary is failed
     expect(JSON.parse(interrupted.stdout).pairs[0].findings).toContainEqual({
       level: "degraded",
-      message: expect.stringMatching(/^a failover run started \S+ did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/),
+      message: expect.stringMatching(
+        /^a failover run started \S+ did not finish after a role change at Aiven \(sent or seen\); rerun npm run failover -- --stack pg-primary$/,
+      ),
     });
     // The promotion was scheduled a minute out; make it happen now for the rerun.
-    scenario.sim.model.addService({ project: "crdr-test", name: "pg-primary-dr", plan: "startup-4", cloud: "google-europe-north1", role: "active" });
+    scenario.sim.model.addService({
+      project: "crdr-test",
+      name: "pg-primary-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      role: "active",
+    });
     expect((await run("failover")).code).toBe(0);
     const after = await status("--json");
     expect(JSON.parse(after.stdout).pairs[0].findings.filter((f: { level: string }) => f.level !== "note")).toEqual([]);
@@ -76,6 +107,12 @@ describe("npm run status after a revert", () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout).pairs[0];
     expect(report.verdict).toBe("healthy");
-    expect(report.findings).toEqual([{ level: "note", message: "imports pending in the config until an apply takes them into state: aiven_service_integration.disaster_recovery" }]);
+    expect(report.findings).toEqual([
+      {
+        level: "note",
+        message:
+          "imports pending in the config until an apply takes them into state: aiven_service_integration.disaster_recovery",
+      },
+    ]);
   });
 });

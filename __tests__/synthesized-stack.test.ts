@@ -14,7 +14,10 @@ import { ProjectFixture, STACK } from "./support/project-fixture";
 const NORMAL: PhaseRecord = { phase: "normal" };
 const FROZEN: PhaseRecord = { phase: "failed-over", primary: "frozen" };
 const FORGOTTEN: PhaseRecord = { phase: "failed-over", primary: "forgotten" };
-const IMPORTING: PhaseRecord = { phase: "normal", pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/4f1d" }] };
+const IMPORTING: PhaseRecord = {
+  phase: "normal",
+  pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/4f1d" }],
+};
 
 let project: ProjectFixture;
 const synthesized: Array<[PhaseRecord, SynthesizedStack]> = [];
@@ -36,16 +39,28 @@ describe("SynthesizedStack.verifyAgainst", () => {
 
   it("rejects a stack whose layout contradicts the record, naming each resource", () => {
     const [[, normal], [, frozen], [, forgotten]] = synthesized;
-    expect(() => normal.verifyAgainst(FROZEN)).toThrow(/does not match phase "failed-over": aiven_pg\.primary is not frozen; aiven_service_integration\.disaster_recovery is still declared; aiven_service_integration\.disaster_recovery has no removed block\.$/);
-    expect(() => frozen.verifyAgainst(NORMAL)).toThrow(/does not match phase "normal": aiven_pg\.primary is not managed; aiven_service_integration\.disaster_recovery is not managed\.$/);
-    expect(() => frozen.verifyAgainst(FORGOTTEN)).toThrow(/does not match phase "failed-over": aiven_pg\.primary is still declared; aiven_pg\.primary has no removed block\.$/);
-    expect(() => forgotten.verifyAgainst(FROZEN)).toThrow(/does not match phase "failed-over": aiven_pg\.primary is not frozen\.$/);
+    expect(() => normal.verifyAgainst(FROZEN)).toThrow(
+      /does not match phase "failed-over": aiven_pg\.primary is not frozen; aiven_service_integration\.disaster_recovery is still declared; aiven_service_integration\.disaster_recovery has no removed block\.$/,
+    );
+    expect(() => frozen.verifyAgainst(NORMAL)).toThrow(
+      /does not match phase "normal": aiven_pg\.primary is not managed; aiven_service_integration\.disaster_recovery is not managed\.$/,
+    );
+    expect(() => frozen.verifyAgainst(FORGOTTEN)).toThrow(
+      /does not match phase "failed-over": aiven_pg\.primary is still declared; aiven_pg\.primary has no removed block\.$/,
+    );
+    expect(() => forgotten.verifyAgainst(FROZEN)).toThrow(
+      /does not match phase "failed-over": aiven_pg\.primary is not frozen\.$/,
+    );
   });
 
   it("rejects a stack whose import blocks are not exactly the record's pending imports", () => {
     const [[, normal], , , [, importing]] = synthesized;
-    expect(() => normal.verifyAgainst(IMPORTING)).toThrow(/declares imports none instead of aiven_service_integration\.disaster_recovery=crdr-test\/4f1d\.$/);
-    expect(() => importing.verifyAgainst(NORMAL)).toThrow(/declares imports aiven_service_integration\.disaster_recovery=crdr-test\/4f1d instead of none\.$/);
+    expect(() => normal.verifyAgainst(IMPORTING)).toThrow(
+      /declares imports none instead of aiven_service_integration\.disaster_recovery=crdr-test\/4f1d\.$/,
+    );
+    expect(() => importing.verifyAgainst(NORMAL)).toThrow(
+      /declares imports aiven_service_integration\.disaster_recovery=crdr-test\/4f1d instead of none\.$/,
+    );
   });
 });
 
@@ -96,13 +111,23 @@ describe("SynthesizedStack.load and its neighbours", () => {
 
   it("refuses, with the fix, a stack that is not synthesized, a name of Object's, a missing cdktf.out and a stack without a pair", () => {
     writeOutdir({ "pg-b": asIs, "pg-a": asIs, "no-pair": (json) => delete json["//"].crdr });
-    expect(() => SynthesizedStack.load(outdir, "pg-c")).toThrow(new UserError('Stack "pg-c" is not among the synthesized stacks ("pg-b", "pg-a", "no-pair"); pass one of those to --stack.'));
-    expect(() => SynthesizedStack.load(outdir, "constructor")).toThrow(/^Stack "constructor" is not among the synthesized stacks/);
+    expect(() => SynthesizedStack.load(outdir, "pg-c")).toThrow(
+      new UserError(
+        'Stack "pg-c" is not among the synthesized stacks ("pg-b", "pg-a", "no-pair"); pass one of those to --stack.',
+      ),
+    );
+    expect(() => SynthesizedStack.load(outdir, "constructor")).toThrow(
+      /^Stack "constructor" is not among the synthesized stacks/,
+    );
     expect(() => SynthesizedStack.load(outdir, "no-pair")).toThrow(
-      new UserError(`Stack "no-pair" in ${path.join(outdir, "stacks", "no-pair", "cdk.tf.json")} holds no CRDR pair; pass the stack of a pair declared in main.ts.`),
+      new UserError(
+        `Stack "no-pair" in ${path.join(outdir, "stacks", "no-pair", "cdk.tf.json")} holds no CRDR pair; pass the stack of a pair declared in main.ts.`,
+      ),
     );
     const empty = path.join(outdir, "nowhere");
-    expect(() => SynthesizedStack.load(empty, "pg-a")).toThrow(new UserError(`Nothing is synthesized in ${empty}; run "npm run synth" first.`));
+    expect(() => SynthesizedStack.load(empty, "pg-a")).toThrow(
+      new UserError(`Nothing is synthesized in ${empty}; run "npm run synth" first.`),
+    );
     expect(() => SynthesizedStack.listStacks(empty)).toThrow(UserError);
   });
 
@@ -120,14 +145,20 @@ describe("SynthesizedStack.load and its neighbours", () => {
     ];
     writeOutdir({ importing: (json) => (json.import = two) });
     const both = "aiven_pg.primary=crdr-test/pg-primary, aiven_service_integration.disaster_recovery=crdr-test/4f1d";
-    expect(() => SynthesizedStack.load(outdir, "importing").verifyAgainst(NORMAL)).toThrow(new RegExp(`declares imports ${both.replace(/\./g, "\\.")} instead of none\\.$`));
+    expect(() => SynthesizedStack.load(outdir, "importing").verifyAgainst(NORMAL)).toThrow(
+      new RegExp(`declares imports ${both.replace(/\./g, "\\.")} instead of none\\.$`),
+    );
     const record: PhaseRecord = { phase: "normal", pendingImports: two.map((i) => ({ address: i.to, id: i.id })) };
-    expect(() => synthesized[0][1].verifyAgainst(record)).toThrow(new RegExp(`declares imports none instead of ${both.replace(/\./g, "\\.")}\\.$`));
+    expect(() => synthesized[0][1].verifyAgainst(record)).toThrow(
+      new RegExp(`declares imports none instead of ${both.replace(/\./g, "\\.")}\\.$`),
+    );
   });
 
   it("names no stack when the manifest lists none", () => {
     writeOutdir({});
-    expect(() => SynthesizedStack.load(outdir, "pg-a")).toThrow('Stack "pg-a" is not among the synthesized stacks (none); pass one of those to --stack.');
+    expect(() => SynthesizedStack.load(outdir, "pg-a")).toThrow(
+      'Stack "pg-a" is not among the synthesized stacks (none); pass one of those to --stack.',
+    );
   });
 
   it("finds a resource by its address, and nothing at an address it does not declare", () => {
@@ -138,7 +169,10 @@ describe("SynthesizedStack.load and its neighbours", () => {
     expect(normal.resource("aiven_pg.constructor")).toBeUndefined();
     expect(normal.resource("toString.primary")).toBeUndefined();
     expect(normal.removedAddresses()).toEqual([]);
-    expect(synthesized[2][1].removedAddresses()).toEqual(["aiven_pg.primary", "aiven_service_integration.disaster_recovery"]);
+    expect(synthesized[2][1].removedAddresses()).toEqual([
+      "aiven_pg.primary",
+      "aiven_service_integration.disaster_recovery",
+    ]);
   });
 
   it("takes a primary as frozen only when it both ignores all changes and cannot be destroyed", () => {
@@ -149,10 +183,16 @@ describe("SynthesizedStack.load and its neighbours", () => {
       for (const key of Object.keys(json)) delete json[key];
       Object.assign(json, frozen);
     };
-    writeOutdir({ "ignores-only": frozenWith({ prevent_destroy: false }), "protected-only": frozenWith({ ignore_changes: ["user_config"] }), frozen: frozenWith({}) });
+    writeOutdir({
+      "ignores-only": frozenWith({ prevent_destroy: false }),
+      "protected-only": frozenWith({ ignore_changes: ["user_config"] }),
+      frozen: frozenWith({}),
+    });
     expect(() => SynthesizedStack.load(outdir, "frozen").verifyAgainst(FROZEN)).not.toThrow();
     for (const name of ["ignores-only", "protected-only"]) {
-      expect(() => SynthesizedStack.load(outdir, name).verifyAgainst(FROZEN)).toThrow(/does not match phase "failed-over": aiven_pg\.primary is not frozen\.$/);
+      expect(() => SynthesizedStack.load(outdir, name).verifyAgainst(FROZEN)).toThrow(
+        /does not match phase "failed-over": aiven_pg\.primary is not frozen\.$/,
+      );
     }
   });
 });

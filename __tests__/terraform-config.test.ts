@@ -25,23 +25,45 @@ describe("the synthesized Terraform configuration", () => {
     { phase: "failed-over", primary: "frozen" },
     { phase: "failed-over", primary: "forgotten" },
     { phase: "switched-over" },
-    { phase: "normal", pendingImports: [{ address: "aiven_pg.primary", id: "crdr-test/pg-primary" }, { address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" }] },
-    { phase: "switched-over", pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" }] },
+    {
+      phase: "normal",
+      pendingImports: [
+        { address: "aiven_pg.primary", id: "crdr-test/pg-primary" },
+        { address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" },
+      ],
+    },
+    {
+      phase: "switched-over",
+      pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" }],
+    },
   ];
 
-  it.each(phases.map((p) => [JSON.stringify(p), p] as const))("is accepted by terraform init in phase %s", async (_label, record) => {
-    project.writePhases({ [STACK]: record });
-    const stack = project.synth();
-    const init = await new TerraformCli({ cwd: stack.workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } }).initBackend();
-    expect(init.output).not.toMatch(/problems with the configuration/);
-  });
+  it.each(phases.map((p) => [JSON.stringify(p), p] as const))(
+    "is accepted by terraform init in phase %s",
+    async (_label, record) => {
+      project.writePhases({ [STACK]: record });
+      const stack = project.synth();
+      const init = await new TerraformCli({
+        cwd: stack.workingDirectory,
+        env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+      }).initBackend();
+      expect(init.output).not.toMatch(/problems with the configuration/);
+    },
+  );
 
   it("is rejected by terraform init when the configuration is invalid (the check above can fail)", async () => {
     const stack = project.synth();
     const broken = path.join(stack.workingDirectory, "broken.tf.json");
     fs.writeFileSync(broken, JSON.stringify({ removed: [{ from: "aiven_pg.not an address" }] }));
     try {
-      await expect(new TerraformCli({ cwd: stack.workingDirectory, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } }).initBackend()).rejects.toThrow(/terraform init -input=false -no-color" failed in .*Fix what it reports \(configuration, backend settings or credentials\), then rerun\./s);
+      await expect(
+        new TerraformCli({
+          cwd: stack.workingDirectory,
+          env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+        }).initBackend(),
+      ).rejects.toThrow(
+        /terraform init -input=false -no-color" failed in .*Fix what it reports \(configuration, backend settings or credentials\), then rerun\./s,
+      );
     } finally {
       fs.rmSync(broken);
     }
@@ -58,7 +80,25 @@ describe("the synthesized Terraform configuration", () => {
     expect(requiredIn({ phase: "normal" })).toBe(">= 1.10.0");
     expect(requiredIn({ phase: "switched-over" })).toBe(">= 1.10.0");
     expect(requiredIn({ phase: "failed-over", primary: "frozen" })).toBe(">= 1.10.0");
-    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1" }) })).toBe(">= 1.10.0");
-    expect(requiredIn({ phase: "normal" }, { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1", useLockfile: false, dynamodbTable: "locks" }) })).toBe(">= 1.10.0");
+    expect(
+      requiredIn(
+        { phase: "normal" },
+        { CRDR_BACKEND: JSON.stringify({ type: "s3", bucket: "b", region: "eu-north-1" }) },
+      ),
+    ).toBe(">= 1.10.0");
+    expect(
+      requiredIn(
+        { phase: "normal" },
+        {
+          CRDR_BACKEND: JSON.stringify({
+            type: "s3",
+            bucket: "b",
+            region: "eu-north-1",
+            useLockfile: false,
+            dynamodbTable: "locks",
+          }),
+        },
+      ),
+    ).toBe(">= 1.10.0");
   });
 });

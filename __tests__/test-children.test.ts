@@ -15,11 +15,21 @@ const FIXTURES = path.join(__dirname, "fixtures", "hanging-suite");
 
 async function runFixture(file: string): Promise<{ code: number | null; output: string; probe: string }> {
   const probe = randomUUID();
-  const jest = startChild(process.execPath, [path.join(REPO, "node_modules", "jest", "bin", "jest.js"), "--config", path.join(FIXTURES, "jest.config.js"), "--ci", file], {
-    cwd: REPO,
-    env: { ...process.env, CRDR_FIXTURE_PROBE: probe },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const jest = startChild(
+    process.execPath,
+    [
+      path.join(REPO, "node_modules", "jest", "bin", "jest.js"),
+      "--config",
+      path.join(FIXTURES, "jest.config.js"),
+      "--ci",
+      file,
+    ],
+    {
+      cwd: REPO,
+      env: { ...process.env, CRDR_FIXTURE_PROBE: probe },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   jest.stdout!.on("data", (d) => (output += d));
   jest.stderr!.on("data", (d) => (output += d));
@@ -27,7 +37,8 @@ async function runFixture(file: string): Promise<{ code: number | null; output: 
   return { code, output, probe };
 }
 
-const leftBehind = (probe: string) => processesWhere((environ: string[]) => environ.includes(`CRDR_FIXTURE_PROBE=${probe}`));
+const leftBehind = (probe: string) =>
+  processesWhere((environ: string[]) => environ.includes(`CRDR_FIXTURE_PROBE=${probe}`));
 
 describe("a test run with children", () => {
   it("ends promptly with the failure of a test that stopped its child, leaving no process behind", async () => {
@@ -46,7 +57,9 @@ describe("a test run with children", () => {
     const left = leftBehind(run.probe);
     killAll(left);
     expect(run.output).toContain("✓ passes, leaving a child it started without startChild running");
-    expect(run.output).toMatch(/The tests left 1 process\(es\) running: pid \d+ `\S*node -e setInterval\(\(\) => \{\}, 1000\) \/\/ the leaked child`/);
+    expect(run.output).toMatch(
+      /The tests left 1 process\(es\) running: pid \d+ `\S*node -e setInterval\(\(\) => \{\}, 1000\) \/\/ the leaked child`/,
+    );
     expect(run.code).toBe(1);
     expect(left).toEqual([]);
   });

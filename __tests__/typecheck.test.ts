@@ -9,7 +9,11 @@ describe("the type check", () => {
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
     let output = "";
     try {
-      execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.test.json")], { cwd: ROOT, encoding: "utf8", stdio: "pipe" });
+      execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.test.json")], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
     } catch (err) {
       output = String((err as { stdout?: string }).stdout ?? err);
     }

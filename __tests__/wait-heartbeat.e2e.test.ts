@@ -15,15 +15,21 @@ async function heldFailover(args: string[], shown: (stdout: string) => number) {
   await failover.arrange(scenario);
   scenario.sim.model.delays = { ...SHORT_TRANSITIONS, roleLagMs: 3_600_000 };
   let released = false;
-  const run = await runOperation(scenario, "failover", ["--poll-interval", "1s", ...args], { CRDR_HEARTBEAT_MS: "200" }, (child) => {
-    let stdout = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d;
-      if (released || shown(stdout) < 3) return;
-      released = true;
-      for (const name of ["pg-primary", "pg-primary-dr"]) scenario.sim.model.finishTransition("crdr-test", name);
-    });
-  });
+  const run = await runOperation(
+    scenario,
+    "failover",
+    ["--poll-interval", "1s", ...args],
+    { CRDR_HEARTBEAT_MS: "200" },
+    (child) => {
+      let stdout = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        stdout += d;
+        if (released || shown(stdout) < 3) return;
+        released = true;
+        for (const name of ["pg-primary", "pg-primary-dr"]) scenario.sim.model.finishTransition("crdr-test", name);
+      });
+    },
+  );
   expect(released).toBe(true);
   expect(run.code).toBe(0);
   expect(peers(scenario)).toEqual(failover.end);
@@ -50,7 +56,10 @@ describe("waiting for Aiven", () => {
     const events = held(run.stdout);
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const e of events) {
-      expect(e).toMatchObject({ primary: expect.objectContaining({ state: "REBALANCING" }), recovery: expect.objectContaining({ state: "RUNNING" }) });
+      expect(e).toMatchObject({
+        primary: expect.objectContaining({ state: "REBALANCING" }),
+        recovery: expect.objectContaining({ state: "RUNNING" }),
+      });
       expect(e.elapsed).toMatch(/^(\d+ms|(\d+h)?(\d+m)?(\d+s)?)$/);
       expect(e.message).toBe(`${e.elapsed}: ${HELD_LINE}`);
     }

@@ -12,11 +12,20 @@ export function median(values: number[]): number {
 }
 
 /** Wall time of a command, in ms (it must succeed). */
-export function timeCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): number {
+export function timeCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): number {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: options.cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env }, encoding: "utf8" });
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env },
+    encoding: "utf8",
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr || result.stdout}`);
   return ms;
 }
 
@@ -53,7 +62,10 @@ function removeTempDirs(): void {
 /** A throw-away project whose cdktf.json runs the compiled fleet app (CRDR_BENCH_PAIRS pairs). */
 export function fleetProject(): string {
   const dir = benchTempDir("crdr-bench-");
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: `node ${JSON.stringify(path.join(ROOT, "dist", "bench", "fleet-app.js"))}`, context: {} }));
+  fs.writeFileSync(
+    path.join(dir, "cdktf.json"),
+    JSON.stringify({ app: `node ${JSON.stringify(path.join(ROOT, "dist", "bench", "fleet-app.js"))}`, context: {} }),
+  );
   return dir;
 }
 

@@ -28,7 +28,8 @@ runSynthApp(() => {
   // The fleet tests count synths: one line per run of this app.
   if (process.env.CRDR_BENCH_SYNTH_LOG) fs.appendFileSync(process.env.CRDR_BENCH_SYNTH_LOG, `${process.pid}\n`);
   // ...and break the app on demand, as a bad edit to main.ts would.
-  if (process.env.CRDR_BENCH_BREAK_FILE && fs.existsSync(process.env.CRDR_BENCH_BREAK_FILE)) throw new UserError("main.ts is broken (the fleet tests' stand-in for a bad edit)");
+  if (process.env.CRDR_BENCH_BREAK_FILE && fs.existsSync(process.env.CRDR_BENCH_BREAK_FILE))
+    throw new UserError("main.ts is broken (the fleet tests' stand-in for a bad edit)");
   const app = new App();
   declarePairs(app, appSettings(app, { project: "crdr-bench" }), pairs);
   app.synth();

@@ -26,9 +26,20 @@ interface Fleet {
 }
 
 /** A synthesized fleet of `pairs` pairs, seeded at the simulator and in real local state. */
-export async function fleet(pairs: number, delays: SimDelays, rate: RateLimit = DEFAULT_RATE_LIMIT, app: NodeJS.ProcessEnv = {}): Promise<Fleet> {
+export async function fleet(
+  pairs: number,
+  delays: SimDelays,
+  rate: RateLimit = DEFAULT_RATE_LIMIT,
+  app: NodeJS.ProcessEnv = {},
+): Promise<Fleet> {
   const dir = fleetProject();
-  const env = { ...process.env, CRDR_BENCH_PAIRS: String(pairs), CRDR_BENCH_PRIMARY_CLOUDS: REGION, TF_CLI_CONFIG_FILE: "/dev/null", ...app };
+  const env = {
+    ...process.env,
+    CRDR_BENCH_PAIRS: String(pairs),
+    CRDR_BENCH_PRIMARY_CLOUDS: REGION,
+    TF_CLI_CONFIG_FILE: "/dev/null",
+    ...app,
+  };
   const { outdir } = synthesize(dir, env);
   const stacks = SynthesizedStack.listStacks(outdir);
   const sim = new SimServer({ token: TOKEN, delays, rateLimit: rate });
@@ -38,26 +49,40 @@ export async function fleet(pairs: number, delays: SimDelays, rate: RateLimit = 
       while (next < stacks.length) {
         const stack = SynthesizedStack.load(outdir, stacks[next++]);
         sim.model.addPairFromManifest(stack.pair);
-        await pushRehearsalState(new TerraformCli({ cwd: stack.workingDirectory, env }), stack.pair, { primary: true, recovery: true, integrationId: `id-${stack.name}` });
+        await pushRehearsalState(new TerraformCli({ cwd: stack.workingDirectory, env }), stack.pair, {
+          primary: true,
+          recovery: true,
+          integrationId: `id-${stack.name}`,
+        });
       }
     }),
   );
   const url = await sim.start();
-  return { dir, sim, stacks, env: { ...env, AIVEN_WEB_URL: url, AIVEN_TOKEN: TOKEN, CRDR_API_RATE_LIMIT: `${rate.limit}/${rate.windowMs}ms` } };
+  return {
+    dir,
+    sim,
+    stacks,
+    env: { ...env, AIVEN_WEB_URL: url, AIVEN_TOKEN: TOKEN, CRDR_API_RATE_LIMIT: `${rate.limit}/${rate.windowMs}ms` },
+  };
 }
 
 /** Runs a `crdr` command (compiled) without blocking this process (the simulator lives here): its wall time in ms, and its output. */
 function runScript(f: Fleet, script: string, args: string[]): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], { cwd: f.dir, env: f.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist", "scripts", "crdr.js"), script, ...args], {
+      cwd: f.dir,
+      env: f.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0 && !(script === "status" && code !== null && code < 6)) reject(new Error(`${script} exited ${code}: ${err}`));
+      if (code !== 0 && !(script === "status" && code !== null && code < 6))
+        reject(new Error(`${script} exited ${code}: ${err}`));
       else resolve({ ms, stdout: out });
     });
   });
@@ -102,24 +127,37 @@ interface RegionRunFigures {
 
 async function regionFailover(f: Fleet, pollInterval: string): Promise<RegionRunFigures> {
   const startedAt = Date.now();
-  const { ms, stdout } = await runScript(f, "failover", ["--region", REGION, "--yes", "--json", "--poll-interval", pollInterval]);
+  const { ms, stdout } = await runScript(f, "failover", [
+    "--region",
+    REGION,
+    "--yes",
+    "--json",
+    "--poll-interval",
+    pollInterval,
+  ]);
   const calls = f.sim.apiCalls();
   const puts = f.sim.apiCalls("PUT");
   // BENCH_KEEP=folder keeps the run's events and the simulator's log (arrival times from the run's start), to see where the time went.
   if (process.env.BENCH_KEEP) {
     const name = `region-failover-${f.stacks.length}`;
     fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}.ndjson`), stdout);
-    fs.writeFileSync(path.join(process.env.BENCH_KEEP, `${name}-requests.tsv`), calls.map((r) => `${f.sim.arrivedAt(r) - startedAt}\t${r.method}\t${r.path}\t${r.status}`).join("\n") + "\n");
+    fs.writeFileSync(
+      path.join(process.env.BENCH_KEEP, `${name}-requests.tsv`),
+      calls.map((r) => `${f.sim.arrivedAt(r) - startedAt}\t${r.method}\t${r.path}\t${r.status}`).join("\n") + "\n",
+    );
   }
   const done = stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as { type: string; outcomes?: Array<{ stack: string; tier?: number; recoveryMs?: number }> })
+    .map(
+      (l) => JSON.parse(l) as { type: string; outcomes?: Array<{ stack: string; tier?: number; recoveryMs?: number }> },
+    )
     .find((e) => e.type === "done");
   const tierOf = new Map((done?.outcomes ?? []).map((o) => [o.stack, o.tier ?? Infinity]));
   const putTiers = puts.map((r) => tierOf.get(r.path.split("/").pop()!) ?? Infinity);
   const recoveryByTier = new Map<number | undefined, number>();
-  for (const o of done?.outcomes ?? []) recoveryByTier.set(o.tier, Math.max(recoveryByTier.get(o.tier) ?? 0, o.recoveryMs ?? Infinity));
+  for (const o of done?.outcomes ?? [])
+    recoveryByTier.set(o.tier, Math.max(recoveryByTier.get(o.tier) ?? 0, o.recoveryMs ?? Infinity));
   return {
     ms,
     listReads: calls.filter((r) => r.method === "GET" && /\/service$/.test(r.path)).length,
@@ -142,7 +180,11 @@ async function regionFailover(f: Fleet, pollInterval: string): Promise<RegionRun
  * adds to what the limit allows; the last role change against its own floor
  * separates the budget's policy from the machine's speed.
  */
-export async function fleetBench(sizes = [1, 10, 50, 200], rate: RateLimit = DEFAULT_RATE_LIMIT, transitionMs = 1000): Promise<void> {
+export async function fleetBench(
+  sizes = [1, 10, 50, 200],
+  rate: RateLimit = DEFAULT_RATE_LIMIT,
+  transitionMs = 1000,
+): Promise<void> {
   const delays: SimDelays = { ...SHORT, failoverMs: transitionMs };
   const transition = delays.roleLagMs + delays.failoverMs;
   const pollInterval = "500ms";
@@ -169,11 +211,27 @@ export async function fleetBench(sizes = [1, 10, 50, 200], rate: RateLimit = DEF
     const floor = regionFailoverFloorMs(pairs, rate, transition);
     const lastFloor = earliestRequestMs(pairs, rate);
     const requests = `${run.listReads} list reads, ${run.serviceReads} service reads, ${run.roleChanges} role changes; ${run.rejected} answered 429`;
-    console.log(row(`region failover, ${pairs} pair(s)`, run.ms, `${ratio(run.ms, one.run.ms, ft)} of 1 pair; ${requests}`));
-    console.log(row(`  floor inside the limit, ${pairs} pair(s)`, floor, `the run is ${ratio(run.ms, floor, pairs === 200 ? 1.3 : undefined)} of it`));
-    console.log(row(`  last role change sent (its floor ${(lastFloor / 1000).toFixed(1)} s)`, run.lastRoleChangeMs, `first at ${(run.firstRoleChangeMs / 1000).toFixed(1)} s; after the last: ${((run.ms - run.lastRoleChangeMs) / 1000).toFixed(1)} s`));
+    console.log(
+      row(`region failover, ${pairs} pair(s)`, run.ms, `${ratio(run.ms, one.run.ms, ft)} of 1 pair; ${requests}`),
+    );
+    console.log(
+      row(
+        `  floor inside the limit, ${pairs} pair(s)`,
+        floor,
+        `the run is ${ratio(run.ms, floor, pairs === 200 ? 1.3 : undefined)} of it`,
+      ),
+    );
+    console.log(
+      row(
+        `  last role change sent (its floor ${(lastFloor / 1000).toFixed(1)} s)`,
+        run.lastRoleChangeMs,
+        `first at ${(run.firstRoleChangeMs / 1000).toFixed(1)} s; after the last: ${((run.ms - run.lastRoleChangeMs) / 1000).toFixed(1)} s`,
+      ),
+    );
     const tiers = [...run.recoveryByTier].sort(([a], [b]) => (a ?? Infinity) - (b ?? Infinity));
-    console.log(`  tier order ${run.tierOrderKept ? "kept" : "NOT kept"}; every pair recovered by: ${tiers.map(([t, ms]) => `${t === undefined ? "no tier" : `tier ${t}`} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
+    console.log(
+      `  tier order ${run.tierOrderKept ? "kept" : "NOT kept"}; every pair recovered by: ${tiers.map(([t, ms]) => `${t === undefined ? "no tier" : `tier ${t}`} ${(ms / 1000).toFixed(1)} s`).join(", ")}`,
+    );
     console.log(row(`status --all, ${pairs} pair(s)`, status, ratio(status, one.status, st)));
   }
 }
@@ -199,7 +257,11 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
       // read both peers (preflight, then again right before the request), the
       // terraform preflight (the backend is already initialized), the
       // request, one poll, then the state commands and one synth.
-      const readPeers = () => Promise.all([client.getService(project, primary.serviceName), client.getService(project, recovery.serviceName)]);
+      const readPeers = () =>
+        Promise.all([
+          client.getService(project, primary.serviceName),
+          client.getService(project, recovery.serviceName),
+        ]);
       await readPeers();
       await terraform.checkVersion();
       await terraform.stateList();

@@ -16,13 +16,20 @@ import { triggerBench } from "./trigger-bench";
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   const rate = process.env.BENCH_RATE_LIMIT ? parseRateLimit(process.env.BENCH_RATE_LIMIT) : DEFAULT_RATE_LIMIT;
-  if (!rate) throw new UserError(`BENCH_RATE_LIMIT=${JSON.stringify(process.env.BENCH_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s.`);
+  if (!rate)
+    throw new UserError(
+      `BENCH_RATE_LIMIT=${JSON.stringify(process.env.BENCH_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s.`,
+    );
   const transitionMs = Number(process.env.BENCH_TRANSITION_MS ?? "1000");
-  if (!Number.isInteger(transitionMs) || transitionMs < 0) throw new UserError(`BENCH_TRANSITION_MS=${JSON.stringify(process.env.BENCH_TRANSITION_MS)} is not a whole number of milliseconds; give one such as 1000.`);
+  if (!Number.isInteger(transitionMs) || transitionMs < 0)
+    throw new UserError(
+      `BENCH_TRANSITION_MS=${JSON.stringify(process.env.BENCH_TRANSITION_MS)} is not a whole number of milliseconds; give one such as 1000.`,
+    );
   if (!only || only === "synth") synthBench();
   if (!only || only === "failover") await failoverOverheadBench(Number(process.env.BENCH_RUNS ?? "3"));
   if (!only || only === "trigger") await triggerBench(Number(process.env.BENCH_RUNS ?? "3"));
-  if (!only || only === "fleet") await fleetBench((process.env.BENCH_FLEET_SIZES ?? "1,10,50,200").split(",").map(Number), rate, transitionMs);
+  if (!only || only === "fleet")
+    await fleetBench((process.env.BENCH_FLEET_SIZES ?? "1,10,50,200").split(",").map(Number), rate, transitionMs);
 }
 
 parseCommandLine(

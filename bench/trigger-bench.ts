@@ -27,12 +27,25 @@ interface TriggerRun {
 function runFailover(env: NodeJS.ProcessEnv, cwd: string, stack: string): Promise<TriggerRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "tools", "run-built.js"), "scripts/failover", "--stack", stack, "--yes", "--json", "--poll-interval", "200ms"], {
-      cwd,
-      // The bench's own lock folder: a pair of another bench on this machine has the same names.
-      env: { ...env, CRDR_LOCK_DIR: path.join(cwd, ".crdr-locks") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "tools", "run-built.js"),
+        "scripts/failover",
+        "--stack",
+        stack,
+        "--yes",
+        "--json",
+        "--poll-interval",
+        "200ms",
+      ],
+      {
+        cwd,
+        // The bench's own lock folder: a pair of another bench on this machine has the same names.
+        env: { ...env, CRDR_LOCK_DIR: path.join(cwd, ".crdr-locks") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -44,11 +57,19 @@ function runFailover(env: NodeJS.ProcessEnv, cwd: string, stack: string): Promis
         .map((l) => JSON.parse(l) as { type: string; timeline?: Timeline })
         .find((e) => e.type === "done");
       const toTrigger = done?.timeline?.figures.toTrigger;
-      if (code !== 0 || toTrigger === undefined) reject(new Error(`failover exited ${code} without a trigger: ${err}${out}`));
+      if (code !== 0 || toTrigger === undefined)
+        reject(new Error(`failover exited ${code} without a trigger: ${err}${out}`));
       else {
         const timeline = done!.timeline!;
-        const beforeWait = timeline.steps.slice(0, timeline.steps.findIndex((step) => step.step === "wait"));
-        resolve({ toTrigger, toPut: Date.parse(timeline.startedAt) + toTrigger - started, steps: beforeWait.map((step) => `${step.step} ${step.durationMs}ms`).join(", ") });
+        const beforeWait = timeline.steps.slice(
+          0,
+          timeline.steps.findIndex((step) => step.step === "wait"),
+        );
+        resolve({
+          toTrigger,
+          toPut: Date.parse(timeline.startedAt) + toTrigger - started,
+          steps: beforeWait.map((step) => `${step.step} ${step.durationMs}ms`).join(", "),
+        });
       }
     });
   });
@@ -63,7 +84,9 @@ function runFailover(env: NodeJS.ProcessEnv, cwd: string, stack: string): Promis
  * is initialized already, as after any earlier run, so neither side inits.
  */
 export async function triggerBench(runs = 3): Promise<void> {
-  console.log(`\nfailover of one pair: time to trigger against the bare sum of the calls before it (no simulated delay; median of ${runs})`);
+  console.log(
+    `\nfailover of one pair: time to trigger against the bare sum of the calls before it (no simulated delay; median of ${runs})`,
+  );
   const bare: number[] = [];
   const full: TriggerRun[] = [];
   for (let i = 0; i < runs; i++) {
@@ -73,7 +96,11 @@ export async function triggerBench(runs = 3): Promise<void> {
       const client = new AivenClient({ baseUrl: f.env.AIVEN_WEB_URL!, token: f.env.AIVEN_TOKEN! });
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: f.env });
       const { project, primary, recovery } = stack.pair;
-      const readPeers = () => Promise.all([client.getService(project, primary.serviceName), client.getService(project, recovery.serviceName)]);
+      const readPeers = () =>
+        Promise.all([
+          client.getService(project, primary.serviceName),
+          client.getService(project, recovery.serviceName),
+        ]);
       const started = process.hrtime.bigint();
       const [, standby] = await readPeers();
       // Asked directly: TerraformCli keeps the version it read once per process.

@@ -26,7 +26,11 @@ export interface PairDeclaration extends Omit<CrdrPairProps, "project" | "phase"
  * Validates every declaration at once, reads each pair's phase from the phase
  * file, and adds one stack per pair to the app.
  */
-export function declarePairs(app: App, settings: AppSettings, declarations: readonly PairDeclaration[]): CrdrPairStack[] {
+export function declarePairs(
+  app: App,
+  settings: AppSettings,
+  declarations: readonly PairDeclaration[],
+): CrdrPairStack[] {
   if (declarations.length === 0) {
     throw new UserError("main.ts declares no CRDR pairs; add at least one pair to the list passed to declarePairs.");
   }
@@ -55,6 +59,11 @@ export function declarePairs(app: App, settings: AppSettings, declarations: read
 }
 
 /** The app's settings, read from its context (cdktf.json) and the environment. */
-export function appSettings(app: App, defaults: SettingsDefaults, env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): AppSettings {
+export function appSettings(
+  app: App,
+  defaults: SettingsDefaults,
+  env: NodeJS.ProcessEnv = process.env,
+  projectDir: string = process.cwd(),
+): AppSettings {
   return settingsFrom((key) => app.node.tryGetContext(key), app.outdir, defaults, env, projectDir);
 }

@@ -8,7 +8,9 @@ export function parseDuration(value: string, flag: string): number {
     throw new UserError(`${flag} "${value}" is not a duration; use a value such as "30m", "90s" or "2h".`);
   }
   if (parsed <= 0) {
-    throw new UserError(`${flag} "${value}" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".`);
+    throw new UserError(
+      `${flag} "${value}" is too short: a duration must be longer than zero, such as "30m", "90s" or "2h".`,
+    );
   }
   return parsed;
 }

@@ -7,8 +7,14 @@ import { OPERATIONS } from "../lib/phase/phase-record";
 import { UserError } from "../lib/user-error";
 
 const program = new Command("node tools/run-built.js scripts/dr-report")
-  .description("Write the report of a dispatched DR run (the dr-operation workflow): the job summary and, for an operation, the phase-file pull request's title, body and commit message.")
-  .addOption(new Option("--operation <name>", "what was dispatched").choices([...OPERATIONS, "status", "drill"]).makeOptionMandatory())
+  .description(
+    "Write the report of a dispatched DR run (the dr-operation workflow): the job summary and, for an operation, the phase-file pull request's title, body and commit message.",
+  )
+  .addOption(
+    new Option("--operation <name>", "what was dispatched")
+      .choices([...OPERATIONS, "status", "drill"])
+      .makeOptionMandatory(),
+  )
   .option("--stack <pair>", "the pair's stack, as dispatched")
   .option("--region <cloud>", "the region, as dispatched (failover)")
   .option("--project <name>", "the Aiven project a region run was narrowed to, as dispatched")
@@ -27,7 +33,10 @@ const opts = program.opts();
 
 void runCommand(false, async () => {
   const exitCode = opts.exitCode === "" ? undefined : Number(opts.exitCode);
-  if (exitCode !== undefined && !Number.isInteger(exitCode)) throw new UserError(`--exit-code "${opts.exitCode}" is not a whole number; pass the command's exit code, or nothing if it never ran.`);
+  if (exitCode !== undefined && !Number.isInteger(exitCode))
+    throw new UserError(
+      `--exit-code "${opts.exitCode}" is not a whole number; pass the command's exit code, or nothing if it never ran.`,
+    );
   const files = writeRunReport({
     dispatch: {
       operation: opts.operation as DispatchedOperation,

@@ -10,11 +10,21 @@ import { EXIT } from "../lib/exit-codes";
 const program = new Command(commandName("drill"))
   .description(TOOL_COMMANDS["drill"].description)
   .option("--stack <pair>", "one pair (default: every synthesized pair)")
-  .option("--transition-ms <ms>", "duration of each simulated transition (default: realistic timings of a few seconds, with intermediate states)")
+  .option(
+    "--transition-ms <ms>",
+    "duration of each simulated transition (default: realistic timings of a few seconds, with intermediate states)",
+  )
   .option("--swap-link", "simulate a DR link whose ends follow the active role", false)
   .option("--keep", "keep the throw-away project for inspection", false)
-  .option("--journal-dir <dir>", "append each pair's run journal to DIR/<stack>.jsonl, after the journals of earlier drills there (CI carries them from run to run)")
-  .option("--postgres", "back each pair with a real PostgreSQL 15 primary and standby, kill the primary mid-stream of canaries, and compare the canaries lost with the failover's estimate", false);
+  .option(
+    "--journal-dir <dir>",
+    "append each pair's run journal to DIR/<stack>.jsonl, after the journals of earlier drills there (CI carries them from run to run)",
+  )
+  .option(
+    "--postgres",
+    "back each pair with a real PostgreSQL 15 primary and standby, kill the primary mid-stream of canaries, and compare the canaries lost with the failover's estimate",
+    false,
+  );
 parseCommandLine(program);
 const opts = program.opts();
 
@@ -24,7 +34,19 @@ void runCommand(false, async ({ reporter }) => {
   const transitionMs = opts.transitionMs === undefined ? undefined : parseMillis(opts.transitionMs, "--transition-ms");
   if (opts.stack !== undefined) assertStackName(opts.stack);
   write("CRDR drill: local simulator, throw-away stacks and state\n");
-  const report = await drill({ stack: opts.stack, transitionMs, swapLink: opts.swapLink, keep: opts.keep, journalDir: opts.journalDir, postgres: opts.postgres }, process.cwd(), process.env, write);
+  const report = await drill(
+    {
+      stack: opts.stack,
+      transitionMs,
+      swapLink: opts.swapLink,
+      keep: opts.keep,
+      journalDir: opts.journalDir,
+      postgres: opts.postgres,
+    },
+    process.cwd(),
+    process.env,
+    write,
+  );
   const failed = report.steps.filter((s) => s.failures.length);
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);
   if (opts.keep) reporter.info(`work dir kept: ${report.workDir}`);

@@ -18,7 +18,9 @@ void runCommand(false, async () => {
   const folder = `${path.relative(projectDir, phaseDir)}/`;
   const old = path.relative(projectDir, result.legacyFile);
   if (!result.migrated) {
-    process.stdout.write(`Nothing to migrate: ${old} does not exist, so the phases are in ${folder}, one file per pair.\n`);
+    process.stdout.write(
+      `Nothing to migrate: ${old} does not exist, so the phases are in ${folder}, one file per pair.\n`,
+    );
     return;
   }
   const already = result.verified.length - result.written.length;

@@ -19,7 +19,13 @@ const opts = program.opts<{ stack: string; backup?: string; dryRun: boolean; yes
 void runCommand(opts.json, async (io) => {
   await restoreState(
     { stack: opts.stack, backup: opts.backup, yes: opts.yes, dryRun: opts.dryRun },
-    { projectDir: process.cwd(), env: process.env, reporter: io.reporter, confirm: io.confirm, terraform: realTerraform },
+    {
+      projectDir: process.cwd(),
+      env: process.env,
+      reporter: io.reporter,
+      confirm: io.confirm,
+      terraform: realTerraform,
+    },
   );
   return EXIT.ok;
 });

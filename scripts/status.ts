@@ -22,10 +22,15 @@ const opts = program.opts<{ stack?: string; region?: string; all?: boolean; para
 
 void runCommand(!!opts.json, async () => {
   if (opts.stack !== undefined) assertStackName(opts.stack);
-  if ([opts.stack, opts.region, opts.all].filter(Boolean).length > 1) throw new UserError("Pass at most one of --stack, --region and --all.");
+  if ([opts.stack, opts.region, opts.all].filter(Boolean).length > 1)
+    throw new UserError("Pass at most one of --stack, --region and --all.");
   const parallel = Number(opts.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 16.`);
-  const reports = await status({ stack: opts.stack, region: opts.region, parallel }, { projectDir: process.cwd(), env: process.env, client: AivenClient.fromEnv(process.env) });
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 16.`);
+  const reports = await status(
+    { stack: opts.stack, region: opts.region, parallel },
+    { projectDir: process.cwd(), env: process.env, client: AivenClient.fromEnv(process.env) },
+  );
   const verdict = worstVerdict(reports);
   const counts = countVerdicts(reports);
   if (opts.json) {

@@ -14,7 +14,9 @@ const count = (value) => {
   return Number(value);
 };
 const program = new Command("npm run campaign --")
-  .description("Random fault schedules against the simulator, checking the exactly-once, state and message promises after each.")
+  .description(
+    "Random fault schedules against the simulator, checking the exactly-once, state and message promises after each.",
+  )
   .option("--runs <n>", "schedules on the recorded Terraform", count, 500)
   .option("--real-runs <n>", "schedules on the real terraform binary (each takes seconds)", count, 10)
   .option("--seed <n>", "replay this seed (printed by every run, and by fast-check on a failure)", count)
@@ -36,5 +38,9 @@ const env = {
   ...(o.shrink ? { CRDR_CAMPAIGN_SHRINK: "1" } : {}),
 };
 const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
-const result = spawnSync(process.execPath, [jest, "--runInBand", "__tests__/fault-campaign.test.ts"], { cwd: root, env, stdio: "inherit" });
+const result = spawnSync(process.execPath, [jest, "--runInBand", "__tests__/fault-campaign.test.ts"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

@@ -34,10 +34,26 @@ const IMPORTS = [
 ];
 const SYNTH_CASES = [
   { name: "normal, local backend" },
-  { name: "failed-over (primary forgotten), s3 backend", phase: { phase: "failed-over", primary: "forgotten" }, backend: { type: "s3", bucket: "crdr-state", region: "eu-north-1" } },
-  { name: "failed-over (primary frozen), http backend", phase: { phase: "failed-over", primary: "frozen" }, backend: { type: "http", address: "https://state.example.com/crdr", lock: true } },
-  { name: "normal with pending imports, cloud backend", phase: { phase: "normal", pendingImports: IMPORTS }, backend: { type: "cloud", organization: "example" } },
-  { name: "switched-over with a pending import, gcs backend", phase: { phase: "switched-over", pendingImports: IMPORTS.slice(1) }, backend: { type: "gcs", bucket: "crdr-state" } },
+  {
+    name: "failed-over (primary forgotten), s3 backend",
+    phase: { phase: "failed-over", primary: "forgotten" },
+    backend: { type: "s3", bucket: "crdr-state", region: "eu-north-1" },
+  },
+  {
+    name: "failed-over (primary frozen), http backend",
+    phase: { phase: "failed-over", primary: "frozen" },
+    backend: { type: "http", address: "https://state.example.com/crdr", lock: true },
+  },
+  {
+    name: "normal with pending imports, cloud backend",
+    phase: { phase: "normal", pendingImports: IMPORTS },
+    backend: { type: "cloud", organization: "example" },
+  },
+  {
+    name: "switched-over with a pending import, gcs backend",
+    phase: { phase: "switched-over", pendingImports: IMPORTS.slice(1) },
+    backend: { type: "gcs", bucket: "crdr-state" },
+  },
 ];
 
 /** What `terraform init` leaves in a stack's folder: not synth's output. */
@@ -61,7 +77,8 @@ function withoutCdkVersion(rel, data) {
     let parent = data;
     for (const key of keyPath.slice(0, -1)) parent = parent && typeof parent === "object" ? parent[key] : undefined;
     const last = keyPath[keyPath.length - 1];
-    if (parent && typeof parent === "object" && typeof parent[last] === "string" && VERSION.test(parent[last])) parent[last] = PLACEHOLDER;
+    if (parent && typeof parent === "object" && typeof parent[last] === "string" && VERSION.test(parent[last]))
+      parent[last] = PLACEHOLDER;
   }
   return data;
 }
@@ -100,18 +117,26 @@ function outdirDifferences(before, after) {
 /** Synthesizes a project as `npm run synth` does, with the case's phase file and backend, into a fresh folder. */
 function synthesizeCase(project, synthCase, workDir) {
   const phaseFile = path.join(workDir, "crdr-phases.json");
-  if (synthCase.phase) fs.writeFileSync(phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": synthCase.phase } }));
+  if (synthCase.phase)
+    fs.writeFileSync(phaseFile, JSON.stringify({ version: 1, pairs: { "pg-primary": synthCase.phase } }));
   else fs.rmSync(phaseFile, { force: true });
   const outdir = path.join(project, "cdktf.out");
   fs.rmSync(outdir, { recursive: true, force: true });
   // The old single file: a revision with the phase folder reads it too (no folder beside it), from CRDR_PHASE_DIR.
   const sources = path.join(project, "lib", "settings", "setting-sources.ts");
   const phaseDirKnown = !fs.existsSync(sources) || fs.readFileSync(sources, "utf8").includes("CRDR_PHASE_DIR");
-  const phaseSetting = phaseDirKnown ? { CRDR_PHASE_DIR: phaseFile.replace(/\.json$/, "") } : { CRDR_PHASE_FILE: phaseFile };
+  const phaseSetting = phaseDirKnown
+    ? { CRDR_PHASE_DIR: phaseFile.replace(/\.json$/, "") }
+    : { CRDR_PHASE_FILE: phaseFile };
   const { CRDR_PHASE_FILE: _old, CRDR_PHASE_DIR: _new, ...inherited } = process.env;
   const env = { ...inherited, ...phaseSetting, CRDR_BACKEND: JSON.stringify(synthCase.backend || { type: "local" }) };
-  const result = spawnSync(process.execPath, ["tools/run-built.js", "scripts/synth"], { cwd: project, env, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`Synth of ${project} (${synthCase.name}) failed:\n${result.stderr || result.stdout}`);
+  const result = spawnSync(process.execPath, ["tools/run-built.js", "scripts/synth"], {
+    cwd: project,
+    env,
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`Synth of ${project} (${synthCase.name}) failed:\n${result.stderr || result.stdout}`);
   const kept = path.join(workDir, path.basename(project) + "-" + SYNTH_CASES.indexOf(synthCase));
   fs.renameSync(outdir, kept);
   return kept;
@@ -134,15 +159,23 @@ function main(args) {
   const projects = args[0] === "--projects";
   const [a, b, ...rest] = projects ? args.slice(1) : args;
   if (!a || !b || rest.length) {
-    process.stderr.write("usage: node tools/compare-synth.js OUTDIR_BEFORE OUTDIR_AFTER | --projects PROJECT_A PROJECT_B\n");
+    process.stderr.write(
+      "usage: node tools/compare-synth.js OUTDIR_BEFORE OUTDIR_AFTER | --projects PROJECT_A PROJECT_B\n",
+    );
     process.exit(2);
   }
   const differences = projects ? projectDifferences(path.resolve(a), path.resolve(b)) : outdirDifferences(a, b);
   if (differences.length) {
-    process.stderr.write(`✖ The synth outputs differ in ${differences.length} place(s):\n${differences.map((d) => `  - ${d}`).join("\n")}\n`);
+    process.stderr.write(
+      `✖ The synth outputs differ in ${differences.length} place(s):\n${differences.map((d) => `  - ${d}`).join("\n")}\n`,
+    );
     process.exit(1);
   }
-  console.log(projects ? `✔ Identical synth apart from the CDK's version, in ${SYNTH_CASES.length} cases: ${SYNTH_CASES.map((c) => c.name).join("; ")}.` : "✔ Identical synth apart from the CDK's version.");
+  console.log(
+    projects
+      ? `✔ Identical synth apart from the CDK's version, in ${SYNTH_CASES.length} cases: ${SYNTH_CASES.map((c) => c.name).join("; ")}.`
+      : "✔ Identical synth apart from the CDK's version.",
+  );
 }
 
 module.exports = { outdirDifferences, SYNTH_CASES };

@@ -44,7 +44,9 @@ function cdktfGetOwnsBindings() {
 async function main() {
   const force = process.argv.includes("--force");
   if (cdktfGetOwnsBindings()) {
-    console.log("cdktf.json lists aiven/aiven in terraformProviders: bindings come from `cdktf get`; offline generation skipped.");
+    console.log(
+      "cdktf.json lists aiven/aiven in terraformProviders: bindings come from `cdktf get`; offline generation skipped.",
+    );
     return;
   }
   const schemaText = fs.readFileSync(SCHEMA_FILE, "utf8");
@@ -70,7 +72,9 @@ async function main() {
   fs.rmSync(path.join(OUT_DIR, "providers", "aiven"), { recursive: true, force: true });
   await code.save(OUT_DIR);
   fs.writeFileSync(MARKER, digest + "\n");
-  console.log(`Generated Aiven provider bindings (${PROVIDER_CONSTRAINT}) in .gen/providers/aiven from provider-schema/aiven.json with ${packages.id}.`);
+  console.log(
+    `Generated Aiven provider bindings (${PROVIDER_CONSTRAINT}) in .gen/providers/aiven from provider-schema/aiven.json with ${packages.id}.`,
+  );
 }
 
 main().catch((err) => {

@@ -19,20 +19,58 @@ const RULE_TESTS = "__tests__/plan-review/rules/*.test.ts";
 /** Each target of the safety core, the globs Stryker mutates, and the fast test files that judge them. */
 const TARGETS = [
   { target: "lib/aiven/write-outcome.ts", tests: ["__tests__/aiven-client.test.ts"] },
-  { target: "lib/aiven/request-budget.ts", tests: ["__tests__/request-budget.test.ts", "__tests__/aiven-client.test.ts"] },
+  {
+    target: "lib/aiven/request-budget.ts",
+    tests: ["__tests__/request-budget.test.ts", "__tests__/aiven-client.test.ts"],
+  },
   { target: "lib/synth/synthesized-stack.ts", tests: ["__tests__/synthesized-stack.test.ts"] },
-  { target: "lib/phase/", mutate: "lib/phase/**/*.ts", tests: ["__tests__/phases.test.ts", "__tests__/phase-file.test.ts", "__tests__/plan-review/rules/phase-changed.test.ts", "__tests__/plan-review/rules/pair-state-missing.test.ts"] },
-  { target: "lib/plan-review/rules/", mutate: "lib/plan-review/rules/**/*.ts", tests: [RULE_TESTS, "__tests__/plan-review/review.test.ts"] },
-  { target: "lib/plan-review/terraform-plan.ts", tests: ["__tests__/plan-review/sensitive-values.test.ts", "__tests__/plan-review/robustness.test.ts", "__tests__/plan-review/review.test.ts"] },
-  { target: "lib/operations/role-request.ts", tests: ["__tests__/sign-of-change.test.ts", "__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"] },
-  { target: "lib/operations/accepted-without-effect.ts", tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"] },
-  { target: "lib/operations/operation-context.ts", tests: ["__tests__/operations-in-process.test.ts", "__tests__/role-change-disagreement.test.ts"] },
+  {
+    target: "lib/phase/",
+    mutate: "lib/phase/**/*.ts",
+    tests: [
+      "__tests__/phases.test.ts",
+      "__tests__/phase-file.test.ts",
+      "__tests__/plan-review/rules/phase-changed.test.ts",
+      "__tests__/plan-review/rules/pair-state-missing.test.ts",
+    ],
+  },
+  {
+    target: "lib/plan-review/rules/",
+    mutate: "lib/plan-review/rules/**/*.ts",
+    tests: [RULE_TESTS, "__tests__/plan-review/review.test.ts"],
+  },
+  {
+    target: "lib/plan-review/terraform-plan.ts",
+    tests: [
+      "__tests__/plan-review/sensitive-values.test.ts",
+      "__tests__/plan-review/robustness.test.ts",
+      "__tests__/plan-review/review.test.ts",
+    ],
+  },
+  {
+    target: "lib/operations/role-request.ts",
+    tests: [
+      "__tests__/sign-of-change.test.ts",
+      "__tests__/role-change-disagreement.test.ts",
+      "__tests__/operations-in-process.test.ts",
+    ],
+  },
+  {
+    target: "lib/operations/accepted-without-effect.ts",
+    tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"],
+  },
+  {
+    target: "lib/operations/operation-context.ts",
+    tests: ["__tests__/operations-in-process.test.ts", "__tests__/role-change-disagreement.test.ts"],
+  },
 ];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !TARGETS.some((t) => t.target === a));
 if (unknown.length) {
-  console.error(`Not a safety-core target: ${unknown.join(", ")}. Name one of: ${TARGETS.map((t) => t.target).join(", ")}.`);
+  console.error(
+    `Not a safety-core target: ${unknown.join(", ")}. Name one of: ${TARGETS.map((t) => t.target).join(", ")}.`,
+  );
   process.exit(2);
 }
 const chosen = asked.length ? TARGETS.filter((t) => asked.includes(t.target)) : TARGETS;
@@ -59,14 +97,23 @@ for (const { target, mutate = target, tests } of chosen) {
 }
 
 console.log("\ntarget | score | killed | survived | no coverage | minutes");
-for (const r of results) console.log(`${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`);
+for (const r of results)
+  console.log(
+    `${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`,
+  );
 process.exit(results.some((r) => r.score === "failed") ? 1 : 0);
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored ones excluded). */
 function score(report) {
   const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
-  for (const file of Object.values(report.files)) for (const m of file.mutants) if (m.status in count) count[m.status] += 1;
+  for (const file of Object.values(report.files))
+    for (const m of file.mutants) if (m.status in count) count[m.status] += 1;
   const valid = count.Killed + count.Timeout + count.Survived + count.NoCoverage;
   const detected = count.Killed + count.Timeout;
-  return { score: valid ? `${((100 * detected) / valid).toFixed(1)}%` : "n/a", killed: detected, survived: count.Survived, noCoverage: count.NoCoverage };
+  return {
+    score: valid ? `${((100 * detected) / valid).toFixed(1)}%` : "n/a",
+    killed: detected,
+    survived: count.Survived,
+    noCoverage: count.NoCoverage,
+  };
 }

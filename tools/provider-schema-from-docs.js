@@ -12,10 +12,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const TYPES = [
-  "aiven_pg",
-  "aiven_service_integration",
-];
+const TYPES = ["aiven_pg", "aiven_service_integration"];
 
 function parseItem(line) {
   const m = /^- `([a-z0-9_]+)` \(([^)]*)\)(.*)$/.exec(line);

@@ -53,7 +53,9 @@ function newestSource() {
 
 function ensureInstalled() {
   if (fs.existsSync(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"))) return;
-  process.stderr.write("✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n");
+  process.stderr.write(
+    "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n",
+  );
   process.exit(2);
 }
 
@@ -78,7 +80,10 @@ function ensureBuilt(target, entry, args) {
   ensureInstalled();
   // The first build of a fresh clone takes a while; say why nothing happens.
   process.stderr.write("compiling the TypeScript sources (tsc -b), which the first time takes up to a minute…\n");
-  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: ROOT, encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (tsc.error) {
     process.stderr.write(`${tsc.error.message}\n`);
     process.exit(1);

@@ -59,7 +59,9 @@ function sortedKeys(record) {
 function toCdkTerrain(pkg) {
   const current = pkg.dependencies && pkg.dependencies.cdktf;
   if (!current) {
-    throw new Error('package.json has no "cdktf" dependency to move; run this in the project root, on the package.json this project ships.');
+    throw new Error(
+      'package.json has no "cdktf" dependency to move; run this in the project root, on the package.json this project ships.',
+    );
   }
   const next = { ...pkg };
   for (const [section, changes] of Object.entries(DEPENDENCY_CHANGES)) {
@@ -70,7 +72,9 @@ function toCdkTerrain(pkg) {
     }
     next[section] = sortedKeys(deps);
   }
-  next.scripts = Object.fromEntries(Object.entries(pkg.scripts || {}).map(([name, command]) => [name, command.replace(CDKTF_COMMAND, "$1cdktn")]));
+  next.scripts = Object.fromEntries(
+    Object.entries(pkg.scripts || {}).map(([name, command]) => [name, command.replace(CDKTF_COMMAND, "$1cdktn")]),
+  );
   next.engines = { ...(pkg.engines || {}), node: NODE_RANGE };
   return next;
 }
@@ -83,7 +87,9 @@ function nodeRunsCdkTerrain(version) {
 
 function main() {
   if (!nodeRunsCdkTerrain(process.versions.node)) {
-    process.stderr.write(`✖ CDK Terrain needs Node ${MINIMUM_NODE.join(".")} or newer, and this is Node ${process.versions.node}; switch to Node 22 or 24 first, then rerun.\n`);
+    process.stderr.write(
+      `✖ CDK Terrain needs Node ${MINIMUM_NODE.join(".")} or newer, and this is Node ${process.versions.node}; switch to Node 22 or 24 first, then rerun.\n`,
+    );
     process.exit(2);
   }
   const file = path.resolve(__dirname, "..", "package.json");
@@ -101,7 +107,9 @@ function main() {
     return;
   }
   fs.writeFileSync(file, text);
-  console.log(`package.json now uses CDK Terrain ${CDK_TERRAIN} ("cdktf" is an alias of cdktn). Next: npm install (it updates package-lock.json and regenerates .gen with cdktn's generator), then npm run synth.`);
+  console.log(
+    `package.json now uses CDK Terrain ${CDK_TERRAIN} ("cdktf" is an alias of cdktn). Next: npm install (it updates package-lock.json and regenerates .gen with cdktn's generator), then npm run synth.`,
+  );
 }
 
 module.exports = { toCdkTerrain, nodeRunsCdkTerrain, CDK_TERRAIN };

@@ -6,7 +6,9 @@ describe("a failover dispatched with accept-data-loss", () => {
 
   it("is rebuilt with --accept-data-loss, and said so where the summary names the inputs to dispatch again", () => {
     expect(commandArguments(dispatch)).toBe("--stack pg-primary --accept-data-loss --yes --json");
-    expect(describeInputs(dispatch)).toBe("operation `failover`, stack `pg-primary`, accept-data-loss **on**, dry-run **off**");
+    expect(describeInputs(dispatch)).toBe(
+      "operation `failover`, stack `pg-primary`, accept-data-loss **on**, dry-run **off**",
+    );
   });
 
   it("is not, when the input is off", () => {

@@ -20,11 +20,20 @@ import { evaluateForJob, JobRun, loadWorkflow, runJob, RunInputs, StepOutcome } 
  * (once per file), so any one of them runs alone (`-t`).
  */
 const FILE = "dr-operation.yml";
-const jobs = { prepare: loadWorkflow(FILE, "prepare"), operation: loadWorkflow(FILE, "operation"), pullRequest: loadWorkflow(FILE, "pull-request"), drill: loadWorkflow(FILE, "drill") };
+const jobs = {
+  prepare: loadWorkflow(FILE, "prepare"),
+  operation: loadWorkflow(FILE, "operation"),
+  pullRequest: loadWorkflow(FILE, "pull-request"),
+  drill: loadWorkflow(FILE, "drill"),
+};
 const TOKEN = "tok-ci-run-4b1f09";
 const STACK = "pg-primary";
 const RUN_STEP = "Run the operation";
-const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { cwd, encoding: "utf8" }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+  }).trim();
 
 let project: ProjectFixture;
 let origin: string;
@@ -39,8 +48,13 @@ beforeAll(async () => {
   requireTerraform();
   // A checkout: the repository's code beside the project's own committed files.
   project = ProjectFixture.create();
-  for (const shared of ["lib", "tools", "dist", "package.json"]) fs.symlinkSync(path.join(REPO, shared), path.join(project.dir, shared));
-  fs.writeFileSync(path.join(project.dir, ".gitignore"), ["lib", "tools", "dist", "package.json", "cdktf.out/", ".crdr/", "*.tfstate", "*.tfstate.*", "dr-*"].join("\n") + "\n");
+  for (const shared of ["lib", "tools", "dist", "package.json"])
+    fs.symlinkSync(path.join(REPO, shared), path.join(project.dir, shared));
+  fs.writeFileSync(
+    path.join(project.dir, ".gitignore"),
+    ["lib", "tools", "dist", "package.json", "cdktf.out/", ".crdr/", "*.tfstate", "*.tfstate.*", "dr-*"].join("\n") +
+      "\n",
+  );
   await project.seedState();
   git(project.dir, "init", "--quiet", "--initial-branch=main");
   git(project.dir, "add", ".");
@@ -52,7 +66,15 @@ beforeAll(async () => {
   store = new ArtifactStore();
   gh = fakeGitHubCli(store);
   // production-dr as it should be set up: a reviewer must approve each real operation.
-  gh.setRepository({ environments: { "production-dr": { protection_rules: [{ type: "required_reviewers", reviewers: [{ type: "Team", reviewer: { slug: "dr-approvers" } }] }] } } });
+  gh.setRepository({
+    environments: {
+      "production-dr": {
+        protection_rules: [
+          { type: "required_reviewers", reviewers: [{ type: "Team", reviewer: { slug: "dr-approvers" } }] },
+        ],
+      },
+    },
+  });
   sim = await startSimulatorProcess(project.dir, { token: TOKEN, delayMs: 300, roleLagMs: 100 });
 });
 
@@ -65,9 +87,34 @@ afterAll(async () => {
 });
 
 type Inputs = Record<string, string | boolean>;
-const DEFAULT_INPUTS: Inputs = { operation: "", stack: "", region: "", project: "", "primary-unreachable": false, "state-only": false, "accept-data-loss": false, "dry-run": true, "allow-unapproved": false };
-const githubFor = (run: number) => ({ run_id: String(run), run_attempt: "1", repository: "acme/crdr", server_url: "https://github.example", sha, ref_name: "main", token: "ghs_job_token" });
-const stepEnv = (): NodeJS.ProcessEnv => ({ PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR, TF_CLI_CONFIG_FILE: "/dev/null", AIVEN_WEB_URL: sim.url });
+const DEFAULT_INPUTS: Inputs = {
+  operation: "",
+  stack: "",
+  region: "",
+  project: "",
+  "primary-unreachable": false,
+  "state-only": false,
+  "accept-data-loss": false,
+  "dry-run": true,
+  "allow-unapproved": false,
+};
+const githubFor = (run: number) => ({
+  run_id: String(run),
+  run_attempt: "1",
+  repository: "acme/crdr",
+  server_url: "https://github.example",
+  sha,
+  ref_name: "main",
+  token: "ghs_job_token",
+});
+const stepEnv = (): NodeJS.ProcessEnv => ({
+  PATH: `${gh.bin}:${process.env.PATH}`,
+  HOME: process.env.HOME,
+  TMPDIR: process.env.TMPDIR,
+  CRDR_LOCK_DIR: process.env.CRDR_LOCK_DIR,
+  TF_CLI_CONFIG_FILE: "/dev/null",
+  AIVEN_WEB_URL: sim.url,
+});
 const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name, s])) as Record<string, StepOutcome>;
 
 /**
@@ -76,16 +123,31 @@ const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name,
  * appended to the command's arguments to keep the test short (poll interval,
  * transition times).
  */
-function dispatch(run: number, inputs: Inputs, faster: string): { prepare: JobRun; operation?: JobRun; drill?: JobRun } {
+function dispatch(
+  run: number,
+  inputs: Inputs,
+  faster: string,
+): { prepare: JobRun; operation?: JobRun; drill?: JobRun } {
   runs.unshift(run);
   gh.setRuns(runs);
   fs.rmSync(path.join(project.dir, ".crdr"), { recursive: true, force: true });
-  for (const left of ["dr-report", "dr-output.txt", "dr-stderr.txt", "drill-output.txt"]) fs.rmSync(path.join(project.dir, left), { recursive: true, force: true });
+  for (const left of ["dr-report", "dr-output.txt", "dr-stderr.txt", "drill-output.txt"])
+    fs.rmSync(path.join(project.dir, left), { recursive: true, force: true });
   const all = { ...DEFAULT_INPUTS, ...inputs };
-  const prepare = runJob(jobs.prepare, { cwd: project.dir, inputs: { secrets: {}, github: githubFor(run), inputs: all }, env: { PATH: `${gh.bin}:${process.env.PATH}` } });
+  const prepare = runJob(jobs.prepare, {
+    cwd: project.dir,
+    inputs: { secrets: {}, github: githubFor(run), inputs: all },
+    env: { PATH: `${gh.bin}:${process.env.PATH}` },
+  });
   const needs = { prepare: { outputs: { ...prepare.outputs, args: `${prepare.outputs.args} ${faster}`.trim() } } };
   const context: RunInputs = { secrets: { AIVEN_TOKEN: TOKEN }, vars: {}, github: githubFor(run), inputs: all, needs };
-  const options = { cwd: project.dir, inputs: context, env: stepEnv(), prepared: ["Install", "Synthesize"], actions: store.actions(run) };
+  const options = {
+    cwd: project.dir,
+    inputs: context,
+    env: stepEnv(),
+    prepared: ["Install", "Synthesize"],
+    actions: store.actions(run),
+  };
   const result: { prepare: JobRun; operation?: JobRun; drill?: JobRun } = { prepare };
   if (evaluateForJob(`\${{ ${jobs.operation.job.if} }}`, context)) result.operation = runJob(jobs.operation, options);
   if (evaluateForJob(`\${{ ${jobs.drill.job.if} }}`, context)) result.drill = runJob(jobs.drill, options);
@@ -96,13 +158,27 @@ function dispatch(run: number, inputs: Inputs, faster: string): { prepare: JobRu
 /** Runs the pull-request job for run `run` in a fresh checkout of the commit the operation ran on, if GitHub would run it. */
 function pullRequestJob(run: number, checkout: string): JobRun | undefined {
   const { prepare, operation } = dispatched[run];
-  const context: RunInputs = { secrets: {}, github: githubFor(run), inputs: {}, needs: { prepare: { outputs: prepare.outputs }, operation: { outputs: operation!.outputs } } };
+  const context: RunInputs = {
+    secrets: {},
+    github: githubFor(run),
+    inputs: {},
+    needs: { prepare: { outputs: prepare.outputs }, operation: { outputs: operation!.outputs } },
+  };
   if (!evaluateForJob(`\${{ ${jobs.pullRequest.job.if} }}`, context)) return undefined;
-  return runJob(jobs.pullRequest, { cwd: checkout, inputs: context, env: { PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR }, actions: store.actions(run) });
+  return runJob(jobs.pullRequest, {
+    cwd: checkout,
+    inputs: context,
+    env: { PATH: `${gh.bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR },
+    actions: store.actions(run),
+  });
 }
 
 async function setRebuildMs(rebuildMs: number): Promise<void> {
-  const answer = await fetch(`${sim.url}/_sim/delays`, { method: "POST", headers: { "Content-Type": "application/json", Connection: "close" }, body: JSON.stringify({ rebuildMs }) });
+  const answer = await fetch(`${sim.url}/_sim/delays`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Connection: "close" },
+    body: JSON.stringify({ rebuildMs }),
+  });
   expect(answer.status).toBe(200);
 }
 
@@ -114,7 +190,9 @@ function once<T>(step: () => T): () => T {
 
 /** The story's chapters that later ones build on. */
 const story = {
-  failover: once(() => dispatch(101, { operation: "failover", stack: STACK, "dry-run": false }, "--poll-interval 200ms")),
+  failover: once(() =>
+    dispatch(101, { operation: "failover", stack: STACK, "dry-run": false }, "--poll-interval 200ms"),
+  ),
   /** The failover's phase-file pull request is merged: later dispatches check out the failed-over phase. */
   merged: once(() => {
     story.failover();
@@ -126,7 +204,11 @@ const story = {
   timedOutRevert: once(async () => {
     story.merged();
     await setRebuildMs(5000);
-    const run = dispatch(102, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms --timeout 100ms");
+    const run = dispatch(
+      102,
+      { operation: "revert", stack: STACK, "dry-run": false },
+      "--poll-interval 100ms --timeout 100ms",
+    );
     // Later transitions take the file's usual time again (the rebuild under way keeps its end).
     await setRebuildMs(300);
     return run;
@@ -140,7 +222,12 @@ const story = {
   }),
 };
 
-const journalLines = (run: number) => store.read(run, "crdr-journal", `${STACK}.jsonl`).trim().split("\n").map((l) => JSON.parse(l));
+const journalLines = (run: number) =>
+  store
+    .read(run, "crdr-journal", `${STACK}.jsonl`)
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 
 describe("the dr-operation workflow, run against the simulator", () => {
   it("a failover: approved environment, the operation's log readable, the summary, the journal uploaded, the phase change collected", async () => {
@@ -152,7 +239,9 @@ describe("the dr-operation workflow, run against the simulator", () => {
 
     // The log reads like a terminal; the events went to a file.
     const log = steps[RUN_STEP].output!;
-    expect(log).toContain('▶ request: PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
+    expect(log).toContain(
+      '▶ request: PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}',
+    );
     expect(log).toContain("✔ pg-primary is failed over: pg-primary-dr is active.");
     expect(log).not.toContain('{"ts"');
     expect(log).not.toContain(TOKEN);
@@ -160,14 +249,34 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(operation!.summary).toMatch(/^## ✅ failover of stack `pg-primary`: done\n/);
     expect(operation!.summary).toContain("| primary | pg-primary | RUNNING/active | POWEROFF/failed |");
     expect(operation!.summary).toContain("| recovery | pg-primary-dr | RUNNING/passive | RUNNING/active |");
-    expect(operation!.summary).toContain("| reconcile | making Terraform forget aiven_service_integration.disaster_recovery |");
+    expect(operation!.summary).toContain(
+      "| reconcile | making Terraform forget aiven_service_integration.disaster_recovery |",
+    );
     expect(operation!.summary).toContain("```mermaid\ngantt\n");
     expect(operation!.summary).toContain("[workflow run](https://github.example/acme/crdr/actions/runs/101)");
 
     expect(store.files(101, "crdr-journal")).toEqual([`${STACK}.jsonl`]);
-    expect(journalLines(101).map((e) => e.event)).toEqual(expect.arrayContaining(["started", "role-intent", "role-applied", "state-removed", "phase-recorded", "completed", "timeline"]));
+    expect(journalLines(101).map((e) => e.event)).toEqual(
+      expect.arrayContaining([
+        "started",
+        "role-intent",
+        "role-applied",
+        "state-removed",
+        "phase-recorded",
+        "completed",
+        "timeline",
+      ]),
+    );
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
-    expect(store.files(101, "dr-phase-change")).toEqual(["commit-message.txt", "phase-change/crdr-phases/pg-primary.json", "phase-changes.txt", "phase-paths.txt", "pull-request-title.txt", "pull-request.md", "summary.md"]);
+    expect(store.files(101, "dr-phase-change")).toEqual([
+      "commit-message.txt",
+      "phase-change/crdr-phases/pg-primary.json",
+      "phase-changes.txt",
+      "phase-paths.txt",
+      "pull-request-title.txt",
+      "pull-request.md",
+      "summary.md",
+    ]);
     expect(store.read(101, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
     expect(await sim.roleChanges()).toEqual(["pg-primary failed"]);
   });
@@ -200,10 +309,25 @@ describe("the dr-operation workflow, run against the simulator", () => {
       expect(message.split("\n")[0]).toBe("DR failover of stack pg-primary: record the phase");
       expect(message).toContain("pg-primary is failed over: pg-primary-dr is active.");
       expect(message).toMatch(/Timeline: to trigger \d[\dhms]*, Aiven \d[\dhms]*/);
-      expect(git(origin, "log", "-1", "--format=%an <%ae>", branch)).toBe("github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>");
+      expect(git(origin, "log", "-1", "--format=%an <%ae>", branch)).toBe(
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>",
+      );
 
       const [pr] = gh.pullRequests();
-      expect(pr.args).toEqual(["pr", "create", "--repo", "acme/crdr", "--base", "main", "--head", branch, "--title", "DR failover of stack pg-primary: record the phase", "--body-file", "dr-report/pull-request.md"]);
+      expect(pr.args).toEqual([
+        "pr",
+        "create",
+        "--repo",
+        "acme/crdr",
+        "--base",
+        "main",
+        "--head",
+        branch,
+        "--title",
+        "DR failover of stack pg-primary: record the phase",
+        "--body-file",
+        "dr-report/pull-request.md",
+      ]);
       expect(pr.body).toContain("### ✅ failover of stack `pg-primary`: done");
       expect(pr.body).toContain("While the old primary region is unreachable, plan with `-refresh=false`");
       expect(pr.body).toContain("revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary`");
@@ -219,14 +343,21 @@ describe("the dr-operation workflow, run against the simulator", () => {
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
     expect(steps[RUN_STEP]).toMatchObject({ outcome: "failure", code: 3 });
-    expect(steps[RUN_STEP].output).toContain("::error::npm run revert exited 3; the job summary says what happened and what to do next.");
-    for (const later of ["Write the summary", "Collect the phase-file change", "Upload the journal"]) expect(steps[later].outcome).toBe("success");
+    expect(steps[RUN_STEP].output).toContain(
+      "::error::npm run revert exited 3; the job summary says what happened and what to do next.",
+    );
+    for (const later of ["Write the summary", "Collect the phase-file change", "Upload the journal"])
+      expect(steps[later].outcome).toBe("success");
     expect(steps["Upload the phase-file change"].outcome).toBe("skipped");
 
-    expect(operation!.summary).toMatch(/^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/);
+    expect(operation!.summary).toMatch(
+      /^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/,
+    );
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| POWEROFF\/failed \| REBUILDING\/\w+ \|/);
     // The command as it ran: the prepare job's arguments (a revert's waits capped for CI), then the test's.
-    expect(operation!.summary).toContain("| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 100ms --yes --json` |");
+    expect(operation!.summary).toContain(
+      "| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 100ms --yes --json` |",
+    );
     expect(operation!.summary).toContain(
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**).",
     );
@@ -237,31 +368,50 @@ describe("the dr-operation workflow, run against the simulator", () => {
     const restored = journalLines(101);
     const uploaded = journalLines(102);
     expect(uploaded.slice(0, restored.length)).toEqual(restored);
-    expect(uploaded.slice(restored.length).filter((e) => e.event === "role-applied").map((e) => `${e.side} ${e.role}`)).toEqual(["primary passive"]);
+    expect(
+      uploaded
+        .slice(restored.length)
+        .filter((e) => e.event === "role-applied")
+        .map((e) => `${e.side} ${e.role}`),
+    ).toEqual(["primary passive"]);
     expect(await sim.roleChanges()).toEqual(["pg-primary failed", "pg-primary passive"]);
   });
 
   it("dispatching the same operation again resumes it on another fresh machine: it never sends the rebuild twice, finishes, and has its pull request", async () => {
     await story.timedOutRevert();
-    const { operation } = dispatch(103, { operation: "revert", stack: STACK, "dry-run": false }, "--poll-interval 100ms");
+    const { operation } = dispatch(
+      103,
+      { operation: "revert", stack: STACK, "dry-run": false },
+      "--poll-interval 100ms",
+    );
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 102`);
     expect(steps[RUN_STEP]).toMatchObject({ outcome: "success", code: 0 });
     expect(await sim.roleChanges()).toEqual(["pg-primary failed", "pg-primary passive", "pg-primary active"]);
     expect(operation!.summary).toMatch(/^## ✅ revert of stack `pg-primary`: done\n/);
-    expect(operation!.summary).toMatch(/\| primary \| pg-primary \| (REBUILDING|RUNNING)\/passive \| RUNNING\/active \|/);
+    expect(operation!.summary).toMatch(
+      /\| primary \| pg-primary \| (REBUILDING|RUNNING)\/passive \| RUNNING\/active \|/,
+    );
     expect(operation!.summary).toContain("| recreate | skipped: the journal shows Aiven took it |");
     expect(operation!.outputs).toEqual({ "phase-changed": "true" });
     expect(store.read(103, "dr-phase-change", "phase-changes.txt")).toBe("crdr-phases/pg-primary.json\n");
-    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-change/crdr-phases/pg-primary.json"))).toMatchObject({ phase: "normal", operation: "revert" });
+    expect(JSON.parse(store.read(103, "dr-phase-change", "phase-change/crdr-phases/pg-primary.json"))).toMatchObject({
+      phase: "normal",
+      operation: "revert",
+    });
   });
 
   it("a dry run, without approval: nothing sent, nothing recorded, no pull request", async () => {
     const sentBefore = (await sim.roleChanges()).length;
     const { prepare, operation } = dispatch(104, { operation: "switchover", stack: STACK, "dry-run": true }, "");
-    expect(prepare.outputs).toMatchObject({ environment: "production-dr-read-only", args: "--stack pg-primary --dry-run" });
+    expect(prepare.outputs).toMatchObject({
+      environment: "production-dr-read-only",
+      args: "--stack pg-primary --dry-run",
+    });
     expect(byName(operation!)[RUN_STEP]).toMatchObject({ outcome: "success", code: 0 });
-    expect(operation!.summary).toMatch(/^## 🧪 dry run of switchover of stack `pg-primary`: dry run, nothing was changed\n/);
+    expect(operation!.summary).toMatch(
+      /^## 🧪 dry run of switchover of stack `pg-primary`: dry run, nothing was changed\n/,
+    );
     expect(operation!.outputs).toEqual({ "phase-changed": "false" });
     expect(store.files(104, "dr-phase-change")).toBeUndefined();
     expect(await sim.roleChanges()).toHaveLength(sentBefore);
@@ -292,17 +442,25 @@ describe("the dr-operation workflow, run against the simulator", () => {
     expect(drill!.summary).toMatch(/^## 🛑 CRDR drill could not run \(exit \d+\)\n/);
     expect(drill!.summary).toContain("pg-nowhere");
     // The journal of the earlier drill is carried on, also by a drill that failed.
-    expect(store.read(107, "crdr-drill-journal", `${STACK}.jsonl`)).toBe(store.read(106, "crdr-drill-journal", `${STACK}.jsonl`));
+    expect(store.read(107, "crdr-drill-journal", `${STACK}.jsonl`)).toBe(
+      store.read(106, "crdr-drill-journal", `${STACK}.jsonl`),
+    );
   });
 
   it("the next drill, on a fresh machine, appends its journal to the earlier drills'", () => {
     story.failedDrill();
     const { drill } = dispatch(108, {}, "--transition-ms 50");
-    expect(byName(drill!)["Restore the journals of earlier drills"].output).toContain(`Restored ${STACK}.jsonl from run 107`);
+    expect(byName(drill!)["Restore the journals of earlier drills"].output).toContain(
+      `Restored ${STACK}.jsonl from run 107`,
+    );
     const before = store.read(106, "crdr-drill-journal", `${STACK}.jsonl`);
     const after = store.read(108, "crdr-drill-journal", `${STACK}.jsonl`);
     expect(after.startsWith(before)).toBe(true);
-    const added = after.slice(before.length).trim().split("\n").map((l) => JSON.parse(l));
+    const added = after
+      .slice(before.length)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(added.length).toBeGreaterThan(0);
     expect(new Set(added.map((e) => e.runId)).size).toBeGreaterThanOrEqual(1);
     expect(added.some((e) => before.includes(e.runId))).toBe(false);

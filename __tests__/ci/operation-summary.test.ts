@@ -34,7 +34,14 @@ let sim: SimServer;
 let terraform: RecordingTerraform;
 let client: AivenClient;
 
-const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 10_000, pollIntervalMs: 20, lostAnswerGraceMs: 300 };
+const common: CommonOptions = {
+  stack: STACK,
+  dryRun: false,
+  yes: true,
+  timeoutMs: 10_000,
+  pollIntervalMs: 20,
+  lostAnswerGraceMs: 300,
+};
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
 
 beforeAll(() => {
@@ -55,22 +62,41 @@ beforeEach(async () => {
 });
 afterEach(() => sim.stop());
 
-const depsFor = (io: CommandIo): OperationDeps => ({ projectDir: project.dir, env: { ...process.env, AIVEN_TOKEN: TOKEN }, client, reporter: io.reporter, terraform: terraform.factory() });
+const depsFor = (io: CommandIo): OperationDeps => ({
+  projectDir: project.dir,
+  env: { ...process.env, AIVEN_TOKEN: TOKEN },
+  client,
+  reporter: io.reporter,
+  terraform: terraform.factory(),
+});
 
 /** Runs `operation` as `npm run <operation> -- --json` would, and renders the summary of what it printed. */
-async function summarize(dispatch: Dispatch & { operation: OperationName }, body: (deps: OperationDeps) => Promise<unknown>): Promise<{ stream: OperationStream; summary: string }> {
+async function summarize(
+  dispatch: Dispatch & { operation: OperationName },
+  body: (deps: OperationDeps) => Promise<unknown>,
+): Promise<{ stream: OperationStream; summary: string }> {
   const stream = await captureOperationStream(async (io) => {
     await body(depsFor(io));
   });
   const run = foldOperationRun(parseOperationEvents(stream.ndjson), dispatch);
-  return { stream, summary: operationSummary({ dispatch, run, exitCode: stream.exitCode, stderrTail: stream.stderr, runUrl: "https://github.example/acme/crdr/actions/runs/42" }) };
+  return {
+    stream,
+    summary: operationSummary({
+      dispatch,
+      run,
+      exitCode: stream.exitCode,
+      stderrTail: stream.stderr,
+      runUrl: "https://github.example/acme/crdr/actions/runs/42",
+    }),
+  };
 }
 
 const rows = (summary: string, header: string) => {
   const lines = summary.split("\n");
   const start = lines.findIndex((l) => l.startsWith(`| ${header}`));
   const body: string[][] = [];
-  for (let i = start + 2; i < lines.length && lines[i].startsWith("|"); i++) body.push(lines[i].slice(2, -2).split(" | "));
+  for (let i = start + 2; i < lines.length && lines[i].startsWith("|"); i++)
+    body.push(lines[i].slice(2, -2).split(" | "));
   return body;
 };
 const ganttTasks = (summary: string) => {
@@ -97,12 +123,29 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     ]);
     const steps = rows(summary, "step");
     expect(steps.map((r) => r[0])).toEqual(timeline.steps.map((s) => s.step));
-    expect(steps.map((r) => r[0])).toEqual(["resolve", "preflight", "replication", "request", "wait", "reconcile", "record", "resynth"]);
-    expect(steps.find((r) => r[0] === "request")![1]).toBe('PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}');
-    expect(summary).toMatch(/\*\*Recovery-time figures:\*\* to trigger (\d+(ms|s|m))+, Aiven (\d+(ms|s|m))+, reconcile (\d+(ms|s|m))+, record and synth (\d+(ms|s|m))+ \(total (\d+(ms|s|m))+\)/);
-    expect(summary).toContain("- Once the region is back, revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).");
+    expect(steps.map((r) => r[0])).toEqual([
+      "resolve",
+      "preflight",
+      "replication",
+      "request",
+      "wait",
+      "reconcile",
+      "record",
+      "resynth",
+    ]);
+    expect(steps.find((r) => r[0] === "request")![1]).toBe(
+      'PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}',
+    );
+    expect(summary).toMatch(
+      /\*\*Recovery-time figures:\*\* to trigger (\d+(ms|s|m))+, Aiven (\d+(ms|s|m))+, reconcile (\d+(ms|s|m))+, record and synth (\d+(ms|s|m))+ \(total (\d+(ms|s|m))+\)/,
+    );
+    expect(summary).toContain(
+      "- Once the region is back, revert with: dispatch **DR operation** with operation `revert`, stack `pg-primary` (a dry run first).",
+    );
     // The simulator's own standby hosts resolve nowhere: the figure is unknown, and said so.
-    expect(summary).toMatch(/\*\*Standby before the change:\*\* pg-primary-dr: replication unknown \(dr-pg-primary-dr-crdr-test\.sim\.local:5432 could not be read \(.*ENOTFOUND.*\)\)/);
+    expect(summary).toMatch(
+      /\*\*Standby before the change:\*\* pg-primary-dr: replication unknown \(dr-pg-primary-dr-crdr-test\.sim\.local:5432 could not be read \(.*ENOTFOUND.*\)\)/,
+    );
     expect(summary).toContain("plan with `-refresh=false`");
     expect(summary).toContain("pg-primary is failed over: pg-primary-dr is active.");
     // After a finished run, the next step closes the summary.
@@ -112,16 +155,28 @@ describe("the job summary of a DR operation, from its real --json output", () =>
   it("draws the timeline as a Mermaid gantt: trigger, takeover, reconcile, synth, each bar where the operation timed it", async () => {
     const { stream, summary } = await summarize(dispatch, (deps) => failover(failoverOptions, deps));
     const timeline = parseOperationEvents(stream.ndjson).events.find((e) => e.type === "done")!.timeline as Timeline;
-    expect(summary).toMatch(/### Timeline\n\n```mermaid\ngantt\n {2}title failover of pg-primary\n {2}dateFormat x\n {2}axisFormat %H:%M:%S\n {2}section pg-primary\n/);
+    expect(summary).toMatch(
+      /### Timeline\n\n```mermaid\ngantt\n {2}title failover of pg-primary\n {2}dateFormat x\n {2}axisFormat %H:%M:%S\n {2}section pg-primary\n/,
+    );
     const tasks = ganttTasks(summary);
-    expect(tasks.map((t) => t.label)).toEqual(["resolve the stack", "read both peers and preflight", "measure the standby", "trigger", "takeover at Aiven", "reconcile state", "record the phase", "synth"]);
+    expect(tasks.map((t) => t.label)).toEqual([
+      "resolve the stack",
+      "read both peers and preflight",
+      "measure the standby",
+      "trigger",
+      "takeover at Aiven",
+      "reconcile state",
+      "record the phase",
+      "synth",
+    ]);
     expect(tasks.every((t) => t.tag === "done")).toBe(true);
     timeline.steps.forEach((s, i) => {
       expect(tasks[i].start).toBe(Date.parse(s.startedAt));
       expect(tasks[i].end).toBe(Date.parse(s.startedAt) + Math.max(1, s.durationMs));
     });
     // The bars follow one another: each starts where the one before ended.
-    for (let i = 1; i < tasks.length; i++) expect(tasks[i].start).toBe(tasks[i - 1].start + timeline.steps[i - 1].durationMs);
+    for (let i = 1; i < tasks.length; i++)
+      expect(tasks[i].start).toBe(tasks[i - 1].start + timeline.steps[i - 1].durationMs);
   });
 
   it("a revert that times out: says so, where each peer stands, the step it stopped in, and to dispatch the same operation again", async () => {
@@ -129,11 +184,17 @@ describe("the job summary of a DR operation, from its real --json output", () =>
       await failover(failoverOptions, depsFor(io));
     });
     sim.model.delays = { ...FAST, rebuildMs: 60_000 };
-    const { stream, summary } = await summarize({ operation: "revert", stack: STACK, dryRun: false }, (deps) => revert({ ...common, timeoutMs: 300 }, deps));
+    const { stream, summary } = await summarize({ operation: "revert", stack: STACK, dryRun: false }, (deps) =>
+      revert({ ...common, timeoutMs: 300 }, deps),
+    );
     expect(stream.exitCode).toBe(3);
-    expect(summary).toMatch(/^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary as a passive copy of pg-primary-dr\. Timed out after/);
+    expect(summary).toMatch(
+      /^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary as a passive copy of pg-primary-dr\. Timed out after/,
+    );
     const peers = rows(summary, "peer");
-    expect(summary).toMatch(/\| peer \| service \| before \| where it stands \(read \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\) \|/);
+    expect(summary).toMatch(
+      /\| peer \| service \| before \| where it stands \(read \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\) \|/,
+    );
     expect(peers[0]).toEqual(["primary", "pg-primary", "POWEROFF/failed", expect.stringMatching(/^REBUILDING\//)]);
     expect(peers[1]).toEqual(["recovery", "pg-primary-dr", "RUNNING/active", "RUNNING/active"]);
     const steps = rows(summary, "step");
@@ -154,33 +215,47 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     const lockLater = setInterval(() => {
       if (sim.apiCalls("PUT").length) terraform.lockHeldBy = "bob@ci";
     }, 5);
-    const { stream, summary } = await summarize(dispatch, (deps) => failover(failoverOptions, deps)).finally(() => clearInterval(lockLater));
+    const { stream, summary } = await summarize(dispatch, (deps) => failover(failoverOptions, deps)).finally(() =>
+      clearInterval(lockLater),
+    );
     expect(stream.exitCode).toBe(6);
-    expect(summary).toMatch(/^## ⚠️ failover of stack `pg-primary`: unfinished \(exit 6\): Aiven changed, a later step failed\n\n> Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: The Terraform state is locked, held by bob@ci/);
+    expect(summary).toMatch(
+      /^## ⚠️ failover of stack `pg-primary`: unfinished \(exit 6\): Aiven changed, a later step failed\n\n> Aiven has failed pg-primary over to pg-primary-dr, but Terraform state was not updated: The Terraform state is locked, held by bob@ci/,
+    );
     const steps = rows(summary, "step");
     expect(steps[steps.length - 1][0]).toBe("**reconcile** (stopped here)");
     expect(rows(summary, "peer").map((r) => r[3])).toEqual(["POWEROFF/failed", "RUNNING/active"]);
-    expect(summary).toContain("**To finish:** fix the cause named above, then dispatch the DR operation workflow again with the same inputs (operation `failover`, stack `pg-primary`, dry-run **off**)");
+    expect(summary).toContain(
+      "**To finish:** fix the cause named above, then dispatch the DR operation workflow again with the same inputs (operation `failover`, stack `pg-primary`, dry-run **off**)",
+    );
   });
 
   it("a refused switchover: nothing was changed, and nothing to resume", async () => {
     await captureOperationStream(async (io) => {
       await failover(failoverOptions, depsFor(io));
     });
-    const { stream, summary } = await summarize({ operation: "switchover", stack: STACK, dryRun: false }, (deps) => plannedSwitch("switchover", common, deps));
+    const { stream, summary } = await summarize({ operation: "switchover", stack: STACK, dryRun: false }, (deps) =>
+      plannedSwitch("switchover", common, deps),
+    );
     expect(stream.exitCode).toBe(2);
-    expect(summary).toMatch(/^## 🛑 switchover of stack `pg-primary`: refused \(exit 2\), nothing was changed\n\n> Stack "pg-primary": switchover is not allowed while the pair is "failed-over"/);
+    expect(summary).toMatch(
+      /^## 🛑 switchover of stack `pg-primary`: refused \(exit 2\), nothing was changed\n\n> Stack "pg-primary": switchover is not allowed while the pair is "failed-over"/,
+    );
     expect(summary).toContain("Nothing was sent to Aiven. Fix what the message above says, then dispatch again.");
     expect(rows(summary, "peer").map((r) => r[2])).toEqual(["not read", "not read"]);
     expect(summary).not.toContain("To resume");
   });
 
   it("a dry run: nothing changed, the roles unchanged, and how to run it for real", async () => {
-    const { stream, summary } = await summarize({ ...dispatch, dryRun: true }, (deps) => failover({ ...failoverOptions, dryRun: true }, deps));
+    const { stream, summary } = await summarize({ ...dispatch, dryRun: true }, (deps) =>
+      failover({ ...failoverOptions, dryRun: true }, deps),
+    );
     expect(stream.exitCode).toBe(0);
     expect(summary).toMatch(/^## 🧪 dry run of failover of stack `pg-primary`: dry run, nothing was changed\n/);
     expect(rows(summary, "peer").map((r) => r[3])).toEqual(["unchanged (dry run)", "unchanged (dry run)"]);
-    expect(summary).toContain("To run it, dispatch **DR operation** with operation `failover`, stack `pg-primary`, dry-run **off**");
+    expect(summary).toContain(
+      "To run it, dispatch **DR operation** with operation `failover`, stack `pg-primary`, dry-run **off**",
+    );
     expect(summary).not.toContain("Recovery-time figures");
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
@@ -195,7 +270,9 @@ describe("the job summary of a DR operation, from its real --json output", () =>
     const { stream, summary } = await summarize(dispatch, (deps) => failover(failoverOptions, broken(deps)));
     expect(stream.exitCode).toBe(1);
     expect(summary).toMatch(/^## 💥 failover of stack `pg-primary`: failed with a bug \(exit 1\)\n/);
-    expect(summary).toMatch(/### Error output\n\n```text\nTypeError: cannot read properties of undefined \(reading 'cwd'\)\n {4}at /);
+    expect(summary).toMatch(
+      /### Error output\n\n```text\nTypeError: cannot read properties of undefined \(reading 'cwd'\)\n {4}at /,
+    );
     expect(summary).toContain("check the pair (dispatch **DR operation** with operation `status`, stack `pg-primary`)");
     expect(sim.apiCalls("PUT")).toEqual([]);
   });
@@ -217,10 +294,22 @@ describe("the job summary of a region run, from its real --json output", () => {
     fleetSim = new SimServer({ token: TOKEN, delays: FAST });
     for (const name of PAIRS) fleetSim.model.addPairFromManifest(fleet.stack(name).pair);
     // bench-pg-1's recovery is still copying: failing over to it is refused.
-    fleetSim.model.addService({ project: "crdr-bench", name: "bench-pg-1-dr", plan: "startup-4", cloud: "google-europe-north1", state: "REBUILDING", role: "passive" });
+    fleetSim.model.addService({
+      project: "crdr-bench",
+      name: "bench-pg-1-dr",
+      plan: "startup-4",
+      cloud: "google-europe-north1",
+      state: "REBUILDING",
+      role: "passive",
+    });
     const url = await fleetSim.start();
     try {
-      const recorders = new Map(PAIRS.map((name) => [fleet.stack(name).workingDirectory, new RecordingTerraform(fleet.stack(name).workingDirectory, ALL)]));
+      const recorders = new Map(
+        PAIRS.map((name) => [
+          fleet.stack(name).workingDirectory,
+          new RecordingTerraform(fleet.stack(name).workingDirectory, ALL),
+        ]),
+      );
       const stream = await captureOperationStream(async (io) => {
         const deps: OperationDeps = {
           projectDir: fleet.dir,
@@ -229,26 +318,40 @@ describe("the job summary of a region run, from its real --json output", () => {
           reporter: io.reporter,
           terraform: (o) => recorders.get(o.cwd)!,
         };
-        const outcomes = await regionRun("failover", { region: "google-europe-west1", parallel: 2, dryRun: false, yes: true, pollIntervalMs: 20 }, deps, (stack, pairDeps) =>
-          failover({ ...failoverOptions, stack }, pairDeps),
+        const outcomes = await regionRun(
+          "failover",
+          { region: "google-europe-west1", parallel: 2, dryRun: false, yes: true, pollIntervalMs: 20 },
+          deps,
+          (stack, pairDeps) => failover({ ...failoverOptions, stack }, pairDeps),
         );
         return Math.max(0, ...outcomes.map((o) => o.exitCode));
       });
       expect(stream.exitCode).toBe(2);
       const dispatch = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
-      const summary = operationSummary({ dispatch, run: foldOperationRun(parseOperationEvents(stream.ndjson), dispatch), exitCode: stream.exitCode });
+      const summary = operationSummary({
+        dispatch,
+        run: foldOperationRun(parseOperationEvents(stream.ndjson), dispatch),
+        exitCode: stream.exitCode,
+      });
 
-      expect(summary).toMatch(/^## 🛑 failover of region `google-europe-west1`: refused \(exit 2\), nothing was changed\n/);
+      expect(summary).toMatch(
+        /^## 🛑 failover of region `google-europe-west1`: refused \(exit 2\), nothing was changed\n/,
+      );
       expect(summary).toContain("### bench-pg-0\n\n✅ done\n");
-      expect(summary).toMatch(/### bench-pg-1\n\n🛑 refused \(exit 2\), nothing was changed: The recovery service bench-pg-1-dr is REBUILDING, not RUNNING/);
-      const section = (name: string) => summary.slice(summary.indexOf(`### ${name}`), summary.indexOf("###", summary.indexOf(`### ${name}`) + 4));
+      expect(summary).toMatch(
+        /### bench-pg-1\n\n🛑 refused \(exit 2\), nothing was changed: The recovery service bench-pg-1-dr is REBUILDING, not RUNNING/,
+      );
+      const section = (name: string) =>
+        summary.slice(summary.indexOf(`### ${name}`), summary.indexOf("###", summary.indexOf(`### ${name}`) + 4));
       expect(rows(section("bench-pg-0"), "peer").map((r) => r[3])).toEqual(["POWEROFF/failed", "RUNNING/active"]);
       expect(rows(section("bench-pg-1"), "peer").map((r) => r.slice(2))).toEqual([
         ["RUNNING/active", "RUNNING/active"],
         ["REBUILDING/passive", "REBUILDING/passive"],
       ]);
       expect(summary).toMatch(/ {2}section bench-pg-0\n(?: {2}.+ :done, \d+, \d+\n)+ {2}section bench-pg-1\n/);
-      expect(summary).toContain("The tool's own summary:\n\n```text\n1 of 2 pair(s) failed over away from google-europe-west1.");
+      expect(summary).toContain(
+        "The tool's own summary:\n\n```text\n1 of 2 pair(s) failed over away from google-europe-west1.",
+      );
     } finally {
       await fleetSim.stop();
     }
@@ -268,16 +371,36 @@ describe("the phase-file pull request's body", () => {
 
     // The same pair's run, as if a region run had done it for 400 pairs.
     const region = { operation: "failover", region: "google-europe-west1", dryRun: false } as const;
-    const fleet = { ...run, pairs: Array.from({ length: 400 }, (_, i) => ({ ...run.pairs[0], stack: `pg-${i}`, exitCode: i === 7 ? 3 : 0, error: i === 7 ? "Timed out after 30m waiting for the takeover" : undefined })) };
-    expect(operationSummary({ dispatch: region, run: fleet, exitCode: 3 }).length).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
-    const large = phasePullRequest({ dispatch: region, run: fleet, exitCode: 3, phaseFile: "crdr-phases/", runUrl: "https://github.example/acme/crdr/actions/runs/42" });
+    const fleet = {
+      ...run,
+      pairs: Array.from({ length: 400 }, (_, i) => ({
+        ...run.pairs[0],
+        stack: `pg-${i}`,
+        exitCode: i === 7 ? 3 : 0,
+        error: i === 7 ? "Timed out after 30m waiting for the takeover" : undefined,
+      })),
+    };
+    expect(operationSummary({ dispatch: region, run: fleet, exitCode: 3 }).length).toBeGreaterThan(
+      PULL_REQUEST_BODY_LIMIT,
+    );
+    const large = phasePullRequest({
+      dispatch: region,
+      run: fleet,
+      exitCode: 3,
+      phaseFile: "crdr-phases/",
+      runUrl: "https://github.example/acme/crdr/actions/runs/42",
+    });
     expect(large.body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
     expect(large.body).toContain("### ⏱️ failover of region `google-europe-west1`: timed out (exit 3)");
     expect(large.body).toContain("- pg-0: ✅ done\n");
     expect(large.body).toContain("- pg-7: ⏱️ timed out (exit 3): Timed out after 30m waiting for the takeover\n");
     expect(large.body).toContain("- … and 200 more pair(s)");
-    expect(large.body).toContain("Each pair's roles, steps and timeline are in the [workflow run](https://github.example/acme/crdr/actions/runs/42)'s summary.");
-    expect(large.body).toContain("**To resume:** dispatch the DR operation workflow again with the same inputs (operation `failover`, region `google-europe-west1`, dry-run **off**).");
+    expect(large.body).toContain(
+      "Each pair's roles, steps and timeline are in the [workflow run](https://github.example/acme/crdr/actions/runs/42)'s summary.",
+    );
+    expect(large.body).toContain(
+      "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `failover`, region `google-europe-west1`, dry-run **off**).",
+    );
     expect(large.body).not.toContain("```mermaid");
   });
 });

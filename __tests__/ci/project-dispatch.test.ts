@@ -7,7 +7,9 @@ describe("a region run dispatched for one Aiven project", () => {
   it("is rebuilt with --project, and named with its project in the headline and in the inputs to dispatch again", () => {
     expect(commandArguments(dispatch)).toBe("--region google-europe-west1 --project proj-a --yes --json");
     expect(describeRun(dispatch)).toBe("failover of region `google-europe-west1`, project `proj-a`");
-    expect(describeInputs(dispatch)).toBe("operation `failover`, region `google-europe-west1`, project `proj-a`, dry-run **off**");
+    expect(describeInputs(dispatch)).toBe(
+      "operation `failover`, region `google-europe-west1`, project `proj-a`, dry-run **off**",
+    );
   });
 
   it("is not, for a run of the whole region", () => {

@@ -26,7 +26,14 @@ const TRANSITIONS: Array<[string, string]> = [
 
 const stacks = Object.fromEntries(Object.entries(PHASES).map(([name, phase]) => [name, synthPairStack(phase)]));
 const sim = new SimModel();
-sim.addPair({ project: "crdr-test", primary: "pg-primary", recovery: "pg-primary-dr", plan: "startup-4", primaryCloud: "google-europe-west1", recoveryCloud: "google-europe-north1" });
+sim.addPair({
+  project: "crdr-test",
+  primary: "pg-primary",
+  recovery: "pg-primary-dr",
+  plan: "startup-4",
+  primaryCloud: "google-europe-west1",
+  recoveryCloud: "google-europe-north1",
+});
 
 /** The services a phase's stack declares, with the attributes the provider reads from Aiven. */
 function objectsOf(json: any): StateObject[] {
@@ -34,7 +41,11 @@ function objectsOf(json: any): StateObject[] {
     .filter((side) => json.resource.aiven_pg[side])
     .map((side) => {
       const name = json.resource.aiven_pg[side].service_name;
-      return { address: `aiven_pg.${side}`, attributes: { service_name: name, ...pgConnectionAttributes(sim.getService("crdr-test", name)) }, sensitive: PG_SENSITIVE_ATTRIBUTES };
+      return {
+        address: `aiven_pg.${side}`,
+        attributes: { service_name: name, ...pgConnectionAttributes(sim.getService("crdr-test", name)) },
+        sensitive: PG_SENSITIVE_ATTRIBUTES,
+      };
     });
 }
 
@@ -61,10 +72,17 @@ describe("plans between phases, made by the real terraform from the synthesized 
     const removed = plan.outputChanges.filter((o) => o.kind === "delete").map((o) => o.name);
     expect(removed.filter((name) => name.startsWith("app_"))).toEqual([]);
     // The plan has teeth: forgetting the primary does remove its per-service outputs.
-    expect(removed).toEqual(to === "failed-over, primary forgotten" ? ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"] : []);
+    expect(removed).toEqual(
+      to === "failed-over, primary forgotten"
+        ? ["primary_host", "primary_password", "primary_port", "primary_service_name", "primary_uri"]
+        : [],
+    );
 
     const pair = stacks[to]["//"][PAIR_MANIFEST_KEY];
-    const review = reviewPlan(plan, new ReviewContext([pair], PhaseFolder.inMemory({ [pair.stack]: PHASES[to] }), pair.stack));
+    const review = reviewPlan(
+      plan,
+      new ReviewContext([pair], PhaseFolder.inMemory({ [pair.stack]: PHASES[to] }), pair.stack),
+    );
     expect(review.findings.filter((f) => f.rule === "application-output-removed")).toEqual([]);
     expect(plan.outputChanges.filter((o) => o.name.startsWith("app_")).length).toBe(7);
   });

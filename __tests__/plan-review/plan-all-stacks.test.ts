@@ -27,12 +27,21 @@ afterAll(() => project.remove());
 
 const plansDir = () => path.join(project.dir, "plans");
 
-function planLoop(behaviours: Record<string, StackBehaviour>, env: Record<string, string> = { AIVEN_TOKEN: "test-token" }) {
+function planLoop(
+  behaviours: Record<string, StackBehaviour>,
+  env: Record<string, string> = { AIVEN_TOKEN: "test-token" },
+) {
   const fake = fakeTerraform(behaviours);
   try {
     const run = spawnSync("bash", [LOOP, "cdktf.out/stacks", "plans"], {
       cwd: project.dir,
-      env: { PATH: `${fake.bin}:${process.env.PATH}`, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },
+      env: {
+        PATH: `${fake.bin}:${process.env.PATH}`,
+        HOME: process.env.HOME,
+        TF_CLI_CONFIG_FILE: "/dev/null",
+        CHECKPOINT_DISABLE: "1",
+        ...env,
+      },
       encoding: "utf8",
     });
     return { code: run.status, output: run.stdout + run.stderr, calls: fake.calls() };
@@ -42,7 +51,11 @@ function planLoop(behaviours: Record<string, StackBehaviour>, env: Record<string
 }
 
 function review(...args: string[]) {
-  const run = spawnSync(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), "--plans-dir", "plans", ...args], { cwd: project.dir, encoding: "utf8" });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(REPO, "dist", "scripts", "plan-review.js"), "--plans-dir", "plans", ...args],
+    { cwd: project.dir, encoding: "utf8" },
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -52,7 +65,9 @@ describe("the plan loop (lib/plan-review/plan-all-stacks.sh)", () => {
   it("plans every stack; a stack whose plan fails leaves which step failed and the tail of terraform's error, without terminal codes, and the loop exits 1", () => {
     const run = planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { planFails: true } });
     expect(run.code).toBe(1);
-    expect(JSON.parse(fs.readFileSync(record(PLAN_RECORDS.plan(GOOD)), "utf8"))).toMatchObject({ format_version: "1.2" });
+    expect(JSON.parse(fs.readFileSync(record(PLAN_RECORDS.plan(GOOD)), "utf8"))).toMatchObject({
+      format_version: "1.2",
+    });
     expect(fs.existsSync(record(PLAN_RECORDS.plan(BAD)))).toBe(false);
     const failure = fs.readFileSync(record(PLAN_RECORDS.failure(BAD)), "utf8");
     expect(failure.split("\n")[0]).toBe("terraform plan exited 1");
@@ -61,7 +76,9 @@ describe("the plan loop (lib/plan-review/plan-all-stacks.sh)", () => {
     expect(FAKE_PLAN_ERROR).toContain(ESC);
     expect(run.output).toContain(`::error::The plan of stack ${BAD} failed (terraform plan exited 1)`);
     // Both stacks were initialized and planned, with -no-color and no state lock.
-    expect(run.calls).toEqual(expect.arrayContaining([`${GOOD} init`, `${GOOD} plan`, `${GOOD} show`, `${BAD} init`, `${BAD} plan`]));
+    expect(run.calls).toEqual(
+      expect.arrayContaining([`${GOOD} init`, `${GOOD} plan`, `${GOOD} show`, `${BAD} init`, `${BAD} plan`]),
+    );
   });
 
   it("records the real terraform's failure to initialize a stack whose provider cannot be installed", () => {
@@ -72,8 +89,14 @@ describe("the plan loop (lib/plan-review/plan-all-stacks.sh)", () => {
     try {
       fs.mkdirSync(path.join(noProviders, "mirror"));
       const config = path.join(noProviders, "terraform.rc");
-      fs.writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.join(noProviders, "mirror"))}\n  }\n}\n`);
-      run = planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { real: true } }, { AIVEN_TOKEN: "test-token", TF_CLI_CONFIG_FILE: config });
+      fs.writeFileSync(
+        config,
+        `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.join(noProviders, "mirror"))}\n  }\n}\n`,
+      );
+      run = planLoop(
+        { [GOOD]: { showJson: NO_CHANGES }, [BAD]: { real: true } },
+        { AIVEN_TOKEN: "test-token", TF_CLI_CONFIG_FILE: config },
+      );
     } finally {
       fs.rmSync(noProviders, { recursive: true, force: true });
     }
@@ -126,7 +149,10 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "" });
     const result = review("--json");
     expect(result.code).toBe(3);
-    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "not-reviewed", notReviewed: expect.stringMatching(/^no credentials: AIVEN_TOKEN is empty/) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      verdict: "not-reviewed",
+      notReviewed: expect.stringMatching(/^no credentials: AIVEN_TOKEN is empty/),
+    });
     const md = review().stdout;
     expect(md.split("\n")[1]).toBe("## ⛔ CRDR plan review: not reviewed (no credentials)");
     expect(md).toContain("this is **not** a pass");
@@ -137,7 +163,14 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     fs.rmSync(record(PLAN_RECORDS.plan(BAD)));
     const result = review("--json");
     expect(result.code).toBe(3);
-    expect(JSON.parse(result.stdout).findings).toEqual([expect.objectContaining({ rule: "plan-failed", severity: "danger", plan: BAD, message: `no plan was made for stack ${BAD}: the plan loop left neither a plan nor an error for it` })]);
+    expect(JSON.parse(result.stdout).findings).toEqual([
+      expect.objectContaining({
+        rule: "plan-failed",
+        severity: "danger",
+        plan: BAD,
+        message: `no plan was made for stack ${BAD}: the plan loop left neither a plan nor an error for it`,
+      }),
+    ]);
   });
 
   it("calls a plan file that is not a plan a danger for its stack, and still reviews the others", () => {
@@ -146,7 +179,14 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report.stacks).toEqual([GOOD, BAD]);
-    expect(report.findings).toEqual([expect.objectContaining({ rule: "plan-failed", plan: BAD, message: `the plan of stack ${BAD} could not be read`, detail: expect.stringMatching(/is not JSON/) })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        rule: "plan-failed",
+        plan: BAD,
+        message: `the plan of stack ${BAD} could not be read`,
+        detail: expect.stringMatching(/is not JSON/),
+      }),
+    ]);
   });
 
   it("passes when every stack planned and nothing is dangerous", () => {
@@ -173,16 +213,24 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
     expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ verdict: "not-reviewed", stacks: [GOOD, BAD] });
-    expect(report.notReviewed).toContain(`stack ${GOOD} keeps its state in a local file, which this CI machine does not have`);
+    expect(report.notReviewed).toContain(
+      `stack ${GOOD} keeps its state in a local file, which this CI machine does not have`,
+    );
     expect(report.notReviewed).toContain(`stack ${BAD} keeps its state in a local file`);
     expect(report.notReviewed).toContain("Set the repository variable CRDR_BACKEND");
     const md = review("--require-shared-state").stdout;
-    expect(md.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (stack ${GOOD} keeps its state in a local file, which this CI machine does not have)`);
+    expect(md.split("\n")[1]).toBe(
+      `## ⛔ CRDR plan review: not reviewed (stack ${GOOD} keeps its state in a local file, which this CI machine does not have)`,
+    );
   });
 
   it("on CI, reviews stacks whose state is in a shared backend", () => {
     try {
-      synthesize(project.dir, { ...process.env, ...FLEET, CRDR_BACKEND: JSON.stringify({ type: "http", address: "http://127.0.0.1:9/state" }) });
+      synthesize(project.dir, {
+        ...process.env,
+        ...FLEET,
+        CRDR_BACKEND: JSON.stringify({ type: "http", address: "http://127.0.0.1:9/state" }),
+      });
       planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } });
       const result = review("--json", "--require-shared-state");
       expect(result.code).toBe(0);
@@ -195,16 +243,21 @@ describe("the review of the plan loop's output (--plans-dir)", () => {
   it("names every pair's phase change in the headline, also of a stack whose plan failed or when nothing could be planned", () => {
     const base = path.join(project.dir, "base-phases.json");
     fs.writeFileSync(base, JSON.stringify({ version: 1, pairs: {} }));
-    project.writePhases({ [BAD]: { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" } });
+    project.writePhases({
+      [BAD]: { phase: "switched-over", operation: "switchover", runId: "switchover-1", since: "2026-11-01T10:00:00Z" },
+    });
     try {
       planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { planFails: true } });
-      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## 🛑 CRDR plan review: 1 danger · phase ${BAD}: normal → switched-over`);
+      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(
+        `## 🛑 CRDR plan review: 1 danger · phase ${BAD}: normal → switched-over`,
+      );
       planLoop({ [GOOD]: { showJson: NO_CHANGES }, [BAD]: { showJson: NO_CHANGES } }, { AIVEN_TOKEN: "" });
-      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(`## ⛔ CRDR plan review: not reviewed (no credentials) · phase ${BAD}: normal → switched-over`);
+      expect(review("--base-phase-file", base).stdout.split("\n")[1]).toBe(
+        `## ⛔ CRDR plan review: not reviewed (no credentials) · phase ${BAD}: normal → switched-over`,
+      );
     } finally {
       fs.rmSync(base);
       project.clearPhases();
     }
   });
 });
-

@@ -5,9 +5,15 @@ import { ProjectFixture, REPO } from "../support/project-fixture";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 
-function review(project: ProjectFixture, args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function review(
+  project: ProjectFixture,
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = startChild(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), ...args], { cwd: project.dir });
+    const child = startChild(process.execPath, [path.join(REPO, "dist", "scripts", "plan-review.js"), ...args], {
+      cwd: project.dir,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
@@ -42,19 +48,36 @@ describe("npm run plan:review", () => {
 
   it("reads stdin with -, and writes JSON to --out", async () => {
     const out = path.join(project.dir, "review.json");
-    const result = await review(project, ["-", "--json", "--out", out], fs.readFileSync(path.join(FIXTURES, "no-changes.json"), "utf8"));
+    const result = await review(
+      project,
+      ["-", "--json", "--out", out],
+      fs.readFileSync(path.join(FIXTURES, "no-changes.json"), "utf8"),
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("");
-    expect(JSON.parse(fs.readFileSync(out, "utf8"))).toMatchObject({ verdict: "ok", counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 }, findings: [] });
+    expect(JSON.parse(fs.readFileSync(out, "utf8"))).toMatchObject({
+      verdict: "ok",
+      counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 },
+      findings: [],
+    });
   });
 
   it("uses the phase file: the forget after a failover is info, an update of the failed primary is danger", async () => {
     project.writePhases({ "pg-primary": { phase: "failed-over", primary: "frozen" } });
     try {
-      const result = await review(project, [path.join(FIXTURES, "every-action.json"), "--json", "--stack", "pg-primary"]);
+      const result = await review(project, [
+        path.join(FIXTURES, "every-action.json"),
+        "--json",
+        "--stack",
+        "pg-primary",
+      ]);
       const report = JSON.parse(result.stdout);
-      expect(report.findings).toContainEqual(expect.objectContaining({ rule: "forget-explained", severity: "info", stack: "pg-primary" }));
-      expect(report.findings).toContainEqual(expect.objectContaining({ rule: "failed-primary-changed", severity: "danger" }));
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ rule: "forget-explained", severity: "info", stack: "pg-primary" }),
+      );
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ rule: "failed-primary-changed", severity: "danger" }),
+      );
       expect(result.code).toBe(3);
     } finally {
       project.clearPhases();
@@ -74,7 +97,10 @@ describe("npm run plan:review", () => {
   });
 
   it("merges STACK=FILE plans into one comment with the worst verdict and summed counts", async () => {
-    const result = await review(project, [`pg-primary=${path.join(FIXTURES, "dangerous.json")}`, `pg-primary=${path.join(FIXTURES, "no-changes.json")}`]);
+    const result = await review(project, [
+      `pg-primary=${path.join(FIXTURES, "dangerous.json")}`,
+      `pg-primary=${path.join(FIXTURES, "no-changes.json")}`,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout.match(/<!-- crdr-plan-review -->/g)).toHaveLength(1);
     expect(result.stdout).toContain("Stacks `pg-primary`, `pg-primary`");
@@ -86,7 +112,9 @@ describe("npm run plan:review", () => {
     fs.writeFileSync(out, "<!-- crdr-plan-review -->\n## ✅ an earlier review");
     const result = await review(project, [path.join(FIXTURES, "not-a-plan-state.json"), "--out", out]);
     expect(result.code).toBe(2);
-    expect(fs.readFileSync(out, "utf8")).toMatch(/^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review failed\n[\s\S]*is not a Terraform plan/);
+    expect(fs.readFileSync(out, "utf8")).toMatch(
+      /^<!-- crdr-plan-review -->\n## 🛑 CRDR plan review failed\n[\s\S]*is not a Terraform plan/,
+    );
   });
 
   it("refuses no plans, and plan files together with --plans-dir, in one sentence each", async () => {
@@ -118,7 +146,12 @@ describe("npm run plan:review", () => {
       expect(direct.stderr).toContain(`garbled.json is not JSON (it breaks at line ${line}, column `);
       expect(direct.stderr).toContain("make the plan again");
       const dir = await review(project, ["--plans-dir", plans, "--json"]);
-      expect(JSON.parse(dir.stdout).findings).toEqual([expect.objectContaining({ rule: "plan-failed", detail: expect.stringContaining(`is not JSON (it breaks at line ${line}`) })]);
+      expect(JSON.parse(dir.stdout).findings).toEqual([
+        expect.objectContaining({
+          rule: "plan-failed",
+          detail: expect.stringContaining(`is not JSON (it breaks at line ${line}`),
+        }),
+      ]);
       for (const shown of [direct.stderr, direct.stdout, fs.readFileSync(out, "utf8"), dir.stdout, dir.stderr]) {
         expect(shown).not.toContain(SECRET);
         expect(shown).not.toMatch(/business|sensitive"/);
@@ -138,7 +171,9 @@ describe("npm run plan:review", () => {
       expect((await review(project, [plan, "--stack", "pg-primary"])).code).toBe(0);
       const result = await review(project, [plan, "--stack", "pg-primary", "--base-phase-file", base]);
       expect(result.code).toBe(3);
-      expect(result.stdout.split("\n")[1]).toBe("## 🛑 CRDR plan review: 1 danger · phase pg-primary: normal → failed-over (primary forgotten)");
+      expect(result.stdout.split("\n")[1]).toBe(
+        "## 🛑 CRDR plan review: 1 danger · phase pg-primary: normal → failed-over (primary forgotten)",
+      );
       expect(result.stdout).toContain("the phase file moves pg-primary from normal to failed-over (primary forgotten)");
       // A missing base file: every pair was normal there.
       fs.rmSync(base);
@@ -151,7 +186,13 @@ describe("npm run plan:review", () => {
 
   it("compares each pair's file with the base branch's phase folder (--base-phases), or with its old single file before the migration", async () => {
     const baseDir = path.join(project.dir, "base", "crdr-phases");
-    const record = { phase: "failed-over", primary: "forgotten", operation: "failover", runId: "failover-1", since: "2026-11-01T10:00:00Z" };
+    const record = {
+      phase: "failed-over",
+      primary: "forgotten",
+      operation: "failover",
+      runId: "failover-1",
+      since: "2026-11-01T10:00:00Z",
+    };
     project.writePhases({ "pg-primary": record });
     const plan = path.join(FIXTURES, "tf-forget-primary-and-link.json");
     const headline = async (base: string) => {
@@ -179,11 +220,12 @@ describe("npm run plan:review", () => {
       fs.writeFileSync(path.join(baseDir, "pg-primary.json"), JSON.stringify({ version: 1, ...record }));
       const both = await headline(baseDir);
       expect(both.code).toBe(2);
-      expect(both.stderr).toMatch(/^✖ The phase folder .*base\/crdr-phases and the old phase file .*base\/crdr-phases\.json both exist and disagree on "pg-primary"; keep the one that is right \(the tooling now writes the folder\), delete the other, then rerun\.\n$/);
+      expect(both.stderr).toMatch(
+        /^✖ The phase folder .*base\/crdr-phases and the old phase file .*base\/crdr-phases\.json both exist and disagree on "pg-primary"; keep the one that is right \(the tooling now writes the folder\), delete the other, then rerun\.\n$/,
+      );
     } finally {
       project.clearPhases();
       fs.rmSync(path.join(project.dir, "base"), { recursive: true, force: true });
     }
   });
 });
-

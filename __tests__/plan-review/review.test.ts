@@ -38,8 +38,14 @@ describe("reading Terraform's JSON plan", () => {
       ["aiven_pg.imported", "no-op"],
     ]);
     expect(plan.changes.find((c) => c.address === "aws_instance.api")!.createBeforeDestroy).toBe(true);
-    expect(plan.changes.find((c) => c.address === "aws_instance.web")).toMatchObject({ createBeforeDestroy: false, actionReason: "replace_because_cannot_update", replacePaths: [["ami"]] });
-    expect(plan.changes.find((c) => c.address === "aiven_pg.imported")!.importing).toEqual({ id: "crdr-test/pg-primary-dr" });
+    expect(plan.changes.find((c) => c.address === "aws_instance.web")).toMatchObject({
+      createBeforeDestroy: false,
+      actionReason: "replace_because_cannot_update",
+      replacePaths: [["ami"]],
+    });
+    expect(plan.changes.find((c) => c.address === "aiven_pg.imported")!.importing).toEqual({
+      id: "crdr-test/pg-primary-dr",
+    });
   });
 
   it("counts add, change, destroy, replace, import and forget", () => {
@@ -47,15 +53,23 @@ describe("reading Terraform's JSON plan", () => {
   });
 
   it.each([
-    ["not-a-plan-state", /is not a Terraform plan; pass the output of "terraform show -json <planfile>", which has format_version and resource_changes\./],
-    ["show-json-of-state", /is not a Terraform plan \(it looks like state, from terraform show -json without a plan file\)/],
+    [
+      "not-a-plan-state",
+      /is not a Terraform plan; pass the output of "terraform show -json <planfile>", which has format_version and resource_changes\./,
+    ],
+    [
+      "show-json-of-state",
+      /is not a Terraform plan \(it looks like state, from terraform show -json without a plan file\)/,
+    ],
     ["future-format", /has plan format_version 2\.0, but this review understands 1\.x/],
   ])("refuses %s with a sentence saying what was expected", (name, message) => {
     expect(() => parsePlan(fixture(name), name)).toThrow(message);
   });
 
   it("refuses text that is not JSON", () => {
-    expect(() => parsePlan("Plan: 1 to add", "plan.txt")).toThrow('plan.txt is not JSON (it breaks at line 1, column 1 (byte offset 0)); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".');
+    expect(() => parsePlan("Plan: 1 to add", "plan.txt")).toThrow(
+      'plan.txt is not JSON (it breaks at line 1, column 1 (byte offset 0)); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".',
+    );
   });
 });
 
@@ -88,7 +102,10 @@ describe("reviewing plans", () => {
     expect(forget.severity).toBe("info");
     expect(forget.why).toMatch(/^Expected after the failover/);
     // The frozen primary's update is a danger in this phase.
-    expect(result.findings.find((f) => f.rule === "failed-primary-changed")).toMatchObject({ severity: "danger", address: "aiven_pg.primary" });
+    expect(result.findings.find((f) => f.rule === "failed-primary-changed")).toMatchObject({
+      severity: "danger",
+      address: "aiven_pg.primary",
+    });
   });
 
   it("flags an errored plan", () => {
@@ -107,16 +124,24 @@ describe("the Markdown comment", () => {
     const md = markdownReport(review("dangerous"));
     const lines = md.split("\n");
     expect(lines[0]).toBe(COMMENT_MARKER);
-    expect(lines[1]).toBe("## 🛑 CRDR plan review: 2 dangers, 1 warning · destroys 1, replaces 1 (aiven_pg ×1, aiven_service_integration ×1)");
-    expect(md.indexOf("| add | change | destroy | replace | import | forget |")).toBeLessThan(md.indexOf("### Dangers"));
+    expect(lines[1]).toBe(
+      "## 🛑 CRDR plan review: 2 dangers, 1 warning · destroys 1, replaces 1 (aiven_pg ×1, aiven_service_integration ×1)",
+    );
+    expect(md.indexOf("| add | change | destroy | replace | import | forget |")).toBeLessThan(
+      md.indexOf("### Dangers"),
+    );
     expect(md).toContain("| 0 | 1 | 1 | 1 | 0 | 0 |");
-    expect(md).toMatch(/### Dangers\n\n- \*\*`aiven_pg.primary`\*\* \(pg-primary\) — PostgreSQL service primary of pg-primary is replaced \(forced by project\)\n {2}<br>_Deleting or replacing an aiven_pg destroys the database/);
+    expect(md).toMatch(
+      /### Dangers\n\n- \*\*`aiven_pg.primary`\*\* \(pg-primary\) — PostgreSQL service primary of pg-primary is replaced \(forced by project\)\n {2}<br>_Deleting or replacing an aiven_pg destroys the database/,
+    );
     expect(md).toMatch(/<details open><summary><b>Warnings<\/b> \(1\)<\/summary>/);
     expect(md).toMatch(/<details><summary>All changes \(3\)<\/summary>/);
   });
 
   it("says plainly when nothing is dangerous", () => {
-    expect(markdownReport(review("no-changes")).split("\n")[1]).toBe("## ✅ CRDR plan review: nothing dangerous for the DR pairs");
+    expect(markdownReport(review("no-changes")).split("\n")[1]).toBe(
+      "## ✅ CRDR plan review: nothing dangerous for the DR pairs",
+    );
   });
 
   it("stays within GitHub's comment limit: one line per rule and why, lists shortened with a note, folds closed", () => {
@@ -134,15 +159,33 @@ describe("the Markdown comment", () => {
     expect(md.match(/Deleting or replacing an aiven_pg destroys the database/g)).toHaveLength(1);
     expect(md).toContain("- **3000 × `pg-destroyed`** — _Deleting or replacing an aiven_pg destroys the database");
     expect(md).toMatch(/ more; `npm run plan:review -- --json` lists them all\./);
-    expect(md).toMatch(/✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/);
+    expect(md).toMatch(
+      /✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/,
+    );
     expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
   });
 
   it("as a last resort drops lines from the end, says how many, and closes its fold", () => {
-    const findings = Array.from({ length: 400 }, (_, i) => ({ rule: `rule-${i}`, severity: "warning" as const, message: `finding ${i}`, why: `a why of its own, number ${i}` }));
-    const md = markdownReport({ verdict: "warning", counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 }, findings, stacks: [], changes: [] }, 4000);
+    const findings = Array.from({ length: 400 }, (_, i) => ({
+      rule: `rule-${i}`,
+      severity: "warning" as const,
+      message: `finding ${i}`,
+      why: `a why of its own, number ${i}`,
+    }));
+    const md = markdownReport(
+      {
+        verdict: "warning",
+        counts: { add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 },
+        findings,
+        stacks: [],
+        changes: [],
+      },
+      4000,
+    );
     expect(md.length).toBeLessThanOrEqual(4000);
-    expect(md).toMatch(/✂️ \d+ lines left out to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/);
+    expect(md).toMatch(
+      /✂️ \d+ lines left out to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report\.$/,
+    );
     expect((md.match(/<details/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
   });
 });
@@ -150,7 +193,9 @@ describe("the Markdown comment", () => {
 describe("the rule set", () => {
   it("has one file and one test file per rule", () => {
     for (const rule of PLAN_RULES) {
-      expect(fs.existsSync(path.join(__dirname, "..", "..", "lib", "plan-review", "rules", `${rule.id}.ts`))).toBe(true);
+      expect(fs.existsSync(path.join(__dirname, "..", "..", "lib", "plan-review", "rules", `${rule.id}.ts`))).toBe(
+        true,
+      );
       expect(fs.existsSync(path.join(__dirname, "rules", `${rule.id}.test.ts`))).toBe(true);
     }
   });

@@ -41,7 +41,10 @@ function mutate(doc: any, random: () => number): any {
 }
 
 describe("plan review robustness", () => {
-  const docs = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), "utf8")));
+  const docs = fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), "utf8")));
 
   it("never crashes on mutated plans: it reviews them or refuses them with a user error", () => {
     const random = rng(20261125);
@@ -49,11 +52,21 @@ describe("plan review robustness", () => {
     for (let i = 0; i < 600; i++) {
       const doc = mutate(docs[i % docs.length], random);
       try {
-        const result = reviewPlan(parsePlan(JSON.stringify(doc), `mutant ${i}`), context({ phase: i % 2 ? "normal" : "failed-over", primary: "frozen" } as never, i % 3 ? "pg-primary" : undefined));
+        const result = reviewPlan(
+          parsePlan(JSON.stringify(doc), `mutant ${i}`),
+          context(
+            { phase: i % 2 ? "normal" : "failed-over", primary: "frozen" } as never,
+            i % 3 ? "pg-primary" : undefined,
+          ),
+        );
         markdownReport(result);
         reviewed += 1;
       } catch (err) {
-        if (!(err instanceof UserError)) throw new Error(`mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`, { cause: err });
+        if (!(err instanceof UserError))
+          throw new Error(
+            `mutant ${i} crashed the review: ${(err as Error).stack}\n${JSON.stringify(doc).slice(0, 2000)}`,
+            { cause: err },
+          );
       }
     }
     expect(reviewed).toBeGreaterThan(300);

@@ -16,7 +16,9 @@ export class ArtifactStore {
   files(run: number, name: string): string[] | undefined {
     const root = path.join(this.dir, String(run), name);
     if (!fs.existsSync(root)) return undefined;
-    return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+    return (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => fs.statSync(path.join(root, f)).isFile())
+      .sort();
   }
 
   read(run: number, name: string, file: string): string {
@@ -28,7 +30,8 @@ export class ArtifactStore {
     return {
       "actions/upload-artifact": ({ with: inputs, cwd }) => {
         const from = path.resolve(cwd, inputs.path);
-        if (!fs.existsSync(from) || (fs.statSync(from).isDirectory() && !fs.readdirSync(from).length)) return inputs["if-no-files-found"] === "ignore";
+        if (!fs.existsSync(from) || (fs.statSync(from).isDirectory() && !fs.readdirSync(from).length))
+          return inputs["if-no-files-found"] === "ignore";
         const to = path.join(this.dir, String(run), inputs.name);
         if (fs.statSync(from).isDirectory()) fs.cpSync(from, to, { recursive: true });
         else fs.cpSync(from, path.join(to, path.basename(from)));

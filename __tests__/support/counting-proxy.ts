@@ -11,7 +11,13 @@ export class CountingProxy {
     this.requests.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? "/");
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -9,7 +9,18 @@ import * as path from "path";
  */
 
 /** The folders whose paths the pages name; a path starting with one is checked. */
-const REPOSITORY_ROOTS = ["bin", "lib", "scripts", "__tests__", "tools", ".github", ".ci", "docs", "bench", "provider-schema"];
+const REPOSITORY_ROOTS = [
+  "bin",
+  "lib",
+  "scripts",
+  "__tests__",
+  "tools",
+  ".github",
+  ".ci",
+  "docs",
+  "bench",
+  "provider-schema",
+];
 
 /** Folders that installs, builds and runs make; never part of what a page may point at. */
 const NOT_WRITTEN_BY_HAND = new Set([

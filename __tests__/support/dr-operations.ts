@@ -6,7 +6,10 @@ import { runScript, ScriptRun, STACK } from "./project-fixture";
 export const PROJECT = "crdr-test";
 export const PRIMARY = "pg-primary";
 export const RECOVERY = "pg-primary-dr";
-export const PATHS = { primary: `/v1/project/${PROJECT}/service/${PRIMARY}`, recovery: `/v1/project/${PROJECT}/service/${RECOVERY}` } as const;
+export const PATHS = {
+  primary: `/v1/project/${PROJECT}/service/${PRIMARY}`,
+  recovery: `/v1/project/${PROJECT}/service/${RECOVERY}`,
+} as const;
 
 /** A role change an operation sends: on which peer, to which role. */
 export interface RolePut {
@@ -85,7 +88,9 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
 ];
 
 /** Each role change of each operation, for faults aimed at one request. */
-export const ROLE_PUTS = DR_OPERATIONS.flatMap((operation) => operation.puts.map((put) => ({ operation, put, name: `${operation.script} (${put.side} → ${put.role})` })));
+export const ROLE_PUTS = DR_OPERATIONS.flatMap((operation) =>
+  operation.puts.map((put) => ({ operation, put, name: `${operation.script} (${put.side} → ${put.role})` })),
+);
 
 /** A fault aimed at one role change's PUT. */
 export function faultOn(put: RolePut, fault: Omit<FaultSpec, "method" | "path" | "body">): FaultSpec {
@@ -94,7 +99,13 @@ export function faultOn(put: RolePut, fault: Omit<FaultSpec, "method" | "path" |
 
 /** The PUTs the simulator received for one role change, whatever happened to them. */
 export function putsFor(s: DrScenario, put: RolePut) {
-  return s.sim.apiCalls("PUT").filter((r) => r.path === PATHS[put.side] && (r.body as { disaster_recovery_role?: string })?.disaster_recovery_role === put.role);
+  return s.sim
+    .apiCalls("PUT")
+    .filter(
+      (r) =>
+        r.path === PATHS[put.side] &&
+        (r.body as { disaster_recovery_role?: string })?.disaster_recovery_role === put.role,
+    );
 }
 
 /** Both peers as `state/role`, primary first. */
@@ -107,9 +118,27 @@ export function peers(s: DrScenario): [string, string] {
 }
 
 /** Transitions that take a little time and show intermediate states, as real ones do. */
-export const SHORT_TRANSITIONS = { failoverMs: 300, rebuildMs: 300, rebalanceMs: 300, switchoverMs: 300, roleLagMs: 300 };
+export const SHORT_TRANSITIONS = {
+  failoverMs: 300,
+  rebuildMs: 300,
+  rebalanceMs: 300,
+  switchoverMs: 300,
+  roleLagMs: 300,
+};
 
 /** Runs an operation's script on the scenario's pair, confirmed, polling fast, with a short lost-answer grace. */
-export function runOperation(s: DrScenario, script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, onSpawn?: Parameters<typeof runScript>[4]): Promise<ScriptRun> {
-  return runScript(s.project, script, ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s", ...args], { ...s.env, ...env }, onSpawn);
+export function runOperation(
+  s: DrScenario,
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  onSpawn?: Parameters<typeof runScript>[4],
+): Promise<ScriptRun> {
+  return runScript(
+    s.project,
+    script,
+    ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s", ...args],
+    { ...s.env, ...env },
+    onSpawn,
+  );
 }

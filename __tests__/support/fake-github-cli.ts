@@ -13,7 +13,10 @@ export interface FakeGitHubCli {
    * environment with its protection rules; any other name is a 404, as for
    * an environment that does not exist. `gh pr list` shows `openPullRequests`.
    */
-  setRepository(repository: { environments?: Record<string, { protection_rules: unknown[] }>; openPullRequests?: Array<{ number: number; headRefName: string; url: string; files?: Array<{ path: string }> }> }): void;
+  setRepository(repository: {
+    environments?: Record<string, { protection_rules: unknown[] }>;
+    openPullRequests?: Array<{ number: number; headRefName: string; url: string; files?: Array<{ path: string }> }>;
+  }): void;
   /** Every call, as its arguments. */
   calls(): string[][];
   /** The pull requests `gh pr create` opened: its arguments and the body file's text. */
@@ -70,11 +73,21 @@ if (group === "run" && command === "list") {
 }
 `;
   fs.writeFileSync(path.join(bin, "gh"), program, { mode: 0o755 });
-  const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const lines = (file: string) =>
+    fs.existsSync(file)
+      ? fs
+          .readFileSync(file, "utf8")
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
   return {
     bin,
-    setRuns: (runs) => fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), runs })),
-    setRepository: (repository) => fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), ...repository })),
+    setRuns: (runs) =>
+      fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), runs })),
+    setRepository: (repository) =>
+      fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, "utf8")), ...repository })),
     calls: () => lines(log),
     pullRequests: () => lines(prs),
     remove: () => fs.rmSync(bin, { recursive: true, force: true }),

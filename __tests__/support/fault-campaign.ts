@@ -71,7 +71,11 @@ export interface Schedule {
   readonly concurrent: boolean;
 }
 
-const putFault = (put: RolePut) => ({ method: "PUT", path: `^${PATHS[put.side]}$`, body: `"disaster_recovery_role":"${put.role}"` });
+const putFault = (put: RolePut) => ({
+  method: "PUT",
+  path: `^${PATHS[put.side]}$`,
+  body: `"disaster_recovery_role":"${put.role}"`,
+});
 
 /** A fault aimed at one role change of the sequence, or at the peers' reads once a role change arrives. */
 function faultArbitrary(sequence: SequenceName): fc.Arbitrary<FaultSpec> {
@@ -80,13 +84,43 @@ function faultArbitrary(sequence: SequenceName): fc.Arbitrary<FaultSpec> {
   const times = fc.integer({ min: 1, max: 2 });
   const shorterThanGrace = fc.integer({ min: 20, max: GRACE_MS / 2 });
   return fc.oneof(
-    fc.record({ on: put, times, kind: fc.constantFrom("drop", "garble", "status", "apply-then-drop", "apply-then-status", "accept-and-ignore", "conflict-while-moving", "rate-limit") }).map(({ on, times, kind }) => ({ ...on, times, kind, retryAfterSeconds: 1 }) as FaultSpec),
-    fc.record({ on: put, times, kind: fc.constant("slow" as const), delayMs: fc.constant(700) }).map(({ on, ...rest }) => ({ ...on, ...rest }) as FaultSpec),
-    fc.record({ on: put, visibleAfterMs: shorterThanGrace, answer: fc.constantFrom("normal", "drop", "gateway") }).map(({ on, ...rest }) => ({ ...on, ...rest, kind: "delayed-visibility", times: 1 }) as FaultSpec),
-    fc.record({ forMs: fc.integer({ min: 50, max: GRACE_MS * 3 }), reset: fc.boolean(), onlyRecovery: fc.boolean() }).map(
-      ({ forMs, reset, onlyRecovery }) => ({ kind: "unreadable", forMs, reset, after: { method: "PUT" }, ...(onlyRecovery ? { path: `${RECOVERY}$` } : {}) }) as FaultSpec,
-    ),
-    fc.record({ staleMs: shorterThanGrace, forMs: fc.integer({ min: 100, max: 2000 }) }).map((f) => ({ ...f, kind: "stale-reads", method: "GET", after: { method: "PUT" } }) as FaultSpec),
+    fc
+      .record({
+        on: put,
+        times,
+        kind: fc.constantFrom(
+          "drop",
+          "garble",
+          "status",
+          "apply-then-drop",
+          "apply-then-status",
+          "accept-and-ignore",
+          "conflict-while-moving",
+          "rate-limit",
+        ),
+      })
+      .map(({ on, times, kind }) => ({ ...on, times, kind, retryAfterSeconds: 1 }) as FaultSpec),
+    fc
+      .record({ on: put, times, kind: fc.constant("slow" as const), delayMs: fc.constant(700) })
+      .map(({ on, ...rest }) => ({ ...on, ...rest }) as FaultSpec),
+    fc
+      .record({ on: put, visibleAfterMs: shorterThanGrace, answer: fc.constantFrom("normal", "drop", "gateway") })
+      .map(({ on, ...rest }) => ({ ...on, ...rest, kind: "delayed-visibility", times: 1 }) as FaultSpec),
+    fc
+      .record({ forMs: fc.integer({ min: 50, max: GRACE_MS * 3 }), reset: fc.boolean(), onlyRecovery: fc.boolean() })
+      .map(
+        ({ forMs, reset, onlyRecovery }) =>
+          ({
+            kind: "unreadable",
+            forMs,
+            reset,
+            after: { method: "PUT" },
+            ...(onlyRecovery ? { path: `${RECOVERY}$` } : {}),
+          }) as FaultSpec,
+      ),
+    fc
+      .record({ staleMs: shorterThanGrace, forMs: fc.integer({ min: 100, max: 2000 }) })
+      .map((f) => ({ ...f, kind: "stale-reads", method: "GET", after: { method: "PUT" } }) as FaultSpec),
     fc.record({ times }).map(({ times }) => ({ kind: "status", method: "GET", status: 503, times }) as FaultSpec),
   );
 }
@@ -96,9 +130,20 @@ export function scheduleArbitrary(): fc.Arbitrary<Schedule> {
     fc.record({
       sequence: fc.constant(sequence),
       faults: fc.array(faultArbitrary(sequence), { maxLength: 3 }),
-      kills: fc.array(fc.record({ run: fc.integer({ min: 1, max: 4 }), atCall: fc.integer({ min: 1, max: 40 }), afterSending: fc.boolean() }), { maxLength: 2 }),
+      kills: fc.array(
+        fc.record({
+          run: fc.integer({ min: 1, max: 4 }),
+          atCall: fc.integer({ min: 1, max: 40 }),
+          afterSending: fc.boolean(),
+        }),
+        { maxLength: 2 },
+      ),
       terraformFaults: fc.array(
-        fc.record({ run: fc.integer({ min: 1, max: 4 }), command: fc.constantFrom("version", "init", "state pull", "state list", "state rm"), kind: fc.constantFrom("fail", "commit-then-fail") }),
+        fc.record({
+          run: fc.integer({ min: 1, max: 4 }),
+          command: fc.constantFrom("version", "init", "state pull", "state list", "state rm"),
+          kind: fc.constantFrom("fail", "commit-then-fail"),
+        }),
         { maxLength: 2 },
       ),
       concurrent: fc.boolean(),
@@ -186,7 +231,8 @@ class FaultyTerraform implements TerraformRunner {
     const fault = this.world.terraformFaultFor(command);
     if (fault?.kind === "fail") throw new UserError(`"terraform ${command}" failed (injected by the campaign)`);
     const result = await body();
-    if (fault?.kind === "commit-then-fail") throw new UserError(`"terraform ${command}" reported a failure after doing its work (injected by the campaign)`);
+    if (fault?.kind === "commit-then-fail")
+      throw new UserError(`"terraform ${command}" reported a failure after doing its work (injected by the campaign)`);
     return result;
   }
 }
@@ -222,10 +268,12 @@ export class CampaignWorld {
       const before = model.getService(project, name).disaster_recovery_role;
       try {
         const after = update(project, name, change, options);
-        if (typeof role === "string") this.arrived.push({ service: name, role, applied: before !== role, operation: this.currentOperation });
+        if (typeof role === "string")
+          this.arrived.push({ service: name, role, applied: before !== role, operation: this.currentOperation });
         return after;
       } catch (err) {
-        if (typeof role === "string") this.arrived.push({ service: name, role, applied: false, operation: this.currentOperation });
+        if (typeof role === "string")
+          this.arrived.push({ service: name, role, applied: false, operation: this.currentOperation });
         throw err;
       }
     };
@@ -235,13 +283,17 @@ export class CampaignWorld {
   tick(where: string): void {
     if (this.clean) return;
     this.calls += 1;
-    const kill = this.schedule.kills.find((k) => k.run === this.runNumber && k.atCall === this.calls && !where.startsWith("PUT"));
+    const kill = this.schedule.kills.find(
+      (k) => k.run === this.runNumber && k.atCall === this.calls && !where.startsWith("PUT"),
+    );
     if (kill) throw new RunKilled(`at call ${this.calls} (${where}) of run ${this.runNumber}`);
   }
 
   terraformFaultFor(command: string): TerraformFault | undefined {
     if (this.clean) return undefined;
-    const fault = this.schedule.terraformFaults.find((f) => f.run === this.runNumber && f.command === command && !this.usedTerraformFaults.has(f));
+    const fault = this.schedule.terraformFaults.find(
+      (f) => f.run === this.runNumber && f.command === command && !this.usedTerraformFaults.has(f),
+    );
     if (fault) this.usedTerraformFaults.add(fault);
     return fault;
   }
@@ -255,9 +307,13 @@ export class CampaignWorld {
     };
     wrapped.updateService = async (project, service, update) => {
       this.calls += 1;
-      const kill = this.schedule.kills.find((k) => k.run === this.runNumber && k.atCall === this.calls && !k.afterSending);
+      const kill = this.schedule.kills.find(
+        (k) => k.run === this.runNumber && k.atCall === this.calls && !k.afterSending,
+      );
       if (kill) throw new RunKilled(`before sending PUT ${service} in run ${this.runNumber}`);
-      const killAfter = this.schedule.kills.find((k) => k.run === this.runNumber && k.atCall === this.calls && k.afterSending);
+      const killAfter = this.schedule.kills.find(
+        (k) => k.run === this.runNumber && k.atCall === this.calls && k.afterSending,
+      );
       if (killAfter) {
         await this.client.updateService(project, service, update).catch(() => undefined);
         throw new RunKilled(`after sending PUT ${service} in run ${this.runNumber}`);
@@ -268,7 +324,10 @@ export class CampaignWorld {
   }
 
   /** Runs `operation` once (or twice at once), recording each run's outcome. */
-  async run(operation: OperationName, options: { concurrent?: boolean; resend?: boolean; clean?: boolean } = {}): Promise<RunRecord[]> {
+  async run(
+    operation: OperationName,
+    options: { concurrent?: boolean; resend?: boolean; clean?: boolean } = {},
+  ): Promise<RunRecord[]> {
     this.currentOperation = operation;
     this.clean = !!options.clean;
     const one = async (): Promise<RunRecord> => {
@@ -293,12 +352,21 @@ export class CampaignWorld {
           return new Promise((r) => setTimeout(r, Math.min(ms, 50)));
         },
       };
-      const common: CommonOptions = { stack: STACK, dryRun: false, yes: true, timeoutMs: 8000, pollIntervalMs: 20, lostAnswerGraceMs: GRACE_MS, resend: options.resend };
+      const common: CommonOptions = {
+        stack: STACK,
+        dryRun: false,
+        yes: true,
+        timeoutMs: 8000,
+        pollIntervalMs: 20,
+        lostAnswerGraceMs: GRACE_MS,
+        resend: options.resend,
+      };
       let exitCode: number = EXIT.ok;
       let killed = false;
       let said = "";
       try {
-        if (operation === "failover") await failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps);
+        if (operation === "failover")
+          await failover({ ...common, primaryUnreachable: false, stateOnly: false, force: false }, deps);
         else if (operation === "revert") await revert(common, deps);
         else await plannedSwitch(operation, common, deps);
       } catch (err) {
@@ -325,17 +393,23 @@ export class CampaignWorld {
     const unfinished: string[] = [];
     for (const [i, operation] of SEQUENCES[this.schedule.sequence].entries()) {
       let last = await this.run(operation, { concurrent: i === 0 && this.schedule.concurrent });
-      for (let attempt = 0; attempt < 3 && !last.some((r) => r.exitCode === EXIT.ok); attempt++) last = await this.run(operation);
+      for (let attempt = 0; attempt < 3 && !last.some((r) => r.exitCode === EXIT.ok); attempt++)
+        last = await this.run(operation);
       if (last.some((r) => r.exitCode === EXIT.ok)) {
         await this.checkAgreement(operation);
         continue;
       }
       this.sim.faults.clear();
       for (let attempt = 0; attempt < 3 && !last.some((r) => r.exitCode === EXIT.ok); attempt++) {
-        last = await this.run(operation, { clean: true, resend: last.some((r) => /--resend/.test(r.said) && r.exitCode !== EXIT.refused) });
+        last = await this.run(operation, {
+          clean: true,
+          resend: last.some((r) => /--resend/.test(r.said) && r.exitCode !== EXIT.refused),
+        });
       }
       if (!last.some((r) => r.exitCode === EXIT.ok)) {
-        unfinished.push(`${operation}: ${last.map((r) => `exit ${r.exitCode}: ${r.said.split("\n").pop()}`).join(" | ")}`);
+        unfinished.push(
+          `${operation}: ${last.map((r) => `exit ${r.exitCode}: ${r.said.split("\n").pop()}`).join(" | ")}`,
+        );
         break;
       }
       await this.checkAgreement(operation);
@@ -346,14 +420,25 @@ export class CampaignWorld {
   /** Right after a run exited 0: the phase file, the state and Aiven agree. */
   private async checkAgreement(operation: OperationName): Promise<void> {
     const record = PhaseFolder.load(this.project.phaseDir).phaseOf(STACK);
-    const roles = [PRIMARY, RECOVERY].map((s) => this.sim.model.getService(PROJECT, s).disaster_recovery_role).join(", ");
-    const expectedRoles = { normal: "active, passive", "failed-over": "failed, active", "switched-over": "passive, active" }[record.phase];
-    if (roles !== expectedRoles) this.disagreements.push(`after ${operation} exited 0 the phase file says ${record.phase} but Aiven shows ${roles} (primary, recovery)`);
+    const roles = [PRIMARY, RECOVERY]
+      .map((s) => this.sim.model.getService(PROJECT, s).disaster_recovery_role)
+      .join(", ");
+    const expectedRoles = {
+      normal: "active, passive",
+      "failed-over": "failed, active",
+      "switched-over": "passive, active",
+    }[record.phase];
+    if (roles !== expectedRoles)
+      this.disagreements.push(
+        `after ${operation} exited 0 the phase file says ${record.phase} but Aiven shows ${roles} (primary, recovery)`,
+      );
     const inState = await this.terraform.inner.stateList();
     const declared = record.phase === "failed-over" ? ALL.filter((a) => a !== INTEGRATION) : ALL;
     const held = new Set([...inState, ...pendingImportsOf(record).map((i) => i.address)]);
     if (declared.some((a) => !held.has(a)) || inState.some((a) => !declared.includes(a))) {
-      this.disagreements.push(`after ${operation} exited 0 the phase file says ${record.phase} but the state holds ${inState.join(", ")}`);
+      this.disagreements.push(
+        `after ${operation} exited 0 the phase file says ${record.phase} but the state holds ${inState.join(", ")}`,
+      );
     }
   }
 
@@ -362,26 +447,46 @@ export class CampaignWorld {
     const broken: string[] = [];
     // At most one applied role change per intent (an operation's role change), and none sent again once applied.
     for (const change of this.arrived) {
-      const same = this.arrived.filter((c) => c.service === change.service && c.role === change.role && c.operation === change.operation);
+      const same = this.arrived.filter(
+        (c) => c.service === change.service && c.role === change.role && c.operation === change.operation,
+      );
       const appliedAt = same.findIndex((c) => c.applied);
-      if (same.filter((c) => c.applied).length > 1) broken.push(`${change.service} → ${change.role} was applied ${same.filter((c) => c.applied).length} times in ${change.operation}`);
-      if (appliedAt >= 0 && same.length > appliedAt + 1) broken.push(`${change.service} → ${change.role} reached Aiven ${same.length - appliedAt - 1} more times after it was applied (${change.operation})`);
+      if (same.filter((c) => c.applied).length > 1)
+        broken.push(
+          `${change.service} → ${change.role} was applied ${same.filter((c) => c.applied).length} times in ${change.operation}`,
+        );
+      if (appliedAt >= 0 && same.length > appliedAt + 1)
+        broken.push(
+          `${change.service} → ${change.role} reached Aiven ${same.length - appliedAt - 1} more times after it was applied (${change.operation})`,
+        );
     }
     // State never lost: the services are always held; the link is forgotten only once Aiven failed the primary over.
     const inState = await this.terraform.inner.stateList();
-    for (const service of ["aiven_pg.primary", "aiven_pg.recovery"]) if (!inState.includes(service)) broken.push(`the state lost ${service}`);
-    if (!inState.includes(INTEGRATION) && !this.arrived.some((c) => c.role === "failed" && c.applied)) broken.push("the state lost the integration without a failover at Aiven");
+    for (const service of ["aiven_pg.primary", "aiven_pg.recovery"])
+      if (!inState.includes(service)) broken.push(`the state lost ${service}`);
+    if (!inState.includes(INTEGRATION) && !this.arrived.some((c) => c.role === "failed" && c.applied))
+      broken.push("the state lost the integration without a failover at Aiven");
     // Every write was preceded by a backup of the state as it was.
     const dir = path.join(this.project.dir, ".crdr", "backups");
-    const backups = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8")) : [];
-    for (const before of this.terraform.statesBeforeWrites) if (!backups.includes(before)) broken.push("a state write had no backup equal to the state as it was");
+    const backups = fs.existsSync(dir)
+      ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"))
+      : [];
+    for (const before of this.terraform.statesBeforeWrites)
+      if (!backups.includes(before)) broken.push("a state write had no backup equal to the state as it was");
     broken.push(...this.disagreements);
     // No message claims a change Aiven does not show (a killed run says nothing).
-    const applied = (service: string, role: string) => this.arrived.some((c) => c.service === service && c.role === role && c.applied);
+    const applied = (service: string, role: string) =>
+      this.arrived.some((c) => c.service === service && c.role === role && c.applied);
     for (const run of this.runs.filter((r) => !r.killed)) {
-      for (const [, service, role] of run.said.matchAll(/Aiven has (?:already )?made (\S+) (active|passive|failed)/g)) if (!applied(service, role)) broken.push(`run ${run.run} said Aiven made ${service} ${role}, which never happened`);
-      for (const [, service] of run.said.matchAll(/Aiven has failed (\S+) over/g)) if (!applied(service, "failed")) broken.push(`run ${run.run} said Aiven failed ${service} over, which never happened`);
-      for (const [, service] of run.said.matchAll(/Aiven has begun recreating (\S+)/g)) if (!applied(service, "passive")) broken.push(`run ${run.run} said Aiven began recreating ${service}, which never happened`);
+      for (const [, service, role] of run.said.matchAll(/Aiven has (?:already )?made (\S+) (active|passive|failed)/g))
+        if (!applied(service, role))
+          broken.push(`run ${run.run} said Aiven made ${service} ${role}, which never happened`);
+      for (const [, service] of run.said.matchAll(/Aiven has failed (\S+) over/g))
+        if (!applied(service, "failed"))
+          broken.push(`run ${run.run} said Aiven failed ${service} over, which never happened`);
+      for (const [, service] of run.said.matchAll(/Aiven has begun recreating (\S+)/g))
+        if (!applied(service, "passive"))
+          broken.push(`run ${run.run} said Aiven began recreating ${service}, which never happened`);
     }
     return [...new Set(broken)];
   }
@@ -396,13 +501,22 @@ export class PhaseStacks {
   private readonly projects = new Map<string, ProjectFixture>();
 
   stackFor(record: PhaseRecord): SynthesizedStack {
-    const layout = { phase: record.phase, primary: record.phase === "failed-over" ? record.primary : undefined, imports: pendingImportsOf(record).map((i) => i.address) };
+    const layout = {
+      phase: record.phase,
+      primary: record.phase === "failed-over" ? record.primary : undefined,
+      imports: pendingImportsOf(record).map((i) => i.address),
+    };
     const key = JSON.stringify(layout);
     let project = this.projects.get(key);
     if (!project) {
       project = ProjectFixture.create();
       this.projects.set(key, project);
-      const declared = { phase: record.phase, ...(record.phase === "failed-over" ? { primary: record.primary } : { pendingImports: pendingImportsOf(record) }) };
+      const declared = {
+        phase: record.phase,
+        ...(record.phase === "failed-over"
+          ? { primary: record.primary }
+          : { pendingImports: pendingImportsOf(record) }),
+      };
       project.writePhases({ [STACK]: declared });
       project.synth();
     }
@@ -416,7 +530,10 @@ export class PhaseStacks {
 
 /** The campaign's simulator: transitions short enough for many schedules, each showing its intermediate states. */
 export function campaignSimulator(project: ProjectFixture): SimServer {
-  const sim = new SimServer({ token: "campaign", delays: { failoverMs: 40, rebuildMs: 40, rebalanceMs: 40, switchoverMs: 40, roleLagMs: 30 } });
+  const sim = new SimServer({
+    token: "campaign",
+    delays: { failoverMs: 40, rebuildMs: 40, rebalanceMs: 40, switchoverMs: 40, roleLagMs: 30 },
+  });
   sim.model.addPairFromManifest(project.stack().pair);
   return sim;
 }

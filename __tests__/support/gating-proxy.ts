@@ -69,12 +69,23 @@ export class GatingProxy {
     }
     if (interception?.kind === "status") {
       res.writeHead(interception.status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ message: interception.message, errors: [{ message: interception.message, status: interception.status }] }));
+      res.end(
+        JSON.stringify({
+          message: interception.message,
+          errors: [{ message: interception.message, status: interception.status }],
+        }),
+      );
       return;
     }
     const target = new URL(path, this.upstream);
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method, headers: { ...req.headers, host: target.host } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method,
+        headers: { ...req.headers, host: target.host },
+      },
       (answer) => {
         let payload = "";
         answer.on("data", (d) => (payload += d));

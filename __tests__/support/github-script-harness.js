@@ -28,10 +28,19 @@ const context = {
 };
 const core = {
   warning: (message) => warnings.push(message),
-  summary: { addRaw(text) { summaries.push(text); return this; }, async write() { return this; } },
+  summary: {
+    addRaw(text) {
+      summaries.push(text);
+      return this;
+    },
+    async write() {
+      return this;
+    },
+  },
 };
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
 new AsyncFunction("require", "github", "context", "core", spec.script)(require, github, context, core).then(
   () => process.stdout.write(JSON.stringify({ ok: true, calls, warnings, summaries })),
-  (err) => process.stdout.write(JSON.stringify({ ok: false, error: String(err && err.message), calls, warnings, summaries })),
+  (err) =>
+    process.stdout.write(JSON.stringify({ ok: false, error: String(err && err.message), calls, warnings, summaries })),
 );

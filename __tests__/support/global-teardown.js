@@ -18,13 +18,17 @@ module.exports = async () => {
   if (alive.length) {
     killAll(alive);
     const named = alive.map((p) => `pid ${p.pid} \`${p.command}\`${p.test ? ` (started by "${p.test}")` : ""}`);
-    problems.push(`The tests left ${alive.length} process(es) running: ${named.join("; ")}; start children with startChild (__tests__/support/child-processes.ts) so they are killed whatever the outcome.`);
+    problems.push(
+      `The tests left ${alive.length} process(es) running: ${named.join("; ")}; start children with startChild (__tests__/support/child-processes.ts) so they are killed whatever the outcome.`,
+    );
   }
   if (fs.existsSync(dir)) {
     const left = fs.readdirSync(dir);
     fs.rmSync(dir, { recursive: true, force: true });
     if (left.length) {
-      problems.push(`The tests left ${left.length} temp folder(s) behind: ${left.slice(0, 10).join(", ")}${left.length > 10 ? ", …" : ""}; remove them in the test that makes them.`);
+      problems.push(
+        `The tests left ${left.length} temp folder(s) behind: ${left.slice(0, 10).join(", ")}${left.length > 10 ? ", …" : ""}; remove them in the test that makes them.`,
+      );
     }
   }
   if (problems.length) throw new Error(problems.join("\n"));

@@ -23,7 +23,11 @@ export function useHttpDrScenario(token: string, app = "main.js", extraEnv: Node
     const url = await scenario.backend.start();
     // Terraform's http client retries a failed request twice, waiting up to
     // 30 s between tries; one second keeps a fault test short.
-    const backendEnv = { CRDR_BACKEND: JSON.stringify({ type: "http", address: url }), TF_HTTP_RETRY_WAIT_MAX: "1", ...extraEnv };
+    const backendEnv = {
+      CRDR_BACKEND: JSON.stringify({ type: "http", address: url }),
+      TF_HTTP_RETRY_WAIT_MAX: "1",
+      ...extraEnv,
+    };
     scenario.project = ProjectFixture.create(app, backendEnv);
     scenario.sim = new SimServer({ token });
     if (app === "main.js") {

@@ -82,7 +82,9 @@ export class HttpStateBackend {
   }
 
   /** The state stored for `stack`, parsed; undefined when there is none. */
-  state(stack: string): { serial: number; lineage: string; resources: Array<{ type: string; name: string }> } | undefined {
+  state(
+    stack: string,
+  ): { serial: number; lineage: string; resources: Array<{ type: string; name: string }> } | undefined {
     const body = this.states.get(stack);
     return body ? JSON.parse(body) : undefined;
   }
@@ -168,7 +170,11 @@ export class HttpStateBackend {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
-      const request: BackendRequest = { method: req.method ?? "", stack, lockId: url.searchParams.get("ID") ?? undefined };
+      const request: BackendRequest = {
+        method: req.method ?? "",
+        stack,
+        lockId: url.searchParams.get("ID") ?? undefined,
+      };
       this.requests.push(request);
       const answer = (status: number, payload?: string) => {
         const send = () => {
@@ -185,7 +191,12 @@ export class HttpStateBackend {
     });
   }
 
-  private respond(request: BackendRequest, body: string, answer: (status: number, payload?: string) => void, res: http.ServerResponse): void {
+  private respond(
+    request: BackendRequest,
+    body: string,
+    answer: (status: number, payload?: string) => void,
+    res: http.ServerResponse,
+  ): void {
     const { stack } = request;
     const lock = this.locks.get(stack);
     switch (request.method) {
@@ -210,9 +221,15 @@ export class HttpStateBackend {
           return answer(400);
         }
         this.states.set(stack, body);
-        if (this.faults.commitThenStatus && (this.faults.writeFailures === undefined || this.faults.writeFailures > 0)) {
+        if (
+          this.faults.commitThenStatus &&
+          (this.faults.writeFailures === undefined || this.faults.writeFailures > 0)
+        ) {
           if (this.faults.writeFailures !== undefined) this.faults.writeFailures--;
-          return answer(this.faults.commitThenStatus, JSON.stringify({ error: "the backend stored this write, then failed" }));
+          return answer(
+            this.faults.commitThenStatus,
+            JSON.stringify({ error: "the backend stored this write, then failed" }),
+          );
         }
         return answer(200);
       }

@@ -1,7 +1,8 @@
 import { AivenClient } from "../../lib/aiven/aiven-client";
 import { AivenServiceIntegration } from "../../lib/aiven/aiven-types";
 
-const integrationPath = (project: string, id?: string) => `/v1/project/${encodeURIComponent(project)}/integration${id === undefined ? "" : `/${encodeURIComponent(id)}`}`;
+const integrationPath = (project: string, id?: string) =>
+  `/v1/project/${encodeURIComponent(project)}/integration${id === undefined ? "" : `/${encodeURIComponent(id)}`}`;
 
 /**
  * The Aiven client with the integration calls only tests make (production
@@ -10,11 +11,28 @@ const integrationPath = (project: string, id?: string) => `/v1/project/${encodeU
  */
 export class IntegrationClient extends AivenClient {
   async getIntegration(project: string, id: string): Promise<AivenServiceIntegration> {
-    return (await this.call<{ service_integration: AivenServiceIntegration }>("get", integrationPath(project, id), undefined, "service_integration")).service_integration;
+    return (
+      await this.call<{ service_integration: AivenServiceIntegration }>(
+        "get",
+        integrationPath(project, id),
+        undefined,
+        "service_integration",
+      )
+    ).service_integration;
   }
 
-  async createIntegration(project: string, spec: { integration_type: string; source_service: string; dest_service: string }): Promise<AivenServiceIntegration> {
-    return (await this.call<{ service_integration: AivenServiceIntegration }>("post", integrationPath(project), spec, "service_integration")).service_integration;
+  async createIntegration(
+    project: string,
+    spec: { integration_type: string; source_service: string; dest_service: string },
+  ): Promise<AivenServiceIntegration> {
+    return (
+      await this.call<{ service_integration: AivenServiceIntegration }>(
+        "post",
+        integrationPath(project),
+        spec,
+        "service_integration",
+      )
+    ).service_integration;
   }
 
   async deleteIntegration(project: string, id: string): Promise<void> {

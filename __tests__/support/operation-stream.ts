@@ -13,14 +13,18 @@ export interface OperationStream {
  * and keeps what it printed, so tests read the stream an operation really
  * writes. The simulator can share the process: nothing blocks.
  */
-export async function captureOperationStream(body: (io: CommandIo) => Promise<number | void>): Promise<OperationStream> {
+export async function captureOperationStream(
+  body: (io: CommandIo) => Promise<number | void>,
+): Promise<OperationStream> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
   const exitCodeBefore = process.exitCode;
-  process.stdout.write = ((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) =>
+    stdout.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) =>
+    stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
   try {
     await runCommand(true, body);
     return { ndjson: stdout.join(""), stderr: stderr.join(""), exitCode: Number(process.exitCode ?? 0) };

@@ -23,7 +23,12 @@ export const PHASES: Record<string, PhaseRecord> = {
 
 /** The example pair's stack (pg-primary) in `phase`, as its cdk.tf.json reads, "//" metadata included. */
 export function synthPairStack(phase: PhaseRecord): any {
-  const stack = new CrdrPairStack(Testing.app(), "pg-primary", { pair: examplePairProps({ phase }), backend: { type: "local" }, projectDir: "/project", outdir: "cdktf.out" });
+  const stack = new CrdrPairStack(Testing.app(), "pg-primary", {
+    pair: examplePairProps({ phase }),
+    backend: { type: "local" },
+    projectDir: "/project",
+    outdir: "cdktf.out",
+  });
   const outdir = Testing.fullSynth(stack);
   try {
     return JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "pg-primary", "cdk.tf.json"), "utf8"));

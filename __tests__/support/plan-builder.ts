@@ -30,7 +30,9 @@ export function planJson(changes: ChangeSpec[], extra: Record<string, unknown> =
         mode: c.mode ?? "managed",
         type,
         name,
-        provider_name: type.startsWith("aiven_") ? "registry.terraform.io/aiven/aiven" : "registry.terraform.io/hashicorp/null",
+        provider_name: type.startsWith("aiven_")
+          ? "registry.terraform.io/aiven/aiven"
+          : "registry.terraform.io/hashicorp/null",
         ...(c.action_reason ? { action_reason: c.action_reason } : {}),
         change: {
           actions: c.actions,
@@ -53,9 +55,27 @@ export function plan(changes: ChangeSpec[], extra: Record<string, unknown> = {})
   return parsePlan(JSON.stringify(planJson(changes, extra)), "test plan");
 }
 
-export const PG_PRIMARY = { project: "crdr-test", service_name: "pg-primary", cloud_name: "google-europe-west1", plan: "startup-4", termination_protection: true };
-export const PG_RECOVERY = { project: "crdr-test", service_name: "pg-primary-dr", cloud_name: "google-europe-north1", plan: "startup-4", termination_protection: true };
-export const DR_LINK = { project: "crdr-test", integration_type: "disaster_recovery", source_service_name: "pg-primary", destination_service_name: "pg-primary-dr", integration_id: "abc" };
+export const PG_PRIMARY = {
+  project: "crdr-test",
+  service_name: "pg-primary",
+  cloud_name: "google-europe-west1",
+  plan: "startup-4",
+  termination_protection: true,
+};
+export const PG_RECOVERY = {
+  project: "crdr-test",
+  service_name: "pg-primary-dr",
+  cloud_name: "google-europe-north1",
+  plan: "startup-4",
+  termination_protection: true,
+};
+export const DR_LINK = {
+  project: "crdr-test",
+  integration_type: "disaster_recovery",
+  source_service_name: "pg-primary",
+  destination_service_name: "pg-primary-dr",
+  integration_id: "abc",
+};
 
 export function pairManifest(stack = "pg-primary", primary = "pg-primary", recovery = `${primary}-dr`): PairManifest {
   return {
@@ -63,12 +83,32 @@ export function pairManifest(stack = "pg-primary", primary = "pg-primary", recov
     stack,
     project: "crdr-test",
     phase: { phase: "normal" },
-    primary: { serviceName: primary, cloudName: "google-europe-west1", plan: "startup-4", address: "aiven_pg.primary", layout: "managed" },
-    recovery: { serviceName: recovery, cloudName: "google-europe-north1", plan: "startup-4", address: "aiven_pg.recovery", layout: "managed" },
-    integration: { integrationType: "disaster_recovery", address: "aiven_service_integration.disaster_recovery", layout: "managed" },
+    primary: {
+      serviceName: primary,
+      cloudName: "google-europe-west1",
+      plan: "startup-4",
+      address: "aiven_pg.primary",
+      layout: "managed",
+    },
+    recovery: {
+      serviceName: recovery,
+      cloudName: "google-europe-north1",
+      plan: "startup-4",
+      address: "aiven_pg.recovery",
+      layout: "managed",
+    },
+    integration: {
+      integrationType: "disaster_recovery",
+      address: "aiven_service_integration.disaster_recovery",
+      layout: "managed",
+    },
   };
 }
 
-export function context(phase: PhaseRecord = { phase: "normal" }, planStack?: string, pairs = [pairManifest()]): ReviewContext {
+export function context(
+  phase: PhaseRecord = { phase: "normal" },
+  planStack?: string,
+  pairs = [pairManifest()],
+): ReviewContext {
   return new ReviewContext(pairs, PhaseFolder.inMemory({ [pairs[0].stack]: phase }), planStack);
 }

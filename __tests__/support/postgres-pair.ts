@@ -8,5 +8,8 @@ export { PgEndpoint, PgNode, PostgresPair } from "../../lib/drill/local-postgres
  */
 export function requirePostgres(): void {
   const missing = missingPostgresTool();
-  if (missing) throw new Error(`These tests need PostgreSQL 15 (${missing} is missing); install Debian's postgresql package${process.env.CI ? " in .ci/run" : ""}.`);
+  if (missing)
+    throw new Error(
+      `These tests need PostgreSQL 15 (${missing} is missing); install Debian's postgresql package${process.env.CI ? " in .ci/run" : ""}.`,
+    );
 }

@@ -28,7 +28,11 @@ export class ProjectFixture {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-project-"));
     fs.writeFileSync(
       path.join(dir, "cdktf.json"),
-      JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", app))}`, context: {} }, null, 2),
+      JSON.stringify(
+        { language: "typescript", app: `node ${JSON.stringify(path.join(REPO, "dist", app))}`, context: {} },
+        null,
+        2,
+      ),
     );
     return new ProjectFixture(dir, env);
   }
@@ -67,7 +71,10 @@ export class ProjectFixture {
   }
 
   terraform(name = STACK): TerraformCli {
-    return new TerraformCli({ cwd: this.stack(name).workingDirectory, env: { ...process.env, ...this.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
+    return new TerraformCli({
+      cwd: this.stack(name).workingDirectory,
+      env: { ...process.env, ...this.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
   }
 
   /**
@@ -76,7 +83,11 @@ export class ProjectFixture {
    */
   async seedState(): Promise<void> {
     const { pair } = this.synth();
-    await pushRehearsalState(this.terraform(), pair, { primary: true, recovery: true, integrationId: "11111111-2222-3333-4444-555555555555" });
+    await pushRehearsalState(this.terraform(), pair, {
+      primary: true,
+      recovery: true,
+      integrationId: "11111111-2222-3333-4444-555555555555",
+    });
   }
 
   async stateAddresses(name = STACK): Promise<string[]> {
@@ -89,7 +100,11 @@ export class ProjectFixture {
     const files = fs.readdirSync(this.phaseDir).filter((f) => f.endsWith(".json"));
     return Object.fromEntries(
       files.map((f) => {
-        const { $comment: _comment, version: _version, ...record } = JSON.parse(fs.readFileSync(path.join(this.phaseDir, f), "utf8"));
+        const {
+          $comment: _comment,
+          version: _version,
+          ...record
+        } = JSON.parse(fs.readFileSync(path.join(this.phaseDir, f), "utf8"));
         return [f.slice(0, -".json".length), record];
       }),
     );
@@ -98,7 +113,8 @@ export class ProjectFixture {
   /** Writes these pairs' phase files, as the tooling writes them. */
   writePhases(records: Record<string, unknown>): void {
     fs.mkdirSync(this.phaseDir, { recursive: true });
-    for (const [stack, record] of Object.entries(records)) fs.writeFileSync(this.phaseFile(stack), JSON.stringify({ version: 1, ...(record as object) }, null, 2) + "\n");
+    for (const [stack, record] of Object.entries(records))
+      fs.writeFileSync(this.phaseFile(stack), JSON.stringify({ version: 1, ...(record as object) }, null, 2) + "\n");
   }
 
   /** Removes every phase file (the old single one too): every pair is normal again. */
@@ -147,7 +163,9 @@ export function runScript(
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const command = isOperation(script) ? [path.join(REPO, "dist", "scripts", "crdr.js"), script] : [path.join(REPO, "dist", "scripts", `${script}.js`)];
+    const command = isOperation(script)
+      ? [path.join(REPO, "dist", "scripts", "crdr.js"), script]
+      : [path.join(REPO, "dist", "scripts", `${script}.js`)];
     const child = startChild(process.execPath, [...command, ...args], {
       cwd: project.dir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", ...env },

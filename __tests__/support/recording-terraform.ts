@@ -61,7 +61,11 @@ export class RecordingTerraform implements TerraformRunner {
     const pair = JSON.parse(fs.readFileSync(path.join(this.cwd, "cdk.tf.json"), "utf8"))["//"].crdr as PairManifest;
     const attributes = (address: string): Record<string, unknown> => {
       if (address === pair.integration.address) {
-        return { project: pair.project, source_service_name: pair.primary.serviceName, destination_service_name: pair.recovery.serviceName };
+        return {
+          project: pair.project,
+          source_service_name: pair.primary.serviceName,
+          destination_service_name: pair.recovery.serviceName,
+        };
       }
       const side = address === pair.primary.address ? pair.primary : pair.recovery;
       return { project: pair.project, service_name: side.serviceName };

@@ -40,5 +40,6 @@ afterAll(() => {
 // test starts a new simulator, so a new pair as far as Aiven goes; what an
 // earlier test's runs asked of the old one must not carry over.
 beforeEach(() => {
-  for (const file of fs.readdirSync(lockDir)) if (file.endsWith(".role-changes.jsonl")) fs.rmSync(path.join(lockDir, file), { force: true });
+  for (const file of fs.readdirSync(lockDir))
+    if (file.endsWith(".role-changes.jsonl")) fs.rmSync(path.join(lockDir, file), { force: true });
 });

@@ -16,12 +16,30 @@ export interface SimulatorProcess {
  * project's synthesized stacks, for tests whose steps block this process
  * while they run.
  */
-export function startSimulatorProcess(projectDir: string, options: { token: string; delayMs: number; roleLagMs: number; rateLimit?: string; rateLimitPer?: "token" | "project" }): Promise<SimulatorProcess> {
+export function startSimulatorProcess(
+  projectDir: string,
+  options: {
+    token: string;
+    delayMs: number;
+    roleLagMs: number;
+    rateLimit?: string;
+    rateLimitPer?: "token" | "project";
+  },
+): Promise<SimulatorProcess> {
   const child: ChildProcess = startChild(
     process.execPath,
     [
       path.join(REPO, "dist", "scripts", "sim.js"),
-      ...["--port", "0", "--token", options.token, "--delay", String(options.delayMs), "--role-lag", String(options.roleLagMs)],
+      ...[
+        "--port",
+        "0",
+        "--token",
+        options.token,
+        "--delay",
+        String(options.delayMs),
+        "--role-lag",
+        String(options.roleLagMs),
+      ],
       ...(options.rateLimit ? ["--rate-limit", options.rateLimit] : []),
       ...(options.rateLimitPer ? ["--rate-limit-per", options.rateLimitPer] : []),
     ],
@@ -46,8 +64,12 @@ export function startSimulatorProcess(projectDir: string, options: { token: stri
         url,
         stop,
         roleChanges: async () => {
-          const { requests } = JSON.parse(await getOnFreshConnection(`${url}/_sim/requests`)) as { requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }> };
-          return requests.filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role).map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
+          const { requests } = JSON.parse(await getOnFreshConnection(`${url}/_sim/requests`)) as {
+            requests: Array<{ method: string; path: string; body?: { disaster_recovery_role?: string } }>;
+          };
+          return requests
+            .filter((c) => c.method === "PUT" && c.body?.disaster_recovery_role)
+            .map((c) => `${c.path.split("/").pop()} ${c.body!.disaster_recovery_role}`);
         },
       });
     });
@@ -72,7 +94,9 @@ function getOnFreshConnection(url: string): Promise<string> {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url} answered ${res.statusCode}: ${body}`))));
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url} answered ${res.statusCode}: ${body}`)),
+        );
       })
       .on("error", reject);
   });

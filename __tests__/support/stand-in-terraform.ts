@@ -17,8 +17,17 @@ export type PushBehaviour =
  */
 export function writeStandInTerraform(dir: string, push: PushBehaviour): string {
   const pushing = {
-    hang: ['    stat -c %a "$last" > "$W/copy-mode"', "    sleep 300 &", '    echo "$$ $!" > "$W/push-pids"', "    wait ;;"],
-    "store-then-fail": ['    cp "$last" "$W/current.tfstate"', '    echo "Error: Failed to persist state: HTTP 503" >&2', "    exit 1 ;;"],
+    hang: [
+      '    stat -c %a "$last" > "$W/copy-mode"',
+      "    sleep 300 &",
+      '    echo "$$ $!" > "$W/push-pids"',
+      "    wait ;;",
+    ],
+    "store-then-fail": [
+      '    cp "$last" "$W/current.tfstate"',
+      '    echo "Error: Failed to persist state: HTTP 503" >&2',
+      "    exit 1 ;;",
+    ],
     fail: ['    echo "Error: Failed to persist state: HTTP 503" >&2', "    exit 1 ;;"],
   }[push];
   const file = path.join(dir, "terraform");

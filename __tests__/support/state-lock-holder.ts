@@ -8,7 +8,9 @@ import * as path from "path";
  */
 export class StateLockHolder {
   static async hold(stateFile: string): Promise<StateLockHolder> {
-    const child = startChild("python3", [path.join(__dirname, "hold-state-lock.py"), stateFile, "120"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = startChild("python3", [path.join(__dirname, "hold-state-lock.py"), stateFile, "120"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     await new Promise<void>((resolve, reject) => {
       let err = "";
       child.stderr!.on("data", (d) => (err += d));

@@ -5,6 +5,9 @@ export interface FoundProcess {
   readonly test?: string;
 }
 
-export function processesWhere(matches: (environ: string[], command: string) => boolean, exclude?: number[]): FoundProcess[];
+export function processesWhere(
+  matches: (environ: string[], command: string) => boolean,
+  exclude?: number[],
+): FoundProcess[];
 export function testChildrenAlive(runDir: string | undefined): FoundProcess[];
 export function killAll(processes: readonly FoundProcess[]): void;

@@ -16,7 +16,11 @@ export interface ExpressionContext {
   readonly status?: { readonly failed: boolean; readonly cancelled?: boolean };
 }
 
-type Token = { kind: "literal"; value: ExpressionValue } | { kind: "path"; value: string } | { kind: "op"; value: string } | { kind: "call"; value: string };
+type Token =
+  | { kind: "literal"; value: ExpressionValue }
+  | { kind: "path"; value: string }
+  | { kind: "op"; value: string }
+  | { kind: "call"; value: string };
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -47,7 +51,13 @@ function tokenize(source: string): Token[] {
       i += call[0].length;
     } else if (word) {
       const w = word[0];
-      tokens.push(w === "true" || w === "false" ? { kind: "literal", value: w === "true" } : w === "null" ? { kind: "literal", value: null } : { kind: "path", value: w });
+      tokens.push(
+        w === "true" || w === "false"
+          ? { kind: "literal", value: w === "true" }
+          : w === "null"
+            ? { kind: "literal", value: null }
+            : { kind: "path", value: w },
+      );
       i += w.length;
     } else {
       throw new Error(`the workflow harness cannot read the expression "${source}" at "${rest}"`);
@@ -75,7 +85,8 @@ export function evaluate(source: string, context: ExpressionContext): Expression
 
   const lookup = (path: string): ExpressionValue => {
     const [scope, ...keys] = path.split(".");
-    if (!(scope in context.contexts)) throw new Error(`the workflow harness has no "${scope}" context (in "${source}")`);
+    if (!(scope in context.contexts))
+      throw new Error(`the workflow harness has no "${scope}" context (in "${source}")`);
     let value: unknown = context.contexts[scope];
     for (const key of keys) {
       const holder = value as Record<string, unknown> | null | undefined;
@@ -103,7 +114,8 @@ export function evaluate(source: string, context: ExpressionContext): Expression
         success: () => !status.failed && !status.cancelled,
         failure: () => status.failed,
       };
-      if (!(token.value in calls)) throw new Error(`the workflow harness does not know ${token.value}() (in "${source}")`);
+      if (!(token.value in calls))
+        throw new Error(`the workflow harness does not know ${token.value}() (in "${source}")`);
       return calls[token.value]();
     }
     if (token.value === "(") {
@@ -159,7 +171,9 @@ export function expandExpressions(text: string, context: ExpressionContext): str
 /** Evaluates an `if:`, which may or may not be wrapped in `${{ }}`; none means `success()`. */
 export function condition(text: string | undefined, context: ExpressionContext): boolean {
   if (text === undefined) return truthy(evaluate("success()", context));
-  const bare = String(text).trim().replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, "$1");
+  const bare = String(text)
+    .trim()
+    .replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, "$1");
   // A condition without a status function implies success() first.
   const implied = /\b(always|cancelled|success|failure)\(\s*\)/.test(bare) ? bare : `success() && (${bare})`;
   return truthy(evaluate(implied, context));

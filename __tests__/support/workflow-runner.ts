@@ -25,7 +25,10 @@ function runStepScript(file: string, cwd: string, env: NodeJS.ProcessEnv): { sta
     killSignal: "SIGKILL",
   });
   killAll(processesWhere((environ: string[]) => environ.includes(`CRDR_WORKFLOW_STEP=${step}`)));
-  const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? `\n(the step ran past ${STEP_TIMEOUT_MS / 1000}s and was killed)` : "";
+  const timedOut =
+    (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT"
+      ? `\n(the step ran past ${STEP_TIMEOUT_MS / 1000}s and was killed)`
+      : "";
   return { status: run.status, output: run.stdout + run.stderr + timedOut };
 }
 import { condition, evaluate, ExpressionContext, expandExpressions } from "./workflow-expressions";
@@ -86,9 +89,22 @@ export interface RunInputs {
   readonly needs?: Record<string, { outputs: Record<string, string>; result?: string }>;
 }
 
-function expressionContext(inputs: RunInputs, steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {}, failed = false, runner: Record<string, string> = {}): ExpressionContext {
+function expressionContext(
+  inputs: RunInputs,
+  steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {},
+  failed = false,
+  runner: Record<string, string> = {},
+): ExpressionContext {
   return {
-    contexts: { secrets: inputs.secrets, vars: inputs.vars ?? {}, github: inputs.github ?? {}, inputs: inputs.inputs ?? {}, needs: inputs.needs ?? {}, steps, runner },
+    contexts: {
+      secrets: inputs.secrets,
+      vars: inputs.vars ?? {},
+      github: inputs.github ?? {},
+      inputs: inputs.inputs ?? {},
+      needs: inputs.needs ?? {},
+      steps,
+      runner,
+    },
     strict: ["github"],
     status: { failed },
   };
@@ -193,14 +209,25 @@ export function runJob(workflow: Workflow, options: JobOptions): JobRun {
     const stepResults: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
     workflow.job.steps.forEach((s, index) => {
       const name = s.name ?? s.uses ?? "?";
-      const context = expressionContext(options.inputs, stepResults, outcomes.some((o) => o.outcome === "failure"), runner);
+      const context = expressionContext(
+        options.inputs,
+        stepResults,
+        outcomes.some((o) => o.outcome === "failure"),
+        runner,
+      );
       if (!condition(s.if, context)) {
         outcomes.push({ name, outcome: "skipped" });
         if (s.id) stepResults[s.id] = { outputs: {}, outcome: "skipped" };
         return;
       }
       const outputFile = path.join(work, `output-${index}`);
-      const env: NodeJS.ProcessEnv = { ...options.env, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: options.cwd };
+      const env: NodeJS.ProcessEnv = {
+        ...options.env,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: outputFile,
+        RUNNER_TEMP: runnerTemp,
+        GITHUB_WORKSPACE: options.cwd,
+      };
       for (const [k, v] of Object.entries({ ...workflow.job.env, ...s.env })) env[k] = expandExpressions(v, context);
       const actionName = s.uses?.split("@")[0];
       let outcome: StepOutcome;
@@ -215,8 +242,13 @@ export function runJob(workflow: Workflow, options: JobOptions): JobRun {
         const script = runGithubScript(String(s.with?.script), options.cwd, env, options.fake ?? { comments: [] });
         outcome = { name, outcome: script.ok ? "success" : "failure", script };
       } else if (actionName && options.actions?.[actionName]) {
-        const withInputs = Object.fromEntries(Object.entries(s.with ?? {}).map(([k, v]) => [k, expandExpressions(String(v), context)]));
-        outcome = { name, outcome: options.actions[actionName]({ with: withInputs, cwd: options.cwd }) ? "success" : "failure" };
+        const withInputs = Object.fromEntries(
+          Object.entries(s.with ?? {}).map(([k, v]) => [k, expandExpressions(String(v), context)]),
+        );
+        outcome = {
+          name,
+          outcome: options.actions[actionName]({ with: withInputs, cwd: options.cwd }) ? "success" : "failure",
+        };
       } else {
         outcome = { name, outcome: "success" };
       }
@@ -224,7 +256,9 @@ export function runJob(workflow: Workflow, options: JobOptions): JobRun {
       if (s.id) stepResults[s.id] = { outputs: readStepOutputs(outputFile), outcome: outcome.outcome };
     });
     const endContext = expressionContext(options.inputs, stepResults, false, runner);
-    const outputs = Object.fromEntries(Object.entries(workflow.job.outputs ?? {}).map(([k, v]) => [k, expandExpressions(v, endContext)]));
+    const outputs = Object.fromEntries(
+      Object.entries(workflow.job.outputs ?? {}).map(([k, v]) => [k, expandExpressions(v, endContext)]),
+    );
     return { steps: outcomes, outputs, summary: fs.readFileSync(summary, "utf8") };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -238,9 +272,18 @@ export function runGithubScript(script: string, cwd: string, env: NodeJS.Process
     comments: fake.comments,
     writeFails: fake.writeFails,
     repository: base,
-    pullRequest: { number: 7, base: { repo: base }, head: { repo: { full_name: fake.fromFork ? "someone/crdr" : "acme/crdr" } } },
+    pullRequest: {
+      number: 7,
+      base: { repo: base },
+      head: { repo: { full_name: fake.fromFork ? "someone/crdr" : "acme/crdr" } },
+    },
   };
-  const run = spawnSync(process.execPath, [path.join(__dirname, "github-script-harness.js")], { cwd, env, input: JSON.stringify(spec), encoding: "utf8" });
+  const run = spawnSync(process.execPath, [path.join(__dirname, "github-script-harness.js")], {
+    cwd,
+    env,
+    input: JSON.stringify(spec),
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`the github-script harness crashed: ${run.stderr}`);
   return JSON.parse(run.stdout);
 }

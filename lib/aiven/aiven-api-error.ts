@@ -63,7 +63,11 @@ export class AivenApiError extends Error {
 
   /** Failures an outage produces: the peer may answer later. */
   get isUnavailable(): boolean {
-    return this.kind === "timeout" || this.kind === "network" || (this.kind === "http" && this.status !== undefined && (this.status >= 500 || this.status === 429));
+    return (
+      this.kind === "timeout" ||
+      this.kind === "network" ||
+      (this.kind === "http" && this.status !== undefined && (this.status >= 500 || this.status === 429))
+    );
   }
 
   /** The API itself cannot be reached or is not Aiven: no service can be read at all. */

@@ -9,7 +9,14 @@ import { TOKEN_VARIABLES } from "./token-variables";
 import { AivenApiError, isNotSentCode } from "./aiven-api-error";
 import { AivenService, AivenServiceIntegration } from "./aiven-types";
 import { RATE_LIMIT_SCOPES, RateLimitScope, RequestBudgets } from "./project-budgets";
-import { DEFAULT_RATE_LIMIT, LIST_PRIORITY, parseRateLimit, RateLimit, READ_PRIORITY, WRITE_PRIORITY } from "./request-budget";
+import {
+  DEFAULT_RATE_LIMIT,
+  LIST_PRIORITY,
+  parseRateLimit,
+  RateLimit,
+  READ_PRIORITY,
+  WRITE_PRIORITY,
+} from "./request-budget";
 
 export const DEFAULT_AIVEN_WEB_URL = "https://api.aiven.io";
 
@@ -66,31 +73,45 @@ export class AivenClient {
   static fromEnv(env: NodeJS.ProcessEnv = process.env, options: Partial<AivenClientOptions> = {}): AivenClient {
     const name = TOKEN_VARIABLES.find((v) => env[v]);
     if (!name) {
-      throw new UserError(`No Aiven token is set; export ${TOKEN_VARIABLES.join(" or ")} with a token that can manage the project.`);
+      throw new UserError(
+        `No Aiven token is set; export ${TOKEN_VARIABLES.join(" or ")} with a token that can manage the project.`,
+      );
     }
     const tuning = (variable: string): number | undefined => {
       const raw = env[variable];
       if (raw === undefined || raw === "") return undefined;
       const value = Number(raw);
       if (!Number.isInteger(value) || value < 0) {
-        throw new UserError(`${variable}=${JSON.stringify(raw)} is not a whole number of ${variable.endsWith("RETRIES") ? "retries" : "milliseconds"}; unset it or give a number such as 500.`);
+        throw new UserError(
+          `${variable}=${JSON.stringify(raw)} is not a whole number of ${variable.endsWith("RETRIES") ? "retries" : "milliseconds"}; unset it or give a number such as 500.`,
+        );
       }
       return value;
     };
     const baseUrl = env.AIVEN_WEB_URL || DEFAULT_AIVEN_WEB_URL;
     if (/\/v1\/*$/.test(safeUrlPath(baseUrl))) {
-      throw new UserError(`AIVEN_WEB_URL=${JSON.stringify(withoutCredentials(baseUrl))} ends in /v1, which every request path already starts with; give the API's base URL without it, such as ${DEFAULT_AIVEN_WEB_URL}.`);
+      throw new UserError(
+        `AIVEN_WEB_URL=${JSON.stringify(withoutCredentials(baseUrl))} ends in /v1, which every request path already starts with; give the API's base URL without it, such as ${DEFAULT_AIVEN_WEB_URL}.`,
+      );
     }
     const rateLimit = env.CRDR_API_RATE_LIMIT ? parseRateLimit(env.CRDR_API_RATE_LIMIT) : undefined;
     if (env.CRDR_API_RATE_LIMIT && !rateLimit) {
-      throw new UserError(`CRDR_API_RATE_LIMIT=${JSON.stringify(env.CRDR_API_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`);
+      throw new UserError(
+        `CRDR_API_RATE_LIMIT=${JSON.stringify(env.CRDR_API_RATE_LIMIT)} is not a rate; give requests per window such as 120/60s, or unset it for Aiven's 120 per minute.`,
+      );
     }
     const per = env.CRDR_API_RATE_LIMIT_PER || undefined;
     if (per !== undefined && !(RATE_LIMIT_SCOPES as readonly string[]).includes(per)) {
-      throw new UserError(`CRDR_API_RATE_LIMIT_PER=${JSON.stringify(per)} is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.`);
+      throw new UserError(
+        `CRDR_API_RATE_LIMIT_PER=${JSON.stringify(per)} is neither token nor project; give project if each Aiven project has a limit of its own, or unset it for one limit per token.`,
+      );
     }
     return new AivenClient({
-      baseUrl: checkedUrl(baseUrl, "AIVEN_WEB_URL", `unset it to use ${DEFAULT_AIVEN_WEB_URL}, or give the API's base URL such as ${DEFAULT_AIVEN_WEB_URL}`),
+      baseUrl: checkedUrl(
+        baseUrl,
+        "AIVEN_WEB_URL",
+        `unset it to use ${DEFAULT_AIVEN_WEB_URL}, or give the API's base URL such as ${DEFAULT_AIVEN_WEB_URL}`,
+      ),
       token: env[name]!,
       timeoutMs: tuning("CRDR_API_TIMEOUT_MS"),
       retries: tuning("CRDR_API_RETRIES"),
@@ -135,13 +156,18 @@ export class AivenClient {
     this.rateLimitPer = options.rateLimitPer ?? "token";
     const budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
     // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
-    this.http.interceptors.request.use((config) => budgets.forPath(config.url ?? "").schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)));
+    this.http.interceptors.request.use((config) =>
+      budgets
+        .forPath(config.url ?? "")
+        .schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)),
+    );
     const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
     const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
     axiosRetry(this.http, {
       retries: options.retries ?? CLIENT_DEFAULTS.retries,
       retryCondition: isRetryableRead,
-      retryDelay: (count, error) => readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
+      retryDelay: (count, error) =>
+        readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
       shouldResetTimeout: true,
       onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
     });
@@ -149,7 +175,12 @@ export class AivenClient {
 
   /** Every service of a project in one request, as `GET /v1/project/{p}/service` lists them. */
   async listServices(project: string): Promise<AivenService[]> {
-    const body = await this.call<{ services: AivenService[] }>("get", `/v1/project/${enc(project)}/service`, undefined, "services");
+    const body = await this.call<{ services: AivenService[] }>(
+      "get",
+      `/v1/project/${enc(project)}/service`,
+      undefined,
+      "services",
+    );
     return body.services;
   }
 
@@ -163,13 +194,22 @@ export class AivenClient {
    * a timeout, a broken connection or a 5xx leaves it unknown whether Aiven
    * applied it.
    */
-  async updateService(project: string, service: string, update: Record<string, unknown>): Promise<AivenService | undefined> {
+  async updateService(
+    project: string,
+    service: string,
+    update: Record<string, unknown>,
+  ): Promise<AivenService | undefined> {
     const body = await this.call<{ service?: AivenService }>("put", servicePath(project, service), update);
     return body.service;
   }
 
   async listServiceIntegrations(project: string, service: string): Promise<AivenServiceIntegration[]> {
-    const body = await this.call<{ service_integrations: AivenServiceIntegration[] }>("get", `${servicePath(project, service)}/integration`, undefined, "service_integrations");
+    const body = await this.call<{ service_integrations: AivenServiceIntegration[] }>(
+      "get",
+      `${servicePath(project, service)}/integration`,
+      undefined,
+      "service_integrations",
+    );
     return body.service_integrations;
   }
 
@@ -185,7 +225,12 @@ export class AivenClient {
   }
 
   /** One request, its body checked to be Aiven's JSON (with `field`, when given). Protected: test support adds the calls production never makes. */
-  protected async call<T>(method: "get" | "put" | "post" | "delete", path: string, data?: unknown, field?: string): Promise<T> {
+  protected async call<T>(
+    method: "get" | "put" | "post" | "delete",
+    path: string,
+    data?: unknown,
+    field?: string,
+  ): Promise<T> {
     let response: AxiosResponse<unknown>;
     try {
       response = await this.http.request<unknown>({ method, url: path, data });
@@ -195,7 +240,10 @@ export class AivenClient {
     const body = response.data;
     const isObject = typeof body === "object" && body !== null && !Array.isArray(body);
     if (!isObject || (field !== undefined && !(field in body))) {
-      throw new AivenApiError(method.toUpperCase(), path, "unexpected", { status: response.status, contentType: String(response.headers["content-type"] ?? "") });
+      throw new AivenApiError(method.toUpperCase(), path, "unexpected", {
+        status: response.status,
+        contentType: String(response.headers["content-type"] ?? ""),
+      });
     }
     return body as T;
   }
@@ -289,7 +337,10 @@ export function toApiError(err: unknown): AivenApiError {
   const path = e.config?.url ?? "?";
   if (e.response && e.response.status >= 300 && e.response.status < 400) {
     const location = String(e.response.headers?.location ?? "");
-    return new AivenApiError(method, path, "redirected", { status: e.response.status, apiMessage: location ? withoutCredentials(location) : undefined });
+    return new AivenApiError(method, path, "redirected", {
+      status: e.response.status,
+      apiMessage: location ? withoutCredentials(location) : undefined,
+    });
   }
   if (e.response && (typeof e.response.data !== "object" || e.response.data === null)) {
     // The body was not JSON. A gateway's 5xx page, or a 429, keeps its
@@ -297,7 +348,11 @@ export function toApiError(err: unknown): AivenApiError {
     // 200) means AIVEN_WEB_URL points somewhere other than Aiven.
     const status = e.response.status;
     const contentType = String(e.response.headers?.["content-type"] ?? "");
-    if (status >= 500 || status === 429) return new AivenApiError(method, path, "http", { status, retryAfterSeconds: status === 429 ? retryAfterFrom(e.response.headers?.["retry-after"], undefined) : undefined });
+    if (status >= 500 || status === 429)
+      return new AivenApiError(method, path, "http", {
+        status,
+        retryAfterSeconds: status === 429 ? retryAfterFrom(e.response.headers?.["retry-after"], undefined) : undefined,
+      });
     return new AivenApiError(method, path, "unexpected", { status, contentType });
   }
   if (e.response) {
@@ -314,6 +369,7 @@ export function toApiError(err: unknown): AivenApiError {
   // axios types `cause` as a plain Error; the one it carries is Node's, with a code.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (isNotSentCode(code) || e.code === "ERR_INVALID_URL") return new AivenApiError(method, path, "unreachable", { apiMessage: code });
+  if (isNotSentCode(code) || e.code === "ERR_INVALID_URL")
+    return new AivenApiError(method, path, "unreachable", { apiMessage: code });
   return new AivenApiError(method, path, "network", { apiMessage: code ?? e.message });
 }

@@ -11,12 +11,17 @@ export interface PairNames {
  * integration between its two services, in either direction, since it is
  * unknown whether Aiven swaps the ends when the active role moves.
  */
-export function findDrLink(integrations: readonly AivenServiceIntegration[] | undefined, pair: PairNames): AivenServiceIntegration | undefined {
+export function findDrLink(
+  integrations: readonly AivenServiceIntegration[] | undefined,
+  pair: PairNames,
+): AivenServiceIntegration | undefined {
   const primary = pair.primary.serviceName;
   const recovery = pair.recovery.serviceName;
   return (integrations ?? []).find(
     (i) =>
-      isDrLink(i) && ((i.source_service === primary && i.dest_service === recovery) || (i.source_service === recovery && i.dest_service === primary)),
+      isDrLink(i) &&
+      ((i.source_service === primary && i.dest_service === recovery) ||
+        (i.source_service === recovery && i.dest_service === primary)),
   );
 }
 

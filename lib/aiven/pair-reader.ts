@@ -15,7 +15,10 @@ export class TokenRefusedError extends UserError {}
 function refuseUnusableApi(peers: Peers, client: AivenClient, project: string): Peers {
   for (const peer of [peers.recovery, peers.primary]) {
     if (peer.reachable) continue;
-    if (peer.error.isAuthFailure) throw new TokenRefusedError(`The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${project}".`);
+    if (peer.error.isAuthFailure)
+      throw new TokenRefusedError(
+        `The Aiven API refused the token (${peer.error.message}); set AIVEN_TOKEN to a valid token for project "${project}".`,
+      );
     if (peer.error.isApiUnreachable) throw client.unusableApi(peer.error);
   }
   return peers;
@@ -43,7 +46,9 @@ export class PairReader {
     const peers = await this.readTolerantly();
     const recovery = peers.recovery;
     if (!recovery.reachable && recovery.error.isNotFound) {
-      throw new UserError(`Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.error.message}); check the project setting and the pair's names in main.ts.`);
+      throw new UserError(
+        `Aiven has no service "${this.pair.recovery.serviceName}" in project "${this.pair.project}" (${recovery.error.message}); check the project setting and the pair's names in main.ts.`,
+      );
     }
     return peers;
   }

@@ -29,7 +29,10 @@ export class ServiceByServicePeerSource implements PeerSource {
   constructor(private readonly client: AivenClient) {}
 
   async read(pair: PairLocation): Promise<Peers> {
-    const get = (name: string) => this.client.getService(pair.project, name).then((service): PeerStatus => ({ reachable: true, service }), unreachable);
+    const get = (name: string) =>
+      this.client
+        .getService(pair.project, name)
+        .then((service): PeerStatus => ({ reachable: true, service }), unreachable);
     const [primary, recovery] = await Promise.all([get(pair.primary.serviceName), get(pair.recovery.serviceName)]);
     return { primary, recovery };
   }
@@ -64,16 +67,25 @@ export class ServiceListPeerSource implements PeerSource {
     const listed = await this.nextList(pair.project);
     if (listed instanceof AivenApiError) {
       // The list itself failing says nothing of the peers: ask them one by one.
-      if (listed.isAuthFailure) return { primary: { reachable: false, error: listed }, recovery: { reachable: false, error: listed } };
+      if (listed.isAuthFailure)
+        return { primary: { reachable: false, error: listed }, recovery: { reachable: false, error: listed } };
       return this.byService.read(pair);
     }
     const peer = async (name: string): Promise<PeerStatus> => {
       const service = listed.get(name);
       if (!service) {
-        return { reachable: false, error: new AivenApiError("GET", `/v1/project/${pair.project}/service`, "http", { status: 404, apiMessage: `${name} is not in the project's service list` }) };
+        return {
+          reachable: false,
+          error: new AivenApiError("GET", `/v1/project/${pair.project}/service`, "http", {
+            status: 404,
+            apiMessage: `${name} is not in the project's service list`,
+          }),
+        };
       }
       if (service.disaster_recovery_role !== undefined) return { reachable: true, service };
-      return this.client.getService(pair.project, name).then((s): PeerStatus => ({ reachable: true, service: s }), unreachable);
+      return this.client
+        .getService(pair.project, name)
+        .then((s): PeerStatus => ({ reachable: true, service: s }), unreachable);
     };
     const [primary, recovery] = await Promise.all([peer(pair.primary.serviceName), peer(pair.recovery.serviceName)]);
     return { primary, recovery };
@@ -86,7 +98,12 @@ export class ServiceListPeerSource implements PeerSource {
     const budget = this.client.rateLimitPer === "project" ? project : "";
     // Lists drawing from one budget start one after another, a gap apart.
     const previous = this.lastStart.get(budget) ?? Promise.resolve(-Infinity);
-    const startedAt = previous.then((at) => new Promise<number>((resolve) => setTimeout(() => resolve(Date.now()), Math.max(0, at + this.minGapMs - Date.now()))));
+    const startedAt = previous.then(
+      (at) =>
+        new Promise<number>((resolve) =>
+          setTimeout(() => resolve(Date.now()), Math.max(0, at + this.minGapMs - Date.now())),
+        ),
+    );
     this.lastStart.set(budget, startedAt);
     const request = startedAt.then(() => {
       // From here on, new readers wait for the list after this one.

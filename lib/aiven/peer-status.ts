@@ -19,7 +19,11 @@ export function describePeer(name: string, status: PeerStatus): string {
 }
 
 export function isRole(status: PeerStatus, state: string | undefined, role: string): boolean {
-  return status.reachable && status.service.disaster_recovery_role === role && (state === undefined || status.service.state === state);
+  return (
+    status.reachable &&
+    status.service.disaster_recovery_role === role &&
+    (state === undefined || status.service.state === state)
+  );
 }
 
 export function roleOf(status: PeerStatus): string | undefined {
@@ -32,7 +36,9 @@ export function stateOf(status: PeerStatus): string | undefined {
 
 /** "RUNNING/passive", or "unreachable". */
 export function whereIs(status: PeerStatus): string {
-  return status.reachable ? `${status.service.state}/${status.service.disaster_recovery_role ?? "no DR role"}` : "unreachable";
+  return status.reachable
+    ? `${status.service.state}/${status.service.disaster_recovery_role ?? "no DR role"}`
+    : "unreachable";
 }
 
 /**
@@ -44,7 +50,10 @@ export function whereIs(status: PeerStatus): string {
 export function isSteady(status: PeerStatus): boolean {
   if (!status.reachable) return true;
   const { state, disaster_recovery_role: role } = status.service;
-  return (state === "RUNNING" && (role === "active" || role === "passive" || role === undefined)) || (state === "POWEROFF" && role === "failed");
+  return (
+    (state === "RUNNING" && (role === "active" || role === "passive" || role === undefined)) ||
+    (state === "POWEROFF" && role === "failed")
+  );
 }
 
 /**
@@ -84,7 +93,9 @@ export function showsExpected(peers: Peers, expected: ExpectedRoles): boolean {
 
 /** "pg-primary-dr RUNNING/active, pg-primary failed": what a phase expects, in words. */
 export function describeExpected(names: Record<PeerSide, string>, expected: ExpectedRoles): string {
-  return (["recovery", "primary"] as const).map((side) => `${names[side]} ${expected[side].state ? `${expected[side].state}/` : ""}${expected[side].role}`).join(", ");
+  return (["recovery", "primary"] as const)
+    .map((side) => `${names[side]} ${expected[side].state ? `${expected[side].state}/` : ""}${expected[side].role}`)
+    .join(", ");
 }
 
 /** A peer as the `--json` events carry it. */

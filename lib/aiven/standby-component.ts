@@ -11,7 +11,9 @@ export const STANDBY_COMPONENT = { component: "pg", usage: "disaster_recovery", 
 
 /** The peer's own standby endpoint as "host:port", if its record shows one. */
 export function standbyEndpointOf(service: AivenService): string | undefined {
-  const standby = (service.components ?? []).filter((c) => c.component === STANDBY_COMPONENT.component && c.usage === STANDBY_COMPONENT.usage && c.host);
+  const standby = (service.components ?? []).filter(
+    (c) => c.component === STANDBY_COMPONENT.component && c.usage === STANDBY_COMPONENT.usage && c.host,
+  );
   const pick = standby.find((c) => c.route === STANDBY_COMPONENT.preferredRoute) ?? standby[0];
   return pick ? `${pick.host}:${pick.port ?? "?"}` : undefined;
 }

@@ -24,7 +24,8 @@ export const WORKFLOW_NAME = "DR operation";
 /** "stack `pg-primary`", "region `google-europe-west1`", or "every pair". */
 export function describeTarget(dispatch: Dispatch): string {
   if (dispatch.stack) return `stack \`${dispatch.stack}\``;
-  if (dispatch.region) return `region \`${dispatch.region}\`${dispatch.project ? `, project \`${dispatch.project}\`` : ""}`;
+  if (dispatch.region)
+    return `region \`${dispatch.region}\`${dispatch.project ? `, project \`${dispatch.project}\`` : ""}`;
   return "every pair";
 }
 

@@ -22,7 +22,14 @@ export function readDrillOutput(output: string): DrillLine[] {
   for (const line of output.split("\n")) {
     const step = STEP_LINE.exec(line);
     if (step) {
-      steps.push({ passed: step[1] === "✔", stack: step[2], step: step[3], took: step[4], ...(step[5] ? { figures: step[5] } : {}), failures: [] });
+      steps.push({
+        passed: step[1] === "✔",
+        stack: step[2],
+        step: step[3],
+        took: step[4],
+        ...(step[5] ? { figures: step[5] } : {}),
+        failures: [],
+      });
       continue;
     }
     const failure = FAILURE_LINE.exec(line);
@@ -47,16 +54,27 @@ export function drillSummary(output: string, exitCode: number | undefined): stri
         : `## 🛑 CRDR drill could not run (exit ${exitCode ?? "none"})`;
   const parts = [headline];
   if (failed.length) {
-    parts.push(["**Failed:**", ...failed.flatMap((s) => [`- ${s.stack}: ${s.step}`, ...s.failures.map((f) => `  - ${f}`)])].join("\n"));
+    parts.push(
+      ["**Failed:**", ...failed.flatMap((s) => [`- ${s.stack}: ${s.step}`, ...s.failures.map((f) => `  - ${f}`)])].join(
+        "\n",
+      ),
+    );
   }
   if (steps.length) {
-    parts.push(table(["", "pair", "step", "took", "recovery-time figures"], steps.map((s) => [s.passed ? "✅" : "🛑", s.stack, s.step, s.took, s.figures ?? ""])));
+    parts.push(
+      table(
+        ["", "pair", "step", "took", "recovery-time figures"],
+        steps.map((s) => [s.passed ? "✅" : "🛑", s.stack, s.step, s.took, s.figures ?? ""]),
+      ),
+    );
   }
   parts.push(
     exitCode === 0
       ? "The runbook still works end to end against the simulator; the figures are this drill's recovery times, to compare with earlier drills."
       : `The runbook no longer works as written, or the drill could not run: see the output below, fix it, and run the drill again (dispatch **${WORKFLOW_NAME}** with operation \`drill\`).`,
   );
-  parts.push(`<details${exitCode === 0 ? "" : " open"}><summary>The drill's output</summary>\n\n${fenced(output)}\n\n</details>`);
+  parts.push(
+    `<details${exitCode === 0 ? "" : " open"}><summary>The drill's output</summary>\n\n${fenced(output)}\n\n</details>`,
+  );
   return parts.join("\n\n") + "\n";
 }

@@ -4,7 +4,11 @@ export function cell(text: string): string {
 }
 
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
 }
 
 /** Quotes text line by line, as GitHub shows a message it did not write. */
@@ -24,5 +28,8 @@ export function fenced(text: string, language = "text"): string {
 
 /** "2026-11-26 04:16:04 UTC". */
 export function utcTime(iso: string | number): string {
-  return new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(iso)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }

@@ -26,7 +26,9 @@ export function mermaidGantt(title: string, sections: readonly GanttSection[]): 
     section.steps.forEach((s, i) => {
       const tag = i === section.failedStep ? "crit" : "done";
       // A zero-length bar is not drawn; a millisecond is invisible but present.
-      lines.push(`  ${mermaidText(stepLabel(s.name))} :${tag}, ${s.startedAt}, ${s.startedAt + Math.max(1, s.durationMs)}`);
+      lines.push(
+        `  ${mermaidText(stepLabel(s.name))} :${tag}, ${s.startedAt}, ${s.startedAt + Math.max(1, s.durationMs)}`,
+      );
     });
   }
   lines.push("```");

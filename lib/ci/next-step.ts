@@ -11,5 +11,7 @@ const dispatchOf = (operation: OperationName, dispatch: Dispatch, dryRunFirst = 
  * dispatched from the workflow.
  */
 export function nextStep(operation: OperationName, dispatch: Dispatch): string[] {
-  return OPERATION_REGISTRY[operation].nextStep((next, options) => dispatchOf(next, dispatch, options?.dryRunFirst ?? true));
+  return OPERATION_REGISTRY[operation].nextStep((next, options) =>
+    dispatchOf(next, dispatch, options?.dryRunFirst ?? true),
+  );
 }

@@ -50,7 +50,17 @@ export const operationEventSchema = z.looseObject({
   /** The `done` event (and a region run's per-pair summary): the run's timeline. */
   timeline: timelineSchema.optional(),
   /** A region run's `done` event: each pair's exit code. */
-  outcomes: z.array(z.looseObject({ stack: z.string(), exitCode: z.number(), error: z.string().optional(), tier: z.number().optional(), recoveryMs: z.number().optional() })).optional(),
+  outcomes: z
+    .array(
+      z.looseObject({
+        stack: z.string(),
+        exitCode: z.number(),
+        error: z.string().optional(),
+        tier: z.number().optional(),
+        recoveryMs: z.number().optional(),
+      }),
+    )
+    .optional(),
   /** The replication step's `info` event: the standby's figures (its message is the line to show). */
   replication: z.looseObject({}).optional(),
   /** `error` events. */

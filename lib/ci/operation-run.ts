@@ -149,7 +149,11 @@ export function foldOperationRun(parsed: ParsedEvents, dispatch: Dispatch): Oper
 
 function finishPair(draft: PairDraft): PairRun {
   const { stepEvents, timeline, lastEventAt, ...rest } = draft;
-  return { ...rest, timeline, steps: timeline ? stepsFromTimeline(timeline, stepEvents) : stepsFromEvents(stepEvents, lastEventAt) };
+  return {
+    ...rest,
+    timeline,
+    steps: timeline ? stepsFromTimeline(timeline, stepEvents) : stepsFromEvents(stepEvents, lastEventAt),
+  };
 }
 
 /** The timeline's steps, each with what its step event said (the timeline also times steps that print nothing, such as the resynth). */

@@ -67,19 +67,28 @@ export function operationSummary(input: OperationReportInput): string {
   );
 
   const multiPair = !dispatch.stack;
-  if (multiPair && run.pairs.some((p) => p.recoveryMs !== undefined || p.tier !== undefined)) parts.push(recoveryTimeSection(run.pairs));
+  if (multiPair && run.pairs.some((p) => p.recoveryMs !== undefined || p.tier !== undefined))
+    parts.push(recoveryTimeSection(run.pairs));
   for (const pair of run.pairs) parts.push(pairSection(pair, outcome, dispatch, multiPair));
 
   const sections = run.pairs
     .filter((p) => p.steps.length)
-    .map((p) => ({ name: p.stack, steps: p.steps, failedStep: pairFailed(p, outcome, multiPair) ? p.steps.length - 1 : undefined }));
+    .map((p) => ({
+      name: p.stack,
+      steps: p.steps,
+      failedStep: pairFailed(p, outcome, multiPair) ? p.steps.length - 1 : undefined,
+    }));
   if (sections.length) {
-    parts.push(`### Timeline\n\n${mermaidGantt(`${dispatch.operation} of ${dispatch.stack ?? dispatch.region ?? "every pair"}`, sections)}`);
+    parts.push(
+      `### Timeline\n\n${mermaidGantt(`${dispatch.operation} of ${dispatch.stack ?? dispatch.region ?? "every pair"}`, sections)}`,
+    );
   }
 
   if (finished) parts.push(nextStepSection(input, outcome));
   if (run.strayLines.length) {
-    parts.push(`<details><summary>${run.strayLines.length} line(s) of output were not events</summary>\n\n${fenced(run.strayLines.join("\n"))}\n\n</details>`);
+    parts.push(
+      `<details><summary>${run.strayLines.length} line(s) of output were not events</summary>\n\n${fenced(run.strayLines.join("\n"))}\n\n</details>`,
+    );
   }
   if (input.stderrTail && (outcome === "bug" || outcome === "not-run")) {
     parts.push(`### Error output\n\n${fenced(input.stderrTail.split("\n").slice(-STDERR_LINES).join("\n"))}`);
@@ -100,10 +109,14 @@ export function shortOperationSummary(input: OperationReportInput): string {
   const outcome = outcomeOf(input.exitCode, dispatch.dryRun);
   const parts: string[] = [`## ${operationHeadline(input)}`];
   if (run.error) parts.push(blockquote(run.error.message));
-  const listed = run.pairs.slice(0, SHORT_SUMMARY_PAIRS).map((p) => `- ${p.stack}: ${pairResult(p, outcome, dispatch)}`);
+  const listed = run.pairs
+    .slice(0, SHORT_SUMMARY_PAIRS)
+    .map((p) => `- ${p.stack}: ${pairResult(p, outcome, dispatch)}`);
   const more = run.pairs.length - listed.length;
   parts.push([...listed, ...(more > 0 ? [`- … and ${more} more pair(s)`] : [])].join("\n"));
-  parts.push(`Each pair's roles, steps and timeline are in the ${input.runUrl ? `[workflow run](${input.runUrl})` : "workflow run"}'s summary.`);
+  parts.push(
+    `Each pair's roles, steps and timeline are in the ${input.runUrl ? `[workflow run](${input.runUrl})` : "workflow run"}'s summary.`,
+  );
   parts.push(nextStepSection(input, outcome));
   return parts.join("\n\n") + "\n";
 }
@@ -133,7 +146,12 @@ function pairFailed(pair: PairRun, outcome: RunOutcome, multiPair: boolean): boo
 
 /** One pair's result in a run over many: "✅ done", or what stopped it. */
 function pairResult(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch): string {
-  const own = pair.exitCode !== undefined ? outcomeOf(pair.exitCode, dispatch.dryRun) : pairFailed(pair, outcome, true) ? outcome : outcomeOf(0, dispatch.dryRun);
+  const own =
+    pair.exitCode !== undefined
+      ? outcomeOf(pair.exitCode, dispatch.dryRun)
+      : pairFailed(pair, outcome, true)
+        ? outcome
+        : outcomeOf(0, dispatch.dryRun);
   return `${OUTCOME_WORDING[own].icon} ${OUTCOME_WORDING[own].headline}${pair.error ? `: ${pair.error.split("\n")[0]}` : ""}`;
 }
 
@@ -142,8 +160,11 @@ function pairSection(pair: PairRun, outcome: RunOutcome, dispatch: Dispatch, mul
   const lines: string[] = [`### ${pair.stack}`];
   if (multiPair) lines.push(pairResult(pair, outcome, dispatch));
 
-  const afterHeader = failed ? `where it stands${pair.lastSeenAt ? ` (read ${utcTime(pair.lastSeenAt)})` : ""}` : "after";
-  const after = (side: "primary" | "recovery") => (dispatch.dryRun && !failed ? "unchanged (dry run)" : sightingText(pair.last[side]));
+  const afterHeader = failed
+    ? `where it stands${pair.lastSeenAt ? ` (read ${utcTime(pair.lastSeenAt)})` : ""}`
+    : "after";
+  const after = (side: "primary" | "recovery") =>
+    dispatch.dryRun && !failed ? "unchanged (dry run)" : sightingText(pair.last[side]);
   lines.push(
     table(
       ["peer", "service", "before", afterHeader],
@@ -182,9 +203,13 @@ function recoveryTimeSection(pairs: readonly PairRun[]): string {
 From the run's start until Aiven showed each pair's recovery active, tier 1 first.
 
 ${table(
-    ["tier", "pair", "recovered after"],
-    byTier.map((p) => [p.tier === undefined ? "-" : String(p.tier), p.stack, p.recoveryMs !== undefined ? formatDuration(p.recoveryMs) : "not recovered"]),
-  )}`;
+  ["tier", "pair", "recovered after"],
+  byTier.map((p) => [
+    p.tier === undefined ? "-" : String(p.tier),
+    p.stack,
+    p.recoveryMs !== undefined ? formatDuration(p.recoveryMs) : "not recovered",
+  ]),
+)}`;
 }
 
 function nextStepSection(input: OperationReportInput, outcome: RunOutcome): string {

@@ -20,5 +20,7 @@ export function phasePathsOf(dispatch: Dispatch, projectDir: string, phaseDir: s
 export function phaseLocationOf(dispatch: Dispatch, projectDir: string, phaseDir: string): string {
   const legacy = legacyPhaseFileOf(phaseDir);
   if (fs.existsSync(legacy)) return path.relative(projectDir, legacy);
-  return dispatch.stack ? path.relative(projectDir, pairPhaseFile(phaseDir, dispatch.stack)) : `${path.relative(projectDir, phaseDir)}/`;
+  return dispatch.stack
+    ? path.relative(projectDir, pairPhaseFile(phaseDir, dispatch.stack))
+    : `${path.relative(projectDir, phaseDir)}/`;
 }

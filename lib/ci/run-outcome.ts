@@ -2,7 +2,8 @@ import { EXIT } from "../exit-codes";
 import { describeInputs, Dispatch, WORKFLOW_NAME } from "./dispatch";
 
 /** How a dispatched DR operation ended, from its exit code. */
-export type RunOutcome = "done" | "dry-run" | "refused" | "timed-out" | "unfinished" | "interrupted" | "bug" | "not-run";
+export type RunOutcome =
+  "done" | "dry-run" | "refused" | "timed-out" | "unfinished" | "interrupted" | "bug" | "not-run";
 
 interface OutcomeWording {
   readonly icon: string;
@@ -12,7 +13,8 @@ interface OutcomeWording {
   readonly nextStep: (dispatch: Dispatch) => string;
 }
 
-const again = (dispatch: Dispatch) => `dispatch the ${WORKFLOW_NAME} workflow again with the same inputs (${describeInputs(dispatch, false)})`;
+const again = (dispatch: Dispatch) =>
+  `dispatch the ${WORKFLOW_NAME} workflow again with the same inputs (${describeInputs(dispatch, false)})`;
 
 /** The wording of each outcome; a new outcome fails to compile until it has one. */
 export const OUTCOME_WORDING: Record<RunOutcome, OutcomeWording> = {
@@ -20,7 +22,8 @@ export const OUTCOME_WORDING: Record<RunOutcome, OutcomeWording> = {
   "dry-run": {
     icon: "🧪",
     headline: "dry run, nothing was changed",
-    nextStep: (d) => `To run it, dispatch **${WORKFLOW_NAME}** with ${describeInputs(d, false)}; a required reviewer of the production environment approves it before it starts.`,
+    nextStep: (d) =>
+      `To run it, dispatch **${WORKFLOW_NAME}** with ${describeInputs(d, false)}; a required reviewer of the production environment approves it before it starts.`,
   },
   refused: {
     icon: "🛑",

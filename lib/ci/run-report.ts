@@ -37,7 +37,8 @@ export interface RunReportOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-const readIfThere = (file: string | undefined): string => (file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+const readIfThere = (file: string | undefined): string =>
+  file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
 
 function isOperation(operation: Dispatch["operation"]): operation is OperationName {
   return (OPERATIONS as readonly string[]).includes(operation);

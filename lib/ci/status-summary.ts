@@ -14,7 +14,11 @@ export interface StatusReportInput {
 }
 
 const VERDICT: Record<Verdict, string> = { healthy: "✅ healthy", degraded: "⚠️ degraded", drifted: "🛑 drifted" };
-const FINDING: Record<PairReport["findings"][number]["level"], string> = { drift: "🛑 drift", degraded: "⚠️ degraded", note: "note" };
+const FINDING: Record<PairReport["findings"][number]["level"], string> = {
+  drift: "🛑 drift",
+  degraded: "⚠️ degraded",
+  note: "note",
+};
 
 function peerText(p: PeerReport): string {
   return `${p.service}: ${p.reachable ? `${p.state}/${p.role ?? "no DR role"}` : `unreachable (${p.error})`} in ${p.cloud}`;
@@ -24,7 +28,9 @@ function peerText(p: PeerReport): string {
 export function statusSummary(input: StatusReportInput): string {
   const { report } = input;
   if (!report) {
-    const lines = [`## ⛔ status of ${describeTarget(input.dispatch)}: could not run (exit ${input.exitCode ?? "none"})`];
+    const lines = [
+      `## ⛔ status of ${describeTarget(input.dispatch)}: could not run (exit ${input.exitCode ?? "none"})`,
+    ];
     if (input.error) lines.push(blockquote(input.error));
     else if (input.stderrTail) lines.push(fenced(input.stderrTail));
     return lines.join("\n\n") + "\n";
@@ -33,7 +39,14 @@ export function statusSummary(input: StatusReportInput): string {
     `## ${VERDICT[report.verdict]}: status of ${describeTarget(input.dispatch)} (${report.pairs.length} pair(s))`,
     table(
       ["pair", "phase", "primary", "recovery", "DR link", "verdict"],
-      report.pairs.map((p) => [p.stack, p.phase.phase, peerText(p.primary), peerText(p.recovery), formatLink(p.integration), VERDICT[p.verdict]]),
+      report.pairs.map((p) => [
+        p.stack,
+        p.phase.phase,
+        peerText(p.primary),
+        peerText(p.recovery),
+        formatLink(p.integration),
+        VERDICT[p.verdict],
+      ]),
     ),
   ];
   for (const pair of report.pairs.filter((p) => p.findings.length)) {

@@ -18,15 +18,25 @@ export interface CommandIo {
  * redacting reporter, user errors as one message and a non-zero exit, bugs
  * with their stack trace (redacted too).
  */
-export async function runCommand(json: boolean, body: (io: CommandIo) => Promise<number | void>, options: { interruptible?: boolean } = {}): Promise<void> {
+export async function runCommand(
+  json: boolean,
+  body: (io: CommandIo) => Promise<number | void>,
+  options: { interruptible?: boolean } = {},
+): Promise<void> {
   // Credentials in AIVEN_WEB_URL are as secret as the token.
-  const redact = redactor([...TOKEN_VARIABLES.map((v) => process.env[v]), ...urlCredentials(process.env.AIVEN_WEB_URL)]);
+  const redact = redactor([
+    ...TOKEN_VARIABLES.map((v) => process.env[v]),
+    ...urlCredentials(process.env.AIVEN_WEB_URL),
+  ]);
   const write = (line: string) => process.stdout.write(line + "\n");
   if (options.interruptible ?? true) {
     const stop = (signal: NodeJS.Signals, exitCode: number) =>
       process.once(signal, () => {
         const message = `${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}; rerun the same command to resume: it reads what already happened at Aiven before sending anything.`;
-        if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }));
+        if (json)
+          write(
+            JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }),
+          );
         process.stderr.write(`\n✖ ${message}\n`);
         process.exit(exitCode);
       });
@@ -49,14 +59,33 @@ export async function runCommand(json: boolean, body: (io: CommandIo) => Promise
     process.exitCode = code ?? 0;
   } catch (err) {
     if (err instanceof UserError) {
-      if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: err.exitCode, message: redact(err.message) }));
+      if (json)
+        write(
+          JSON.stringify({
+            version: JSON_VERSION,
+            ts: new Date().toISOString(),
+            type: "error",
+            exitCode: err.exitCode,
+            message: redact(err.message),
+          }),
+        );
       process.stderr.write(redact(`✖ ${err.message}`) + "\n");
       // After a change at Aiven, a bug still shows where it happened.
-      if (err instanceof UnfinishedError && err.bug) process.stderr.write(redact(String(err.bug.stack ?? err.bug)) + "\n");
+      if (err instanceof UnfinishedError && err.bug)
+        process.stderr.write(redact(String(err.bug.stack ?? err.bug)) + "\n");
       process.exitCode = err.exitCode;
       return;
     }
-    if (json) write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode: EXIT.bug, message: redact(String((err as Error)?.message ?? err)) }));
+    if (json)
+      write(
+        JSON.stringify({
+          version: JSON_VERSION,
+          ts: new Date().toISOString(),
+          type: "error",
+          exitCode: EXIT.bug,
+          message: redact(String((err as Error)?.message ?? err)),
+        }),
+      );
     process.stderr.write(redact(String((err as Error)?.stack ?? err)) + "\n");
     process.exitCode = EXIT.bug;
   }

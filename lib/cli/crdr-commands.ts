@@ -13,11 +13,13 @@ export interface ToolCommand {
 /** The commands besides the operations, each run by `scripts/<name>.ts`. */
 export const TOOL_COMMANDS = {
   status: {
-    description: "Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted, 2 bad input.",
+    description:
+      "Show each pair's peers, DR link and recorded phase, flagging drift. Exit 0 healthy, 4 degraded, 5 drifted, 2 bad input.",
     loadsDeclarations: false,
   },
   drill: {
-    description: "Rehearse every DR operation, with status checks, against the local simulator, on throw-away copies of the stacks and state.",
+    description:
+      "Rehearse every DR operation, with status checks, against the local simulator, on throw-away copies of the stacks and state.",
     loadsDeclarations: false,
   },
   "state-restore": {
@@ -31,16 +33,19 @@ export const TOOL_COMMANDS = {
     loadsDeclarations: false,
   },
   sim: {
-    description: "Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.",
+    description:
+      "Start the local Aiven API simulator on 127.0.0.1, seeded with every synthesized pair as a healthy CRDR pair.",
     loadsDeclarations: false,
   },
   "plan-review": {
-    description: "Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.",
+    description:
+      "Review Terraform JSON plans (terraform show -json <planfile>) for what is dangerous to a CRDR pair; one report for all of them.",
     npmScript: "plan:review",
     loadsDeclarations: false,
   },
   synth: {
-    description: "Synthesize every declared pair into cdktf.out/stacks/<stack>/cdk.tf.json, as cdktf synth does, without starting the cdktf CLI.",
+    description:
+      "Synthesize every declared pair into cdktf.out/stacks/<stack>/cdk.tf.json, as cdktf synth does, without starting the cdktf CLI.",
     loadsDeclarations: true,
   },
 } satisfies Record<string, ToolCommand>;
@@ -49,7 +54,10 @@ export type ToolCommandName = keyof typeof TOOL_COMMANDS;
 export type CrdrCommandName = OperationName | ToolCommandName;
 
 /** Every `crdr` command, in the order `crdr --help` lists them: the operations first. */
-export const CRDR_COMMANDS: readonly CrdrCommandName[] = [...OPERATIONS, ...(Object.keys(TOOL_COMMANDS) as ToolCommandName[])];
+export const CRDR_COMMANDS: readonly CrdrCommandName[] = [
+  ...OPERATIONS,
+  ...(Object.keys(TOOL_COMMANDS) as ToolCommandName[]),
+];
 
 export function isOperation(command: string): command is OperationName {
   return (OPERATIONS as readonly string[]).includes(command);

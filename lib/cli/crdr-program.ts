@@ -7,7 +7,9 @@ import { runOperation } from "./operation-command";
 /** `crdr --help`: every command, generated from the registry and the command table. */
 export function crdrHelp(): string {
   const program = new Command("crdr")
-    .description("Aiven for PostgreSQL cross-region disaster recovery: the DR operations and the tools around them. Each command's own --help lists its flags.")
+    .description(
+      "Aiven for PostgreSQL cross-region disaster recovery: the DR operations and the tools around them. Each command's own --help lists its flags.",
+    )
     .usage("<command> [flags]")
     .helpCommand(false);
   for (const command of CRDR_COMMANDS) program.command(command).description(describeCommand(command));
@@ -22,13 +24,16 @@ export function crdrHelp(): string {
 export function runCrdr(argv: readonly string[], scriptsDir: string): void {
   const [command, ...rest] = argv.slice(2);
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    const write = command === undefined ? (t: string) => process.stderr.write(t) : (t: string) => process.stdout.write(t);
+    const write =
+      command === undefined ? (t: string) => process.stderr.write(t) : (t: string) => process.stdout.write(t);
     write(crdrHelp());
     if (command === undefined) process.exitCode = EXIT.refused;
     return;
   }
   if (!isCrdrCommand(command)) {
-    process.stderr.write(`✖ "${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`);
+    process.stderr.write(
+      `✖ "${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`,
+    );
     process.exitCode = EXIT.refused;
     return;
   }

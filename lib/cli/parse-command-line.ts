@@ -32,7 +32,9 @@ function usageMistake(program: Command, err: CommanderError): string {
   // `--` forgotten), or a flag typed without its dashes: say where flags go.
   const example = program.options.find((o) => o.long === "--stack") ?? program.options[0];
   const stray = program.args.map((a) => JSON.stringify(a)).join(" ");
-  const where = program.name().startsWith("npm run ") ? "every flag goes after --, each with its value" : "every flag goes with its value";
+  const where = program.name().startsWith("npm run ")
+    ? "every flag goes after --, each with its value"
+    : "every flag goes with its value";
   return `unexpected argument ${stray}: ${where}, as in ${program.name()} ${example?.flags ?? ""}`.trimEnd();
 }
 

@@ -15,7 +15,9 @@ export const WAIT_BOUNDS = {
 export function boundedDuration(value: string, flag: string, bounds: { min: number; max: number }): number {
   const ms = parseDuration(value, flag);
   if (ms < bounds.min || ms > bounds.max) {
-    throw new UserError(`${flag} "${value}" is outside ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)}; give a duration in that range, such as "5s" or "30m".`);
+    throw new UserError(
+      `${flag} "${value}" is outside ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)}; give a duration in that range, such as "5s" or "30m".`,
+    );
   }
   return ms;
 }
@@ -25,7 +27,9 @@ export function waitDurations(timeout: string, pollInterval: string): { timeoutM
   const timeoutMs = boundedDuration(timeout, "--timeout", WAIT_BOUNDS.timeout);
   const pollIntervalMs = boundedDuration(pollInterval, "--poll-interval", WAIT_BOUNDS.pollInterval);
   if (timeoutMs < pollIntervalMs) {
-    throw new UserError(`--timeout "${timeout}" is shorter than one poll (--poll-interval "${pollInterval}"), so the wait could not read Aiven even once; give a longer --timeout.`);
+    throw new UserError(
+      `--timeout "${timeout}" is shorter than one poll (--poll-interval "${pollInterval}"), so the wait could not read Aiven even once; give a longer --timeout.`,
+    );
   }
   return { timeoutMs, pollIntervalMs };
 }

@@ -19,7 +19,19 @@ export interface ExpectedRoles {
 }
 
 export const EXPECTED_ROLES: Record<PhaseName, ExpectedRoles> = {
-  normal: { primary: { role: "active", state: "RUNNING" }, recovery: { role: "passive", state: "RUNNING" }, link: "required" },
-  "failed-over": { primary: { role: "failed", mayBeUnreachable: true }, recovery: { role: "active", state: "RUNNING" }, link: "any" },
-  "switched-over": { primary: { role: "passive", state: "RUNNING" }, recovery: { role: "active", state: "RUNNING" }, link: "required" },
+  normal: {
+    primary: { role: "active", state: "RUNNING" },
+    recovery: { role: "passive", state: "RUNNING" },
+    link: "required",
+  },
+  "failed-over": {
+    primary: { role: "failed", mayBeUnreachable: true },
+    recovery: { role: "active", state: "RUNNING" },
+    link: "any",
+  },
+  "switched-over": {
+    primary: { role: "passive", state: "RUNNING" },
+    recovery: { role: "active", state: "RUNNING" },
+    link: "required",
+  },
 };

@@ -36,7 +36,12 @@ export interface ApplicationOutputNames {
 
 /** Every application output name, in a fixed order. */
 export function applicationOutputList(names: ApplicationOutputNames): string[] {
-  return [names.host, names.port, names.uri, ...PEER_SIDES.flatMap((side) => [names.standby[side].host, names.standby[side].port])];
+  return [
+    names.host,
+    names.port,
+    names.uri,
+    ...PEER_SIDES.flatMap((side) => [names.standby[side].host, names.standby[side].port]),
+  ];
 }
 
 export interface PeerManifest {

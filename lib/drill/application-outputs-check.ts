@@ -21,7 +21,8 @@ export async function applyAndReadApplicationOutputs(
 ): Promise<ApplicationView> {
   await pushAppliedState(terraform, stack, records, integrationId, env);
   const result = await terraform.run(["output", "-json", "-no-color"]);
-  if (result.code !== 0) throw new Error(`"${terraform.describe(["output", "-json"])}" failed: ${(result.stderr || result.stdout).trim()}`);
+  if (result.code !== 0)
+    throw new Error(`"${terraform.describe(["output", "-json"])}" failed: ${(result.stderr || result.stdout).trim()}`);
   const outputs = JSON.parse(result.stdout) as ApplicationView;
   const names = stack.pair.applicationOutputs ? applicationOutputList(stack.pair.applicationOutputs) : [];
   return Object.fromEntries(names.map((name) => [name, outputs[name]]));
@@ -40,6 +41,10 @@ export function readWriteChanges(stack: SynthesizedStack, before: ApplicationVie
     const now = after[name];
     if (!now) return [`the application output ${name} is missing from state`];
     if (JSON.stringify(now.value) === JSON.stringify(was?.value)) return [];
-    return [now.sensitive ? `the application output ${name} changed` : `the application output ${name} changed from ${JSON.stringify(was?.value)} to ${JSON.stringify(now.value)}`];
+    return [
+      now.sensitive
+        ? `the application output ${name} changed`
+        : `the application output ${name} changed from ${JSON.stringify(was?.value)} to ${JSON.stringify(now.value)}`,
+    ];
   });
 }

@@ -27,9 +27,18 @@ export async function pushAppliedState(
   for (const side of PEER_SIDES) {
     if (!declared(side)) continue;
     attributes[side] = pgConnectionAttributes(records[side]!);
-    objects.push({ address: pair[side].address, attributes: { service_name: pair[side].serviceName, ...attributes[side] }, sensitive: PG_SENSITIVE_ATTRIBUTES });
+    objects.push({
+      address: pair[side].address,
+      attributes: { service_name: pair[side].serviceName, ...attributes[side] },
+      sensitive: PG_SENSITIVE_ATTRIBUTES,
+    });
   }
   const outputs = await evaluateOutputs(stack.json.output ?? {}, objects, env);
   const linked = stack.resource(pair.integration.address) ? integrationId : undefined;
-  await pushRehearsalState(terraform, pair, { primary: declared("primary"), recovery: declared("recovery"), integrationId: linked }, { attributes, sensitive: PG_SENSITIVE_ATTRIBUTES, outputs });
+  await pushRehearsalState(
+    terraform,
+    pair,
+    { primary: declared("primary"), recovery: declared("recovery"), integrationId: linked },
+    { attributes, sensitive: PG_SENSITIVE_ATTRIBUTES, outputs },
+  );
 }

@@ -61,7 +61,9 @@ export class CanaryStream {
     try {
       const present = new Set((await client.query<{ id: number }>("select id from crdr_canary")).rows.map((r) => r.id));
       const lost = [...this.ackedAt.keys()].filter((id) => !present.has(id));
-      const spanMs = lost.length ? Math.max(...lost.map((id) => this.ackedAt.get(id)!)) - Math.min(...lost.map((id) => this.sentAt.get(id)!)) : 0;
+      const spanMs = lost.length
+        ? Math.max(...lost.map((id) => this.ackedAt.get(id)!)) - Math.min(...lost.map((id) => this.sentAt.get(id)!))
+        : 0;
       return { acknowledged: this.ackedAt.size, lost: lost.length, spanMs };
     } finally {
       await client.end();

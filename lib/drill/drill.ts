@@ -76,7 +76,12 @@ export interface DrillReport {
  * the project's synthesized stacks and a throw-away local state. Production
  * state, the real phase file and Aiven are never touched.
  */
-export async function drill(options: DrillOptions, projectDir: string, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<DrillReport> {
+export async function drill(
+  options: DrillOptions,
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  progress: (line: string) => void,
+): Promise<DrillReport> {
   const config = readCdktfConfig(projectDir);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-drill-"));
   // The throw-away project runs the real app from the real project, with its
@@ -89,7 +94,10 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
   const t = options.transitionMs;
   const sim = new SimServer({
     token,
-    delays: t === undefined ? REALISTIC_DELAYS : { failoverMs: t, rebuildMs: t, rebalanceMs: t, switchoverMs: t, roleLagMs: t },
+    delays:
+      t === undefined
+        ? REALISTIC_DELAYS
+        : { failoverMs: t, rebuildMs: t, rebalanceMs: t, switchoverMs: t, roleLagMs: t },
     behaviour: { swapLinkOnTakeover: options.swapLink ?? false },
   });
   const drillEnv: NodeJS.ProcessEnv = {
@@ -115,7 +123,10 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
       const stack = SynthesizedStack.load(outdir, name);
       const pair = stack.pair;
       const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
-      const integrationId = findDrLink(sim.model.getService(pair.project, pair.primary.serviceName).service_integrations, pair)?.service_integration_id;
+      const integrationId = findDrLink(
+        sim.model.getService(pair.project, pair.primary.serviceName).service_integrations,
+        pair,
+      )?.service_integration_id;
       // With --postgres, real clusters back the pair from the first apply on, so its outputs stay the same throughout.
       const databases = options.postgres ? await startCanaryOutage(sim, pair, progress) : undefined;
       pairClusters.push(...(databases ? [databases.cluster] : []));
@@ -124,7 +135,10 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         applyAndReadApplicationOutputs(
           terraform,
           SynthesizedStack.load(outdir, name),
-          { primary: sim.model.getService(pair.project, pair.primary.serviceName), recovery: sim.model.getService(pair.project, pair.recovery.serviceName) },
+          {
+            primary: sim.model.getService(pair.project, pair.primary.serviceName),
+            recovery: sim.model.getService(pair.project, pair.recovery.serviceName),
+          },
           integrationId,
           drillEnv,
         );
@@ -137,8 +151,19 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         }
       };
 
-      const common: CommonOptions = { stack: name, dryRun: false, yes: true, timeoutMs: 60_000, pollIntervalMs: 100, lostAnswerGraceMs: 10_000 };
-      const run = async (stepName: string, body: (deps: OperationDeps) => Promise<unknown>, checks: () => Promise<string[]>) => {
+      const common: CommonOptions = {
+        stack: name,
+        dryRun: false,
+        yes: true,
+        timeoutMs: 60_000,
+        pollIntervalMs: 100,
+        lostAnswerGraceMs: 10_000,
+      };
+      const run = async (
+        stepName: string,
+        body: (deps: OperationDeps) => Promise<unknown>,
+        checks: () => Promise<string[]>,
+      ) => {
         const reporter = new CapturingReporter();
         const started = Date.now();
         const failures: string[] = [];
@@ -149,18 +174,32 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
         }
         if (!failures.length) failures.push(...(await checks()));
         const timeline = reporter.lastDone?.timeline as Timeline | undefined;
-        const step: DrillStep = { stack: name, name: stepName, durationMs: Date.now() - started, failures, ...(timeline ? { timeline } : {}) };
+        const step: DrillStep = {
+          stack: name,
+          name: stepName,
+          durationMs: Date.now() - started,
+          failures,
+          ...(timeline ? { timeline } : {}),
+        };
         steps.push(step);
         const figures = timeline ? `; ${formatTimeline(timeline)}` : "";
-        progress(`${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${formatDuration(step.durationMs)}${figures})${failures.map((f) => `\n    - ${f}`).join("")}`);
+        progress(
+          `${failures.length ? "✖" : "✔"} ${name}: ${stepName} (${formatDuration(step.durationMs)}${figures})${failures.map((f) => `\n    - ${f}`).join("")}`,
+        );
       };
       const phaseIs = (phase: PhaseName) => () => {
         const actual = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name).phase;
         return actual === phase ? [] : [`the phase file says "${actual}", expected "${phase}"`];
       };
       const healthy = async () => {
-        const report = await pairStatus(client, SynthesizedStack.load(outdir, name).pair, PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name));
-        return report.verdict === "healthy" ? [] : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
+        const report = await pairStatus(
+          client,
+          SynthesizedStack.load(outdir, name).pair,
+          PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name),
+        );
+        return report.verdict === "healthy"
+          ? []
+          : [`status is ${report.verdict}: ${report.findings.map((f) => f.message).join("; ")}`];
       };
       const checksOf = (operation: OperationName) => {
         const lands = OPERATION_REGISTRY[operation].landsOn;
@@ -169,34 +208,62 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
           phase: phaseIs(lands),
           applications: applicationsKept,
         };
-        return async () => (await Promise.all(OPERATION_REGISTRY[operation].drill.checks.map((c) => Promise.resolve(check[c]())))).flat();
+        return async () =>
+          (
+            await Promise.all(OPERATION_REGISTRY[operation].drill.checks.map((c) => Promise.resolve(check[c]())))
+          ).flat();
       };
       const followUp: Record<DrillFollowUp, (operation: OperationName) => Promise<void>> = {
         "canaries-lost": async () => {
           if (!databases) return;
-          const estimate = (steps[steps.length - 1].timeline?.measured?.replication as { estimate?: DataLossEstimate } | undefined)?.estimate;
-          await run("the canaries lost, against the failover's estimate", async () => undefined, async () => {
-            const loss = await databases.canaries.lossOn(databases.cluster.endpoint("standby"));
-            const claimed = estimate?.known ? `up to ${formatDuration(estimate.atMostMs)}` : "unknown";
-            progress(`  data at risk: the failover estimated ${claimed}; the promoted standby lacks ${loss.lost} of ${loss.acknowledged} acknowledged canaries (written over ${formatDuration(loss.spanMs)})`);
-            if (!estimate?.known) return [`the failover could not estimate the data at risk (${estimate?.reason ?? "no measurement"})`];
-            return estimate.atMostMs >= loss.spanMs ? [] : [`the estimate (${claimed}) claims less than the loss measured (${loss.lost} canaries over ${formatDuration(loss.spanMs)})`];
-          });
+          const estimate = (
+            steps[steps.length - 1].timeline?.measured?.replication as { estimate?: DataLossEstimate } | undefined
+          )?.estimate;
+          await run(
+            "the canaries lost, against the failover's estimate",
+            async () => undefined,
+            async () => {
+              const loss = await databases.canaries.lossOn(databases.cluster.endpoint("standby"));
+              const claimed = estimate?.known ? `up to ${formatDuration(estimate.atMostMs)}` : "unknown";
+              progress(
+                `  data at risk: the failover estimated ${claimed}; the promoted standby lacks ${loss.lost} of ${loss.acknowledged} acknowledged canaries (written over ${formatDuration(loss.spanMs)})`,
+              );
+              if (!estimate?.known)
+                return [`the failover could not estimate the data at risk (${estimate?.reason ?? "no measurement"})`];
+              return estimate.atMostMs >= loss.spanMs
+                ? []
+                : [
+                    `the estimate (${claimed}) claims less than the loss measured (${loss.lost} canaries over ${formatDuration(loss.spanMs)})`,
+                  ];
+            },
+          );
         },
         status: () => run("status", async () => undefined, healthy),
         "apply-imports": (operation) =>
           run(
             `apply the ${operation}'s imports (simulated with state push)`,
             async () => apply(),
-            async () => [...((await terraform.stateList()).includes(pair.integration.address) ? [] : ["the integration is not in state"]), ...(await applicationsKept())],
+            async () => [
+              ...((await terraform.stateList()).includes(pair.integration.address)
+                ? []
+                : ["the integration is not in state"]),
+              ...(await applicationsKept()),
+            ],
           ),
         "rerun-clears-imports": (operation) =>
-          run(`${operation} again: clears the pending imports`, (deps) => rehearse(operation, deps), async () => {
-            const phase = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name);
-            return phase.phase === OPERATION_REGISTRY[operation].landsOn && !pendingImportsOf(phase).length ? [] : ["pending imports were not cleared"];
-          }),
+          run(
+            `${operation} again: clears the pending imports`,
+            (deps) => rehearse(operation, deps),
+            async () => {
+              const phase = PhaseFolder.load(drillEnv[SETTING_SOURCES.phaseDir.env]!).phaseOf(name);
+              return phase.phase === OPERATION_REGISTRY[operation].landsOn && !pendingImportsOf(phase).length
+                ? []
+                : ["pending imports were not cleared"];
+            },
+          ),
       };
-      const rehearse = (operation: OperationName, deps: OperationDeps) => OPERATION_REGISTRY[operation].run(common, OPERATION_REGISTRY[operation].drill.flags, deps);
+      const rehearse = (operation: OperationName, deps: OperationDeps) =>
+        OPERATION_REGISTRY[operation].run(common, OPERATION_REGISTRY[operation].drill.flags, deps);
 
       try {
         // Every operation, in an order that goes once round the phases (the registry's drill entries say what each checks).
@@ -229,7 +296,11 @@ export async function drill(options: DrillOptions, projectDir: string, env: Node
  * writes canaries to the primary, and kills it after a random number of them
  * (between 20 and 220), as an outage would.
  */
-async function startCanaryOutage(sim: SimServer, pair: PairManifest, progress: (line: string) => void): Promise<{ cluster: PostgresPair; canaries: CanaryStream }> {
+async function startCanaryOutage(
+  sim: SimServer,
+  pair: PairManifest,
+  progress: (line: string) => void,
+): Promise<{ cluster: PostgresPair; canaries: CanaryStream }> {
   const cluster = await PostgresPair.start();
   try {
     for (const [side, node] of [
@@ -237,7 +308,12 @@ async function startCanaryOutage(sim: SimServer, pair: PairManifest, progress: (
       ["recovery", "standby"],
     ] as const) {
       const e = cluster.endpoint(node);
-      sim.model.attachDatabase(pair.project, pair[side].serviceName, { host: e.host, port: e.port, user: e.user, password: e.password, dbname: e.database, sslmode: "disable" }, () => cluster.kill(node));
+      sim.model.attachDatabase(
+        pair.project,
+        pair[side].serviceName,
+        { host: e.host, port: e.port, user: e.user, password: e.password, dbname: e.database, sslmode: "disable" },
+        () => cluster.kill(node),
+      );
     }
     const canaries = await CanaryStream.start(cluster.endpoint("primary"));
     await cluster.waitUntilCaughtUp();
@@ -260,6 +336,10 @@ function expectPhaseRoles(sim: SimServer, pair: PairManifest, phase: PhaseName):
     const service = sim.model.getService(pair.project, pair[side].serviceName);
     const want = expected[side];
     const check = checkExpectedPeer({ reachable: true, service }, want);
-    return check.kind === "as-expected" ? [] : [`${side} ${service.service_name} is ${service.state}/${service.disaster_recovery_role}, expected ${want.state ? `${want.state}/` : ""}${want.role}`];
+    return check.kind === "as-expected"
+      ? []
+      : [
+          `${side} ${service.service_name} is ${service.state}/${service.disaster_recovery_role}, expected ${want.state ? `${want.state}/` : ""}${want.role}`,
+        ];
   });
 }

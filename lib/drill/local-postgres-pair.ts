@@ -11,7 +11,9 @@ export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 /** The first of PostgreSQL 15's tools that is missing, if any. */
 export function missingPostgresTool(): string | undefined {
-  return ["initdb", "pg_ctl", "pg_basebackup"].map((tool) => path.join(PG_BIN, tool)).find((file) => !fs.existsSync(file));
+  return ["initdb", "pg_ctl", "pg_basebackup"]
+    .map((tool) => path.join(PG_BIN, tool))
+    .find((file) => !fs.existsSync(file));
 }
 
 /** How the clusters' processes run: PostgreSQL refuses root, so as an unprivileged user when this process is root. */
@@ -27,7 +29,11 @@ function runAs(): RunAs {
   if (process.getuid?.() !== 0) return { uid: process.getuid!(), gid: process.getgid!() };
   const ids = (user: string) => {
     try {
-      return { user, uid: Number(execFileSync("id", ["-u", user], { encoding: "utf8" })), gid: Number(execFileSync("id", ["-g", user], { encoding: "utf8" })) };
+      return {
+        user,
+        uid: Number(execFileSync("id", ["-u", user], { encoding: "utf8" })),
+        gid: Number(execFileSync("id", ["-g", user], { encoding: "utf8" })),
+      };
     } catch {
       return undefined;
     }
@@ -73,7 +79,10 @@ export type PgNode = "primary" | "standby";
 export class PostgresPair {
   static async start(): Promise<PostgresPair> {
     const missing = missingPostgresTool();
-    if (missing) throw new UserError(`PostgreSQL 15 is needed here, but ${missing} is missing; install Debian's postgresql package.`);
+    if (missing)
+      throw new UserError(
+        `PostgreSQL 15 is needed here, but ${missing} is missing; install Debian's postgresql package.`,
+      );
     const who = runAs();
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-pg-"));
     const pair = new PostgresPair(base, who, randomBytes(12).toString("hex"));
@@ -101,11 +110,21 @@ export class PostgresPair {
   }
 
   endpoint(node: PgNode): PgEndpoint {
-    return { host: "127.0.0.1", port: this.ports[node], user: this.user, password: this.password, database: this.database };
+    return {
+      host: "127.0.0.1",
+      port: this.ports[node],
+      user: this.user,
+      password: this.password,
+      database: this.database,
+    };
   }
 
   /** Runs one statement on a node over plain TCP and returns its rows. */
-  async sql<R extends Record<string, unknown> = Record<string, unknown>>(node: PgNode, text: string, values: unknown[] = []): Promise<R[]> {
+  async sql<R extends Record<string, unknown> = Record<string, unknown>>(
+    node: PgNode,
+    text: string,
+    values: unknown[] = [],
+  ): Promise<R[]> {
     const client = new Client({ ...this.endpoint(node), connectionTimeoutMillis: 10_000 });
     await client.connect();
     try {
@@ -174,7 +193,17 @@ export class PostgresPair {
     const pwfile = path.join(this.base, "pw");
     fs.writeFileSync(pwfile, this.password, { mode: 0o600 });
     fs.chownSync(pwfile, this.who.uid, this.who.gid);
-    await this.asUser(path.join(PG_BIN, "initdb"), ["-D", this.dataDir("primary"), "-U", this.user, `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--no-sync"]);
+    await this.asUser(path.join(PG_BIN, "initdb"), [
+      "-D",
+      this.dataDir("primary"),
+      "-U",
+      this.user,
+      `--pwfile=${pwfile}`,
+      "--auth=scram-sha-256",
+      "-E",
+      "UTF8",
+      "--no-sync",
+    ]);
     fs.rmSync(pwfile);
     this.appendConf("primary", {
       listen_addresses: "'127.0.0.1'",
@@ -188,7 +217,16 @@ export class PostgresPair {
     });
     await this.startNode("primary");
     const conninfo = `host=127.0.0.1 port=${this.ports.primary} user=${this.user} password=${this.password} dbname=${this.database}`;
-    await this.asUser(path.join(PG_BIN, "pg_basebackup"), ["-D", this.dataDir("standby"), "-d", conninfo, "-R", "-X", "stream", "--no-sync"]);
+    await this.asUser(path.join(PG_BIN, "pg_basebackup"), [
+      "-D",
+      this.dataDir("standby"),
+      "-d",
+      conninfo,
+      "-R",
+      "-X",
+      "stream",
+      "--no-sync",
+    ]);
     this.appendConf("standby", { port: String(this.ports.standby) });
     await this.startNode("standby");
     await this.waitUntilCaughtUp();
@@ -225,7 +263,12 @@ export class PostgresPair {
     return new Promise((resolve, reject) => {
       execFile(file, argv, { cwd: this.base, timeout: 180_000, encoding: "utf8" }, (err, stdout, stderr) => {
         // The password may be on a command line: keep it out of the error.
-        if (err) reject(new Error(`${path.basename(binary)} ${args[0]} failed: ${`${stderr}`.split(this.password).join("[password]")}`));
+        if (err)
+          reject(
+            new Error(
+              `${path.basename(binary)} ${args[0]} failed: ${`${stderr}`.split(this.password).join("[password]")}`,
+            ),
+          );
         else resolve(stdout);
       });
     });

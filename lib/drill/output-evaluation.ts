@@ -26,16 +26,28 @@ export interface StateObject {
  * network. Outputs whose value is null are left out, as Terraform leaves them
  * out of state.
  */
-export async function evaluateOutputs(outputs: Record<string, unknown>, objects: readonly StateObject[], env: NodeJS.ProcessEnv = process.env): Promise<Record<string, StateOutput>> {
+export async function evaluateOutputs(
+  outputs: Record<string, unknown>,
+  objects: readonly StateObject[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, StateOutput>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-outputs-"));
   try {
     writeOutputsConfig(dir, outputs, objects);
     const terraform = new TerraformCli({ cwd: dir, env: { ...env, TF_DATA_DIR: path.join(dir, ".terraform") } });
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+    for (const args of [
+      ["init", "-input=false", "-no-color"],
+      ["apply", "-auto-approve", "-input=false", "-no-color"],
+    ]) {
       const result = await terraform.run(args);
-      if (result.code !== 0) throw new Error(`Evaluating the stack's outputs failed at "${terraform.describe(args)}": ${(result.stderr || result.stdout).trim()}`);
+      if (result.code !== 0)
+        throw new Error(
+          `Evaluating the stack's outputs failed at "${terraform.describe(args)}": ${(result.stderr || result.stdout).trim()}`,
+        );
     }
-    const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8")) as { outputs: Record<string, StateOutput> };
+    const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8")) as {
+      outputs: Record<string, StateOutput>;
+    };
     return state.outputs;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -48,7 +60,11 @@ export async function evaluateOutputs(outputs: Record<string, unknown>, objects:
  * attributes (read from a JSON file beside it). Rewriting it again, over the
  * same folder, replaces the config: a plan then shows the output changes.
  */
-export function writeOutputsConfig(dir: string, outputs: Record<string, unknown>, objects: readonly StateObject[]): void {
+export function writeOutputsConfig(
+  dir: string,
+  outputs: Record<string, unknown>,
+  objects: readonly StateObject[],
+): void {
   const locals: Record<string, string> = {};
   let text = JSON.stringify(outputs);
   for (const object of objects) {
@@ -61,5 +77,7 @@ export function writeOutputsConfig(dir: string, outputs: Record<string, unknown>
     const reference = new RegExp(`(?<![\\w.])${object.address.replace(/\./g, "\\.")}(?=\\.)`, "g");
     text = text.replace(reference, `local.${local}`);
   }
-  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ locals, output: JSON.parse(text) }), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ locals, output: JSON.parse(text) }), {
+    mode: 0o600,
+  });
 }

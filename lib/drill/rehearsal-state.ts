@@ -26,7 +26,9 @@ export async function pushRehearsalState(
   applied: AppliedValues = {},
 ): Promise<void> {
   const resource = (address: string, attributes: Record<string, unknown>) => {
-    const sensitive = (applied.sensitive ?? []).filter((a) => a in attributes).map((a) => [{ type: "get_attr", value: a }]);
+    const sensitive = (applied.sensitive ?? [])
+      .filter((a) => a in attributes)
+      .map((a) => [{ type: "get_attr", value: a }]);
     const [type, name] = address.split(".");
     return {
       mode: "managed",
@@ -64,10 +66,20 @@ export async function pushRehearsalState(
   ];
   await terraform.initBackend();
   // Continue the existing state's lineage (a push of another lineage is refused).
-  const existing = (await terraform.stateList()).length ? (JSON.parse(await terraform.statePull()) as { serial: number; lineage: string }) : undefined;
+  const existing = (await terraform.stateList()).length
+    ? (JSON.parse(await terraform.statePull()) as { serial: number; lineage: string })
+    : undefined;
   const serial = existing ? existing.serial + 1 : 1;
   const lineage = existing?.lineage ?? randomUUID();
-  const state = { version: 4, terraform_version: "1.11.4", serial, lineage, outputs: applied.outputs ?? {}, resources, check_results: null };
+  const state = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial,
+    lineage,
+    outputs: applied.outputs ?? {},
+    resources,
+    check_results: null,
+  };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crdr-state-")), "push.tfstate");
   fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
   try {

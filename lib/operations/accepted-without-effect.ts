@@ -40,9 +40,18 @@ export function lastAcceptance(entries: readonly JournalEntry[]): Acceptance | u
     if (e.event === ROLE_EVENTS.resend) return undefined;
     if (e.event !== ROLE_EVENTS.applied) continue;
     if (e.how !== "answer") return undefined; // a later read showed a change: acted on
-    const intent = entries.slice(0, i).reverse().find((x) => x.event === ROLE_EVENTS.intent && x.side === e.side && x.role === e.role);
+    const intent = entries
+      .slice(0, i)
+      .reverse()
+      .find((x) => x.event === ROLE_EVENTS.intent && x.side === e.side && x.role === e.role);
     if (!intent?.before) return undefined;
-    return { side: e.side as PeerSide, role: e.role as DrRole, service: String(intent.service), at: e.ts, before: intent.before as PairSnapshot };
+    return {
+      side: e.side as PeerSide,
+      role: e.role as DrRole,
+      service: String(intent.service),
+      at: e.ts,
+      before: intent.before as PairSnapshot,
+    };
   }
   return undefined;
 }
@@ -57,7 +66,9 @@ export function exactlyAsBefore(before: PairSnapshot, now: PairSnapshot): boolea
 }
 
 function describe(ctx: OperationContext, s: PairSnapshot): string {
-  return (["recovery", "primary"] as const).map((side) => `${ctx.pair[side].serviceName} ${s[side].state}/${s[side].role ?? "no DR role"}`).join(", ");
+  return (["recovery", "primary"] as const)
+    .map((side) => `${ctx.pair[side].serviceName} ${s[side].state}/${s[side].role ?? "no DR role"}`)
+    .join(", ");
 }
 
 /**
@@ -80,7 +91,11 @@ export class AcceptanceWatch {
     const now = snapshot(peers);
     if (!exactlyAsBefore(acceptance.before, now)) {
       // Unreadable peers prove nothing either way; any readable difference is Aiven acting.
-      this.moved = (["primary", "recovery"] as const).some((side) => now[side].reachable && (now[side].state !== acceptance.before[side].state || now[side].role !== acceptance.before[side].role));
+      this.moved = (["primary", "recovery"] as const).some(
+        (side) =>
+          now[side].reachable &&
+          (now[side].state !== acceptance.before[side].state || now[side].role !== acceptance.before[side].role),
+      );
       return;
     }
     const grace = this.ctx.options.lostAnswerGraceMs;
@@ -104,13 +119,21 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
   if (await resendUnresolved(ctx)) return;
   const acceptance = lastAcceptance(ctx.journal.episode());
   if (!acceptance) {
-    throw new UserError(`--resend sends again only a role change Aiven accepted without acting on it, and the journal of this ${ctx.operation} on ${ctx.options.stack} holds none; rerun without --resend. Nothing was sent.`);
+    throw new UserError(
+      `--resend sends again only a role change Aiven accepted without acting on it, and the journal of this ${ctx.operation} on ${ctx.options.stack} holds none; rerun without --resend. Nothing was sent.`,
+    );
   }
   const due = Date.parse(acceptance.at) + ctx.options.lostAnswerGraceMs;
   if (Date.now() < due) {
-    throw new AcceptedWithoutEffectError(`--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`, EXIT.refused);
+    throw new AcceptedWithoutEffectError(
+      `--resend: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}, less than the grace period (${formatDuration(ctx.options.lostAnswerGraceMs)}) ago; rerun without --resend to wait for it, or with it after ${new Date(due).toISOString()}. Nothing was sent.`,
+      EXIT.refused,
+    );
   }
-  ctx.step("resend", `reading both peers: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}`);
+  ctx.step(
+    "resend",
+    `reading both peers: Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at}`,
+  );
   const now = snapshot(await ctx.peers.read());
   if (!exactlyAsBefore(acceptance.before, now)) {
     throw new AcceptedWithoutEffectError(
@@ -119,7 +142,9 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
     );
   }
   ctx.journal.append(ROLE_EVENTS.resend, { side: acceptance.side, role: acceptance.role, acceptedAt: acceptance.at });
-  ctx.reporter.warn(`Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at} but nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`);
+  ctx.reporter.warn(
+    `Aiven accepted ${acceptance.service} → ${acceptance.role} at ${acceptance.at} but nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`,
+  );
 }
 
 /**
@@ -129,13 +154,18 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
  * before the last of them. False when there are none to set aside.
  */
 async function resendUnresolved(ctx: OperationContext): Promise<boolean> {
-  const intents = [...ctx.journal.pairEpisode(), ...ctx.journal.episode()].filter((e) => e.event === ROLE_EVENTS.intent && e.before);
+  const intents = [...ctx.journal.pairEpisode(), ...ctx.journal.episode()].filter(
+    (e) => e.event === ROLE_EVENTS.intent && e.before,
+  );
   const last = intents.sort((a, b) => a.ts.localeCompare(b.ts)).at(-1);
   if (!last) return false;
   const unresolved = ctx.journal.unresolvedSends(String(last.side), String(last.role));
   if (unresolved.length < UNRESOLVED_SEND_LIMIT) return false;
   const service = String(last.service);
-  ctx.step("resend", `reading both peers: ${unresolved.length} requests for ${service} → ${String(last.role)} were sent and never showed at Aiven`);
+  ctx.step(
+    "resend",
+    `reading both peers: ${unresolved.length} requests for ${service} → ${String(last.role)} were sent and never showed at Aiven`,
+  );
   const now = snapshot(await ctx.peers.read());
   const before = last.before as PairSnapshot;
   if (!exactlyAsBefore(before, now)) {
@@ -145,6 +175,8 @@ async function resendUnresolved(ctx: OperationContext): Promise<boolean> {
     );
   }
   ctx.journal.append(ROLE_EVENTS.resend, { side: last.side, role: last.role, unresolved: unresolved.length });
-  ctx.reporter.warn(`${unresolved.length} requests for ${service} → ${String(last.role)} never showed at Aiven and nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`);
+  ctx.reporter.warn(
+    `${unresolved.length} requests for ${service} → ${String(last.role)} never showed at Aiven and nothing has changed since (${describe(ctx, now)}); --resend: sending it once more`,
+  );
   return true;
 }

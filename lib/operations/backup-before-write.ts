@@ -17,7 +17,14 @@ export function backupDirectory(projectDir: string): string {
 export async function backUpBeforeWrite(ctx: OperationContext): Promise<StateBackup> {
   const backup = await backUpState(ctx.terraform.runner, backupDirectory(ctx.deps.projectDir), ctx.options.stack);
   const file = path.relative(ctx.deps.projectDir, backup.file);
-  ctx.journal.append("state-backed-up", { file, lineage: backup.lineage, serial: backup.serial, sha256: backup.sha256 });
-  ctx.reporter.info(`state as it was (serial ${backup.serial}, ${backup.resources.length} resources) backed up to ${file} (private: it holds the services' passwords)`);
+  ctx.journal.append("state-backed-up", {
+    file,
+    lineage: backup.lineage,
+    serial: backup.serial,
+    sha256: backup.sha256,
+  });
+  ctx.reporter.info(
+    `state as it was (serial ${backup.serial}, ${backup.resources.length} resources) backed up to ${file} (private: it holds the services' passwords)`,
+  );
   return backup;
 }

@@ -5,7 +5,12 @@ import { UserError } from "../user-error";
 export type Confirm = (prompt: string, expected: string) => Promise<boolean>;
 
 /** Before a change: the engineer types the primary's service name, unless --yes or --dry-run. */
-export async function confirmByPrimaryName(confirm: Confirm | undefined, pair: PairManifest, what: string, options: { dryRun: boolean; yes: boolean }): Promise<void> {
+export async function confirmByPrimaryName(
+  confirm: Confirm | undefined,
+  pair: PairManifest,
+  what: string,
+  options: { dryRun: boolean; yes: boolean },
+): Promise<void> {
   if (options.dryRun || options.yes) return;
   if (!confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
   const name = pair.primary.serviceName;

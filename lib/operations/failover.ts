@@ -56,7 +56,11 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const { peers } = await ctx.readPeersAndProveCanFinish(forget);
   const trigger = decideTrigger(ctx, options, peers);
   if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
-  await ctx.confirm(trigger.kind === "send" ? `fail ${primary.serviceName} over to ${recovery.serviceName}` : `reconcile Terraform for ${options.stack}`);
+  await ctx.confirm(
+    trigger.kind === "send"
+      ? `fail ${primary.serviceName} over to ${recovery.serviceName}`
+      : `reconcile Terraform for ${options.stack}`,
+  );
 
   if (trigger.kind === "send") {
     await requestRole(ctx, { side: "primary", role: "failed" }, peers);
@@ -80,7 +84,8 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   // plan would create a new service under its name.
   const current = ctx.current;
   const wasForgotten = current.phase === "failed-over" && current.primary === "forgotten";
-  const disposition: PrimaryDisposition = options.primaryUnreachable || !reconciled.primaryInState || wasForgotten ? "forgotten" : "frozen";
+  const disposition: PrimaryDisposition =
+    options.primaryUnreachable || !reconciled.primaryInState || wasForgotten ? "forgotten" : "frozen";
   if (disposition === "forgotten" && !options.primaryUnreachable && !options.dryRun) {
     reporter.info(
       wasForgotten
@@ -90,7 +95,9 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   }
   await ctx.recordPhase(ctx.nextRecord<FailedOverPhase>({ phase: targetPhase("failover"), primary: disposition }));
   if (!options.dryRun) {
-    reporter.info(`no integration declared, and the primary ${disposition === "forgotten" ? "no longer declared" : "frozen (ignore_changes = all, prevent_destroy)"}`);
+    reporter.info(
+      `no integration declared, and the primary ${disposition === "forgotten" ? "no longer declared" : "frozen (ignore_changes = all, prevent_destroy)"}`,
+    );
     ctx.complete();
   }
 
@@ -103,9 +110,23 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
           `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show no changes (only forgets). While ${primary.cloudName} is unreachable, plan with -refresh=false: removed blocks still refresh.`,
           `Once ${primary.cloudName} is back, revert with: npm run revert -- --stack ${options.stack}`,
         ].join("\n  "),
-    { stack: options.stack, triggered, removed: reconciled.removed, primary: disposition, phaseFile: ctx.phaseFileRelative(), backup: reconciled.backup },
+    {
+      stack: options.stack,
+      triggered,
+      removed: reconciled.removed,
+      primary: disposition,
+      phaseFile: ctx.phaseFileRelative(),
+      backup: reconciled.backup,
+    },
   );
-  return { stack: options.stack, triggered, removedFromState: reconciled.removed, primary: disposition, backup: reconciled.backup, dryRun: options.dryRun };
+  return {
+    stack: options.stack,
+    triggered,
+    removedFromState: reconciled.removed,
+    primary: disposition,
+    backup: reconciled.backup,
+    dryRun: options.dryRun,
+  };
 }
 
 /**
@@ -127,7 +148,9 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
 
   if (!recovery.reachable) {
     if (!options.force) {
-      throw new UserError(`The recovery service ${rec} cannot be read (${recovery.error.message}); failing over to a peer nobody can see is unsafe. Retry later, or pass --force to go ahead blind.`);
+      throw new UserError(
+        `The recovery service ${rec} cannot be read (${recovery.error.message}); failing over to a peer nobody can see is unsafe. Retry later, or pass --force to go ahead blind.`,
+      );
     }
     ctx.reporter.warn(`--force: going on although ${rec} cannot be read`);
     if (primaryFailed || journaled) return done("Aiven already shows the failover");
@@ -135,8 +158,14 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   }
   const role = recovery.service.disaster_recovery_role;
   const state = recovery.service.state;
-  if (role === undefined) throw new UserError(`${rec} has no disaster_recovery_role, so it is not a CRDR recovery service; check the pair's names in main.ts.`);
-  if (role === "failed") throw new UserError(`${rec} is failed; only a primary can be failed, so the pair is not in a state failover can act on. Check it in the Aiven Console.`);
+  if (role === undefined)
+    throw new UserError(
+      `${rec} has no disaster_recovery_role, so it is not a CRDR recovery service; check the pair's names in main.ts.`,
+    );
+  if (role === "failed")
+    throw new UserError(
+      `${rec} is failed; only a primary can be failed, so the pair is not in a state failover can act on. Check it in the Aiven Console.`,
+    );
 
   if (role === "active") {
     if (primaryFailed) return done("Aiven already shows the failover");
@@ -150,7 +179,9 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   // The recovery service is passive.
   if (primaryFailed) return done("Aiven already shows the failover; the promotion is under way");
   if (options.stateOnly) {
-    throw new UserError(`--state-only expects the failover to be done already, but ${rec} is still passive; run without --state-only to trigger it.`);
+    throw new UserError(
+      `--state-only expects the failover to be done already, but ${rec} is still passive; run without --state-only to trigger it.`,
+    );
   }
   if (journaled) return done("the failover was already triggered");
   // A primary leaving RUNNING/active, or a recovery REBALANCING, is a role
@@ -164,7 +195,9 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   }
   if (state !== "RUNNING") {
     if (!options.force) {
-      throw new UserError(`The recovery service ${rec} is ${state}, not RUNNING: it may not hold all of the primary's data, so failing over now can lose data. Wait until it is RUNNING, or pass --force to accept the loss.`);
+      throw new UserError(
+        `The recovery service ${rec} is ${state}, not RUNNING: it may not hold all of the primary's data, so failing over now can lose data. Wait until it is RUNNING, or pass --force to accept the loss.`,
+      );
     }
     ctx.reporter.warn(`--force: failing over to ${rec} while it is ${state}; data not yet copied to it is lost`);
   }
@@ -176,20 +209,30 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
  * state up. Provider download may fail here (registries unreachable in an
  * outage); the state commands need only the backend.
  */
-async function forgetInState(ctx: OperationContext, addresses: string[]): Promise<{ removed: string[]; backup?: string; primaryInState: boolean }> {
+async function forgetInState(
+  ctx: OperationContext,
+  addresses: string[],
+): Promise<{ removed: string[]; backup?: string; primaryInState: boolean }> {
   const { reporter, pair, deps } = ctx;
   ctx.step("reconcile", `making Terraform forget ${addresses.join(" and ")}`);
   const terraform = ctx.terraform.runner;
   if (ctx.options.dryRun) {
-    reporter.command(`(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})   (unless the backend is already initialized)`);
-    reporter.command(`${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`);
-    reporter.command(terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)");
+    reporter.command(
+      `(cd ${path.relative(deps.projectDir, terraform.cwd) || "."} && ${terraform.describe(terraform.initArgs())})   (unless the backend is already initialized)`,
+    );
+    reporter.command(
+      `${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`,
+    );
+    reporter.command(
+      terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)",
+    );
     return { removed: [], primaryInState: true };
   }
   await ctx.terraform.initBackend();
   const inState = await terraform.stateList();
   const targets = addresses.filter((a) => inState.includes(a));
-  for (const skipped of addresses.filter((a) => !inState.includes(a))) reporter.info(`${skipped} is not in state; nothing to remove`);
+  for (const skipped of addresses.filter((a) => !inState.includes(a)))
+    reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
     // No backup, no removal: terraform keeps none of remote state itself.
@@ -198,5 +241,9 @@ async function forgetInState(ctx: OperationContext, addresses: string[]): Promis
     await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });
   }
-  return { removed: targets, backup, primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address) };
+  return {
+    removed: targets,
+    backup,
+    primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address),
+  };
 }

@@ -37,7 +37,10 @@ export function confirmedEvent(operation: OperationName): string {
 }
 
 /** The names earlier versions wrote for `confirmedEvent`: still read, so their journals resume as written. */
-const CONFIRMED_BEFORE: Readonly<Record<string, string>> = { failover: "takeover-confirmed", revert: "failback-confirmed" };
+const CONFIRMED_BEFORE: Readonly<Record<string, string>> = {
+  failover: "takeover-confirmed",
+  revert: "failback-confirmed",
+};
 
 function isConfirmation(entry: JournalEntry): boolean {
   return entry.event === `${entry.operation}-confirmed` || entry.event === CONFIRMED_BEFORE[entry.operation];
@@ -95,16 +98,40 @@ export class Journal {
   /** Appends an event; `durable` flushes it to disk before returning (for intents). Role events go to the pair record too. */
   append(event: string, data: Record<string, unknown> = {}, durable = false): void {
     if (!this.enabled) return;
-    const entry: JournalEntry = { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event, ...data };
+    const entry: JournalEntry = {
+      ts: new Date().toISOString(),
+      runId: this.runId,
+      stack: this.stack,
+      operation: this.operation,
+      event,
+      ...data,
+    };
     // The pair record first: an intent the other checkouts cannot see must not be sent.
-    if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event)) appendLine(this.pairRecord, entry, durable, `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`);
+    if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event))
+      appendLine(
+        this.pairRecord,
+        entry,
+        durable,
+        `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`,
+      );
     appendLine(this.file, entry, durable, `${WORK_DIR}/ writable`);
   }
 
   /** Ends the pair record's episode without a checkout entry (a region run marks the checkout's once its synth is done). */
   settlePairRecord(): void {
     if (!this.enabled || !this.pairRecord) return;
-    appendLine(this.pairRecord, { ts: new Date().toISOString(), runId: this.runId, stack: this.stack, operation: this.operation, event: "completed" }, false, `${path.dirname(this.pairRecord)} writable`);
+    appendLine(
+      this.pairRecord,
+      {
+        ts: new Date().toISOString(),
+        runId: this.runId,
+        stack: this.stack,
+        operation: this.operation,
+        event: "completed",
+      },
+      false,
+      `${path.dirname(this.pairRecord)} writable`,
+    );
   }
 
   entries(): JournalEntry[] {
@@ -115,7 +142,9 @@ export class Journal {
   pairEpisode(): JournalEntry[] {
     if (!this.pairRecord) return [];
     const all = readEntries(this.pairRecord);
-    return all.slice(all.map((e) => e.event).lastIndexOf("completed") + 1).filter((e) => e.operation === this.operation);
+    return all
+      .slice(all.map((e) => e.event).lastIndexOf("completed") + 1)
+      .filter((e) => e.operation === this.operation);
   }
 
   /** This operation's entries since it last completed: the episode a rerun continues. */
@@ -148,7 +177,9 @@ export class Journal {
   /** The latest role change a run of this episode saw Aiven apply; undefined when none (or the journal cannot be read). */
   lastApplied(): JournalEntry | undefined {
     try {
-      return this.episode().filter((e) => e.event === ROLE_EVENTS.applied).pop();
+      return this.episode()
+        .filter((e) => e.event === ROLE_EVENTS.applied)
+        .pop();
     } catch {
       return undefined;
     }
@@ -157,7 +188,9 @@ export class Journal {
   /** Whether a run of this episode saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
     const episode = this.episode();
-    const resent = episode.map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role).lastIndexOf(true);
+    const resent = episode
+      .map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role)
+      .lastIndexOf(true);
     return episode.slice(resent + 1).find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
   }
 
@@ -172,7 +205,9 @@ export class Journal {
     if (!operation) return undefined;
     const episode = new Journal(projectDir, stack, operation, "-", false).episode();
     // Aiven confirmed (even a change someone else made) and the run never completed: the phase file may not say so.
-    const changed = episode.some((e) => e.event === ROLE_EVENTS.applied || isConfirmation(e)) || !!new Journal(projectDir, stack, operation, "-", false).openIntent();
+    const changed =
+      episode.some((e) => e.event === ROLE_EVENTS.applied || isConfirmation(e)) ||
+      !!new Journal(projectDir, stack, operation, "-", false).openIntent();
     return changed ? (episode.find((e) => e.event === "started") ?? episode[0]) : undefined;
   }
 }
@@ -188,7 +223,10 @@ function appendLine(file: string, entry: JournalEntry, durable: boolean, fix: st
       fs.closeSync(fd);
     }
   } catch (err) {
-    throw new JournalWriteError(entry, `Cannot write the run journal ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${fix} (or free disk space), then rerun.`);
+    throw new JournalWriteError(
+      entry,
+      `Cannot write the run journal ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make ${fix} (or free disk space), then rerun.`,
+    );
   }
 }
 
@@ -196,7 +234,9 @@ function openIntentOf(episode: readonly JournalEntry[]): JournalEntry | undefine
   const last = episode.map((e) => e.event).lastIndexOf(ROLE_EVENTS.intent);
   if (last < 0) return undefined;
   const intent = episode[last];
-  const resolved = episode.slice(last + 1).some((e) => OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role);
+  const resolved = episode
+    .slice(last + 1)
+    .some((e) => OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role);
   return resolved ? undefined : intent;
 }
 
@@ -216,7 +256,11 @@ function readEntries(file: string): JournalEntry[] {
 }
 
 /** An applied role change in words that lead a later failure: "Aiven has already made pg-primary failed (an earlier run, at T)". */
-export function describeApplied(pair: { primary: { serviceName: string }; recovery: { serviceName: string } } | undefined, entry: JournalEntry, by: string): string {
+export function describeApplied(
+  pair: { primary: { serviceName: string }; recovery: { serviceName: string } } | undefined,
+  entry: JournalEntry,
+  by: string,
+): string {
   const side = entry.side === "primary" || entry.side === "recovery" ? entry.side : undefined;
   const service = side && pair ? pair[side].serviceName : `the ${String(entry.side)}`;
   return `Aiven has already made ${service} ${String(entry.role)} (${by}, at ${entry.ts})`;

@@ -71,13 +71,15 @@ export interface OperationDeps {
 }
 
 /** What failed, in words that follow "Aiven has …, but". */
-const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(Object.entries({
-  preflight: "this run's checks before going on failed",
-  wait: "the wait for Aiven to finish did not complete",
-  reconcile: "Terraform state was not updated",
-  record: "the phase file was not updated",
-  resynth: "cdk.tf.json was not resynthesized",
-}));
+const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    preflight: "this run's checks before going on failed",
+    wait: "the wait for Aiven to finish did not complete",
+    reconcile: "Terraform state was not updated",
+    record: "the phase file was not updated",
+    resynth: "cdk.tf.json was not resynthesized",
+  }),
+);
 
 /**
  * What every operation works with once its stack is resolved, and the run's
@@ -95,14 +97,28 @@ export class OperationContext {
    * lock. A failure after Aiven's roles changed is reported as unfinished,
    * leading with what already happened.
    */
-  static async run<T>(operation: OperationName, options: CommonOptions, deps: OperationDeps, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  static async run<T>(
+    operation: OperationName,
+    options: CommonOptions,
+    deps: OperationDeps,
+    body: (ctx: OperationContext) => Promise<T>,
+  ): Promise<T> {
     const runId = randomUUID();
     const timeline = new TimelineRecorder("resolve");
     let lock: OperationLock | undefined;
     let ctx: OperationContext | undefined;
     try {
       deps.reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
-      const opened = await openPair({ operation, stack: options.stack, dryRun: options.dryRun, runId, projectDir: deps.projectDir, env: deps.env, reporter: deps.reporter, resolve: deps.resolve });
+      const opened = await openPair({
+        operation,
+        stack: options.stack,
+        dryRun: options.dryRun,
+        runId,
+        projectDir: deps.projectDir,
+        env: deps.env,
+        reporter: deps.reporter,
+        resolve: deps.resolve,
+      });
       lock = opened.lock;
       const { stack, phases } = opened.resolved;
       const { primary, recovery } = stack.pair;
@@ -114,7 +130,10 @@ export class OperationContext {
       if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
       ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId, timeline, lock);
       ctx.journal.append("started", { options: { ...options } });
-      if (transition.kind === "resume") deps.reporter.info(`the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`);
+      if (transition.kind === "resume")
+        deps.reporter.info(
+          `the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`,
+        );
       await resolveOpenIntent(ctx);
       if (options.resend) await prepareResend(ctx);
       return await body(ctx);
@@ -122,8 +141,18 @@ export class OperationContext {
       if (ctx) throw ctx.explainFailure(err);
       // Another run holding the pair is in charge of it; otherwise an earlier
       // run's change at Aiven leads, even before the stack resolves.
-      const earlier = options.dryRun || err instanceof LockHeldError ? undefined : new Journal(deps.projectDir, options.stack, operation, runId, false).lastApplied();
-      throw earlier && err instanceof UserError ? UnfinishedError.leadingWith(describeApplied(undefined, earlier, "an earlier run"), `the ${operation} could not resume`, err, `npm run ${operation} -- --stack ${options.stack}`) : err;
+      const earlier =
+        options.dryRun || err instanceof LockHeldError
+          ? undefined
+          : new Journal(deps.projectDir, options.stack, operation, runId, false).lastApplied();
+      throw earlier && err instanceof UserError
+        ? UnfinishedError.leadingWith(
+            describeApplied(undefined, earlier, "an earlier run"),
+            `the ${operation} could not resume`,
+            err,
+            `npm run ${operation} -- --stack ${options.stack}`,
+          )
+        : err;
     } finally {
       await lock?.release();
     }
@@ -151,10 +180,22 @@ export class OperationContext {
     private readonly lock?: OperationLock,
   ) {
     const { project, primary } = stack.pair;
-    this.journal = new Journal(deps.projectDir, options.stack, operation, runId, !options.dryRun, pairRecordFile(lockDirectory(deps.env), { project, primaryService: primary.serviceName }));
+    this.journal = new Journal(
+      deps.projectDir,
+      options.stack,
+      operation,
+      runId,
+      !options.dryRun,
+      pairRecordFile(lockDirectory(deps.env), { project, primaryService: primary.serviceName }),
+    );
     const source: PeerSource = deps.peers ?? new ServiceByServicePeerSource(deps.client);
     this.peers = new PairReader(source, deps.client, stack.pair);
-    this.terraform = new StackTerraform(deps.terraform({ cwd: stack.workingDirectory, env: deps.env }), stack.json.terraform?.backend, deps.projectDir, deps.reporter);
+    this.terraform = new StackTerraform(
+      deps.terraform({ cwd: stack.workingDirectory, env: deps.env }),
+      stack.json.terraform?.backend,
+      deps.projectDir,
+      deps.reporter,
+    );
   }
 
   get pair(): PairManifest {
@@ -231,7 +272,10 @@ export class OperationContext {
   done(summary: string, data: Record<string, unknown>): void {
     const timeline = this.timeline.finish();
     this.journal.append("timeline", { timeline });
-    this.reporter.done(this.options.dryRun ? summary : `${summary}\n  Timeline: ${formatTimeline(timeline)}`, { ...data, timeline });
+    this.reporter.done(this.options.dryRun ? summary : `${summary}\n  Timeline: ${formatTimeline(timeline)}`, {
+      ...data,
+      timeline,
+    });
   }
 
   /**
@@ -268,7 +312,8 @@ export class OperationContext {
    */
   private changeAtAivenSoFar(err: unknown): string | undefined {
     if (this.options.dryRun) return undefined;
-    if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied) return describeApplied(this.pair, err.entry, "this run");
+    if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied)
+      return describeApplied(this.pair, err.entry, "this run");
     const earlier = this.journal.lastApplied();
     return earlier && describeApplied(this.pair, earlier, "an earlier run");
   }
@@ -281,8 +326,13 @@ export class OperationContext {
    * waits for the other to finish, then refuses.
    */
   async readPeersAndProveCanFinish(toForget: readonly string[] = []): Promise<{ peers: Peers; inState: string[] }> {
-    this.step("preflight", "reading both peers from the Aiven API while checking that Terraform and the phase file can take what follows the change at Aiven");
-    const preflight = this.options.dryRun ? Promise.resolve([]) : proveCanFinish(this.terraform, this.preflightSubject(), toForget);
+    this.step(
+      "preflight",
+      "reading both peers from the Aiven API while checking that Terraform and the phase file can take what follows the change at Aiven",
+    );
+    const preflight = this.options.dryRun
+      ? Promise.resolve([])
+      : proveCanFinish(this.terraform, this.preflightSubject(), toForget);
     const [peers, inState] = await sideBySide<[Peers, string[]]>(this.peers.read(), preflight);
     this.reportPeers(peers);
     return { peers, inState };
@@ -317,7 +367,10 @@ export class OperationContext {
 
   private reportPeers(peers: Peers): void {
     for (const side of ["recovery", "primary"] as const) {
-      this.reporter.info(describePeer(`${side} ${this.pair[side].serviceName}`, peers[side]), { peer: side, ...peerData(peers[side]) });
+      this.reporter.info(describePeer(`${side} ${this.pair[side].serviceName}`, peers[side]), {
+        peer: side,
+        ...peerData(peers[side]),
+      });
     }
   }
 
@@ -348,7 +401,10 @@ export class OperationContext {
    * it, so a crash in between is mended by the next run or npm run synth).
    */
   async recordPhase(record: PhaseRecord): Promise<void> {
-    this.step("record", `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`);
+    this.step(
+      "record",
+      `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`,
+    );
     if (this.options.dryRun) return;
     await writePhaseRecord(this.phases.dir, this.options.stack, record);
     this.journal.append("phase-recorded", { record });
@@ -358,7 +414,13 @@ export class OperationContext {
     }
     this.currentStep = "resynth";
     this.timeline.begin("resynth");
-    const stack = await resynthesizeFor(this.deps.projectDir, this.deps.env, this.options.stack, record, this.phaseFileRelative());
+    const stack = await resynthesizeFor(
+      this.deps.projectDir,
+      this.deps.env,
+      this.options.stack,
+      record,
+      this.phaseFileRelative(),
+    );
     this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
   }
 

@@ -69,7 +69,11 @@ export class LockHeldError extends UserError {
  * the CI workflow's concurrency group are the guarantee.
  */
 export class OperationLock {
-  static async acquire(dir: string, pair: LockedPair, holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">): Promise<OperationLock> {
+  static async acquire(
+    dir: string,
+    pair: LockedPair,
+    holder: Omit<LockHolder, "pid" | "host" | "user" | "startedAt">,
+  ): Promise<OperationLock> {
     const target = path.join(dir, pairFileName(pair));
     const lockDir = `${target}.lock`;
     const holderFile = `${target}.holder.json`;
@@ -77,12 +81,19 @@ export class OperationLock {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (err) {
-      throw new UserError(`Cannot create the lock folder ${dir} (${(err as NodeJS.ErrnoException).code}); make it writable or set CRDR_LOCK_DIR to a folder you can write, then rerun. Nothing was sent to Aiven.`);
+      throw new UserError(
+        `Cannot create the lock folder ${dir} (${(err as NodeJS.ErrnoException).code}); make it writable or set CRDR_LOCK_DIR to a folder you can write, then rerun. Nothing was sent to Aiven.`,
+      );
     }
     let compromised = false;
     // A holder that stopped refreshing the lock (a stopped or hung process)
     // may lose it to another run; it must then send nothing more.
-    const options = { realpath: false, lockfilePath: lockDir, stale: STALE_MS, onCompromised: () => (compromised = true) };
+    const options = {
+      realpath: false,
+      lockfilePath: lockDir,
+      stale: STALE_MS,
+      onCompromised: () => (compromised = true),
+    };
     const take = () => lockfile.lock(target, options);
     let release: () => Promise<void>;
     try {
@@ -100,12 +111,20 @@ export class OperationLock {
         throw refusal(stack, current);
       }
     }
-    const mine: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), user: os.userInfo().username, startedAt: new Date().toISOString() };
+    const mine: LockHolder = {
+      ...holder,
+      pid: process.pid,
+      host: os.hostname(),
+      user: os.userInfo().username,
+      startedAt: new Date().toISOString(),
+    };
     try {
       fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n", { mode: 0o600 });
     } catch (err) {
       await release().catch(() => undefined);
-      throw new UserError(`Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`);
+      throw new UserError(
+        `Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`,
+      );
     }
     return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
   }
@@ -162,13 +181,20 @@ const queues = new Map<string, Promise<unknown>>();
  * pair's run rewrites). Runs in this process queue for it in turn; other
  * processes are kept out by a lock file, waited for up to about 5 minutes.
  */
-export function withFileLock<T>(file: string, fn: () => T | Promise<T>, staleMs = SHORT_STALE_MS, takeOver?: TakeOver): Promise<T> {
+export function withFileLock<T>(
+  file: string,
+  fn: () => T | Promise<T>,
+  staleMs = SHORT_STALE_MS,
+  takeOver?: TakeOver,
+): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
   const mine = previous.catch(() => undefined).then(() => holdingLockFile(file, fn, staleMs, takeOver));
   queues.set(file, mine);
-  void mine.finally(() => {
-    if (queues.get(file) === mine) queues.delete(file);
-  }).catch(() => undefined);
+  void mine
+    .finally(() => {
+      if (queues.get(file) === mine) queues.delete(file);
+    })
+    .catch(() => undefined);
   return mine;
 }
 
@@ -182,13 +208,20 @@ interface TakeOver {
   readonly said?: (message: string) => void;
 }
 
-async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleMs: number, takeOver?: TakeOver): Promise<T> {
+async function holdingLockFile<T>(
+  file: string,
+  fn: () => T | Promise<T>,
+  staleMs: number,
+  takeOver?: TakeOver,
+): Promise<T> {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // The lock is a directory beside the file: fail now, not after minutes of retries.
     fs.accessSync(path.dirname(file), fs.constants.W_OK);
   } catch (err) {
-    throw new UserError(`Cannot write in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+    throw new UserError(
+      `Cannot write in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`,
+    );
   }
   if (takeOver && fs.existsSync(`${file}.lock`)) {
     const holder = readHolder(takeOver.note);
@@ -217,7 +250,11 @@ async function holdingLockFile<T>(file: string, fn: () => T | Promise<T>, staleM
  * Runs `fn` (a synth) while no other run on this machine synthesizes: every
  * synth rewrites the whole of cdktf.out.
  */
-export function withSynthLock<T>(projectDir: string, fn: () => T | Promise<T>, said?: (message: string) => void): Promise<T> {
+export function withSynthLock<T>(
+  projectDir: string,
+  fn: () => T | Promise<T>,
+  said?: (message: string) => void,
+): Promise<T> {
   // A synth blocks its holder (no refresh) for seconds: the long staleness,
   // so a dead holder is recognised by its note instead.
   const file = path.join(projectDir, WORK_DIR, "locks", "synth");
@@ -228,7 +265,9 @@ function writeNote(file: string): void {
   try {
     fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname() }) + "\n");
   } catch (err) {
-    throw new UserError(`Cannot write ${file} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`);
+    throw new UserError(
+      `Cannot write ${file} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`,
+    );
   }
 }
 

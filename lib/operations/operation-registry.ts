@@ -59,7 +59,11 @@ export interface OperationSpec<Flags extends object = Record<string, unknown>> {
    */
   readonly nextStep: (dispatch: (operation: OperationName, options?: { dryRunFirst?: boolean }) => string) => string[];
   /** How the drill rehearses it: with which flags, what it checks after, and the steps that follow. */
-  readonly drill: { readonly flags: Flags; readonly checks: readonly DrillCheck[]; readonly then: readonly DrillFollowUp[] };
+  readonly drill: {
+    readonly flags: Flags;
+    readonly checks: readonly DrillCheck[];
+    readonly then: readonly DrillFollowUp[];
+  };
 }
 
 /** A registry entry as the tooling reads it: with the phase its operation lands on. */
@@ -89,11 +93,32 @@ export const OPERATION_REGISTRY: Record<OperationName, RegisteredOperation> = {
       "Fail a CRDR pair (--stack) or every pair whose primary is in a region (--region) over to its recovery region: trigger at Aiven, wait, reconcile Terraform state, record the phase, resynthesize.",
     defaultTimeout: "30m",
     flags: [
-      { flags: "--primary-unreachable", description: "also forget the primary in Terraform state (its region is down)", default: false },
-      { flags: "--state-only", description: "the failover was already done in the Console or CLI: verify and reconcile only", default: false },
-      { flags: "--force", description: "fail over even when the recovery service is not a RUNNING passive peer, or the pair looks in transition", default: false },
-      { flags: "--max-data-loss <duration>", description: "the recovery-point objective for this run, overriding the pair's maxDataLoss (such as 30s)" },
-      { flags: "--accept-data-loss", description: "fail over even when the data at risk is above the objective or cannot be measured (journaled with the figure)", default: false },
+      {
+        flags: "--primary-unreachable",
+        description: "also forget the primary in Terraform state (its region is down)",
+        default: false,
+      },
+      {
+        flags: "--state-only",
+        description: "the failover was already done in the Console or CLI: verify and reconcile only",
+        default: false,
+      },
+      {
+        flags: "--force",
+        description:
+          "fail over even when the recovery service is not a RUNNING passive peer, or the pair looks in transition",
+        default: false,
+      },
+      {
+        flags: "--max-data-loss <duration>",
+        description: "the recovery-point objective for this run, overriding the pair's maxDataLoss (such as 30s)",
+      },
+      {
+        flags: "--accept-data-loss",
+        description:
+          "fail over even when the data at risk is above the objective or cannot be measured (journaled with the figure)",
+        default: false,
+      },
     ],
     run: async (common, flags, deps) =>
       (await import("./failover")).failover(
@@ -102,7 +127,8 @@ export const OPERATION_REGISTRY: Record<OperationName, RegisteredOperation> = {
           primaryUnreachable: flags.primaryUnreachable,
           stateOnly: flags.stateOnly,
           force: flags.force,
-          maxDataLossMs: flags.maxDataLoss === undefined ? undefined : parseDuration(flags.maxDataLoss, "--max-data-loss"),
+          maxDataLossMs:
+            flags.maxDataLoss === undefined ? undefined : parseDuration(flags.maxDataLoss, "--max-data-loss"),
           acceptDataLoss: flags.acceptDataLoss,
         },
         deps,
@@ -120,7 +146,8 @@ export const OPERATION_REGISTRY: Record<OperationName, RegisteredOperation> = {
     },
   }),
   revert: operation("revert", {
-    description: "Revert a pair to its primary region: recreate the primary as passive, make it active, and import (never re-create) what Aiven kept.",
+    description:
+      "Revert a pair to its primary region: recreate the primary as passive, make it active, and import (never re-create) what Aiven kept.",
     defaultTimeout: "6h",
     flags: [],
     run: async (common, _flags, deps) => (await import("./revert")).revert(common, deps),
@@ -132,7 +159,8 @@ export const OPERATION_REGISTRY: Record<OperationName, RegisteredOperation> = {
     drill: { flags: {}, checks: ["roles", "phase"], then: ["apply-imports", "rerun-clears-imports"] },
   }),
   switchover: operation("switchover", {
-    description: "Planned, lossless switchover: make the recovery service active and the primary passive, keeping the DR link.",
+    description:
+      "Planned, lossless switchover: make the recovery service active and the primary passive, keeping the DR link.",
     defaultTimeout: "30m",
     flags: [],
     run: async (common, _flags, deps) => (await import("./planned-switch")).plannedSwitch("switchover", common, deps),
@@ -141,12 +169,15 @@ export const OPERATION_REGISTRY: Record<OperationName, RegisteredOperation> = {
     drill: { flags: {}, checks: ["roles", "phase", "applications"], then: [] },
   }),
   switchback: operation("switchback", {
-    description: "Switch back after a switchover: make the primary active and the recovery service passive, keeping the DR link.",
+    description:
+      "Switch back after a switchover: make the primary active and the recovery service passive, keeping the DR link.",
     defaultTimeout: "30m",
     flags: [],
     run: async (common, _flags, deps) => (await import("./planned-switch")).plannedSwitch("switchback", common, deps),
     doneVerb: "switched back to",
-    nextStep: () => ["Review and merge the phase-file pull request: its plan should show no changes (or only pending imports carried over)."],
+    nextStep: () => [
+      "Review and merge the phase-file pull request: its plan should show no changes (or only pending imports carried over).",
+    ],
     drill: { flags: {}, checks: ["roles", "phase", "applications"], then: ["status"] },
   }),
 };

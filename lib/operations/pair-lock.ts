@@ -30,14 +30,28 @@ export async function openPair(opening: PairOpening): Promise<{ resolved: Resolv
   const files = settingsForTooling(projectDir, env);
   // A run that may change something must be able to synthesize afterwards,
   // so a broken synth refuses now; a dry run makes do with the last output.
-  const resolve = () => resolveStack(projectDir, name, env, files, { strict: !dryRun, warn: (warning) => reporter.warn(warning) });
-  const resolveNow = () => (opening.resolve ? opening.resolve(name) : dryRun ? resolve() : withSynthLock(projectDir, resolve, (m) => reporter.warn(m)));
+  const resolve = () =>
+    resolveStack(projectDir, name, env, files, { strict: !dryRun, warn: (warning) => reporter.warn(warning) });
+  const resolveNow = () =>
+    opening.resolve
+      ? opening.resolve(name)
+      : dryRun
+        ? resolve()
+        : withSynthLock(projectDir, resolve, (m) => reporter.warn(m));
   let resolved = await resolveNow();
   if (dryRun) return { resolved };
   const { pair } = resolved.stack;
-  const lock = await OperationLock.acquire(lockDirectory(env), { project: pair.project, primaryService: pair.primary.serviceName, stack: name }, { operation: opening.operation, runId: opening.runId });
+  const lock = await OperationLock.acquire(
+    lockDirectory(env),
+    { project: pair.project, primaryService: pair.primary.serviceName, stack: name },
+    { operation: opening.operation, runId: opening.runId },
+  );
   try {
-    if (JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, name)) !== JSON.stringify(resolved.phases.phaseOf(name))) resolved = await resolveNow();
+    if (
+      JSON.stringify(PhaseFolder.readPhaseOf(resolved.phases.dir, name)) !==
+      JSON.stringify(resolved.phases.phaseOf(name))
+    )
+      resolved = await resolveNow();
   } catch (err) {
     await lock.release();
     throw err;

@@ -20,10 +20,16 @@ const HEARTBEAT_MS = Math.min(30_000, Number(process.env.CRDR_HEARTBEAT_MS) || 3
  * at least every 30 s with the time waited so far; times out with
  * where each peer stands. `goal` reads after "until" and "waiting for".
  */
-export async function waitForPeers(ctx: OperationContext, goal: string, done: (peers: Peers) => boolean): Promise<Peers> {
+export async function waitForPeers(
+  ctx: OperationContext,
+  goal: string,
+  done: (peers: Peers) => boolean,
+): Promise<Peers> {
   ctx.step("wait", `until ${goal}`);
   if (ctx.options.dryRun) {
-    ctx.reporter.info(`would poll both peers every ${formatDuration(ctx.options.pollIntervalMs)}, for up to ${formatDuration(ctx.options.timeoutMs)}`);
+    ctx.reporter.info(
+      `would poll both peers every ${formatDuration(ctx.options.pollIntervalMs)}, for up to ${formatDuration(ctx.options.timeoutMs)}`,
+    );
     return ctx.peers.read();
   }
   const started = Date.now();
@@ -39,7 +45,12 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
     // Each change, and a heartbeat while nothing changes: a revert can wait for hours.
     if (line !== last || now - shownAt >= HEARTBEAT_MS) {
       const elapsedSeconds = Math.round(elapsedMs / 1000);
-      ctx.reporter.progress(`${formatDuration(elapsedMs)}: ${line}`, { elapsedSeconds, elapsed: formatDuration(elapsedMs), recovery: peerData(peers.recovery), primary: peerData(peers.primary) });
+      ctx.reporter.progress(`${formatDuration(elapsedMs)}: ${line}`, {
+        elapsedSeconds,
+        elapsed: formatDuration(elapsedMs),
+        recovery: peerData(peers.recovery),
+        primary: peerData(peers.primary),
+      });
       last = line;
       shownAt = now;
     }
@@ -50,7 +61,10 @@ export async function waitForPeers(ctx: OperationContext, goal: string, done: (p
       const next = sentSomething
         ? `What was requested will not be sent again; rerun the same command (\`${ctx.rerunCommand}\`) to resume.`
         : `This run sent nothing: it found a change under way and waited for it. Rerun the same command to keep waiting${ctx.operation === "failover" ? ", or, if nobody started this change, rerun with --force" : ""}.`;
-      throw new UserError(`Timed out after ${formatDuration(elapsedMs)} waiting for ${goal} (${line}). ${next}`, EXIT.timedOut);
+      throw new UserError(
+        `Timed out after ${formatDuration(elapsedMs)} waiting for ${goal} (${line}). ${next}`,
+        EXIT.timedOut,
+      );
     }
     // Wakes for the next poll or the next heartbeat, whichever comes first.
     await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));

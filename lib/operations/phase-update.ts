@@ -20,12 +20,20 @@ export async function writePhaseRecord(phaseFolder: string, stack: string, recor
  * synthesizes what `record` says. A failed synth leaves the record written:
  * the message says so and how to mend it.
  */
-export async function resynthesizeFor(projectDir: string, env: NodeJS.ProcessEnv, stackName: string, record: PhaseRecord, phaseFileShown: string): Promise<SynthesizedStack> {
+export async function resynthesizeFor(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  stackName: string,
+  record: PhaseRecord,
+  phaseFileShown: string,
+): Promise<SynthesizedStack> {
   try {
     await withSynthLock(projectDir, () => synthesize(projectDir, env));
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    throw new UserError(`the phase "${record.phase}" is recorded in ${phaseFileShown}, but resynthesizing failed, so cdk.tf.json is stale; run npm run synth once the cause is fixed, before any plan.\n${err.message}`);
+    throw new UserError(
+      `the phase "${record.phase}" is recorded in ${phaseFileShown}, but resynthesizing failed, so cdk.tf.json is stale; run npm run synth once the cause is fixed, before any plan.\n${err.message}`,
+    );
   }
   const stack = SynthesizedStack.load(readCdktfConfig(projectDir).outdir, stackName);
   stack.verifyAgainst(record);

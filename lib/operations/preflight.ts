@@ -37,7 +37,11 @@ export interface PreflightSubject {
  * binary the tooling refuses runs init). The state is read once, after the
  * init; a refused version is the failure reported.
  */
-export async function proveCanFinish(terraform: StackTerraform, subject: PreflightSubject, toForget: readonly string[] = []): Promise<string[]> {
+export async function proveCanFinish(
+  terraform: StackTerraform,
+  subject: PreflightSubject,
+  toForget: readonly string[] = [],
+): Promise<string[]> {
   const { stack, reporter } = subject;
   const pair: PairManifest = stack.pair;
   const runner = terraform.runner;
@@ -59,7 +63,9 @@ export async function proveCanFinish(terraform: StackTerraform, subject: Preflig
   assertPhaseFileWritable(subject.phaseFile, subject.phaseFolder);
   assertFoldersWritable([...subject.foldersWritten]);
   warnIfStateReadableByOthers(subject);
-  reporter.info(`${runner.binary} ${version}: backend ready, state of ${pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`);
+  reporter.info(
+    `${runner.binary} ${version}: backend ready, state of ${pair.stack} read from ${backend}${present.length ? `, lock free for removing ${present.join(" and ")}` : ""}; phase file writable`,
+  );
   return inState;
 }
 
@@ -69,7 +75,9 @@ function warnIfStateReadableByOthers({ stack, projectDir, reporter }: PreflightS
   if (!local?.path) return;
   const file = path.resolve(stack.workingDirectory, local.path);
   if (fs.existsSync(file) && (fs.statSync(file).mode & 0o077) !== 0) {
-    reporter.warn(`${path.relative(projectDir, file)} is readable by others (mode ${(fs.statSync(file).mode & 0o777).toString(8)}) and holds the services' passwords; chmod 600 it`);
+    reporter.warn(
+      `${path.relative(projectDir, file)} is readable by others (mode ${(fs.statSync(file).mode & 0o777).toString(8)}) and holds the services' passwords; chmod 600 it`,
+    );
   }
 }
 
@@ -81,6 +89,8 @@ function assertPhaseFileWritable(file: string, folder: string): void {
   try {
     for (const target of targets) fs.accessSync(target, fs.constants.W_OK);
   } catch (err) {
-    throw new UserError(`The phase file ${file} cannot be written (${(err as NodeJS.ErrnoException).code}); make it writable, then rerun. Nothing was sent to Aiven.`);
+    throw new UserError(
+      `The phase file ${file} cannot be written (${(err as NodeJS.ErrnoException).code}); make it writable, then rerun. Nothing was sent to Aiven.`,
+    );
   }
 }

@@ -89,7 +89,13 @@ export async function regionRun(
   const resolved = new Map<string, ResolvedStack>();
   const resolveAll = () => {
     for (const name of listOrSynthesize(deps.projectDir, deps.env)) {
-      resolved.set(name, resolveStack(deps.projectDir, name, deps.env, settings, { strict: !options.dryRun, warn: (w) => reporter.warn(w) }));
+      resolved.set(
+        name,
+        resolveStack(deps.projectDir, name, deps.env, settings, {
+          strict: !options.dryRun,
+          warn: (w) => reporter.warn(w),
+        }),
+      );
     }
   };
   if (options.dryRun) resolveAll();
@@ -98,17 +104,30 @@ export async function regionRun(
   const pairs = [...resolved.values()].map((r) => r.stack.pair);
   if (options.project !== undefined && !pairs.some((p) => p.project === options.project)) {
     const projects = [...new Set(pairs.map((p) => p.project))].sort();
-    throw new UserError(`No pair is in the Aiven project "${options.project}" (projects: ${projects.join(", ") || "none"}); pass one of those to --project.`);
+    throw new UserError(
+      `No pair is in the Aiven project "${options.project}" (projects: ${projects.join(", ") || "none"}); pass one of those to --project.`,
+    );
   }
-  const inRegion = pairs.filter((p) => p.primary.cloudName === options.region && (options.project === undefined || p.project === options.project));
+  const inRegion = pairs.filter(
+    (p) => p.primary.cloudName === options.region && (options.project === undefined || p.project === options.project),
+  );
   if (!inRegion.length) {
-    const regions = [...new Set(pairs.filter((p) => options.project === undefined || p.project === options.project).map((p) => p.primary.cloudName))].sort();
-    throw new UserError(`No pair has its primary in "${options.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
+    const regions = [
+      ...new Set(
+        pairs
+          .filter((p) => options.project === undefined || p.project === options.project)
+          .map((p) => p.primary.cloudName),
+      ),
+    ].sort();
+    throw new UserError(
+      `No pair has its primary in "${options.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`,
+    );
   }
   const eligible: PairManifest[] = [];
   for (const pair of inRegion) {
     const check = checkTransition(phases.phaseOf(pair.stack), operation);
-    if (check.kind === "refused") reporter.info(`[${pair.stack}] skipped: ${check.reason}`, { stack: pair.stack, skipped: true });
+    if (check.kind === "refused")
+      reporter.info(`[${pair.stack}] skipped: ${check.reason}`, { stack: pair.stack, skipped: true });
     else eligible.push(pair);
   }
   // Pairs start in tier order, so no pair waits for one that has not started.
@@ -122,8 +141,12 @@ export async function regionRun(
   reporter.info(`${selected.length} pair(s), in the order their role changes go out: ${describeTiers(ordered)}`);
 
   if (!options.dryRun && !options.yes) {
-    if (!deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
-    const ok = await deps.confirm(`This will run ${operation} on ${selected.length} pair(s) whose primary is in ${options.region}. Type the region to go on: `, options.region);
+    if (!deps.confirm)
+      throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
+    const ok = await deps.confirm(
+      `This will run ${operation} on ${selected.length} pair(s) whose primary is in ${options.region}. Type the region to go on: `,
+      options.region,
+    );
     if (!ok) throw new UserError("Confirmation did not match the region; nothing was changed.");
   }
 
@@ -152,17 +175,29 @@ export async function regionRun(
       // pairs' commands after theirs: the role changes that fit in the rate
       // limit's first window leave sooner, so the window's places come back
       // sooner for the rest, and the reconciling fills the wait for them.
-      const terraform = (o: TerraformCliOptions) => new LimitedTerraform(deps.terraform(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
+      const terraform = (o: TerraformCliOptions) =>
+        new LimitedTerraform(deps.terraform(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
       let recoveryMs: number | undefined;
       const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
       const known = { stack, ...(tier !== undefined ? { tier } : {}) };
       try {
-        await runPair(stack, { ...shared, turn, terraform, onRecovered, reporter: new PrefixedReporter(reporter, stack) });
+        await runPair(stack, {
+          ...shared,
+          turn,
+          terraform,
+          onRecovered,
+          reporter: new PrefixedReporter(reporter, stack),
+        });
         outcomes.push({ ...known, exitCode: EXIT.ok, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         reporter.warn(`[${stack}] ${err.message}`, { stack });
-        outcomes.push({ ...known, exitCode: err.exitCode, error: err.message, ...(recoveryMs !== undefined ? { recoveryMs } : {}) });
+        outcomes.push({
+          ...known,
+          exitCode: err.exitCode,
+          error: err.message,
+          ...(recoveryMs !== undefined ? { recoveryMs } : {}),
+        });
       } finally {
         // A pair that stopped early sends nothing more: later tiers need not wait for it.
         turn.roleChangesSent();
@@ -176,7 +211,8 @@ export async function regionRun(
     await synthesizeOnce(deps, settings.phaseDir, selected, outcomes);
     // Only now, with cdk.tf.json matching every record, are the pairs done.
     const runId = randomUUID();
-    for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok)) new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
+    for (const o of outcomes.filter((o) => o.exitCode === EXIT.ok))
+      new Journal(deps.projectDir, o.stack, operation, runId).append("completed", { by: "region run" });
   }
 
   const failed = outcomes.filter((o) => o.exitCode !== EXIT.ok);
@@ -201,7 +237,12 @@ export async function regionRun(
  * record. Pairs that did not finish may have recorded nothing; their stacks
  * are whatever their phase says.
  */
-async function synthesizeOnce(deps: OperationDeps, phaseDir: string, selected: string[], outcomes: PairOutcome[]): Promise<void> {
+async function synthesizeOnce(
+  deps: OperationDeps,
+  phaseDir: string,
+  selected: string[],
+  outcomes: PairOutcome[],
+): Promise<void> {
   deps.reporter.step("synth", `cdk.tf.json for every pair, once`);
   const started = Date.now();
   try {
@@ -232,12 +273,16 @@ function describeTiers(ordered: readonly PairManifest[]): string {
  * recovery active), one line per tier: what a team reads its RTO from.
  */
 function recoveryTimes(outcomes: readonly PairOutcome[]): string[] {
-  const tiers = [...new Set(outcomes.map((o) => o.tier))].sort((a, b) => tierRank({ tier: a }) - tierRank({ tier: b }) || 0);
+  const tiers = [...new Set(outcomes.map((o) => o.tier))].sort(
+    (a, b) => tierRank({ tier: a }) - tierRank({ tier: b }) || 0,
+  );
   return tiers.map((tier) => {
     const inTier = outcomes.filter((o) => o.tier === tier);
     const times = inTier.filter((o) => o.recoveryMs !== undefined).map((o) => o.recoveryMs!);
     const last = times.length === inTier.length && times.length ? `, all by ${formatDuration(Math.max(...times))}` : "";
-    const each = inTier.map((o) => `${o.stack} ${o.recoveryMs !== undefined ? formatDuration(o.recoveryMs) : "not recovered"}`);
+    const each = inTier.map(
+      (o) => `${o.stack} ${o.recoveryMs !== undefined ? formatDuration(o.recoveryMs) : "not recovered"}`,
+    );
     return `recovery time, ${tierLabel(tier)}${last}: ${each.join(", ")}`;
   });
 }

@@ -23,7 +23,12 @@ async function measure(ctx: OperationContext, peers: Peers, side: PeerSide): Pro
   const service = ctx.pair[side].serviceName;
   ctx.step("replication", `reading ${service}'s replication from its standby (a few seconds at most)`);
   const measurement = await measureStandby(service, peers[side]);
-  const record = { service, source: measurement.source ?? null, figures: measurement.figures ?? null, estimate: measurement.estimate };
+  const record = {
+    service,
+    source: measurement.source ?? null,
+    figures: measurement.figures ?? null,
+    estimate: measurement.estimate,
+  };
   ctx.reporter.info(measurement.line, { replication: record });
   ctx.journal.append("replication-measured", record);
   ctx.measured("replication", record);
@@ -35,13 +40,27 @@ async function measure(ctx: OperationContext, peers: Peers, side: PeerSide): Pro
  * Without one it only reports; above it, or unmeasurable, it refuses unless
  * `--accept-data-loss`, which is journaled with the figure.
  */
-export async function checkDataLossBeforeFailover(ctx: OperationContext, peers: Peers, options: DataLossOptions): Promise<void> {
+export async function checkDataLossBeforeFailover(
+  ctx: OperationContext,
+  peers: Peers,
+  options: DataLossOptions,
+): Promise<void> {
   const measurement = await measure(ctx, peers, "recovery");
-  const guard = guardFailover(measurement, objectiveFor(ctx.pair, options.maxDataLossMs), options.acceptDataLoss ?? false);
-  if (guard.kind === "within") ctx.reporter.info(`within the objective of ${formatDuration(guard.objective.maxMs)} (${guard.objective.source})`);
+  const guard = guardFailover(
+    measurement,
+    objectiveFor(ctx.pair, options.maxDataLossMs),
+    options.acceptDataLoss ?? false,
+  );
+  if (guard.kind === "within")
+    ctx.reporter.info(`within the objective of ${formatDuration(guard.objective.maxMs)} (${guard.objective.source})`);
   if (guard.kind === "accepted") {
     ctx.reporter.warn(`--accept-data-loss: ${guard.why}; failing over anyway`, { acceptedDataLoss: true });
-    ctx.journal.append("data-loss-accepted", { why: guard.why, estimate: measurement.estimate, objectiveMs: guard.objective.maxMs, objectiveSource: guard.objective.source });
+    ctx.journal.append("data-loss-accepted", {
+      why: guard.why,
+      estimate: measurement.estimate,
+      objectiveMs: guard.objective.maxMs,
+      objectiveSource: guard.objective.source,
+    });
   }
 }
 
@@ -54,7 +73,9 @@ export async function checkDataLossBeforeFailover(ctx: OperationContext, peers: 
 export async function checkCaughtUpBeforeSwitch(ctx: OperationContext, peers: Peers, promote: PeerSide): Promise<void> {
   const measurement = await measure(ctx, peers, promote);
   if (measurement.notReached) {
-    ctx.reporter.warn(`${measurement.line}; not checked from here, so the ${ctx.operation} rests on Aiven's own lossless handover`);
+    ctx.reporter.warn(
+      `${measurement.line}; not checked from here, so the ${ctx.operation} rests on Aiven's own lossless handover`,
+    );
     return;
   }
   assertCaughtUp(measurement, ctx.operation);

@@ -37,12 +37,16 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
   const backAtAiven = isRole(peers.primary, "RUNNING", "active") && isRole(peers.recovery, undefined, "passive");
   if (!backAtAiven) {
     if (!peers.recovery.reachable || !peers.primary.reachable) {
-      throw new UserError(`Both peers must answer before reverting (${!peers.primary.reachable ? pri : rec} cannot be read); retry once the primary region is reachable.`);
+      throw new UserError(
+        `Both peers must answer before reverting (${!peers.primary.reachable ? pri : rec} cannot be read); retry once the primary region is reachable.`,
+      );
     }
     const recoveryLeads = isRole(peers.recovery, undefined, "active");
     const primaryMovingIn = isRole(peers.primary, undefined, "passive") || isRole(peers.primary, undefined, "active");
     if (!recoveryLeads && !primaryMovingIn) {
-      throw new UserError(`Reverting needs ${rec} RUNNING/active, but it is ${whereIs(peers.recovery)}; check the pair with npm run status.`);
+      throw new UserError(
+        `Reverting needs ${rec} RUNNING/active, but it is ${whereIs(peers.recovery)}; check the pair with npm run status.`,
+      );
     }
     await ctx.confirm(`recreate ${pri} in ${pair.primary.cloudName} and make it active again`);
 
@@ -56,7 +60,12 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
     }
     if (!options.dryRun) ctx.markChangedAtAiven(`Aiven has begun recreating ${pri} as a passive copy of ${rec}`);
     if (roleOf(peers.primary) !== "active" && !options.dryRun) {
-      peers = await waitForPeers(ctx, `${pri} has rebuilt: RUNNING/passive`, (p) => (isRole(p.primary, "RUNNING", "passive") && isSteady(p.recovery)) || isRole(p.primary, undefined, "active"));
+      peers = await waitForPeers(
+        ctx,
+        `${pri} has rebuilt: RUNNING/passive`,
+        (p) =>
+          (isRole(p.primary, "RUNNING", "passive") && isSteady(p.recovery)) || isRole(p.primary, undefined, "active"),
+      );
     }
 
     // Step 2: the primary takes over again.
@@ -83,7 +92,9 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
   for (const i of pendingImports) reporter.info(`import ${i.address} from ${i.id}`);
   if (!pendingImports.length) reporter.info("nothing to import: state already holds every resource Aiven has");
 
-  await ctx.recordPhase(ctx.nextRecord<NormalPhase>({ phase: targetPhase("revert"), ...(pendingImports.length ? { pendingImports } : {}) }));
+  await ctx.recordPhase(
+    ctx.nextRecord<NormalPhase>({ phase: targetPhase("revert"), ...(pendingImports.length ? { pendingImports } : {}) }),
+  );
   ctx.complete();
 
   ctx.done(
@@ -92,7 +103,9 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
       : [
           `${options.stack} is reverted: ${pri} is active in ${pair.primary.cloudName}, ${rec} passive.`,
           `Commit ${ctx.phaseFileRelative()} and open a pull request; its plan should show ${pendingImports.length ? `${pendingImports.length} import(s) and ` : ""}nothing to add, change or destroy.`,
-          pendingImports.length ? `After the apply, run this command again to clear the pending imports from the phase file.` : "",
+          pendingImports.length
+            ? `After the apply, run this command again to clear the pending imports from the phase file.`
+            : "",
         ]
           .filter(Boolean)
           .join("\n  "),
@@ -108,7 +121,8 @@ function stepOne(ctx: OperationContext, peers: Peers): Decision {
   const pri = ctx.pair.primary.serviceName;
   if (ctx.journal.applied("primary", "passive")) return { send: false, reason: "the journal shows Aiven took it" };
   if (roleOf(peers.primary) !== "failed") return { send: false, reason: `${pri} is already ${whereIs(peers.primary)}` };
-  if (!isSteady(peers.primary) || !isSteady(peers.recovery)) return { send: false, reason: `${pri} is ${whereIs(peers.primary)}: a change is under way; waiting for it` };
+  if (!isSteady(peers.primary) || !isSteady(peers.recovery))
+    return { send: false, reason: `${pri} is ${whereIs(peers.primary)}: a change is under way; waiting for it` };
   return { send: true };
 }
 
@@ -118,7 +132,10 @@ function stepTwo(ctx: OperationContext, peers: Peers): Decision {
   if (ctx.journal.applied("primary", "active")) return { send: false, reason: "the journal shows Aiven took it" };
   if (roleOf(peers.primary) === "active") return { send: false, reason: `${pri} is already ${whereIs(peers.primary)}` };
   if (!isRole(peers.primary, "RUNNING", "passive") || !isRole(peers.recovery, "RUNNING", "active")) {
-    return { send: false, reason: `${pri} is ${whereIs(peers.primary)} and ${ctx.pair.recovery.serviceName} ${whereIs(peers.recovery)}: a change is under way; waiting for it` };
+    return {
+      send: false,
+      reason: `${pri} is ${whereIs(peers.primary)} and ${ctx.pair.recovery.serviceName} ${whereIs(peers.recovery)}: a change is under way; waiting for it`,
+    };
   }
   return { send: true };
 }
@@ -133,7 +150,9 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
   const terraform = ctx.terraform.runner;
   if (ctx.options.dryRun) {
     ctx.reporter.command(terraform.describe(["state", "list"]));
-    ctx.reporter.command(`GET ${ctx.client.baseUrl}/v1/project/${pair.project}/service/${pair.primary.serviceName}/integration`);
+    ctx.reporter.command(
+      `GET ${ctx.client.baseUrl}/v1/project/${pair.project}/service/${pair.primary.serviceName}/integration`,
+    );
     return [];
   }
   const inState = await (await ctx.terraform.initBackend()).stateList();
@@ -147,10 +166,14 @@ async function importsNeeded(ctx: OperationContext): Promise<PendingImport[]> {
     if (dr) {
       imports.push({ address: pair.integration.address, id: `${pair.project}/${dr.service_integration_id}` });
       if (dr.source_service !== pair.primary.serviceName) {
-        ctx.reporter.warn(`Aiven holds the DR link as ${dr.source_service} → ${dr.dest_service}, the other way round from the config; its source and destination are ForceNew, so review the plan for a replacement before applying`);
+        ctx.reporter.warn(
+          `Aiven holds the DR link as ${dr.source_service} → ${dr.dest_service}, the other way round from the config; its source and destination are ForceNew, so review the plan for a replacement before applying`,
+        );
       }
     } else {
-      ctx.reporter.warn(`Aiven holds no disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName}; the next apply creates it`);
+      ctx.reporter.warn(
+        `Aiven holds no disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName}; the next apply creates it`,
+      );
     }
   }
   return imports;

@@ -40,12 +40,16 @@ export function otherSide(side: PeerSide): PeerSide {
  */
 export function targetRoles(change: RoleChange): Record<PeerSide, DrRole> {
   const other: DrRole = change.role === "active" ? "passive" : "active";
-  return change.side === "primary" ? { primary: change.role, recovery: other } : { primary: other, recovery: change.role };
+  return change.side === "primary"
+    ? { primary: change.role, recovery: other }
+    : { primary: other, recovery: change.role };
 }
 
 export function snapshot(peers: Peers): PairSnapshot {
   const one = (p: PeerStatus): PeerSnapshot =>
-    p.reachable ? { reachable: true, state: p.service.state, role: p.service.disaster_recovery_role } : { reachable: false, ...(p.error.isNotFound ? { notFound: true } : {}) };
+    p.reachable
+      ? { reachable: true, state: p.service.state, role: p.service.disaster_recovery_role }
+      : { reachable: false, ...(p.error.isNotFound ? { notFound: true } : {}) };
   return { primary: one(peers.primary), recovery: one(peers.recovery) };
 }
 
@@ -55,7 +59,12 @@ export function snapshot(peers: Peers): PairSnapshot {
  * entered a transitional state (REBALANCING, REBUILDING, POWEROFF), or the
  * changed peer disappearing. A peer settling back to RUNNING is no sign.
  */
-export function signOfChange(before: PairSnapshot, now: PairSnapshot, change: RoleChange, names: Record<PeerSide, string>): string | undefined {
+export function signOfChange(
+  before: PairSnapshot,
+  now: PairSnapshot,
+  change: RoleChange,
+  names: Record<PeerSide, string>,
+): string | undefined {
   const target = now[change.side];
   if (target.reachable && target.role === change.role) return `${names[change.side]} is now ${change.role}`;
   for (const side of ["primary", "recovery"] as const) {
@@ -71,7 +80,11 @@ export function signOfChange(before: PairSnapshot, now: PairSnapshot, change: Ro
 
 /** Whether every peer readable in `before` reads the same in `now`: nothing happened. */
 function unchanged(before: PairSnapshot, now: PairSnapshot): boolean {
-  return (["primary", "recovery"] as const).every((side) => !before[side].reachable || (now[side].reachable && now[side].state === before[side].state && now[side].role === before[side].role));
+  return (["primary", "recovery"] as const).every(
+    (side) =>
+      !before[side].reachable ||
+      (now[side].reachable && now[side].state === before[side].state && now[side].role === before[side].role),
+  );
 }
 
 type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | { kind: "unknown"; last: string };
@@ -95,7 +108,12 @@ async function resolveByReading(ctx: OperationContext, before: PairSnapshot, cha
 }
 
 function describeSnapshot(s: PairSnapshot, names: Record<PeerSide, string>): string {
-  return (["recovery", "primary"] as const).map((side) => `${names[side]}: ${s[side].reachable ? `${s[side].state}/${s[side].role ?? "no DR role"}` : "unreadable"}`).join("; ");
+  return (["recovery", "primary"] as const)
+    .map(
+      (side) =>
+        `${names[side]}: ${s[side].reachable ? `${s[side].state}/${s[side].role ?? "no DR role"}` : "unreadable"}`,
+    )
+    .join("; ");
 }
 
 /**
@@ -119,7 +137,10 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   await ctx.awaitRoleChangeTurn();
   ctx.step("request", call);
   if (ctx.options.dryRun) {
-    ctx.reporter.command(`PUT ${ctx.client.baseUrl}/v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`, { dryRun: true });
+    ctx.reporter.command(
+      `PUT ${ctx.client.baseUrl}/v1/project/${ctx.pair.project}/service/${service} ${JSON.stringify(body)}`,
+      { dryRun: true },
+    );
     return;
   }
   const grace = formatDuration(ctx.options.lostAnswerGraceMs);
@@ -147,12 +168,19 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
         if (attempt === first && err.kind === "unreachable") throw ctx.client.unusableApi(err);
         if (attempt === first && err.isAuthFailure) {
-          throw new UserError(`The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`);
+          throw new UserError(
+            `The Aiven API refused the token for ${call} (${err.message}); set AIVEN_TOKEN to a token that can manage project "${ctx.pair.project}". Nothing was changed.`,
+          );
         }
         if (err.status === 429) rateLimited += 1;
         if (err.status === 429 && Date.now() < rateLimitedUntil) {
-          const wait = Math.min(rateLimitWaitMs(rateLimited, err.retryAfterSeconds), Math.max(0, rateLimitedUntil - Date.now()));
-          ctx.reporter.warn(`Aiven rate-limited the request (${err.message}); it was not taken (${rateLimited} refused so far). Waiting ${formatDuration(wait)}, then checking the pair again before sending it`);
+          const wait = Math.min(
+            rateLimitWaitMs(rateLimited, err.retryAfterSeconds),
+            Math.max(0, rateLimitedUntil - Date.now()),
+          );
+          ctx.reporter.warn(
+            `Aiven rate-limited the request (${err.message}); it was not taken (${rateLimited} refused so far). Waiting ${formatDuration(wait)}, then checking the pair again before sending it`,
+          );
           await ctx.sleep(wait);
           const still = await stillDue(ctx, baseline, change, call);
           if (!still) return;
@@ -165,9 +193,15 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         // operator, or by our own first, lost request. Read before concluding.
         const now = snapshot(await ctx.peers.readQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
-        const earlierUnknown = attempt > 1 && [...ctx.journal.episode(), ...ctx.journal.pairEpisode()].some((e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role);
+        const earlierUnknown =
+          attempt > 1 &&
+          [...ctx.journal.episode(), ...ctx.journal.pairEpisode()].some(
+            (e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role,
+          );
         if (moving || earlierUnknown) {
-          ctx.reporter.warn(`Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`);
+          ctx.reporter.warn(
+            `Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`,
+          );
           const resolution = await resolveByReading(ctx, baseline, change);
           if (resolution.kind === "applied") {
             ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
@@ -181,12 +215,18 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
           );
         }
         if (err.status === 429) {
-          throw new UserError(`Aiven rate-limited ${call} ${rateLimited} times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`);
+          throw new UserError(
+            `Aiven rate-limited ${call} ${rateLimited} times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`,
+          );
         }
-        throw new UserError(`Aiven refused ${service} → ${role} (${err.message}); that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`);
+        throw new UserError(
+          `Aiven refused ${service} → ${role} (${err.message}); that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`,
+        );
       }
       ctx.journal.append(ROLE_EVENTS.ambiguous, { side, role, error: err.message });
-      ctx.reporter.warn(`no clear answer to ${call} (${err.message}): Aiven may have applied it. Reading both peers for up to ${grace} instead of sending it again`);
+      ctx.reporter.warn(
+        `no clear answer to ${call} (${err.message}): Aiven may have applied it. Reading both peers for up to ${grace} instead of sending it again`,
+      );
       const resolution = await resolveByReading(ctx, baseline, change);
       if (resolution.kind === "applied") {
         ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
@@ -207,7 +247,9 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
           EXIT.timedOut,
         );
       }
-      ctx.reporter.warn(`after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`);
+      ctx.reporter.warn(
+        `after ${grace} neither peer shows any sign of the change, so Aiven did not apply it; sending it once more (the second and last time)`,
+      );
     }
   }
 }
@@ -236,7 +278,12 @@ function names(ctx: OperationContext): Record<PeerSide, string> {
  * made this very change, which is then not sent. Any other movement refuses,
  * with nothing sent.
  */
-async function stillDue(ctx: OperationContext, before: PairSnapshot, change: RoleChange, call: string): Promise<PairSnapshot | undefined> {
+async function stillDue(
+  ctx: OperationContext,
+  before: PairSnapshot,
+  change: RoleChange,
+  call: string,
+): Promise<PairSnapshot | undefined> {
   const { side, role } = change;
   let now = snapshot(await ctx.peers.readTolerantly());
   if (!signOfChange(before, now, change, names(ctx))) return now;
@@ -264,7 +311,9 @@ async function stillDue(ctx: OperationContext, before: PairSnapshot, change: Rol
     ctx.reporter.info(`not sent: ${moved} already (someone else made this change)`);
     return undefined;
   }
-  throw new UserError(`Not sending ${call}: the pair changed since it was read (${moved}), so another operator or Aiven itself is acting on it; check it with npm run status, then rerun. Nothing was sent.`);
+  throw new UserError(
+    `Not sending ${call}: the pair changed since it was read (${moved}), so another operator or Aiven itself is acting on it; check it with npm run status, then rerun. Nothing was sent.`,
+  );
 }
 
 /**
@@ -277,10 +326,19 @@ export async function resolveOpenIntent(ctx: OperationContext): Promise<void> {
   if (!open || ctx.options.dryRun) return;
   const change = { side: open.side as PeerSide, role: open.role as DrRole };
   const service = ctx.pair[change.side].serviceName;
-  ctx.step("recall", `a run at ${open.ts} asked Aiven for ${service} → ${change.role} and never learned the outcome; reading both peers (up to ${formatDuration(ctx.options.lostAnswerGraceMs)}) instead of sending it again`);
+  ctx.step(
+    "recall",
+    `a run at ${open.ts} asked Aiven for ${service} → ${change.role} and never learned the outcome; reading both peers (up to ${formatDuration(ctx.options.lostAnswerGraceMs)}) instead of sending it again`,
+  );
   const resolution = await resolveByReading(ctx, open.before as PairSnapshot, change);
   if (resolution.kind === "applied") {
-    ctx.journal.append(ROLE_EVENTS.applied, { side: change.side, role: change.role, how: "read-back", sign: resolution.sign, intentRunId: open.runId });
+    ctx.journal.append(ROLE_EVENTS.applied, {
+      side: change.side,
+      role: change.role,
+      how: "read-back",
+      sign: resolution.sign,
+      intentRunId: open.runId,
+    });
     ctx.reporter.info(`Aiven applied it (${resolution.sign}); it will not be sent again`);
     return;
   }
@@ -291,5 +349,7 @@ export async function resolveOpenIntent(ctx: OperationContext): Promise<void> {
     );
   }
   ctx.journal.append(ROLE_EVENTS.lapsed, { side: change.side, role: change.role, intentRunId: open.runId });
-  ctx.reporter.info(`neither peer showed any sign of it for the whole grace: the earlier request is taken as not applied`);
+  ctx.reporter.info(
+    `neither peer showed any sign of it for the whole grace: the earlier request is taken as not applied`,
+  );
 }

@@ -5,7 +5,9 @@
  * behind the caller's back. The first failure, in the order given, is
  * thrown; the caller goes on only when every check passed.
  */
-export async function sideBySide<T extends readonly unknown[]>(...checks: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+export async function sideBySide<T extends readonly unknown[]>(
+  ...checks: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
   const settled = await Promise.allSettled(checks);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;

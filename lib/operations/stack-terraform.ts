@@ -48,7 +48,9 @@ export class StackTerraform {
     await cleared;
     const init = await terraform.initBackend();
     if (!init.providersInstalled) {
-      this.reporter.warn("terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need");
+      this.reporter.warn(
+        "terraform init could not install providers (registry unreachable?); the backend is initialized, which is all the state commands need",
+      );
     }
     return terraform;
   }

@@ -41,8 +41,14 @@ export function parsePulledState(pulled: string): StateContents | undefined {
  * this operation forgets (an interrupted earlier run may have forgotten it
  * already).
  */
-export function addressesExpectedInState(pair: PairManifest, pendingImports: readonly PendingImport[], toForget: readonly string[]): string[] {
-  const declared = [pair.primary, pair.recovery, pair.integration].filter((r) => r.layout !== "forgotten").map((r) => r.address);
+export function addressesExpectedInState(
+  pair: PairManifest,
+  pendingImports: readonly PendingImport[],
+  toForget: readonly string[],
+): string[] {
+  const declared = [pair.primary, pair.recovery, pair.integration]
+    .filter((r) => r.layout !== "forgotten")
+    .map((r) => r.address);
   return declared.filter((a) => !pendingImports.some((i) => i.address === a) && !toForget.includes(a));
 }
 
@@ -60,7 +66,9 @@ export function ownershipProblems(state: StateContents, pair: PairManifest, expe
     if (!found) continue;
     const { project, service_name: name } = found.attributes;
     if (name !== pair[side].serviceName || project !== pair.project) {
-      problems.push(`${pair[side].address} holds ${String(name)} in project ${String(project)}, not ${pair[side].serviceName} in ${pair.project}`);
+      problems.push(
+        `${pair[side].address} holds ${String(name)} in project ${String(project)}, not ${pair[side].serviceName} in ${pair.project}`,
+      );
     }
   }
   const link = state.resources.get(pair.integration.address);
@@ -69,13 +77,17 @@ export function ownershipProblems(state: StateContents, pair: PairManifest, expe
     // Aiven may report the link the other way round while the recovery leads.
     const ends = [String(from), String(to)].sort().join(" ");
     if (project !== pair.project || ends !== [pair.primary.serviceName, pair.recovery.serviceName].sort().join(" ")) {
-      problems.push(`${pair.integration.address} links ${String(from)} to ${String(to)} in project ${String(project)}, not ${pair.primary.serviceName} and ${pair.recovery.serviceName}`);
+      problems.push(
+        `${pair.integration.address} links ${String(from)} to ${String(to)} in project ${String(project)}, not ${pair.primary.serviceName} and ${pair.recovery.serviceName}`,
+      );
     }
   }
   const missing = expected.filter((a) => !state.resources.has(a));
   if (missing.length) {
     const held = [...state.resources.keys()];
-    problems.push(`it holds no ${missing.join(" and ")} (it holds ${held.length > 5 ? `${held.slice(0, 5).join(", ")} and ${held.length - 5} more` : held.join(", ")})`);
+    problems.push(
+      `it holds no ${missing.join(" and ")} (it holds ${held.length > 5 ? `${held.slice(0, 5).join(", ")} and ${held.length - 5} more` : held.join(", ")})`,
+    );
   }
   return problems;
 }
@@ -86,10 +98,17 @@ export function ownershipProblems(state: StateContents, pair: PairManifest, expe
  * pair's state would otherwise let a role change go out that Terraform
  * never learns of. Returns the addresses the state holds.
  */
-export function proveStateIsThePairs(pulled: string, pair: PairManifest, expected: readonly string[], backend: string): string[] {
+export function proveStateIsThePairs(
+  pulled: string,
+  pair: PairManifest,
+  expected: readonly string[],
+  backend: string,
+): string[] {
   const state = parsePulledState(pulled);
   if (!state) {
-    throw new UserError(`What ${backend} holds is not a Terraform state; check CRDR_BACKEND and the backend settings, then rerun. Nothing was sent to Aiven.`);
+    throw new UserError(
+      `What ${backend} holds is not a Terraform state; check CRDR_BACKEND and the backend settings, then rerun. Nothing was sent to Aiven.`,
+    );
   }
   const problems = ownershipProblems(state, pair, expected);
   if (problems.length) {

@@ -65,15 +65,25 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
   let lock: OperationLock | undefined;
   try {
     reporter.step("resolve", `reading stack "${options.stack}" from the synthesized config`);
-    const { stack } = resolveStack(projectDir, options.stack, deps.env, settingsForTooling(projectDir, deps.env), { warn: (w) => reporter.warn(w) });
+    const { stack } = resolveStack(projectDir, options.stack, deps.env, settingsForTooling(projectDir, deps.env), {
+      warn: (w) => reporter.warn(w),
+    });
     // The pair's machine-wide lock: no DR operation on the pair meanwhile, from any checkout.
     const { pair } = stack;
-    if (!options.dryRun) lock = await OperationLock.acquire(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack }, { operation: "state-restore", runId });
+    if (!options.dryRun)
+      lock = await OperationLock.acquire(
+        lockDirectory(deps.env),
+        { project: pair.project, primaryService: pair.primary.serviceName, stack: options.stack },
+        { operation: "state-restore", runId },
+      );
     const file = chooseBackup(projectDir, options, (note) => reporter.info(note));
     const shown = path.relative(projectDir, file);
     const text = fs.readFileSync(file, "utf8");
     const backup = summarizeState(text);
-    if (!backup) throw new UserError(`${shown} is not a Terraform state file; pass --backup with a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
+    if (!backup)
+      throw new UserError(
+        `${shown} is not a Terraform state file; pass --backup with a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`,
+      );
 
     reporter.step("read", "reading the current state");
     const terraform = deps.terraform({ cwd: stack.workingDirectory, env: deps.env });
@@ -92,11 +102,19 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       );
     }
     const serial = current.serial + 1;
-    reporter.info(`would put back ${shown}: serial ${backup.serial}, lineage ${backup.lineage}, ${listResources(backup)}`);
-    reporter.info(`over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}`);
-    reporter.info(`it is pushed as serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too)`);
+    reporter.info(
+      `would put back ${shown}: serial ${backup.serial}, lineage ${backup.lineage}, ${listResources(backup)}`,
+    );
+    reporter.info(
+      `over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}`,
+    );
+    reporter.info(
+      `it is pushed as serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too)`,
+    );
     if (options.dryRun) {
-      reporter.command(`${terraform.describe(["state", "pull"])} > ${path.relative(projectDir, backupDirectory(projectDir))}/${options.stack}-<time>.tfstate   (the state as it is, first)`);
+      reporter.command(
+        `${terraform.describe(["state", "pull"])} > ${path.relative(projectDir, backupDirectory(projectDir))}/${options.stack}-<time>.tfstate   (the state as it is, first)`,
+      );
       reporter.command(terraform.describe(terraform.statePushArgs(`<${shown} as serial ${serial}>`)));
       reporter.done("Dry run: nothing was changed.", { stack: options.stack, backup: shown, restored: false });
       return { stack: options.stack, backup: shown, restored: false };
@@ -111,12 +129,19 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     // Marked as this restore's undo copy: never a later restore's default source.
     const before = await backUpState(terraform, backupDirectory(projectDir), options.stack, new Date(), UNDO_LABEL);
     const previous = path.relative(projectDir, before.file);
-    reporter.info(`state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`);
+    reporter.info(
+      `state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`,
+    );
 
     reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
     lock?.assertHeld();
-    const pushed = (state: StateSummary | undefined): state is StateSummary => !!state && state.lineage === backup.lineage && state.serial >= serial && [...state.resources].sort().join("\n") === [...backup.resources].sort().join("\n");
-    const found = (state: StateSummary | undefined) => (state ? `serial ${state.serial}, lineage ${state.lineage}, ${listResources(state)}` : "no state");
+    const pushed = (state: StateSummary | undefined): state is StateSummary =>
+      !!state &&
+      state.lineage === backup.lineage &&
+      state.serial >= serial &&
+      [...state.resources].sort().join("\n") === [...backup.resources].sort().join("\n");
+    const found = (state: StateSummary | undefined) =>
+      state ? `serial ${state.serial}, lineage ${state.lineage}, ${listResources(state)}` : "no state";
     try {
       await pushAs(terraform, text, serial);
     } catch (err) {
@@ -125,13 +150,19 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       const reason = err.message.split("\n")[0].replace(/\.$/, "");
       const readBack = await terraform.statePull().then(summarizeState, () => undefined);
       if (!pushed(readBack)) {
-        throw new UserError(`The push of ${shown} failed (${reason}); the state of ${options.stack} read back is ${readBack ? found(readBack) : "unreadable"}${readBack ? "" : ", so whether the push took is unknown"}. The state as it was is in ${previous}. Fix the backend, then rerun with --backup ${shown}.`);
+        throw new UserError(
+          `The push of ${shown} failed (${reason}); the state of ${options.stack} read back is ${readBack ? found(readBack) : "unreadable"}${readBack ? "" : ", so whether the push took is unknown"}. The state as it was is in ${previous}. Fix the backend, then rerun with --backup ${shown}.`,
+        );
       }
-      reporter.warn(`terraform reported the push as failed (${reason}), but the state read back is what was pushed: the backend took it`);
+      reporter.warn(
+        `terraform reported the push as failed (${reason}), but the state read back is what was pushed: the backend took it`,
+      );
     }
     const after = summarizeState(await terraform.statePull());
     if (!pushed(after)) {
-      throw new UserError(`The push of ${shown} reported success, but the state of ${options.stack} read back (${found(after)}) is not what was pushed; check the backend, then rerun.`);
+      throw new UserError(
+        `The push of ${shown} reported success, but the state of ${options.stack} read back (${found(after)}) is not what was pushed; check the backend, then rerun.`,
+      );
     }
     reporter.done(
       [
@@ -157,39 +188,67 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
 function chooseBackup(projectDir: string, options: StateRestoreOptions, note: (text: string) => void): string {
   if (options.backup) {
     const file = path.resolve(projectDir, options.backup);
-    if (!fs.existsSync(file)) throw new UserError(`--backup "${options.backup}" does not exist; pass a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`);
+    if (!fs.existsSync(file))
+      throw new UserError(
+        `--backup "${options.backup}" does not exist; pass a file from ${path.relative(projectDir, backupDirectory(projectDir))}/.`,
+      );
     return file;
   }
   const dir = backupDirectory(projectDir);
-  const mine = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${options.stack}-`) && NAME_TIME.test(f.slice(options.stack.length))) : [];
-  const undo = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${options.stack}-`) && UNDO_NAME_TIME.test(f.slice(options.stack.length))) : [];
+  const mine = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(`${options.stack}-`) && NAME_TIME.test(f.slice(options.stack.length)))
+    : [];
+  const undo = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(`${options.stack}-`) && UNDO_NAME_TIME.test(f.slice(options.stack.length)))
+    : [];
   if (!mine.length) {
-    const undoNote = undo.length ? ` (only undo backups an earlier state-restore made, newest ${path.relative(projectDir, path.join(dir, undo.sort().at(-1)!))}, which are not chosen by default)` : "";
-    throw new UserError(`There is no backup of ${options.stack} in ${path.relative(projectDir, dir)}/${undoNote}; pass --backup FILE to name one.`);
+    const undoNote = undo.length
+      ? ` (only undo backups an earlier state-restore made, newest ${path.relative(projectDir, path.join(dir, undo.sort().at(-1)!))}, which are not chosen by default)`
+      : "";
+    throw new UserError(
+      `There is no backup of ${options.stack} in ${path.relative(projectDir, dir)}/${undoNote}; pass --backup FILE to name one.`,
+    );
   }
   const chosen = mine.sort().at(-1)!;
-  const newerUndo = undo.sort().filter((f) => f.replace(/\.undo\.tfstate$/, ".tfstate") > chosen).at(-1);
+  const newerUndo = undo
+    .sort()
+    .filter((f) => f.replace(/\.undo\.tfstate$/, ".tfstate") > chosen)
+    .at(-1);
   if (newerUndo) {
-    note(`restoring ${path.relative(projectDir, path.join(dir, chosen))}, not the newer undo backup ${path.relative(projectDir, path.join(dir, newerUndo))}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`);
+    note(
+      `restoring ${path.relative(projectDir, path.join(dir, chosen))}, not the newer undo backup ${path.relative(projectDir, path.join(dir, newerUndo))}, which an earlier state-restore made of the state it replaced (pass --backup to restore that one)`,
+    );
   }
   return path.join(dir, chosen);
 }
 
 function listResources(state: StateSummary): string {
-  return state.resources.length ? `${state.resources.length} resources (${state.resources.join(", ")})` : "no resources";
+  return state.resources.length
+    ? `${state.resources.length} resources (${state.resources.join(", ")})`
+    : "no resources";
 }
 
 function difference(backup: StateSummary, current: StateSummary): string {
   const back = backup.resources.filter((r) => !current.resources.includes(r));
   const gone = current.resources.filter((r) => !backup.resources.includes(r));
-  const parts = [back.length ? `puts back ${back.join(", ")}` : "", gone.length ? `drops ${gone.join(", ")}` : ""].filter(Boolean);
+  const parts = [
+    back.length ? `puts back ${back.join(", ")}` : "",
+    gone.length ? `drops ${gone.join(", ")}` : "",
+  ].filter(Boolean);
   return parts.length ? parts.join(" and ") : "the same resources (their attributes as the backup holds them)";
 }
 
 async function confirm(options: StateRestoreOptions, deps: StateRestoreDeps, what: string): Promise<void> {
   if (options.yes) return;
   if (!deps.confirm) throw new UserError("No terminal to confirm on; rerun with --yes to go ahead without the prompt.");
-  const ok = await deps.confirm(`This will ${what}. Type the stack's name (${options.stack}) to go on: `, options.stack);
+  const ok = await deps.confirm(
+    `This will ${what}. Type the stack's name (${options.stack}) to go on: `,
+    options.stack,
+  );
   if (!ok) throw new UserError("Confirmation did not match the stack's name; nothing was changed.");
 }
 

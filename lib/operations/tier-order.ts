@@ -39,7 +39,8 @@ export class TierOrder {
     const rank = tierRank({ tier });
     return {
       isOpen: () => this.isOpen(rank),
-      awaitTurn: () => (this.isOpen(rank) ? Promise.resolve() : new Promise<void>((resolve) => this.waiting.push({ rank, resolve }))),
+      awaitTurn: () =>
+        this.isOpen(rank) ? Promise.resolve() : new Promise<void>((resolve) => this.waiting.push({ rank, resolve })),
       roleChangesSent: () => {
         if (!this.unsent.get(rank)?.delete(stack)) return;
         for (const waiter of this.waiting.filter((w) => this.isOpen(w.rank))) {

@@ -56,12 +56,18 @@ export class TimelineRecorder {
 
   finish(): Timeline {
     const end = Date.now();
-    const steps = this.open.map((s, i) => ({ step: s.step, startedAt: new Date(s.at).toISOString(), durationMs: (this.open[i + 1]?.at ?? end) - s.at }));
+    const steps = this.open.map((s, i) => ({
+      step: s.step,
+      startedAt: new Date(s.at).toISOString(),
+      durationMs: (this.open[i + 1]?.at ?? end) - s.at,
+    }));
     const total = (names: string[]) => {
       const matching = steps.filter((s) => names.includes(s.step));
       return matching.length ? matching.reduce((t, s) => t + s.durationMs, 0) : undefined;
     };
-    const waits = this.open.map((s, i) => ({ ...s, end: this.open[i + 1]?.at ?? end })).filter((s) => s.step === "wait");
+    const waits = this.open
+      .map((s, i) => ({ ...s, end: this.open[i + 1]?.at ?? end }))
+      .filter((s) => s.step === "wait");
     const lastWaitEnd = waits.length ? waits[waits.length - 1].end : undefined;
     const figures: TimelineFigures = {
       ...(this.triggeredAt !== undefined ? { toTrigger: this.triggeredAt - this.started } : {}),
@@ -69,7 +75,13 @@ export class TimelineRecorder {
       ...(total(["reconcile"]) !== undefined ? { reconcile: total(["reconcile"]) } : {}),
       ...(total(["record", "resynth"]) !== undefined ? { record: total(["record", "resynth"]) } : {}),
     };
-    return { startedAt: new Date(this.started).toISOString(), totalMs: end - this.started, steps, figures, ...(Object.keys(this.measured).length ? { measured: { ...this.measured } } : {}) };
+    return {
+      startedAt: new Date(this.started).toISOString(),
+      totalMs: end - this.started,
+      steps,
+      figures,
+      ...(Object.keys(this.measured).length ? { measured: { ...this.measured } } : {}),
+    };
   }
 }
 

@@ -27,7 +27,10 @@ export class UnfinishedError extends UserError {
       .replace(/\s*Nothing was (?:sent to Aiven|changed)\.?\s*$/i, "")
       .replace(/[;,]?\s*(?:then |and )?rerun[^.;]*\.?\s*$/i, "")
       .replace(/\.$/, "");
-    return new UnfinishedError(`${lead}, but ${what}: ${cause}.\nFix that and rerun \`${rerun}\`: it finishes the rest and will not send the role change again.`, err);
+    return new UnfinishedError(
+      `${lead}, but ${what}: ${cause}.\nFix that and rerun \`${rerun}\`: it finishes the rest and will not send the role change again.`,
+      err,
+    );
   }
 
   /** The underlying bug, if the cause was not a user error. */

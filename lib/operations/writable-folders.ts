@@ -19,7 +19,9 @@ export function assertFoldersWritable(folders: readonly string[]): void {
       fs.rmSync(probe, { force: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new UserError(`The folder ${folder} cannot be written (${code}); the run writes there once Aiven has changed, so make it a writable folder (or free disk space), then rerun. Nothing was sent to Aiven.`);
+      throw new UserError(
+        `The folder ${folder} cannot be written (${code}); the run writes there once Aiven has changed, so make it a writable folder (or free disk space), then rerun. Nothing was sent to Aiven.`,
+      );
     }
   }
 }

@@ -15,23 +15,47 @@ import { CrdrPair } from "./crdr-pair";
  */
 export function declareApplicationOutputs(stack: TerraformStack, pair: CrdrPair): void {
   // A bug, not a user error: every phase layout keeps the recovery service.
-  if (!pair.recovery) throw new Error(`The ${pair.props.phase.phase} layout does not declare the recovery service; the application outputs need it.`);
+  if (!pair.recovery)
+    throw new Error(
+      `The ${pair.props.phase.phase} layout does not declare the recovery service; the application outputs need it.`,
+    );
   const recovery = pair.manifest.recovery.address;
   const output = (name: string, value: string | number, description: string, sensitive = false) => {
     const o = new TerraformOutput(stack, name, { value, description, sensitive });
     o.overrideLogicalId(name);
   };
-  output(APPLICATION_OUTPUTS.host, `\${${recovery}.service_host}`, "Read-write host for applications in every phase: the pair's shared Service URI host, which Aiven points at the active peer.");
-  output(APPLICATION_OUTPUTS.port, `\${${recovery}.service_port}`, "Read-write port for applications in every phase (the shared Service URI's).");
-  output(APPLICATION_OUTPUTS.uri, `\${${recovery}.service_uri}`, "Read-write connection URI for applications in every phase, with the pair's shared credentials.", true);
+  output(
+    APPLICATION_OUTPUTS.host,
+    `\${${recovery}.service_host}`,
+    "Read-write host for applications in every phase: the pair's shared Service URI host, which Aiven points at the active peer.",
+  );
+  output(
+    APPLICATION_OUTPUTS.port,
+    `\${${recovery}.service_port}`,
+    "Read-write port for applications in every phase (the shared Service URI's).",
+  );
+  output(
+    APPLICATION_OUTPUTS.uri,
+    `\${${recovery}.service_uri}`,
+    "Read-write connection URI for applications in every phase, with the pair's shared credentials.",
+    true,
+  );
 
   for (const side of ["primary", "recovery"] as const) {
     const serving = pair.layout[side] === "managed";
     const address = pair.manifest[side].address;
     const names = APPLICATION_OUTPUTS.standby[side];
     const where = `${side} region (${pair.props[side].cloudName})`;
-    output(names.host, serving ? standbyPick(address, "host", '""') : "", `Read-only host of the ${where}'s CRDR standby nodes; empty while that region serves none.`);
-    output(names.port, serving ? standbyPick(address, "port", "0") : 0, `Read-only port of the ${where}'s CRDR standby nodes; 0 while that region serves none.`);
+    output(
+      names.host,
+      serving ? standbyPick(address, "host", '""') : "",
+      `Read-only host of the ${where}'s CRDR standby nodes; empty while that region serves none.`,
+    );
+    output(
+      names.port,
+      serving ? standbyPick(address, "port", "0") : 0,
+      `Read-only port of the ${where}'s CRDR standby nodes; 0 while that region serves none.`,
+    );
   }
 }
 

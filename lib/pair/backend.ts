@@ -1,5 +1,13 @@
 import * as path from "path";
-import { CloudBackend, GcsBackend, HttpBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  GcsBackend,
+  HttpBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  TerraformStack,
+} from "cdktf";
 import { BackendSettings } from "../settings/backend-settings";
 
 /**
@@ -34,7 +42,10 @@ export function addBackend(stack: TerraformStack, settings: BackendSettings, pro
       return;
     case "http": {
       const address = `${settings.address.replace(/\/+$/, "")}/${encodeURIComponent(name)}`;
-      new HttpBackend(stack, settings.lock === false ? { address } : { address, lockAddress: address, unlockAddress: address });
+      new HttpBackend(
+        stack,
+        settings.lock === false ? { address } : { address, lockAddress: address, unlockAddress: address },
+      );
       return;
     }
     case "cloud":

@@ -103,8 +103,12 @@ export type DataLossDuration = `${number}${"ms" | "s" | "m" | "h"}`;
 /** The props with every default filled in. */
 export interface ResolvedPairProps {
   readonly project: string;
-  readonly primary: Required<Omit<PrimaryServiceProps, "maintenanceWindow">> & { maintenanceWindow?: MaintenanceWindow };
-  readonly recovery: Required<Omit<RecoveryServiceProps, "maintenanceWindow">> & { maintenanceWindow?: MaintenanceWindow };
+  readonly primary: Required<Omit<PrimaryServiceProps, "maintenanceWindow">> & {
+    maintenanceWindow?: MaintenanceWindow;
+  };
+  readonly recovery: Required<Omit<RecoveryServiceProps, "maintenanceWindow">> & {
+    maintenanceWindow?: MaintenanceWindow;
+  };
   readonly pgVersion?: string;
   readonly pgUserConfig?: PgPgUserConfig;
   readonly tags: Readonly<Record<string, string>>;

@@ -54,7 +54,9 @@ export class CrdrPair extends Construct {
     const stack = TerraformStack.of(this);
     const other = stack.node.findAll().find((c) => c !== this && CrdrPair.isCrdrPair(c));
     if (other) {
-      throw new Error(`Stack "${stack.node.id}" already holds the CRDR pair "${other.node.path}"; declare each pair in its own stack.`);
+      throw new Error(
+        `Stack "${stack.node.id}" already holds the CRDR pair "${other.node.path}"; declare each pair in its own stack.`,
+      );
     }
 
     this.layout = layoutFor(this.props.phase);
@@ -135,7 +137,9 @@ export class CrdrPair extends Construct {
     const p = this.props;
     const peer = p[side];
     const userConfig =
-      p.pgUserConfig || p.pgVersion ? { ...p.pgUserConfig, ...(p.pgVersion ? { pgVersion: p.pgVersion } : {}) } : undefined;
+      p.pgUserConfig || p.pgVersion
+        ? { ...p.pgUserConfig, ...(p.pgVersion ? { pgVersion: p.pgVersion } : {}) }
+        : undefined;
     const config: PgConfig = {
       project: p.project,
       serviceName: peer.serviceName,
@@ -146,7 +150,9 @@ export class CrdrPair extends Construct {
       terminationProtection: p.terminationProtection,
       pgUserConfig: userConfig,
       tag: Object.keys(p.tags).length
-        ? Object.entries(p.tags).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }))
+        ? Object.entries(p.tags)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, value]) => ({ key, value }))
         : undefined,
       timeouts: { create: p.createTimeout },
       // A frozen service must never be updated: every aiven_pg update sends

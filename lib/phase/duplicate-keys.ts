@@ -21,6 +21,9 @@ export function duplicateKeys(text: string): string[] {
 
 /** A few names and how many more: a list of thousands must still give a readable message. */
 export function someOf(names: readonly string[], shown = 5): string {
-  const quoted = names.slice(0, shown).map((s) => `"${s}"`).join(", ");
+  const quoted = names
+    .slice(0, shown)
+    .map((s) => `"${s}"`)
+    .join(", ");
   return names.length > shown ? `${quoted} and ${names.length - shown} more` : quoted;
 }

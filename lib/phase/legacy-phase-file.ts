@@ -9,7 +9,10 @@ import { duplicateKeys, someOf } from "./duplicate-keys";
 const legacyPhaseFileSchema = z.strictObject({
   $comment: z.string().optional(),
   version: z.literal(1),
-  pairs: z.record(z.string().regex(STACK_NAME, "not a stack name (letters, digits, _ and -, starting with a letter)"), phaseRecordSchema),
+  pairs: z.record(
+    z.string().regex(STACK_NAME, "not a stack name (letters, digits, _ and -, starting with a letter)"),
+    phaseRecordSchema,
+  ),
 });
 
 const COMMENT =
@@ -35,13 +38,22 @@ export class LegacyPhaseFile {
     }
     const duplicates = duplicateKeys(text);
     if (duplicates.length) {
-      throw new UserError(`The phase file ${file} names ${duplicates.slice(0, 3).map((k) => `"${k}"`).join(", ")}${duplicates.length > 3 ? ` and ${duplicates.length - 3} more` : ""} twice (only one entry would count); keep one entry per key, or restore the file from git.`);
+      throw new UserError(
+        `The phase file ${file} names ${duplicates
+          .slice(0, 3)
+          .map((k) => `"${k}"`)
+          .join(
+            ", ",
+          )}${duplicates.length > 3 ? ` and ${duplicates.length - 3} more` : ""} twice (only one entry would count); keep one entry per key, or restore the file from git.`,
+      );
     }
     // Checked on the raw object: a "__proto__" key would not survive the schema's copy to be refused there.
     const pairs = (raw as { pairs?: unknown })?.pairs;
     const badNames = pairs && typeof pairs === "object" ? Object.keys(pairs).filter((k) => !STACK_NAME.test(k)) : [];
     if (badNames.length) {
-      throw new UserError(`The phase file ${file} names ${someOf(badNames.map((k) => JSON.stringify(k).slice(1, -1)))}, which cannot be a stack name (letters, digits, "_" and "-", starting with a letter); fix the stack name or remove the entry.`);
+      throw new UserError(
+        `The phase file ${file} names ${someOf(badNames.map((k) => JSON.stringify(k).slice(1, -1)))}, which cannot be a stack name (letters, digits, "_" and "-", starting with a letter); fix the stack name or remove the entry.`,
+      );
     }
     const parsed = legacyPhaseFileSchema.safeParse(raw);
     if (!parsed.success) {
@@ -67,7 +79,9 @@ export class LegacyPhaseFile {
   }
 
   save(): void {
-    const sorted = Object.fromEntries([...this.records.keys()].sort().map((stack) => [stack, this.records.get(stack)!]));
+    const sorted = Object.fromEntries(
+      [...this.records.keys()].sort().map((stack) => [stack, this.records.get(stack)!]),
+    );
     const content = { $comment: COMMENT, version: 1, pairs: sorted };
     writeFileAtomic.sync(this.file, JSON.stringify(content, null, 2) + "\n");
   }

@@ -30,11 +30,15 @@ export function readPairPhaseFile(file: string): PhaseRecord {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new UserError(`The phase file ${file} is not valid JSON (at ${jsonErrorLocation(text) ?? "a character JSON does not allow"}); restore it from git or fix the syntax.`);
+    throw new UserError(
+      `The phase file ${file} is not valid JSON (at ${jsonErrorLocation(text) ?? "a character JSON does not allow"}); restore it from git or fix the syntax.`,
+    );
   }
   const duplicates = duplicateKeys(text);
   if (duplicates.length) {
-    throw new UserError(`The phase file ${file} names ${duplicates.map((k) => `"${k}"`).join(", ")} twice (only one entry would count); keep one entry per key, or restore the file from git.`);
+    throw new UserError(
+      `The phase file ${file} names ${duplicates.map((k) => `"${k}"`).join(", ")} twice (only one entry would count); keep one entry per key, or restore the file from git.`,
+    );
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UserError(`The phase file ${file} is not a JSON object; restore it from git.`);
@@ -45,7 +49,9 @@ export function readPairPhaseFile(file: string): PhaseRecord {
   const issues = [...(header.success ? [] : header.error.issues), ...(parsed.success ? [] : parsed.error.issues)];
   if (issues.length || !parsed.success) {
     const problems = issues.map((i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`).join("; ");
-    throw new UserError(`The phase file ${file} is malformed (${problems}); restore it from git or correct those fields.`);
+    throw new UserError(
+      `The phase file ${file} is malformed (${problems}); restore it from git or correct those fields.`,
+    );
   }
   return parsed.data;
 }

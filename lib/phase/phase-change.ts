@@ -24,12 +24,19 @@ export function samePhase(a: PhaseRecord, b: PhaseRecord): boolean {
 export function phaseChangeProblems(from: PhaseRecord, to: PhaseRecord): string[] {
   const problems: string[] = [];
   const missing = (["operation", "runId", "since"] as const).filter((k) => to[k] === undefined);
-  if (missing.length) problems.push(`the new record has no ${missing.join(", ")}, which the tooling writes on every record`);
-  const makers = OPERATIONS.filter((op) => PHASE_TRANSITIONS[op].to === to.phase && (from.phase === to.phase || PHASE_TRANSITIONS[op].from.includes(from.phase)));
+  if (missing.length)
+    problems.push(`the new record has no ${missing.join(", ")}, which the tooling writes on every record`);
+  const makers = OPERATIONS.filter(
+    (op) =>
+      PHASE_TRANSITIONS[op].to === to.phase &&
+      (from.phase === to.phase || PHASE_TRANSITIONS[op].from.includes(from.phase)),
+  );
   if (!makers.length) {
     problems.push(`no operation moves a pair from "${from.phase}" to "${to.phase}"`);
   } else if (to.operation !== undefined && !makers.includes(to.operation)) {
-    problems.push(`the record says ${to.operation} made it, but ${to.operation} leads to "${PHASE_TRANSITIONS[to.operation].to}"${from.phase === to.phase ? "" : ` and does not start from "${from.phase}"`}`);
+    problems.push(
+      `the record says ${to.operation} made it, but ${to.operation} leads to "${PHASE_TRANSITIONS[to.operation].to}"${from.phase === to.phase ? "" : ` and does not start from "${from.phase}"`}`,
+    );
   }
   return problems;
 }

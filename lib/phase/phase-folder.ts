@@ -68,7 +68,8 @@ export class PhaseFolder {
   /** Newest modification among the phase inputs (a file written, added or removed), for deciding whether synth output is stale. */
   static newestChange(dir: string): number {
     const candidates = [dir, legacyPhaseFileOf(dir)];
-    if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) candidates.push(...fs.readdirSync(dir).map((f) => path.join(dir, f)));
+    if (fs.existsSync(dir) && fs.statSync(dir).isDirectory())
+      candidates.push(...fs.readdirSync(dir).map((f) => path.join(dir, f)));
     return Math.max(0, ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs));
   }
 
@@ -105,7 +106,10 @@ export class PhaseFolder {
     const known = new Set(declared);
     const unknown = this.stacks().filter((s) => !known.has(s));
     if (unknown.length) {
-      const where = this.source === "legacy" ? `The phase file ${legacyPhaseFileOf(this.dir)} names` : `The phase folder ${this.dir} holds the phase of`;
+      const where =
+        this.source === "legacy"
+          ? `The phase file ${legacyPhaseFileOf(this.dir)} names`
+          : `The phase folder ${this.dir} holds the phase of`;
       throw new UserError(
         `${where} ${someOf(unknown)}, which main.ts does not declare ` +
           `(declared: ${someOf(declared) || "none"}); fix the stack name or remove the ${this.source === "legacy" ? "entry" : "file"}.`,
@@ -121,13 +125,19 @@ export class PhaseFolder {
 export function folderHoldsPhases(dir: string): boolean {
   if (!fs.existsSync(dir)) return false;
   if (!fs.statSync(dir).isDirectory()) {
-    throw new UserError(`The phase folder ${dir} is a file, not a folder; if it is the old single phase file, rename it to ${legacyPhaseFileOf(dir)} and run npm run phase-migrate.`);
+    throw new UserError(
+      `The phase folder ${dir} is a file, not a folder; if it is the old single phase file, rename it to ${legacyPhaseFileOf(dir)} and run npm run phase-migrate.`,
+    );
   }
   return phaseFileNames(dir).length > 0;
 }
 
 function phaseFileNames(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => e.name).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** The folder's records: every `<stack>.json` in it (other files, such as a README, are not phases). */
@@ -136,7 +146,9 @@ export function readFolder(dir: string): Map<string, PhaseRecord> {
   const files = phaseFileNames(dir);
   const badNames = files.filter((f) => !STACK_NAME.test(f.slice(0, -".json".length)));
   if (badNames.length) {
-    throw new UserError(`The phase folder ${dir} holds ${someOf(badNames)}, which is not named after a stack (letters, digits, "_" and "-", starting with a letter, then .json); rename it to the pair's stack or remove it.`);
+    throw new UserError(
+      `The phase folder ${dir} holds ${someOf(badNames)}, which is not named after a stack (letters, digits, "_" and "-", starting with a letter, then .json); rename it to the pair's stack or remove it.`,
+    );
   }
   return new Map(files.map((f) => [f.slice(0, -".json".length), readPairPhaseFile(path.join(dir, f))]));
 }
@@ -146,16 +158,27 @@ export function readFolder(dir: string): Map<string, PhaseRecord> {
  * that holds part of the old file's records and contradicts none of them is
  * a migration that stopped half-way, which `npm run phase-migrate` finishes.
  */
-export function twoSourcesError(dir: string, folder: ReadonlyMap<string, PhaseRecord>, legacy: ReadonlyMap<string, PhaseRecord>): UserError {
+export function twoSourcesError(
+  dir: string,
+  folder: ReadonlyMap<string, PhaseRecord>,
+  legacy: ReadonlyMap<string, PhaseRecord>,
+): UserError {
   const contradicting = contradictions(folder, legacy);
   const file = legacyPhaseFileOf(dir);
   return contradicting.length
-    ? new UserError(`The phase folder ${dir} and the old phase file ${file} both exist and disagree on ${someOf(contradicting)}; keep the one that is right (the tooling now writes the folder), delete the other, then rerun.`)
-    : new UserError(`The phase folder ${dir} and the old phase file ${file} both exist (they do not contradict each other); run npm run phase-migrate to finish the move (it removes the old file), then rerun.`);
+    ? new UserError(
+        `The phase folder ${dir} and the old phase file ${file} both exist and disagree on ${someOf(contradicting)}; keep the one that is right (the tooling now writes the folder), delete the other, then rerun.`,
+      )
+    : new UserError(
+        `The phase folder ${dir} and the old phase file ${file} both exist (they do not contradict each other); run npm run phase-migrate to finish the move (it removes the old file), then rerun.`,
+      );
 }
 
 /** The pairs the folder records otherwise than the old file (a record the old file lacks included). */
-export function contradictions(folder: ReadonlyMap<string, PhaseRecord>, legacy: ReadonlyMap<string, PhaseRecord>): string[] {
+export function contradictions(
+  folder: ReadonlyMap<string, PhaseRecord>,
+  legacy: ReadonlyMap<string, PhaseRecord>,
+): string[] {
   return [...folder.keys()].filter((s) => !sameRecord(folder.get(s), legacy.get(s)));
 }
 
@@ -165,7 +188,11 @@ export function sameRecord(a: PhaseRecord | undefined, b: PhaseRecord | undefine
 }
 
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y))) : v,
-  ) ?? "";
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)))
+        : v,
+    ) ?? ""
+  );
 }

@@ -30,9 +30,13 @@ export function migratePhaseFile(dir: string): PhaseMigration {
   const written = [...legacy.keys()].sort().filter((stack) => !before.has(stack));
   for (const stack of written) writePairPhaseFile(pairPhaseFile(dir, stack), legacy.get(stack)!);
   const after = readFolder(dir);
-  const unequal = [...new Set([...after.keys(), ...legacy.keys()])].filter((s) => !sameRecord(after.get(s), legacy.get(s)));
+  const unequal = [...new Set([...after.keys(), ...legacy.keys()])].filter(
+    (s) => !sameRecord(after.get(s), legacy.get(s)),
+  );
   if (unequal.length) {
-    throw new Error(`the phase folder ${dir} does not read back as ${legacyFile} (${unequal.join(", ")}); ${legacyFile} was kept`);
+    throw new Error(
+      `the phase folder ${dir} does not read back as ${legacyFile} (${unequal.join(", ")}); ${legacyFile} was kept`,
+    );
   }
   fs.rmSync(legacyFile);
   return { legacyFile, migrated: true, written, verified: [...after.keys()].sort() };

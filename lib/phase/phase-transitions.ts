@@ -43,7 +43,9 @@ export function checkTransition(current: PhaseRecord, operation: OperationName):
   if (transition.to === current.phase && resumable) return { kind: "resume", transition };
   if (transition.from.includes(current.phase)) return { kind: "start", transition };
   const allowed = operationsFrom(current.phase);
-  const next = allowed.length ? `from "${current.phase}" run ${allowed.join(" or ")}` : `no operation leaves "${current.phase}" yet`;
+  const next = allowed.length
+    ? `from "${current.phase}" run ${allowed.join(" or ")}`
+    : `no operation leaves "${current.phase}" yet`;
   return {
     kind: "refused",
     reason: `${operation} is not allowed while the pair is "${current.phase}"; ${next}.`,

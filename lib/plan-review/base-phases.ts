@@ -13,5 +13,7 @@ export function basePhaseDirOf(given: string): string {
   if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) return resolved;
   if (resolved.endsWith(".json")) return resolved.slice(0, -".json".length);
   if (!fs.existsSync(resolved)) return resolved;
-  throw new UserError(`--base-phases ${given} is a file that is not the old phase file (a name ending in .json); pass the base branch's phase folder (crdr-phases) or its crdr-phases.json.`);
+  throw new UserError(
+    `--base-phases ${given} is a file that is not the old phase file (a name ending in .json); pass the base branch's phase folder (crdr-phases) or its crdr-phases.json.`,
+  );
 }

@@ -17,7 +17,10 @@ export interface FindingGroup {
  * its own detail (such as terraform's error output) stays alone.
  */
 export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
-  const groups = new Map<string, { rule: string; severity: Severity; why?: string; stack?: string; findings: Finding[] }>();
+  const groups = new Map<
+    string,
+    { rule: string; severity: Severity; why?: string; stack?: string; findings: Finding[] }
+  >();
   findings.forEach((f, i) => {
     const key = f.detail !== undefined ? `#${i}` : JSON.stringify([f.rule, f.severity, f.why ?? "", f.stack ?? ""]);
     const group = groups.get(key);

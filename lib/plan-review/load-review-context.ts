@@ -13,7 +13,12 @@ import { ReviewContext } from "./review-context";
  * phase folder, the review also judges the pull request's changes to each
  * pair's phase.
  */
-export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, planStack?: string, basePhaseDir?: string): { context: ReviewContext; notes: string[] } {
+export function loadReviewContext(
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  planStack?: string,
+  basePhaseDir?: string,
+): { context: ReviewContext; notes: string[] } {
   const notes: string[] = [];
   const phases = PhaseFolder.load(settingsForTooling(projectDir, env).phaseDir);
   let pairs: PairManifest[] = [];
@@ -25,7 +30,9 @@ export function loadReviewContext(projectDir: string, env: NodeJS.ProcessEnv, pl
     notes.push(`No synthesized stacks (${err.message}); findings rely on the plan alone.`);
   }
   if (planStack && pairs.length && !pairs.some((p) => p.stack === planStack)) {
-    throw new UserError(`--stack "${planStack}" is not a synthesized pair (${pairs.map((p) => `"${p.stack}"`).join(", ")}); pass the stack the plan was made for.`);
+    throw new UserError(
+      `--stack "${planStack}" is not a synthesized pair (${pairs.map((p) => `"${p.stack}"`).join(", ")}); pass the stack the plan was made for.`,
+    );
   }
   // The base branch may have no phase files (no pair has left normal yet): then every pair was normal there.
   // Before its migration, it has the old single file instead, which PhaseFolder reads the same way.

@@ -42,13 +42,15 @@ const GROUP_FROM = 3;
 export function markdownReport(result: ReviewResult, limit = GITHUB_COMMENT_LIMIT): string {
   const full = render(result, BUDGETS[0]);
   if (full.length <= limit) return full;
-  const note = "\n\n> ✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report.";
+  const note =
+    "\n\n> ✂️ Shortened to fit GitHub's comment limit; run `npm run plan:review -- --json` for the full report.";
   for (const budget of BUDGETS.slice(1)) {
     const shorter = render(result, budget);
     if (shorter.length + note.length <= limit) return shorter + note;
   }
   const lines = render(result, BUDGETS[BUDGETS.length - 1]).split("\n");
-  const noteFor = (n: number) => `\n\n> ✂️ ${plural(n, "line")} left out to fit GitHub's comment limit; run \`npm run plan:review -- --json\` for the full report.`;
+  const noteFor = (n: number) =>
+    `\n\n> ✂️ ${plural(n, "line")} left out to fit GitHub's comment limit; run \`npm run plan:review -- --json\` for the full report.`;
   const budget = limit - noteFor(lines.length).length - "\n</details>".length - 1;
   const kept: string[] = [];
   let size = 0;
@@ -57,7 +59,9 @@ export function markdownReport(result: ReviewResult, limit = GITHUB_COMMENT_LIMI
     kept.push(line);
     size += line.length + 1;
   }
-  const opened = kept.filter((l) => l.trimStart().startsWith("<details")).length - kept.filter((l) => l.trim() === "</details>").length;
+  const opened =
+    kept.filter((l) => l.trimStart().startsWith("<details")).length -
+    kept.filter((l) => l.trim() === "</details>").length;
   return kept.join("\n") + (opened > 0 ? "\n</details>" : "") + noteFor(lines.length - kept.length);
 }
 
@@ -85,34 +89,66 @@ function render(result: ReviewResult, budget: Budget): string {
   if (result.verdict === "not-reviewed") {
     // Stacks that were reviewed beside one that was not still show what they found.
     const partly = result.findings.length > 0 || result.changes.length > 0;
-    lines.push(partly ? "Not everything was reviewed: this is **not** a pass." : "Nothing was reviewed: this is **not** a pass.", "", `> ${escape(result.notReviewed ?? "")}`, "");
+    lines.push(
+      partly ? "Not everything was reviewed: this is **not** a pass." : "Nothing was reviewed: this is **not** a pass.",
+      "",
+      `> ${escape(result.notReviewed ?? "")}`,
+      "",
+    );
     if (!partly) return lines.join("\n");
   }
   const c = result.counts;
   if (result.stacks.length) {
-    lines.push(`${result.stacks.length === 1 ? "Stack" : "Stacks"} ${result.stacks.map((s) => `\`${escape(s)}\``).join(", ")}${result.terraformVersion ? `, Terraform ${escape(result.terraformVersion)}` : ""}.`, "");
+    lines.push(
+      `${result.stacks.length === 1 ? "Stack" : "Stacks"} ${result.stacks.map((s) => `\`${escape(s)}\``).join(", ")}${result.terraformVersion ? `, Terraform ${escape(result.terraformVersion)}` : ""}.`,
+      "",
+    );
   }
-  lines.push("| add | change | destroy | replace | import | forget |", "|----:|-------:|--------:|--------:|-------:|-------:|", `| ${c.add} | ${c.change} | ${c.destroy} | ${c.replace} | ${c.import} | ${c.forget} |`, "");
+  lines.push(
+    "| add | change | destroy | replace | import | forget |",
+    "|----:|-------:|--------:|--------:|-------:|-------:|",
+    `| ${c.add} | ${c.change} | ${c.destroy} | ${c.replace} | ${c.import} | ${c.forget} |`,
+    "",
+  );
   const section = (gs: FindingGroup[]) => gs.flatMap((g) => groupLines(g, budget, multiStack));
   const dangers = ofSeverity("danger");
   const warnings = ofSeverity("warning");
   const infos = ofSeverity("info");
   if (dangers.length) lines.push("### Dangers", "", ...section(dangers), "");
-  if (warnings.length) lines.push(`<details open><summary><b>Warnings</b> (${count("warning")})</summary>`, "", ...section(warnings), "", "</details>", "");
-  if (infos.length && budget.info) lines.push(`<details><summary>Info (${count("info")})</summary>`, "", ...section(infos), "", "</details>", "");
+  if (warnings.length)
+    lines.push(
+      `<details open><summary><b>Warnings</b> (${count("warning")})</summary>`,
+      "",
+      ...section(warnings),
+      "",
+      "</details>",
+      "",
+    );
+  if (infos.length && budget.info)
+    lines.push(`<details><summary>Info (${count("info")})</summary>`, "", ...section(infos), "", "</details>", "");
   if (infos.length && !budget.info) lines.push(`_Info (${count("info")}) left out to fit the comment._`, "");
   if (result.changes.length) {
     const rows = result.changes.slice(0, budget.changeRows);
     lines.push(`<details><summary>All changes (${result.changes.length})</summary>`, "");
-    if (rows.length) lines.push("| address | action |", "|---|---|", ...rows.map((ch) => `| \`${escape(ch.address)}\` | ${escape(ch.action)} |`));
-    if (rows.length < result.changes.length) lines.push("", `… and ${result.changes.length - rows.length} more; \`npm run plan:review -- --json\` lists them all.`);
+    if (rows.length)
+      lines.push(
+        "| address | action |",
+        "|---|---|",
+        ...rows.map((ch) => `| \`${escape(ch.address)}\` | ${escape(ch.action)} |`),
+      );
+    if (rows.length < result.changes.length)
+      lines.push(
+        "",
+        `… and ${result.changes.length - rows.length} more; \`npm run plan:review -- --json\` lists them all.`,
+      );
     lines.push("", "</details>", "");
   }
   return lines.join("\n");
 }
 
 function headline(result: ReviewResult, dangers: number, warnings: number): string {
-  if (result.verdict === "not-reviewed") return `## ⛔ CRDR plan review: not reviewed (${escape(result.notReviewed?.split(/[:;.]/)[0] ?? "no plans")})${phases(result)}`;
+  if (result.verdict === "not-reviewed")
+    return `## ⛔ CRDR plan review: not reviewed (${escape(result.notReviewed?.split(/[:;.]/)[0] ?? "no plans")})${phases(result)}`;
   const verdict =
     result.verdict === "danger"
       ? `🛑 CRDR plan review: ${plural(dangers, "danger")}${warnings ? `, ${plural(warnings, "warning")}` : ""}`
@@ -132,9 +168,14 @@ function destroyed(result: ReviewResult): string {
   const { destroy, replace } = result.counts;
   if (!destroy && !replace) return "";
   const byType = new Map<string, number>();
-  for (const ch of result.changes) if (/^(delete|replace)/.test(ch.action)) byType.set(ch.type, (byType.get(ch.type) ?? 0) + 1);
+  for (const ch of result.changes)
+    if (/^(delete|replace)/.test(ch.action)) byType.set(ch.type, (byType.get(ch.type) ?? 0) + 1);
   const types = [...byType.entries()].sort((a, b) => b[1] - a[1]);
-  const named = types.slice(0, 3).map(([t, n]) => `${escape(t)} ×${n}`).join(", ") + (types.length > 3 ? `, ${types.length - 3} more types` : "");
+  const named =
+    types
+      .slice(0, 3)
+      .map(([t, n]) => `${escape(t)} ×${n}`)
+      .join(", ") + (types.length > 3 ? `, ${types.length - 3} more types` : "");
   const what = [destroy ? `destroys ${destroy}` : "", replace ? `replaces ${replace}` : ""].filter(Boolean).join(", ");
   return `${result.verdict === "ok" ? ", but it" : " ·"} ${what}${named ? ` (${named})` : ""}`;
 }
@@ -143,8 +184,11 @@ function groupLines(group: FindingGroup, budget: Budget, multiStack: boolean): s
   if (group.findings.length < GROUP_FROM) return group.findings.flatMap((f) => findingLines(f, budget, multiStack));
   const n = group.findings.length;
   const shown = group.findings.slice(0, budget.groupItems);
-  const items = shown.map((f) => `  - ${where(f, multiStack)}${escape(f.message)}${f.reason ? ` · _${escape(f.reason)}_` : ""}`);
-  if (shown.length < n) items.push(`  - … and ${n - shown.length} more; \`npm run plan:review -- --json\` lists them all.`);
+  const items = shown.map(
+    (f) => `  - ${where(f, multiStack)}${escape(f.message)}${f.reason ? ` · _${escape(f.reason)}_` : ""}`,
+  );
+  if (shown.length < n)
+    items.push(`  - … and ${n - shown.length} more; \`npm run plan:review -- --json\` lists them all.`);
   const plans = [...new Set(group.findings.map((f) => f.plan).filter((p): p is string => !!p))];
   return [
     `- **${n} × \`${escape(group.rule)}\`**${group.stack ? ` (${escape(group.stack)})` : ""}${multiStack && plans.length ? ` (from the plan${plans.length === 1 ? "" : "s"} of ${plans.map((p) => `\`${escape(p)}\``).join(", ")})` : ""}${group.why ? ` — _${escape(group.why)}_` : ""}`,

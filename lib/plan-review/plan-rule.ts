@@ -19,11 +19,17 @@ export const NOT_APPLICABLE = "not-applicable" as const;
 
 /** Whether a planned `aiven_service_integration`'s values are a DR link (the API's predicate, on Terraform's attribute names). */
 export function isPlannedDrLink(values: Record<string, unknown> | null | undefined): boolean {
-  return !!values && typeof values.integration_type === "string" && isDrLink({ integration_type: values.integration_type });
+  return (
+    !!values && typeof values.integration_type === "string" && isDrLink({ integration_type: values.integration_type })
+  );
 }
 
 /** The aiven_pg changes to one side of pairs the phase file records as failed over. */
-export function failedOverPeerChanges(plan: TerraformPlan, context: ReviewContext, side: "primary" | "recovery"): Array<{ change: PlannedChange; located: Located }> {
+export function failedOverPeerChanges(
+  plan: TerraformPlan,
+  context: ReviewContext,
+  side: "primary" | "recovery",
+): Array<{ change: PlannedChange; located: Located }> {
   return plan.changes.flatMap((change) => {
     const located = change.type === "aiven_pg" ? context.locate(change) : undefined;
     return located?.side === side && context.phaseOf(located.pair).phase === "failed-over" ? [{ change, located }] : [];

@@ -69,7 +69,13 @@ export class ReviewContext {
    * pinned address in the plan's own stack decide.
    */
   locate(change: PlannedChange | PriorResource): Located | undefined {
-    const identities = "kind" in change ? [identityOf(change.type, (k) => attribute(change, "after", k)), identityOf(change.type, (k) => attribute(change, "before", k))] : [identityOf(change.type, (k) => priorAttribute(change, k))];
+    const identities =
+      "kind" in change
+        ? [
+            identityOf(change.type, (k) => attribute(change, "after", k)),
+            identityOf(change.type, (k) => attribute(change, "before", k)),
+          ]
+        : [identityOf(change.type, (k) => priorAttribute(change, k))];
     const known = identities.filter((i): i is Identity => i !== undefined);
     if (known.length) {
       for (const identity of known) {
@@ -95,7 +101,9 @@ export class ReviewContext {
       }
       return undefined;
     }
-    const pair = inProject.find((p) => identity.names.includes(p.primary.serviceName) && identity.names.includes(p.recovery.serviceName));
+    const pair = inProject.find(
+      (p) => identity.names.includes(p.primary.serviceName) && identity.names.includes(p.recovery.serviceName),
+    );
     return pair ? { pair, side: "integration" } : undefined;
   }
 }

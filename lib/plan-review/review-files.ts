@@ -10,7 +10,13 @@ import { parsePlan } from "./terraform-plan";
  */
 export function reviewPlanFiles(
   specs: readonly string[],
-  options: { projectDir: string; env: NodeJS.ProcessEnv; defaultStack?: string; basePhaseDir?: string; note: (line: string) => void },
+  options: {
+    projectDir: string;
+    env: NodeJS.ProcessEnv;
+    defaultStack?: string;
+    basePhaseDir?: string;
+    note: (line: string) => void;
+  },
 ): ReviewResult {
   const results = specs.map((spec) => {
     const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(spec);

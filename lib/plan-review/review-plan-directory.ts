@@ -38,7 +38,9 @@ export interface PlanDirectoryOptions {
 
 export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions): ReviewResult {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new UserError(`--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`);
+    throw new UserError(
+      `--plans-dir ${dir} is not a directory; pass the directory the plan loop (lib/plan-review/plan-all-stacks.sh) wrote its plans to.`,
+    );
   }
   // Every pair's phase change is in the headline, whatever happened to its plan.
   const { context } = loadReviewContext(options.projectDir, options.env, undefined, options.basePhaseDir);
@@ -49,18 +51,30 @@ export function reviewPlanDirectory(dir: string, options: PlanDirectoryOptions):
   }
   const stacks = context.pairs.map((p) => p.stack);
   if (!stacks.length) {
-    throw new UserError(`No synthesized stacks in ${options.projectDir}; run npm run synth before reviewing --plans-dir ${dir}, so every declared stack is known.`);
+    throw new UserError(
+      `No synthesized stacks in ${options.projectDir}; run npm run synth before reviewing --plans-dir ${dir}, so every declared stack is known.`,
+    );
   }
-  const strays = fs.readdirSync(dir).filter((f) => /\.(json|failed\.log)$/.test(f) && !stacks.some((s) => f === PLAN_RECORDS.plan(s) || f === PLAN_RECORDS.failure(s)));
+  const strays = fs
+    .readdirSync(dir)
+    .filter(
+      (f) =>
+        /\.(json|failed\.log)$/.test(f) &&
+        !stacks.some((s) => f === PLAN_RECORDS.plan(s) || f === PLAN_RECORDS.failure(s)),
+    );
   if (strays.length) {
-    throw new UserError(`${path.join(dir, strays[0])} is for no synthesized stack (${stacks.map((s) => `"${s}"`).join(", ")}); plan from the same synth, or remove the file.`);
+    throw new UserError(
+      `${path.join(dir, strays[0])} is for no synthesized stack (${stacks.map((s) => `"${s}"`).join(", ")}); plan from the same synth, or remove the file.`,
+    );
   }
   return withPhaseChanges(mergeResults(stacks.map((stack) => reviewStack(dir, stack, options))), context);
 }
 
 function reviewStack(dir: string, stack: string, options: PlanDirectoryOptions): ReviewResult {
   if (options.requireSharedState) {
-    const unreachable = stateUnreachableFromCi(SynthesizedStack.load(readCdktfConfig(options.projectDir).outdir, stack));
+    const unreachable = stateUnreachableFromCi(
+      SynthesizedStack.load(readCdktfConfig(options.projectDir).outdir, stack),
+    );
     if (unreachable) return { ...notReviewedResult(unreachable), stacks: [stack] };
   }
   const planFile = path.join(dir, PLAN_RECORDS.plan(stack));

@@ -32,7 +32,14 @@ export interface ReviewResult {
   readonly phaseChanges?: readonly string[];
 }
 
-export const NO_CHANGES: ChangeCounts = Object.freeze({ add: 0, change: 0, destroy: 0, replace: 0, import: 0, forget: 0 });
+export const NO_CHANGES: ChangeCounts = Object.freeze({
+  add: 0,
+  change: 0,
+  destroy: 0,
+  replace: 0,
+  import: 0,
+  forget: 0,
+});
 
 export function countChanges(plan: TerraformPlan): ChangeCounts {
   const managed = plan.changes.filter((c) => c.mode === "managed");
@@ -50,7 +57,11 @@ export function countChanges(plan: TerraformPlan): ChangeCounts {
 const bySeverity = (a: Finding, b: Finding) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity);
 
 export function verdictOf(findings: readonly Finding[]): Verdict {
-  return findings.some((f) => f.severity === "danger") ? "danger" : findings.some((f) => f.severity === "warning") ? "warning" : "ok";
+  return findings.some((f) => f.severity === "danger")
+    ? "danger"
+    : findings.some((f) => f.severity === "warning")
+      ? "warning"
+      : "ok";
 }
 
 /** Runs every rule over the plan; findings come most severe first, each saying which plan it came from. */
@@ -67,13 +78,17 @@ export function reviewPlan(plan: TerraformPlan, context: ReviewContext): ReviewR
     findings,
     stacks: context.planStack ? [context.planStack] : [],
     terraformVersion: plan.terraformVersion,
-    changes: plan.changes.filter((c) => c.kind !== "no-op" || c.importing).map((c) => ({ address: c.address, type: c.type, action: actionOf(c) })),
+    changes: plan.changes
+      .filter((c) => c.kind !== "no-op" || c.importing)
+      .map((c) => ({ address: c.address, type: c.type, action: actionOf(c) })),
     ...phaseChangesOf(context),
   };
 }
 
 function phaseChangesOf(context: ReviewContext): { phaseChanges?: string[] } {
-  const changes = context.phaseChanges().map(({ pair, from, to }) => `${pair.stack}: ${describePhase(from)} → ${describePhase(to)}`);
+  const changes = context
+    .phaseChanges()
+    .map(({ pair, from, to }) => `${pair.stack}: ${describePhase(from)} → ${describePhase(to)}`);
   return changes.length ? { phaseChanges: changes } : {};
 }
 
@@ -115,10 +130,19 @@ export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
     verdict: notReviewed.length ? "not-reviewed" : verdictOf(findings),
     ...(notReviewed.length ? { notReviewed: notReviewed.join(" ") } : {}),
     ...(phaseChanges.length ? { phaseChanges } : {}),
-    counts: { add: sum("add"), change: sum("change"), destroy: sum("destroy"), replace: sum("replace"), import: sum("import"), forget: sum("forget") },
+    counts: {
+      add: sum("add"),
+      change: sum("change"),
+      destroy: sum("destroy"),
+      replace: sum("replace"),
+      import: sum("import"),
+      forget: sum("forget"),
+    },
     findings,
     stacks: results.flatMap((r) => r.stacks),
     terraformVersion: results.find((r) => r.terraformVersion)?.terraformVersion,
-    changes: results.flatMap((r) => r.changes.map((c) => ({ ...c, address: r.stacks.length === 1 ? `${r.stacks[0]}: ${c.address}` : c.address }))),
+    changes: results.flatMap((r) =>
+      r.changes.map((c) => ({ ...c, address: r.stacks.length === 1 ? `${r.stacks[0]}: ${c.address}` : c.address })),
+    ),
   };
 }

@@ -11,7 +11,12 @@ const WHY =
 
 /** Terminal colour and cursor codes, and any other control character but newline and tab. */
 export function withoutTerminalCodes(text: string): string {
-  return text.replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, "").replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "").replace(/\x1b[@-_]/g, "").replace(/\r\n?/g, "\n").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+  return text
+    .replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, "")
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, "")
+    .replace(/\x1b[@-_]/g, "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }
 
 /**
@@ -23,12 +28,19 @@ export function stackPlanFailed(stack: string, log: string): ReviewResult {
   const lines = withoutTerminalCodes(log).replace(/\s+$/, "").split("\n");
   const [first, ...rest] = lines;
   const tail = rest.slice(-TAIL_LINES).join("\n").replace(/^\n+/, "");
-  return stackResult(stack, `the plan of stack ${stack} failed: ${first?.trim() || "terraform failed"}`, tail || undefined);
+  return stackResult(
+    stack,
+    `the plan of stack ${stack} failed: ${first?.trim() || "terraform failed"}`,
+    tail || undefined,
+  );
 }
 
 /** The review of a declared stack that left neither a plan nor a failure record. */
 export function stackPlanMissing(stack: string): ReviewResult {
-  return stackResult(stack, `no plan was made for stack ${stack}: the plan loop left neither a plan nor an error for it`);
+  return stackResult(
+    stack,
+    `no plan was made for stack ${stack}: the plan loop left neither a plan nor an error for it`,
+  );
 }
 
 /** The review of a stack whose plan file could not be read as a plan. */
@@ -40,7 +52,16 @@ function stackResult(stack: string, message: string, detail?: string): ReviewRes
   return {
     verdict: "danger",
     counts: NO_CHANGES,
-    findings: [{ rule: PLAN_FAILED, severity: "danger", plan: stack, message, why: WHY, ...(detail !== undefined ? { detail } : {}) }],
+    findings: [
+      {
+        rule: PLAN_FAILED,
+        severity: "danger",
+        plan: stack,
+        message,
+        why: WHY,
+        ...(detail !== undefined ? { detail } : {}),
+      },
+    ],
     stacks: [stack],
     changes: [],
   };

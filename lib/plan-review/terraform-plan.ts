@@ -104,7 +104,13 @@ function collectPrior(module: any, out: PriorResource[]): void {
   if (!module || typeof module !== "object") return;
   for (const r of Array.isArray(module.resources) ? module.resources : []) {
     if (r && typeof r.address === "string" && typeof r.type === "string") {
-      out.push({ address: r.address, type: r.type, mode: r.mode === "data" ? "data" : "managed", values: maskedValues(r.values, r.sensitive_values) ?? {}, deposed: stringOrUndefined(r.deposed_key) });
+      out.push({
+        address: r.address,
+        type: r.type,
+        mode: r.mode === "data" ? "data" : "managed",
+        values: maskedValues(r.values, r.sensitive_values) ?? {},
+        deposed: stringOrUndefined(r.deposed_key),
+      });
     }
   }
   for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) collectPrior(child, out);
@@ -118,21 +124,36 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   } catch {
     // Never the parser's message: it quotes the input, which may hold a sensitive value.
     const where = jsonErrorLocation(text);
-    throw new UserError(`${source} is not JSON (${where ? `it breaks at ${where}` : "it cannot be parsed"}); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".`);
+    throw new UserError(
+      `${source} is not JSON (${where ? `it breaks at ${where}` : "it cannot be parsed"}); the file is damaged or is not what terraform printed: make the plan again and pass the output of "terraform show -json <planfile>".`,
+    );
   }
-  const looksLikePlan = raw && typeof raw === "object" && typeof raw.format_version === "string" && ("resource_changes" in raw || "planned_values" in raw || "errored" in raw);
+  const looksLikePlan =
+    raw &&
+    typeof raw === "object" &&
+    typeof raw.format_version === "string" &&
+    ("resource_changes" in raw || "planned_values" in raw || "errored" in raw);
   if (!looksLikePlan) {
-    const hint = raw && typeof raw === "object" && "values" in raw && !("planned_values" in raw) ? " (it looks like state, from terraform show -json without a plan file)" : "";
-    throw new UserError(`${source} is not a Terraform plan${hint}; pass the output of "terraform show -json <planfile>", which has format_version and resource_changes.`);
+    const hint =
+      raw && typeof raw === "object" && "values" in raw && !("planned_values" in raw)
+        ? " (it looks like state, from terraform show -json without a plan file)"
+        : "";
+    throw new UserError(
+      `${source} is not a Terraform plan${hint}; pass the output of "terraform show -json <planfile>", which has format_version and resource_changes.`,
+    );
   }
   const major = Number(String(raw.format_version).split(".")[0]);
   if (major !== SUPPORTED_FORMAT_MAJOR) {
-    throw new UserError(`${source} has plan format_version ${raw.format_version}, but this review understands ${SUPPORTED_FORMAT_MAJOR}.x; update the review tool or produce the plan with a Terraform that writes format ${SUPPORTED_FORMAT_MAJOR}.x.`);
+    throw new UserError(
+      `${source} has plan format_version ${raw.format_version}, but this review understands ${SUPPORTED_FORMAT_MAJOR}.x; update the review tool or produce the plan with a Terraform that writes format ${SUPPORTED_FORMAT_MAJOR}.x.`,
+    );
   }
   const changes: PlannedChange[] = [];
   for (const rc of Array.isArray(raw.resource_changes) ? raw.resource_changes : []) {
     if (!rc || typeof rc.address !== "string" || !rc.change) continue;
-    const actions: string[] = Array.isArray(rc.change.actions) ? rc.change.actions.filter((a: unknown) => typeof a === "string") : [];
+    const actions: string[] = Array.isArray(rc.change.actions)
+      ? rc.change.actions.filter((a: unknown) => typeof a === "string")
+      : [];
     changes.push({
       address: rc.address,
       type: String(rc.type ?? ""),
@@ -142,7 +163,8 @@ export function parsePlan(text: string, source: string): TerraformPlan {
       actions,
       kind: kindOf(actions),
       createBeforeDestroy: actions[0] === "create" && actions.includes("delete"),
-      importing: rc.change.importing && typeof rc.change.importing === "object" ? { id: rc.change.importing.id } : undefined,
+      importing:
+        rc.change.importing && typeof rc.change.importing === "object" ? { id: rc.change.importing.id } : undefined,
       actionReason: stringOrUndefined(rc.action_reason),
       deposed: stringOrUndefined(rc.deposed),
       previousAddress: stringOrUndefined(rc.previous_address),
@@ -168,7 +190,9 @@ export function parsePlan(text: string, source: string): TerraformPlan {
 function outputChangesOf(raw: unknown): PlannedOutputChange[] {
   if (!record(raw)) return [];
   return Object.entries(raw as Record<string, any>).flatMap(([name, change]) => {
-    const actions: string[] = Array.isArray(change?.actions) ? change.actions.filter((a: unknown) => typeof a === "string") : [];
+    const actions: string[] = Array.isArray(change?.actions)
+      ? change.actions.filter((a: unknown) => typeof a === "string")
+      : [];
     return actions.length ? [{ name, actions, kind: kindOf(actions) }] : [];
   });
 }

@@ -62,7 +62,11 @@ export class JsonReporter implements Reporter {
     private readonly redact: (t: string) => string,
   ) {}
   private emit(type: string, message: string, data: Record<string, unknown> = {}) {
-    this.out(JSON.stringify(redactDeep({ version: JSON_VERSION, ts: new Date().toISOString(), type, message, ...data }, this.redact)));
+    this.out(
+      JSON.stringify(
+        redactDeep({ version: JSON_VERSION, ts: new Date().toISOString(), type, message, ...data }, this.redact),
+      ),
+    );
   }
   step(name: string, detail: string) {
     this.emit("step", detail, { step: name });

@@ -6,7 +6,9 @@ import { ReplicationFigures } from "./replication-reading";
  * because nobody can know what the primary wrote after the standby last
  * heard from it.
  */
-export type DataLossEstimate = { readonly known: true; readonly atMostMs: number; readonly basis: string } | { readonly known: false; readonly reason: string };
+export type DataLossEstimate =
+  | { readonly known: true; readonly atMostMs: number; readonly basis: string }
+  | { readonly known: false; readonly reason: string };
 
 /**
  * When the standby had received everything the primary last reported, the
@@ -19,11 +21,22 @@ export type DataLossEstimate = { readonly known: true; readonly atMostMs: number
 export function estimateDataLoss(figures: ReplicationFigures): DataLossEstimate {
   const { lastHeardMs, receiveGapBytes, newestReplayedAgeMs } = figures;
   if (lastHeardMs !== null && receiveGapBytes === 0) {
-    return { known: true, atMostMs: lastHeardMs, basis: "the time since the standby last heard from the primary, having received all it reported" };
+    return {
+      known: true,
+      atMostMs: lastHeardMs,
+      basis: "the time since the standby last heard from the primary, having received all it reported",
+    };
   }
   if (newestReplayedAgeMs !== null) {
     const atMostMs = Math.max(newestReplayedAgeMs, lastHeardMs ?? 0);
-    return { known: true, atMostMs, basis: "the age of the newest replayed transaction (the standby was not shown caught up with the primary)" };
+    return {
+      known: true,
+      atMostMs,
+      basis: "the age of the newest replayed transaction (the standby was not shown caught up with the primary)",
+    };
   }
-  return { known: false, reason: "the standby has no WAL receiver figures and has replayed no transaction to date from" };
+  return {
+    known: false,
+    reason: "the standby has no WAL receiver figures and has replayed no transaction to date from",
+  };
 }

@@ -9,14 +9,21 @@ export interface DataLossObjective {
   readonly source: string;
 }
 
-export type FailoverGuard = { readonly kind: "report-only" } | { readonly kind: "within"; readonly objective: DataLossObjective } | { readonly kind: "accepted"; readonly objective: DataLossObjective; readonly why: string };
+export type FailoverGuard =
+  | { readonly kind: "report-only" }
+  | { readonly kind: "within"; readonly objective: DataLossObjective }
+  | { readonly kind: "accepted"; readonly objective: DataLossObjective; readonly why: string };
 
 /**
  * Whether a failover may go on: always without an objective (the figure is
  * reported only); within the objective; or above it, or unmeasurable, only
  * with `--accept-data-loss`. A refusal is one sentence with the figure.
  */
-export function guardFailover(measurement: RecoveryMeasurement, objective: DataLossObjective | undefined, acceptDataLoss: boolean): FailoverGuard {
+export function guardFailover(
+  measurement: RecoveryMeasurement,
+  objective: DataLossObjective | undefined,
+  acceptDataLoss: boolean,
+): FailoverGuard {
   if (!objective) return { kind: "report-only" };
   const { estimate } = measurement;
   if (estimate.known && estimate.atMostMs <= objective.maxMs) return { kind: "within", objective };
@@ -37,14 +44,18 @@ export function guardFailover(measurement: RecoveryMeasurement, objective: DataL
  */
 export function assertCaughtUp(measurement: RecoveryMeasurement, operation: string): void {
   const f = measurement.figures;
-  if (!f) throw new UserError(`Not starting the ${operation}: ${measurement.line}; a ${operation} needs a standby shown streaming and caught up. Check it with npm run status, then rerun. Nothing was sent.`);
+  if (!f)
+    throw new UserError(
+      `Not starting the ${operation}: ${measurement.line}; a ${operation} needs a standby shown streaming and caught up. Check it with npm run status, then rerun. Nothing was sent.`,
+    );
   const behind = [
     f.receiverStatus !== "streaming" ? `its WAL receiver is ${f.receiverStatus ?? "not running"}` : "",
     f.receiveGapBytes !== 0 ? "it had not received all its active peer reported" : "",
     f.replayBacklogBytes !== 0 ? "it has WAL waiting to replay" : "",
   ].filter(Boolean);
   if (behind.length) {
-    throw new UserError(`Not starting the ${operation}: ${measurement.service} is not caught up (${behind.join(", ")}): ${measurement.line}. Wait until it streams and has replayed everything, then rerun. Nothing was sent.`);
+    throw new UserError(
+      `Not starting the ${operation}: ${measurement.service} is not caught up (${behind.join(", ")}): ${measurement.line}. Wait until it streams and has replayed everything, then rerun. Nothing was sent.`,
+    );
   }
 }
-

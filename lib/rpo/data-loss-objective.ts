@@ -17,6 +17,9 @@ export function objectiveFor(pair: PairManifest, overrideMs: number | undefined)
   if (pair.maxDataLoss === undefined) return undefined;
   const maxMs = objectiveMillis(pair.maxDataLoss);
   // Synth validated it; a hand-edited cdk.tf.json is the only way here.
-  if (maxMs === undefined) throw new Error(`the manifest of ${pair.stack} holds maxDataLoss ${JSON.stringify(pair.maxDataLoss)}, which synth would have refused; run npm run synth`);
+  if (maxMs === undefined)
+    throw new Error(
+      `the manifest of ${pair.stack} holds maxDataLoss ${JSON.stringify(pair.maxDataLoss)}, which synth would have refused; run npm run synth`,
+    );
   return { maxMs, source: `the pair's maxDataLoss` };
 }

@@ -25,7 +25,11 @@ export interface RecoveryMeasurement {
  * Measures a passive peer's replication from the standby itself, using its
  * Aiven service record's connection parameters, within the time box.
  */
-export async function measureStandby(service: string, peer: PeerStatus, timeoutMs?: number): Promise<RecoveryMeasurement> {
+export async function measureStandby(
+  service: string,
+  peer: PeerStatus,
+  timeoutMs?: number,
+): Promise<RecoveryMeasurement> {
   const unknown = (reason: string, extra: Partial<RecoveryMeasurement> = {}): RecoveryMeasurement => ({
     service,
     estimate: { known: false, reason },
@@ -40,5 +44,11 @@ export async function measureStandby(service: string, peer: PeerStatus, timeoutM
   const reading = await readReplication(address, timeoutMs);
   if (!reading.measured) return unknown(reading.reason, { source, ...(reading.reached ? {} : { notReached: true }) });
   const estimate = estimateDataLoss(reading.figures);
-  return { service, source, figures: reading.figures, estimate, line: `${formatReplication(service, reading.figures)}; ${formatEstimate(estimate)}` };
+  return {
+    service,
+    source,
+    figures: reading.figures,
+    estimate,
+    line: `${formatReplication(service, reading.figures)}; ${formatEstimate(estimate)}`,
+  };
 }

@@ -23,12 +23,20 @@ export function formatReplication(service: string, f: ReplicationFigures): strin
     f.lastHeardMs !== null
       ? `last heard from the primary ${formatDuration(f.lastHeardMs)} ago${f.receiverStatus && f.receiverStatus !== "streaming" ? ` (WAL receiver ${f.receiverStatus})` : ""}`
       : "has no link to the primary (no WAL receiver running)";
-  const backlog = f.replayBacklogBytes !== null ? `${formatBytes(f.replayBacklogBytes)} waiting to replay` : "nothing received to replay";
-  const newest = f.newestReplayedAgeMs !== null ? `newest replayed transaction ${formatDuration(f.newestReplayedAgeMs)} old` : "no transaction replayed yet";
+  const backlog =
+    f.replayBacklogBytes !== null
+      ? `${formatBytes(f.replayBacklogBytes)} waiting to replay`
+      : "nothing received to replay";
+  const newest =
+    f.newestReplayedAgeMs !== null
+      ? `newest replayed transaction ${formatDuration(f.newestReplayedAgeMs)} old`
+      : "no transaction replayed yet";
   const gap = f.receiveGapBytes ? `; ${formatBytes(f.receiveGapBytes)} behind the primary at last contact` : "";
   return `${service} ${heard}; ${backlog}; ${newest}${gap}`;
 }
 
 export function formatEstimate(estimate: DataLossEstimate): string {
-  return estimate.known ? `up to ${formatDuration(estimate.atMostMs)} of the primary's writes could be lost` : `the data at risk is unknown: ${estimate.reason}`;
+  return estimate.known
+    ? `up to ${formatDuration(estimate.atMostMs)} of the primary's writes could be lost`
+    : `the data at risk is unknown: ${estimate.reason}`;
 }

@@ -55,7 +55,10 @@ function tlsFor(sslmode: string): ClientConfig["ssl"] {
  * refuses the login or is not in recovery is a reading with a reason, and the
  * reason never holds the password.
  */
-export async function readReplication(address: StandbyAddress, timeoutMs = DEFAULT_READING_TIMEOUT_MS): Promise<ReplicationReading> {
+export async function readReplication(
+  address: StandbyAddress,
+  timeoutMs = DEFAULT_READING_TIMEOUT_MS,
+): Promise<ReplicationReading> {
   const client = new Client({
     host: address.host,
     port: address.port,
@@ -82,7 +85,12 @@ export async function readReplication(address: StandbyAddress, timeoutMs = DEFAU
       })(),
       deadline,
     ]);
-    if (!row.in_recovery) return { measured: false, reached: true, reason: `${address.host}:${address.port} is not in recovery (it is a primary, perhaps the active peer), so it says nothing about the standby` };
+    if (!row.in_recovery)
+      return {
+        measured: false,
+        reached: true,
+        reason: `${address.host}:${address.port} is not in recovery (it is a primary, perhaps the active peer), so it says nothing about the standby`,
+      };
     const num = (v: unknown) => (v === null || v === undefined ? null : Math.max(0, Math.round(Number(v))));
     return {
       measured: true,
@@ -97,7 +105,11 @@ export async function readReplication(address: StandbyAddress, timeoutMs = DEFAU
     };
   } catch (err) {
     const message = (err as Error).message || (err as NodeJS.ErrnoException).code || String(err);
-    return { measured: false, reached: connected || err instanceof DatabaseError, reason: `${address.host}:${address.port} could not be read (${message.split(address.password).join("[REDACTED]")})` };
+    return {
+      measured: false,
+      reached: connected || err instanceof DatabaseError,
+      reason: `${address.host}:${address.port} could not be read (${message.split(address.password).join("[REDACTED]")})`,
+    };
   } finally {
     clearTimeout(timer);
     void client.end().catch(() => undefined);

@@ -14,7 +14,8 @@ export interface StandbyAddress {
   readonly from: string;
 }
 
-export type StandbyAddressResult = { readonly found: true; readonly address: StandbyAddress } | { readonly found: false; readonly reason: string };
+export type StandbyAddressResult =
+  { readonly found: true; readonly address: StandbyAddress } | { readonly found: false; readonly reason: string };
 
 /** The component routes to try, most direct first (a private or PrivateLink route needs that network). */
 const ROUTES = ["dynamic", "public", undefined];
@@ -31,14 +32,22 @@ const ROUTES = ["dynamic", "public", undefined];
 export function standbyAddressOf(service: AivenService): StandbyAddressResult {
   const params = service.service_uri_params;
   if (!params?.user || !params.password) {
-    return { found: false, reason: `the service record of ${service.service_name} carries no connection parameters (service_uri_params)` };
+    return {
+      found: false,
+      reason: `the service record of ${service.service_name} carries no connection parameters (service_uri_params)`,
+    };
   }
-  const pg = (service.components ?? []).filter((c) => c.component === "pg" && c.usage === "disaster_recovery" && c.host && c.port);
+  const pg = (service.components ?? []).filter(
+    (c) => c.component === "pg" && c.usage === "disaster_recovery" && c.host && c.port,
+  );
   const component = ROUTES.map((route) => pg.find((c) => route === undefined || c.route === route)).find(Boolean);
   const host = component?.host ?? params.host;
   const port = component?.port ?? Number(params.port);
   if (!host || !Number.isInteger(port) || port <= 0) {
-    return { found: false, reason: `the service record of ${service.service_name} names no host and port for its PostgreSQL node` };
+    return {
+      found: false,
+      reason: `the service record of ${service.service_name} names no host and port for its PostgreSQL node`,
+    };
   }
   return {
     found: true,

@@ -36,7 +36,9 @@ export function settingsFrom(
 
   const project = read("project");
   if (project !== undefined && typeof project !== "string") {
-    throw new UserError(`The Aiven project setting ${JSON.stringify(project)} is not a string; set "aivenProject" in cdktf.json context or AIVEN_PROJECT to the project name.`);
+    throw new UserError(
+      `The Aiven project setting ${JSON.stringify(project)} is not a string; set "aivenProject" in cdktf.json context or AIVEN_PROJECT to the project name.`,
+    );
   }
 
   let backend: BackendSettings = DEFAULT_BACKEND;
@@ -47,10 +49,15 @@ export function settingsFrom(
       try {
         value = JSON.parse(rawBackend);
       } catch {
-        throw new UserError(`${SETTING_SOURCES.backend.env} is not JSON; set it to an object such as {"type":"s3","bucket":"…","region":"…"}.`);
+        throw new UserError(
+          `${SETTING_SOURCES.backend.env} is not JSON; set it to an object such as {"type":"s3","bucket":"…","region":"…"}.`,
+        );
       }
     }
-    backend = parseBackendSettings(value, typeof rawBackend === "string" ? SETTING_SOURCES.backend.env : `cdktf.json context "backend"`);
+    backend = parseBackendSettings(
+      value,
+      typeof rawBackend === "string" ? SETTING_SOURCES.backend.env : `cdktf.json context "backend"`,
+    );
   }
 
   const phaseDir = phaseDirSetting(read, env, context, projectDir);

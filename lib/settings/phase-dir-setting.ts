@@ -9,9 +9,17 @@ import { RETIRED_PHASE_FILE, SettingReader } from "./setting-sources";
  * (CRDR_PHASE_FILE, context "phaseFile") is refused with what to set: its
  * file is found beside the folder, by name, until it is migrated.
  */
-export function phaseDirSetting(read: SettingReader, env: NodeJS.ProcessEnv, context: (key: string) => unknown, projectDir: string): string {
+export function phaseDirSetting(
+  read: SettingReader,
+  env: NodeJS.ProcessEnv,
+  context: (key: string) => unknown,
+  projectDir: string,
+): string {
   const retiredEnv = env[RETIRED_PHASE_FILE.env];
-  const retired = retiredEnv !== undefined && retiredEnv !== "" ? { value: retiredEnv, name: RETIRED_PHASE_FILE.env } : { value: context(RETIRED_PHASE_FILE.context), name: `cdktf.json context "${RETIRED_PHASE_FILE.context}"` };
+  const retired =
+    retiredEnv !== undefined && retiredEnv !== ""
+      ? { value: retiredEnv, name: RETIRED_PHASE_FILE.env }
+      : { value: context(RETIRED_PHASE_FILE.context), name: `cdktf.json context "${RETIRED_PHASE_FILE.context}"` };
   if (retired.value !== undefined) {
     // A context value may be any JSON: quote a non-string as written, not as "[object Object]".
     const value = typeof retired.value === "string" ? retired.value : JSON.stringify(retired.value);
@@ -24,7 +32,9 @@ export function phaseDirSetting(read: SettingReader, env: NodeJS.ProcessEnv, con
   }
   const configured = read("phaseDir");
   if (configured !== undefined && typeof configured !== "string") {
-    throw new UserError(`The phase folder setting ${JSON.stringify(configured)} is not a string; set CRDR_PHASE_DIR or context "phaseDir" to a folder such as "${PHASE_DIR_NAME}".`);
+    throw new UserError(
+      `The phase folder setting ${JSON.stringify(configured)} is not a string; set CRDR_PHASE_DIR or context "phaseDir" to a folder such as "${PHASE_DIR_NAME}".`,
+    );
   }
   return path.resolve(projectDir, configured ?? PHASE_DIR_NAME);
 }

@@ -34,5 +34,7 @@ export function settingReader(env: NodeJS.ProcessEnv, context: (key: string) => 
  * synthesized with.
  */
 export function settingsFingerprint(read: SettingReader): string {
-  return JSON.stringify(Object.fromEntries((Object.keys(SETTING_SOURCES) as SettingName[]).map((k) => [k, read(k) ?? null])));
+  return JSON.stringify(
+    Object.fromEntries((Object.keys(SETTING_SOURCES) as SettingName[]).map((k) => [k, read(k) ?? null])),
+  );
 }

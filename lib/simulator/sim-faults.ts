@@ -101,7 +101,12 @@ export class FaultTable {
     // Reject bad patterns now, not per request.
     for (const pattern of [spec.path, spec.body, spec.after?.path, spec.after?.body]) if (pattern) new RegExp(pattern);
     const defaults: Partial<FaultSpec> = spec.kind === "unreadable" ? { method: "GET" } : {};
-    this.faults.push({ ...defaults, ...spec, remaining: spec.times ?? Infinity, armedAt: spec.after ? undefined : this.now() });
+    this.faults.push({
+      ...defaults,
+      ...spec,
+      remaining: spec.times ?? Infinity,
+      armedAt: spec.after ? undefined : this.now(),
+    });
   }
 
   clear(): void {
@@ -111,7 +116,8 @@ export class FaultTable {
   /** The fault this request triggers, if any, counting it as used. */
   take(method: string, path: string, body = ""): FaultSpec | undefined {
     const now = this.now();
-    for (const f of this.faults) if (f.armedAt === undefined && f.after && matches(f.after, method, path, body)) f.armedAt = now;
+    for (const f of this.faults)
+      if (f.armedAt === undefined && f.after && matches(f.after, method, path, body)) f.armedAt = now;
     const fault = this.faults.find(
       (f) =>
         f.remaining > 0 &&
@@ -125,5 +131,9 @@ export class FaultTable {
 }
 
 function matches(match: RequestMatch, method: string, path: string, body: string): boolean {
-  return (!match.method || match.method.toUpperCase() === method) && (!match.path || new RegExp(match.path).test(path)) && (!match.body || new RegExp(match.body).test(body));
+  return (
+    (!match.method || match.method.toUpperCase() === method) &&
+    (!match.path || new RegExp(match.path).test(path)) &&
+    (!match.body || new RegExp(match.body).test(body))
+  );
 }

@@ -29,7 +29,13 @@ export const NO_DELAYS: SimDelays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 
  * the change is accepted, rebuilds slower than takeovers), scaled down to
  * seconds for drills and demos.
  */
-export const REALISTIC_DELAYS: SimDelays = { failoverMs: 3000, rebuildMs: 5000, rebalanceMs: 2500, switchoverMs: 3000, roleLagMs: 1500 };
+export const REALISTIC_DELAYS: SimDelays = {
+  failoverMs: 3000,
+  rebuildMs: 5000,
+  rebalanceMs: 2500,
+  switchoverMs: 3000,
+  roleLagMs: 1500,
+};
 
 /** Behaviour the public sources leave open; the tooling must be right under every choice. */
 export interface SimBehaviour {
@@ -51,7 +57,11 @@ export interface SimBehaviour {
   readonly listOmitsRoles: boolean;
 }
 
-export const DEFAULT_BEHAVIOUR: SimBehaviour = { swapLinkOnTakeover: false, whileBusy: "conflict", listOmitsRoles: false };
+export const DEFAULT_BEHAVIOUR: SimBehaviour = {
+  swapLinkOnTakeover: false,
+  whileBusy: "conflict",
+  listOmitsRoles: false,
+};
 
 type Change = { state?: string; role?: DrRole };
 type SimIntegration = AivenServiceIntegration & { project: string };
@@ -107,7 +117,14 @@ export class SimModel {
     private readonly now: () => number = Date.now,
   ) {}
 
-  addService(spec: { project: string; name: string; plan: string; cloud: string; state?: string; role?: DrRole }): void {
+  addService(spec: {
+    project: string;
+    name: string;
+    plan: string;
+    cloud: string;
+    state?: string;
+    role?: DrRole;
+  }): void {
     this.services.set(key(spec.project, spec.name), {
       project: spec.project,
       name: spec.name,
@@ -127,10 +144,33 @@ export class SimModel {
   }
 
   /** A healthy CRDR pair: primary RUNNING/active, recovery RUNNING/passive, linked by the DR integration. */
-  addPair(spec: { project: string; primary: string; recovery: string; plan: string; primaryCloud: string; recoveryCloud: string }): void {
-    this.addService({ project: spec.project, name: spec.primary, plan: spec.plan, cloud: spec.primaryCloud, role: "active" });
-    this.addService({ project: spec.project, name: spec.recovery, plan: spec.plan, cloud: spec.recoveryCloud, role: "passive" });
-    this.createIntegration(spec.project, { integration_type: "disaster_recovery", source_service: spec.primary, dest_service: spec.recovery });
+  addPair(spec: {
+    project: string;
+    primary: string;
+    recovery: string;
+    plan: string;
+    primaryCloud: string;
+    recoveryCloud: string;
+  }): void {
+    this.addService({
+      project: spec.project,
+      name: spec.primary,
+      plan: spec.plan,
+      cloud: spec.primaryCloud,
+      role: "active",
+    });
+    this.addService({
+      project: spec.project,
+      name: spec.recovery,
+      plan: spec.plan,
+      cloud: spec.recoveryCloud,
+      role: "passive",
+    });
+    this.createIntegration(spec.project, {
+      integration_type: "disaster_recovery",
+      source_service: spec.primary,
+      dest_service: spec.recovery,
+    });
     // Seeded pairs start healthy: the recovery service has finished its copy.
     Object.assign(this.find(spec.project, spec.recovery), { state: "RUNNING", pending: [] });
   }
@@ -161,7 +201,11 @@ export class SimModel {
     return [...this.services.values()]
       .filter((s) => s.project === project)
       .map((s) => this.render(this.find(project, s.name)))
-      .map(({ disaster_recovery_role, ...rest }) => (this.behaviour.listOmitsRoles ? rest : { ...rest, ...(disaster_recovery_role ? { disaster_recovery_role } : {}) }));
+      .map(({ disaster_recovery_role, ...rest }) =>
+        this.behaviour.listOmitsRoles
+          ? rest
+          : { ...rest, ...(disaster_recovery_role ? { disaster_recovery_role } : {}) },
+      );
   }
 
   /**
@@ -170,7 +214,12 @@ export class SimModel {
    * later: until then every read shows the pair as it was (Aiven took the
    * request but shows nothing of it yet), and the pair counts as busy.
    */
-  updateService(project: string, name: string, update: Record<string, unknown>, options: { visibleAfterMs?: number } = {}): AivenService {
+  updateService(
+    project: string,
+    name: string,
+    update: Record<string, unknown>,
+    options: { visibleAfterMs?: number } = {},
+  ): AivenService {
     const service = this.find(project, name);
     if (typeof update.plan === "string") service.plan = update.plan;
     if (typeof update.cloud === "string") service.cloud = update.cloud;
@@ -196,7 +245,11 @@ export class SimModel {
     this.addService({ project, name, plan: body.plan ?? "startup-4", cloud: body.cloud ?? "google-europe-west1" });
     const created = this.find(project, name);
     if (dr) {
-      this.createIntegration(project, { integration_type: "disaster_recovery", source_service: dr.source_service, dest_service: name });
+      this.createIntegration(project, {
+        integration_type: "disaster_recovery",
+        source_service: dr.source_service,
+        dest_service: name,
+      });
     }
     return this.render(created);
   }
@@ -218,14 +271,20 @@ export class SimModel {
     project: string,
     spec: { integration_type?: unknown; source_service?: unknown; dest_service?: unknown },
   ): AivenServiceIntegration {
-    if (typeof spec.integration_type !== "string" || typeof spec.source_service !== "string" || typeof spec.dest_service !== "string") {
+    if (
+      typeof spec.integration_type !== "string" ||
+      typeof spec.source_service !== "string" ||
+      typeof spec.dest_service !== "string"
+    ) {
       throw new SimRefusal(400, "integration_type, source_service and dest_service are required");
     }
     const source = this.find(project, spec.source_service);
     const dest = this.find(project, spec.dest_service);
     if (spec.integration_type === "disaster_recovery") {
       const existing = [...this.integrations.values()].find(
-        (i) => i.integration_type === "disaster_recovery" && [i.source_service, i.dest_service].some((s) => s === source.name || s === dest.name),
+        (i) =>
+          i.integration_type === "disaster_recovery" &&
+          [i.source_service, i.dest_service].some((s) => s === source.name || s === dest.name),
       );
       if (existing) throw new SimRefusal(409, "Service already has a disaster_recovery integration");
       if (["hobbyist", "free", "developer"].includes(source.plan.split("-")[0])) {
@@ -251,7 +310,8 @@ export class SimModel {
       enabled: true,
     };
     this.integrations.set(integration.service_integration_id, integration);
-    if (integration.integration_type === "disaster_recovery") this.primaryOf.set(integration.service_integration_id, source.name);
+    if (integration.integration_type === "disaster_recovery")
+      this.primaryOf.set(integration.service_integration_id, source.name);
     return publicIntegration(integration);
   }
 
@@ -262,7 +322,10 @@ export class SimModel {
 
   private changeRole(service: SimService, requested: unknown): void {
     if (typeof requested !== "string" || !(DR_ROLES as readonly string[]).includes(requested)) {
-      throw new SimRefusal(400, `Invalid disaster_recovery_role ${JSON.stringify(requested)}; expected one of ${DR_ROLES.join(", ")}`);
+      throw new SimRefusal(
+        400,
+        `Invalid disaster_recovery_role ${JSON.stringify(requested)}; expected one of ${DR_ROLES.join(", ")}`,
+      );
     }
     const role = requested as DrRole;
     const link = this.drLinkOf(service);
@@ -270,7 +333,10 @@ export class SimModel {
     const peer = link.peer;
     if (service.pending.length || peer.pending.length) {
       if (this.behaviour.whileBusy === "accept") return;
-      throw new SimRefusal(409, `Service ${service.name} is ${service.state}/${service.role}: a disaster recovery transition is in progress; wait for it to finish`);
+      throw new SimRefusal(
+        409,
+        `Service ${service.name} is ${service.state}/${service.role}: a disaster recovery transition is in progress; wait for it to finish`,
+      );
     }
     if (service.role === role) return; // already there: nothing to do
     const lag = this.delays.roleLagMs;
@@ -294,7 +360,11 @@ export class SimModel {
       return;
     }
     if (role === "passive") {
-      if (service.role !== "failed") throw new SimRefusal(409, `Service ${service.name} is ${service.role}; only a failed primary can be recreated as passive`);
+      if (service.role !== "failed")
+        throw new SimRefusal(
+          409,
+          `Service ${service.name} is ${service.role}; only a failed primary can be recreated as passive`,
+        );
       if (peer.role !== "active") throw new SimRefusal(409, `Peer ${peer.name} is not active`);
       this.schedule(service, [
         [0, { state: "REBUILDING" }],
@@ -305,9 +375,13 @@ export class SimModel {
     }
     // role === "active": a takeover by a passive, fully built peer.
     if (service.role !== "passive" || service.state !== "RUNNING") {
-      throw new SimRefusal(409, `Service ${service.name} is ${service.state}/${service.role}; only a RUNNING passive service can become active`);
+      throw new SimRefusal(
+        409,
+        `Service ${service.name} is ${service.state}/${service.role}; only a RUNNING passive service can become active`,
+      );
     }
-    if (peer.role !== "active" || peer.state !== "RUNNING") throw new SimRefusal(409, `Peer ${peer.name} is not RUNNING/active`);
+    if (peer.role !== "active" || peer.state !== "RUNNING")
+      throw new SimRefusal(409, `Peer ${peer.name} is not RUNNING/active`);
     const demotion = service.name === link.primaryName ? d.rebalanceMs : d.switchoverMs;
     this.schedule(
       service,
@@ -346,7 +420,11 @@ export class SimModel {
    */
   private schedule(service: SimService, steps: Array<[number, Change]>, then?: () => void): void {
     const now = this.now();
-    service.pending = steps.map(([delay, change], i) => ({ at: now + this.startsIn + delay, change, ...(i === steps.length - 1 && then ? { then } : {}) }));
+    service.pending = steps.map(([delay, change], i) => ({
+      at: now + this.startsIn + delay,
+      change,
+      ...(i === steps.length - 1 && then ? { then } : {}),
+    }));
     this.settle(service);
   }
 
@@ -355,9 +433,14 @@ export class SimModel {
    * pair was set up (the primary keeps its name across role changes, even
    * when the link's ends follow the active role).
    */
-  private drLinkOf(service: SimService): { peer: SimService; primaryName: string; integration: SimIntegration } | undefined {
+  private drLinkOf(
+    service: SimService,
+  ): { peer: SimService; primaryName: string; integration: SimIntegration } | undefined {
     const link = [...this.integrations.values()].find(
-      (i) => i.project === service.project && i.integration_type === "disaster_recovery" && (i.source_service === service.name || i.dest_service === service.name),
+      (i) =>
+        i.project === service.project &&
+        i.integration_type === "disaster_recovery" &&
+        (i.source_service === service.name || i.dest_service === service.name),
     );
     if (!link) return undefined;
     const peerName = link.source_service === service.name ? link.dest_service : link.source_service;
@@ -392,7 +475,9 @@ export class SimModel {
     const dbname = backing?.dbname ?? "defaultdb";
     const sslmode = backing?.sslmode ?? "require";
     const node = this.postgres.nodeOf(service.project, service.name);
-    const standby = node ? { host: node.host, port: node.port } : { host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port };
+    const standby = node
+      ? { host: node.host, port: node.port }
+      : { host: `dr-${service.name}-${service.project}.sim.local`, port: uri.port };
     return {
       service_name: service.name,
       service_type: "pg",
@@ -405,10 +490,19 @@ export class SimModel {
       // params, the shared host on both peers, and each peer's own standby
       // (read-only) endpoint as its disaster_recovery component.
       service_uri: `postgres://${uri.user}:${uri.password}@${uri.host}:${uri.port}/${dbname}?sslmode=${sslmode}`,
-      service_uri_params: { host: uri.host, port: String(uri.port), user: uri.user, password: uri.password, dbname, sslmode },
+      service_uri_params: {
+        host: uri.host,
+        port: String(uri.port),
+        user: uri.user,
+        password: uri.password,
+        dbname,
+        sslmode,
+      },
       components: [
         { component: "pg", host: uri.host, port: uri.port, route: "dynamic", usage: "primary" },
-        ...(service.role ? [{ component: "pg", host: standby.host, port: standby.port, route: "dynamic", usage: "disaster_recovery" }] : []),
+        ...(service.role
+          ? [{ component: "pg", host: standby.host, port: standby.port, route: "dynamic", usage: "disaster_recovery" }]
+          : []),
       ],
     };
   }
@@ -417,7 +511,9 @@ export class SimModel {
   drPeersOf(project: string, name: string): { primary: string; recovery: string } | undefined {
     const link = this.drLinkOf(this.find(project, name));
     if (!link) return undefined;
-    return link.primaryName === name ? { primary: name, recovery: link.peer.name } : { primary: link.primaryName, recovery: name };
+    return link.primaryName === name
+      ? { primary: name, recovery: link.peer.name }
+      : { primary: link.primaryName, recovery: name };
   }
 
   /**

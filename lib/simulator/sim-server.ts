@@ -66,25 +66,63 @@ export class SimServer {
     const seg = "([^/]+)";
     const m = this.model;
     this.routes = [
-      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p]) => ({ body: { services: m.listServices(p) } }) },
-      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s]) => ({ body: { service: m.getService(p, s) } }) },
-      { method: "PUT", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`), handler: ([p, s], b, fault) => {
-        if (fault?.kind === "accept-and-ignore") return { body: { service: m.getService(p, s) } };
-        const visibleAfterMs = fault?.kind === "delayed-visibility" ? (fault.visibleAfterMs ?? 1000) : 0;
-        const service = m.updateService(p, s, b ?? {}, { visibleAfterMs });
-        if (fault?.kind === "conflict-while-moving") {
-          return { status: 409, body: errorBody(409, `Service ${s} is ${service.state}/${service.disaster_recovery_role}: a disaster recovery transition is in progress; wait for it to finish`) };
-        }
-        return { body: { service } };
-      } },
-      { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/service$`), handler: ([p], b) => ({ body: { service: m.createService(p, b ?? {}) } }) },
-      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/service/${seg}/integration$`), handler: ([p, s]) => ({ body: { service_integrations: m.listIntegrations(p, s) } }) },
-      { method: "GET", pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`), handler: ([p, id]) => ({ body: { service_integration: m.getIntegration(p, id) } }) },
-      { method: "POST", pattern: new RegExp(`^/v1/project/${seg}/integration$`), handler: ([p], b) => ({ body: { service_integration: m.createIntegration(p, b ?? {}) } }) },
-      { method: "DELETE", pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`), handler: ([p, id]) => {
-        m.deleteIntegration(p, id);
-        return { body: { message: "Service integration deleted" } };
-      } },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/project/${seg}/service$`),
+        handler: ([p]) => ({ body: { services: m.listServices(p) } }),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`),
+        handler: ([p, s]) => ({ body: { service: m.getService(p, s) } }),
+      },
+      {
+        method: "PUT",
+        pattern: new RegExp(`^/v1/project/${seg}/service/${seg}$`),
+        handler: ([p, s], b, fault) => {
+          if (fault?.kind === "accept-and-ignore") return { body: { service: m.getService(p, s) } };
+          const visibleAfterMs = fault?.kind === "delayed-visibility" ? (fault.visibleAfterMs ?? 1000) : 0;
+          const service = m.updateService(p, s, b ?? {}, { visibleAfterMs });
+          if (fault?.kind === "conflict-while-moving") {
+            return {
+              status: 409,
+              body: errorBody(
+                409,
+                `Service ${s} is ${service.state}/${service.disaster_recovery_role}: a disaster recovery transition is in progress; wait for it to finish`,
+              ),
+            };
+          }
+          return { body: { service } };
+        },
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/project/${seg}/service$`),
+        handler: ([p], b) => ({ body: { service: m.createService(p, b ?? {}) } }),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/project/${seg}/service/${seg}/integration$`),
+        handler: ([p, s]) => ({ body: { service_integrations: m.listIntegrations(p, s) } }),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`),
+        handler: ([p, id]) => ({ body: { service_integration: m.getIntegration(p, id) } }),
+      },
+      {
+        method: "POST",
+        pattern: new RegExp(`^/v1/project/${seg}/integration$`),
+        handler: ([p], b) => ({ body: { service_integration: m.createIntegration(p, b ?? {}) } }),
+      },
+      {
+        method: "DELETE",
+        pattern: new RegExp(`^/v1/project/${seg}/integration/${seg}$`),
+        handler: ([p, id]) => {
+          m.deleteIntegration(p, id);
+          return { body: { message: "Service integration deleted" } };
+        },
+      },
     ];
   }
 
@@ -153,7 +191,9 @@ export class SimServer {
     // (so a client that gives up cannot tell whether it went through).
     const answerDelay = fault?.kind === "slow" || fault?.kind === "apply-then-slow" ? (fault.delayMs ?? 1000) : 0;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
-      answerDelay ? void setTimeout(() => sendNow(res, status, payload, headers), answerDelay) : sendNow(res, status, payload, headers);
+      answerDelay
+        ? void setTimeout(() => sendNow(res, status, payload, headers), answerDelay)
+        : sendNow(res, status, payload, headers);
     if (fault?.kind === "status" || fault?.kind === "unreadable") {
       const status = fault.status ?? 503;
       record(status);
@@ -162,7 +202,14 @@ export class SimServer {
     const limited = this.overLimit(path);
     if (limited !== undefined) {
       record(429);
-      return send(429, errorBody(429, `The user has sent too many requests in a given amount of time: Rate limit ${this.options.rateLimit!.limit} exceeded - try again in ${limited}s`), { "Retry-After": String(limited) });
+      return send(
+        429,
+        errorBody(
+          429,
+          `The user has sent too many requests in a given amount of time: Rate limit ${this.options.rateLimit!.limit} exceeded - try again in ${limited}s`,
+        ),
+        { "Retry-After": String(limited) },
+      );
     }
     if (fault?.kind === "garble") {
       record(200);
@@ -173,7 +220,9 @@ export class SimServer {
     if (fault?.kind === "rate-limit") {
       const seconds = fault.retryAfterSeconds ?? 1;
       record(429);
-      return send(429, errorBody(429, `Rate limit 120 exceeded – try again in ${seconds}s`), { "Retry-After": String(seconds) });
+      return send(429, errorBody(429, `Rate limit 120 exceeded – try again in ${seconds}s`), {
+        "Retry-After": String(seconds),
+      });
     }
 
     const auth = req.headers.authorization ?? "";
@@ -197,7 +246,11 @@ export class SimServer {
       const result = route.handler(params, body, fault);
       status = result.status ?? 200;
       answer = result.body;
-      if (method === "PUT" && (body as { disaster_recovery_role?: unknown } | undefined)?.disaster_recovery_role === "failed") await this.failOverDatabases(params[0], params[1]);
+      if (
+        method === "PUT" &&
+        (body as { disaster_recovery_role?: unknown } | undefined)?.disaster_recovery_role === "failed"
+      )
+        await this.failOverDatabases(params[0], params[1]);
     } catch (err) {
       status = err instanceof SimRefusal ? err.status : 500;
       answer = errorBody(status, (err as Error).message);
@@ -223,7 +276,12 @@ export class SimServer {
    * newest one at least `staleMs` old (the oldest kept if none is), as a
    * lagging cache in front of the API would.
    */
-  private readPath(path: string, status: number, answer: unknown, fault: FaultSpec | undefined): { status: number; answer: unknown } {
+  private readPath(
+    path: string,
+    status: number,
+    answer: unknown,
+    fault: FaultSpec | undefined,
+  ): { status: number; answer: unknown } {
     const now = this.now();
     const past = this.pastAnswers.get(path) ?? [];
     past.push({ at: now, status, body: answer });

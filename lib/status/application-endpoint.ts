@@ -25,7 +25,8 @@ export interface ApplicationEndpointCheck {
   readonly problem?: string;
 }
 
-const sharedEndpoint = (s: AivenService) => (s.service_uri_params?.host ? `${s.service_uri_params.host}:${s.service_uri_params.port ?? "?"}` : undefined);
+const sharedEndpoint = (s: AivenService) =>
+  s.service_uri_params?.host ? `${s.service_uri_params.host}:${s.service_uri_params.port ?? "?"}` : undefined;
 
 export function checkApplicationEndpoint(pair: PairManifest, peers: Peers): ApplicationEndpointCheck {
   const services: Partial<Record<PeerSide, AivenService>> = {};
@@ -33,7 +34,10 @@ export function checkApplicationEndpoint(pair: PairManifest, peers: Peers): Appl
     const peer = peers[side];
     if (peer.reachable) services[side] = peer.service;
   }
-  const shared = { primary: services.primary && sharedEndpoint(services.primary), recovery: services.recovery && sharedEndpoint(services.recovery) };
+  const shared = {
+    primary: services.primary && sharedEndpoint(services.primary),
+    recovery: services.recovery && sharedEndpoint(services.recovery),
+  };
   const readOnly: Partial<Record<PeerSide, string>> = {};
   for (const side of PEER_SIDES) {
     const service = services[side];

@@ -23,17 +23,23 @@ export interface StatusSelection {
  * are read concurrently (bounded) through the project's service list, so a
  * fleet costs a request or two, not two per pair.
  */
-export async function status(selection: StatusSelection, deps: { projectDir: string; env: NodeJS.ProcessEnv; client: AivenClient }): Promise<PairReport[]> {
+export async function status(
+  selection: StatusSelection,
+  deps: { projectDir: string; env: NodeJS.ProcessEnv; client: AivenClient },
+): Promise<PairReport[]> {
   const settings = settingsForTooling(deps.projectDir, deps.env);
   const names = selection.stack ? [selection.stack] : listOrSynthesize(deps.projectDir, deps.env);
   const stacks = names.map((name) => resolveStack(deps.projectDir, name, deps.env, settings).stack);
   const pairs = stacks.map((s) => s.pair).filter((p) => !selection.region || p.primary.cloudName === selection.region);
   if (selection.region && !pairs.length) {
     const regions = [...new Set(stacks.map((s) => s.pair.primary.cloudName))].sort();
-    throw new UserError(`No pair has its primary in "${selection.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`);
+    throw new UserError(
+      `No pair has its primary in "${selection.region}" (primary regions: ${regions.join(", ") || "none"}); pass one of those to --region.`,
+    );
   }
   const phases = PhaseFolder.load(settings.phaseDir);
-  const source: PeerSource = pairs.length > 1 ? new ServiceListPeerSource(deps.client, 0) : new ServiceByServicePeerSource(deps.client);
+  const source: PeerSource =
+    pairs.length > 1 ? new ServiceListPeerSource(deps.client, 0) : new ServiceByServicePeerSource(deps.client);
   const reports: PairReport[] = new Array(pairs.length);
   let next = 0;
   const worker = async () => {
@@ -41,7 +47,10 @@ export async function status(selection: StatusSelection, deps: { projectDir: str
       const i = next++;
       const pair = pairs[i];
       const peers = await new PairReader(source, deps.client, pair).readTolerantly();
-      reports[i] = { ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir), replication: await replicationOf(pair, peers) };
+      reports[i] = {
+        ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir),
+        replication: await replicationOf(pair, peers),
+      };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(selection.parallel ?? 16, pairs.length)) }, worker));

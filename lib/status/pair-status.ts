@@ -15,7 +15,11 @@ export type Verdict = "healthy" | "degraded" | "drifted";
 export type FindingLevel = "note" | "degraded" | "drift";
 
 /** `npm run status` exit codes, by the worst verdict; docs/recovery-cycle.md ("Status") lists them. */
-export const STATUS_EXIT: Record<Verdict, number> = { healthy: EXIT.ok, degraded: EXIT.degraded, drifted: EXIT.drifted };
+export const STATUS_EXIT: Record<Verdict, number> = {
+  healthy: EXIT.ok,
+  degraded: EXIT.degraded,
+  drifted: EXIT.drifted,
+};
 
 export interface PeerReport {
   readonly service: string;
@@ -72,12 +76,17 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
         break;
       case "unreachable":
         // After a failover the primary's region, and so the service, may be gone.
-        if (check.allowed) findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${check.error.message})` });
-        else if (check.error.isNotFound) findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
+        if (check.allowed)
+          findings.push({ level: "note", message: `failed ${side} ${name} cannot be read (${check.error.message})` });
+        else if (check.error.isNotFound)
+          findings.push({ level: "drift", message: `${side} ${name} does not exist at Aiven` });
         else findings.push({ level: "degraded", message: `${side} ${name} cannot be read (${check.error.message})` });
         break;
       case "wrong-role":
-        findings.push({ level: "drift", message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${check.actual ?? "no DR role"}` });
+        findings.push({
+          level: "drift",
+          message: `phase "${phase.phase}" expects ${side} ${name} to be ${want.role}, but Aiven says ${check.actual ?? "no DR role"}`,
+        });
         break;
       case "wrong-state":
         findings.push({ level: "degraded", message: `${side} ${name} is ${check.actual}` });
@@ -86,11 +95,17 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   }
 
   const anyReadable = peers.primary.reachable || peers.recovery.reachable;
-  const seen = [peers.primary, peers.recovery].flatMap((p) => (p.reachable ? (p.service.service_integrations ?? []) : []));
+  const seen = [peers.primary, peers.recovery].flatMap((p) =>
+    p.reachable ? (p.service.service_integrations ?? []) : [],
+  );
   const dr = findDrLink(seen, pair);
   if (expected.link === "required" && anyReadable) {
     if (!dr) findings.push({ level: "drift", message: `the disaster_recovery integration is missing at Aiven` });
-    else if (!dr.active || !dr.enabled) findings.push({ level: "degraded", message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}` });
+    else if (!dr.active || !dr.enabled)
+      findings.push({
+        level: "degraded",
+        message: `the disaster_recovery integration is ${!dr.enabled ? "disabled" : "not active"}`,
+      });
   }
   const unfinished = projectDir ? Journal.unfinishedChange(projectDir, pair.stack) : undefined;
   if (unfinished) {
@@ -101,7 +116,10 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
   }
   const pending = pendingImportsOf(phase);
   if (pending.length) {
-    findings.push({ level: "note", message: `imports pending in the config until an apply takes them into state: ${pending.map((i) => i.address).join(", ")}` });
+    findings.push({
+      level: "note",
+      message: `imports pending in the config until an apply takes them into state: ${pending.map((i) => i.address).join(", ")}`,
+    });
   }
 
   const application = checkApplicationEndpoint(pair, peers);
@@ -115,9 +133,19 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
       ? { state: status.service.state, role: status.service.disaster_recovery_role ?? null, plan: status.service.plan }
       : { error: status.error.message }),
   });
-  const verdict: Verdict = findings.some((f) => f.level === "drift") ? "drifted" : findings.some((f) => f.level === "degraded") ? "degraded" : "healthy";
+  const verdict: Verdict = findings.some((f) => f.level === "drift")
+    ? "drifted"
+    : findings.some((f) => f.level === "degraded")
+      ? "degraded"
+      : "healthy";
   const integration: LinkReport = dr
-    ? { present: true, active: dr.active, enabled: dr.enabled, direction: `${dr.source_service} → ${dr.dest_service}`, id: dr.service_integration_id }
+    ? {
+        present: true,
+        active: dr.active,
+        enabled: dr.enabled,
+        direction: `${dr.source_service} → ${dr.dest_service}`,
+        id: dr.service_integration_id,
+      }
     : { present: anyReadable ? false : null };
   return {
     stack: pair.stack,
@@ -133,7 +161,12 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
 }
 
 /** Reads one pair (a GET per peer) and checks it. */
-export async function pairStatus(client: AivenClient, pair: PairManifest, phase: PhaseRecord, projectDir?: string): Promise<PairReport> {
+export async function pairStatus(
+  client: AivenClient,
+  pair: PairManifest,
+  phase: PhaseRecord,
+  projectDir?: string,
+): Promise<PairReport> {
   return checkPair(pair, phase, await new ServiceByServicePeerSource(client).read(pair), projectDir);
 }
 
@@ -145,5 +178,9 @@ export function countVerdicts(reports: readonly PairReport[]): Record<Verdict, n
 }
 
 export function worstVerdict(reports: readonly PairReport[]): Verdict {
-  return reports.some((r) => r.verdict === "drifted") ? "drifted" : reports.some((r) => r.verdict === "degraded") ? "degraded" : "healthy";
+  return reports.some((r) => r.verdict === "drifted")
+    ? "drifted"
+    : reports.some((r) => r.verdict === "degraded")
+      ? "degraded"
+      : "healthy";
 }

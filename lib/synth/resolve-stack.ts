@@ -21,7 +21,10 @@ function newestInput(projectDir: string, phaseDir: string): number {
     }
   };
   walk(path.join(projectDir, "lib"));
-  return Math.max(PhaseFolder.newestChange(phaseDir), ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs));
+  return Math.max(
+    PhaseFolder.newestChange(phaseDir),
+    ...candidates.filter((f) => fs.existsSync(f)).map((f) => fs.statSync(f).mtimeMs),
+  );
 }
 
 /** Compares two phase records field by field (synth output sorts keys). */
@@ -53,7 +56,13 @@ export interface ResolveOptions {
   readonly warn?: (message: string) => void;
 }
 
-export function resolveStack(projectDir: string, stackName: string, env: NodeJS.ProcessEnv, files: ToolingSettings, options: ResolveOptions = {}): ResolvedStack {
+export function resolveStack(
+  projectDir: string,
+  stackName: string,
+  env: NodeJS.ProcessEnv,
+  files: ToolingSettings,
+  options: ResolveOptions = {},
+): ResolvedStack {
   const { outdir } = readCdktfConfig(projectDir);
   const phases = PhaseFolder.load(files.phaseDir);
   let synthesized = false;
@@ -78,7 +87,9 @@ export function resolveStack(projectDir: string, stackName: string, env: NodeJS.
         );
       }
       if (!SynthesizedStack.exists(outdir, stackName)) throw err;
-      options.warn?.(`synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`);
+      options.warn?.(
+        `synth failed, so the existing, older cdktf.out is used for names and addresses: ${err.message.split("\n")[0]}`,
+      );
     }
   }
   return { stack: SynthesizedStack.load(outdir, stackName), phases, synthesized };

@@ -29,7 +29,9 @@ export function synthesize(projectDir: string, env: NodeJS.ProcessEnv = process.
     },
   });
   if (result.error) {
-    throw new UserError(`Could not run the synth command "${config.app}" (${result.error.message}); check cdktf.json's "app".`);
+    throw new UserError(
+      `Could not run the synth command "${config.app}" (${result.error.message}); check cdktf.json's "app".`,
+    );
   }
   if (result.status !== 0) {
     const detail = (result.stderr || result.stdout || "").trim();
@@ -51,7 +53,11 @@ export function synthesizeHere(projectDir: string, env: NodeJS.ProcessEnv = proc
   const main = path.join(projectDir, "dist", "main.js");
   if (!OWN_APP.test(config.app.trim()) || !fs.existsSync(main)) return synthesize(projectDir, env);
   const started = Date.now();
-  Object.assign(process.env, env, { CDKTF_OUTDIR: config.outdir, CDKTF_CONTEXT_JSON: JSON.stringify(config.context), CHECKPOINT_DISABLE: "1" });
+  Object.assign(process.env, env, {
+    CDKTF_OUTDIR: config.outdir,
+    CDKTF_CONTEXT_JSON: JSON.stringify(config.context),
+    CHECKPOINT_DISABLE: "1",
+  });
   // The built app, loaded into this process: its path is only known at run time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(main);

@@ -19,7 +19,10 @@ export class SynthesizedStack {
   }
 
   static exists(outdir: string, stack: string): boolean {
-    return fs.existsSync(path.join(outdir, "manifest.json")) && Object.hasOwn(SynthesizedStack.readManifest(outdir).stacks, stack);
+    return (
+      fs.existsSync(path.join(outdir, "manifest.json")) &&
+      Object.hasOwn(SynthesizedStack.readManifest(outdir).stacks, stack)
+    );
   }
 
   static load(outdir: string, stack: string): SynthesizedStack {
@@ -36,7 +39,9 @@ export class SynthesizedStack {
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, any>;
     const pair = json["//"]?.[PAIR_MANIFEST_KEY] as PairManifest | undefined;
     if (!pair) {
-      throw new UserError(`Stack "${stack}" in ${file} holds no CRDR pair; pass the stack of a pair declared in main.ts.`);
+      throw new UserError(
+        `Stack "${stack}" in ${file} holds no CRDR pair; pass the stack of a pair declared in main.ts.`,
+      );
     }
     return new SynthesizedStack(stack, file, path.join(outdir, entry.workingDirectory), json, pair);
   }
@@ -84,7 +89,8 @@ export class SynthesizedStack {
       const resource = this.resource(address);
       const frozen = resource?.lifecycle?.ignore_changes === "all" && resource?.lifecycle?.prevent_destroy === true;
       if (expected === "forgotten" && resource) problems.push(`${address} is still declared`);
-      if (expected === "forgotten" && !this.removedAddresses().includes(address)) problems.push(`${address} has no removed block`);
+      if (expected === "forgotten" && !this.removedAddresses().includes(address))
+        problems.push(`${address} has no removed block`);
       if (expected === "frozen" && !frozen) problems.push(`${address} is not frozen`);
       if (expected === "managed" && (!resource || frozen)) problems.push(`${address} is not managed`);
     }
@@ -103,7 +109,9 @@ export class SynthesizedStack {
     const declared = this.declaredImports();
     const expected = pendingImportsOf(record).map((i) => `${i.address}=${i.id}`);
     if (JSON.stringify(declared) !== JSON.stringify(expected)) {
-      throw new Error(`The resynthesized stack ${this.file} declares imports ${declared.join(", ") || "none"} instead of ${expected.join(", ") || "none"}.`);
+      throw new Error(
+        `The resynthesized stack ${this.file} declares imports ${declared.join(", ") || "none"} instead of ${expected.join(", ") || "none"}.`,
+      );
     }
   }
 

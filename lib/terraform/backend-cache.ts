@@ -28,13 +28,27 @@ export function compareBackendCache(workingDirectory: string, declared: unknown)
   const entries = declared && typeof declared === "object" ? Object.entries(declared as Record<string, unknown>) : [];
   if (entries.length !== 1 || !cached.backend?.type) return { kind: "none" };
   const [type, config] = entries[0] as [string, Record<string, unknown>];
-  if (cached.backend.type !== type) return { kind: "different", difference: `it was initialised for a ${cached.backend.type} backend, the stack declares ${type}` };
+  if (cached.backend.type !== type)
+    return {
+      kind: "different",
+      difference: `it was initialised for a ${cached.backend.type} backend, the stack declares ${type}`,
+    };
   const settings = cached.backend.config ?? {};
-  const keys = new Set([...Object.keys(config ?? {}), ...Object.keys(settings).filter((k) => settings[k] !== null && settings[k] !== undefined)]);
-  const differing = [...keys].filter((k) => !CREDENTIAL_SETTING.test(k)).filter((k) => JSON.stringify(settings[k] ?? null) !== JSON.stringify(config?.[k] ?? null));
+  const keys = new Set([
+    ...Object.keys(config ?? {}),
+    ...Object.keys(settings).filter((k) => settings[k] !== null && settings[k] !== undefined),
+  ]);
+  const differing = [...keys]
+    .filter((k) => !CREDENTIAL_SETTING.test(k))
+    .filter((k) => JSON.stringify(settings[k] ?? null) !== JSON.stringify(config?.[k] ?? null));
   if (!differing.length) return { kind: "same" };
   const show = (v: unknown) => (v === undefined || v === null ? "(unset)" : JSON.stringify(v));
-  return { kind: "different", difference: differing.map((k) => `${k} ${show(settings[k])} where the stack declares ${show(config?.[k])}`).join(", ") };
+  return {
+    kind: "different",
+    difference: differing
+      .map((k) => `${k} ${show(settings[k])} where the stack declares ${show(config?.[k])}`)
+      .join(", "),
+  };
 }
 
 /** Whether an earlier `terraform init` already set up exactly the declared backend. */

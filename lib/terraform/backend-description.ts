@@ -6,8 +6,10 @@ import * as path from "path";
  * points. Used in messages about the state that was read.
  */
 export function describeBackend(terraformBlock: Record<string, any> | undefined, workingDirectory: string): string {
-  const cloud = terraformBlock?.cloud as { organization?: string; hostname?: string; workspaces?: { name?: string } } | undefined;
-  if (cloud) return `the cloud backend (${cloud.hostname ?? "app.terraform.io"}, workspace ${cloud.organization}/${cloud.workspaces?.name ?? "?"})`;
+  const cloud = terraformBlock?.cloud as
+    { organization?: string; hostname?: string; workspaces?: { name?: string } } | undefined;
+  if (cloud)
+    return `the cloud backend (${cloud.hostname ?? "app.terraform.io"}, workspace ${cloud.organization}/${cloud.workspaces?.name ?? "?"})`;
   // The fields read below are strings in every backend's schema.
   const entries = Object.entries((terraformBlock?.backend ?? {}) as Record<string, Record<string, string | undefined>>);
   if (entries.length !== 1) return `the default local state in ${workingDirectory}`;

@@ -22,13 +22,18 @@ interface HttpBackendConfig {
  * (the holder let go meanwhile), it is released at once. Undefined when the
  * stack has no http backend with locking, or the backend does not say.
  */
-export async function httpLockHolder(workingDirectory: string, env: NodeJS.ProcessEnv, timeoutMs = 5_000): Promise<StateLockInfo | undefined> {
+export async function httpLockHolder(
+  workingDirectory: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 5_000,
+): Promise<StateLockInfo | undefined> {
   const config = cachedHttpBackend(workingDirectory);
   if (!config?.lock_address) return undefined;
   const username = config.username || env.TF_HTTP_USERNAME;
   const password = config.password || env.TF_HTTP_PASSWORD;
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (username || password) headers.authorization = `Basic ${Buffer.from(`${username ?? ""}:${password ?? ""}`).toString("base64")}`;
+  if (username || password)
+    headers.authorization = `Basic ${Buffer.from(`${username ?? ""}:${password ?? ""}`).toString("base64")}`;
   const probe = JSON.stringify({
     ID: randomUUID(),
     Operation: "OperationTypeInvalid",
@@ -39,16 +44,38 @@ export async function httpLockHolder(workingDirectory: string, env: NodeJS.Proce
     Path: "",
   });
   try {
-    const answer = await fetch(config.lock_address, { method: config.lock_method || "LOCK", headers, body: probe, signal: AbortSignal.timeout(timeoutMs) });
+    const answer = await fetch(config.lock_address, {
+      method: config.lock_method || "LOCK",
+      headers,
+      body: probe,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await answer.text();
     if (answer.ok) {
-      await fetch(config.unlock_address || config.lock_address, { method: config.unlock_method || "UNLOCK", headers, body: probe, signal: AbortSignal.timeout(timeoutMs) });
+      await fetch(config.unlock_address || config.lock_address, {
+        method: config.unlock_method || "UNLOCK",
+        headers,
+        body: probe,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       return undefined;
     }
     if (answer.status !== 423 && answer.status !== 409) return undefined;
-    const holder = JSON.parse(text) as { ID?: string; Who?: string; Operation?: string; Created?: string; Path?: string };
+    const holder = JSON.parse(text) as {
+      ID?: string;
+      Who?: string;
+      Operation?: string;
+      Created?: string;
+      Path?: string;
+    };
     if (typeof holder?.ID !== "string") return undefined;
-    return { id: holder.ID, who: holder.Who || undefined, operation: holder.Operation || undefined, created: holder.Created || undefined, path: holder.Path || undefined };
+    return {
+      id: holder.ID,
+      who: holder.Who || undefined,
+      operation: holder.Operation || undefined,
+      created: holder.Created || undefined,
+      path: holder.Path || undefined,
+    };
   } catch {
     return undefined;
   }
@@ -56,7 +83,9 @@ export async function httpLockHolder(workingDirectory: string, env: NodeJS.Proce
 
 function cachedHttpBackend(workingDirectory: string): HttpBackendConfig | undefined {
   try {
-    const cached = JSON.parse(fs.readFileSync(path.join(workingDirectory, ".terraform", "terraform.tfstate"), "utf8")) as { backend?: { type?: string; config?: HttpBackendConfig } };
+    const cached = JSON.parse(
+      fs.readFileSync(path.join(workingDirectory, ".terraform", "terraform.tfstate"), "utf8"),
+    ) as { backend?: { type?: string; config?: HttpBackendConfig } };
     return cached.backend?.type === "http" ? cached.backend.config : undefined;
   } catch {
     return undefined;

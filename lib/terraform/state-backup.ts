@@ -33,9 +33,15 @@ export function summarizeState(text: string): StateSummary | undefined {
   } catch {
     return undefined;
   }
-  if (typeof state?.lineage !== "string" || !state.lineage || typeof state.serial !== "number" || !Array.isArray(state.resources)) return undefined;
-  const resources = (state.resources as Array<{ mode?: string; type?: string; name?: string; module?: string }>).map((r) =>
-    [r.module, r.mode === "data" ? "data" : undefined, `${r.type}.${r.name}`].filter(Boolean).join("."),
+  if (
+    typeof state?.lineage !== "string" ||
+    !state.lineage ||
+    typeof state.serial !== "number" ||
+    !Array.isArray(state.resources)
+  )
+    return undefined;
+  const resources = (state.resources as Array<{ mode?: string; type?: string; name?: string; module?: string }>).map(
+    (r) => [r.module, r.mode === "data" ? "data" : undefined, `${r.type}.${r.name}`].filter(Boolean).join("."),
   );
   return { lineage: state.lineage, serial: state.serial, resources };
 }
@@ -61,10 +67,18 @@ export function backupFileName(stack: string, now: Date, label?: string): string
  * state only, so it cannot be the backup. Throws, writing nothing it could
  * not verify, when the state cannot be pulled or kept.
  */
-export async function backUpState(terraform: TerraformRunner, dir: string, stack: string, now = new Date(), label?: string): Promise<StateBackup> {
+export async function backUpState(
+  terraform: TerraformRunner,
+  dir: string,
+  stack: string,
+  now = new Date(),
+  label?: string,
+): Promise<StateBackup> {
   const file = path.join(dir, backupFileName(stack, now, label));
   const refuse = (reason: string) =>
-    new UserError(`Could not back up the Terraform state of ${stack} to ${file} (${reason}), so the state was left as it is; make ${dir} writable (or free disk space) and the backend readable.`);
+    new UserError(
+      `Could not back up the Terraform state of ${stack} to ${file} (${reason}), so the state was left as it is; make ${dir} writable (or free disk space) and the backend readable.`,
+    );
   let pulled: string;
   try {
     pulled = await terraform.statePull();
@@ -72,7 +86,8 @@ export async function backUpState(terraform: TerraformRunner, dir: string, stack
     throw refuse(`terraform state pull failed: ${(err as Error).message.split("\n")[0]}`);
   }
   const summary = summarizeState(pulled);
-  if (!summary) throw refuse(pulled.trim() ? "terraform state pull did not return a state" : "the backend holds no state");
+  if (!summary)
+    throw refuse(pulled.trim() ? "terraform state pull did not return a state" : "the backend holds no state");
   const digest = sha256(pulled);
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -86,9 +101,19 @@ export async function backUpState(terraform: TerraformRunner, dir: string, stack
   const onDisk = fs.readFileSync(file);
   const mode = fs.statSync(file).mode & 0o777;
   const back = summarizeState(onDisk.toString("utf8"));
-  if (sha256(onDisk) !== digest || !back || back.lineage !== summary.lineage || back.serial !== summary.serial || mode !== 0o600) {
+  if (
+    sha256(onDisk) !== digest ||
+    !back ||
+    back.lineage !== summary.lineage ||
+    back.serial !== summary.serial ||
+    mode !== 0o600
+  ) {
     removeQuietly(file);
-    throw refuse(mode !== 0o600 ? `it came out mode ${mode.toString(8)}, not 600` : "the file read back differs from the state pulled");
+    throw refuse(
+      mode !== 0o600
+        ? `it came out mode ${mode.toString(8)}, not 600`
+        : "the file read back differs from the state pulled",
+    );
   }
   return { file, sha256: digest, ...summary };
 }

@@ -16,7 +16,13 @@ export function parseStateLockInfo(output: string): StateLockInfo | undefined {
   const httpHolder = /HTTP remote state already locked:\s+ID=(\S+)/.exec(output);
   if (httpHolder) return { id: httpHolder[1] };
   const field = (name: string) => new RegExp(`^\\s*${name}:[ \\t]*(.*\\S)?[ \\t]*$`, "m").exec(output)?.[1];
-  return { id: field("ID"), who: field("Who"), operation: field("Operation"), created: field("Created"), path: field("Path") };
+  return {
+    id: field("ID"),
+    who: field("Who"),
+    operation: field("Operation"),
+    created: field("Created"),
+    path: field("Path"),
+  };
 }
 
 /**
@@ -29,13 +35,23 @@ export function lockFailureReason(output: string): string | undefined {
   const start = output.indexOf("Error message:");
   if (start < 0) return "no reason given";
   const rest = output.slice(start + "Error message:".length);
-  return rest.split(/\n\s*\n/)[0].replace(/\s+/g, " ").trim();
+  return rest
+    .split(/\n\s*\n/)[0]
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** One phrase for a held lock: holder, operation, age and ID, as far as terraform told them. */
 export function describeStateLock(lock: StateLockInfo, now = Date.now()): string {
   // Terraform prints "2026-11-26 03:43:23.543349548 +0000 UTC".
-  const created = lock.created ? Date.parse(lock.created.replace(/ UTC$/, "").replace(/ \+0000$/, "Z").replace(" ", "T")) : NaN;
+  const created = lock.created
+    ? Date.parse(
+        lock.created
+          .replace(/ UTC$/, "")
+          .replace(/ \+0000$/, "Z")
+          .replace(" ", "T"),
+      )
+    : NaN;
   const age = Number.isFinite(created) ? ` for ${humanAge(now - created)}` : "";
   const parts = [
     `held by ${lock.who ?? "an unknown holder"}`,

@@ -24,7 +24,11 @@ export class StateWriteError extends UserError {
  * after all and this returns (`said` tells why it goes on); otherwise it
  * throws, saying what the state holds, or that it could not be read.
  */
-export async function removeFromStateCheckingBack(terraform: TerraformRunner, addresses: string[], said: (warning: string) => void): Promise<void> {
+export async function removeFromStateCheckingBack(
+  terraform: TerraformRunner,
+  addresses: string[],
+  said: (warning: string) => void,
+): Promise<void> {
   try {
     await terraform.stateRm(addresses);
     return;
@@ -42,7 +46,9 @@ export async function removeFromStateCheckingBack(terraform: TerraformRunner, ad
     }
     const left = addresses.filter((a) => inState.includes(a));
     if (!left.length) {
-      said(`terraform reported the write as failed (${reason}), but the state read back no longer holds ${addresses.join(" and ")}: the backend took it, so the run goes on`);
+      said(
+        `terraform reported the write as failed (${reason}), but the state read back no longer holds ${addresses.join(" and ")}: the backend took it, so the run goes on`,
+      );
       return;
     }
     const gone = addresses.filter((a) => !left.includes(a));

@@ -25,9 +25,11 @@ export interface TerraformResult {
 }
 
 /** How init reports an invalid configuration: never tolerated. */
-const CONFIG_PROBLEM = /problems with the configuration|Invalid expression|Unsupported (argument|block type)|Missing required argument|Error: Invalid /;
+const CONFIG_PROBLEM =
+  /problems with the configuration|Invalid expression|Unsupported (argument|block type)|Missing required argument|Error: Invalid /;
 /** How init reports that it could not fetch providers: tolerated, the state commands do not need them. */
-const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Failed to install provider|Failed to resolve provider packages|could not connect to registry|Incompatible provider version/;
+const PROVIDER_INSTALL_FAILURE =
+  /Failed to query available provider packages|Failed to install provider|Failed to resolve provider packages|could not connect to registry|Incompatible provider version/;
 
 /**
  * The Terraform (or OpenTofu) commands the DR tooling runs, in a stack's
@@ -86,10 +88,14 @@ export class TerraformCli implements TerraformRunner {
       version = /v?(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
     }
     if (result.code !== 0 || !version) {
-      throw new UserError(`"${this.describe(["version"])}" did not report a version; check that TERRAFORM_BINARY_NAME names Terraform ≥ ${minimum} or OpenTofu.`);
+      throw new UserError(
+        `"${this.describe(["version"])}" did not report a version; check that TERRAFORM_BINARY_NAME names Terraform ≥ ${minimum} or OpenTofu.`,
+      );
     }
     if (compareVersions(version, minimum) < 0) {
-      throw new UserError(`${this.binary} ${version} is older than ${minimum}, which this stack needs; install Terraform ≥ ${minimum} (or point TERRAFORM_BINARY_NAME at one).`);
+      throw new UserError(
+        `${this.binary} ${version} is older than ${minimum}, which this stack needs; install Terraform ≥ ${minimum} (or point TERRAFORM_BINARY_NAME at one).`,
+      );
     }
     return version;
   }
@@ -103,9 +109,14 @@ export class TerraformCli implements TerraformRunner {
     const result = await this.run(this.initArgs());
     const output = `${result.stdout}\n${result.stderr}`;
     if (result.code === 0) return { providersInstalled: true, output };
-    const backendReady = fs.existsSync(path.join(this.cwd, ".terraform", "terraform.tfstate")) || /Successfully configured the backend/.test(output);
-    if (backendReady && !CONFIG_PROBLEM.test(output) && PROVIDER_INSTALL_FAILURE.test(output)) return { providersInstalled: false, output };
-    throw new UserError(`"${this.describe(this.initArgs())}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}\nFix what it reports (configuration, backend settings or credentials), then rerun.`);
+    const backendReady =
+      fs.existsSync(path.join(this.cwd, ".terraform", "terraform.tfstate")) ||
+      /Successfully configured the backend/.test(output);
+    if (backendReady && !CONFIG_PROBLEM.test(output) && PROVIDER_INSTALL_FAILURE.test(output))
+      return { providersInstalled: false, output };
+    throw new UserError(
+      `"${this.describe(this.initArgs())}" failed in ${this.cwd}: ${headline(output)}\n${lastLines(output)}\nFix what it reports (configuration, backend settings or credentials), then rerun.`,
+    );
   }
 
   async stateList(): Promise<string[]> {
@@ -115,7 +126,10 @@ export class TerraformCli implements TerraformRunner {
       if (/No state file was found/.test(result.stderr)) return [];
       throw await this.failure(args, result);
     }
-    return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    return result.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   async statePull(): Promise<string> {
@@ -172,15 +186,24 @@ export class TerraformCli implements TerraformRunner {
     let result: { code: number; stdout: string; stderr: string };
     try {
       // umask 077: every state copy terraform writes is readable by its owner only.
-      result = await runWithDeadline("/bin/sh", ["-c", 'umask 077 && exec "$0" "$@"', this.binary, ...args], { cwd: this.cwd, env: this.env, deadlineMs, shown: this.describe(args) });
+      result = await runWithDeadline("/bin/sh", ["-c", 'umask 077 && exec "$0" "$@"', this.binary, ...args], {
+        cwd: this.cwd,
+        env: this.env,
+        deadlineMs,
+        shown: this.describe(args),
+      });
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new UserError(`Could not run "${this.binary}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check TERRAFORM_BINARY_NAME.`);
+      throw new UserError(
+        `Could not run "${this.binary}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check TERRAFORM_BINARY_NAME.`,
+      );
     }
     const { code, stdout, stderr } = result;
     // The shell answers 127 when the binary is not on PATH.
     if (code === 127 && /not found|No such file/.test(stderr)) {
-      throw new UserError(`The Terraform binary "${this.binary}" was not found on PATH; install Terraform ≥ ${MINIMUM_TERRAFORM_VERSION} (or OpenTofu) or set TERRAFORM_BINARY_NAME to the one you have.`);
+      throw new UserError(
+        `The Terraform binary "${this.binary}" was not found on PATH; install Terraform ≥ ${MINIMUM_TERRAFORM_VERSION} (or OpenTofu) or set TERRAFORM_BINARY_NAME to the one you have.`,
+      );
     }
     return { code, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) };
   }
@@ -196,7 +219,9 @@ export class TerraformCli implements TerraformRunner {
     }
     const reason = lockFailureReason(output);
     if (reason) {
-      return new UserError(`Terraform could not take the state lock of ${path.basename(this.cwd)} (${reason}); make the state writable (permissions, a read-only file, disk space), then rerun.`);
+      return new UserError(
+        `Terraform could not take the state lock of ${path.basename(this.cwd)} (${reason}); make the state writable (permissions, a read-only file, disk space), then rerun.`,
+      );
     }
     const backend = BACKEND_FAILURE.exec(output);
     if (backend) {

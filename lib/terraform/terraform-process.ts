@@ -28,13 +28,22 @@ function killGroup(pid: number): void {
  * and reaped, and the call fails naming `shown`. Spawn failures (no shell,
  * say) reject with the system error.
  */
-export function runWithDeadline(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number; shown: string }): Promise<ProcessResult> {
+export function runWithDeadline(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number; shown: string },
+): Promise<ProcessResult> {
   if (!cleanupInstalled) {
     cleanupInstalled = true;
     process.on("exit", () => running.forEach(killGroup));
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let expired = false;
@@ -79,7 +88,9 @@ export function terraformTimeoutMs(env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === "") return DEFAULT_TERRAFORM_TIMEOUT_MS;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value <= 0 || value > 2_147_483_647) {
-    throw new UserError(`CRDR_TERRAFORM_TIMEOUT_MS=${JSON.stringify(raw)} is not a whole number of milliseconds; unset it for ${DEFAULT_TERRAFORM_TIMEOUT_MS / 60_000} minutes, or give one such as 600000.`);
+    throw new UserError(
+      `CRDR_TERRAFORM_TIMEOUT_MS=${JSON.stringify(raw)} is not a whole number of milliseconds; unset it for ${DEFAULT_TERRAFORM_TIMEOUT_MS / 60_000} minutes, or give one such as 600000.`,
+    );
   }
   return value;
 }

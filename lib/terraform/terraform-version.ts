@@ -7,7 +7,12 @@ export const MINIMUM_TERRAFORM_VERSION = "1.10.0";
 
 /** Compares dotted versions numerically ("1.10.0" > "1.9.5"); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, "").split(/[-+]/)[0].split(".").map((n) => Number(n) || 0);
+  const parts = (v: string) =>
+    v
+      .replace(/^v/, "")
+      .split(/[-+]/)[0]
+      .split(".")
+      .map((n) => Number(n) || 0);
   const [x, y] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const d = (x[i] ?? 0) - (y[i] ?? 0);

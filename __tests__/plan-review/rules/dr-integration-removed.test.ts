@@ -9,13 +9,25 @@ describe("rule dr-integration-removed", () => {
       context({ phase: "failed-over", primary: "frozen" }),
     );
     expect(findings).toEqual([
-      expect.objectContaining({ severity: "danger", stack: "pg-primary", message: 'the disaster_recovery integration aiven_service_integration.disaster_recovery of pg-primary is deleted while the pair is "failed-over"' }),
+      expect.objectContaining({
+        severity: "danger",
+        stack: "pg-primary",
+        message:
+          'the disaster_recovery integration aiven_service_integration.disaster_recovery of pg-primary is deleted while the pair is "failed-over"',
+      }),
     ]);
   });
 
   it("flags a replaced DR integration (reversed ends are ForceNew)", () => {
     const findings = drIntegrationRemoved.evaluate(
-      plan([{ address: "aiven_service_integration.disaster_recovery", actions: ["delete", "create"], before: DR_LINK, after: { ...DR_LINK, source_service_name: "pg-primary-dr", destination_service_name: "pg-primary" } }]),
+      plan([
+        {
+          address: "aiven_service_integration.disaster_recovery",
+          actions: ["delete", "create"],
+          before: DR_LINK,
+          after: { ...DR_LINK, source_service_name: "pg-primary-dr", destination_service_name: "pg-primary" },
+        },
+      ]),
       context({ phase: "switched-over" }),
     );
     expect(findings).toHaveLength(1);
@@ -27,11 +39,26 @@ describe("rule dr-integration-removed", () => {
       drIntegrationRemoved.evaluate(
         plan([
           { address: "aiven_service_integration.disaster_recovery", actions: ["forget"], before: DR_LINK },
-          { address: "aiven_service_integration.metrics", actions: ["delete"], before: { ...DR_LINK, integration_type: "metrics" } },
+          {
+            address: "aiven_service_integration.metrics",
+            actions: ["delete"],
+            before: { ...DR_LINK, integration_type: "metrics" },
+          },
         ]),
         context(),
       ),
     ).toEqual([]);
-    expect(drIntegrationRemoved.evaluate(plan([{ address: "aiven_service_integration.metrics", actions: ["delete"], before: { integration_type: "metrics" } }]), context())).toBe(NOT_APPLICABLE);
+    expect(
+      drIntegrationRemoved.evaluate(
+        plan([
+          {
+            address: "aiven_service_integration.metrics",
+            actions: ["delete"],
+            before: { integration_type: "metrics" },
+          },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
   });
 });

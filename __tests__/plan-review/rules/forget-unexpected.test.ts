@@ -4,7 +4,9 @@ import { context, DR_LINK, PG_PRIMARY, PG_RECOVERY, plan } from "../../support/p
 
 const forgetPrimary = plan([{ address: "aiven_pg.primary", actions: ["forget"], before: PG_PRIMARY }]);
 const forgetRecovery = plan([{ address: "aiven_pg.recovery", actions: ["forget"], before: PG_RECOVERY }]);
-const forgetLink = plan([{ address: "aiven_service_integration.disaster_recovery", actions: ["forget"], before: DR_LINK }]);
+const forgetLink = plan([
+  { address: "aiven_service_integration.disaster_recovery", actions: ["forget"], before: DR_LINK },
+]);
 
 describe("rule forget-unexpected", () => {
   it("calls forgetting the primary in phase normal a danger: it is the production database", () => {
@@ -20,29 +22,51 @@ describe("rule forget-unexpected", () => {
   });
 
   it("warns when the DR link or the recovery service is forgotten in phase normal", () => {
-    expect(forgetUnexpected.evaluate(forgetLink, context())).toEqual([expect.objectContaining({ severity: "warning", address: "aiven_service_integration.disaster_recovery" })]);
-    expect(forgetUnexpected.evaluate(forgetRecovery, context())).toEqual([expect.objectContaining({ severity: "warning", address: "aiven_pg.recovery" })]);
+    expect(forgetUnexpected.evaluate(forgetLink, context())).toEqual([
+      expect.objectContaining({ severity: "warning", address: "aiven_service_integration.disaster_recovery" }),
+    ]);
+    expect(forgetUnexpected.evaluate(forgetRecovery, context())).toEqual([
+      expect.objectContaining({ severity: "warning", address: "aiven_pg.recovery" }),
+    ]);
   });
 
   it("warns when a primary the phase file records as frozen is forgotten instead", () => {
     expect(forgetUnexpected.evaluate(forgetPrimary, context({ phase: "failed-over", primary: "frozen" }))).toEqual([
-      expect.objectContaining({ severity: "warning", why: expect.stringMatching(/records pg-primary's failed primary as frozen .*not forgotten/) }),
+      expect.objectContaining({
+        severity: "warning",
+        why: expect.stringMatching(/records pg-primary's failed primary as frozen .*not forgotten/),
+      }),
     ]);
   });
 
   it("warns when the recovery service, production while failed over, is forgotten", () => {
-    expect(forgetUnexpected.evaluate(forgetRecovery, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([expect.objectContaining({ severity: "warning" })]);
+    expect(forgetUnexpected.evaluate(forgetRecovery, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([
+      expect.objectContaining({ severity: "warning" }),
+    ]);
   });
 
   it("is compliant for the forgets the recorded phase lays out: the link after any failover, the primary when recorded forgotten", () => {
     expect(forgetUnexpected.evaluate(forgetLink, context({ phase: "failed-over", primary: "frozen" }))).toEqual([]);
     expect(forgetUnexpected.evaluate(forgetLink, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([]);
-    expect(forgetUnexpected.evaluate(forgetPrimary, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([]);
+    expect(forgetUnexpected.evaluate(forgetPrimary, context({ phase: "failed-over", primary: "forgotten" }))).toEqual(
+      [],
+    );
   });
 
   it("leaves forgets of services outside the pairs alone, and does not apply without forgets", () => {
-    const foreign = plan([{ address: "module.other.aiven_pg.primary", actions: ["forget"], before: { ...PG_PRIMARY, service_name: "pg-other" } }]);
+    const foreign = plan([
+      {
+        address: "module.other.aiven_pg.primary",
+        actions: ["forget"],
+        before: { ...PG_PRIMARY, service_name: "pg-other" },
+      },
+    ]);
     expect(forgetUnexpected.evaluate(foreign, context({ phase: "normal" }, "pg-primary"))).toEqual([]);
-    expect(forgetUnexpected.evaluate(plan([{ address: "aiven_pg.primary", actions: ["no-op"], before: PG_PRIMARY, after: PG_PRIMARY }]), context())).toBe(NOT_APPLICABLE);
+    expect(
+      forgetUnexpected.evaluate(
+        plan([{ address: "aiven_pg.primary", actions: ["no-op"], before: PG_PRIMARY, after: PG_PRIMARY }]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
   });
 });

@@ -5,23 +5,54 @@ import { context, PG_PRIMARY, PG_RECOVERY, plan } from "../../support/plan-build
 describe("rule pg-destroyed", () => {
   it("flags a replaced aiven_pg as danger, naming the pair and what forced it", () => {
     const findings = pgDestroyed.evaluate(
-      plan([{ address: "aiven_pg.primary", actions: ["delete", "create"], before: PG_PRIMARY, after: { ...PG_PRIMARY, project: "crdr-test" }, replace_paths: [["service_name"]], action_reason: "replace_because_cannot_update" }]),
+      plan([
+        {
+          address: "aiven_pg.primary",
+          actions: ["delete", "create"],
+          before: PG_PRIMARY,
+          after: { ...PG_PRIMARY, project: "crdr-test" },
+          replace_paths: [["service_name"]],
+          action_reason: "replace_because_cannot_update",
+        },
+      ]),
       context(),
     );
     expect(findings).toEqual([
-      expect.objectContaining({ severity: "danger", address: "aiven_pg.primary", stack: "pg-primary", message: "PostgreSQL service primary of pg-primary is replaced (forced by service_name)" }),
+      expect.objectContaining({
+        severity: "danger",
+        address: "aiven_pg.primary",
+        stack: "pg-primary",
+        message: "PostgreSQL service primary of pg-primary is replaced (forced by service_name)",
+      }),
     ]);
   });
 
   it("flags a deleted aiven_pg, in either replace order", () => {
-    expect(pgDestroyed.evaluate(plan([{ address: "aiven_pg.recovery", actions: ["delete"], before: PG_RECOVERY }]), context())).toHaveLength(1);
-    expect(pgDestroyed.evaluate(plan([{ address: "aiven_pg.recovery", actions: ["create", "delete"], before: PG_RECOVERY, after: PG_RECOVERY }]), context())).toHaveLength(1);
+    expect(
+      pgDestroyed.evaluate(
+        plan([{ address: "aiven_pg.recovery", actions: ["delete"], before: PG_RECOVERY }]),
+        context(),
+      ),
+    ).toHaveLength(1);
+    expect(
+      pgDestroyed.evaluate(
+        plan([
+          { address: "aiven_pg.recovery", actions: ["create", "delete"], before: PG_RECOVERY, after: PG_RECOVERY },
+        ]),
+        context(),
+      ),
+    ).toHaveLength(1);
   });
 
   it("is compliant for updates, creates and forgets", () => {
     const findings = pgDestroyed.evaluate(
       plan([
-        { address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, plan: "startup-8" } },
+        {
+          address: "aiven_pg.primary",
+          actions: ["update"],
+          before: PG_PRIMARY,
+          after: { ...PG_PRIMARY, plan: "startup-8" },
+        },
         { address: "aiven_pg.recovery", actions: ["create"], after: PG_RECOVERY },
         { address: "aiven_pg.old", actions: ["forget"], before: PG_PRIMARY },
       ]),
@@ -31,6 +62,8 @@ describe("rule pg-destroyed", () => {
   });
 
   it("does not apply to plans without aiven_pg", () => {
-    expect(pgDestroyed.evaluate(plan([{ address: "null_resource.x", actions: ["delete"], before: {} }]), context())).toBe(NOT_APPLICABLE);
+    expect(
+      pgDestroyed.evaluate(plan([{ address: "null_resource.x", actions: ["delete"], before: {} }]), context()),
+    ).toBe(NOT_APPLICABLE);
   });
 });

@@ -8,41 +8,90 @@ import { terraformMadePlan } from "../support/terraform-made-plan";
 
 /** The review of the plan of stack pg-primary with the pull request's record `head` and the base branch's `base` (absent: no record). */
 const contextWith = (head: PhaseRecord | undefined, base: PhaseRecord | undefined) =>
-  new ReviewContext([pairManifest()], PhaseFolder.inMemory(head ? { "pg-primary": head } : {}), "pg-primary", PhaseFolder.inMemory(base ? { "pg-primary": base } : {}));
+  new ReviewContext(
+    [pairManifest()],
+    PhaseFolder.inMemory(head ? { "pg-primary": head } : {}),
+    "pg-primary",
+    PhaseFolder.inMemory(base ? { "pg-primary": base } : {}),
+  );
 const BY_TOOLING = { runId: "failover-20261101-1", since: "2026-11-01T10:00:00Z" };
 
 describe("rule phase-changed (with the plan terraform made for removed blocks forgetting the primary and the link)", () => {
   const plan = terraformMadePlan("tf-forget-primary-and-link");
 
   it("calls a failed-over record written by hand (no operation, run or time) a danger", () => {
-    expect(phaseChanged.evaluate(plan, contextWith({ phase: "failed-over", primary: "forgotten" }, undefined))).toEqual([
-      {
-        rule: "phase-changed",
-        severity: "danger",
-        stack: "pg-primary",
-        message: "the phase file moves pg-primary from normal to failed-over (primary forgotten)",
-        why: expect.stringMatching(/^The review judges this plan by that phase, but the new record has no operation, runId, since, which the tooling writes on every record: it was written by hand/),
-      },
-    ]);
+    expect(phaseChanged.evaluate(plan, contextWith({ phase: "failed-over", primary: "forgotten" }, undefined))).toEqual(
+      [
+        {
+          rule: "phase-changed",
+          severity: "danger",
+          stack: "pg-primary",
+          message: "the phase file moves pg-primary from normal to failed-over (primary forgotten)",
+          why: expect.stringMatching(
+            /^The review judges this plan by that phase, but the new record has no operation, runId, since, which the tooling writes on every record: it was written by hand/,
+          ),
+        },
+      ],
+    );
   });
 
   it("calls a move PHASE_TRANSITIONS does not allow a danger, and a record naming the wrong operation", () => {
-    const fromFailedOverToSwitched = phaseChanged.evaluate(plan, contextWith({ phase: "switched-over", operation: "switchover", ...BY_TOOLING }, { phase: "failed-over", primary: "frozen", operation: "failover", ...BY_TOOLING }));
-    expect(fromFailedOverToSwitched).toEqual([expect.objectContaining({ severity: "danger", why: expect.stringContaining('no operation moves a pair from "failed-over" to "switched-over"') })]);
-    const wrongOperation = phaseChanged.evaluate(plan, contextWith({ phase: "failed-over", primary: "forgotten", operation: "switchover", ...BY_TOOLING }, undefined));
-    expect(wrongOperation).toEqual([expect.objectContaining({ severity: "danger", why: expect.stringContaining('the record says switchover made it, but switchover leads to "switched-over"') })]);
+    const fromFailedOverToSwitched = phaseChanged.evaluate(
+      plan,
+      contextWith(
+        { phase: "switched-over", operation: "switchover", ...BY_TOOLING },
+        { phase: "failed-over", primary: "frozen", operation: "failover", ...BY_TOOLING },
+      ),
+    );
+    expect(fromFailedOverToSwitched).toEqual([
+      expect.objectContaining({
+        severity: "danger",
+        why: expect.stringContaining('no operation moves a pair from "failed-over" to "switched-over"'),
+      }),
+    ]);
+    const wrongOperation = phaseChanged.evaluate(
+      plan,
+      contextWith({ phase: "failed-over", primary: "forgotten", operation: "switchover", ...BY_TOOLING }, undefined),
+    );
+    expect(wrongOperation).toEqual([
+      expect.objectContaining({
+        severity: "danger",
+        why: expect.stringContaining('the record says switchover made it, but switchover leads to "switched-over"'),
+      }),
+    ]);
   });
 
   it("shows a change the tooling writes as info, and a record that only was rewritten (new run, same phase) not at all", () => {
-    expect(phaseChanged.evaluate(plan, contextWith({ phase: "failed-over", primary: "forgotten", operation: "failover", ...BY_TOOLING }, { phase: "normal" }))).toEqual([
-      expect.objectContaining({ severity: "info", message: "the phase file moves pg-primary from normal to failed-over (primary forgotten) by failover run failover-20261101-1" }),
+    expect(
+      phaseChanged.evaluate(
+        plan,
+        contextWith(
+          { phase: "failed-over", primary: "forgotten", operation: "failover", ...BY_TOOLING },
+          { phase: "normal" },
+        ),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        severity: "info",
+        message:
+          "the phase file moves pg-primary from normal to failed-over (primary forgotten) by failover run failover-20261101-1",
+      }),
     ]);
     const same = { phase: "failed-over" as const, primary: "frozen" as const, operation: "failover" as const };
-    expect(phaseChanged.evaluate(plan, contextWith({ ...same, ...BY_TOOLING }, { ...same, runId: "older", since: "2026-10-01T10:00:00Z" }))).toBe(NOT_APPLICABLE);
+    expect(
+      phaseChanged.evaluate(
+        plan,
+        contextWith({ ...same, ...BY_TOOLING }, { ...same, runId: "older", since: "2026-10-01T10:00:00Z" }),
+      ),
+    ).toBe(NOT_APPLICABLE);
   });
 
   it("does not apply without a base phase file to compare with", () => {
-    const ctx = new ReviewContext([pairManifest()], PhaseFolder.inMemory({ "pg-primary": { phase: "failed-over", primary: "forgotten" } }), "pg-primary");
+    const ctx = new ReviewContext(
+      [pairManifest()],
+      PhaseFolder.inMemory({ "pg-primary": { phase: "failed-over", primary: "forgotten" } }),
+      "pg-primary",
+    );
     expect(phaseChanged.evaluate(plan, ctx)).toBe(NOT_APPLICABLE);
   });
 });

@@ -5,7 +5,9 @@ import { terraformMadePlan } from "../support/terraform-made-plan";
 
 describe("rule plan-without-crdr (plans made by terraform)", () => {
   it("calls a primary moved to a Hobbyist plan a danger", () => {
-    expect(planWithoutCrdr.evaluate(terraformMadePlan("tf-primary-to-hobbyist"), context({ phase: "normal" }, "pg-primary"))).toEqual([
+    expect(
+      planWithoutCrdr.evaluate(terraformMadePlan("tf-primary-to-hobbyist"), context({ phase: "normal" }, "pg-primary")),
+    ).toEqual([
       expect.objectContaining({
         severity: "danger",
         address: "aiven_pg.primary",
@@ -17,7 +19,9 @@ describe("rule plan-without-crdr (plans made by terraform)", () => {
   });
 
   it("is compliant for a move between plans that support CRDR, and leaves services outside the pairs alone", () => {
-    expect(planWithoutCrdr.evaluate(terraformMadePlan("tf-target-primary"), context({ phase: "normal" }, "pg-primary"))).toEqual([]);
+    expect(
+      planWithoutCrdr.evaluate(terraformMadePlan("tf-target-primary"), context({ phase: "normal" }, "pg-primary")),
+    ).toEqual([]);
     expect(planWithoutCrdr.evaluate(terraformMadePlan("tf-delete-other-services"), context())).toBe(NOT_APPLICABLE);
   });
 });

@@ -4,21 +4,45 @@ import { context, PG_PRIMARY, plan } from "../../support/plan-builder";
 
 describe("rule termination-protection-off", () => {
   it("warns when termination protection is turned off", () => {
-    const p = plan([{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, termination_protection: false } }]);
+    const p = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, termination_protection: false },
+      },
+    ]);
     expect(terminationProtectionOff.evaluate(p, context())).toEqual([
       expect.objectContaining({ severity: "warning", message: "aiven_pg.primary turns off termination_protection" }),
     ]);
   });
 
   it("warns when a service is created without it", () => {
-    const p = plan([{ address: "aiven_pg.primary", actions: ["create"], after: { ...PG_PRIMARY, termination_protection: false } }]);
+    const p = plan([
+      { address: "aiven_pg.primary", actions: ["create"], after: { ...PG_PRIMARY, termination_protection: false } },
+    ]);
     expect(terminationProtectionOff.evaluate(p, context())).toHaveLength(1);
   });
 
   it("is compliant when it stays on, and ignores a value marked sensitive", () => {
-    const on = plan([{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, plan: "startup-8" } }]);
+    const on = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, plan: "startup-8" },
+      },
+    ]);
     expect(terminationProtectionOff.evaluate(on, context())).toEqual([]);
-    const hidden = plan([{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, termination_protection: false }, after_sensitive: { termination_protection: true } }]);
+    const hidden = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, termination_protection: false },
+        after_sensitive: { termination_protection: true },
+      },
+    ]);
     expect(terminationProtectionOff.evaluate(hidden, context())).toEqual([]);
     expect(terminationProtectionOff.evaluate(plan([]), context())).toBe(NOT_APPLICABLE);
   });
@@ -26,7 +50,13 @@ describe("rule termination-protection-off", () => {
 
 describe("rule termination-protection-off, outside the declared pairs", () => {
   it("does not flag a new aiven_pg that belongs to no pair", () => {
-    const p = plan([{ address: "aiven_pg.scratch", actions: ["create"], after: { ...PG_PRIMARY, service_name: "scratch", termination_protection: false } }]);
+    const p = plan([
+      {
+        address: "aiven_pg.scratch",
+        actions: ["create"],
+        after: { ...PG_PRIMARY, service_name: "scratch", termination_protection: false },
+      },
+    ]);
     expect(terminationProtectionOff.evaluate(p, context())).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ export type StackBehaviour =
   | { readonly real: true };
 
 /** The coloured error the fake's failing plan prints, and the text a reader should still see. */
-export const FAKE_PLAN_ERROR = "\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0m\u001b[1mInvalid credentials\u001b[0m\n\u001b[31m│\u001b[0m 401 Unauthorized: the token was refused\n\u001b[31m╵\u001b[0m\n";
+export const FAKE_PLAN_ERROR =
+  "\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0m\u001b[1mInvalid credentials\u001b[0m\n\u001b[31m│\u001b[0m 401 Unauthorized: the token was refused\n\u001b[31m╵\u001b[0m\n";
 
 /**
  * A directory holding a fake `terraform` for PATH, driven per stack, which

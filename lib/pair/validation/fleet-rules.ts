@@ -33,7 +33,10 @@ export const FLEET_RULES: readonly FleetRule[] = [
     check: (pairs) =>
       pairs
         .filter((p) => !STACK_NAME.test(p.stackName))
-        .map((p) => `stack name "${p.stackName}" is not usable as a directory and Terraform workspace name; use letters, digits, "_" and "-", starting with a letter.`),
+        .map(
+          (p) =>
+            `stack name "${p.stackName}" is not usable as a directory and Terraform workspace name; use letters, digits, "_" and "-", starting with a letter.`,
+        ),
   },
   {
     id: "unique-service-names",
@@ -43,7 +46,8 @@ export const FLEET_RULES: readonly FleetRule[] = [
         `${p.props.project}/${p.props.recovery.serviceName}`,
       ]);
       return duplicates(names).map(
-        (qualified) => `service "${qualified.split("/")[1]}" in project "${qualified.split("/")[0]}" is declared by more than one pair; every service name in a project must be unique.`,
+        (qualified) =>
+          `service "${qualified.split("/")[1]}" in project "${qualified.split("/")[0]}" is declared by more than one pair; every service name in a project must be unique.`,
       );
     },
   },

@@ -78,7 +78,9 @@ export const PAIR_RULES: readonly PairRule[] = [
     id: "distinct-service-names",
     check: ({ primary, recovery }) =>
       primary.serviceName === recovery.serviceName
-        ? [`recovery.serviceName ${show(recovery.serviceName)} is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`]
+        ? [
+            `recovery.serviceName ${show(recovery.serviceName)} is the primary's name too; give the recovery service its own name (the default is the primary's name plus "-dr").`,
+          ]
         : [],
   },
   perSide("cloud-name", "cloudName", (side, props) => {
@@ -93,7 +95,9 @@ export const PAIR_RULES: readonly PairRule[] = [
     id: "distinct-regions",
     check: ({ primary, recovery }) =>
       !blank(recovery.cloudName) && primary.cloudName === recovery.cloudName
-        ? [`recovery.cloudName ${show(recovery.cloudName)} is the primary's region; put the recovery service in another region.`]
+        ? [
+            `recovery.cloudName ${show(recovery.cloudName)} is the primary's region; put the recovery service in another region.`,
+          ]
         : [],
   },
   perSide("plan-name", "plan", (side, props) => {
@@ -113,7 +117,8 @@ export const PAIR_RULES: readonly PairRule[] = [
     const window = props[side].maintenanceWindow;
     if (!window) return undefined;
     const problems: string[] = [];
-    if (!MAINTENANCE_DAYS.includes(window.dow)) problems.push(`dow ${show(window.dow)} is not a weekday name (use "monday" … "sunday")`);
+    if (!MAINTENANCE_DAYS.includes(window.dow))
+      problems.push(`dow ${show(window.dow)} is not a weekday name (use "monday" … "sunday")`);
     if (!MAINTENANCE_TIME.test(window.time ?? "")) problems.push(`time ${show(window.time)} is not "HH:mm:ss" in UTC`);
     return problems.length ? `${side}.maintenanceWindow ${problems.join(" and ")}; fix the window.` : undefined;
   }),
@@ -136,20 +141,25 @@ export const PAIR_RULES: readonly PairRule[] = [
     check: ({ maxDataLoss }) =>
       maxDataLoss === undefined || objectiveMillis(maxDataLoss) !== undefined
         ? []
-        : [`maxDataLoss ${show(maxDataLoss)} is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`],
+        : [
+            `maxDataLoss ${show(maxDataLoss)} is not a duration; use a positive value such as "30s", "2m" or "500ms", or leave it out to only report the figure.`,
+          ],
   },
   {
     id: "tier",
     check: ({ tier }) =>
       tier === undefined || (Number.isInteger(tier) && tier >= 1 && tier <= LOWEST_TIER)
         ? []
-        : [`tier ${show(tier)} is not a priority tier; use a whole number from 1 (most important) to ${LOWEST_TIER}, or leave it unset to go after every tiered pair.`],
+        : [
+            `tier ${show(tier)} is not a priority tier; use a whole number from 1 (most important) to ${LOWEST_TIER}, or leave it unset to go after every tiered pair.`,
+          ],
   },
   {
     id: "tags",
     check: ({ tags }) =>
       Object.entries(tags).flatMap(([key, value]) => {
-        if (!TAG_KEY.test(key)) return [`tag key ${show(key)} is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`];
+        if (!TAG_KEY.test(key))
+          return [`tag key ${show(key)} is not valid; use 1 to 64 letters, digits, "_", ".", ":" or "-".`];
         if (typeof value !== "string" || value.length > TAG_VALUE_MAX) {
           return [`tag ${show(key)} has value ${show(value)}; use a string of at most ${TAG_VALUE_MAX} characters.`];
         }

@@ -18,7 +18,10 @@ export const cloudMigration: PlanRule = {
       })
       .map((c) => {
         const located = context.locate(c);
-        const other = located && located.side !== "integration" ? located.pair[located.side === "primary" ? "recovery" : "primary"].cloudName : undefined;
+        const other =
+          located && located.side !== "integration"
+            ? located.pair[located.side === "primary" ? "recovery" : "primary"].cloudName
+            : undefined;
         const to = String(attribute(c, "after", "cloud_name"));
         return changeFinding(this, c, located, {
           message: `${c.address} migrates from ${String(attribute(c, "before", "cloud_name"))} to ${to}${other === to ? `, the region of its DR peer` : ""}`,

@@ -11,7 +11,9 @@ export const drIntegrationRemoved: PlanRule = {
   severity: "danger",
   title: "disaster_recovery integration deleted or replaced",
   evaluate(plan, context) {
-    const links = plan.changes.filter((c) => c.type === "aiven_service_integration" && (isPlannedDrLink(c.before) || isPlannedDrLink(c.after)));
+    const links = plan.changes.filter(
+      (c) => c.type === "aiven_service_integration" && (isPlannedDrLink(c.before) || isPlannedDrLink(c.after)),
+    );
     if (!links.length) return NOT_APPLICABLE;
     return links
       .filter((c) => c.kind === "delete" || c.kind === "replace")

@@ -22,7 +22,12 @@ export const forgetExplained: PlanRule = {
         : located.side === "integration"
           ? "Expected after the failover: the DR link is no longer Terraform's to manage; Aiven keeps it for the revert."
           : "Expected after a failover with an unreachable primary: the phase file records the primary as forgotten; the revert imports it back.";
-      return [changeFinding(this, c, located, { message: `${c.address} is forgotten (removed from state, not destroyed)`, why })];
+      return [
+        changeFinding(this, c, located, {
+          message: `${c.address} is forgotten (removed from state, not destroyed)`,
+          why,
+        }),
+      ];
     });
   },
 };

@@ -13,10 +13,18 @@ export const incompletePlan: PlanRule = {
   severity: "warning",
   title: "incomplete plan (-target, or deferred changes)",
   evaluate(plan) {
-    const planned = new Set(plan.changes.flatMap((c) => [`${c.address}#${c.deposed ?? ""}`, ...(c.previousAddress ? [`${c.previousAddress}#${c.deposed ?? ""}`] : [])]));
-    const leftOut = plan.prior.filter((p) => p.mode === "managed" && !planned.has(`${p.address}#${p.deposed ?? ""}`)).map((p) => p.address);
+    const planned = new Set(
+      plan.changes.flatMap((c) => [
+        `${c.address}#${c.deposed ?? ""}`,
+        ...(c.previousAddress ? [`${c.previousAddress}#${c.deposed ?? ""}`] : []),
+      ]),
+    );
+    const leftOut = plan.prior
+      .filter((p) => p.mode === "managed" && !planned.has(`${p.address}#${p.deposed ?? ""}`))
+      .map((p) => p.address);
     if (plan.complete && !leftOut.length) return [];
-    const named = leftOut.slice(0, NAMED).join(", ") + (leftOut.length > NAMED ? ` and ${leftOut.length - NAMED} more` : "");
+    const named =
+      leftOut.slice(0, NAMED).join(", ") + (leftOut.length > NAMED ? ` and ${leftOut.length - NAMED} more` : "");
     return [
       {
         rule: this.id,

@@ -25,7 +25,7 @@ export const pairStateMissing: PlanRule = {
       return [
         changeFinding(this, c, located, {
           message: `${c.address} creates ${pair[located.side].serviceName}, but the phase file records ${pair.stack} (it exists) and the state holds none of its objects`,
-          why: "The plan was made against an empty or wrong state, so it shows creates where the apply would collide with the live services. Point the review at the pair's real state (the repository variable CRDR_BACKEND, as docs/plan-review.md says under \"Plan review in CI\") and plan again.",
+          why: 'The plan was made against an empty or wrong state, so it shows creates where the apply would collide with the live services. Point the review at the pair\'s real state (the repository variable CRDR_BACKEND, as docs/plan-review.md says under "Plan review in CI") and plan again.',
         }),
       ];
     });

@@ -13,7 +13,10 @@ export const pgDestroyed: PlanRule = {
       .filter((c) => c.kind === "delete" || c.kind === "replace")
       .map((c) => {
         const located = context.locate(c);
-        const reason = c.kind === "replace" ? `replaced${c.replacePaths?.length ? ` (forced by ${c.replacePaths.map((p) => (Array.isArray(p) ? p.join(".") : String(p))).join(", ")})` : ""}` : "deleted";
+        const reason =
+          c.kind === "replace"
+            ? `replaced${c.replacePaths?.length ? ` (forced by ${c.replacePaths.map((p) => (Array.isArray(p) ? p.join(".") : String(p))).join(", ")})` : ""}`
+            : "deleted";
         return changeFinding(this, c, located, {
           message: `PostgreSQL service ${located ? `${located.side} of ${located.pair.stack}` : c.address} is ${reason}`,
           why: "Deleting or replacing an aiven_pg destroys the database and its data; termination protection makes the apply fail, but the plan intends it.",

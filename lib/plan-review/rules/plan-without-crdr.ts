@@ -9,12 +9,15 @@ export const planWithoutCrdr: PlanRule = {
   severity: "danger",
   title: "a pair's service on a plan without CRDR",
   evaluate(plan, context) {
-    const pgs = plan.changes.filter((c) => c.type === "aiven_pg" && !c.deposed && ["create", "update", "replace"].includes(c.kind));
+    const pgs = plan.changes.filter(
+      (c) => c.type === "aiven_pg" && !c.deposed && ["create", "update", "replace"].includes(c.kind),
+    );
     if (!pgs.length) return NOT_APPLICABLE;
     return pgs.flatMap((c) => {
       const located = context.locate(c);
       const to = attribute(c, "after", "plan");
-      if (!located || located.side === "integration" || typeof to !== "string" || to === attribute(c, "before", "plan")) return [];
+      if (!located || located.side === "integration" || typeof to !== "string" || to === attribute(c, "before", "plan"))
+        return [];
       if (planSupportsCrdr(to)) return [];
       return [
         changeFinding(this, c, located, {

@@ -16,7 +16,9 @@ export const secondPgManager: PlanRule = {
   severity: "danger",
   title: "a second address managing a pair's service",
   evaluate(plan, context) {
-    const pgs = plan.changes.filter((c) => c.type === "aiven_pg" && c.mode === "managed" && !c.deposed && c.kind !== "delete" && c.kind !== "forget");
+    const pgs = plan.changes.filter(
+      (c) => c.type === "aiven_pg" && c.mode === "managed" && !c.deposed && c.kind !== "delete" && c.kind !== "forget",
+    );
     if (!pgs.length) return NOT_APPLICABLE;
     const findings = [];
     for (const c of pgs) {

@@ -14,7 +14,8 @@ export const terminationProtectionOff: PlanRule = {
     // (other aiven_pg creates are not this project's business).
     const off = (c: PlannedChange) =>
       attribute(c, "after", "termination_protection") === false &&
-      (attribute(c, "before", "termination_protection") === true || (c.kind === "create" && context.locate(c) !== undefined));
+      (attribute(c, "before", "termination_protection") === true ||
+        (c.kind === "create" && context.locate(c) !== undefined));
     return pgs.filter(off).map((c) =>
       changeFinding(this, c, context.locate(c), {
         message: `${c.address} ${c.kind === "create" ? "is created without" : "turns off"} termination_protection`,
