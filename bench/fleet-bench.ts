@@ -38,6 +38,9 @@ export async function fleet(
     CRDR_BENCH_PAIRS: String(pairs),
     CRDR_BENCH_PRIMARY_CLOUDS: REGION,
     TF_CLI_CONFIG_FILE: "/dev/null",
+    // The fleet's own pair locks and role-change records: the machine-wide
+    // folder is shared with every other run of these pair names on the machine.
+    CRDR_LOCK_DIR: path.join(dir, ".crdr-locks"),
     ...app,
   };
   const { outdir } = synthesize(dir, env);
