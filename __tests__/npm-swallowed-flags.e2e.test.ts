@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { flagsNpmTook } from "../lib/cli/npm-swallowed-flags";
+import { flagsNpmTook, npmTookFlagsMessage } from "../lib/cli/npm-swallowed-flags";
 import { startChild } from "./support/child-processes";
 import { DR_OPERATIONS, peers } from "./support/dr-operations";
 import { useDrScenario } from "./support/dr-scenario";
@@ -93,6 +93,18 @@ describe("which npm variables mean a flag was typed", () => {
   it("counts a flag npm took for the script being run, a value flag included", () => {
     const env = { npm_lifecycle_event: "failover", npm_config_dry_run: "true", npm_config_stack: "true" };
     expect(flagsNpmTook(failover(), env).map((o) => o.long)).toEqual(["--dry-run", "--stack"]);
+  });
+
+  it("counts --dry-run for a command that has no --dry-run (npm run phase-migrate --dry-run would migrate for real; found by a red-team run)", () => {
+    const migrate = new Command("npm run phase-migrate --");
+    expect(
+      flagsNpmTook(migrate, { npm_lifecycle_event: "phase-migrate", npm_config_dry_run: "true" }).map((o) => o.long),
+    ).toEqual(["--dry-run"]);
+    expect(flagsNpmTook(migrate, { npm_lifecycle_event: "phase-migrate", npm_config_dry_run: "" })).toEqual([]);
+    const took = flagsNpmTook(migrate, { npm_lifecycle_event: "phase-migrate", npm_config_dry_run: "true" });
+    expect(npmTookFlagsMessage(migrate, took, [])).toBe(
+      "npm took --dry-run for itself, and npm run phase-migrate has no dry run: nothing was done. To do it for real, run npm run phase-migrate without --dry-run",
+    );
   });
 
   it("ignores what npm exports whatever was typed (empty or false settings), and another script's variables", () => {

@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
+import { Journal } from "../lib/operations/journal";
+import { pairRecordFile } from "../lib/operations/operation-lock";
 import { revert } from "../lib/operations/revert";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
@@ -184,5 +186,81 @@ describe("the machine-wide record of a pair's role changes", () => {
       checkout.clearPhases();
       checkout.synth();
     }
+  });
+
+  it("a change Aiven accepted but does not show yet is not sent again from another checkout (found by a red-team run)", async () => {
+    // Aiven answers 200 and acts only much later: the first run stops, saying nothing has changed since.
+    sim.faults.add({ kind: "delayed-visibility", method: "PUT", path: PRIMARY_PUT, visibleAfterMs: 20_000, times: 1 });
+    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({ exitCode: 3 });
+    expect(puts()).toEqual(["pg-primary failed"]);
+    // The other checkout's journal is empty; the pair record says Aiven took it.
+    for (let rerun = 0; rerun < 2; rerun++) {
+      const other = depsFor(checkouts[1]);
+      await expect(failover(failoverOptions, other)).rejects.toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(/accepted .* but nothing has changed since/),
+      });
+    }
+    expect(puts()).toEqual(["pg-primary failed"]);
+  });
+
+  it("a request refused with 409 after an unresolved one counts against the limit: reruns send nothing more (found by a red-team run)", async () => {
+    // The first answer is lost (a gateway's 5xx) and Aiven shows the change only much later; the
+    // second request is refused with 409 because the first is under way.
+    sim.faults.add({
+      kind: "delayed-visibility",
+      method: "PUT",
+      path: PRIMARY_PUT,
+      visibleAfterMs: 20_000,
+      answer: "gateway",
+      times: 1,
+    });
+    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({ exitCode: 3 });
+    expect(puts()).toEqual(["pg-primary failed", "pg-primary failed"]);
+    for (const checkout of [checkouts[0], checkouts[1], checkouts[0]]) {
+      await expect(failover(failoverOptions, depsFor(checkout))).rejects.toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(/^Not sending .*: 2 requests for it were already sent/),
+      });
+    }
+    expect(puts()).toHaveLength(2);
+  });
+
+  it("--resend sends one request, not two, when its answer is lost too (found by a red-team run)", async () => {
+    sim.faults.add({ kind: "drop", method: "PUT", path: PRIMARY_PUT });
+    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({ exitCode: 3 });
+    expect(puts()).toHaveLength(2);
+    await expect(failover({ ...failoverOptions, resend: true }, depsFor(checkouts[1]))).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/resent with --resend, and neither peer showed any change/),
+    });
+    expect(puts()).toHaveLength(3);
+    await expect(failover(failoverOptions, depsFor(checkouts[0]))).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/^Not sending .*: 1 request for it was already sent/),
+    });
+    expect(puts()).toHaveLength(3);
+  });
+
+  it("a checkout's old open intent, settled by a run from another checkout, does not come back in its next run (found by a red-team run)", async () => {
+    const first = depsFor(checkouts[0]);
+    await expect(
+      failover(failoverOptions, { ...first, client: killedAfterSending(first.client) }),
+    ).rejects.toBeInstanceOf(RunKilled);
+    const record = pairRecordFile(process.env.CRDR_LOCK_DIR!, { project: "crdr-test", primaryService: "pg-primary" });
+    const checkoutJournal = () => new Journal(checkouts[0].dir, STACK, "failover", "-", false, record);
+    expect(checkoutJournal().openIntent()).toMatchObject({ side: "primary", role: "failed" });
+    // The other checkout resolves it (Aiven applied it) and completes.
+    await failover(failoverOptions, depsFor(checkouts[1]));
+    expect(puts()).toEqual(["pg-primary failed"]);
+    // The first checkout's journal still ends with its intent, but the pair record settled it.
+    const events = fs
+      .readFileSync(checkoutJournal().file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).event);
+    expect(events[events.length - 1]).toBe("role-intent");
+    expect(checkoutJournal().openIntent()).toBeUndefined();
+    expect(new Journal(checkouts[0].dir, STACK, "failover", "-", false).openIntent()).toMatchObject({ role: "failed" });
   });
 });

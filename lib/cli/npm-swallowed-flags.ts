@@ -16,7 +16,12 @@ import { Command, Option } from "commander";
 export function flagsNpmTook(program: Command, env: NodeJS.ProcessEnv): Option[] {
   const script = /^npm run (\S+) --$/.exec(program.name())?.[1];
   if (!script || env.npm_lifecycle_event !== script) return [];
-  return program.options.filter((option) => {
+  // `--dry-run` before `--` is refused even by a command without one: the
+  // engineer asked for a dry run, and the command would do it for real.
+  const options = program.options.some((o) => o.long === "--dry-run")
+    ? program.options
+    : [...program.options, new Option("--dry-run")];
+  return options.filter((option) => {
     if (!option.long) return false;
     const value = env[`npm_config_${option.long.slice(2).replace(/-/g, "_")}`];
     return value !== undefined && value !== "" && value !== "false";
@@ -25,6 +30,10 @@ export function flagsNpmTook(program: Command, env: NodeJS.ProcessEnv): Option[]
 
 /** The one sentence that says so, with the command line that works. */
 export function npmTookFlagsMessage(program: Command, took: readonly Option[], args: readonly string[]): string {
+  if (!program.options.some((o) => o.long === "--dry-run") && took.some((o) => o.long === "--dry-run")) {
+    const real = program.name().replace(/ --$/, "");
+    return `npm took --dry-run for itself, and ${real} has no dry run: nothing was done. To do it for real, run ${real} without --dry-run`;
+  }
   const names = took.map((o) => o.long!);
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
   // A value flag npm took left its value behind as a stray argument.

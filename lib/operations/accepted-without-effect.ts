@@ -82,7 +82,7 @@ export class AcceptanceWatch {
   private moved = false;
 
   constructor(private readonly ctx: OperationContext) {
-    this.acceptance = ctx.options.dryRun ? undefined : lastAcceptance(ctx.journal.episode());
+    this.acceptance = ctx.options.dryRun ? undefined : lastAcceptance(ctx.journal.sharedEpisode());
   }
 
   check(peers: Peers): void {
@@ -117,7 +117,7 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
   if (ctx.options.dryRun) return;
   // The latest role change first: in a revert, an earlier request Aiven acted on is no reason to refuse.
   if (await resendUnresolved(ctx)) return;
-  const acceptance = lastAcceptance(ctx.journal.episode());
+  const acceptance = lastAcceptance(ctx.journal.sharedEpisode());
   if (!acceptance) {
     throw new UserError(
       `--resend sends again only a role change Aiven accepted without acting on it, and the journal of this ${ctx.operation} on ${ctx.options.stack} holds none; rerun without --resend. Nothing was sent.`,

@@ -159,7 +159,32 @@ export class Journal {
    * from another checkout on this machine).
    */
   openIntent(): JournalEntry | undefined {
-    return openIntentOf(this.episode()) ?? openIntentOf(this.pairEpisode());
+    const shared = openIntentOf(this.pairEpisode());
+    if (shared) return shared;
+    const mine = openIntentOf(this.episode());
+    // The pair record is written first, with the same entry: a later outcome
+    // or completion there (a run from another checkout settled it) closes
+    // this checkout's old intent too, which would otherwise come back in a
+    // later, unrelated run.
+    return mine && !this.settledInPairRecord(mine) ? mine : undefined;
+  }
+
+  private settledInPairRecord(intent: JournalEntry): boolean {
+    if (!this.pairRecord) return false;
+    return readEntries(this.pairRecord).some(
+      (e) =>
+        e.ts >= intent.ts &&
+        (e.event === "completed" || (OUTCOMES.includes(e.event) && e.side === intent.side && e.role === intent.role)),
+    );
+  }
+
+  /**
+   * This checkout's episode and the pair record's, in time order: what runs
+   * from every checkout on this machine saw. Entries a run wrote to both
+   * appear twice, which no reader of it minds.
+   */
+  sharedEpisode(): JournalEntry[] {
+    return [...this.pairEpisode(), ...this.episode()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   }
 
   /**
@@ -174,10 +199,16 @@ export class Journal {
     return since.filter((e) => e.event === ROLE_EVENTS.lapsed && same(e));
   }
 
-  /** The latest role change a run of this episode saw Aiven apply; undefined when none (or the journal cannot be read). */
+  /** Whether a run of this episode sent `side` → `role` again with `--resend`: after it, one unresolved request is the limit. */
+  resent(side: string, role: string): boolean {
+    const episode = this.pairRecord ? this.pairEpisode() : this.episode();
+    return episode.some((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role);
+  }
+
+  /** The latest role change a run of this episode (from any checkout here) saw Aiven apply; undefined when none (or the journal cannot be read). */
   lastApplied(): JournalEntry | undefined {
     try {
-      return this.episode()
+      return this.sharedEpisode()
         .filter((e) => e.event === ROLE_EVENTS.applied)
         .pop();
     } catch {
@@ -185,9 +216,9 @@ export class Journal {
     }
   }
 
-  /** Whether a run of this episode saw Aiven apply `side` → `role` (since any `--resend` of it). */
+  /** Whether a run of this episode, from any checkout here, saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
-    const episode = this.episode();
+    const episode = this.sharedEpisode();
     const resent = episode
       .map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role)
       .lastIndexOf(true);

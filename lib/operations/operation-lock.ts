@@ -26,7 +26,6 @@ const STALE_MS = Math.max(5000, Number(process.env.CRDR_LOCK_STALE_MS) || 60_000
 /** Where the pair locks of this user live on this machine, whichever checkout a run starts from. */
 export function lockDirectory(env: NodeJS.ProcessEnv): string {
   if (env.CRDR_LOCK_DIR) return path.resolve(env.CRDR_LOCK_DIR);
-  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, "crdr", "locks");
   return path.join(os.homedir(), ".cache", "crdr", "locks");
 }
 

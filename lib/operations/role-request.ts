@@ -148,12 +148,16 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
   if (!baseline) return;
   // Requests earlier runs (from any checkout here) sent and never saw applied count against this one's.
   const unresolved = ctx.journal.unresolvedSends(side, role);
-  if (unresolved.length >= UNRESOLVED_SEND_LIMIT) throw tooManyUnresolved(ctx, call, unresolved);
+  // After a --resend, that one request was the last: a plain rerun sends nothing more while it is unresolved.
+  const limit = !ctx.options.resend && ctx.journal.resent(side, role) ? 1 : UNRESOLVED_SEND_LIMIT;
+  if (unresolved.length >= limit) throw tooManyUnresolved(ctx, call, unresolved);
   const first = unresolved.length + 1;
+  // --resend is one more request, whatever becomes of it.
+  const lastAttempt = ctx.options.resend ? first : limit;
   // A 429 says the request was not taken: it costs no attempt, only time.
   const rateLimitedUntil = Date.now() + ctx.options.timeoutMs;
   let rateLimited = 0;
-  for (let attempt = first; attempt <= UNRESOLVED_SEND_LIMIT; attempt++) {
+  for (let attempt = first; attempt <= lastAttempt; attempt++) {
     ctx.assertStillLocked();
     ctx.journal.append(ROLE_EVENTS.intent, { side, role, service, attempt, before: baseline }, true);
     try {
@@ -193,11 +197,10 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         // operator, or by our own first, lost request. Read before concluding.
         const now = snapshot(await ctx.peers.readQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
-        const earlierUnknown =
-          attempt > 1 &&
-          [...ctx.journal.episode(), ...ctx.journal.pairEpisode()].some(
-            (e) => e.event === ROLE_EVENTS.ambiguous && e.side === side && e.role === role,
-          );
+        // A second attempt follows a request whose outcome nobody saw (lost,
+        // or sent by a run killed before its answer): this one may be
+        // refused because that one is under way.
+        const earlierUnknown = attempt > 1;
         if (moving || earlierUnknown) {
           ctx.reporter.warn(
             `Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`,
@@ -209,6 +212,8 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
             ctx.reporter.info(`the change is under way at Aiven (${resolution.sign}); not sending it again`);
             return;
           }
+          // Counted like a lost answer: reruns must not send one more each.
+          ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
           throw new UserError(
             `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
             EXIT.timedOut,
@@ -241,6 +246,12 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
         );
       }
       ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+      if (attempt === lastAttempt && ctx.options.resend) {
+        throw new UserError(
+          `Aiven gave no clear answer to ${call}, resent with --resend, and neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that. Check the pair with npm run status; a rerun sends nothing more unless you pass --resend again.`,
+          EXIT.timedOut,
+        );
+      }
       if (attempt === UNRESOLVED_SEND_LIMIT) {
         throw new UserError(
           `Aiven gave no clear answer to ${call}${attempt === first ? ", the second request for it (an earlier run sent the first), and again" : " twice, and each time"} neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that (raise --lost-answer-grace if it is slow). Check the pair with npm run status; a rerun sends nothing more unless you pass --resend.`,
@@ -261,7 +272,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
  */
 function tooManyUnresolved(ctx: OperationContext, call: string, unresolved: readonly JournalEntry[]): UserError {
   return new UserError(
-    `Not sending ${call}: ${unresolved.length} requests for it were already sent (by runs at ${unresolved.map((e) => e.ts).join(", ")}) and neither peer showed any sign of them for ${formatDuration(ctx.options.lostAnswerGraceMs)} each; Aiven may still act on them later. Nothing more was sent. ` +
+    `Not sending ${call}: ${unresolved.length === 1 ? "1 request for it was" : `${unresolved.length} requests for it were`} already sent (by runs at ${unresolved.map((e) => e.ts).join(", ")}) and neither peer showed any sign of them for ${formatDuration(ctx.options.lostAnswerGraceMs)} each; Aiven may still act on them later. Nothing more was sent. ` +
       `Check the pair with npm run status -- --stack ${ctx.options.stack} (and Aiven's console) in a while: if it shows the change, rerun the same command to finish; if nothing has moved, rerun with --resend (\`${ctx.rerunCommand} --resend\`) to send it once more, or raise --lost-answer-grace if Aiven is slow.`,
     EXIT.timedOut,
   );
