@@ -83,7 +83,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
   ctx.roleChangesSent();
   await waitForPhase(ctx, targetPhase("revert"), "the revert");
   ctx.recovered();
-  ctx.markChangedAtAiven(`Aiven has reverted ${pair.stack} to ${pri}`);
+  ctx.markChangedAtAiven(`Aiven has reverted the pair: ${pri} is active again and ${rec} passive`);
   ctx.journal.append(confirmedEvent("revert"));
 
   // Terraform: import what exists instead of creating it again.
