@@ -58,6 +58,17 @@ describe("npm run phase-migrate", () => {
     expect(() => project.synth()).toThrow(/both exist and disagree on "pg-primary"/);
   });
 
+  it("refuses a file where the phase folder belongs, instead of saying the phases are in it (found by a red-team run)", async () => {
+    // Without an old file it said "Nothing to migrate … the phases are in crdr-phases/", exit 0.
+    fs.writeFileSync(project.phaseDir, "not a folder\n");
+    const run = await migrate();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /crdr-phases is a file, where the phase folder \(one file per pair\) belongs; .*Nothing was migrated\.\n$/,
+    );
+    expect(fs.readFileSync(project.phaseDir, "utf8")).toBe("not a folder\n");
+  });
+
   it("refuses the old CRDR_PHASE_FILE variable, saying to set CRDR_PHASE_DIR, and moves nothing", async () => {
     writeLegacy({ [STACK]: RECORD });
     const run = await migrate({ CRDR_PHASE_FILE: "crdr-phases.json" });

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { UserError } from "../user-error";
 import { LegacyPhaseFile } from "./legacy-phase-file";
 import { contradictions, legacyPhaseFileOf, readFolder, sameRecord, twoSourcesError } from "./phase-folder";
 import { pairPhaseFile, writePairPhaseFile } from "./pair-phase-file";
@@ -23,6 +24,11 @@ export interface PhaseMigration {
  */
 export function migratePhaseFile(dir: string): PhaseMigration {
   const legacyFile = legacyPhaseFileOf(dir);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new UserError(
+      `${dir} is a file, where the phase folder (one file per pair) belongs; move it away (it is not a phase file), then rerun. Nothing was migrated.`,
+    );
+  }
   if (!fs.existsSync(legacyFile)) return { legacyFile, migrated: false, written: [], verified: [] };
   const legacy = LegacyPhaseFile.load(legacyFile).records;
   const before = readFolder(dir);
