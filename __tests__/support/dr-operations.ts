@@ -61,7 +61,8 @@ export const DR_OPERATIONS: readonly DrOperation[] = [
     },
     end: ["RUNNING/active", "RUNNING/passive"],
     phase: "normal",
-    changed: /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|reverted pg-primary)/,
+    changed:
+      /^✖ Aiven has (begun recreating pg-primary|made pg-primary active|reverted the pair: pg-primary is active again and pg-primary-dr passive)/,
     minimumTerraform: "1.10.0",
   },
   {
