@@ -37,7 +37,9 @@ export class TimelineRecorder {
   private readonly measured: Record<string, unknown> = {};
 
   constructor(first: string) {
-    this.begin(first);
+    // The first step starts with the run, on the same clock reading: two
+    // readings can be a millisecond apart, and the steps would not sum to the total.
+    this.open.push({ step: first, at: this.started });
   }
 
   begin(step: string): void {
