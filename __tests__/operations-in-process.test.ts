@@ -10,6 +10,7 @@ import { Timeline } from "../lib/operations/timeline";
 import { UserError } from "../lib/user-error";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
+import { freshPairSimulator } from "./support/fresh-pair-simulator";
 
 /**
  * The operations run in this process against the simulator, with Terraform
@@ -49,14 +50,8 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  project.clearPhases();
-  fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({
-    token: TOKEN,
-    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
-  });
-  sim.model.addPairFromManifest(project.stack().pair);
-  const url = await sim.start();
+  let url: string;
+  ({ sim, url } = await freshPairSimulator(project, TOKEN));
   terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
   reporter = new CapturingReporter();
   deps = {

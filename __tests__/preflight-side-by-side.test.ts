@@ -10,6 +10,7 @@ import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
 import { UserError } from "../lib/user-error";
 import { waitFor } from "./support/wait-for";
+import { freshPairSimulator } from "./support/fresh-pair-simulator";
 
 /**
  * A failover reads both peers while the preflight's Terraform checks run,
@@ -93,14 +94,8 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  project.clearPhases();
-  fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({
-    token: TOKEN,
-    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
-  });
-  sim.model.addPairFromManifest(project.stack().pair);
-  const url = await sim.start();
+  let url: string;
+  ({ sim, url } = await freshPairSimulator(project, TOKEN));
   client = new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 500 });
   terraform = new HeldPullTerraform(project.stack().workingDirectory, ALL);
   deps = {

@@ -9,6 +9,7 @@ import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
 import { waitFor } from "./support/wait-for";
+import { freshPairSimulator } from "./support/fresh-pair-simulator";
 
 /**
  * The role change when Aiven and the network disagree with what was sent:
@@ -65,14 +66,8 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  project.clearPhases();
-  fs.rmSync(`${project.dir}/.crdr`, { recursive: true, force: true });
-  sim = new SimServer({
-    token: TOKEN,
-    delays: { failoverMs: 50, rebuildMs: 50, rebalanceMs: 50, switchoverMs: 50, roleLagMs: 30 },
-  });
-  sim.model.addPairFromManifest(project.stack().pair);
-  const url = await sim.start();
+  let url: string;
+  ({ sim, url } = await freshPairSimulator(project, TOKEN));
   terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
   reporter = new CapturingReporter();
   deps = {

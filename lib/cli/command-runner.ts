@@ -29,14 +29,16 @@ export async function runCommand(
     ...urlCredentials(process.env.AIVEN_WEB_URL),
   ]);
   const write = (line: string) => process.stdout.write(line + "\n");
+  // Under --json, every way a command ends in error is also one `error` event on stdout.
+  const jsonError = (exitCode: number, message: string) => {
+    if (json)
+      write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }));
+  };
   if (options.interruptible ?? true) {
     const stop = (signal: NodeJS.Signals, exitCode: number) =>
       process.once(signal, () => {
         const message = `${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}; rerun the same command to resume: it reads what already happened at Aiven before sending anything.`;
-        if (json)
-          write(
-            JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }),
-          );
+        jsonError(exitCode, message);
         process.stderr.write(`\n✖ ${message}\n`);
         process.exit(exitCode);
       });
@@ -59,16 +61,7 @@ export async function runCommand(
     process.exitCode = code ?? 0;
   } catch (err) {
     if (err instanceof UserError) {
-      if (json)
-        write(
-          JSON.stringify({
-            version: JSON_VERSION,
-            ts: new Date().toISOString(),
-            type: "error",
-            exitCode: err.exitCode,
-            message: redact(err.message),
-          }),
-        );
+      jsonError(err.exitCode, redact(err.message));
       process.stderr.write(redact(`✖ ${err.message}`) + "\n");
       // After a change at Aiven, a bug still shows where it happened.
       if (err instanceof UnfinishedError && err.bug)
@@ -76,16 +69,7 @@ export async function runCommand(
       process.exitCode = err.exitCode;
       return;
     }
-    if (json)
-      write(
-        JSON.stringify({
-          version: JSON_VERSION,
-          ts: new Date().toISOString(),
-          type: "error",
-          exitCode: EXIT.bug,
-          message: redact(String((err as Error)?.message ?? err)),
-        }),
-      );
+    jsonError(EXIT.bug, redact(String((err as Error)?.message ?? err)));
     process.stderr.write(redact(String((err as Error)?.stack ?? err)) + "\n");
     process.exitCode = EXIT.bug;
   }

@@ -178,6 +178,11 @@ export class Journal {
     );
   }
 
+  /** Where requests are counted: the pair record (every checkout here) when there is one. */
+  private sendsEpisode(): JournalEntry[] {
+    return this.pairRecord ? this.pairEpisode() : this.episode();
+  }
+
   /**
    * This checkout's episode and the pair record's, in time order: what runs
    * from every checkout on this machine saw. Entries a run wrote to both
@@ -193,7 +198,7 @@ export class Journal {
    * period), by runs from any checkout on this machine.
    */
   unresolvedSends(side: string, role: string): JournalEntry[] {
-    const episode = this.pairRecord ? this.pairEpisode() : this.episode();
+    const episode = this.sendsEpisode();
     const same = (e: JournalEntry) => e.side === side && e.role === role;
     const since = episode.slice(episode.map((e) => e.event === ROLE_EVENTS.resend && same(e)).lastIndexOf(true) + 1);
     return since.filter((e) => e.event === ROLE_EVENTS.lapsed && same(e));
@@ -201,8 +206,7 @@ export class Journal {
 
   /** Whether a run of this episode sent `side` → `role` again with `--resend`: after it, one unresolved request is the limit. */
   resent(side: string, role: string): boolean {
-    const episode = this.pairRecord ? this.pairEpisode() : this.episode();
-    return episode.some((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role);
+    return this.sendsEpisode().some((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role);
   }
 
   /** The latest role change a run of this episode (from any checkout here) saw Aiven apply; undefined when none (or the journal cannot be read). */
