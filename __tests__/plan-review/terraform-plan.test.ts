@@ -90,14 +90,11 @@ describe("the plan parser", () => {
       before: null,
       after: null,
     });
-    expect(Object.entries(change).filter(([, v]) => v === undefined).map(([k]) => k)).toEqual([
-      "providerName",
-      "importing",
-      "actionReason",
-      "deposed",
-      "previousAddress",
-      "replacePaths",
-    ]);
+    expect(
+      Object.entries(change)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k),
+    ).toEqual(["providerName", "importing", "actionReason", "deposed", "previousAddress", "replacePaths"]);
   });
 
   it("reads a mode other than data as managed, actions that are not a list as none, and an import without an id", () => {
@@ -226,7 +223,10 @@ describe("the plan parser", () => {
 describe("masking sensitive values", () => {
   const SECRET = "hunter2-s3cret";
   const changeWith = (before: unknown, beforeSensitive: unknown) =>
-    onlyChange({ address: "aiven_pg.primary", change: { actions: ["update"], before, before_sensitive: beforeSensitive } });
+    onlyChange({
+      address: "aiven_pg.primary",
+      change: { actions: ["update"], before, before_sensitive: beforeSensitive },
+    });
 
   it("replaces every value the mask marks, in maps, in lists and in lists of maps, and nothing else", () => {
     const before = {
@@ -248,7 +248,9 @@ describe("masking sensitive values", () => {
       service_password: SENSITIVE_VALUE,
       tags: { owner: "team", token: SENSITIVE_VALUE },
       ip_filter: ["10.0.0.0/8", SENSITIVE_VALUE],
-      pg_user_config: [{ pg: [{ password: SENSITIVE_VALUE, max_connections: 100 }], admin: { password: SENSITIVE_VALUE } }],
+      pg_user_config: [
+        { pg: [{ password: SENSITIVE_VALUE, max_connections: 100 }], admin: { password: SENSITIVE_VALUE } },
+      ],
     });
     expect(Array.isArray(masked!.ip_filter)).toBe(true);
     expect(JSON.stringify(masked)).not.toContain(SECRET);
