@@ -108,6 +108,15 @@ describe("rule dr-integration-removed, in its own words", () => {
     ]);
   });
 
+  it("takes only an aiven_service_integration for a DR link, whatever another resource's attributes say", () => {
+    expect(
+      drIntegrationRemoved.evaluate(
+        plan([{ address: "aiven_kafka_connector.copy", actions: ["delete"], before: DR_LINK }]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+  });
+
   it("reviews a DR link that is only being created, and finds nothing wrong with it", () => {
     expect(
       drIntegrationRemoved.evaluate(
