@@ -217,6 +217,7 @@ describe("the plan parser", () => {
     expect(priorAttribute(plan.prior[0], "service_password")).toBeUndefined();
     expect(planOf({ prior_state: { values: { root_module: { resources: "none" } } } }).prior).toEqual([]);
     expect(planOf({ prior_state: { values: { root_module: "none" } } }).prior).toEqual([]);
+    expect(planOf({ prior_state: { format_version: "1.0" } }).prior).toEqual([]);
   });
 });
 
