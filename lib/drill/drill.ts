@@ -6,7 +6,7 @@ import { appendDrillJournals } from "./drill-journals";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../settings/setting-sources";
-import { CommonOptions, OperationDeps } from "../operations/operation-context";
+import { CommonOptions, OperationDeps } from "../operations/operation-inputs";
 import { formatDuration } from "../duration";
 import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
