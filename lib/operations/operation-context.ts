@@ -19,7 +19,7 @@ import { CommonOptions, OperationDeps } from "./operation-inputs";
 import { lockDirectory, OperationLock, pairRecordFile } from "./operation-lock";
 import { openPair } from "./pair-lock";
 import { PairRun, pairRunOf, rerunCommandOf } from "./pair-run";
-import { resynthesizeFor, writePhaseRecord } from "./phase-update";
+import { PhaseRecording } from "./phase-recording";
 import { proveCanFinish } from "./preflight";
 import { resolveOpenIntent } from "./role-request";
 import { RunSteps } from "./run-steps";
@@ -113,6 +113,8 @@ export class OperationContext {
   private readonly steps: RunSteps;
   /** What this run knows Aiven did for the operation, once it has: it leads any later failure. */
   private readonly changeAtAiven: ChangeAtAiven;
+  /** The phase this run leads the pair to. */
+  private readonly phaseRecording: PhaseRecording;
 
   private constructor(
     readonly operation: OperationName,
@@ -157,6 +159,20 @@ export class OperationContext {
       sleep: deps.sleep,
     });
     this.changeAtAiven = new ChangeAtAiven(options.dryRun, this.journal, stack.pair, this.pairRun.rerunCommand);
+    this.phaseRecording = new PhaseRecording({
+      operation,
+      runId,
+      stack: options.stack,
+      dryRun: options.dryRun,
+      current,
+      phases,
+      projectDir: deps.projectDir,
+      env: deps.env,
+      deferSynth: deps.deferSynth ?? false,
+      journal: this.journal,
+      reporter: deps.reporter,
+      steps: this.steps,
+    });
   }
 
   get pair(): PairManifest {
@@ -275,51 +291,18 @@ export class OperationContext {
     return confirmByPrimaryName(this.deps.confirm, this.pair, what, this.options);
   }
 
-  /**
-   * The record of the phase this run leads to. A run that finishes what an
-   * earlier run of the same operation began keeps that run's `since` and
-   * `runId`: the pair entered the phase then.
-   */
+  /** The record of the phase this run leads to (see `PhaseRecording.next`). */
   nextRecord<R extends PhaseRecord>(record: Omit<R, "since" | "runId" | "operation">): R {
-    const resumed = this.current.phase === record.phase && this.current.operation === this.operation;
-    return {
-      ...record,
-      since: resumed && this.current.since ? this.current.since : new Date().toISOString(),
-      operation: this.operation,
-      runId: resumed && this.current.runId ? this.current.runId : this.runId,
-    } as R;
+    return this.phaseRecording.next<R>(record);
   }
 
-  /**
-   * Writes the new phase, resynthesizes, and checks the result is what the
-   * phase synthesizes. A region run defers the synth: it synthesizes once for
-   * all its pairs (the phase file is the truth; cdk.tf.json is derived from
-   * it, so a crash in between is mended by the next run or npm run synth).
-   */
-  async recordPhase(record: PhaseRecord): Promise<void> {
-    this.step(
-      "record",
-      `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`,
-    );
-    if (this.options.dryRun) return;
-    await writePhaseRecord(this.phases.dir, this.options.stack, record);
-    this.journal.append("phase-recorded", { record });
-    if (this.deps.deferSynth) {
-      this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
-      return;
-    }
-    this.steps.beginQuietly("resynth");
-    const stack = await resynthesizeFor(
-      this.deps.projectDir,
-      this.deps.env,
-      this.options.stack,
-      record,
-      this.phaseFileRelative(),
-    );
-    this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
+  /** Writes the new phase and resynthesizes (see `PhaseRecording.record`). */
+  recordPhase(record: PhaseRecord): Promise<void> {
+    return this.phaseRecording.record(record);
   }
 
+  /** The pair's phase file, relative to the project. */
   phaseFileRelative(): string {
-    return path.relative(this.deps.projectDir, this.phases.fileOf(this.options.stack));
+    return this.phaseRecording.fileShown();
   }
 }
