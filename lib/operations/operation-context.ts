@@ -36,11 +36,11 @@ export { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "./opera
  * as they are: the pair's lock (`pair-lock.ts`), the peer reader
  * (`PairReader`, shared with status), the stack's Terraform
  * (`StackTerraform`), the preflight (`preflight.ts`), the confirmation
- * (`confirmation.ts`), the phase update (`phase-update.ts`), the run's steps
- * and timeline (`run-steps.ts`) and what Aiven has done, which leads any
- * failure's message (`change-at-aiven.ts`). The steps that read and change
- * the pair at Aiven (role requests, waits) get `pairRun`, built from the
- * same pieces: they never see the context.
+ * (`confirmation.ts`), the phase the run leads to (`phase-recording.ts`),
+ * the run's steps and timeline (`run-steps.ts`) and what Aiven has done,
+ * which leads any failure's message (`change-at-aiven.ts`). The steps that
+ * read and change the pair at Aiven (role requests, waits) get `pairRun`,
+ * built from the same pieces: they never see the context.
  */
 export class OperationContext {
   /**
