@@ -28,7 +28,8 @@ import { StackTerraform } from "./stack-terraform";
 import { formatTimeline, TimelineRecorder } from "./timeline";
 
 // Where these lived before operation-inputs.ts: tests written against that place still find them.
-export { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "./operation-inputs";
+export type { CommonOptions, OperationDeps } from "./operation-inputs";
+export { DEFAULT_LOST_ANSWER_GRACE } from "./operation-inputs";
 
 /**
  * What every operation works with once its stack is resolved, and the run's
