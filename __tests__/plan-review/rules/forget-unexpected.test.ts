@@ -106,6 +106,15 @@ describe("rule forget-unexpected, in its own words", () => {
     );
   });
 
+  it("keeps the frozen-primary advice for the primary: a DR link frozen while switched over is kept under Terraform", () => {
+    expect(forgetUnexpected.evaluate(forgetLink, context({ phase: "switched-over" }))).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        why: `Phase "switched-over" keeps pg-primary's integration under Terraform; a forget means Terraform no longer plans, protects or checks it. Remove the removed block unless the phase file is what is wrong.`,
+      }),
+    ]);
+  });
+
   it("does not apply to forgets of resources that are not Aiven's", () => {
     expect(
       forgetUnexpected.evaluate(plan([{ address: "null_resource.x", actions: ["forget"], before: {} }]), context()),

@@ -1,5 +1,6 @@
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { pgDestroyed } from "../../../lib/plan-review/rules/pg-destroyed";
+import { parsePlan } from "../../../lib/plan-review/terraform-plan";
 import { context, PG_PRIMARY, PG_RECOVERY, plan } from "../../support/plan-builder";
 
 describe("rule pg-destroyed", () => {
@@ -109,6 +110,22 @@ describe("rule pg-destroyed, in its own words", () => {
     expect(replaced([["pg_user_config", 0, "pg_version"], "cloud_name"])).toBe(
       "PostgreSQL service recovery of pg-primary is replaced (forced by pg_user_config.0.pg_version, cloud_name)",
     );
+  });
+
+  it("does not apply to an aiven_pg data source, which a plan only reads", () => {
+    const read = {
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "data.aiven_pg.lookup",
+          mode: "data",
+          type: "aiven_pg",
+          name: "lookup",
+          change: { actions: ["read"] },
+        },
+      ],
+    };
+    expect(pgDestroyed.evaluate(parsePlan(JSON.stringify(read), "plan"), context())).toBe(NOT_APPLICABLE);
   });
 
   it("does not apply to a data source read, nor to other resource types deleted", () => {
