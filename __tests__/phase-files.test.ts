@@ -267,3 +267,14 @@ describe("the phase folder's edges", () => {
     expect(() => phases.write("pg-a", RECORD)).toThrow("phases in memory cannot be written");
   });
 });
+
+describe("a pair's phase file, nested problems", () => {
+  it("names a problem inside a pending import by its dotted path", () => {
+    const file = pairFile(
+      JSON.stringify({ version: 1, phase: "normal", pendingImports: [{ address: "aiven_pg.primary", id: "p" }] }),
+    );
+    expect(refusal(() => readPairPhaseFile(file))).toMatch(
+      /is malformed \(pendingImports\.0\.id: [^;]+\); restore it from git or correct those fields\.$/,
+    );
+  });
+});
