@@ -79,6 +79,16 @@ describe("rule pair-state-missing (plans written out)", () => {
     expect(pairStateMissing.evaluate(plan([recovery], priorWith([link])), context(RECORDED))).toEqual([]);
   });
 
+  it("is not content with state that holds only objects of no pair", () => {
+    const scratch = {
+      address: "aiven_pg.scratch",
+      mode: "managed",
+      type: "aiven_pg",
+      values: { ...PG_RECOVERY, service_name: "scratch" },
+    };
+    expect(pairStateMissing.evaluate(plan([recovery], priorWith([scratch])), context(RECORDED))).toHaveLength(1);
+  });
+
   it("does not apply to an import, and leaves a create outside the pairs alone", () => {
     expect(
       pairStateMissing.evaluate(

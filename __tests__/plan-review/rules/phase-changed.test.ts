@@ -99,6 +99,16 @@ describe("rule phase-changed (with the plan terraform made for removed blocks fo
 describe("rule phase-changed, in its own words", () => {
   const plan = terraformMadePlan("tf-forget-primary-and-link");
 
+  it("lists every problem of a hand-written record", () => {
+    const [finding] = phaseChanged.evaluate(
+      plan,
+      contextWith({ phase: "switched-over" }, { phase: "failed-over", primary: "frozen" }),
+    ) as Array<{ why: string }>;
+    expect(finding.why).toMatch(
+      /^The review judges this plan by that phase, but the new record has no operation, runId, since, which the tooling writes on every record; no operation moves a pair from "failed-over" to "switched-over": it was written by hand/,
+    );
+  });
+
   it("names the operation without a run when the record has none, and says the tooling recorded it", () => {
     expect(
       phaseChanged.evaluate(
