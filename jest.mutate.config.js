@@ -14,6 +14,12 @@ const only = (process.env.CRDR_MUTATE_TESTS ?? "")
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  // A pure target's tests (CRDR_MUTATE_PURE=1) need neither cdktf's matchers nor the lock folder: loading cdktf
+  // for each test file of each mutant was most of a run.
+  setupFilesAfterEnv:
+    process.env.CRDR_MUTATE_PURE === "1"
+      ? base.setupFilesAfterEnv.filter((f) => !f.endsWith("/setup.ts"))
+      : base.setupFilesAfterEnv,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown-mutate.js",
   testMatch: only.length
@@ -27,6 +33,9 @@ module.exports = {
         "<rootDir>/__tests__/synthesized-stack.test.ts",
         "<rootDir>/__tests__/phases.test.ts",
         "<rootDir>/__tests__/phase-folder.test.ts",
+        "<rootDir>/__tests__/phase-change.test.ts",
+        "<rootDir>/__tests__/phase-files.test.ts",
+        "<rootDir>/__tests__/plan-review/terraform-plan.test.ts",
         "<rootDir>/__tests__/plan-review/rules/*.test.ts",
         "<rootDir>/__tests__/plan-review/sensitive-values.test.ts",
         "<rootDir>/__tests__/plan-review/review.test.ts",
