@@ -147,6 +147,34 @@ describe("a role change whose answer is lost", () => {
   });
 });
 
+describe("a peer that settles back to RUNNING during the grace period", () => {
+  it("leaves a lost answer's outcome unknown: exit 3, nothing sent again, no lapse journaled", async () => {
+    // The recovery still REBUILDING its copy (held: it would take an hour), and a failover --force.
+    const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+    sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+    sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+    sim.model.createIntegration("crdr-test", {
+      integration_type: "disaster_recovery",
+      source_service: "pg-primary",
+      dest_service: "pg-primary-dr",
+    });
+    expect(roles()).toEqual(["RUNNING/active", "REBUILDING/passive"]);
+    // The PUT is lost before Aiven sees it; the rebuild ends as the first read after it arrives.
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    sim.faults.add({ kind: "transition-ends", method: "GET", path: "pg-primary-dr$", after: { method: "PUT" } });
+    await expect(failover({ ...failoverOptions, force: true }, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^The answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} was lost .* and for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: RUNNING\/passive; pg-primary: RUNNING\/active\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\.$/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(journal().map((e) => e.event)).not.toContain("role-lapsed");
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(terraform.state).toEqual(ALL);
+  });
+});
+
 describe("a 409 while the pair moves", () => {
   it.each([
     ["failover", () => failover(failoverOptions, deps), "pg-primary failed 409", ["POWEROFF/failed", "RUNNING/active"]],
