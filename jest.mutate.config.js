@@ -22,6 +22,8 @@ module.exports = {
         "<rootDir>/__tests__/sign-of-change.test.ts",
         "<rootDir>/__tests__/role-change-disagreement.test.ts",
         "<rootDir>/__tests__/operations-in-process.test.ts",
+        "<rootDir>/__tests__/preflight.test.ts",
+        "<rootDir>/__tests__/preflight-side-by-side.test.ts",
         "<rootDir>/__tests__/aiven-client.test.ts",
         "<rootDir>/__tests__/request-budget.test.ts",
         "<rootDir>/__tests__/synthesized-stack.test.ts",

@@ -60,6 +60,10 @@ const TARGETS = [
     tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"],
   },
   {
+    target: "lib/operations/preflight.ts",
+    tests: ["__tests__/preflight.test.ts", "__tests__/preflight-side-by-side.test.ts"],
+  },
+  {
     target: "lib/operations/operation-context.ts",
     tests: ["__tests__/operations-in-process.test.ts", "__tests__/role-change-disagreement.test.ts"],
   },
