@@ -20,6 +20,8 @@ module.exports = {
     ? only
     : [
         "<rootDir>/__tests__/sign-of-change.test.ts",
+        "<rootDir>/__tests__/role-request.test.ts",
+        "<rootDir>/__tests__/pair-record.test.ts",
         "<rootDir>/__tests__/role-change-disagreement.test.ts",
         "<rootDir>/__tests__/operations-in-process.test.ts",
         "<rootDir>/__tests__/preflight.test.ts",
