@@ -224,6 +224,44 @@ describe("the same change, seen in the read right before sending", () => {
   });
 });
 
+describe("--resend after two requests whose answers were lost and that never showed", () => {
+  const twoLost = async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 2 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed dropped"]);
+    reporter.lines.length = 0;
+  };
+
+  it("reads that nothing moved, says so, and sends it once more", async () => {
+    await twoLost();
+    await failover({ ...failoverOptions, resend: true }, deps);
+    expect(output()).toContain(
+      "resend: reading both peers: 2 requests for pg-primary → failed were sent and never showed at Aiven",
+    );
+    expect(output()).toContain(
+      "! 2 requests for pg-primary → failed never showed at Aiven and nothing has changed since (pg-primary-dr RUNNING/passive, pg-primary RUNNING/active); --resend: sending it once more",
+    );
+    expect(journal().filter((e) => e.event === "role-resend")).toMatchObject([
+      { side: "primary", role: "failed", unresolved: 2 },
+    ]);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("refuses, sending nothing, when the pair has moved since the last of them", async () => {
+    await twoLost();
+    sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // Aiven acts after all
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^--resend: the pair is not exactly as it was before the last request for pg-primary → failed at \S+ \(now pg-primary-dr \w+\/(passive|active), pg-primary \w+\/(active|failed); before pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active\), so Aiven may be acting on it; rerun without --resend\. Nothing was sent\.$/,
+      ),
+    });
+    expect(puts()).toHaveLength(2);
+    expect(journal().map((e) => e.event)).not.toContain("role-resend");
+  });
+});
+
 describe("a 2xx Aiven never acts on", () => {
   const nothingChanged =
     /^Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active, as before the request, for more than 300ms\); the change is not claimed\. .*rerun with --resend \(`npm run failover -- --stack pg-primary --resend`\)/;
@@ -241,6 +279,19 @@ describe("a 2xx Aiven never acts on", () => {
     expect(puts()).toEqual(["pg-primary failed 200"]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(terraform.state).toEqual(ALL);
+  });
+
+  it("takes peers unreadable during the wait as no sign either way: past the grace period it still says so", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // Both peers unreadable at the first read after the PUT (each GET and its 4 retries), then as before it.
+    for (const path of ["pg-primary$", "pg-primary-dr$"])
+      sim.faults.add({ kind: "unreadable", path, after: { method: "PUT" }, times: 5 });
+    await expect(failover({ ...failoverOptions, timeoutMs: 5_000 }, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503)).toHaveLength(10);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
   });
 
   it("--resend reads that nothing moved and sends it once more, journaled as a new intent", async () => {
