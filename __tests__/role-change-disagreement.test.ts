@@ -139,6 +139,9 @@ describe("a role change whose answer is lost", () => {
       /after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
     );
     expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 409"]);
+    expect(output()).toMatch(
+      /^! Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\) while a first request's outcome is unknown; reading both peers for up to 300ms$/m,
+    );
 
     await waitFor(() => roles().join() === "POWEROFF/failed,RUNNING/active");
     await failover(failoverOptions, deps);
@@ -169,6 +172,12 @@ describe("a peer that settles back to RUNNING during the grace period", () => {
       ),
     });
     expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(
+      /^! no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.+\): Aiven may have applied it\. Reading both peers for up to 300ms instead of sending it again$/m,
+    );
+    expect(journal().filter((e) => e.event === "role-ambiguous")).toMatchObject([
+      { side: "primary", role: "failed", error: expect.stringMatching(/pg-primary/) },
+    ]);
     expect(journal().map((e) => e.event)).not.toContain("role-lapsed");
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(terraform.state).toEqual(ALL);
@@ -191,6 +200,9 @@ describe("a 409 while the pair moves", () => {
       await run();
       expect(puts()).toEqual([put]);
       expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
+      expect(output()).toMatch(
+        /^! Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\) while pg-primary\S* (is now|went from) .+; reading both peers for up to 300ms$/m,
+      );
       expect(output()).not.toMatch(/changed nothing/);
       expect(roles()).toEqual(end);
       expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);

@@ -9,6 +9,7 @@ import { freshPairSimulator } from "./support/fresh-pair-simulator";
 import { killedAfterSending, RunKilled } from "./support/killed-run";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
+import { waitFor } from "./support/wait-for";
 
 /**
  * The one role change of an operation, at each answer Aiven can give it: what
@@ -150,6 +151,8 @@ describe("a role change Aiven refuses", () => {
     const refused = sim.apiCalls("PUT").length;
     // The first wait (1 s, as Aiven asked) fits in the 1.5 s: at least a second request was sent.
     expect(refused).toBeGreaterThanOrEqual(2);
+    // ...and each 429 is waited on (at least 1 s, or what is left of --timeout): not one request after another.
+    expect(refused).toBeLessThanOrEqual(3);
     expect(puts()).toEqual(Array(refused).fill("pg-primary 429"));
     await expect(run).rejects.toThrow(
       `Aiven rate-limited ${CALL} ${refused} times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`,
@@ -158,6 +161,49 @@ describe("a role change Aiven refuses", () => {
       "! Aiven rate-limited the request (PUT /v1/project/crdr-test/service/pg-primary failed with HTTP 429: Rate limit 120 exceeded – try again in 1s); it was not taken (1 refused so far). Waiting 1s, then checking the pair again before sending it",
     );
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+});
+
+describe("a role change someone else makes meanwhile", () => {
+  it("during a 429's wait: not sent again, said so, and the failover finishes on it", async () => {
+    sim.faults.add(onPut({ kind: "rate-limit", retryAfterSeconds: 1, times: 1 }));
+    let waited = false;
+    const sleep = async (ms: number) => {
+      // The wait after the 429: another operator fails the pair over meanwhile.
+      if (!waited && sim.apiCalls("PUT").length === 1) {
+        waited = true;
+        sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      }
+      await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
+    };
+    await failover(options, { ...deps, sleep });
+    expect(waited).toBe(true);
+    expect(puts()).toEqual(["pg-primary 429"]);
+    expect(reporter.lines).toContainEqual(
+      expect.stringMatching(/^not sent: pg-primary (is now failed|went from \S+ to \S+) already \(someone else made this change\)$/),
+    );
+    expect(roleEvents().at(-1)).toMatchObject({ event: "role-applied", how: "already" });
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("seen mid-transition before sending (the other peer not moved yet): taken as this change, not refused", async () => {
+    // Another operator's failover, its recovery held in REBALANCING/passive until the test lets it go.
+    sim.model.delays = { ...sim.model.delays, roleLagMs: 0, failoverMs: 3_600_000 };
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      return true;
+    };
+    const run = failover({ ...options, yes: false }, { ...deps, confirm });
+    const finished = run.then(
+      () => "done",
+      (err: Error) => err.message,
+    );
+    await waitFor(() => reporter.lines.some((l) => l.startsWith("not sent:")));
+    expect(roles()).toEqual(["POWEROFF/failed", "REBALANCING/passive"]);
+    sim.model.finishTransition("crdr-test", "pg-primary-dr");
+    expect(await finished).toBe("done");
+    expect(reporter.lines).toContain("not sent: pg-primary is now failed already (someone else made this change)");
+    expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });
 
@@ -184,6 +230,13 @@ describe("a rerun after a run killed with its request's outcome unknown", () => 
     );
     expect(roleEvents().at(-1)).toMatchObject({ event: "role-applied", how: "read-back" });
     expect(roleEvents().at(-1)!.intentRunId).toBe(roleEvents()[0].runId);
+  });
+
+  it("is not read for in a dry run", async () => {
+    await killedAfterSendingOnce();
+    await failover({ ...options, dryRun: true }, deps);
+    expect(reporter.lines.filter((l) => l.startsWith("recall:"))).toEqual([]);
+    expect(roleEvents().map((e) => e.event)).toEqual(["role-intent"]);
   });
 
   it("with the peers unreadable through the grace period: exit 3, nothing sent", async () => {
