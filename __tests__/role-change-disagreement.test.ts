@@ -311,9 +311,14 @@ describe("a 2xx Aiven never acts on", () => {
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
     await failover({ ...failoverOptions, resend: true }, deps);
     expect(puts()).toEqual(["pg-primary failed 200", "pg-primary failed 200"]);
+    expect(output()).toMatch(/^resend: reading both peers: Aiven accepted pg-primary → failed at \S+$/m);
     expect(output()).toMatch(
-      /Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(.*\); --resend: sending it once more/,
+      /^! Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active\); --resend: sending it once more$/m,
     );
+    const accepted = journal().find((e) => e.event === "role-applied")!;
+    expect(journal().filter((e) => e.event === "role-resend")).toEqual([
+      expect.objectContaining({ side: "primary", role: "failed", acceptedAt: accepted.ts }),
+    ]);
     expect(
       journal()
         .filter((e) => e.event.startsWith("role-"))
@@ -321,6 +326,32 @@ describe("a 2xx Aiven never acts on", () => {
     ).toEqual(["role-intent 1", "role-applied answer", "role-resend", "role-intent 1", "role-applied answer"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("a 2xx whose change shows only after a while, within the grace period, is waited for without alarm", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, times: 1 }));
+    await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(output()).not.toMatch(/nothing has changed since/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("--resend refuses, saying nothing was accepted without effect, after a change the peers showed", async () => {
+    // The answer is lost but the peers show the change: applied, read back; nothing for --resend to set aside.
+    sim.faults.add(onPrimaryPut({ kind: "apply-then-drop", times: 1 }));
+    await failover(failoverOptions, deps);
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        "--resend sends again only a role change Aiven accepted without acting on it, and the journal of this failover on pg-primary holds none; rerun without --resend. Nothing was sent.",
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+  });
+
+  it("a dry run with --resend sends nothing and refuses nothing", async () => {
+    await failover({ ...failoverOptions, dryRun: true, resend: true }, deps);
+    expect(puts()).toEqual([]);
+    expect(output()).toMatch(/^\$ PUT \S+\/service\/pg-primary \{"disaster_recovery_role":"failed"\}$/m);
   });
 
   it("--resend refuses, sending nothing, when the pair has moved since, or when nothing was accepted", async () => {
