@@ -186,6 +186,19 @@ describe("a role change someone else makes meanwhile", () => {
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("some other way, at the prompt: refused with nothing sent, naming what moved by the end of the grace", async () => {
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" }); // a switchover
+      return true;
+    };
+    await expect(failover({ ...options, yes: false }, { ...deps, confirm })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `Not sending ${CALL}: the pair changed since it was read (pg-primary went from active to passive), so another operator or Aiven itself is acting on it; check it with npm run status, then rerun. Nothing was sent.`,
+    });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(roleEvents()).toEqual([]);
+  });
+
   it("seen mid-transition before sending (the other peer not moved yet): taken as this change, not refused", async () => {
     // Another operator's failover, its recovery held in REBALANCING/passive until the test lets it go.
     sim.model.delays = { ...sim.model.delays, roleLagMs: 0, failoverMs: 3_600_000 };
