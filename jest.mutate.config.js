@@ -16,6 +16,7 @@ module.exports = {
   ...base,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown-mutate.js",
+  testSequencer: "<rootDir>/__tests__/support/smallest-first-sequencer.js",
   testMatch: only.length
     ? only
     : [
