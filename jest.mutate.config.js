@@ -22,6 +22,7 @@ module.exports = {
     : [
         "<rootDir>/__tests__/sign-of-change.test.ts",
         "<rootDir>/__tests__/role-request.test.ts",
+        "<rootDir>/__tests__/accepted-without-effect.test.ts",
         "<rootDir>/__tests__/pair-record.test.ts",
         "<rootDir>/__tests__/role-change-disagreement.test.ts",
         "<rootDir>/__tests__/operations-in-process.test.ts",

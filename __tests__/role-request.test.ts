@@ -180,7 +180,9 @@ describe("a role change someone else makes meanwhile", () => {
     expect(waited).toBe(true);
     expect(puts()).toEqual(["pg-primary 429"]);
     expect(reporter.lines).toContainEqual(
-      expect.stringMatching(/^not sent: pg-primary (is now failed|went from \S+ to \S+) already \(someone else made this change\)$/),
+      expect.stringMatching(
+        /^not sent: pg-primary (is now failed|went from \S+ to \S+) already \(someone else made this change\)$/,
+      ),
     );
     expect(roleEvents().at(-1)).toMatchObject({ event: "role-applied", how: "already" });
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);

@@ -63,10 +63,22 @@ describe("the pair a role change aims at", () => {
   });
 
   it.each([
-    [{ side: "primary", role: "failed" }, { primary: "failed", recovery: "active" }],
-    [{ side: "primary", role: "passive" }, { primary: "passive", recovery: "active" }],
-    [{ side: "primary", role: "active" }, { primary: "active", recovery: "passive" }],
-    [{ side: "recovery", role: "active" }, { primary: "passive", recovery: "active" }],
+    [
+      { side: "primary", role: "failed" },
+      { primary: "failed", recovery: "active" },
+    ],
+    [
+      { side: "primary", role: "passive" },
+      { primary: "passive", recovery: "active" },
+    ],
+    [
+      { side: "primary", role: "active" },
+      { primary: "active", recovery: "passive" },
+    ],
+    [
+      { side: "recovery", role: "active" },
+      { primary: "passive", recovery: "active" },
+    ],
   ] as const)("%j leaves both peers at %j", (change, roles) => {
     expect(targetRoles(change)).toEqual(roles);
   });

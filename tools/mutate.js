@@ -54,12 +54,15 @@ const TARGETS = [
       "__tests__/role-request.test.ts",
       "__tests__/role-change-disagreement.test.ts",
       "__tests__/pair-record.test.ts",
-      "__tests__/operations-in-process.test.ts",
     ],
   },
   {
     target: "lib/operations/accepted-without-effect.ts",
-    tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/pair-record.test.ts"],
+    tests: [
+      "__tests__/accepted-without-effect.test.ts",
+      "__tests__/role-change-disagreement.test.ts",
+      "__tests__/pair-record.test.ts",
+    ],
   },
   {
     target: "lib/operations/preflight.ts",
