@@ -33,8 +33,18 @@ const options = {
   force: false,
 } satisfies CommonOptions & Record<string, unknown>;
 
-/** As the real binary: `state rm` (dry run or not) of an address state does not hold fails. */
+/**
+ * As the real binary: `state rm` (dry run or not) of an address state does
+ * not hold fails, and a binary older than the minimum asked for is refused.
+ */
 class StrictTerraform extends RecordingTerraform {
+  override async checkVersion(minimum?: string): Promise<string> {
+    const parts = (v: string) => v.split(".").map(Number);
+    const [have, need] = [parts(this.version), parts(minimum ?? "0")];
+    const older = need.some((n, i) => have.slice(0, i).every((h, j) => h === need[j]) && (have[i] ?? 0) < n);
+    if (older) throw new UserError(`terraform ${this.version} is older than ${minimum}, which this stack needs`);
+    return super.checkVersion();
+  }
   override async stateRmDryRun(addresses: string[]): Promise<void> {
     this.refuseAbsent(addresses);
     return super.stateRmDryRun(addresses);
@@ -95,6 +105,29 @@ describe("a failover's preflight", () => {
       `terraform 1.11.4: backend ready, state of pg-primary read from the local state file ${stateFile()}, lock free for removing ${LINK}; phase file writable`,
     );
     expect(output()).not.toMatch(/readable by others/);
+  });
+
+  it("asks for the stack's own required version when it is above the tooling's minimum, sending nothing to an older binary", async () => {
+    const file = project.stack().file;
+    const synthesized = fs.readFileSync(file, "utf8");
+    const json = JSON.parse(synthesized);
+    expect(json.terraform.required_version).toBe(">= 1.10.0");
+    try {
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...json, terraform: { ...json.terraform, required_version: ">= 1.11.0" } }),
+      );
+      const terraform = new StrictTerraform(project.stack().workingDirectory, ALL, "1.10.5");
+      await expect(failover(options, depsWith(terraform))).rejects.toThrow(
+        "terraform 1.10.5 is older than 1.11.0, which this stack needs",
+      );
+      expect(sim.apiCalls("PUT")).toEqual([]);
+    } finally {
+      fs.writeFileSync(file, synthesized);
+    }
+    // The tooling's own minimum, from a stack that asks for no more.
+    await failover(options, depsWith(new StrictTerraform(project.stack().workingDirectory, ALL, "1.10.5")));
+    expect(sim.apiCalls("PUT")).toHaveLength(1);
   });
 
   it("takes no lock for a link state no longer holds (an earlier run forgot it) and claims none", async () => {
