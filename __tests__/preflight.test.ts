@@ -130,6 +130,17 @@ describe("a failover's preflight", () => {
     expect(sim.apiCalls("PUT")).toHaveLength(1);
   });
 
+  it("with the primary's region unreachable, names both addresses it will forget", async () => {
+    sim.faults.add({ kind: "unreadable", path: "service/pg-primary$" });
+    await failover(
+      { ...options, primaryUnreachable: true },
+      depsWith(new StrictTerraform(project.stack().workingDirectory, ALL)),
+    );
+    expect(reporter.lines).toContain(
+      `terraform 1.11.4: backend ready, state of pg-primary read from the local state file ${stateFile()}, lock free for removing ${LINK} and aiven_pg.primary; phase file writable`,
+    );
+  });
+
   it("takes no lock for a link state no longer holds (an earlier run forgot it) and claims none", async () => {
     const terraform = new StrictTerraform(project.stack().workingDirectory, ["aiven_pg.primary", "aiven_pg.recovery"]);
     await expect(failover(options, depsWith(terraform))).resolves.toMatchObject({ triggered: true });
