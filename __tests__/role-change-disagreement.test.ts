@@ -150,6 +150,19 @@ describe("a role change whose answer is lost", () => {
   });
 });
 
+describe("a lost answer with the primary's region down", () => {
+  it("is sent once more when the recovery shows nothing for the grace period (the unreadable primary proves nothing)", async () => {
+    sim.faults.add({ kind: "unreadable", path: "service/pg-primary$" });
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    await failover({ ...failoverOptions, primaryUnreachable: true }, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(output()).toMatch(
+      /after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
+    );
+    expect(journal().map((e) => e.event)).toContain("role-lapsed");
+  });
+});
+
 describe("a peer that settles back to RUNNING during the grace period", () => {
   it("leaves a lost answer's outcome unknown: exit 3, nothing sent again, no lapse journaled", async () => {
     // The recovery still REBUILDING its copy (held: it would take an hour), and a failover --force.

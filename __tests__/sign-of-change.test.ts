@@ -53,6 +53,11 @@ describe("signOfChange", () => {
   it("reads nothing into a peer that was unreadable before", () => {
     const unread = pair({ recovery: { reachable: false } });
     expect(signOfChange(unread, pair({ recovery: peer("REBUILDING", "active") }), fail, names)).toBeUndefined();
+    // The changed peer unreadable before (its region down) and not found now: nothing seen to disappear.
+    const primaryDown = pair({ primary: { reachable: false } });
+    expect(
+      signOfChange(primaryDown, pair({ primary: { reachable: false, notFound: true } }), fail, names),
+    ).toBeUndefined();
   });
 });
 
