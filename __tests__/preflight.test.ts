@@ -90,6 +90,8 @@ beforeEach(async () => {
     client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
     reporter,
     terraform: new RecordingTerraform(project.stack().workingDirectory, ALL).factory(),
+    // What follows the preflight is not judged here: no resynth after each role change (a child process each).
+    deferSynth: true,
   };
 });
 afterEach(async () => {
