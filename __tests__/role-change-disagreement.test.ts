@@ -311,7 +311,7 @@ describe("a 2xx Aiven never acts on", () => {
     // Both peers unreadable at the first read after the PUT (each GET and its 4 retries), then as before it.
     for (const path of ["pg-primary$", "pg-primary-dr$"])
       sim.faults.add({ kind: "unreadable", path, after: { method: "PUT" }, times: 5 });
-    await expect(failover({ ...failoverOptions, timeoutMs: 5_000 }, deps)).rejects.toMatchObject({
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 3,
       message: expect.stringMatching(nothingChanged),
     });

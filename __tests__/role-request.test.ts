@@ -144,23 +144,48 @@ describe("a role change Aiven refuses", () => {
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
   });
 
-  it("with 429s for longer than --timeout: waits between them, then exit 2 saying how many, nothing changed", async () => {
-    sim.faults.add(onPut({ kind: "rate-limit", retryAfterSeconds: 1 }));
-    const run = failover({ ...options, timeoutMs: 1500 }, deps);
-    await expect(run).rejects.toMatchObject({ exitCode: 2 });
-    const refused = sim.apiCalls("PUT").length;
-    // The first wait (1 s, as Aiven asked) fits in the 1.5 s: at least a second request was sent.
-    expect(refused).toBeGreaterThanOrEqual(2);
-    // ...and each 429 is waited on (at least 1 s, or what is left of --timeout): not one request after another.
-    expect(refused).toBeLessThanOrEqual(3);
-    expect(puts()).toEqual(Array(refused).fill("pg-primary 429"));
-    await expect(run).rejects.toThrow(
-      `Aiven rate-limited ${CALL} ${refused} times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`,
+  describe("with 429s for longer than --timeout", () => {
+    // The clock is the test's: only Date is faked, and each wait the run asks for moves it on at once.
+    beforeEach(() =>
+      jest.useFakeTimers({
+        doNotFake: [
+          "hrtime",
+          "nextTick",
+          "performance",
+          "queueMicrotask",
+          "setImmediate",
+          "clearImmediate",
+          "setInterval",
+          "clearInterval",
+          "setTimeout",
+          "clearTimeout",
+        ],
+      }),
     );
-    expect(reporter.lines).toContain(
-      "! Aiven rate-limited the request (PUT /v1/project/crdr-test/service/pg-primary failed with HTTP 429: Rate limit 120 exceeded – try again in 1s); it was not taken (1 refused so far). Waiting 1s, then checking the pair again before sending it",
-    );
-    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    afterEach(() => jest.useRealTimers());
+
+    it("waits as Aiven asks, then what is left of --timeout, then exit 2 saying how many, nothing changed", async () => {
+      sim.faults.add(onPut({ kind: "rate-limit", retryAfterSeconds: 1 }));
+      const waits: number[] = [];
+      const sleep = async (ms: number) => {
+        waits.push(ms);
+        jest.setSystemTime(Date.now() + ms);
+      };
+      await expect(failover({ ...options, timeoutMs: 1500 }, { ...deps, sleep })).rejects.toMatchObject({
+        exitCode: 2,
+        message: `Aiven rate-limited ${CALL} 3 times in a row, for longer than --timeout, and never took it; nothing was changed. Something else may be spending the token's limit: find it, then rerun.`,
+      });
+      // 1 s as Aiven asked; then the 0.5 s left of --timeout; the third 429 comes at the limit.
+      expect(waits).toEqual([1000, 500]);
+      expect(puts()).toEqual(["pg-primary 429", "pg-primary 429", "pg-primary 429"]);
+      const refusal = (n: number, wait: string) =>
+        `! Aiven rate-limited the request (PUT /v1/project/crdr-test/service/pg-primary failed with HTTP 429: Rate limit 120 exceeded – try again in 1s); it was not taken (${n} refused so far). Waiting ${wait}, then checking the pair again before sending it`;
+      expect(reporter.lines.filter((l) => l.startsWith("! Aiven rate-limited"))).toEqual([
+        refusal(1, "1s"),
+        refusal(2, "500ms"),
+      ]);
+      expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    });
   });
 });
 
