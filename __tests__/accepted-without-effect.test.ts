@@ -49,6 +49,32 @@ describe("lastAcceptance", () => {
     expect(lastAcceptance(entries)?.before).toEqual(BEFORE);
   });
 
+  it("takes the pair before from that change's intent, past later entries of other kinds, sides or roles", () => {
+    const other: PairSnapshot = { ...BEFORE, primary: peer("POWEROFF", "failed") };
+    // Another event of the same change (its lapse, which holds no pair) after its intent.
+    expect(
+      lastAcceptance([intent(), entry("role-lapsed", { side: "primary", role: "failed" }), applied("answer")]),
+    ).toMatchObject({
+      before: BEFORE,
+    });
+    // The other side's intent for the same role after it.
+    expect(
+      lastAcceptance([
+        intent("primary", "active"),
+        intent("recovery", "active", other),
+        applied("answer", "primary", "active"),
+      ]),
+    ).toMatchObject({ before: BEFORE });
+    // The same side's intent for another role after it.
+    expect(
+      lastAcceptance([
+        intent("primary", "failed"),
+        intent("primary", "passive", other),
+        applied("answer", "primary", "failed"),
+      ]),
+    ).toMatchObject({ before: BEFORE });
+  });
+
   it("is none once a later read showed the change (Aiven acted on it)", () => {
     expect(lastAcceptance([intent(), applied("answer"), intent(), applied("read-back")])).toBeUndefined();
     expect(lastAcceptance([intent(), applied("already")])).toBeUndefined();
