@@ -22,12 +22,18 @@ module.exports = {
       : base.setupFilesAfterEnv,
   globalSetup: "<rootDir>/__tests__/support/global-setup-prebuilt.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown-mutate.js",
+  testSequencer: "<rootDir>/__tests__/support/smallest-first-sequencer.js",
   testMatch: only.length
     ? only
     : [
         "<rootDir>/__tests__/sign-of-change.test.ts",
+        "<rootDir>/__tests__/role-request.test.ts",
+        "<rootDir>/__tests__/accepted-without-effect.test.ts",
+        "<rootDir>/__tests__/pair-record.test.ts",
         "<rootDir>/__tests__/role-change-disagreement.test.ts",
         "<rootDir>/__tests__/operations-in-process.test.ts",
+        "<rootDir>/__tests__/preflight.test.ts",
+        "<rootDir>/__tests__/preflight-side-by-side.test.ts",
         "<rootDir>/__tests__/aiven-client.test.ts",
         "<rootDir>/__tests__/request-budget.test.ts",
         "<rootDir>/__tests__/synthesized-stack.test.ts",

@@ -61,13 +61,22 @@ const TARGETS = [
     target: "lib/operations/role-request.ts",
     tests: [
       "__tests__/sign-of-change.test.ts",
+      "__tests__/role-request.test.ts",
       "__tests__/role-change-disagreement.test.ts",
-      "__tests__/operations-in-process.test.ts",
+      "__tests__/pair-record.test.ts",
     ],
   },
   {
     target: "lib/operations/accepted-without-effect.ts",
-    tests: ["__tests__/role-change-disagreement.test.ts", "__tests__/operations-in-process.test.ts"],
+    tests: [
+      "__tests__/accepted-without-effect.test.ts",
+      "__tests__/role-change-disagreement.test.ts",
+      "__tests__/pair-record.test.ts",
+    ],
+  },
+  {
+    target: "lib/operations/preflight.ts",
+    tests: ["__tests__/preflight.test.ts", "__tests__/preflight-side-by-side.test.ts"],
   },
   {
     target: "lib/operations/operation-context.ts",
