@@ -104,3 +104,41 @@ describe("rule application-output-removed", () => {
     });
   });
 });
+
+describe("rule application-output-removed, whose output it is", () => {
+  const ORDERS = { ...pairManifest("orders", "orders"), applicationOutputs: APPLICATION_OUTPUTS };
+  const removed = (planStack: string | undefined, pairs = [PAIR, ORDERS]) =>
+    applicationOutputRemoved.evaluate(
+      plan([], { output_changes: { app_uri: { actions: ["delete"] } } }),
+      context({ phase: "normal" }, planStack, pairs),
+    );
+  const WHY =
+    "Applications read the pair's endpoint from this output; every phase declares it, so a plan that removes it comes from a config that lost it, and whatever reads it breaks at the apply.";
+
+  it("names the stack when the plan's stack says whose output it is, and no stack when two pairs declare it", () => {
+    expect(removed("orders")).toEqual([
+      {
+        rule: "application-output-removed",
+        severity: "danger",
+        address: "output.app_uri",
+        stack: "orders",
+        message: "the application output app_uri is removed",
+        why: WHY,
+      },
+    ]);
+    expect(removed(undefined)).toEqual([
+      {
+        rule: "application-output-removed",
+        severity: "danger",
+        address: "output.app_uri",
+        message: "the application output app_uri is removed",
+        why: WHY,
+      },
+    ]);
+    expect(removed(undefined, [PAIR])).toEqual([expect.objectContaining({ stack: "pg-primary" })]);
+  });
+
+  it("is not applicable to a plan of a stack whose pair declares no application outputs", () => {
+    expect(removed("orders", [PAIR, { ...ORDERS, applicationOutputs: undefined }])).toBe(NOT_APPLICABLE);
+  });
+});
