@@ -139,6 +139,6 @@ describe("rule application-output-removed, whose output it is", () => {
   });
 
   it("is not applicable to a plan of a stack whose pair declares no application outputs", () => {
-    expect(removed("orders", [PAIR, { ...ORDERS, applicationOutputs: undefined }])).toBe(NOT_APPLICABLE);
+    expect(removed("orders", [PAIR, pairManifest("orders", "orders")])).toBe(NOT_APPLICABLE);
   });
 });
