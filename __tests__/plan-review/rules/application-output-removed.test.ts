@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { APPLICATION_OUTPUTS } from "../../../lib/pair/application-outputs";
-import { applicationOutputList } from "../../../lib/contract/pair-manifest";
+import { applicationOutputList, PairManifest } from "../../../lib/contract/pair-manifest";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../../lib/plan-review/review";
 import { applicationOutputRemoved } from "../../../lib/plan-review/rules/application-output-removed";
@@ -107,7 +107,7 @@ describe("rule application-output-removed", () => {
 
 describe("rule application-output-removed, whose output it is", () => {
   const ORDERS = { ...pairManifest("orders", "orders"), applicationOutputs: APPLICATION_OUTPUTS };
-  const removed = (planStack: string | undefined, pairs = [PAIR, ORDERS]) =>
+  const removed = (planStack: string | undefined, pairs: PairManifest[] = [PAIR, ORDERS]) =>
     applicationOutputRemoved.evaluate(
       plan([], { output_changes: { app_uri: { actions: ["delete"] } } }),
       context({ phase: "normal" }, planStack, pairs),
