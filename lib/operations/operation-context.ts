@@ -27,6 +27,7 @@ import { sideBySide } from "./side-by-side";
 import { StackTerraform } from "./stack-terraform";
 import { PairTurn } from "./tier-order";
 import { formatTimeline, TimelineRecorder } from "./timeline";
+import { keepFailureTrace } from "./failure-trace";
 import { UnfinishedError } from "./unfinished-error";
 
 /** Options every DR operation takes. */
@@ -302,7 +303,14 @@ export class OperationContext {
       return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
     }
     const what = err instanceof StateWriteError ? err.unfinished : UNFINISHED_STEP.get(this.currentStep);
-    return UnfinishedError.leadingWith(lead, what ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
+    const unfinished = UnfinishedError.leadingWith(
+      lead,
+      what ?? `the "${this.currentStep}" step failed`,
+      err,
+      this.rerunCommand,
+    );
+    keepFailureTrace(unfinished, this.journal, this.deps.projectDir, this.deps.env);
+    return unfinished;
   }
 
   /**
