@@ -85,7 +85,7 @@ export class Journal {
    *   another. The checkout's journal keeps the whole history.
    */
   constructor(
-    projectDir: string,
+    private readonly projectDir: string,
     readonly stack: string,
     readonly operation: string,
     readonly runId: string,
@@ -110,7 +110,8 @@ export class Journal {
     if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event))
       appendLine(
         this.pairRecord,
-        entry,
+        // Which checkout sent it: status in another checkout says where the run was.
+        { ...entry, checkout: this.projectDir },
         durable,
         `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`,
       );
@@ -227,6 +228,18 @@ export class Journal {
       .map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role)
       .lastIndexOf(true);
     return episode.slice(resent + 1).find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
+  }
+
+  /**
+   * The role change that the latest operation in the machine-wide pair record
+   * (`pairRecord`) asked for without any run learning whether Aiven applied
+   * it: what a rerun of that operation, from any checkout here, settles first.
+   */
+  static openPairRequest(pairRecord: string): JournalEntry | undefined {
+    const all = readEntries(pairRecord);
+    const operation = all[all.length - 1]?.operation;
+    if (!operation) return undefined;
+    return openIntentOf(new Journal("", "*", operation, "-", false, pairRecord).pairEpisode());
   }
 
   /**
