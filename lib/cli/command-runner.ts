@@ -1,10 +1,11 @@
 import * as readline from "readline";
 import { EXIT } from "../exit-codes";
-import { JSON_VERSION, JsonReporter, Reporter, TextReporter } from "../reporting/reporter";
+import { JsonReporter, Reporter, TextReporter } from "../reporting/reporter";
 import { secretRedactor } from "../reporting/secret-redactor";
 import { UnfinishedError } from "../operations/unfinished-error";
 import { FAILURE_TRACE_EVENT } from "../operations/failure-trace";
 import { UserError } from "../user-error";
+import { jsonErrorEvent } from "./json-error-event";
 
 export interface CommandIo {
   readonly reporter: Reporter;
@@ -28,8 +29,7 @@ export async function runCommand(
   const write = (line: string) => process.stdout.write(line + "\n");
   // Under --json, every way a command ends in error is also one `error` event on stdout.
   const jsonError = (exitCode: number, message: string) => {
-    if (json)
-      write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }));
+    if (json) write(jsonErrorEvent(exitCode, message));
   };
   if (options.interruptible ?? true) {
     const stop = (signal: NodeJS.Signals, exitCode: number) =>

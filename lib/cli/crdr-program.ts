@@ -3,6 +3,7 @@ import * as path from "path";
 import { EXIT } from "../exit-codes";
 import { CRDR_COMMANDS, describeCommand, isCrdrCommand, isOperation } from "./crdr-commands";
 import { runOperation } from "./operation-command";
+import { refuseUsage } from "./parse-command-line";
 
 /** `crdr --help`: every command, generated from the registry and the command table. */
 export function crdrHelp(): string {
@@ -31,11 +32,10 @@ export function runCrdr(argv: readonly string[], scriptsDir: string): void {
     return;
   }
   if (!isCrdrCommand(command)) {
-    process.stderr.write(
-      `✖ "${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`,
+    refuseUsage(
+      `"${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).`,
+      command === "--json" || rest.includes("--json"),
     );
-    process.exitCode = EXIT.refused;
-    return;
   }
   const own = [argv[0], argv[1], ...rest];
   if (isOperation(command)) return runOperation(command, undefined, own);

@@ -1,5 +1,7 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { EXIT } from "../exit-codes";
+import { secretRedactor } from "../reporting/secret-redactor";
+import { jsonErrorEvent } from "./json-error-event";
 import { flagsNpmTook, npmTookFlagsMessage } from "./npm-swallowed-flags";
 
 /**
@@ -11,19 +13,36 @@ import { flagsNpmTook, npmTookFlagsMessage } from "./npm-swallowed-flags";
  */
 export function parseCommandLine(program: Command, argv: readonly string[] = process.argv): void {
   const took = flagsNpmTook(program, process.env);
-  if (took.length) {
-    process.stderr.write(`✖ ${npmTookFlagsMessage(program, took, argv.slice(2))}.\n`);
-    process.exit(EXIT.refused);
-  }
+  const json = jsonAsked(program, argv, took);
+  if (took.length) refuseUsage(`${npmTookFlagsMessage(program, took, argv.slice(2))}.`, json);
   program.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   try {
     program.parse(argv);
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) process.exit(EXIT.ok);
-    process.stderr.write(`✖ ${usageMistake(program, err)}; see ${program.name()} --help.\n`);
-    process.exit(EXIT.refused);
+    refuseUsage(`${usageMistake(program, err)}; see ${program.name()} --help.`, json);
   }
+}
+
+/**
+ * Whether the engineer asked for `--json` on a command line that may not
+ * parse: typed as is, or typed before npm's `--` (npm took it, and the
+ * refusal must still end in an event a script can read).
+ */
+function jsonAsked(program: Command, argv: readonly string[], took: readonly Option[]): boolean {
+  if (!program.options.some((o) => o.long === "--json")) return false;
+  const args = argv.slice(2);
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).includes("--json") || took.some((o) => o.long === "--json");
+}
+
+/** A usage mistake: one line on stderr (and the `error` event under --json), exit 2, before anything is read or sent. */
+export function refuseUsage(message: string, json: boolean): never {
+  const redact = secretRedactor(process.env);
+  if (json) process.stdout.write(jsonErrorEvent(EXIT.refused, redact(message)) + "\n");
+  process.stderr.write(redact(`✖ ${message}`) + "\n");
+  process.exit(EXIT.refused);
 }
 
 function usageMistake(program: Command, err: CommanderError): string {
