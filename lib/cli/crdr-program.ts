@@ -24,6 +24,8 @@ export function crdrHelp(): string {
  */
 export function runCrdr(argv: readonly string[], scriptsDir: string): void {
   const [command, ...rest] = argv.slice(2);
+  // `crdr help failover` is `crdr failover --help`.
+  if (command === "help" && rest.length) return runCrdr([argv[0], argv[1], rest[0], "--help"], scriptsDir);
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     const write =
       command === undefined ? (t: string) => process.stderr.write(t) : (t: string) => process.stdout.write(t);

@@ -16,13 +16,36 @@ export function parseCommandLine(program: Command, argv: readonly string[] = pro
   const json = jsonAsked(program, argv, took);
   if (took.length) refuseUsage(`${npmTookFlagsMessage(program, took, argv.slice(2))}.`, json);
   program.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  const repeated = watchRepeatedValues(program);
   try {
     program.parse(argv);
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) process.exit(EXIT.ok);
-    refuseUsage(`${usageMistake(program, err)}; see ${program.name()} --help.`, json);
+    refuseUsage(repeated() ?? `${usageMistake(program, err)}; see ${program.name()} --help.`, json);
   }
+  const twice = repeated();
+  if (twice) refuseUsage(twice, json);
+}
+
+/**
+ * Commander keeps the last of two values given to a single-value flag
+ * (`--stack a --stack b` runs on b): in an outage that is a guess about
+ * which pair was meant, so two different values are refused instead. A flag
+ * meant to repeat collects its values into a list (its default is one).
+ */
+function watchRepeatedValues(program: Command): () => string | undefined {
+  let first: string | undefined;
+  for (const option of program.options) {
+    if (!(option.required || option.optional) || option.variadic || Array.isArray(option.defaultValue)) continue;
+    const seen: string[] = [];
+    program.on(`option:${option.name()}`, (value: unknown) => {
+      if (!seen.includes(String(value))) seen.push(String(value));
+      if (!first && seen.length > 1)
+        first = `${option.long} was given two different values, ${seen.map((v) => JSON.stringify(v)).join(" and ")}; give it once, with the value you mean`;
+    });
+  }
+  return () => first && `${first}.`;
 }
 
 /**
