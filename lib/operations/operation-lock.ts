@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
 import { UserError } from "../user-error";
+import { removeAtExit } from "./exit-cleanup";
 import { WORK_DIR } from "./journal";
 
 /** Who holds a pair's operation lock; written beside the lock for whoever is refused. */
@@ -129,6 +130,7 @@ export class OperationLock {
   }
 
   private released = false;
+  private readonly stopWatchingExit: () => void;
 
   private constructor(
     private readonly releaseLock: () => Promise<void>,
@@ -136,7 +138,14 @@ export class OperationLock {
     private readonly stack: string,
     private readonly runId: string,
     private readonly compromised: () => boolean,
-  ) {}
+  ) {
+    this.stopWatchingExit = removeAtExit(holderFile, () => this.isMine());
+  }
+
+  /** Not taken over by another run: its note still names this run. */
+  private isMine(): boolean {
+    return !this.compromised() && readHolder(this.holderFile)?.runId === this.runId;
+  }
 
   /**
    * Refuses when this run no longer holds the lock (it was stopped long
@@ -159,8 +168,9 @@ export class OperationLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.stopWatchingExit();
     // A lock taken over by another run is that run's now: leave it alone.
-    if (this.compromised() || readHolder(this.holderFile)?.runId !== this.runId) return;
+    if (!this.isMine()) return;
     fs.rmSync(this.holderFile, { force: true });
     await this.releaseLock().catch(() => undefined);
   }
@@ -236,10 +246,15 @@ async function holdingLockFile<T>(
     retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
     onCompromised: () => undefined,
   });
+  const notePid = process.pid;
+  const stopWatchingExit = takeOver
+    ? removeAtExit(takeOver.note, () => readHolder(takeOver.note)?.pid === notePid)
+    : () => undefined;
   try {
     if (takeOver) writeNote(takeOver.note);
     return await fn();
   } finally {
+    stopWatchingExit();
     if (takeOver) fs.rmSync(takeOver.note, { force: true });
     await release().catch(() => undefined);
   }
