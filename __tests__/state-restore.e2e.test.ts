@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DrScenario, useDrScenario } from "./support/dr-scenario";
-import { runOperation } from "./support/dr-operations";
+import { runOperation, withDefaultFlags } from "./support/dr-operations";
 import { useHttpDrScenario } from "./support/http-dr-scenario";
 import { runScript, STACK } from "./support/project-fixture";
 
@@ -12,7 +12,7 @@ import { runScript, STACK } from "./support/project-fixture";
 const TOKEN = "tok-restore-3e91a0";
 
 const restore = (s: DrScenario, ...args: string[]) =>
-  runScript(s.project, "state-restore", ["--stack", STACK, ...args], s.env);
+  runScript(s.project, "state-restore", withDefaultFlags([["--stack", STACK]], args), s.env);
 const pulled = async (s: DrScenario) =>
   JSON.parse(await s.project.terraform().statePull()) as {
     serial: number;
