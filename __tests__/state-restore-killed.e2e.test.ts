@@ -86,6 +86,8 @@ describe.each([["SIGTERM", 143] as const, ["SIGINT", 130] as const])(
       child!.kill(signal);
       const stopped: ScriptRun = await run;
       expect(stopped.code).toBe(exitCode);
+      // The pair lock is released, its holder note too: a rerun is not refused, nor left to guess.
+      expect(fs.readdirSync(process.env.CRDR_LOCK_DIR!)).toEqual([]);
       await waitFor(() => !pids.some(running));
       expect(fs.readdirSync(path.join(work, "tmp"))).toEqual([]);
 

@@ -1,17 +1,21 @@
 import * as fs from "fs";
 
 /**
- * Removes `file` when the process exits with it still ours, however it exits:
- * SIGINT and SIGTERM end a run with `process.exit` (see command-runner),
- * which runs no `finally`. Lock directories are removed at exit by the lock
- * library itself; the note naming their holder is this project's, so it goes
- * here, or it would name a run that is no longer there. Returns the way to
- * stop watching (once the holder removed it itself).
+ * Removes a lock's directory and then its holder note when the process exits
+ * with the lock still ours, however it exits: SIGINT and SIGTERM end a run
+ * with `process.exit` (see command-runner), which runs no `finally`, and the
+ * lock library's own removal at exit does not always happen (state-restore
+ * stopped mid-push kept its directory). The directory goes first: a lock left
+ * without its note is one nobody can tell is stale, while a note without its
+ * lock is overwritten by the next holder. Returns the way to stop watching
+ * (once the holder released it).
  */
-export function removeAtExit(file: string, stillMine: () => boolean): () => void {
+export function releaseAtExit(note: string, lockDir: string, stillMine: () => boolean): () => void {
   const remove = () => {
     try {
-      if (stillMine()) fs.rmSync(file, { force: true });
+      if (!stillMine()) return;
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      fs.rmSync(note, { force: true });
     } catch {
       // The process is ending: nothing more can be done about it.
     }

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
 import { UserError } from "../user-error";
-import { removeAtExit } from "./exit-cleanup";
+import { releaseAtExit } from "./exit-cleanup";
 import { WORK_DIR } from "./journal";
 
 /** Who holds a pair's operation lock; written beside the lock for whoever is refused. */
@@ -126,7 +126,7 @@ export class OperationLock {
         `Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`,
       );
     }
-    return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
+    return new OperationLock(release, holderFile, lockDir, stack, holder.runId, () => compromised);
   }
 
   private released = false;
@@ -135,11 +135,12 @@ export class OperationLock {
   private constructor(
     private readonly releaseLock: () => Promise<void>,
     private readonly holderFile: string,
+    lockDir: string,
     private readonly stack: string,
     private readonly runId: string,
     private readonly compromised: () => boolean,
   ) {
-    this.stopWatchingExit = removeAtExit(holderFile, () => this.isMine());
+    this.stopWatchingExit = releaseAtExit(holderFile, lockDir, () => this.isMine());
   }
 
   /** Not taken over by another run: its note still names this run. */
@@ -248,7 +249,7 @@ async function holdingLockFile<T>(
   });
   const notePid = process.pid;
   const stopWatchingExit = takeOver
-    ? removeAtExit(takeOver.note, () => readHolder(takeOver.note)?.pid === notePid)
+    ? releaseAtExit(takeOver.note, `${file}.lock`, () => readHolder(takeOver.note)?.pid === notePid)
     : () => undefined;
   try {
     if (takeOver) writeNote(takeOver.note);
