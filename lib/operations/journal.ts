@@ -221,6 +221,19 @@ export class Journal {
     }
   }
 
+  /**
+   * When the request behind `applied` left: its intent's time. An outcome
+   * read back later (a rerun settling it) is written at the time of reading.
+   */
+  requestedAt(applied: JournalEntry): string {
+    const episode = this.sharedEpisode();
+    const intent = episode
+      .filter((e) => e.event === ROLE_EVENTS.intent && e.side === applied.side && e.role === applied.role)
+      .filter((e) => e.ts <= applied.ts && (!applied.intentRunId || e.runId === applied.intentRunId))
+      .pop();
+    return intent?.ts ?? applied.ts;
+  }
+
   /** Whether a run of this episode, from any checkout here, saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
     const episode = this.sharedEpisode();
