@@ -1,7 +1,8 @@
 import * as path from "path";
 import { backUpState, StateBackup } from "../terraform/state-backup";
 import { WORK_DIR } from "./journal";
-import { OperationContext } from "./operation-context";
+import { TerraformRunner } from "../terraform/terraform-runner";
+import { PairRun } from "./pair-run";
 
 /** Where every state backup goes: git-ignored, private, beside the journals. */
 export function backupDirectory(projectDir: string): string {
@@ -14,9 +15,13 @@ export function backupDirectory(projectDir: string): string {
  * journal. Only then is it named in the output. If this throws, the caller
  * writes nothing.
  */
-export async function backUpBeforeWrite(ctx: OperationContext): Promise<StateBackup> {
-  const backup = await backUpState(ctx.terraform.runner, backupDirectory(ctx.deps.projectDir), ctx.options.stack);
-  const file = path.relative(ctx.deps.projectDir, backup.file);
+export async function backUpBeforeWrite(
+  ctx: PairRun,
+  terraform: TerraformRunner,
+  projectDir: string,
+): Promise<StateBackup> {
+  const backup = await backUpState(terraform, backupDirectory(projectDir), ctx.options.stack);
+  const file = path.relative(projectDir, backup.file);
   ctx.journal.append("state-backed-up", {
     file,
     lineage: backup.lineage,

@@ -5,7 +5,8 @@ import { UserError } from "../user-error";
 import { stateInPrimaryRegion } from "../synth/state-location";
 import { backUpBeforeWrite } from "./backup-before-write";
 import { confirmedEvent } from "./journal";
-import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
+import { OperationContext } from "./operation-context";
+import { CommonOptions, OperationDeps } from "./operation-inputs";
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
@@ -55,7 +56,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   // side, the trigger leaves as soon as the slower is done.
   const { peers } = await ctx.readPeersAndProveCanFinish(forget);
   const trigger = decideTrigger(ctx, options, peers);
-  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx.pairRun, peers, options);
   await ctx.confirm(
     trigger.kind === "send"
       ? `fail ${primary.serviceName} over to ${recovery.serviceName}`
@@ -63,7 +64,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   );
 
   if (trigger.kind === "send") {
-    await requestRole(ctx, { side: "primary", role: "failed" }, peers);
+    await requestRole(ctx.pairRun, { side: "primary", role: "failed" }, peers);
     ctx.markChangedAtAiven(failedOver);
   } else {
     ctx.step("trigger", `skipped: ${trigger.reason}`);
@@ -73,7 +74,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
-  await waitForPhase(ctx, targetPhase("failover"), "the takeover");
+  await waitForPhase(ctx.pairRun, targetPhase("failover"), "the takeover");
   ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append(confirmedEvent("failover"));
@@ -239,7 +240,7 @@ async function forgetInState(
   let backup: string | undefined;
   if (targets.length) {
     // No backup, no removal: terraform keeps none of remote state itself.
-    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx)).file);
+    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx.pairRun, terraform, deps.projectDir)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
     await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });

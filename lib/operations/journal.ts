@@ -95,6 +95,11 @@ export class Journal {
     this.file = path.join(projectDir, WORK_DIR, "journal", `${stack}.jsonl`);
   }
 
+  /** The journal's file, relative to the project (as messages name it). */
+  get relativeFile(): string {
+    return path.relative(this.projectDir, this.file);
+  }
+
   /** Appends an event; `durable` flushes it to disk before returning (for intents). Role events go to the pair record too. */
   append(event: string, data: Record<string, unknown> = {}, durable = false): void {
     if (!this.enabled) return;

@@ -4,7 +4,7 @@ import { PeerSide } from "../contract/pair-manifest";
 import { assertCaughtUp, guardFailover } from "../rpo/data-loss-guard";
 import { objectiveFor } from "../rpo/data-loss-objective";
 import { measureStandby, RecoveryMeasurement } from "../rpo/recovery-measurement";
-import type { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 
 /** How a failover applies the pair's recovery-point objective. */
 export interface DataLossOptions {
@@ -19,7 +19,7 @@ export interface DataLossOptions {
  * one line, and keeps it in the journal, the events and the timeline. The
  * credentials it logs in with appear in none of them.
  */
-async function measure(ctx: OperationContext, peers: Peers, side: PeerSide): Promise<RecoveryMeasurement> {
+async function measure(ctx: PairRun, peers: Peers, side: PeerSide): Promise<RecoveryMeasurement> {
   const service = ctx.pair[side].serviceName;
   ctx.step("replication", `reading ${service}'s replication from its standby (a few seconds at most)`);
   const measurement = await measureStandby(service, peers[side]);
@@ -40,11 +40,7 @@ async function measure(ctx: OperationContext, peers: Peers, side: PeerSide): Pro
  * Without one it only reports; above it, or unmeasurable, it refuses unless
  * `--accept-data-loss`, which is journaled with the figure.
  */
-export async function checkDataLossBeforeFailover(
-  ctx: OperationContext,
-  peers: Peers,
-  options: DataLossOptions,
-): Promise<void> {
+export async function checkDataLossBeforeFailover(ctx: PairRun, peers: Peers, options: DataLossOptions): Promise<void> {
   const measurement = await measure(ctx, peers, "recovery");
   const guard = guardFailover(
     measurement,
@@ -70,7 +66,7 @@ export async function checkDataLossBeforeFailover(
  * either way; the switch then rests on Aiven's own lossless handover, and
  * the warning says so.
  */
-export async function checkCaughtUpBeforeSwitch(ctx: OperationContext, peers: Peers, promote: PeerSide): Promise<void> {
+export async function checkCaughtUpBeforeSwitch(ctx: PairRun, peers: Peers, promote: PeerSide): Promise<void> {
   const measurement = await measure(ctx, peers, promote);
   if (measurement.notReached) {
     ctx.reporter.warn(

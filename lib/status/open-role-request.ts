@@ -1,7 +1,7 @@
 import * as path from "path";
 import { PairManifest } from "../contract/pair-manifest";
 import { Journal, JournalEntry } from "../operations/journal";
-import { DEFAULT_LOST_ANSWER_GRACE } from "../operations/operation-context";
+import { DEFAULT_LOST_ANSWER_GRACE } from "../operations/operation-inputs";
 
 /**
  * A role change a run from another checkout on this machine sent without
