@@ -145,7 +145,10 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   const primaryFailed = isRole(primary, undefined, "failed");
   const journaled = ctx.journal.applied("primary", "failed");
   const done = (reason: string): Trigger => ({ kind: "done", reason });
-  if (journaled) ctx.reporter.info(`the journal shows Aiven took the trigger at ${journaled.ts}; it is not sent again`);
+  if (journaled)
+    ctx.reporter.info(
+      `the journal shows Aiven took the trigger, requested at ${ctx.journal.requestedAt(journaled)}; it is not sent again`,
+    );
 
   if (!recovery.reachable) {
     if (!options.force) {

@@ -26,6 +26,7 @@ import { RunSteps } from "./run-steps";
 import { sideBySide } from "./side-by-side";
 import { StackTerraform } from "./stack-terraform";
 import { formatTimeline, TimelineRecorder } from "./timeline";
+import { keepFailureTrace } from "./failure-trace";
 
 // Where these lived before operation-inputs.ts: tests written against that place still find them.
 export type { CommonOptions, OperationDeps } from "./operation-inputs";
@@ -91,7 +92,7 @@ export class OperationContext {
       if (options.resend) await prepareResend(ctx.pairRun);
       return await body(ctx);
     } catch (err) {
-      if (ctx) throw ctx.changeAtAiven.explain(err, ctx.steps.currentStep);
+      if (ctx) throw keepFailureTrace(ctx.changeAtAiven.explain(err, ctx.steps.currentStep), ctx.journal, deps.env);
       throw explainFailureBeforeOpening(
         err,
         options.dryRun,
