@@ -1,5 +1,5 @@
 import * as path from "path";
-import { backUpState, StateBackup } from "../terraform/state-backup";
+import { keepPulledState, StateBackup } from "../terraform/state-backup";
 import { WORK_DIR } from "./journal";
 import { OperationContext } from "./operation-context";
 
@@ -9,13 +9,14 @@ export function backupDirectory(projectDir: string): string {
 }
 
 /**
- * The step before an operation writes state: the state as it is now, pulled
- * into `.crdr/backups/` and verified, its lineage, serial and sha256 in the
- * journal. Only then is it named in the output. If this throws, the caller
- * writes nothing.
+ * The step before an operation writes state: the state as it is now (what
+ * `terraform state pull` just returned; the caller runs no other terraform
+ * command before its write) kept in `.crdr/backups/` and verified, its
+ * lineage, serial and sha256 in the journal. Only then is it named in the
+ * output. If this throws, the caller writes nothing.
  */
-export async function backUpBeforeWrite(ctx: OperationContext): Promise<StateBackup> {
-  const backup = await backUpState(ctx.terraform.runner, backupDirectory(ctx.deps.projectDir), ctx.options.stack);
+export async function backUpBeforeWrite(ctx: OperationContext, pulled: string): Promise<StateBackup> {
+  const backup = await keepPulledState(pulled, backupDirectory(ctx.deps.projectDir), ctx.options.stack);
   const file = path.relative(ctx.deps.projectDir, backup.file);
   ctx.journal.append("state-backed-up", {
     file,

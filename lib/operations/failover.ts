@@ -10,6 +10,7 @@ import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 import { removeFromStateCheckingBack } from "../terraform/state-write-check";
+import { summarizeState } from "../terraform/state-backup";
 import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
 
 export interface FailoverOptions extends CommonOptions, DataLossOptions {
@@ -224,19 +225,23 @@ async function forgetInState(
       `${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`,
     );
     reporter.command(
-      terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)",
+      terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses the pulled state holds)",
     );
     return { removed: [], primaryInState: true };
   }
   await ctx.terraform.initBackend();
-  const inState = await terraform.stateList();
+  // One read of the state answers what it holds and, kept, is the backup:
+  // nothing runs between it and the removal, so the backup is the state as
+  // it was right before the write (a process fewer than a list, then a pull).
+  const pulled = await terraform.statePull();
+  const inState = addressesInPulledState(pulled, ctx.options.stack);
   const targets = addresses.filter((a) => inState.includes(a));
   for (const skipped of addresses.filter((a) => !inState.includes(a)))
     reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
     // No backup, no removal: terraform keeps none of remote state itself.
-    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx)).file);
+    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx, pulled)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
     await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });
@@ -246,4 +251,15 @@ async function forgetInState(
     backup,
     primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address),
   };
+}
+
+/** The addresses a pulled state holds, as `terraform state list` prints them; none when the backend holds no state. */
+function addressesInPulledState(pulled: string, stack: string): string[] {
+  if (!pulled.trim()) return [];
+  const summary = summarizeState(pulled);
+  if (!summary)
+    throw new UserError(
+      `What terraform state pull returned for ${stack} is not a Terraform state, so nothing was removed from it; check the backend settings, then rerun.`,
+    );
+  return summary.resources;
 }
