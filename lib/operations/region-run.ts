@@ -257,7 +257,7 @@ async function synthesizeOnce(
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
   const phases = PhaseFolder.load(phaseDir);
-  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack));
+  for (const stack of SynthesizedStack.loadEach(outdir, selected)) stack.verifyAgainst(phases.phaseOf(stack.name));
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
 
