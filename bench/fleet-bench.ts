@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
+import { PeerStatus } from "../lib/aiven/peer-status";
+import { measureStandby } from "../lib/rpo/recovery-measurement";
 import { DEFAULT_RATE_LIMIT, RateLimit } from "../lib/aiven/request-budget";
 import { pushRehearsalState } from "../lib/drill/rehearsal-state";
 import { PHASE_DIR_NAME, PhaseFolder } from "../lib/phase/phase-folder";
@@ -258,21 +260,24 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
       const started = process.hrtime.bigint();
       // What the failover does, as its journal and the in-process tests show:
       // read both peers (preflight, then again right before the request), the
-      // terraform preflight (the backend is already initialized), the
-      // request, one poll, then the state commands and one synth.
+      // terraform preflight (the backend is already initialized: version,
+      // the state read that proves ownership, the lock check), the standby's
+      // replication reading, the request, one poll, then the state read
+      // (kept as the backup), the removal and one synth.
       const readPeers = () =>
         Promise.all([
           client.getService(project, primary.serviceName),
           client.getService(project, recovery.serviceName),
         ]);
-      await readPeers();
-      await terraform.checkVersion();
-      await terraform.stateList();
+      const [, standby] = await readPeers();
+      // Asked directly: TerraformCli keeps the version it read once per process.
+      await terraform.run(["version", "-json"]);
+      await terraform.statePull();
       await terraform.stateRmDryRun([stack.pair.integration.address]);
+      await measureStandby(recovery.serviceName, { reachable: true, service: standby } satisfies PeerStatus);
       await readPeers();
       await client.updateService(project, primary.serviceName, { disaster_recovery_role: "failed" });
       await readPeers();
-      await terraform.stateList();
       await terraform.statePull();
       await terraform.stateRm([stack.pair.integration.address]);
       synthesize(f.dir, { ...f.env });
