@@ -11,7 +11,7 @@ import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 import { removeFromStateCheckingBack } from "../terraform/state-write-check";
 import { summarizeState } from "../terraform/state-backup";
-import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
+import { checkDataLossBeforeFailover, DataLossOptions, measureRecoveryEarly } from "./replication-check";
 
 export interface FailoverOptions extends CommonOptions, DataLossOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
@@ -53,10 +53,14 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const stateWarning = stateInPrimaryRegion(ctx.stack);
   if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
   // The reads and the Terraform checks need nothing of each other: side by
-  // side, the trigger leaves as soon as the slower is done.
-  const { peers } = await ctx.readPeersAndProveCanFinish(forget);
+  // side, the trigger leaves as soon as the slower is done. The standby's
+  // replication is read as soon as the peers show where it is, beside the
+  // checks too (a refusal comes once every one has finished).
+  const { peers, alongside: replication } = await ctx.readPeersAndProveCanFinish(forget, (read) =>
+    Promise.resolve(measureRecoveryEarly(ctx, read)),
+  );
   const trigger = decideTrigger(ctx, options, peers);
-  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options, replication);
   await ctx.confirm(
     trigger.kind === "send"
       ? `fail ${primary.serviceName} over to ${recovery.serviceName}`
