@@ -305,7 +305,9 @@ export async function failoverOverheadBench(runs = 3): Promise<void> {
     }
     const g = await fleet(1, NONE);
     try {
-      full.push(await runBuilt(g, ["scripts/crdr", "failover", "--stack", g.stacks[0], "--yes", "--poll-interval", "200ms"]));
+      full.push(
+        await runBuilt(g, ["scripts/crdr", "failover", "--stack", g.stacks[0], "--yes", "--poll-interval", "200ms"]),
+      );
     } finally {
       await close(g);
     }

@@ -78,7 +78,13 @@ export async function backUpState(
   try {
     pulled = await terraform.statePull();
   } catch (err) {
-    throw backupRefusal(dir, stack, now, label, `terraform state pull failed: ${(err as Error).message.split("\n")[0]}`);
+    throw backupRefusal(
+      dir,
+      stack,
+      now,
+      label,
+      `terraform state pull failed: ${(err as Error).message.split("\n")[0]}`,
+    );
   }
   return keepPulledState(pulled, dir, stack, now, label);
 }
