@@ -50,7 +50,7 @@ describe("LimitedTerraform", () => {
       priorityBeforeRoleChange(1),
     );
     const commands = [
-      beginning.statePull().then(() => finished.push("beginning")),
+      beginning.stateList().then(() => finished.push("beginning")),
       underWay.stateRmDryRun(["u"]).then(() => finished.push("under way")),
     ];
     await new Promise<void>((resolve) => {
