@@ -1,4 +1,5 @@
 import { pushAppliedState } from "../lib/drill/applied-state";
+import { realTerraform } from "../lib/terraform/terraform-factory";
 import { useDrScenario } from "./support/dr-scenario";
 import { cycleHelpers } from "./support/cycle-helpers";
 
@@ -42,10 +43,7 @@ async function apply(): Promise<void> {
     stack,
     { primary: read("pg-primary"), recovery: read("pg-primary-dr") },
     integrationId(),
-    {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: "/dev/null",
-    },
+    { terraform: realTerraform, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } },
   );
 }
 

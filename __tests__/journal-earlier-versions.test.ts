@@ -3,7 +3,7 @@ import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { Journal, WORK_DIR } from "../lib/operations/journal";
-import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { checkPair } from "../lib/status/pair-status";

@@ -66,6 +66,87 @@ function importEdges(): ImportEdge[] {
   );
 }
 
+/** The project's own files that import `target` (a path from the repository's root). */
+function importersOf(edges: readonly ImportEdge[], target: string): string[] {
+  const file = path.join(REPO, target);
+  return [...new Set(edges.filter((e) => e.to === file).map((e) => path.relative(REPO, e.from)))].sort();
+}
+
+/**
+ * Who may import the operation context, and why. The context runs the bodies,
+ * and the bodies use it; every step the context or a body hands work to gets
+ * a `PairRun` (pair-run.ts) or its own arguments instead, so no step calls
+ * back into the context and the context never passes itself.
+ */
+const CONTEXT_IMPORTS: ReadonlyArray<{
+  readonly files: readonly string[];
+  readonly may: boolean;
+  readonly why: string;
+}> = [
+  {
+    files: ["lib/operations/failover.ts", "lib/operations/revert.ts", "lib/operations/planned-switch.ts"],
+    may: true,
+    why: "the operation bodies, which OperationContext.run runs",
+  },
+  {
+    files: [
+      "lib/operations/role-request.ts",
+      "lib/operations/accepted-without-effect.ts",
+      "lib/operations/peer-wait.ts",
+      "lib/operations/replication-check.ts",
+      "lib/operations/backup-before-write.ts",
+      "lib/operations/preflight.ts",
+      "lib/operations/pair-run.ts",
+      "lib/operations/run-steps.ts",
+      "lib/operations/change-at-aiven.ts",
+    ],
+    may: false,
+    why: "steps the context or a body hands work to: they get a PairRun or their own arguments",
+  },
+  {
+    files: [
+      "lib/operations/region-run.ts",
+      "lib/operations/operation-registry.ts",
+      "lib/cli/operation-command.ts",
+      "lib/drill/drill.ts",
+    ],
+    may: false,
+    why: "callers of the operations: the options and deps they pass are in operation-inputs.ts",
+  },
+];
+
+const CONTEXT = "lib/operations/operation-context.ts";
+
+/** The files that may import the context (the table's "may" rows). */
+const MAY_IMPORT_CONTEXT = CONTEXT_IMPORTS.filter((r) => r.may).flatMap((r) => r.files);
+
+/** Where production code (lib, scripts, main.ts) constructs a `TerraformCli`, as "file:line". */
+function terraformCliConstructions(): string[] {
+  const files: string[] = [];
+  const visit = (p: string) => {
+    if (fs.statSync(p).isDirectory()) fs.readdirSync(p).forEach((e) => visit(path.join(p, e)));
+    else if (p.endsWith(".ts") && !p.endsWith(".d.ts")) files.push(p);
+  };
+  ["lib", "scripts"].forEach((d) => visit(path.join(REPO, d)));
+  files.push(path.join(REPO, "main.ts"));
+  return files.flatMap((file) =>
+    constructionLines(fs.readFileSync(file, "utf8")).map((line) => `${path.relative(REPO, file)}:${line}`),
+  );
+}
+
+/** The lines of `text` that construct a `TerraformCli`. */
+function constructionLines(text: string): number[] {
+  const source = ts.createSourceFile("file.ts", text, ts.ScriptTarget.Latest, true);
+  const lines: number[] = [];
+  const walk = (node: ts.Node) => {
+    if (ts.isNewExpression(node) && node.expression.getText(source) === "TerraformCli")
+      lines.push(source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1);
+    ts.forEachChild(node, walk);
+  };
+  walk(source);
+  return lines;
+}
+
 /** The imports that go up a layer, as "from → to" lines. */
 function upwardImports(edges: readonly ImportEdge[]): string[] {
   return edges
@@ -143,6 +224,45 @@ describe("the source tree's layers", () => {
       "lib/aiven/peer-status.ts (Aiven, Terraform, settings, reporting) → lib/operations/journal.ts (operations, plan review)",
     ]);
     expect(folderLoops([terraformToAiven, aivenToTerraform])).toEqual(["lib/aiven → lib/terraform → lib/aiven"]);
+  });
+});
+
+describe("the operation context", () => {
+  const edges = importEdges();
+
+  it.each(
+    CONTEXT_IMPORTS.flatMap((rule) =>
+      rule.files.map((file) => [file, rule.may ? "may import" : "does not import", rule.why, rule.may] as const),
+    ),
+  )("%s %s it: %s", (file, _verb, _why, may) => {
+    expect(fs.existsSync(path.join(REPO, file))).toBe(true);
+    expect(importersOf(edges, CONTEXT).includes(file)).toBe(may);
+  });
+
+  it("is imported by the operation bodies alone", () => {
+    expect(importersOf(edges, CONTEXT)).toEqual([...MAY_IMPORT_CONTEXT].sort());
+  });
+
+  it("is checked by a rule that does catch a step importing it", () => {
+    const stepToContext = { from: path.join(REPO, "lib/operations/role-request.ts"), to: path.join(REPO, CONTEXT) };
+    expect(importersOf([...edges, stepToContext], CONTEXT)).not.toEqual([...MAY_IMPORT_CONTEXT].sort());
+  });
+});
+
+describe("the real Terraform runner", () => {
+  it("is constructed in one production place: the factory every operation and the drill are given", () => {
+    expect(terraformCliConstructions().map((at) => at.replace(/:\d+$/, ""))).toEqual([
+      "lib/terraform/terraform-factory.ts",
+    ]);
+  });
+
+  it("is found by a check that does see a construction, and not a mere mention", () => {
+    const text = [
+      "// new TerraformCli( in a comment",
+      "const t: TerraformCli = f();",
+      "const u = new TerraformCli({ cwd });",
+    ];
+    expect(constructionLines(text.join("\n"))).toEqual([3]);
   });
 });
 

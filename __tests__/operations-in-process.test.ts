@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
-import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { plannedSwitch } from "../lib/operations/planned-switch";
 import { revert } from "../lib/operations/revert";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";

@@ -5,7 +5,7 @@ import { failover } from "../lib/operations/failover";
 import { Journal } from "../lib/operations/journal";
 import { pairRecordFile } from "../lib/operations/operation-lock";
 import { revert } from "../lib/operations/revert";
-import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { killedAfterSending, RunKilled } from "./support/killed-run";

@@ -4,7 +4,7 @@ import { AivenClient } from "../lib/aiven/aiven-client";
 import { PairLocation, PeerSource, ServiceByServicePeerSource } from "../lib/aiven/peer-source";
 import { Peers } from "../lib/aiven/peer-status";
 import { failover } from "../lib/operations/failover";
-import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, STACK } from "./support/project-fixture";

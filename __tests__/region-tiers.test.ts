@@ -3,7 +3,7 @@ import { parseOperationEvents } from "../lib/ci/operation-events";
 import { foldOperationRun } from "../lib/ci/operation-run";
 import { operationSummary } from "../lib/ci/operation-summary";
 import { failover } from "../lib/operations/failover";
-import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { regionRun } from "../lib/operations/region-run";
 import { Reporter } from "../lib/reporting/reporter";
 import { SimServer } from "../lib/simulator/sim-server";

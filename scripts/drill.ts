@@ -6,6 +6,7 @@ import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { drill } from "../lib/drill/drill";
 import { formatDuration, parseMillis } from "../lib/duration";
 import { EXIT } from "../lib/exit-codes";
+import { realTerraform } from "../lib/terraform/terraform-factory";
 
 const program = new Command(commandName("drill"))
   .description(TOOL_COMMANDS["drill"].description)
@@ -43,9 +44,7 @@ void runCommand(false, async ({ reporter }) => {
       journalDir: opts.journalDir,
       postgres: opts.postgres,
     },
-    process.cwd(),
-    process.env,
-    write,
+    { projectDir: process.cwd(), env: process.env, progress: write, terraform: realTerraform },
   );
   const failed = report.steps.filter((s) => s.failures.length);
   const total = report.steps.reduce((t, s) => t + s.durationMs, 0);

@@ -61,6 +61,10 @@ const TARGETS = [
   },
   {
     target: "lib/operations/operation-context.ts",
+    // With the pieces it was split into: the run's steps, what changed at Aiven, the PairRun, the phase recording.
+    mutate: ["operation-context", "run-steps", "change-at-aiven", "pair-run", "phase-recording"]
+      .map((name) => `lib/operations/${name}.ts`)
+      .join(","),
     tests: ["__tests__/operations-in-process.test.ts", "__tests__/role-change-disagreement.test.ts"],
   },
 ];

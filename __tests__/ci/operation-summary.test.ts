@@ -7,7 +7,7 @@ import { foldOperationRun } from "../../lib/ci/operation-run";
 import { operationSummary } from "../../lib/ci/operation-summary";
 import { phasePullRequest, PULL_REQUEST_BODY_LIMIT, PULL_REQUEST_MARKER } from "../../lib/ci/phase-pull-request";
 import { failover } from "../../lib/operations/failover";
-import { CommonOptions, OperationDeps } from "../../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../../lib/operations/operation-inputs";
 import { plannedSwitch } from "../../lib/operations/planned-switch";
 import { regionRun } from "../../lib/operations/region-run";
 import { revert } from "../../lib/operations/revert";

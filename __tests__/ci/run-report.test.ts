@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { drill } from "../../lib/drill/drill";
+import { realTerraform } from "../../lib/terraform/terraform-factory";
 import { PULL_REQUEST_MARKER } from "../../lib/ci/phase-pull-request";
 import { REPORT_FILES, writeRunReport } from "../../lib/ci/run-report";
 import { SimServer } from "../../lib/simulator/sim-server";
@@ -238,9 +239,12 @@ describe("the report of a drill", () => {
     const lines: string[] = [];
     const report = await drill(
       { transitionMs: 50 },
-      project.dir,
-      { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-      (line) => lines.push(line),
+      {
+        projectDir: project.dir,
+        env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+        progress: (line) => lines.push(line),
+        terraform: realTerraform,
+      },
     );
     expect(report.passed).toBe(true);
     writeRunReport({

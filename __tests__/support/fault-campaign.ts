@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { AivenClient } from "../../lib/aiven/aiven-client";
 import { EXIT } from "../../lib/exit-codes";
 import { failover } from "../../lib/operations/failover";
-import { CommonOptions, OperationDeps } from "../../lib/operations/operation-context";
+import { CommonOptions, OperationDeps } from "../../lib/operations/operation-inputs";
 import { plannedSwitch } from "../../lib/operations/planned-switch";
 import { revert } from "../../lib/operations/revert";
 import { PhaseFolder } from "../../lib/phase/phase-folder";

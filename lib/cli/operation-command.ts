@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { AivenClient } from "../aiven/aiven-client";
-import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-context";
+import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../operations/operation-inputs";
 import { realTerraform } from "../terraform/terraform-factory";
 import { EXIT } from "../exit-codes";
 import { OPERATION_REGISTRY } from "../operations/operation-registry";

@@ -1,8 +1,9 @@
 import { AivenService } from "../aiven/aiven-types";
 import { applicationOutputList } from "../contract/pair-manifest";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { TerraformCommandRunner } from "../terraform/terraform-factory";
 import { pushAppliedState } from "./applied-state";
+import { OutputEvaluation } from "./output-evaluation";
 
 /** The application outputs' values as `terraform output -json` reads them from state. */
 export type ApplicationView = Record<string, { readonly value: unknown; readonly sensitive: boolean } | undefined>;
@@ -13,13 +14,13 @@ export type ApplicationView = Record<string, { readonly value: unknown; readonly
  * as an application would.
  */
 export async function applyAndReadApplicationOutputs(
-  terraform: TerraformCli,
+  terraform: TerraformCommandRunner,
   stack: SynthesizedStack,
   records: { primary?: AivenService; recovery?: AivenService },
   integrationId: string | undefined,
-  env: NodeJS.ProcessEnv,
+  evaluation: OutputEvaluation,
 ): Promise<ApplicationView> {
-  await pushAppliedState(terraform, stack, records, integrationId, env);
+  await pushAppliedState(terraform, stack, records, integrationId, evaluation);
   const result = await terraform.run(["output", "-json", "-no-color"]);
   if (result.code !== 0)
     throw new Error(`"${terraform.describe(["output", "-json"])}" failed: ${(result.stderr || result.stdout).trim()}`);

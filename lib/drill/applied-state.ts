@@ -2,7 +2,7 @@ import { AivenService } from "../aiven/aiven-types";
 import { PeerSide, PEER_SIDES } from "../contract/pair-manifest";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { TerraformRunner } from "../terraform/terraform-runner";
-import { evaluateOutputs, StateObject } from "./output-evaluation";
+import { evaluateOutputs, OutputEvaluation, StateObject } from "./output-evaluation";
 import { PG_SENSITIVE_ATTRIBUTES, pgConnectionAttributes } from "./provider-read";
 import { pushRehearsalState } from "./rehearsal-state";
 
@@ -18,7 +18,7 @@ export async function pushAppliedState(
   stack: SynthesizedStack,
   records: Partial<Record<PeerSide, AivenService>>,
   integrationId: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  evaluation: OutputEvaluation,
 ): Promise<void> {
   const pair = stack.pair;
   const declared = (side: PeerSide) => !!stack.resource(pair[side].address) && !!records[side];
@@ -33,7 +33,7 @@ export async function pushAppliedState(
       sensitive: PG_SENSITIVE_ATTRIBUTES,
     });
   }
-  const outputs = await evaluateOutputs(stack.json.output ?? {}, objects, env);
+  const outputs = await evaluateOutputs(stack.json.output ?? {}, objects, evaluation);
   const linked = stack.resource(pair.integration.address) ? integrationId : undefined;
   await pushRehearsalState(
     terraform,

@@ -6,7 +6,7 @@ import { appendDrillJournals } from "./drill-journals";
 import { AivenClient } from "../aiven/aiven-client";
 import { findDrLink } from "../aiven/dr-link";
 import { SETTING_SOURCES } from "../settings/setting-sources";
-import { CommonOptions, OperationDeps } from "../operations/operation-context";
+import { CommonOptions, OperationDeps } from "../operations/operation-inputs";
 import { formatDuration } from "../duration";
 import { formatTimeline, Timeline } from "../operations/timeline";
 import { CapturingReporter } from "../reporting/capturing-reporter";
@@ -22,8 +22,7 @@ import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { REALISTIC_DELAYS } from "../simulator/sim-model";
 import { SimServer } from "../simulator/sim-server";
-import { TerraformCli } from "../terraform/terraform-cli";
-import { realTerraform } from "../terraform/terraform-factory";
+import { TerraformCommandRunner, TerraformFactory } from "../terraform/terraform-factory";
 import { applyAndReadApplicationOutputs, readWriteChanges } from "./application-outputs-check";
 import { CanaryStream } from "./canary-stream";
 import { PostgresPair } from "./local-postgres-pair";
@@ -53,6 +52,15 @@ export interface DrillOptions {
   readonly postgres?: boolean;
 }
 
+/** What the drill works with: the project, its environment, where progress lines go, and Terraform. */
+export interface DrillDeps {
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly progress: (line: string) => void;
+  /** Makes the Terraform runner for each working directory: `realTerraform` from the command line. */
+  readonly terraform: TerraformFactory<TerraformCommandRunner>;
+}
+
 export interface DrillStep {
   readonly stack: string;
   readonly name: string;
@@ -76,12 +84,8 @@ export interface DrillReport {
  * the project's synthesized stacks and a throw-away local state. Production
  * state, the real phase file and Aiven are never touched.
  */
-export async function drill(
-  options: DrillOptions,
-  projectDir: string,
-  env: NodeJS.ProcessEnv,
-  progress: (line: string) => void,
-): Promise<DrillReport> {
+export async function drill(options: DrillOptions, deps: DrillDeps): Promise<DrillReport> {
+  const { projectDir, env, progress, terraform: terraformFor } = deps;
   const config = readCdktfConfig(projectDir);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-drill-"));
   // The throw-away project runs the real app from the real project, with its
@@ -122,7 +126,7 @@ export async function drill(
     for (const name of stacks) {
       const stack = SynthesizedStack.load(outdir, name);
       const pair = stack.pair;
-      const terraform = new TerraformCli({ cwd: stack.workingDirectory, env: drillEnv });
+      const terraform = terraformFor({ cwd: stack.workingDirectory, env: drillEnv });
       const integrationId = findDrLink(
         sim.model.getService(pair.project, pair.primary.serviceName).service_integrations,
         pair,
@@ -140,7 +144,7 @@ export async function drill(
             recovery: sim.model.getService(pair.project, pair.recovery.serviceName),
           },
           integrationId,
-          drillEnv,
+          { terraform: terraformFor, env: drillEnv },
         );
       const applications = await apply();
       const applicationsKept = async () => {
@@ -168,7 +172,7 @@ export async function drill(
         const started = Date.now();
         const failures: string[] = [];
         try {
-          await body({ projectDir: workDir, env: drillEnv, client, reporter, terraform: realTerraform });
+          await body({ projectDir: workDir, env: drillEnv, client, reporter, terraform: terraformFor });
         } catch (err) {
           failures.push(`${(err as Error).message}`);
         }

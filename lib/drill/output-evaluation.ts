@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TerraformCli } from "../terraform/terraform-cli";
+import { TerraformCommandRunner, TerraformFactory } from "../terraform/terraform-factory";
 
 /** A root output as Terraform records it in state. */
 export interface StateOutput {
@@ -17,6 +17,12 @@ export interface StateObject {
   readonly sensitive: readonly string[];
 }
 
+/** How outputs are evaluated: the Terraform runner to make in a throw-away folder, and its environment. */
+export interface OutputEvaluation {
+  readonly terraform: TerraformFactory<TerraformCommandRunner>;
+  readonly env: NodeJS.ProcessEnv;
+}
+
 /**
  * Evaluates a synthesized stack's `output` block with the real Terraform, as
  * an apply would, against objects standing in for its resources: each
@@ -29,12 +35,15 @@ export interface StateObject {
 export async function evaluateOutputs(
   outputs: Record<string, unknown>,
   objects: readonly StateObject[],
-  env: NodeJS.ProcessEnv = process.env,
+  evaluation: OutputEvaluation,
 ): Promise<Record<string, StateOutput>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-outputs-"));
   try {
     writeOutputsConfig(dir, outputs, objects);
-    const terraform = new TerraformCli({ cwd: dir, env: { ...env, TF_DATA_DIR: path.join(dir, ".terraform") } });
+    const terraform = evaluation.terraform({
+      cwd: dir,
+      env: { ...evaluation.env, TF_DATA_DIR: path.join(dir, ".terraform") },
+    });
     for (const args of [
       ["init", "-input=false", "-no-color"],
       ["apply", "-auto-approve", "-input=false", "-no-color"],

@@ -5,7 +5,7 @@ import { EXIT } from "../exit-codes";
 import { PeerSide } from "../contract/pair-manifest";
 import { UserError } from "../user-error";
 import { JournalEntry, ROLE_EVENTS, UNRESOLVED_SEND_LIMIT } from "./journal";
-import type { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 import { PairSnapshot, snapshot } from "./role-request";
 
 /**
@@ -65,7 +65,7 @@ export function exactlyAsBefore(before: PairSnapshot, now: PairSnapshot): boolea
   });
 }
 
-function describe(ctx: OperationContext, s: PairSnapshot): string {
+function describe(ctx: PairRun, s: PairSnapshot): string {
   return (["recovery", "primary"] as const)
     .map((side) => `${ctx.pair[side].serviceName} ${s[side].state}/${s[side].role ?? "no DR role"}`)
     .join(", ");
@@ -81,7 +81,7 @@ export class AcceptanceWatch {
   private readonly acceptance?: Acceptance;
   private moved = false;
 
-  constructor(private readonly ctx: OperationContext) {
+  constructor(private readonly ctx: PairRun) {
     this.acceptance = ctx.options.dryRun ? undefined : lastAcceptance(ctx.journal.sharedEpisode());
   }
 
@@ -113,7 +113,7 @@ export class AcceptanceWatch {
  * grace period has passed and both peers read exactly as they did before that
  * request; otherwise it refuses with nothing sent.
  */
-export async function prepareResend(ctx: OperationContext): Promise<void> {
+export async function prepareResend(ctx: PairRun): Promise<void> {
   if (ctx.options.dryRun) return;
   // The latest role change first: in a revert, an earlier request Aiven acted on is no reason to refuse.
   if (await resendUnresolved(ctx)) return;
@@ -153,7 +153,7 @@ export async function prepareResend(ctx: OperationContext): Promise<void> {
  * aside, so the operation sends once more, when both peers read exactly as
  * before the last of them. False when there are none to set aside.
  */
-async function resendUnresolved(ctx: OperationContext): Promise<boolean> {
+async function resendUnresolved(ctx: PairRun): Promise<boolean> {
   const intents = [...ctx.journal.pairEpisode(), ...ctx.journal.episode()].filter(
     (e) => e.event === ROLE_EVENTS.intent && e.before,
   );

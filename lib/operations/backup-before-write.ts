@@ -1,7 +1,7 @@
 import * as path from "path";
 import { keepPulledState, StateBackup } from "../terraform/state-backup";
 import { WORK_DIR } from "./journal";
-import { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 
 /** Where every state backup goes: git-ignored, private, beside the journals. */
 export function backupDirectory(projectDir: string): string {
@@ -15,9 +15,9 @@ export function backupDirectory(projectDir: string): string {
  * lineage, serial and sha256 in the journal. Only then is it named in the
  * output. If this throws, the caller writes nothing.
  */
-export async function backUpBeforeWrite(ctx: OperationContext, pulled: string): Promise<StateBackup> {
-  const backup = await keepPulledState(pulled, backupDirectory(ctx.deps.projectDir), ctx.options.stack);
-  const file = path.relative(ctx.deps.projectDir, backup.file);
+export async function backUpBeforeWrite(ctx: PairRun, pulled: string, projectDir: string): Promise<StateBackup> {
+  const backup = await keepPulledState(pulled, backupDirectory(projectDir), ctx.options.stack);
+  const file = path.relative(projectDir, backup.file);
   ctx.journal.append("state-backed-up", {
     file,
     lineage: backup.lineage,

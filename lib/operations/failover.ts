@@ -5,7 +5,8 @@ import { UserError } from "../user-error";
 import { stateInPrimaryRegion } from "../synth/state-location";
 import { backUpBeforeWrite } from "./backup-before-write";
 import { confirmedEvent } from "./journal";
-import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
+import { OperationContext } from "./operation-context";
+import { CommonOptions, OperationDeps } from "./operation-inputs";
 import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
@@ -62,10 +63,10 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   // file I/O) held every pair back for seconds at a 200-pair bench.
   const readEarly = ctx.deps.turn === undefined;
   const { peers, alongside: replication } = await ctx.readPeersAndProveCanFinish(forget, (read) =>
-    Promise.resolve(readEarly ? measureRecoveryEarly(ctx, read) : undefined),
+    Promise.resolve(readEarly ? measureRecoveryEarly(ctx.pairRun, read) : undefined),
   );
   const trigger = decideTrigger(ctx, options, peers);
-  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx, peers, options, replication);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx.pairRun, peers, options, replication);
   await ctx.confirm(
     trigger.kind === "send"
       ? `fail ${primary.serviceName} over to ${recovery.serviceName}`
@@ -73,7 +74,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   );
 
   if (trigger.kind === "send") {
-    await requestRole(ctx, { side: "primary", role: "failed" }, peers);
+    await requestRole(ctx.pairRun, { side: "primary", role: "failed" }, peers);
     ctx.markChangedAtAiven(failedOver);
   } else {
     ctx.step("trigger", `skipped: ${trigger.reason}`);
@@ -83,7 +84,7 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
 
   // An unreachable primary cannot confirm its role; Aiven accepted the
   // trigger, and the recovery being active is the takeover that matters.
-  await waitForPhase(ctx, targetPhase("failover"), "the takeover");
+  await waitForPhase(ctx.pairRun, targetPhase("failover"), "the takeover");
   ctx.recovered();
   ctx.markChangedAtAiven(failedOver);
   ctx.journal.append(confirmedEvent("failover"));
@@ -250,7 +251,7 @@ async function forgetInState(
   let backup: string | undefined;
   if (targets.length) {
     // No backup, no removal: terraform keeps none of remote state itself.
-    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx, pulled)).file);
+    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx.pairRun, pulled, deps.projectDir)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
     await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });

@@ -5,81 +5,31 @@ import { PairReader } from "../aiven/pair-reader";
 import { PeerSource, ServiceByServicePeerSource } from "../aiven/peer-source";
 import { describePeer, peerData, Peers } from "../aiven/peer-status";
 import { PairManifest } from "../contract/pair-manifest";
-import { EXIT } from "../exit-codes";
 import { OperationName, PendingImport, pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { PhaseFolder } from "../phase/phase-folder";
 import { checkTransition, TransitionCheck } from "../phase/phase-transitions";
-import { StateWriteError } from "../terraform/state-write-check";
 import { Reporter } from "../reporting/reporter";
-import { ResolvedStack } from "../synth/resolve-stack";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { TerraformFactory } from "../terraform/terraform-factory";
 import { UserError } from "../user-error";
-import { AcceptedWithoutEffectError, prepareResend } from "./accepted-without-effect";
-import { Confirm, confirmByPrimaryName } from "./confirmation";
-import { describeApplied, Journal, JournalWriteError, ROLE_EVENTS, WORK_DIR } from "./journal";
-import { LockHeldError, lockDirectory, OperationLock, pairRecordFile } from "./operation-lock";
+import { prepareResend } from "./accepted-without-effect";
+import { ChangeAtAiven, explainFailureBeforeOpening } from "./change-at-aiven";
+import { confirmByPrimaryName } from "./confirmation";
+import { Journal, WORK_DIR } from "./journal";
+import { CommonOptions, OperationDeps } from "./operation-inputs";
+import { lockDirectory, OperationLock, pairRecordFile } from "./operation-lock";
 import { openPair } from "./pair-lock";
-import { resynthesizeFor, writePhaseRecord } from "./phase-update";
+import { PairRun, pairRunOf, rerunCommandOf } from "./pair-run";
+import { PhaseRecording } from "./phase-recording";
 import { proveCanFinish } from "./preflight";
 import { resolveOpenIntent } from "./role-request";
+import { RunSteps } from "./run-steps";
 import { sideBySide } from "./side-by-side";
 import { StackTerraform } from "./stack-terraform";
-import { PairTurn } from "./tier-order";
 import { formatTimeline, TimelineRecorder } from "./timeline";
-import { UnfinishedError } from "./unfinished-error";
 
-/** Options every DR operation takes. */
-export interface CommonOptions {
-  readonly stack: string;
-  readonly dryRun: boolean;
-  readonly yes: boolean;
-  readonly timeoutMs: number;
-  readonly pollIntervalMs: number;
-  /**
-   * After a role change's answer is lost, how long to read both peers for a
-   * sign that Aiven applied it before concluding it did not.
-   */
-  readonly lostAnswerGraceMs: number;
-  /** Send again a role change Aiven accepted but never acted on (see `prepareResend`). @default false */
-  readonly resend?: boolean;
-}
-
-/** The default of `lostAnswerGraceMs`, as the CLI's `--lost-answer-grace` shows it. */
-export const DEFAULT_LOST_ANSWER_GRACE = "2m";
-
-export interface OperationDeps {
-  readonly projectDir: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly client: AivenClient;
-  readonly reporter: Reporter;
-  /** Asks the engineer to type `expected`; undefined when no terminal is attached. */
-  readonly confirm?: Confirm;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Where peers are read from. @default - one GET per service */
-  readonly peers?: PeerSource;
-  /** Record phases without synthesizing: the caller synthesizes once for many pairs. @default false */
-  readonly deferSynth?: boolean;
-  /** Where the pair's synthesized stack comes from. @default - `resolveStack` (synthesizing when stale) */
-  readonly resolve?: (stack: string) => ResolvedStack;
-  /** Makes the Terraform runner for a stack: `realTerraform` from the command line, a stand-in in tests. */
-  readonly terraform: TerraformFactory;
-  /** A region run's order of role changes (tiers). @default - a single pair sends as soon as it is ready */
-  readonly turn?: PairTurn;
-  /** Told when Aiven shows the operation's end state (the recovery active, for a failover). @default - nobody */
-  readonly onRecovered?: () => void;
-}
-
-/** What failed, in words that follow "Aiven has …, but". */
-const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    preflight: "this run's checks before going on failed",
-    wait: "the wait for Aiven to finish did not complete",
-    reconcile: "Terraform state was not updated",
-    record: "the phase file was not updated",
-    resynth: "cdk.tf.json was not resynthesized",
-  }),
-);
+// Where these lived before operation-inputs.ts: tests written against that place still find them.
+export type { CommonOptions, OperationDeps } from "./operation-inputs";
+export { DEFAULT_LOST_ANSWER_GRACE } from "./operation-inputs";
 
 /**
  * What every operation works with once its stack is resolved, and the run's
@@ -87,9 +37,11 @@ const UNFINISHED_STEP: ReadonlyMap<string, string> = new Map(
  * as they are: the pair's lock (`pair-lock.ts`), the peer reader
  * (`PairReader`, shared with status), the stack's Terraform
  * (`StackTerraform`), the preflight (`preflight.ts`), the confirmation
- * (`confirmation.ts`) and the phase update (`phase-update.ts`). The context
- * itself keeps the run's steps, its timeline, the journal and what Aiven
- * has done, which leads any failure's message.
+ * (`confirmation.ts`), the phase the run leads to (`phase-recording.ts`),
+ * the run's steps and timeline (`run-steps.ts`) and what Aiven has done,
+ * which leads any failure's message (`change-at-aiven.ts`). The steps that
+ * read and change the pair at Aiven (role requests, waits) get `pairRun`,
+ * built from the same pieces: they never see the context.
  */
 export class OperationContext {
   /**
@@ -134,25 +86,19 @@ export class OperationContext {
         deps.reporter.info(
           `the phase file already records "${current.phase}" from ${operation}; finishing anything left undone`,
         );
-      await resolveOpenIntent(ctx);
-      if (options.resend) await prepareResend(ctx);
+      // What earlier runs left open is settled before the body decides anything.
+      await resolveOpenIntent(ctx.pairRun);
+      if (options.resend) await prepareResend(ctx.pairRun);
       return await body(ctx);
     } catch (err) {
-      if (ctx) throw ctx.explainFailure(err);
-      // Another run holding the pair is in charge of it; otherwise an earlier
-      // run's change at Aiven leads, even before the stack resolves.
-      const earlier =
-        options.dryRun || err instanceof LockHeldError
-          ? undefined
-          : new Journal(deps.projectDir, options.stack, operation, runId, false).lastApplied();
-      throw earlier && err instanceof UserError
-        ? UnfinishedError.leadingWith(
-            describeApplied(undefined, earlier, "an earlier run"),
-            `the ${operation} could not resume`,
-            err,
-            `npm run ${operation} -- --stack ${options.stack}`,
-          )
-        : err;
+      if (ctx) throw ctx.changeAtAiven.explain(err, ctx.steps.currentStep);
+      throw explainFailureBeforeOpening(
+        err,
+        options.dryRun,
+        () => new Journal(deps.projectDir, options.stack, operation, runId, false),
+        operation,
+        rerunCommandOf(operation, options.stack),
+      );
     } finally {
       await lock?.release();
     }
@@ -163,9 +109,13 @@ export class OperationContext {
   readonly peers: PairReader;
   /** The stack's Terraform: the injected runner, its backend initialized once. */
   readonly terraform: StackTerraform;
+  /** The run as the steps that read and change the pair at Aiven see it (role requests, waits, checks). */
+  readonly pairRun: PairRun;
+  private readonly steps: RunSteps;
   /** What this run knows Aiven did for the operation, once it has: it leads any later failure. */
-  private changedAtAiven?: string;
-  private currentStep = "resolve";
+  private readonly changeAtAiven: ChangeAtAiven;
+  /** The phase this run leads the pair to. */
+  private readonly phaseRecording: PhaseRecording;
 
   private constructor(
     readonly operation: OperationName,
@@ -176,8 +126,8 @@ export class OperationContext {
     readonly current: PhaseRecord,
     readonly transition: TransitionCheck,
     readonly runId: string,
-    private readonly timeline: TimelineRecorder,
-    private readonly lock?: OperationLock,
+    timeline: TimelineRecorder,
+    lock?: OperationLock,
   ) {
     const { project, primary } = stack.pair;
     this.journal = new Journal(
@@ -196,6 +146,34 @@ export class OperationContext {
       deps.projectDir,
       deps.reporter,
     );
+    this.steps = new RunSteps(timeline, deps.reporter, lock);
+    this.pairRun = pairRunOf({
+      operation,
+      options,
+      pair: stack.pair,
+      journal: this.journal,
+      client: deps.client,
+      peers: this.peers,
+      reporter: deps.reporter,
+      steps: this.steps,
+      turn: deps.turn,
+      sleep: deps.sleep,
+    });
+    this.changeAtAiven = new ChangeAtAiven(options.dryRun, this.journal, stack.pair, this.pairRun.rerunCommand);
+    this.phaseRecording = new PhaseRecording({
+      operation,
+      runId,
+      stack: options.stack,
+      dryRun: options.dryRun,
+      current,
+      phases,
+      projectDir: deps.projectDir,
+      env: deps.env,
+      deferSynth: deps.deferSynth ?? false,
+      journal: this.journal,
+      reporter: deps.reporter,
+      steps: this.steps,
+    });
   }
 
   get pair(): PairManifest {
@@ -210,11 +188,7 @@ export class OperationContext {
 
   /** Starts a named step: printed, and remembered for the message if it fails. */
   step(name: string, detail: string): void {
-    // A run that was stopped long enough to lose its lock goes no further.
-    this.assertStillLocked();
-    this.currentStep = name;
-    this.timeline.begin(name);
-    this.reporter.step(name, detail);
+    this.steps.begin(name, detail);
   }
 
   /**
@@ -229,27 +203,6 @@ export class OperationContext {
     this.journal.append("completed");
   }
 
-  /** Refuses when another run took this run's lock over (see `OperationLock.assertHeld`). */
-  assertStillLocked(): void {
-    this.lock?.assertHeld();
-  }
-
-  /** Keeps a measurement with the run's timeline (in the journal's and the `done` event's timeline). */
-  measured(name: string, value: unknown): void {
-    this.timeline.measure(name, value);
-  }
-
-  /**
-   * Waits, in a region run, until every pair of an earlier tier has sent its
-   * role changes; the wait is its own step, so the timeline shows it.
-   */
-  async awaitRoleChangeTurn(): Promise<void> {
-    const turn = this.deps.turn;
-    if (this.options.dryRun || !turn || turn.isOpen()) return;
-    this.step("turn", "waiting for the pairs of earlier tiers to send their role changes first");
-    await turn.awaitTurn();
-  }
-
   /** This pair sends no more role changes: later tiers of a region run may go. */
   roleChangesSent(): void {
     this.deps.turn?.roleChangesSent();
@@ -260,17 +213,12 @@ export class OperationContext {
     if (!this.options.dryRun) this.deps.onRecovered?.();
   }
 
-  /** The role change has reached Aiven: the end of "time to trigger". */
-  triggered(): void {
-    this.timeline.triggered();
-  }
-
   /**
    * Ends the run: the summary, with the run's timeline (step durations and
    * recovery-time figures) in the journal and in the `done` event.
    */
   done(summary: string, data: Record<string, unknown>): void {
-    const timeline = this.timeline.finish();
+    const timeline = this.steps.finish();
     this.journal.append("timeline", { timeline });
     this.reporter.done(this.options.dryRun ? summary : `${summary}\n  Timeline: ${formatTimeline(timeline)}`, {
       ...data,
@@ -284,38 +232,7 @@ export class OperationContext {
    * to pg-primary-dr". From here on a failure is an unfinished operation.
    */
   markChangedAtAiven(description: string): void {
-    if (!this.options.dryRun) this.changedAtAiven = description;
-  }
-
-  /** The command that finishes this operation, as the engineer would type it. */
-  get rerunCommand(): string {
-    return `npm run ${this.operation} -- --stack ${this.options.stack}`;
-  }
-
-  private explainFailure(err: unknown): unknown {
-    // An accepted request that changed nothing claims nothing, not even an earlier run's change.
-    if (err instanceof UnfinishedError || err instanceof AcceptedWithoutEffectError) return err;
-    const lead = this.changedAtAiven ?? this.changeAtAivenSoFar(err);
-    if (!lead) return err;
-    const reason = err instanceof Error ? err.message : String(err);
-    if (err instanceof UserError && err.exitCode === EXIT.timedOut) {
-      return new UserError(`${lead}. ${reason}`, EXIT.timedOut);
-    }
-    const what = err instanceof StateWriteError ? err.unfinished : UNFINISHED_STEP.get(this.currentStep);
-    return UnfinishedError.leadingWith(lead, what ?? `the "${this.currentStep}" step failed`, err, this.rerunCommand);
-  }
-
-  /**
-   * What Aiven did that this run has not marked yet: a change whose journal
-   * entry could not be written, or one an earlier run of this operation
-   * journaled (a rerun failing its preflight is still a half-done operation).
-   */
-  private changeAtAivenSoFar(err: unknown): string | undefined {
-    if (this.options.dryRun) return undefined;
-    if (err instanceof JournalWriteError && err.entry.event === ROLE_EVENTS.applied)
-      return describeApplied(this.pair, err.entry, "this run");
-    const earlier = this.journal.lastApplied();
-    return earlier && describeApplied(this.pair, earlier, "an earlier run");
+    this.changeAtAiven.mark(description);
   }
 
   /**
@@ -370,10 +287,6 @@ export class OperationContext {
     return pending.filter((i) => !inState.includes(i.address));
   }
 
-  sleep(ms: number): Promise<void> {
-    return (this.deps.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
-  }
-
   private reportPeers(peers: Peers): void {
     for (const side of ["recovery", "primary"] as const) {
       this.reporter.info(describePeer(`${side} ${this.pair[side].serviceName}`, peers[side]), {
@@ -388,52 +301,18 @@ export class OperationContext {
     return confirmByPrimaryName(this.deps.confirm, this.pair, what, this.options);
   }
 
-  /**
-   * The record of the phase this run leads to. A run that finishes what an
-   * earlier run of the same operation began keeps that run's `since` and
-   * `runId`: the pair entered the phase then.
-   */
+  /** The record of the phase this run leads to (see `PhaseRecording.next`). */
   nextRecord<R extends PhaseRecord>(record: Omit<R, "since" | "runId" | "operation">): R {
-    const resumed = this.current.phase === record.phase && this.current.operation === this.operation;
-    return {
-      ...record,
-      since: resumed && this.current.since ? this.current.since : new Date().toISOString(),
-      operation: this.operation,
-      runId: resumed && this.current.runId ? this.current.runId : this.runId,
-    } as R;
+    return this.phaseRecording.next<R>(record);
   }
 
-  /**
-   * Writes the new phase, resynthesizes, and checks the result is what the
-   * phase synthesizes. A region run defers the synth: it synthesizes once for
-   * all its pairs (the phase file is the truth; cdk.tf.json is derived from
-   * it, so a crash in between is mended by the next run or npm run synth).
-   */
-  async recordPhase(record: PhaseRecord): Promise<void> {
-    this.step(
-      "record",
-      `phase "${record.phase}" in ${this.phaseFileRelative()}${this.options.dryRun ? " (dry run: not written)" : ""}`,
-    );
-    if (this.options.dryRun) return;
-    await writePhaseRecord(this.phases.dir, this.options.stack, record);
-    this.journal.append("phase-recorded", { record });
-    if (this.deps.deferSynth) {
-      this.reporter.info(`cdk.tf.json is synthesized once the region run's pairs are done`);
-      return;
-    }
-    this.currentStep = "resynth";
-    this.timeline.begin("resynth");
-    const stack = await resynthesizeFor(
-      this.deps.projectDir,
-      this.deps.env,
-      this.options.stack,
-      record,
-      this.phaseFileRelative(),
-    );
-    this.reporter.info(`resynthesized ${path.relative(this.deps.projectDir, stack.file)}`);
+  /** Writes the new phase and resynthesizes (see `PhaseRecording.record`). */
+  recordPhase(record: PhaseRecord): Promise<void> {
+    return this.phaseRecording.record(record);
   }
 
+  /** The pair's phase file, relative to the project. */
   phaseFileRelative(): string {
-    return path.relative(this.deps.projectDir, this.phases.fileOf(this.options.stack));
+    return this.phaseRecording.fileShown();
   }
 }

@@ -1,7 +1,7 @@
 import { OPERATIONS, OperationName, PhaseName } from "../phase/phase-record";
 import { PHASE_TRANSITIONS, targetPhase } from "../phase/phase-transitions";
 import { parseDuration } from "../duration";
-import type { CommonOptions, OperationDeps } from "./operation-context";
+import type { CommonOptions, OperationDeps } from "./operation-inputs";
 
 /** One command-line flag an operation takes besides the common ones (`operation-command.ts`). */
 export interface FlagSpec {

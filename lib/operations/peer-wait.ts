@@ -3,7 +3,7 @@ import { EXIT } from "../exit-codes";
 import { UserError } from "../user-error";
 import { ROLE_EVENTS } from "./journal";
 import { AcceptanceWatch } from "./accepted-without-effect";
-import { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 import { describeExpected, describePeer, peerData, Peers, showsExpected } from "../aiven/peer-status";
 import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { PhaseName } from "../phase/phase-record";
@@ -20,11 +20,7 @@ const HEARTBEAT_MS = Math.min(30_000, Number(process.env.CRDR_HEARTBEAT_MS) || 3
  * at least every 30 s with the time waited so far; times out with
  * where each peer stands. `goal` reads after "until" and "waiting for".
  */
-export async function waitForPeers(
-  ctx: OperationContext,
-  goal: string,
-  done: (peers: Peers) => boolean,
-): Promise<Peers> {
+export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Peers) => boolean): Promise<Peers> {
   ctx.step("wait", `until ${goal}`);
   if (ctx.options.dryRun) {
     ctx.reporter.info(
@@ -76,7 +72,7 @@ export async function waitForPeers(
 }
 
 /** Waits until Aiven shows what `phase` expects of both peers; `label` names the change ("the takeover"). */
-export function waitForPhase(ctx: OperationContext, phase: PhaseName, label: string): Promise<Peers> {
+export function waitForPhase(ctx: PairRun, phase: PhaseName, label: string): Promise<Peers> {
   const expected = EXPECTED_ROLES[phase];
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   return waitForPeers(ctx, `${label}: ${describeExpected(names, expected)}`, (peers) => showsExpected(peers, expected));

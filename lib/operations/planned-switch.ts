@@ -3,7 +3,8 @@ import { PeerSide } from "../contract/pair-manifest";
 import { PhaseRecord } from "../phase/phase-record";
 import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
-import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
+import { OperationContext } from "./operation-context";
+import { CommonOptions, OperationDeps } from "./operation-inputs";
 import { isRole, takeoverUnderWay, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
@@ -88,14 +89,14 @@ async function switchRoles(
         `The disaster_recovery integration between ${pair.primary.serviceName} and ${pair.recovery.serviceName} is ${link ? "not active" : "missing"} at Aiven; a ${which} without a working DR link would lose data. Check it with npm run status.`,
       );
     }
-    await checkCaughtUpBeforeSwitch(ctx, peers, direction.promote);
+    await checkCaughtUpBeforeSwitch(ctx.pairRun, peers, direction.promote);
     await ctx.confirm(`make ${up} active and ${down} passive`);
-    await requestRole(ctx, { side: direction.promote, role: "active" }, peers);
+    await requestRole(ctx.pairRun, { side: direction.promote, role: "active" }, peers);
     ctx.markChangedAtAiven(switched);
     requested = !options.dryRun;
   }
   ctx.roleChangesSent();
-  await waitForPhase(ctx, targetPhase(which), `the ${which}`);
+  await waitForPhase(ctx.pairRun, targetPhase(which), `the ${which}`);
   ctx.recovered();
   ctx.markChangedAtAiven(switched);
   ctx.journal.append(confirmedEvent(which));

@@ -20,7 +20,7 @@ import { AFTER_ROLE_CHANGE, LimitedTerraform, priorityBeforeRoleChange } from ".
 import { TerraformCliOptions } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
-import { OperationDeps } from "./operation-context";
+import { OperationDeps } from "./operation-inputs";
 import { OPERATION_REGISTRY } from "./operation-registry";
 import { withSynthLock } from "./operation-lock";
 import { UnfinishedError } from "./unfinished-error";

@@ -4,7 +4,7 @@ import { PeerSide } from "../contract/pair-manifest";
 import { assertCaughtUp, guardFailover } from "../rpo/data-loss-guard";
 import { objectiveFor } from "../rpo/data-loss-objective";
 import { measureStandby, RecoveryMeasurement } from "../rpo/recovery-measurement";
-import type { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 
 /** How a failover applies the pair's recovery-point objective. */
 export interface DataLossOptions {
@@ -20,7 +20,7 @@ export interface DataLossOptions {
  * credentials it logs in with appear in none of them.
  */
 async function measure(
-  ctx: OperationContext,
+  ctx: PairRun,
   peers: Peers,
   side: PeerSide,
   taken?: RecoveryMeasurement,
@@ -46,7 +46,7 @@ async function measure(
  * recovery a reachable passive, the primary not failed. Undefined otherwise;
  * the check then reads it itself if it needs it.
  */
-export function measureRecoveryEarly(ctx: OperationContext, peers: Peers): Promise<RecoveryMeasurement> | undefined {
+export function measureRecoveryEarly(ctx: PairRun, peers: Peers): Promise<RecoveryMeasurement> | undefined {
   const { recovery, primary } = peers;
   const likelySent =
     recovery.reachable &&
@@ -62,7 +62,7 @@ export function measureRecoveryEarly(ctx: OperationContext, peers: Peers): Promi
  * reading `measureRecoveryEarly` took of these peers.
  */
 export async function checkDataLossBeforeFailover(
-  ctx: OperationContext,
+  ctx: PairRun,
   peers: Peers,
   options: DataLossOptions,
   taken?: RecoveryMeasurement,
@@ -92,7 +92,7 @@ export async function checkDataLossBeforeFailover(
  * either way; the switch then rests on Aiven's own lossless handover, and
  * the warning says so.
  */
-export async function checkCaughtUpBeforeSwitch(ctx: OperationContext, peers: Peers, promote: PeerSide): Promise<void> {
+export async function checkCaughtUpBeforeSwitch(ctx: PairRun, peers: Peers, promote: PeerSide): Promise<void> {
   const measurement = await measure(ctx, peers, promote);
   if (measurement.notReached) {
     ctx.reporter.warn(

@@ -2,7 +2,8 @@ import { findDrLink } from "../aiven/dr-link";
 import { NormalPhase, PendingImport } from "../phase/phase-record";
 import { targetPhase } from "../phase/phase-transitions";
 import { UserError } from "../user-error";
-import { CommonOptions, OperationContext, OperationDeps } from "./operation-context";
+import { OperationContext } from "./operation-context";
+import { CommonOptions, OperationDeps } from "./operation-inputs";
 import { isRole, isSteady, Peers, roleOf, whereIs } from "../aiven/peer-status";
 import { waitForPeers, waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
@@ -53,7 +54,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
     // Step 1: recreate the primary as a passive copy of the recovery service.
     const recreate = stepOne(ctx, peers);
     if (recreate.send) {
-      await requestRole(ctx, { side: "primary", role: "passive" }, peers);
+      await requestRole(ctx.pairRun, { side: "primary", role: "passive" }, peers);
       requested.push("passive");
     } else {
       ctx.step("recreate", `skipped: ${recreate.reason}`);
@@ -61,7 +62,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
     if (!options.dryRun) ctx.markChangedAtAiven(`Aiven has begun recreating ${pri} as a passive copy of ${rec}`);
     if (roleOf(peers.primary) !== "active" && !options.dryRun) {
       peers = await waitForPeers(
-        ctx,
+        ctx.pairRun,
         `${pri} has rebuilt: RUNNING/passive`,
         (p) =>
           (isRole(p.primary, "RUNNING", "passive") && isSteady(p.recovery)) || isRole(p.primary, undefined, "active"),
@@ -71,7 +72,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
     // Step 2: the primary takes over again.
     const takeOver = stepTwo(ctx, peers);
     if (takeOver.send) {
-      await requestRole(ctx, { side: "primary", role: "active" }, peers);
+      await requestRole(ctx.pairRun, { side: "primary", role: "active" }, peers);
       requested.push("active");
     } else {
       ctx.step("take-over", `skipped: ${takeOver.reason}`);
@@ -81,7 +82,7 @@ async function revertPair(ctx: OperationContext, options: RevertOptions): Promis
     ctx.step("revert", "skipped: Aiven already shows the primary active and the recovery passive");
   }
   ctx.roleChangesSent();
-  await waitForPhase(ctx, targetPhase("revert"), "the revert");
+  await waitForPhase(ctx.pairRun, targetPhase("revert"), "the revert");
   ctx.recovered();
   ctx.markChangedAtAiven(`Aiven has reverted the pair: ${pri} is active again and ${rec} passive`);
   ctx.journal.append(confirmedEvent("revert"));

@@ -6,7 +6,7 @@ import { UserError } from "../user-error";
 import { formatDuration } from "../duration";
 import { EXIT } from "../exit-codes";
 import { JournalEntry, ROLE_EVENTS, UNRESOLVED_SEND_LIMIT } from "./journal";
-import type { OperationContext } from "./operation-context";
+import { PairRun } from "./pair-run";
 import { Peers, PeerStatus } from "../aiven/peer-status";
 import { rateLimitWaitMs } from "../aiven/rate-limit-backoff";
 
@@ -94,7 +94,7 @@ type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | 
  * polls both peers for the grace period, and any sign of the transition
  * means it did. Only peers exactly as they were, to the end, mean it did not.
  */
-async function resolveByReading(ctx: OperationContext, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
+async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
   for (;;) {
@@ -127,7 +127,7 @@ function describeSnapshot(s: PairSnapshot, names: Record<PeerSide, string>): str
  * they were, to the end of the grace period, allow one more request, and the
  * run says so.
  */
-export async function requestRole(ctx: OperationContext, change: RoleChange, before: Peers): Promise<void> {
+export async function requestRole(ctx: PairRun, change: RoleChange, before: Peers): Promise<void> {
   const { side, role } = change;
   const service = ctx.pair[side].serviceName;
   const body = { disaster_recovery_role: role };
@@ -270,7 +270,7 @@ export async function requestRole(ctx: OperationContext, change: RoleChange, bef
  * change went out and Aiven never showed them: with a grace period shorter
  * than Aiven's lag, every rerun would otherwise send two more.
  */
-function tooManyUnresolved(ctx: OperationContext, call: string, unresolved: readonly JournalEntry[]): UserError {
+function tooManyUnresolved(ctx: PairRun, call: string, unresolved: readonly JournalEntry[]): UserError {
   return new UserError(
     `Not sending ${call}: ${unresolved.length === 1 ? "1 request for it was" : `${unresolved.length} requests for it were`} already sent (by runs at ${unresolved.map((e) => e.ts).join(", ")}) and neither peer showed any sign of them for ${formatDuration(ctx.options.lostAnswerGraceMs)} each; Aiven may still act on them later. Nothing more was sent. ` +
       `Check the pair with npm run status -- --stack ${ctx.options.stack} (and Aiven's console) in a while: if it shows the change, rerun the same command to finish; if nothing has moved, rerun with --resend (\`${ctx.rerunCommand} --resend\`) to send it once more, or raise --lost-answer-grace if Aiven is slow.`,
@@ -278,7 +278,7 @@ function tooManyUnresolved(ctx: OperationContext, call: string, unresolved: read
   );
 }
 
-function names(ctx: OperationContext): Record<PeerSide, string> {
+function names(ctx: PairRun): Record<PeerSide, string> {
   return { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
 }
 
@@ -290,7 +290,7 @@ function names(ctx: OperationContext): Record<PeerSide, string> {
  * with nothing sent.
  */
 async function stillDue(
-  ctx: OperationContext,
+  ctx: PairRun,
   before: PairSnapshot,
   change: RoleChange,
   call: string,
@@ -332,7 +332,7 @@ async function stillDue(
  * asked for without learning whether Aiven applied it. Reads, never sends.
  * Afterwards the journal says either applied or lapsed.
  */
-export async function resolveOpenIntent(ctx: OperationContext): Promise<void> {
+export async function resolveOpenIntent(ctx: PairRun): Promise<void> {
   const open: JournalEntry | undefined = ctx.journal.openIntent();
   if (!open || ctx.options.dryRun) return;
   const change = { side: open.side as PeerSide, role: open.role as DrRole };

@@ -1,8 +1,17 @@
-import { TerraformCli, TerraformCliOptions } from "./terraform-cli";
+import { TerraformCli, TerraformCliOptions, TerraformResult } from "./terraform-cli";
 import { TerraformRunner } from "./terraform-runner";
 
-/** Makes the Terraform runner for one stack's working directory: the seam the command line fills and tests replace. */
-export type TerraformFactory = (options: TerraformCliOptions) => TerraformRunner;
+/** A runner that also runs any other command (`output`, a throw-away config's `init` and `apply`): what the drill asks. */
+export interface TerraformCommandRunner extends TerraformRunner {
+  run(args: string[]): Promise<TerraformResult>;
+}
 
-/** The real binary: the one place the tooling constructs `TerraformCli` for an operation. */
-export const realTerraform: TerraformFactory = (options) => new TerraformCli(options);
+/**
+ * Makes the Terraform runner for one working directory: the seam the command
+ * line fills and tests replace. The operations ask a `TerraformRunner`; the
+ * drill, which also applies, a `TerraformCommandRunner`.
+ */
+export type TerraformFactory<R extends TerraformRunner = TerraformRunner> = (options: TerraformCliOptions) => R;
+
+/** The real binary: the one place the tooling constructs `TerraformCli`. */
+export const realTerraform: TerraformFactory<TerraformCommandRunner> = (options) => new TerraformCli(options);
