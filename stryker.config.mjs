@@ -14,9 +14,17 @@
 export default {
   packageManager: "npm",
   testRunner: "jest",
-  jest: { projectType: "custom", configFile: "jest.mutate.config.js", enableFindRelatedTests: false },
+  // A pure target (CRDR_MUTATE_PURE=1, set by tools/mutate.js) is reached only by tests that import it, so a mutant
+  // runs only the test files related to its file; otherwise every selected file is loaded for every mutant.
+  jest: {
+    projectType: "custom",
+    configFile: "jest.mutate.config.js",
+    enableFindRelatedTests: process.env.CRDR_MUTATE_PURE === "1",
+  },
   checkers: ["typescript"],
-  tsconfigFile: "tsconfig.json",
+  // For a pure target tools/mutate.js narrows the type check to the target and what it imports: checking the whole project (the
+  // provider bindings) for each mutant made the checker the slowest part of a run.
+  tsconfigFile: process.env.CRDR_MUTATE_TSCONFIG || "tsconfig.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
   mutate: [
@@ -27,9 +35,10 @@ export default {
     "lib/synth/synthesized-stack.ts",
     "lib/phase/**/*.ts",
     "lib/plan-review/rules/**/*.ts",
-    // The plan parser (its masking included) and the operation context (its
-    // preflight included), whole: line ranges drift as the files change.
+    // The plan parser (its masking included), the preflight and the operation
+    // context, whole: line ranges drift as the files change.
     "lib/plan-review/terraform-plan.ts",
+    "lib/operations/preflight.ts",
     "lib/operations/operation-context.ts",
     // The pieces the context was split into (its steps, what changed at Aiven, the PairRun, the phase recording).
     "lib/operations/run-steps.ts",

@@ -139,11 +139,61 @@ describe("a role change whose answer is lost", () => {
       /after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
     );
     expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 409"]);
+    expect(output()).toMatch(
+      /^! Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\) while a first request's outcome is unknown; reading both peers for up to 300ms$/m,
+    );
 
     await waitFor(() => roles().join() === "POWEROFF/failed,RUNNING/active");
     await failover(failoverOptions, deps);
     expect(puts()).toHaveLength(2);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+});
+
+describe("a lost answer with the primary's region down", () => {
+  it("is sent once more when the recovery shows nothing for the grace period (the unreadable primary proves nothing)", async () => {
+    sim.faults.add({ kind: "unreadable", path: "service/pg-primary$" });
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    await failover({ ...failoverOptions, primaryUnreachable: true }, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(output()).toMatch(
+      /after 300ms neither peer shows any sign of the change, so Aiven did not apply it; sending it once more \(the second and last time\)/,
+    );
+    expect(journal().map((e) => e.event)).toContain("role-lapsed");
+  });
+});
+
+describe("a peer that settles back to RUNNING during the grace period", () => {
+  it("leaves a lost answer's outcome unknown: exit 3, nothing sent again, no lapse journaled", async () => {
+    // The recovery still REBUILDING its copy (held: it would take an hour), and a failover --force.
+    const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+    sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+    sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+    sim.model.createIntegration("crdr-test", {
+      integration_type: "disaster_recovery",
+      source_service: "pg-primary",
+      dest_service: "pg-primary-dr",
+    });
+    expect(roles()).toEqual(["RUNNING/active", "REBUILDING/passive"]);
+    // The PUT is lost before Aiven sees it; the rebuild ends as the first read after it arrives.
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    sim.faults.add({ kind: "transition-ends", method: "GET", path: "pg-primary-dr$", after: { method: "PUT" } });
+    await expect(failover({ ...failoverOptions, force: true }, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^The answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} was lost .* and for 300ms the peers did not show whether Aiven applied it \(pg-primary-dr: RUNNING\/passive; pg-primary: RUNNING\/active\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\.$/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(
+      /^! no clear answer to PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.+\): Aiven may have applied it\. Reading both peers for up to 300ms instead of sending it again$/m,
+    );
+    expect(journal().filter((e) => e.event === "role-ambiguous")).toMatchObject([
+      { side: "primary", role: "failed", error: expect.stringMatching(/pg-primary/) },
+    ]);
+    expect(journal().map((e) => e.event)).not.toContain("role-lapsed");
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(terraform.state).toEqual(ALL);
   });
 });
 
@@ -163,6 +213,9 @@ describe("a 409 while the pair moves", () => {
       await run();
       expect(puts()).toEqual([put]);
       expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
+      expect(output()).toMatch(
+        /^! Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\) while pg-primary\S* (is now|went from) .+; reading both peers for up to 300ms$/m,
+      );
       expect(output()).not.toMatch(/changed nothing/);
       expect(roles()).toEqual(end);
       expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);
@@ -196,6 +249,44 @@ describe("the same change, seen in the read right before sending", () => {
   });
 });
 
+describe("--resend after two requests whose answers were lost and that never showed", () => {
+  const twoLost = async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 2 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed dropped"]);
+    reporter.lines.length = 0;
+  };
+
+  it("reads that nothing moved, says so, and sends it once more", async () => {
+    await twoLost();
+    await failover({ ...failoverOptions, resend: true }, deps);
+    expect(output()).toContain(
+      "resend: reading both peers: 2 requests for pg-primary → failed were sent and never showed at Aiven",
+    );
+    expect(output()).toContain(
+      "! 2 requests for pg-primary → failed never showed at Aiven and nothing has changed since (pg-primary-dr RUNNING/passive, pg-primary RUNNING/active); --resend: sending it once more",
+    );
+    expect(journal().filter((e) => e.event === "role-resend")).toMatchObject([
+      { side: "primary", role: "failed", unresolved: 2 },
+    ]);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("refuses, sending nothing, when the pair has moved since the last of them", async () => {
+    await twoLost();
+    sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" }); // Aiven acts after all
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^--resend: the pair is not exactly as it was before the last request for pg-primary → failed at \S+ \(now pg-primary-dr \w+\/(passive|active), pg-primary \w+\/(active|failed); before pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active\), so Aiven may be acting on it; rerun without --resend\. Nothing was sent\.$/,
+      ),
+    });
+    expect(puts()).toHaveLength(2);
+    expect(journal().map((e) => e.event)).not.toContain("role-resend");
+  });
+});
+
 describe("a 2xx Aiven never acts on", () => {
   const nothingChanged =
     /^Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active, as before the request, for more than 300ms\); the change is not claimed\. .*rerun with --resend \(`npm run failover -- --stack pg-primary --resend`\)/;
@@ -215,14 +306,32 @@ describe("a 2xx Aiven never acts on", () => {
     expect(terraform.state).toEqual(ALL);
   });
 
+  it("takes peers unreadable during the wait as no sign either way: past the grace period it still says so", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // Both peers unreadable at the first read after the PUT (each GET and its 4 retries), then as before it.
+    for (const path of ["pg-primary$", "pg-primary-dr$"])
+      sim.faults.add({ kind: "unreadable", path, after: { method: "PUT" }, times: 5 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503)).toHaveLength(10);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
   it("--resend reads that nothing moved and sends it once more, journaled as a new intent", async () => {
     sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
     await failover({ ...failoverOptions, resend: true }, deps);
     expect(puts()).toEqual(["pg-primary failed 200", "pg-primary failed 200"]);
+    expect(output()).toMatch(/^resend: reading both peers: Aiven accepted pg-primary → failed at \S+$/m);
     expect(output()).toMatch(
-      /Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(.*\); --resend: sending it once more/,
+      /^! Aiven accepted pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active\); --resend: sending it once more$/m,
     );
+    const accepted = journal().find((e) => e.event === "role-applied")!;
+    expect(journal().filter((e) => e.event === "role-resend")).toEqual([
+      expect.objectContaining({ side: "primary", role: "failed", acceptedAt: accepted.ts }),
+    ]);
     expect(
       journal()
         .filter((e) => e.event.startsWith("role-"))
@@ -230,6 +339,32 @@ describe("a 2xx Aiven never acts on", () => {
     ).toEqual(["role-intent 1", "role-applied answer", "role-resend", "role-intent 1", "role-applied answer"]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+
+  it("a 2xx whose change shows only after a while, within the grace period, is waited for without alarm", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, times: 1 }));
+    await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(output()).not.toMatch(/nothing has changed since/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("--resend refuses, saying nothing was accepted without effect, after a change the peers showed", async () => {
+    // The answer is lost but the peers show the change: applied, read back; nothing for --resend to set aside.
+    sim.faults.add(onPrimaryPut({ kind: "apply-then-drop", times: 1 }));
+    await failover(failoverOptions, deps);
+    await expect(failover({ ...failoverOptions, resend: true }, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        "--resend sends again only a role change Aiven accepted without acting on it, and the journal of this failover on pg-primary holds none; rerun without --resend. Nothing was sent.",
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+  });
+
+  it("a dry run with --resend sends nothing and refuses nothing", async () => {
+    await failover({ ...failoverOptions, dryRun: true, resend: true }, deps);
+    expect(puts()).toEqual([]);
+    expect(output()).toMatch(/^\$ PUT \S+\/service\/pg-primary \{"disaster_recovery_role":"failed"\}$/m);
   });
 
   it("--resend refuses, sending nothing, when the pair has moved since, or when nothing was accepted", async () => {

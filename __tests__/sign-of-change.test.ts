@@ -1,4 +1,13 @@
-import { PairSnapshot, PeerSnapshot, signOfChange } from "../lib/operations/role-request";
+import { AivenApiError } from "../lib/aiven/aiven-api-error";
+import { AivenService } from "../lib/aiven/aiven-types";
+import {
+  otherSide,
+  PairSnapshot,
+  PeerSnapshot,
+  signOfChange,
+  snapshot,
+  targetRoles,
+} from "../lib/operations/role-request";
 
 /**
  * What counts as a sign that a role change was applied, read from the pair
@@ -44,5 +53,62 @@ describe("signOfChange", () => {
   it("reads nothing into a peer that was unreadable before", () => {
     const unread = pair({ recovery: { reachable: false } });
     expect(signOfChange(unread, pair({ recovery: peer("REBUILDING", "active") }), fail, names)).toBeUndefined();
+    // The changed peer unreadable before (its region down) and not found now: nothing seen to disappear.
+    const primaryDown = pair({ primary: { reachable: false } });
+    expect(
+      signOfChange(primaryDown, pair({ primary: { reachable: false, notFound: true } }), fail, names),
+    ).toBeUndefined();
+  });
+});
+
+describe("the pair a role change aims at", () => {
+  it("the other peer of each side", () => {
+    expect(otherSide("primary")).toBe("recovery");
+    expect(otherSide("recovery")).toBe("primary");
+  });
+
+  it.each([
+    [
+      { side: "primary", role: "failed" },
+      { primary: "failed", recovery: "active" },
+    ],
+    [
+      { side: "primary", role: "passive" },
+      { primary: "passive", recovery: "active" },
+    ],
+    [
+      { side: "primary", role: "active" },
+      { primary: "active", recovery: "passive" },
+    ],
+    [
+      { side: "recovery", role: "active" },
+      { primary: "passive", recovery: "active" },
+    ],
+  ] as const)("%j leaves both peers at %j", (change, roles) => {
+    expect(targetRoles(change)).toEqual(roles);
+  });
+});
+
+describe("a pair read, as the role change compares it", () => {
+  const service = (state: string, role?: string) =>
+    ({ service_name: "x", state, ...(role ? { disaster_recovery_role: role } : {}) }) as unknown as AivenService;
+  const error = (status: number) => new AivenApiError("GET", "/v1/project/p/service/x", "http", { status });
+
+  it("keeps each readable peer's state and role, and whether an unreadable one is gone", () => {
+    expect(
+      snapshot({
+        primary: { reachable: true, service: service("REBALANCING", "active") },
+        recovery: { reachable: false, error: error(404) },
+      }),
+    ).toEqual({
+      primary: { reachable: true, state: "REBALANCING", role: "active" },
+      recovery: { reachable: false, notFound: true },
+    });
+    expect(
+      snapshot({
+        primary: { reachable: false, error: error(503) },
+        recovery: { reachable: true, service: service("RUNNING") },
+      }),
+    ).toEqual({ primary: { reachable: false }, recovery: { reachable: true, state: "RUNNING", role: undefined } });
   });
 });

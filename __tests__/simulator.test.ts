@@ -541,6 +541,17 @@ describe("the simulator can disagree with what it accepted", () => {
     expect(await read()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("transition-ends: the service a matching request names ends its transition before the answer", async () => {
+    await put();
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+    // Armed by a later PUT (none yet): reads of the recovery see its transition run at the clock's pace.
+    sim.faults.add({ kind: "transition-ends", method: "GET", path: "pg-a-dr$", after: { method: "PUT" } });
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+    await put("pg-a-dr", "active"); // refused (409): the pair is busy; it arms the fault all the same
+    expect(await read()).toEqual(["REBALANCING/active", "RUNNING/active"]);
+    expect(sim.model.getService("p1", "pg-a").state).toBe("REBALANCING"); // its peer, not named, still moves
+  });
+
   it("refuses an unknown fault kind and a bad pattern when added", () => {
     expect(() => sim.faults.add({ kind: "nope" as never })).toThrow('unknown fault kind "nope"');
     expect(() => sim.faults.add({ kind: "unreadable", after: { path: "(" } })).toThrow(/Invalid regular expression/);

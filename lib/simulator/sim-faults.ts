@@ -31,6 +31,10 @@
  * On the read path:
  * - `stale-reads`: a read is answered with what that path answered `staleMs`
  *   ago (a lagging cache or replica); the request itself is served normally.
+ * - `transition-ends`: the service the request names finishes its transition
+ *   (its remaining steps apply at once) before the request is served, as
+ *   when a peer settles back to RUNNING: a transition held with long delays
+ *   ends at a known point, say the first read after a role change.
  */
 export const FAULT_KINDS = [
   "status",
@@ -46,6 +50,7 @@ export const FAULT_KINDS = [
   "delayed-visibility",
   "conflict-while-moving",
   "stale-reads",
+  "transition-ends",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

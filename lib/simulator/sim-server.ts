@@ -182,6 +182,7 @@ export class SimServer {
       this.requests.push(recorded);
     };
     const fault = this.faults.take(method, path, raw);
+    if (fault?.kind === "transition-ends") this.endTransition(path);
     if (fault?.kind === "drop" || (fault?.kind === "unreadable" && fault.reset)) {
       record("dropped");
       req.socket.destroy();
@@ -291,6 +292,17 @@ export class SimServer {
     const cutoff = now - (fault.staleMs ?? 1000);
     const stale = [...past].reverse().find((a) => a.at <= cutoff) ?? past[0];
     return { status: stale.status, answer: stale.body };
+  }
+
+  /** Ends the transition of the service a request's path names, if it names one the model knows. */
+  private endTransition(path: string): void {
+    const named = /^\/v1\/project\/([^/]+)\/service\/([^/]+)/.exec(path);
+    if (!named) return;
+    try {
+      this.model.finishTransition(named[1], named[2]);
+    } catch (err) {
+      if (!(err instanceof SimRefusal)) throw err;
+    }
   }
 
   /**

@@ -57,3 +57,30 @@ describe("rule forget-explained, for other providers", () => {
     ).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule forget-explained, in its own words", () => {
+  it("says why each expected forget is harmless", () => {
+    const p = plan([
+      { address: "aiven_service_integration.disaster_recovery", actions: ["forget"], before: DR_LINK },
+      { address: "aiven_pg.primary", actions: ["forget"], before: PG_PRIMARY },
+    ]);
+    expect(forgetExplained.evaluate(p, context({ phase: "failed-over", primary: "forgotten" }))).toEqual([
+      {
+        rule: "forget-explained",
+        severity: "info",
+        address: "aiven_service_integration.disaster_recovery",
+        stack: "pg-primary",
+        message: "aiven_service_integration.disaster_recovery is forgotten (removed from state, not destroyed)",
+        why: "Expected after the failover: the DR link is no longer Terraform's to manage; Aiven keeps it for the revert.",
+      },
+      {
+        rule: "forget-explained",
+        severity: "info",
+        address: "aiven_pg.primary",
+        stack: "pg-primary",
+        message: "aiven_pg.primary is forgotten (removed from state, not destroyed)",
+        why: "Expected after a failover with an unreachable primary: the phase file records the primary as forgotten; the revert imports it back.",
+      },
+    ]);
+  });
+});

@@ -95,3 +95,45 @@ describe("rule phase-changed (with the plan terraform made for removed blocks fo
     expect(phaseChanged.evaluate(plan, ctx)).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule phase-changed, in its own words", () => {
+  const plan = terraformMadePlan("tf-forget-primary-and-link");
+
+  it("lists every problem of a hand-written record", () => {
+    const [finding] = phaseChanged.evaluate(
+      plan,
+      contextWith({ phase: "switched-over" }, { phase: "failed-over", primary: "frozen" }),
+    ) as Array<{ why: string }>;
+    expect(finding.why).toMatch(
+      /^The review judges this plan by that phase, but the new record has no operation, runId, since, which the tooling writes on every record; no operation moves a pair from "failed-over" to "switched-over": it was written by hand/,
+    );
+  });
+
+  it("names the operation without a run when the record has none, and says the tooling recorded it", () => {
+    expect(
+      phaseChanged.evaluate(
+        plan,
+        contextWith({ phase: "switched-over", operation: "switchover", since: BY_TOOLING.since }, { phase: "normal" }),
+      ),
+    ).toEqual([
+      {
+        rule: "phase-changed",
+        severity: "danger",
+        stack: "pg-primary",
+        message: "the phase file moves pg-primary from normal to switched-over by switchover",
+        why: "The review judges this plan by that phase, but the new record has no runId, which the tooling writes on every record: it was written by hand, and a hand-written phase can make a dangerous plan look expected. Record phases with the DR tooling (npm run failover, revert, switchover, switchback) and merge the pull request it opens.",
+      },
+    ]);
+    expect(
+      phaseChanged.evaluate(
+        plan,
+        contextWith({ phase: "switched-over", operation: "switchover", ...BY_TOOLING }, { phase: "normal" }),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        severity: "info",
+        why: "Recorded by the DR tooling; this plan is reviewed against the new phase.",
+      }),
+    ]);
+  });
+});

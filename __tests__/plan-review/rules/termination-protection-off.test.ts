@@ -60,3 +60,56 @@ describe("rule termination-protection-off, outside the declared pairs", () => {
     expect(terminationProtectionOff.evaluate(p, context())).toEqual([]);
   });
 });
+
+describe("rule termination-protection-off, in its own words", () => {
+  const WHY =
+    "Without termination protection a later plan that deletes or replaces the service goes through, and the data with it.";
+
+  it("says a pair's service is created without it, and a replace that turns it off turns it off", () => {
+    const p = plan([
+      { address: "aiven_pg.recovery", actions: ["create"], after: { ...PG_PRIMARY, termination_protection: false } },
+      {
+        address: "aiven_pg.primary",
+        actions: ["delete", "create"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, termination_protection: false },
+      },
+    ]);
+    expect(terminationProtectionOff.evaluate(p, context())).toEqual([
+      {
+        rule: "termination-protection-off",
+        severity: "warning",
+        address: "aiven_pg.recovery",
+        stack: "pg-primary",
+        message: "aiven_pg.recovery is created without termination_protection",
+        why: WHY,
+      },
+      expect.objectContaining({
+        address: "aiven_pg.primary",
+        message: "aiven_pg.primary turns off termination_protection",
+      }),
+    ]);
+  });
+
+  it("says nothing when protection was never on, and does not apply to deletes alone or to other types", () => {
+    const neverOn = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: { ...PG_PRIMARY, termination_protection: undefined },
+        after: { ...PG_PRIMARY, termination_protection: false },
+      },
+    ]);
+    expect(terminationProtectionOff.evaluate(neverOn, context())).toEqual([]);
+    const elsewhere = plan([
+      { address: "aiven_pg.primary", actions: ["delete"], before: PG_PRIMARY },
+      {
+        address: "aiven_kafka.events",
+        actions: ["update"],
+        before: { termination_protection: true },
+        after: { termination_protection: false },
+      },
+    ]);
+    expect(terminationProtectionOff.evaluate(elsewhere, context())).toBe(NOT_APPLICABLE);
+  });
+});
