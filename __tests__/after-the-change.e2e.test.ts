@@ -102,6 +102,39 @@ describe("failover", () => {
     expect(peers(scenario)).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("an unexpected error after the change (the phase file cannot be replaced): exit 6 leading with the change, no stack trace, the trace kept in the journal, and a rerun finishes", async () => {
+    const env = await holdTheRolePut();
+    const running = runOperation(scenario, "failover", [], env);
+    await proxy!.answerHeld();
+    const lock = makeImmutable(scenario.project.phaseFile());
+    let run;
+    try {
+      proxy!.release();
+      run = await running;
+    } finally {
+      lock.undo();
+    }
+    expect(run.stderr).toMatch(
+      /^✖ Aiven has failed pg-primary over to pg-primary-dr, but the phase file was not updated: EPERM: operation not permitted, rename '[^']*' -> '[^']*pg-primary\.json'\.\nFix that and rerun `npm run failover -- --stack pg-primary`: it finishes the rest and will not send the role change again\.\n {2}\(An unexpected error: its stack trace is in \.crdr\/journal\/pg-primary\.jsonl, event "failure-trace", for a bug report\.\)\n$/,
+    );
+    expect(run.code).toBe(6);
+    const traces = fs
+      .readFileSync(journalFile(), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.event === "failure-trace");
+    expect(traces).toHaveLength(1);
+    expect(traces[0].trace).toMatch(/^Error: EPERM: operation not permitted, rename [^\n]*\n\s+at /);
+    expect(fs.readFileSync(journalFile(), "utf8")).not.toContain(TOKEN);
+
+    const rerun = await runOperation(scenario, "failover", [], env);
+    expect(rerun.stderr).toBe("");
+    expect(rerun.code).toBe(0);
+    expect(puts()).toHaveLength(1);
+    expect(scenario.project.phases()[STACK]).toMatchObject({ phase: "failed-over" });
+  });
+
   it("a rerun whose preflight fails (the state lock held) after an earlier run changed Aiven: exit 6 leading with the change", async () => {
     scenario.sim.model.delays = { ...SHORT_TRANSITIONS, failoverMs: 600_000 };
     const first = await runOperation(scenario, "failover", ["--timeout", "1s"]);

@@ -59,6 +59,32 @@ describe("crdr", () => {
     expect(status.stderr).toBe("✖ unknown option '--colour'; see crdr status --help.\n");
   });
 
+  it("help <command> prints that command's help, as <command> --help does (found by a red-team run)", () => {
+    const help = crdr("help", "failover");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: crdr failover \[options\]/);
+    expect(help.stdout).toBe(crdr("failover", "--help").stdout);
+    expect(crdr("help", "state-restore").stdout).toMatch(/^Usage: crdr state-restore \[options\]/);
+    const unknown = crdr("help", "fail-over");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^✖ "fail-over" is not a crdr command; /);
+  });
+
+  it("refuses a single-value flag given two different values, naming both, exit 2 (found by a red-team run)", () => {
+    const run = crdr("failover", "--stack", "pg-primary", "--stack", "pg-other", "--dry-run");
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      '✖ --stack was given two different values, "pg-primary" and "pg-other"; give it once, with the value you mean.\n',
+    );
+    const json = crdr("status", "--json", "--region", "google-europe-west1", "--region=google-europe-north1");
+    expect(json.status).toBe(2);
+    expect(json.stderr).toBe(
+      '✖ --region was given two different values, "google-europe-west1" and "google-europe-north1"; give it once, with the value you mean.\n',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: "error", exitCode: 2 });
+  });
+
   it("shows an operation's own flags, generated from its registry entry, under its own name", () => {
     const help = crdr("failover", "--help");
     expect(help.status).toBe(0);

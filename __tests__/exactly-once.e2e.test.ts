@@ -185,6 +185,42 @@ describe.each(DR_OPERATIONS)("$script, when Aiven accepts the role change and ne
   });
 });
 
+describe("failover --dry-run after Aiven accepted the trigger and never acted on it (found by a red-team run)", () => {
+  beforeEach(() => arrange(DR_OPERATIONS[0]));
+
+  it("says what a real run would do: past the grace it stops there (exit 3); within it, it waits, and until when; the request's own time", async () => {
+    scenario.sim.faults.add(faultOn(DR_OPERATIONS[0].puts[0], { kind: "accept-and-ignore", times: 1 }));
+    expect((await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"])).code).toBe(3);
+    const journal = fs
+      .readFileSync(path.join(scenario.project.dir, ".crdr", "journal", `${STACK}.jsonl`), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const intent = journal.find((e) => e.event === "role-intent");
+    const accepted = journal.find((e) => e.event === "role-applied");
+
+    const past = await runOperation(scenario, "failover", ["--dry-run", "--lost-answer-grace", "1s"]);
+    expect(past.stderr).toMatch(
+      /^✖ Dry run, nothing was sent or changed; a real run would stop here: Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(.*\); the change is not claimed\./,
+    );
+    expect(past.code).toBe(3);
+    expect(past.stdout).toContain(
+      `the journal shows Aiven took the trigger, requested at ${intent.ts}; it is not sent again`,
+    );
+    expect(past.stdout).not.toMatch(/state rm/);
+
+    const within = await runOperation(scenario, "failover", ["--dry-run", "--lost-answer-grace", "1h"]);
+    expect(within.stderr).toBe("");
+    expect(within.code).toBe(0);
+    const until = new Date(Date.parse(accepted.ts) + 3_600_000).toISOString();
+    expect(within.stdout).toContain(
+      `Aiven accepted pg-primary → failed at ${accepted.ts} and shows nothing of it yet: a real run would wait for it, and stop (exit 3, claiming nothing) if both peers still read as before at ${until}; the steps below follow only once it shows`,
+    );
+    expect(totalPuts()).toBe(1);
+    expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+});
+
 describe("a role change Aiven never answers", () => {
   beforeEach(() => arrange(DR_OPERATIONS[0]));
 

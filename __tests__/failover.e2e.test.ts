@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runScript, STACK } from "./support/project-fixture";
 import { useDrScenario } from "./support/dr-scenario";
+import { withDefaultFlags } from "./support/dr-operations";
 
 const TOKEN = "tok-e2e-7c1d9f0a5b3e";
 const PRIMARY_PATH = "/v1/project/crdr-test/service/pg-primary";
@@ -10,7 +11,18 @@ const RECOVERY_PATH = "/v1/project/crdr-test/service/pg-primary-dr";
 const scenario = useDrScenario(TOKEN);
 
 const failover = (...args: string[]) =>
-  runScript(scenario.project, "failover", ["--stack", STACK, "--poll-interval", "100ms", ...args], scenario.env);
+  runScript(
+    scenario.project,
+    "failover",
+    withDefaultFlags(
+      [
+        ["--stack", STACK],
+        ["--poll-interval", "100ms"],
+      ],
+      args,
+    ),
+    scenario.env,
+  );
 const puts = () => scenario.sim.apiCalls("PUT");
 
 function expectFailedOverConfig(primary: "frozen" | "forgotten") {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { useDrScenario } from "./support/dr-scenario";
-import { DR_OPERATIONS, runOperation } from "./support/dr-operations";
+import { DR_OPERATIONS, runOperation, withDefaultFlags } from "./support/dr-operations";
 import { makeImmutable } from "./support/immutable";
 import { runScript, STACK } from "./support/project-fixture";
 
@@ -21,7 +21,10 @@ function expectOneSentence(run: { code: number | null; stdout: string; stderr: s
 }
 
 const failover = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runScript(scenario.project, "failover", ["--yes", "--poll-interval", "100ms", ...args], { ...scenario.env, ...env });
+  runScript(scenario.project, "failover", withDefaultFlags([["--yes"], ["--poll-interval", "100ms"]], args), {
+    ...scenario.env,
+    ...env,
+  });
 
 beforeEach(() => DR_OPERATIONS[0].arrange(scenario));
 

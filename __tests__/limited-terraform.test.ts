@@ -1,5 +1,10 @@
 import Bottleneck from "bottleneck";
-import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../lib/terraform/limited-terraform";
+import {
+  AFTER_ROLE_CHANGE,
+  BEFORE_ROLE_CHANGE,
+  LimitedTerraform,
+  priorityBeforeRoleChange,
+} from "../lib/terraform/limited-terraform";
 import { RecordingTerraform } from "./support/recording-terraform";
 
 /** Terraform commands of a region run's pairs, sharing the machine's slots. */
@@ -31,5 +36,56 @@ describe("LimitedTerraform", () => {
     release();
     await Promise.all([occupied, ...commands]);
     expect(finished).toEqual(["before", "after"]);
+  });
+
+  it("gives a free slot to a pair further into its checks before one beginning them, whatever waited longer", async () => {
+    const slots = new Bottleneck({ maxConcurrent: 1 });
+    let release!: () => void;
+    const occupied = slots.schedule(() => new Promise<void>((resolve) => (release = resolve)));
+    const finished: string[] = [];
+    const beginning = new LimitedTerraform(new RecordingTerraform("/b", ["b"]), slots, () =>
+      priorityBeforeRoleChange(0),
+    );
+    const underWay = new LimitedTerraform(new RecordingTerraform("/u", ["u"]), slots, () =>
+      priorityBeforeRoleChange(1),
+    );
+    const commands = [
+      beginning.stateList().then(() => finished.push("beginning")),
+      underWay.stateRmDryRun(["u"]).then(() => finished.push("under way")),
+    ];
+    await new Promise<void>((resolve) => {
+      const check = () => (slots.counts().QUEUED === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    release();
+    await Promise.all([occupied, ...commands]);
+    expect(finished).toEqual(["under way", "beginning"]);
+    // However far into its checks, a pair's commands before its role change go ahead of any after one.
+    expect(priorityBeforeRoleChange(5)).toBeLessThan(AFTER_ROLE_CHANGE);
+    expect(priorityBeforeRoleChange(5)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("runs the version check, which every pair's checks wait for, ahead of any pair's state commands", async () => {
+    const slots = new Bottleneck({ maxConcurrent: 1 });
+    let release!: () => void;
+    const occupied = slots.schedule(() => new Promise<void>((resolve) => (release = resolve)));
+    const finished: string[] = [];
+    const underWay = new LimitedTerraform(new RecordingTerraform("/u", ["u"]), slots, () =>
+      priorityBeforeRoleChange(5),
+    );
+    const beginning = new LimitedTerraform(new RecordingTerraform("/b", ["b"]), slots, () =>
+      priorityBeforeRoleChange(0),
+    );
+    const commands = [
+      underWay.stateRmDryRun(["u"]).then(() => finished.push("state command")),
+      beginning.checkVersion().then(() => finished.push("version")),
+    ];
+    await new Promise<void>((resolve) => {
+      const check = () => (slots.counts().QUEUED === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    release();
+    await Promise.all([occupied, ...commands]);
+    expect(finished).toEqual(["version", "state command"]);
   });
 });

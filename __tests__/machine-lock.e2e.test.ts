@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -76,6 +76,33 @@ describe("the pair lock", () => {
     // Released: only the pair's record of role changes is left in the lock folder.
     expect(fs.readdirSync(lockDir)).toEqual(["crdr-test.pg-primary.role-changes.jsonl"]);
   });
+
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)(
+    "is released, its holder note too, when the run is stopped by %s mid-change, and a rerun finishes (found by a red-team run)",
+    async (signal, code) => {
+      const env = await holdTheRolePut();
+      let child: ChildProcess | undefined;
+      const first = runOperation(scenario, "failover", [], env, (c) => (child = c));
+      await proxy!.answerHeld();
+      const lockDir = process.env.CRDR_LOCK_DIR!;
+      expect(fs.readdirSync(lockDir)).toContain("crdr-test.pg-primary.holder.json");
+      child!.kill(signal);
+      const stopped = await first;
+      expect(stopped.code).toBe(code);
+      expect(stopped.stderr).toMatch(/rerun the same command to resume/);
+      expect(fs.readdirSync(lockDir)).toEqual(["crdr-test.pg-primary.role-changes.jsonl"]);
+
+      proxy!.release();
+      const rerun = await runOperation(scenario, "failover", [], env);
+      expect(rerun.stderr).toBe("");
+      expect(rerun.code).toBe(0);
+      expect(puts()).toHaveLength(1);
+      expect(fs.readdirSync(lockDir)).toEqual(["crdr-test.pg-primary.role-changes.jsonl"]);
+    },
+  );
 
   it("is not in .crdr: a .crdr deleted mid-run is not reported as a lost lock, and the run finishes", async () => {
     const env = await holdTheRolePut();

@@ -86,6 +86,43 @@ describe.each(CASES)("npm run $operation.script $flag -- --stack …", ({ operat
   });
 });
 
+describe("a value flag typed before -- (npm passes its value on alone)", () => {
+  beforeEach(async () => {
+    await DR_OPERATIONS[0].arrange(scenario);
+    writePackageJson(scenario.project.dir);
+  });
+
+  /** The command a refusal suggests, run as typed: its words after "npm run". */
+  const suggested = (stderr: string) => /, as in npm run (.*)\.\n$/.exec(stderr)![1].split(" ");
+
+  it.each([
+    ["--stack pg-primary", ["--stack", STACK]],
+    ["--stack=pg-primary", [`--stack=${STACK}`]],
+  ])("typed as %s: the suggested command keeps the value, and works as typed", async (_, typed) => {
+    const run = await npmRun(["failover", ...typed, "--", "--dry-run", "--timeout", "5m"]);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("✖"))).toEqual([
+      `✖ npm took --stack for itself: put it after --, as in npm run failover -- --dry-run --timeout 5m --stack ${STACK}.`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(scenario.sim.apiCalls()).toEqual([]);
+
+    const again = await npmRun(suggested(run.stderr));
+    expect(again.stderr).not.toContain("✖");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/dry run/i);
+    expect(scenario.sim.apiCalls("PUT")).toEqual([]);
+  });
+
+  it("with two values passed on, names them without guessing which is whose", async () => {
+    const run = await npmRun(["failover", "--stack", STACK, "--timeout", "5m", "--", "--dry-run"]);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("✖"))).toEqual([
+      `✖ npm took --stack and --timeout for itself and passed "${STACK}" and "5m" on without saying which is whose: put them after --, each with its value, as in npm run failover -- --dry-run --stack <pair> --timeout <duration>.`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(scenario.sim.apiCalls()).toEqual([]);
+  });
+});
+
 describe("which npm variables mean a flag was typed", () => {
   const failover = () =>
     new Command("npm run failover --").option("--dry-run").option("--yes").option("--stack <pair>");

@@ -79,7 +79,6 @@ describe("operations in process", () => {
       "init",
       "state pull",
       "state rm -dry-run aiven_service_integration.disaster_recovery",
-      "state list",
       "state pull",
       "state rm aiven_service_integration.disaster_recovery",
     ]);

@@ -39,4 +39,33 @@ describe("reading a fleet's peers through the service list", () => {
     await Promise.all([source.read(pairIn("proj-a")), source.read(pairIn("proj-b"))]);
     expect(started.map((s) => s.project).sort()).toEqual(["proj-a", "proj-b"]);
   });
+
+  it("starts no list while the one before is unanswered (waiting for a place in a spent budget), so lists do not pile up", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started: number[] = [];
+    const client = {
+      rateLimitPer: "token",
+      listServices: async () => {
+        started.push(started.length);
+        // The first list waits, as a request does for a place in a spent budget.
+        if (started.length === 1) await held;
+        return [];
+      },
+    } as unknown as AivenClient;
+    const source = new ServiceListPeerSource(client, 5);
+    const first = source.read(pairIn("proj-a"));
+    while (started.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    // Readers keep asking, each many gaps after the last, while the first list is unanswered.
+    const later: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 5; i++) {
+      later.push(source.read(pairIn("proj-a")));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(started).toHaveLength(1);
+    release();
+    await Promise.all([first, ...later]);
+    // Every later reader shares the one list that follows the answer.
+    expect(started).toHaveLength(2);
+  });
 });

@@ -58,6 +58,42 @@ describe("npm run phase-migrate", () => {
     expect(() => project.synth()).toThrow(/both exist and disagree on "pg-primary"/);
   });
 
+  it("refuses an old entry for a stack main.ts does not declare, naming it and the fix, and moves nothing (found by a red-team run)", async () => {
+    project.synth();
+    writeLegacy({ [STACK]: RECORD, "pg-ghost": RECORD });
+    const before = fs.readFileSync(project.legacyPhaseFile, "utf8");
+    const run = await migrate();
+    expect(run.stderr).toBe(
+      `✖ ${project.legacyPhaseFile} names "pg-ghost", which main.ts does not declare (declared in cdktf.out: "${STACK}"); fix the stack name or remove the entry (run npm run synth first if main.ts changed since), then rerun. Nothing was migrated.\n`,
+    );
+    expect(run.stdout).toBe("");
+    expect(run.code).toBe(2);
+    expect(fs.readFileSync(project.legacyPhaseFile, "utf8")).toBe(before);
+    expect(fs.existsSync(project.phaseDir)).toBe(false);
+  });
+
+  it("never synthesized, synthesizes to learn the declared stacks, and an undeclared old entry stops it with synth's sentence", async () => {
+    writeLegacy({ [STACK]: RECORD, "pg-ghost": RECORD });
+    const run = await migrate();
+    expect(run.stderr).toMatch(
+      /names "pg-ghost", which main\.ts does not declare \(declared: "pg-primary"\); fix the stack name or remove the entry/,
+    );
+    expect(run.code).toBe(2);
+    expect(fs.existsSync(project.legacyPhaseFile)).toBe(true);
+    expect(fs.existsSync(project.phaseDir)).toBe(false);
+  });
+
+  it("refuses a phase file whose .json is not in lower case, naming it, where it was silently ignored (found by a red-team run)", async () => {
+    project.writePhases({ [STACK]: RECORD });
+    fs.renameSync(project.phaseFile(), `${project.phaseDir}/${STACK}.JSON`);
+    const run = await runScript(project, "synth", [], {});
+    expect(run.stderr).toContain(
+      `The phase folder ${project.phaseDir} holds "${STACK}.JSON", whose .json is not in lower case, so nothing reads it; rename it to "${STACK}.json" (or remove it).`,
+    );
+    expect(run.code).toBe(2);
+    expect(fs.existsSync(`${project.outdir}/manifest.json`)).toBe(false);
+  });
+
   it("refuses a file where the phase folder belongs, instead of saying the phases are in it (found by a red-team run)", async () => {
     // Without an old file it said "Nothing to migrate … the phases are in crdr-phases/", exit 0.
     fs.writeFileSync(project.phaseDir, "not a folder\n");

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as net from "net";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { PairLocation, PeerSource, ServiceByServicePeerSource } from "../lib/aiven/peer-source";
 import { Peers } from "../lib/aiven/peer-status";
@@ -129,16 +130,42 @@ describe("a failover's checks before the trigger", () => {
     terraform.gate.open();
     await expect(run).resolves.toMatchObject({ triggered: true });
     expect(sim.apiCalls("PUT").map((c) => c.path)).toEqual(["/v1/project/crdr-test/service/pg-primary"]);
-    // One init and one state read before the trigger; the second pull is the backup before the state write.
+    // One init and one state read before the trigger; the second pull, after it, both says what state holds and is the backup before the state write.
     expect(terraform.calls).toEqual([
       "version",
       "init",
       "state pull",
       "state rm -dry-run aiven_service_integration.disaster_recovery",
-      "state list",
       "state pull",
       "state rm aiven_service_integration.disaster_recovery",
     ]);
+  });
+
+  it("reads the standby's replication while Terraform's checks are still held, and sends only once they pass", async () => {
+    // Where the recovery's standby listens: a server that notes each connection and closes it (no PostgreSQL here).
+    const connections: net.Socket[] = [];
+    const standby = net.createServer((socket) => {
+      connections.push(socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => standby.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = standby.address() as net.AddressInfo;
+      const { project: aivenProject, recovery } = project.stack().pair;
+      const endpoint = { host: "127.0.0.1", port, user: "u", password: "p", dbname: "d", sslmode: "disable" };
+      sim.model.attachDatabase(aivenProject, recovery.serviceName, endpoint, async () => undefined);
+      const run = failover(options, deps);
+      await waitFor(() => terraform.pulling && connections.length > 0);
+      expect(terraform.pulled).toBe(false);
+      expect(sim.apiCalls("PUT")).toEqual([]);
+      terraform.gate.open();
+      await expect(run).resolves.toMatchObject({ triggered: true });
+      // The one reading taken beside the checks is the one the data-loss check used.
+      expect(connections).toHaveLength(1);
+      expect(sim.apiCalls("PUT").map((c) => c.path)).toEqual(["/v1/project/crdr-test/service/pg-primary"]);
+    } finally {
+      await new Promise((resolve) => standby.close(resolve));
+    }
   });
 
   it("sends nothing when a Terraform check fails after both peers were read", async () => {

@@ -6,6 +6,7 @@ import { SimServer } from "../lib/simulator/sim-server";
 import { synthesize } from "../lib/synth/synthesize";
 import { ProjectFixture, runScript } from "./support/project-fixture";
 import { requireTerraform } from "./support/terraform";
+import { withDefaultFlags } from "./support/dr-operations";
 
 /**
  * Region runs over a generated fleet of 12 pairs in two regions, against a
@@ -66,7 +67,10 @@ const inRegion = (script: string, ...args: string[]) =>
   runScript(
     project,
     script,
-    ["--region", WEST, "--yes", "--poll-interval", "200ms", "--lost-answer-grace", "2s", ...args],
+    withDefaultFlags(
+      [["--region", WEST], ["--yes"], ["--poll-interval", "200ms"], ["--lost-answer-grace", "2s"]],
+      args,
+    ),
     env,
   );
 const putsTo = (service: string) => sim.apiCalls("PUT").filter((p) => p.path.endsWith(`/service/${service}`));

@@ -5,6 +5,7 @@ import * as path from "path";
 import { ProjectFixture, runScript, ScriptRun, STACK } from "./support/project-fixture";
 import { writeStandInTerraform } from "./support/stand-in-terraform";
 import { waitFor } from "./support/wait-for";
+import { withDefaultFlags } from "./support/dr-operations";
 
 /**
  * `npm run state-restore` stopped while terraform pushes: terraform runs in
@@ -57,7 +58,7 @@ afterEach(() => {
 
 const env = () => ({ TERRAFORM_BINARY_NAME: path.join(work, "terraform"), TMPDIR: path.join(work, "tmp") });
 const restore = (...args: string[]) =>
-  runScript(project, "state-restore", ["--stack", STACK, ...args], env(), (c) => (child = c));
+  runScript(project, "state-restore", withDefaultFlags([["--stack", STACK]], args), env(), (c) => (child = c));
 
 /** Gone, or a zombie nobody has reaped yet: either way no longer running. */
 function running(pid: number): boolean {
@@ -85,6 +86,8 @@ describe.each([["SIGTERM", 143] as const, ["SIGINT", 130] as const])(
       child!.kill(signal);
       const stopped: ScriptRun = await run;
       expect(stopped.code).toBe(exitCode);
+      // The pair lock is released, its holder note too: a rerun is not refused, nor left to guess.
+      expect(fs.readdirSync(process.env.CRDR_LOCK_DIR!)).toEqual([]);
       await waitFor(() => !pids.some(running));
       expect(fs.readdirSync(path.join(work, "tmp"))).toEqual([]);
 

@@ -1,7 +1,9 @@
+import { ChildProcess } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { DrScenario, useDrScenario } from "./support/dr-scenario";
-import { runOperation } from "./support/dr-operations";
+import { runOperation, withDefaultFlags } from "./support/dr-operations";
 import { useHttpDrScenario } from "./support/http-dr-scenario";
 import { runScript, STACK } from "./support/project-fixture";
 
@@ -12,7 +14,7 @@ import { runScript, STACK } from "./support/project-fixture";
 const TOKEN = "tok-restore-3e91a0";
 
 const restore = (s: DrScenario, ...args: string[]) =>
-  runScript(s.project, "state-restore", ["--stack", STACK, ...args], s.env);
+  runScript(s.project, "state-restore", withDefaultFlags([["--stack", STACK]], args), s.env);
 const pulled = async (s: DrScenario) =>
   JSON.parse(await s.project.terraform().statePull()) as {
     serial: number;
@@ -157,6 +159,68 @@ describe("npm run state-restore", () => {
       () => scenario.backend.forget(STACK),
       () => scenario.backend.rawState(STACK) === undefined,
     );
+
+    it("killed (SIGKILL) while terraform pushes, which finishes the push: a rerun sees the state already restored, pushes nothing and makes no second undo backup (found by a red-team run)", async () => {
+      const state = await pulled(scenario);
+      fs.mkdirSync(backupDir(scenario), { recursive: true });
+      const name = "pg-primary-20261101T120000-000Z.tfstate";
+      fs.writeFileSync(path.join(backupDir(scenario), name), JSON.stringify({ ...state, resources: [] }), {
+        mode: 0o600,
+      });
+      scenario.backend.faults.holdWrites = true;
+      // A killed run cannot remove the private copy it pushed from: it goes in a folder the test removes.
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-killed-push-"));
+      let child: ChildProcess | undefined;
+      const running = runScript(
+        scenario.project,
+        "state-restore",
+        ["--stack", STACK, "--yes"],
+        { ...scenario.env, TMPDIR: tmp },
+        (c) => (child = c),
+      );
+      try {
+        await scenario.backend.until(() => scenario.backend.holdingWrite);
+        child!.kill("SIGKILL");
+        expect((await running).signal).toBe("SIGKILL");
+        scenario.backend.releaseHeldWrites();
+        // Terraform, in a process group of its own, stores the push and lets the state lock go.
+        await scenario.backend.until(() => scenario.backend.lockOf(STACK) === undefined);
+      } finally {
+        scenario.backend.releaseHeldWrites();
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+      const stored = await pulled(scenario);
+      expect(stored.resources).toEqual([]);
+      expect(backups(scenario)).toEqual([
+        name,
+        expect.stringMatching(/^pg-primary-\d{8}T\d{6}-\d{3}Z\.undo\.tfstate$/),
+      ]);
+      const posts = scenario.backend.received("POST", STACK).length;
+
+      const rerun = await restore(scenario, "--yes");
+      expect(rerun.stderr).toBe("");
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toContain(
+        `The state of pg-primary already holds what .crdr/backups/${name} holds (serial ${stored.serial}, no resources), as after an earlier restore of it; nothing was pushed and no backup made.`,
+      );
+      expect(scenario.backend.received("POST", STACK)).toHaveLength(posts);
+      expect(backups(scenario)).toHaveLength(2);
+    });
+
+    it("says the serial the backend stored, read back, not only the one it pushed with", async () => {
+      const state = await pulled(scenario);
+      fs.mkdirSync(backupDir(scenario), { recursive: true });
+      fs.writeFileSync(
+        path.join(backupDir(scenario), "pg-primary-20261101T120000-000Z.tfstate"),
+        JSON.stringify({ ...state, resources: [] }),
+        { mode: 0o600 },
+      );
+      const run = await restore(scenario, "--yes");
+      expect(run.code).toBe(0);
+      const stored = await pulled(scenario);
+      expect(run.stdout).toContain(`pushed with serial ${state.serial + 1} of the same lineage`);
+      expect(run.stdout).toContain(`(now serial ${stored.serial}, no resources)`);
+    });
 
     it("on http state: pushes only under the state lock; a lock held by another holder refuses, naming the holder (exit 2)", async () => {
       const state = await pulled(scenario);

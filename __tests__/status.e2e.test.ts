@@ -1,4 +1,8 @@
-import { STACK } from "./support/project-fixture";
+import * as path from "path";
+import { ChildProcess } from "child_process";
+import { runOperation } from "./support/dr-operations";
+import { GatingProxy } from "./support/gating-proxy";
+import { ProjectFixture, runScript, STACK } from "./support/project-fixture";
 import { useDrScenario } from "./support/dr-scenario";
 import { cycleHelpers, PRIMARY } from "./support/cycle-helpers";
 
@@ -114,5 +118,52 @@ describe("npm run status after a revert", () => {
           "imports pending in the config until an apply takes them into state: aiven_service_integration.disaster_recovery",
       },
     ]);
+  });
+});
+
+describe("npm run status beside another checkout", () => {
+  let proxy: GatingProxy | undefined;
+  let other: ProjectFixture | undefined;
+  afterEach(async () => {
+    await proxy?.stop();
+    other?.remove();
+    proxy = other = undefined;
+  });
+
+  it("shows a role change a killed run in another checkout on this machine sent and never resolved, and what a rerun does (exit 4)", async () => {
+    // Aiven accepts the failover but shows it only much later: the pair reads as before, so only the record tells.
+    scenario.sim.faults.add({
+      kind: "delayed-visibility",
+      method: "PUT",
+      path: `^${PRIMARY}$`,
+      visibleAfterMs: 600_000,
+      times: 1,
+    });
+    proxy = new GatingProxy(scenario.env.AIVEN_WEB_URL!, (method) =>
+      method === "PUT" ? { kind: "hold-answer" } : undefined,
+    );
+    const env = { AIVEN_WEB_URL: await proxy.start(), CRDR_API_TIMEOUT_MS: "120000" };
+    let child: ChildProcess | undefined;
+    const running = runOperation(scenario, "failover", [], env, (c) => (child = c));
+    await proxy.answerHeld();
+    child!.kill("SIGKILL");
+    expect((await running).signal).toBe("SIGKILL");
+    expect(scenario.sim.apiCalls("PUT")).toHaveLength(1);
+
+    other = ProjectFixture.create();
+    other.synth();
+    const result = await runScript(other, "status", ["--stack", STACK], scenario.env);
+    const record = path.join(process.env.CRDR_LOCK_DIR!, "crdr-test.pg-primary.role-changes.jsonl");
+    const finding = new RegExp(
+      `^ {2}! degraded: a failover run from checkout ${scenario.project.dir} \\(run [0-9a-f-]{36}\\) asked Aiven at \\S+Z to make pg-primary failed and never learned whether Aiven applied it \\(recorded in ${record}\\); a rerun of npm run failover -- --stack pg-primary, from any checkout here, first reads both peers for up to --lost-answer-grace \\(default 2m\\) and sends nothing if they show the change, and sends it once more only if neither shows any sign of it$`,
+      "m",
+    );
+    expect(result.stdout).toMatch(finding);
+    expect(result.stdout).toMatch(/^! DEGRADED {2}pg-primary/);
+    expect(result.code).toBe(4);
+    // In the checkout that sent it, its own journal says so, once.
+    const here = await status("--stack", STACK);
+    expect(here.stdout).not.toMatch(/from checkout/);
+    expect(here.stdout).toMatch(/a failover run started \S+ did not finish after a role change at Aiven/);
   });
 });

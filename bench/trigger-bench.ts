@@ -31,7 +31,8 @@ function runFailover(env: NodeJS.ProcessEnv, cwd: string, stack: string): Promis
       process.execPath,
       [
         path.join(ROOT, "tools", "run-built.js"),
-        "scripts/failover",
+        "scripts/crdr",
+        "failover",
         "--stack",
         stack,
         "--yes",

@@ -6,6 +6,7 @@ import { parseCommandLine } from "../lib/cli/parse-command-line";
 import { withFileLock } from "../lib/operations/operation-lock";
 import { migratePhaseFile } from "../lib/phase/phase-migration";
 import { settingsForTooling } from "../lib/settings/tool-settings";
+import { declaredStacks } from "../lib/synth/declared-stacks";
 
 const program = new Command(commandName("phase-migrate")).description(TOOL_COMMANDS["phase-migrate"].description);
 parseCommandLine(program);
@@ -14,7 +15,9 @@ void runCommand(false, async () => {
   const projectDir = process.cwd();
   const { phaseDir } = settingsForTooling(projectDir, process.env);
   // The lock every phase writer holds: no operation records a phase half-way through the move.
-  const result = await withFileLock(phaseDir, () => migratePhaseFile(phaseDir));
+  const result = await withFileLock(phaseDir, () =>
+    migratePhaseFile(phaseDir, (folderExists) => declaredStacks(projectDir, process.env, !folderExists)),
+  );
   const folder = `${path.relative(projectDir, phaseDir)}/`;
   const old = path.relative(projectDir, result.legacyFile);
   if (!result.migrated) {

@@ -45,7 +45,7 @@ const program = new Command(commandName("plan-review"))
 parseCommandLine(program);
 const opts = program.opts();
 
-void runCommand(false, async () => {
+void runCommand(!!opts.json, async () => {
   const report = (text: string) => (opts.out ? fs.writeFileSync(opts.out, text) : process.stdout.write(text));
   let result: ReviewResult;
   try {

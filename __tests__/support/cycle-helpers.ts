@@ -1,4 +1,5 @@
 import { DrScenario } from "./dr-scenario";
+import { withDefaultFlags } from "./dr-operations";
 import { runScript, STACK } from "./project-fixture";
 
 export const PRIMARY = "/v1/project/crdr-test/service/pg-primary";
@@ -11,7 +12,7 @@ export function cycleHelpers(scenario: DrScenario) {
       runScript(
         scenario.project,
         script,
-        ["--stack", STACK, "--yes", "--poll-interval", "100ms", ...args],
+        withDefaultFlags([["--stack", STACK], ["--yes"], ["--poll-interval", "100ms"]], args),
         scenario.env,
       ),
     status: (...args: string[]) => runScript(scenario.project, "status", args, scenario.env),

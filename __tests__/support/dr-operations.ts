@@ -138,8 +138,19 @@ export function runOperation(
   return runScript(
     s.project,
     script,
-    ["--stack", STACK, "--yes", "--poll-interval", "100ms", "--lost-answer-grace", "2s", ...args],
+    withDefaultFlags(
+      [["--stack", STACK], ["--yes"], ["--poll-interval", "100ms"], ["--lost-answer-grace", "2s"]],
+      args,
+    ),
     { ...s.env, ...env },
     onSpawn,
   );
+}
+
+/**
+ * `args` after the default flags they do not give themselves: a flag given
+ * two different values is refused, so a test's own value replaces the default.
+ */
+export function withDefaultFlags(defaults: ReadonlyArray<readonly string[]>, args: readonly string[]): string[] {
+  return [...defaults.filter(([flag]) => !args.some((a) => a === flag || a.startsWith(`${flag}=`))).flat(), ...args];
 }

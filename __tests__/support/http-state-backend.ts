@@ -30,6 +30,8 @@ export interface HttpBackendFaults {
   commitThenStatus?: number;
   /** Hold every state write open without an answer until `dropHeldWrites()` (or the hold bound) drops its connection. */
   hangWrites?: boolean;
+  /** Hold every state write until `releaseHeldWrites()`, which then serves it as usual (stored and answered). */
+  holdWrites?: boolean;
   /** Delay every answer by this long. */
   latencyMs?: number;
 }
@@ -52,6 +54,7 @@ export class HttpStateBackend {
   private readonly sockets = new Set<Socket>();
   private readonly held = new Set<{ res: http.ServerResponse; timer: NodeJS.Timeout }>();
   private readonly waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
+  private readonly pending: Array<() => void> = [];
   private readonly server: http.Server;
   private port = 0;
 
@@ -137,6 +140,17 @@ export class HttpStateBackend {
     });
   }
 
+  /** Whether a write is held by `holdWrites`. */
+  get holdingWrite(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Stops holding writes and serves the held ones as usual. */
+  releaseHeldWrites(): void {
+    this.faults.holdWrites = false;
+    for (const serve of this.pending.splice(0)) serve();
+  }
+
   /** Drops the connection of every held write: terraform sees the write fail. */
   dropHeldWrites(): void {
     for (const hold of [...this.held]) this.drop(hold);
@@ -205,6 +219,11 @@ export class HttpStateBackend {
         return state ? answer(200, state) : answer(404);
       }
       case "POST": {
+        if (this.faults.holdWrites) {
+          this.pending.push(() => this.respond(request, body, answer, res));
+          this.notify();
+          return;
+        }
         if (this.faults.hangWrites) {
           const hold = { res, timer: setTimeout(() => this.drop(hold), this.holdBoundMs) };
           this.held.add(hold);

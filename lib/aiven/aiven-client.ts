@@ -1,8 +1,8 @@
 import type { Agent } from "http";
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import axiosRetry, { exponentialDelay } from "axios-retry";
-import { HttpProxyAgent } from "http-proxy-agent";
-import { HttpsProxyAgent } from "https-proxy-agent";
+import type { HttpProxyAgent } from "http-proxy-agent";
+import type { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../user-error";
 import { TOKEN_VARIABLES } from "./token-variables";
@@ -267,7 +267,15 @@ function isRetryableRead(error: AxiosError): boolean {
 
 function proxyAgent(target: string, proxyUrl: string): Agent {
   const proxy = checkedUrl(proxyUrl, "HTTPS_PROXY (or HTTP_PROXY)", "give it as http://host:port");
-  return target.startsWith("https:") ? new HttpsProxyAgent(proxy) : new HttpProxyAgent(proxy);
+  // Loaded only when a proxy is set: otherwise they only add to every DR command's start-up.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (target.startsWith("https:")) {
+    const { HttpsProxyAgent: Https } = require("https-proxy-agent") as { HttpsProxyAgent: typeof HttpsProxyAgent };
+    return new Https(proxy);
+  }
+  const { HttpProxyAgent: Http } = require("http-proxy-agent") as { HttpProxyAgent: typeof HttpProxyAgent };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new Http(proxy);
 }
 
 function checkedUrl(value: string, variable: string, fix: string): string {

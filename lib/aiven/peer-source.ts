@@ -52,8 +52,8 @@ export class ServiceByServicePeerSource implements PeerSource {
  */
 export class ServiceListPeerSource implements PeerSource {
   private readonly next = new Map<string, Promise<Map<string, AivenService> | AivenApiError>>();
-  /** When the latest list of each budget started (or will). */
-  private readonly lastStart = new Map<string, Promise<number>>();
+  /** The latest list of each budget: when it was handed to the client (or will be), and its answer. */
+  private readonly latest = new Map<string, { startedAt: Promise<number>; answered: Promise<unknown> }>();
   private readonly byService: ServiceByServicePeerSource;
 
   constructor(
@@ -96,15 +96,18 @@ export class ServiceListPeerSource implements PeerSource {
     const scheduled = this.next.get(project);
     if (scheduled) return scheduled;
     const budget = this.client.rateLimitPer === "project" ? project : "";
-    // Lists drawing from one budget start one after another, a gap apart.
-    const previous = this.lastStart.get(budget) ?? Promise.resolve(-Infinity);
-    const startedAt = previous.then(
-      (at) =>
+    // Lists drawing from one budget start one after another, a gap apart,
+    // and each only once the one before was answered: while the budget is
+    // spent, a list waits there for a place, and the next must not queue up
+    // behind it (each would take a place the moment places come back, ahead
+    // of the role changes waiting for them).
+    const previous = this.latest.get(budget);
+    const startedAt = Promise.all([previous?.startedAt ?? -Infinity, previous?.answered]).then(
+      ([at]) =>
         new Promise<number>((resolve) =>
           setTimeout(() => resolve(Date.now()), Math.max(0, at + this.minGapMs - Date.now())),
         ),
     );
-    this.lastStart.set(budget, startedAt);
     const request = startedAt.then(() => {
       // From here on, new readers wait for the list after this one.
       this.next.delete(project);
@@ -116,6 +119,7 @@ export class ServiceListPeerSource implements PeerSource {
         },
       );
     });
+    this.latest.set(budget, { startedAt, answered: request.catch(() => undefined) });
     this.next.set(project, request);
     return request;
   }

@@ -1,10 +1,11 @@
 import * as readline from "readline";
-import { TOKEN_VARIABLES } from "../aiven/token-variables";
-import { urlCredentials } from "../aiven/aiven-client";
 import { EXIT } from "../exit-codes";
-import { JSON_VERSION, JsonReporter, redactor, Reporter, TextReporter } from "../reporting/reporter";
+import { JsonReporter, Reporter, TextReporter } from "../reporting/reporter";
+import { secretRedactor } from "../reporting/secret-redactor";
 import { UnfinishedError } from "../operations/unfinished-error";
+import { FAILURE_TRACE_EVENT } from "../operations/failure-trace";
 import { UserError } from "../user-error";
+import { jsonErrorEvent } from "./json-error-event";
 
 export interface CommandIo {
   readonly reporter: Reporter;
@@ -16,23 +17,19 @@ export interface CommandIo {
 /**
  * Runs a command's body the same way for every script: output through a
  * redacting reporter, user errors as one message and a non-zero exit, bugs
- * with their stack trace (redacted too).
+ * with their stack trace (redacted too), except after a change at Aiven: the
+ * message then leads with the change, and the trace is in the journal.
  */
 export async function runCommand(
   json: boolean,
   body: (io: CommandIo) => Promise<number | void>,
   options: { interruptible?: boolean } = {},
 ): Promise<void> {
-  // Credentials in AIVEN_WEB_URL are as secret as the token.
-  const redact = redactor([
-    ...TOKEN_VARIABLES.map((v) => process.env[v]),
-    ...urlCredentials(process.env.AIVEN_WEB_URL),
-  ]);
+  const redact = secretRedactor(process.env);
   const write = (line: string) => process.stdout.write(line + "\n");
   // Under --json, every way a command ends in error is also one `error` event on stdout.
   const jsonError = (exitCode: number, message: string) => {
-    if (json)
-      write(JSON.stringify({ version: JSON_VERSION, ts: new Date().toISOString(), type: "error", exitCode, message }));
+    if (json) write(jsonErrorEvent(exitCode, message));
   };
   if (options.interruptible ?? true) {
     const stop = (signal: NodeJS.Signals, exitCode: number) =>
@@ -63,9 +60,10 @@ export async function runCommand(
     if (err instanceof UserError) {
       jsonError(err.exitCode, redact(err.message));
       process.stderr.write(redact(`✖ ${err.message}`) + "\n");
-      // After a change at Aiven, a bug still shows where it happened.
-      if (err instanceof UnfinishedError && err.bug)
-        process.stderr.write(redact(String(err.bug.stack ?? err.bug)) + "\n");
+      if (err instanceof UnfinishedError && err.traceKeptIn)
+        process.stderr.write(
+          `  (An unexpected error: its stack trace is in ${err.traceKeptIn}, event "${FAILURE_TRACE_EVENT}", for a bug report.)\n`,
+        );
       process.exitCode = err.exitCode;
       return;
     }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { EXIT } from "../exit-codes";
 import { CRDR_COMMANDS, describeCommand, isCrdrCommand, isOperation } from "./crdr-commands";
 import { runOperation } from "./operation-command";
+import { refuseUsage } from "./parse-command-line";
 
 /** `crdr --help`: every command, generated from the registry and the command table. */
 export function crdrHelp(): string {
@@ -23,6 +24,8 @@ export function crdrHelp(): string {
  */
 export function runCrdr(argv: readonly string[], scriptsDir: string): void {
   const [command, ...rest] = argv.slice(2);
+  // `crdr help failover` is `crdr failover --help`.
+  if (command === "help" && rest.length) return runCrdr([argv[0], argv[1], rest[0], "--help"], scriptsDir);
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     const write =
       command === undefined ? (t: string) => process.stderr.write(t) : (t: string) => process.stdout.write(t);
@@ -31,11 +34,10 @@ export function runCrdr(argv: readonly string[], scriptsDir: string): void {
     return;
   }
   if (!isCrdrCommand(command)) {
-    process.stderr.write(
-      `✖ "${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).\n`,
+    refuseUsage(
+      `"${command}" is not a crdr command; use one of ${CRDR_COMMANDS.join(", ")} (crdr --help describes them).`,
+      command === "--json" || rest.includes("--json"),
     );
-    process.exitCode = EXIT.refused;
-    return;
   }
   const own = [argv[0], argv[1], ...rest];
   if (isOperation(command)) return runOperation(command, undefined, own);

@@ -28,17 +28,60 @@ export function flagsNpmTook(program: Command, env: NodeJS.ProcessEnv): Option[]
   });
 }
 
-/** The one sentence that says so, with the command line that works. */
-export function npmTookFlagsMessage(program: Command, took: readonly Option[], args: readonly string[]): string {
+/**
+ * The one sentence that says so, with the command line that works. npm
+ * passes a taken flag's value (`--stack pg-primary`) on as a leading argument
+ * and sets the flag's variable to "true"; typed as `--stack=pg-primary`, the
+ * variable holds the value. With two such values, which is whose is lost:
+ * the sentence then names them without guessing.
+ */
+export function npmTookFlagsMessage(
+  program: Command,
+  took: readonly Option[],
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (!program.options.some((o) => o.long === "--dry-run") && took.some((o) => o.long === "--dry-run")) {
     const real = program.name().replace(/ --$/, "");
     return `npm took --dry-run for itself, and ${real} has no dry run: nothing was done. To do it for real, run ${real} without --dry-run`;
   }
   const names = took.map((o) => o.long!);
-  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  // A value flag npm took left its value behind as a stray argument.
-  const tookAValue = took.some((o) => o.required || o.optional);
-  const kept = tookAValue ? args.filter((a) => a.startsWith("-")) : [...args];
-  const moved = took.map((o) => (o.required || o.optional ? o.flags.replace(/^(-\w, )?/, "") : o.long!));
-  return `npm took ${listed} for itself: put ${names.length === 1 ? "it" : "them"} after --, as in ${[program.name(), ...kept, ...moved].join(" ")}`;
+  const listed = listOf(names);
+  const takesValue = (o: Option) => o.required || o.optional;
+  const typed = (o: Option) => env[`npm_config_${o.long!.slice(2).replace(/-/g, "_")}`]!;
+  const strays = args.slice(0, firstFlag(args));
+  const valuesPassedOn = took.filter((o) => takesValue(o) && typed(o) === "true");
+  if (valuesPassedOn.length > 1 && strays.length) {
+    return (
+      `npm took ${listed} for itself and passed ${listOf(strays.map((s) => JSON.stringify(s)))} on without saying which is whose: ` +
+      `put ${names.length === 1 ? "it" : "them"} after --, each with its value, as in ${[program.name(), ...args.slice(strays.length), ...took.map(usage)].join(" ")}`
+    );
+  }
+  const left = [...strays];
+  const moved = took.map((o) => {
+    if (!takesValue(o)) return o.long!;
+    const value = typed(o) !== "true" ? typed(o) : left.shift();
+    return value === undefined ? usage(o) : `${o.long} ${shellWord(value)}`;
+  });
+  const kept = args.slice(strays.length - left.length);
+  return `npm took ${listed} for itself: put ${names.length === 1 ? "it" : "them"} after --, as in ${[program.name(), ...kept.map(shellWord), ...moved].join(" ")}`;
+}
+
+function listOf(items: readonly string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+function firstFlag(args: readonly string[]): number {
+  const i = args.findIndex((a) => a.startsWith("-"));
+  return i < 0 ? args.length : i;
+}
+
+/** `--stack <pair>`: the flag as its help shows it, when its value is not known. */
+function usage(option: Option): string {
+  return option.flags.replace(/^-\w, /, "");
+}
+
+/** The value as a shell takes it back unchanged. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -81,8 +81,18 @@ export class AcceptanceWatch {
   private readonly acceptance?: Acceptance;
   private moved = false;
 
-  constructor(private readonly ctx: PairRun) {
-    this.acceptance = ctx.options.dryRun ? undefined : lastAcceptance(ctx.journal.sharedEpisode());
+  /** @param dryRunToo a dry run asks too: it says what a real run would do in this state. */
+  constructor(
+    private readonly ctx: PairRun,
+    dryRunToo = false,
+  ) {
+    this.acceptance = ctx.options.dryRun && !dryRunToo ? undefined : lastAcceptance(ctx.journal.sharedEpisode());
+  }
+
+  /** The accepted request the pair shows nothing of yet (both peers exactly as before it), if any. */
+  notShownIn(peers: Peers): Acceptance | undefined {
+    const acceptance = this.acceptance;
+    return acceptance && exactlyAsBefore(acceptance.before, snapshot(peers)) ? acceptance : undefined;
   }
 
   check(peers: Peers): void {

@@ -1,7 +1,6 @@
 import * as path from "path";
-import { backUpState, StateBackup } from "../terraform/state-backup";
+import { keepPulledState, StateBackup } from "../terraform/state-backup";
 import { WORK_DIR } from "./journal";
-import { TerraformRunner } from "../terraform/terraform-runner";
 import { PairRun } from "./pair-run";
 
 /** Where every state backup goes: git-ignored, private, beside the journals. */
@@ -10,17 +9,14 @@ export function backupDirectory(projectDir: string): string {
 }
 
 /**
- * The step before an operation writes state: the state as it is now, pulled
- * into `.crdr/backups/` and verified, its lineage, serial and sha256 in the
- * journal. Only then is it named in the output. If this throws, the caller
- * writes nothing.
+ * The step before an operation writes state: the state as it is now (what
+ * `terraform state pull` just returned; the caller runs no other terraform
+ * command before its write) kept in `.crdr/backups/` and verified, its
+ * lineage, serial and sha256 in the journal. Only then is it named in the
+ * output. If this throws, the caller writes nothing.
  */
-export async function backUpBeforeWrite(
-  ctx: PairRun,
-  terraform: TerraformRunner,
-  projectDir: string,
-): Promise<StateBackup> {
-  const backup = await backUpState(terraform, backupDirectory(projectDir), ctx.options.stack);
+export async function backUpBeforeWrite(ctx: PairRun, pulled: string, projectDir: string): Promise<StateBackup> {
+  const backup = await keepPulledState(pulled, backupDirectory(projectDir), ctx.options.stack);
   const file = path.relative(projectDir, backup.file);
   ctx.journal.append("state-backed-up", {
     file,

@@ -11,7 +11,8 @@ import { isRole, isSteady, Peers, whereIs } from "../aiven/peer-status";
 import { waitForPhase } from "./peer-wait";
 import { requestRole } from "./role-request";
 import { removeFromStateCheckingBack } from "../terraform/state-write-check";
-import { checkDataLossBeforeFailover, DataLossOptions } from "./replication-check";
+import { summarizeState } from "../terraform/state-backup";
+import { checkDataLossBeforeFailover, DataLossOptions, measureRecoveryEarly } from "./replication-check";
 
 export interface FailoverOptions extends CommonOptions, DataLossOptions {
   /** Also forget the primary in Terraform state, because its region is unreachable. */
@@ -53,10 +54,19 @@ async function failOver(ctx: OperationContext, options: FailoverOptions): Promis
   const stateWarning = stateInPrimaryRegion(ctx.stack);
   if (stateWarning) reporter.warn(`STATE IN THE FAILING REGION: ${stateWarning}`);
   // The reads and the Terraform checks need nothing of each other: side by
-  // side, the trigger leaves as soon as the slower is done.
-  const { peers } = await ctx.readPeersAndProveCanFinish(forget);
+  // side, the trigger leaves as soon as the slower is done. A single pair's
+  // standby replication is read as soon as the peers show where it is,
+  // beside the checks too (a refusal comes once every one has finished). A
+  // region run's pairs read theirs after their checks, paced by the
+  // terraform slots: all at once, a hundred standbys' names were looked up
+  // together, and the lookups (which share node's small thread pool with
+  // file I/O) held every pair back for seconds at a 200-pair bench.
+  const readEarly = ctx.deps.turn === undefined;
+  const { peers, alongside: replication } = await ctx.readPeersAndProveCanFinish(forget, (read) =>
+    Promise.resolve(readEarly ? measureRecoveryEarly(ctx.pairRun, read) : undefined),
+  );
   const trigger = decideTrigger(ctx, options, peers);
-  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx.pairRun, peers, options);
+  if (trigger.kind === "send") await checkDataLossBeforeFailover(ctx.pairRun, peers, options, replication);
   await ctx.confirm(
     trigger.kind === "send"
       ? `fail ${primary.serviceName} over to ${recovery.serviceName}`
@@ -145,7 +155,10 @@ function decideTrigger(ctx: OperationContext, options: FailoverOptions, peers: P
   const primaryFailed = isRole(primary, undefined, "failed");
   const journaled = ctx.journal.applied("primary", "failed");
   const done = (reason: string): Trigger => ({ kind: "done", reason });
-  if (journaled) ctx.reporter.info(`the journal shows Aiven took the trigger at ${journaled.ts}; it is not sent again`);
+  if (journaled)
+    ctx.reporter.info(
+      `the journal shows Aiven took the trigger, requested at ${ctx.journal.requestedAt(journaled)}; it is not sent again`,
+    );
 
   if (!recovery.reachable) {
     if (!options.force) {
@@ -225,19 +238,23 @@ async function forgetInState(
       `${terraform.describe(["state", "pull"])} > .crdr/backups/${ctx.options.stack}-<time>.tfstate   (the backup, before anything is removed)`,
     );
     reporter.command(
-      terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses that state list shows)",
+      terraform.describe(terraform.stateRmArgs(addresses)) + "   (only addresses the pulled state holds)",
     );
     return { removed: [], primaryInState: true };
   }
   await ctx.terraform.initBackend();
-  const inState = await terraform.stateList();
+  // One read of the state answers what it holds and, kept, is the backup:
+  // nothing runs between it and the removal, so the backup is the state as
+  // it was right before the write (a process fewer than a list, then a pull).
+  const pulled = await terraform.statePull();
+  const inState = addressesInPulledState(pulled, ctx.options.stack);
   const targets = addresses.filter((a) => inState.includes(a));
   for (const skipped of addresses.filter((a) => !inState.includes(a)))
     reporter.info(`${skipped} is not in state; nothing to remove`);
   let backup: string | undefined;
   if (targets.length) {
     // No backup, no removal: terraform keeps none of remote state itself.
-    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx.pairRun, terraform, deps.projectDir)).file);
+    backup = path.relative(deps.projectDir, (await backUpBeforeWrite(ctx.pairRun, pulled, deps.projectDir)).file);
     reporter.command(terraform.describe(terraform.stateRmArgs(targets)));
     await removeFromStateCheckingBack(terraform, targets, (warning) => reporter.warn(warning));
     ctx.journal.append("state-removed", { addresses: targets, backup });
@@ -247,4 +264,15 @@ async function forgetInState(
     backup,
     primaryInState: inState.includes(pair.primary.address) && !targets.includes(pair.primary.address),
   };
+}
+
+/** The addresses a pulled state holds, as `terraform state list` prints them; none when the backend holds no state. */
+function addressesInPulledState(pulled: string, stack: string): string[] {
+  if (!pulled.trim()) return [];
+  const summary = summarizeState(pulled);
+  if (!summary)
+    throw new UserError(
+      `What terraform state pull returned for ${stack} is not a Terraform state, so nothing was removed from it; check the backend settings, then rerun.`,
+    );
+  return summary.resources;
 }

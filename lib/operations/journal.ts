@@ -85,7 +85,7 @@ export class Journal {
    *   another. The checkout's journal keeps the whole history.
    */
   constructor(
-    projectDir: string,
+    private readonly projectDir: string,
     readonly stack: string,
     readonly operation: string,
     readonly runId: string,
@@ -93,6 +93,11 @@ export class Journal {
     readonly pairRecord?: string,
   ) {
     this.file = path.join(projectDir, WORK_DIR, "journal", `${stack}.jsonl`);
+  }
+
+  /** The journal's file, relative to the project (as messages name it). */
+  get relativeFile(): string {
+    return path.relative(this.projectDir, this.file);
   }
 
   /** Appends an event; `durable` flushes it to disk before returning (for intents). Role events go to the pair record too. */
@@ -110,7 +115,8 @@ export class Journal {
     if (this.pairRecord && PAIR_RECORD_EVENTS.includes(event))
       appendLine(
         this.pairRecord,
-        entry,
+        // Which checkout sent it: status in another checkout says where the run was.
+        { ...entry, checkout: this.projectDir },
         durable,
         `${path.dirname(this.pairRecord)} writable (or set CRDR_LOCK_DIR to a writable folder)`,
       );
@@ -220,6 +226,19 @@ export class Journal {
     }
   }
 
+  /**
+   * When the request behind `applied` left: its intent's time. An outcome
+   * read back later (a rerun settling it) is written at the time of reading.
+   */
+  requestedAt(applied: JournalEntry): string {
+    const episode = this.sharedEpisode();
+    const intent = episode
+      .filter((e) => e.event === ROLE_EVENTS.intent && e.side === applied.side && e.role === applied.role)
+      .filter((e) => e.ts <= applied.ts && (!applied.intentRunId || e.runId === applied.intentRunId))
+      .pop();
+    return intent?.ts ?? applied.ts;
+  }
+
   /** Whether a run of this episode, from any checkout here, saw Aiven apply `side` → `role` (since any `--resend` of it). */
   applied(side: string, role: string): JournalEntry | undefined {
     const episode = this.sharedEpisode();
@@ -227,6 +246,18 @@ export class Journal {
       .map((e) => e.event === ROLE_EVENTS.resend && e.side === side && e.role === role)
       .lastIndexOf(true);
     return episode.slice(resent + 1).find((e) => e.event === ROLE_EVENTS.applied && e.side === side && e.role === role);
+  }
+
+  /**
+   * The role change that the latest operation in the machine-wide pair record
+   * (`pairRecord`) asked for without any run learning whether Aiven applied
+   * it: what a rerun of that operation, from any checkout here, settles first.
+   */
+  static openPairRequest(pairRecord: string): JournalEntry | undefined {
+    const all = readEntries(pairRecord);
+    const operation = all[all.length - 1]?.operation;
+    if (!operation) return undefined;
+    return openIntentOf(new Journal("", "*", operation, "-", false, pairRecord).pairEpisode());
   }
 
   /**

@@ -26,6 +26,7 @@ import { RunSteps } from "./run-steps";
 import { sideBySide } from "./side-by-side";
 import { StackTerraform } from "./stack-terraform";
 import { formatTimeline, TimelineRecorder } from "./timeline";
+import { keepFailureTrace } from "./failure-trace";
 
 // Where these lived before operation-inputs.ts: tests written against that place still find them.
 export type { CommonOptions, OperationDeps } from "./operation-inputs";
@@ -91,7 +92,7 @@ export class OperationContext {
       if (options.resend) await prepareResend(ctx.pairRun);
       return await body(ctx);
     } catch (err) {
-      if (ctx) throw ctx.changeAtAiven.explain(err, ctx.steps.currentStep);
+      if (ctx) throw keepFailureTrace(ctx.changeAtAiven.explain(err, ctx.steps.currentStep), ctx.journal, deps.env);
       throw explainFailureBeforeOpening(
         err,
         options.dryRun,
@@ -242,7 +243,11 @@ export class OperationContext {
    * caller decides only once every check has passed: a failure of either
    * waits for the other to finish, then refuses.
    */
-  async readPeersAndProveCanFinish(toForget: readonly string[] = []): Promise<{ peers: Peers; inState: string[] }> {
+  async readPeersAndProveCanFinish<T = undefined>(
+    toForget: readonly string[] = [],
+    /** A read that needs the peers, run as soon as they are read, beside the Terraform checks. */
+    alongside?: (peers: Peers) => Promise<T>,
+  ): Promise<{ peers: Peers; inState: string[]; alongside?: T }> {
     this.step(
       "preflight",
       "reading both peers from the Aiven API while checking that Terraform and the phase file can take what follows the change at Aiven",
@@ -250,9 +255,14 @@ export class OperationContext {
     const preflight = this.options.dryRun
       ? Promise.resolve([])
       : proveCanFinish(this.terraform, this.preflightSubject(), toForget);
-    const [peers, inState] = await sideBySide<[Peers, string[]]>(this.peers.read(), preflight);
+    const read = this.peers.read();
+    const [peers, inState, after] = await sideBySide<[Peers, string[], T | undefined]>(
+      read,
+      preflight,
+      read.then((p) => alongside?.(p)),
+    );
     this.reportPeers(peers);
-    return { peers, inState };
+    return { peers, inState, alongside: after };
   }
 
   private preflightSubject() {

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
 import { UserError } from "../user-error";
+import { releaseAtExit } from "./exit-cleanup";
 import { WORK_DIR } from "./journal";
 
 /** Who holds a pair's operation lock; written beside the lock for whoever is refused. */
@@ -125,18 +126,27 @@ export class OperationLock {
         `Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`,
       );
     }
-    return new OperationLock(release, holderFile, stack, holder.runId, () => compromised);
+    return new OperationLock(release, holderFile, lockDir, stack, holder.runId, () => compromised);
   }
 
   private released = false;
+  private readonly stopWatchingExit: () => void;
 
   private constructor(
     private readonly releaseLock: () => Promise<void>,
     private readonly holderFile: string,
+    lockDir: string,
     private readonly stack: string,
     private readonly runId: string,
     private readonly compromised: () => boolean,
-  ) {}
+  ) {
+    this.stopWatchingExit = releaseAtExit(holderFile, lockDir, () => this.isMine());
+  }
+
+  /** Not taken over by another run: its note still names this run. */
+  private isMine(): boolean {
+    return !this.compromised() && readHolder(this.holderFile)?.runId === this.runId;
+  }
 
   /**
    * Refuses when this run no longer holds the lock (it was stopped long
@@ -159,8 +169,9 @@ export class OperationLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.stopWatchingExit();
     // A lock taken over by another run is that run's now: leave it alone.
-    if (this.compromised() || readHolder(this.holderFile)?.runId !== this.runId) return;
+    if (!this.isMine()) return;
     fs.rmSync(this.holderFile, { force: true });
     await this.releaseLock().catch(() => undefined);
   }
@@ -236,10 +247,15 @@ async function holdingLockFile<T>(
     retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
     onCompromised: () => undefined,
   });
+  const notePid = process.pid;
+  const stopWatchingExit = takeOver
+    ? releaseAtExit(takeOver.note, `${file}.lock`, () => readHolder(takeOver.note)?.pid === notePid)
+    : () => undefined;
   try {
     if (takeOver) writeNote(takeOver.note);
     return await fn();
   } finally {
+    stopWatchingExit();
     if (takeOver) fs.rmSync(takeOver.note, { force: true });
     await release().catch(() => undefined);
   }

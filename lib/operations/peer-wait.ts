@@ -23,10 +23,12 @@ const HEARTBEAT_MS = Math.min(30_000, Number(process.env.CRDR_HEARTBEAT_MS) || 3
 export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Peers) => boolean): Promise<Peers> {
   ctx.step("wait", `until ${goal}`);
   if (ctx.options.dryRun) {
+    const peers = await ctx.peers.read();
+    if (!done(peers)) sayWhatAWaitForAnAcceptedChangeDoes(ctx, peers);
     ctx.reporter.info(
       `would poll both peers every ${formatDuration(ctx.options.pollIntervalMs)}, for up to ${formatDuration(ctx.options.timeoutMs)}`,
     );
-    return ctx.peers.read();
+    return peers;
   }
   const started = Date.now();
   const acceptance = new AcceptanceWatch(ctx);
@@ -69,6 +71,31 @@ export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Pee
       nextPoll = Date.now() + ctx.options.pollIntervalMs;
     }
   }
+}
+
+/**
+ * A dry run in front of a change Aiven accepted and shows nothing of: a real
+ * run waits for it until the grace period after the acceptance ends, then
+ * stops (exit 3) without claiming it. Past that, the dry run stops there too,
+ * as the real run would, instead of describing steps it would not reach.
+ */
+function sayWhatAWaitForAnAcceptedChangeDoes(ctx: PairRun, peers: Peers): void {
+  const watch = new AcceptanceWatch(ctx, true);
+  const pending = watch.notShownIn(peers);
+  if (!pending) return;
+  try {
+    watch.check(peers);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(
+      `Dry run, nothing was sent or changed; a real run would stop here: ${err.message}`,
+      err.exitCode,
+    );
+  }
+  const until = new Date(Date.parse(pending.at) + ctx.options.lostAnswerGraceMs).toISOString();
+  ctx.reporter.info(
+    `Aiven accepted ${pending.service} → ${pending.role} at ${pending.at} and shows nothing of it yet: a real run would wait for it, and stop (exit 3, claiming nothing) if both peers still read as before at ${until}; the steps below follow only once it shows`,
+  );
 }
 
 /** Waits until Aiven shows what `phase` expects of both peers; `label` names the change ("the takeover"). */

@@ -16,7 +16,7 @@ import { listOrSynthesize } from "../synth/list-or-synthesize";
 import { resolveStack, ResolvedStack } from "../synth/resolve-stack";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
-import { AFTER_ROLE_CHANGE, BEFORE_ROLE_CHANGE, LimitedTerraform } from "../terraform/limited-terraform";
+import { AFTER_ROLE_CHANGE, LimitedTerraform, priorityBeforeRoleChange } from "../terraform/limited-terraform";
 import { TerraformCliOptions } from "../terraform/terraform-cli";
 import { UserError } from "../user-error";
 import { Journal } from "./journal";
@@ -175,8 +175,11 @@ export async function regionRun(
       // pairs' commands after theirs: the role changes that fit in the rate
       // limit's first window leave sooner, so the window's places come back
       // sooner for the rest, and the reconciling fills the wait for them.
+      let commandsRun = 0;
       const terraform = (o: TerraformCliOptions) =>
-        new LimitedTerraform(deps.terraform(o), terraformSlots, () => (sent ? AFTER_ROLE_CHANGE : BEFORE_ROLE_CHANGE));
+        new LimitedTerraform(deps.terraform(o), terraformSlots, () =>
+          sent ? AFTER_ROLE_CHANGE : priorityBeforeRoleChange(commandsRun++),
+        );
       let recoveryMs: number | undefined;
       const onRecovered = () => (recoveryMs ??= Date.now() - runStarted);
       const known = { stack, ...(tier !== undefined ? { tier } : {}) };
@@ -257,7 +260,7 @@ async function synthesizeOnce(
   }
   const { outdir } = readCdktfConfig(deps.projectDir);
   const phases = PhaseFolder.load(phaseDir);
-  for (const stack of selected) SynthesizedStack.load(outdir, stack).verifyAgainst(phases.phaseOf(stack));
+  for (const stack of SynthesizedStack.loadEach(outdir, selected)) stack.verifyAgainst(phases.phaseOf(stack.name));
   deps.reporter.info(`synthesized ${selected.length} pair(s) in ${Date.now() - started} ms`);
 }
 

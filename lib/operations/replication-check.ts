@@ -19,10 +19,15 @@ export interface DataLossOptions {
  * one line, and keeps it in the journal, the events and the timeline. The
  * credentials it logs in with appear in none of them.
  */
-async function measure(ctx: PairRun, peers: Peers, side: PeerSide): Promise<RecoveryMeasurement> {
+async function measure(
+  ctx: PairRun,
+  peers: Peers,
+  side: PeerSide,
+  taken?: RecoveryMeasurement,
+): Promise<RecoveryMeasurement> {
   const service = ctx.pair[side].serviceName;
   ctx.step("replication", `reading ${service}'s replication from its standby (a few seconds at most)`);
-  const measurement = await measureStandby(service, peers[side]);
+  const measurement = taken ?? (await measureStandby(service, peers[side]));
   const record = {
     service,
     source: measurement.source ?? null,
@@ -36,12 +41,33 @@ async function measure(ctx: PairRun, peers: Peers, side: PeerSide): Promise<Reco
 }
 
 /**
+ * The standby's replication, read as soon as the peers are (beside the
+ * preflight's Terraform checks), when the failover will likely send: the
+ * recovery a reachable passive, the primary not failed. Undefined otherwise;
+ * the check then reads it itself if it needs it.
+ */
+export function measureRecoveryEarly(ctx: PairRun, peers: Peers): Promise<RecoveryMeasurement> | undefined {
+  const { recovery, primary } = peers;
+  const likelySent =
+    recovery.reachable &&
+    recovery.service.disaster_recovery_role === "passive" &&
+    !(primary.reachable && primary.service.disaster_recovery_role === "failed");
+  return likelySent ? measureStandby(ctx.pair.recovery.serviceName, recovery) : undefined;
+}
+
+/**
  * Before a failover's prompt: the data at risk, against the objective.
  * Without one it only reports; above it, or unmeasurable, it refuses unless
- * `--accept-data-loss`, which is journaled with the figure.
+ * `--accept-data-loss`, which is journaled with the figure. `taken` is the
+ * reading `measureRecoveryEarly` took of these peers.
  */
-export async function checkDataLossBeforeFailover(ctx: PairRun, peers: Peers, options: DataLossOptions): Promise<void> {
-  const measurement = await measure(ctx, peers, "recovery");
+export async function checkDataLossBeforeFailover(
+  ctx: PairRun,
+  peers: Peers,
+  options: DataLossOptions,
+  taken?: RecoveryMeasurement,
+): Promise<void> {
+  const measurement = await measure(ctx, peers, "recovery", taken);
   const guard = guardFailover(
     measurement,
     objectiveFor(ctx.pair, options.maxDataLossMs),

@@ -88,7 +88,8 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
     reporter.step("read", "reading the current state");
     const terraform = deps.terraform({ cwd: stack.workingDirectory, env: deps.env });
     if (!backendAlreadyInitialized(terraform.cwd, stack.json.terraform?.backend)) await terraform.initBackend();
-    const current = summarizeState(await terraform.statePull());
+    const currentText = await terraform.statePull();
+    const current = summarizeState(currentText);
     if (current && current.lineage !== backup.lineage) {
       throw new UserError(
         `${shown} holds lineage ${backup.lineage}, but the state of ${options.stack} is lineage ${current.lineage}: it is a backup of another state; pass --backup with one of ${options.stack}'s own backups.`,
@@ -101,6 +102,17 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
         `The backend of ${options.stack} holds no state now, so ${shown} was not pushed: check that CRDR_BACKEND (or cdktf.json's backend) names the stack's real backend; if the backend really lost the state, seed it by hand with "${terraform.describe(["state", "push", path.resolve(projectDir, shown)])}" in ${path.relative(projectDir, terraform.cwd)}, then rerun npm run state-restore.`,
       );
     }
+    if (sameContents(text, currentText)) {
+      // A run stopped during its push (SIGKILL) leaves terraform to finish it: another push would change nothing, and another undo backup would be of the restored state.
+      const already = `The state of ${options.stack} already holds what ${shown} holds (serial ${current.serial}, ${listResources(current)}), as after an earlier restore of it; nothing was pushed and no backup made.`;
+      reporter.done(options.dryRun ? `Dry run: ${already}` : already, {
+        stack: options.stack,
+        backup: shown,
+        restored: false,
+        serial: current.serial,
+      });
+      return { stack: options.stack, backup: shown, restored: false, serial: current.serial };
+    }
     const serial = current.serial + 1;
     reporter.info(
       `would put back ${shown}: serial ${backup.serial}, lineage ${backup.lineage}, ${listResources(backup)}`,
@@ -109,7 +121,7 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       `over the current state: serial ${current.serial}, ${listResources(current)}; ${difference(backup, current)}`,
     );
     reporter.info(
-      `it is pushed as serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too)`,
+      `it is pushed with serial ${serial} of the same lineage (terraform refuses an older serial; -force would skip its lineage check too); the backend may store it as a later serial, read back afterwards`,
     );
     if (options.dryRun) {
       reporter.command(
@@ -133,7 +145,7 @@ export async function restoreState(options: StateRestoreOptions, deps: StateRest
       `state as it was (serial ${before.serial}, sha256 ${before.sha256}) backed up to ${previous} (private: it holds the services' passwords)`,
     );
 
-    reporter.step("push", `pushing ${shown} as serial ${serial} under the state lock`);
+    reporter.step("push", `pushing ${shown} with serial ${serial} under the state lock`);
     lock?.assertHeld();
     const pushed = (state: StateSummary | undefined): state is StateSummary =>
       !!state &&
@@ -250,6 +262,27 @@ async function confirm(options: StateRestoreOptions, deps: StateRestoreDeps, wha
     options.stack,
   );
   if (!ok) throw new UserError("Confirmation did not match the stack's name; nothing was changed.");
+}
+
+/** Whether two state files hold the same resources and outputs (serial, lineage and versions aside). */
+function sameContents(a: string, b: string): boolean {
+  const contents = (text: string) => {
+    const state = JSON.parse(text) as { resources?: unknown; outputs?: unknown };
+    return canonical({ resources: state.resources ?? [], outputs: state.outputs ?? {} });
+  };
+  try {
+    return contents(a) === contents(b);
+  } catch {
+    return false;
+  }
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
 }
 
 /** Pushes the backup's text as `serial`, from a private temporary file removed afterwards (even when the run is stopped). */

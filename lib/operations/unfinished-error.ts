@@ -3,10 +3,13 @@ import { UserError } from "../user-error";
 
 /**
  * A failure after Aiven's roles changed: the message leads with what already
- * happened and how a rerun finishes it. When the cause is a bug, front ends
- * print its stack trace too.
+ * happened and how a rerun finishes it. When the cause is a bug, its stack
+ * trace is kept in the journal (`keepFailureTrace`), not printed.
  */
 export class UnfinishedError extends UserError {
+  /** Where the stack trace of `bug` was kept, relative to the project, once it was. */
+  traceKeptIn?: string;
+
   constructor(
     message: string,
     readonly cause: unknown,

@@ -133,11 +133,19 @@ export function folderHoldsPhases(dir: string): boolean {
 }
 
 function phaseFileNames(dir: string): string[] {
-  return fs
+  const files = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .filter((e) => e.isFile())
     .map((e) => e.name)
     .sort();
+  // Nothing reads "pg-a.JSON": a pair whose record it holds would pass for normal.
+  const misnamed = files.filter((f) => /\.json$/i.test(f) && !f.endsWith(".json"));
+  if (misnamed.length) {
+    throw new UserError(
+      `The phase folder ${dir} holds ${someOf(misnamed)}, whose .json is not in lower case, so nothing reads it; rename ${misnamed.length === 1 ? "it" : "them"} to ${someOf(misnamed.map((f) => f.replace(/\.json$/i, ".json")))} (or remove ${misnamed.length === 1 ? "it" : "them"}).`,
+    );
+  }
+  return files.filter((f) => f.endsWith(".json"));
 }
 
 /** The folder's records: every `<stack>.json` in it (other files, such as a README, are not phases). */

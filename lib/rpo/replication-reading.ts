@@ -1,4 +1,4 @@
-import { Client, ClientConfig, DatabaseError } from "pg";
+import type { ClientConfig } from "pg";
 import { StandbyAddress } from "./standby-address";
 
 /**
@@ -59,6 +59,10 @@ export async function readReplication(
   address: StandbyAddress,
   timeoutMs = DEFAULT_READING_TIMEOUT_MS,
 ): Promise<ReplicationReading> {
+  // Loaded when a standby is read, not with the command: a failover reads it
+  // while its Terraform checks run, so loading the driver then costs no time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client, DatabaseError } = require("pg") as typeof import("pg");
   const client = new Client({
     host: address.host,
     port: address.port,

@@ -1,3 +1,4 @@
+import { lockDirectory, pairRecordFile } from "../operations/operation-lock";
 import { AivenClient } from "../aiven/aiven-client";
 import { PeerSource, ServiceByServicePeerSource, ServiceListPeerSource } from "../aiven/peer-source";
 import { PairReader } from "../aiven/pair-reader";
@@ -48,7 +49,13 @@ export async function status(
       const pair = pairs[i];
       const peers = await new PairReader(source, deps.client, pair).readTolerantly();
       reports[i] = {
-        ...checkPair(pair, phases.phaseOf(pair.stack), peers, deps.projectDir),
+        ...checkPair(
+          pair,
+          phases.phaseOf(pair.stack),
+          peers,
+          deps.projectDir,
+          pairRecordFile(lockDirectory(deps.env), { project: pair.project, primaryService: pair.primary.serviceName }),
+        ),
         replication: await replicationOf(pair, peers),
       };
     }

@@ -8,6 +8,7 @@ import { PairManifest, PeerSide } from "../contract/pair-manifest";
 import { EXPECTED_ROLES } from "../contract/expected-roles";
 import { pendingImportsOf, PhaseRecord } from "../phase/phase-record";
 import { ApplicationEndpointReport, checkApplicationEndpoint } from "./application-endpoint";
+import { openRequestFromAnotherCheckout } from "./open-role-request";
 import { ReplicationReport } from "./replication-status";
 
 export type Verdict = "healthy" | "degraded" | "drifted";
@@ -61,9 +62,17 @@ export interface PairReport {
 /**
  * Checks what Aiven shows of a pair against what its recorded phase expects
  * (`EXPECTED_ROLES`), the journal (a run that did not finish after a role
- * change it sent or saw), and the phase's pending imports.
+ * change it sent or saw), the pair record (a request another checkout left
+ * open), and the phase's pending imports.
  */
-export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, projectDir?: string): PairReport {
+export function checkPair(
+  pair: PairManifest,
+  phase: PhaseRecord,
+  peers: Peers,
+  projectDir?: string,
+  /** The pair's machine-wide record of role changes (`pairRecordFile`), which every checkout here writes. */
+  pairRecord?: string,
+): PairReport {
   const findings: Array<{ level: FindingLevel; message: string }> = [];
   const expected = EXPECTED_ROLES[phase.phase];
 
@@ -114,6 +123,8 @@ export function checkPair(pair: PairManifest, phase: PhaseRecord, peers: Peers, 
       message: `a ${unfinished.operation} run started ${unfinished.ts} did not finish after a role change at Aiven (sent or seen); rerun npm run ${unfinished.operation} -- --stack ${pair.stack}`,
     });
   }
+  const elsewhere = projectDir && pairRecord ? openRequestFromAnotherCheckout(pair, pairRecord, projectDir) : undefined;
+  if (elsewhere) findings.push({ level: "degraded", message: elsewhere });
   const pending = pendingImportsOf(phase);
   if (pending.length) {
     findings.push({

@@ -26,7 +26,16 @@ export class SynthesizedStack {
   }
 
   static load(outdir: string, stack: string): SynthesizedStack {
+    return SynthesizedStack.fromManifest(outdir, SynthesizedStack.readManifest(outdir), stack);
+  }
+
+  /** Several stacks of one synth, its manifest read once (a region run checks every pair's). */
+  static loadEach(outdir: string, stacks: readonly string[]): SynthesizedStack[] {
     const manifest = SynthesizedStack.readManifest(outdir);
+    return stacks.map((stack) => SynthesizedStack.fromManifest(outdir, manifest, stack));
+  }
+
+  private static fromManifest(outdir: string, manifest: CdktfManifest, stack: string): SynthesizedStack {
     // Own keys only: a name such as "constructor" must not find Object's.
     const entry = Object.hasOwn(manifest.stacks, stack) ? manifest.stacks[stack] : undefined;
     if (!entry) {

@@ -74,17 +74,36 @@ export async function backUpState(
   now = new Date(),
   label?: string,
 ): Promise<StateBackup> {
-  const file = path.join(dir, backupFileName(stack, now, label));
-  const refuse = (reason: string) =>
-    new UserError(
-      `Could not back up the Terraform state of ${stack} to ${file} (${reason}), so the state was left as it is; make ${dir} writable (or free disk space) and the backend readable.`,
-    );
   let pulled: string;
   try {
     pulled = await terraform.statePull();
   } catch (err) {
-    throw refuse(`terraform state pull failed: ${(err as Error).message.split("\n")[0]}`);
+    throw backupRefusal(
+      dir,
+      stack,
+      now,
+      label,
+      `terraform state pull failed: ${(err as Error).message.split("\n")[0]}`,
+    );
   }
+  return keepPulledState(pulled, dir, stack, now, label);
+}
+
+/**
+ * Keeps what `terraform state pull` just returned as the backup, the way
+ * `backUpState` does after its own pull: for a caller that pulled the state
+ * already and writes nothing else before its state write, so the copy is
+ * the state as it is right before that write.
+ */
+export async function keepPulledState(
+  pulled: string,
+  dir: string,
+  stack: string,
+  now = new Date(),
+  label?: string,
+): Promise<StateBackup> {
+  const file = path.join(dir, backupFileName(stack, now, label));
+  const refuse = (reason: string) => backupRefusal(dir, stack, now, label, reason);
   const summary = summarizeState(pulled);
   if (!summary)
     throw refuse(pulled.trim() ? "terraform state pull did not return a state" : "the backend holds no state");
@@ -116,6 +135,13 @@ export async function backUpState(
     );
   }
   return { file, sha256: digest, ...summary };
+}
+
+function backupRefusal(dir: string, stack: string, now: Date, label: string | undefined, reason: string): UserError {
+  const file = path.join(dir, backupFileName(stack, now, label));
+  return new UserError(
+    `Could not back up the Terraform state of ${stack} to ${file} (${reason}), so the state was left as it is; make ${dir} writable (or free disk space) and the backend readable.`,
+  );
 }
 
 /** Removes what a failed backup left, if anything; the failure being reported matters more. */
