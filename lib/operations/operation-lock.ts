@@ -94,16 +94,32 @@ export class OperationLock {
       stale: STALE_MS,
       onCompromised: () => (compromised = true),
     };
-    const take = () => lockfile.lock(target, options);
+    // The lock directory and its note cannot be made in one step. A claim
+    // naming this process is written first, so a directory left by a
+    // process killed between the two is known to be that dead process's.
+    const claim = claimFile(target, process.pid);
+    const take = async () => {
+      fs.writeFileSync(claim, JSON.stringify({ pid: process.pid, host: os.hostname() }) + "\n", { mode: 0o600 });
+      try {
+        return await lockfile.lock(target, options);
+      } catch (err) {
+        fs.rmSync(claim, { force: true });
+        throw err;
+      }
+    };
     let release: () => Promise<void>;
     try {
       release = await take();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw err;
       const current = await readHolderSoon(holderFile);
-      if (current && current.host === os.hostname() && !processAlive(current.pid)) {
-        // Its holder died on this machine without releasing it.
+      const deadHolder = current && current.host === os.hostname() && !processAlive(current.pid);
+      const deadClaims = current ? [] : claimsLeftByTheDead(target);
+      if (deadHolder || deadClaims.length > 0) {
+        // Its holder died on this machine without releasing it (with its
+        // note, or between making the directory and writing the note).
         fs.rmSync(lockDir, { recursive: true, force: true });
+        for (const file of deadClaims) fs.rmSync(file, { force: true });
         release = await take().catch((again) => {
           throw (again as NodeJS.ErrnoException).code === "ELOCKED" ? refusal(stack, readHolder(holderFile)) : again;
         });
@@ -120,8 +136,11 @@ export class OperationLock {
     };
     try {
       fs.writeFileSync(holderFile, JSON.stringify(mine, null, 2) + "\n", { mode: 0o600 });
+      fs.rmSync(claim, { force: true });
+      for (const file of claimsLeftByTheDead(target)) fs.rmSync(file, { force: true });
     } catch (err) {
       await release().catch(() => undefined);
+      fs.rmSync(claim, { force: true });
       throw new UserError(
         `Cannot write ${holderFile} (${(err as NodeJS.ErrnoException).code}); free disk space or set CRDR_LOCK_DIR to a writable folder, then rerun. Nothing was sent to Aiven.`,
       );
@@ -172,8 +191,11 @@ export class OperationLock {
     this.stopWatchingExit();
     // A lock taken over by another run is that run's now: leave it alone.
     if (!this.isMine()) return;
-    fs.rmSync(this.holderFile, { force: true });
+    // The directory goes first: a lock left without its note (the process
+    // killed in between) is one nobody could tell is stale, while a note left
+    // without its lock is replaced by the next holder.
     await this.releaseLock().catch(() => undefined);
+    removeNoteIfStill(this.holderFile, this.runId);
   }
 }
 
@@ -284,6 +306,53 @@ function writeNote(file: string): void {
       `Cannot write ${file} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`,
     );
   }
+}
+
+/** Where a process taking the lock on `target` names itself until its note is written. */
+function claimFile(target: string, pid: number): string {
+  return `${target}.taking.${pid}.json`;
+}
+
+/**
+ * The claims of processes that died on this machine while taking the lock
+ * on `target`; empty when any claim is a live process's (it may be the one
+ * that made the directory, about to write its note) or unreadable.
+ */
+function claimsLeftByTheDead(target: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}.taking.`;
+  const claims = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith(".json"))
+    .map((name) => path.join(dir, name));
+  for (const file of claims) {
+    const claimant = readHolder(file);
+    if (!claimant || claimant.host !== os.hostname() || claimant.pid === process.pid || processAlive(claimant.pid))
+      return [];
+  }
+  return claims;
+}
+
+/**
+ * Removes the holder note once the lock is released, if it still names this
+ * run: another run may have taken the lock and written its own in between.
+ * The note is moved aside first, so what is checked is what is removed.
+ */
+function removeNoteIfStill(note: string, runId: string): void {
+  const aside = `${note}.${process.pid}.released`;
+  try {
+    fs.renameSync(note, aside);
+  } catch {
+    return;
+  }
+  if (readHolder(aside)?.runId !== runId) {
+    try {
+      fs.linkSync(aside, note);
+    } catch {
+      // A newer note is already there: it is the one that counts.
+    }
+  }
+  fs.rmSync(aside, { force: true });
 }
 
 function refusal(stack: string, holder: LockHolder | undefined): LockHeldError {
