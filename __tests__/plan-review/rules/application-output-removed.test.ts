@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { APPLICATION_OUTPUTS } from "../../../lib/pair/application-outputs";
-import { applicationOutputList } from "../../../lib/contract/pair-manifest";
+import { applicationOutputList, PairManifest } from "../../../lib/contract/pair-manifest";
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { reviewPlan } from "../../../lib/plan-review/review";
 import { applicationOutputRemoved } from "../../../lib/plan-review/rules/application-output-removed";
@@ -102,5 +102,43 @@ describe("rule application-output-removed", () => {
         ),
       ).toEqual([]);
     });
+  });
+});
+
+describe("rule application-output-removed, whose output it is", () => {
+  const ORDERS = { ...pairManifest("orders", "orders"), applicationOutputs: APPLICATION_OUTPUTS };
+  const removed = (planStack: string | undefined, pairs: PairManifest[] = [PAIR, ORDERS]) =>
+    applicationOutputRemoved.evaluate(
+      plan([], { output_changes: { app_uri: { actions: ["delete"] } } }),
+      context({ phase: "normal" }, planStack, pairs),
+    );
+  const WHY =
+    "Applications read the pair's endpoint from this output; every phase declares it, so a plan that removes it comes from a config that lost it, and whatever reads it breaks at the apply.";
+
+  it("names the stack when the plan's stack says whose output it is, and no stack when two pairs declare it", () => {
+    expect(removed("orders")).toEqual([
+      {
+        rule: "application-output-removed",
+        severity: "danger",
+        address: "output.app_uri",
+        stack: "orders",
+        message: "the application output app_uri is removed",
+        why: WHY,
+      },
+    ]);
+    expect(removed(undefined)).toEqual([
+      {
+        rule: "application-output-removed",
+        severity: "danger",
+        address: "output.app_uri",
+        message: "the application output app_uri is removed",
+        why: WHY,
+      },
+    ]);
+    expect(removed(undefined, [PAIR])).toEqual([expect.objectContaining({ stack: "pg-primary" })]);
+  });
+
+  it("is not applicable to a plan of a stack whose pair declares no application outputs", () => {
+    expect(removed("orders", [PAIR, pairManifest("orders", "orders")])).toBe(NOT_APPLICABLE);
   });
 });

@@ -103,3 +103,179 @@ describe("rule plan-divergence", () => {
     expect(planDivergence.evaluate(plan([]), context())).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule plan-divergence, where the peer's plan comes from and where the rule stays silent", () => {
+  const primaryTo = (to: string, extra: Record<string, unknown> = {}) =>
+    plan(
+      [{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, plan: to } }],
+      extra,
+    );
+  const recoveryInState = (values: Record<string, unknown>, sensitive: Record<string, unknown> = {}) => ({
+    prior_state: {
+      format_version: "1.0",
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: "aiven_pg.recovery",
+              mode: "managed",
+              type: "aiven_pg",
+              values,
+              sensitive_values: sensitive,
+            },
+          ],
+        },
+      },
+    },
+  });
+  const UNKNOWN_WHY =
+    "Primary and recovery on different plans: after a failover the recovery service may not carry the load the primary did; keep both on the same plan.";
+
+  it("says neither smaller nor larger for a plan it cannot size, or two plans of the same size", () => {
+    expect(planDivergence.evaluate(primaryTo("custom-plan"), context())).toEqual([
+      {
+        rule: "plan-divergence",
+        severity: "warning",
+        address: "aiven_pg.primary",
+        stack: "pg-primary",
+        message: "primary pg-primary goes to plan custom-plan while its recovery is on startup-4",
+        why: UNKNOWN_WHY,
+      },
+    ]);
+    // startup-2x-4 and startup-4: the same memory size and tier, different names.
+    expect(planDivergence.evaluate(primaryTo("startup-2x-4"), context())).toEqual([
+      expect.objectContaining({
+        message: "primary pg-primary goes to plan startup-2x-4 while its recovery is on startup-4",
+        why: UNKNOWN_WHY,
+      }),
+    ]);
+  });
+
+  it("reads the peer's plan from state, else from the manifest when state has none", () => {
+    expect(
+      planDivergence.evaluate(
+        primaryTo("business-4", recoveryInState({ ...PG_RECOVERY, plan: "business-8" })),
+        context(),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        message:
+          "primary pg-primary goes to plan business-4 while its recovery is on business-8: the recovery service would be larger than its primary",
+        why: expect.stringMatching(/^A recovery service larger than its primary costs more/),
+      }),
+    ]);
+    const { plan: _none, ...withoutPlan } = PG_RECOVERY;
+    expect(planDivergence.evaluate(primaryTo("business-8", recoveryInState(withoutPlan)), context())).toEqual([
+      expect.objectContaining({
+        message:
+          "primary pg-primary goes to plan business-8 while its recovery is on startup-4: the recovery service would be smaller than its primary",
+      }),
+    ]);
+    // A deposed recovery in state is not the peer: the manifest's plan is.
+    const deposed = recoveryInState({ ...PG_RECOVERY, plan: "business-8" });
+    (deposed.prior_state.values.root_module.resources[0] as Record<string, unknown>).deposed_key = "00000001";
+    expect((planDivergence.evaluate(primaryTo("business-8", deposed), context()) as any[])[0].message).toMatch(
+      /while its recovery is on startup-4/,
+    );
+  });
+
+  it("reads the peer's plan from its own change: the plan it goes to, or the one it leaves when deleted", () => {
+    const both = (recovery: { actions: string[]; before?: object | null; after?: object | null }) =>
+      plan([
+        {
+          address: "aiven_pg.primary",
+          actions: ["update"],
+          before: PG_PRIMARY,
+          after: { ...PG_PRIMARY, plan: "business-4" },
+        },
+        { address: "aiven_pg.recovery", ...recovery } as any,
+      ]);
+    const goingTo = planDivergence.evaluate(
+      both({
+        actions: ["update"],
+        before: PG_RECOVERY,
+        after: { ...PG_RECOVERY, plan: "business-8", termination_protection: false },
+      }),
+      context(),
+    ) as any[];
+    expect(goingTo.map((f) => f.message)).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on business-8: the recovery service would be larger than its primary",
+      "recovery pg-primary-dr goes to plan business-8 while its primary is on business-4: the recovery service would be larger than its primary",
+    ]);
+    const leaving = planDivergence.evaluate(
+      both({ actions: ["delete"], before: { ...PG_RECOVERY, plan: "business-8" } }),
+      context(),
+    ) as any[];
+    expect(leaving.map((f) => f.message)).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on business-8: the recovery service would be larger than its primary",
+    ]);
+    // The peer's change hides its plan: nothing compared, nothing shown.
+    const hidden = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, plan: "business-4" },
+      },
+      {
+        address: "aiven_pg.recovery",
+        actions: ["update"],
+        before: { ...PG_RECOVERY, plan: "hidden-plan-value" },
+        after: { ...PG_RECOVERY, plan: "hidden-plan-value", termination_protection: false },
+        before_sensitive: { plan: true },
+        after_sensitive: { plan: true },
+      },
+    ]);
+    expect(planDivergence.evaluate(hidden, context())).toEqual([]);
+  });
+
+  it("warns about a service created on another plan than its peer's", () => {
+    const created = plan([
+      { address: "aiven_pg.recovery", actions: ["create"], after: { ...PG_RECOVERY, plan: "business-8" } },
+    ]);
+    expect(planDivergence.evaluate(created, context())).toEqual([
+      expect.objectContaining({
+        address: "aiven_pg.recovery",
+        message:
+          "recovery pg-primary-dr goes to plan business-8 while its primary is on startup-4: the recovery service would be larger than its primary",
+      }),
+    ]);
+  });
+
+  it("stays silent for an update that keeps a plan already diverging, a deletion, a deposed object and a service of no pair", () => {
+    const keepsPlan = plan(
+      [
+        {
+          address: "aiven_pg.primary",
+          actions: ["update"],
+          before: PG_PRIMARY,
+          after: { ...PG_PRIMARY, termination_protection: false },
+        },
+      ],
+      recoveryInState({ ...PG_RECOVERY, plan: "business-8" }),
+    );
+    expect(planDivergence.evaluate(keepsPlan, context())).toEqual([]);
+    const deleted = plan([
+      { address: "aiven_pg.primary", actions: ["delete"], before: { ...PG_PRIMARY, plan: "business-8" } },
+    ]);
+    expect(planDivergence.evaluate(deleted, context())).toBe(NOT_APPLICABLE);
+    const noPlan = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["update"],
+        before: PG_PRIMARY,
+        after: { ...PG_PRIMARY, plan: undefined },
+      },
+    ]);
+    expect(planDivergence.evaluate(noPlan, context())).toBe(NOT_APPLICABLE);
+    const other = plan([
+      {
+        address: "aiven_pg.analytics",
+        actions: ["update"],
+        before: { ...PG_PRIMARY, service_name: "analytics" },
+        after: { ...PG_PRIMARY, service_name: "analytics", plan: "business-8" },
+      },
+    ]);
+    expect(planDivergence.evaluate(other, context())).toEqual([]);
+  });
+});

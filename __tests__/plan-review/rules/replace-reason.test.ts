@@ -72,3 +72,66 @@ describe("rule replace-reason", () => {
     ).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule replace-reason, in full", () => {
+  it("says why an object is deleted, and names its pair", () => {
+    const p = plan([
+      {
+        address: "aiven_service_integration.disaster_recovery",
+        actions: ["delete"],
+        before: DR_LINK,
+        action_reason: "delete_because_no_resource_config",
+      },
+    ]);
+    expect(replaceReason.evaluate(p, context())).toEqual([
+      expect.objectContaining({
+        rule: "replace-reason",
+        severity: "info",
+        address: "aiven_service_integration.disaster_recovery",
+        stack: "pg-primary",
+        message: "aiven_service_integration.disaster_recovery is deleted",
+        reason: expect.stringMatching(/^delete_because_no_resource_config: /),
+      }),
+    ]);
+  });
+
+  it("says why deleting a deposed object destroys it for good", () => {
+    const p = planWith([{ address: "aiven_pg.primary", actions: ["delete"], before: PG_PRIMARY, deposed: "5f2e8a1c" }]);
+    expect(replaceReason.evaluate(p, context())).toEqual([
+      expect.objectContaining({
+        why: "A deposed object is the old one left behind when a create-before-destroy replace could not destroy it; deleting it destroys that object for good.",
+      }),
+    ]);
+  });
+
+  it("does not apply to a data source, nor to updates and creates of Aiven objects", () => {
+    expect(
+      replaceReason.evaluate(
+        plan([
+          {
+            address: "aiven_pg.primary",
+            mode: "data",
+            actions: ["delete"],
+            before: PG_PRIMARY,
+            action_reason: "delete_because_no_resource_config",
+          },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+    expect(
+      replaceReason.evaluate(
+        plan([
+          {
+            address: "aiven_pg.primary",
+            actions: ["update"],
+            before: PG_PRIMARY,
+            after: { ...PG_PRIMARY, plan: "startup-8" },
+          },
+          { address: "aiven_pg.recovery", actions: ["create"], after: PG_PRIMARY },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+  });
+});

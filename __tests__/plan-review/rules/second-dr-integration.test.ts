@@ -1,6 +1,6 @@
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { secondDrIntegration } from "../../../lib/plan-review/rules/second-dr-integration";
-import { context, DR_LINK, plan } from "../../support/plan-builder";
+import { context, DR_LINK, pairManifest, plan } from "../../support/plan-builder";
 import { terraformMadePlan, terraformMadePlanJson } from "../support/terraform-made-plan";
 import { parsePlan } from "../../../lib/plan-review/terraform-plan";
 
@@ -143,5 +143,186 @@ describe("rule second-dr-integration, after a failover (the plan terraform made 
     expect(findings).toEqual([
       expect.objectContaining({ stack: "pg-primary", message: expect.stringMatching(/already links the pair/) }),
     ]);
+  });
+});
+
+describe("rule second-dr-integration, each finding in full and the links it does not count", () => {
+  const created = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
+  const inState = (...links: { address: string; values: Record<string, unknown> }[]) => ({
+    prior_state: {
+      format_version: "1.0",
+      values: {
+        root_module: {
+          resources: links.map((l) => ({ ...l, mode: "managed", type: "aiven_service_integration" })),
+        },
+      },
+    },
+  });
+  const ONE_LINK =
+    "A pair has one DR link. Aiven refuses or duplicates a second one; after a revert the existing link must be imported (the import block in the synthesized config), not created.";
+  const ORDERS = pairManifest("orders", "orders");
+  const ORDERS_LINK = { ...DR_LINK, source_service_name: "orders", destination_service_name: "orders-dr" };
+  const unknownEnds = { integration_type: "disaster_recovery", project: "crdr-test" };
+
+  it("names the link that already links the pair, and why a second one is a danger", () => {
+    const p = plan([
+      created,
+      // Kept under another address, its ends the other way round.
+      {
+        address: "aiven_service_integration.old_link",
+        actions: ["update"],
+        before: { ...DR_LINK, source_service_name: "pg-primary-dr", destination_service_name: "pg-primary" },
+        after: { ...DR_LINK, source_service_name: "pg-primary-dr", destination_service_name: "pg-primary" },
+      },
+    ]);
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([
+      {
+        rule: "second-dr-integration",
+        severity: "danger",
+        address: "aiven_service_integration.disaster_recovery",
+        stack: "pg-primary",
+        message:
+          "aiven_service_integration.disaster_recovery creates a disaster_recovery integration although aiven_service_integration.old_link already links the pair",
+        why: ONE_LINK,
+      },
+    ]);
+    expect(
+      secondDrIntegration.evaluate(
+        plan([created], inState({ address: "aiven_service_integration.legacy", values: DR_LINK })),
+        context(),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        message:
+          "aiven_service_integration.disaster_recovery creates a disaster_recovery integration although aiven_service_integration.legacy already links the pair",
+        why: ONE_LINK,
+      }),
+    ]);
+  });
+
+  it("says a pending import is already held at Aiven, in full", () => {
+    const phase = {
+      phase: "normal" as const,
+      operation: "revert" as const,
+      pendingImports: [{ address: "aiven_service_integration.disaster_recovery", id: "crdr-test/abc" }],
+    };
+    expect(secondDrIntegration.evaluate(plan([created]), context(phase))).toEqual([
+      {
+        rule: "second-dr-integration",
+        severity: "danger",
+        address: "aiven_service_integration.disaster_recovery",
+        stack: "pg-primary",
+        message:
+          "aiven_service_integration.disaster_recovery is created, but the phase file records it as a pending import: Aiven already holds this integration",
+        why: ONE_LINK,
+      },
+    ]);
+    // Another address's pending import is not this create's.
+    const other = { ...phase, pendingImports: [{ address: "aiven_service_integration.other", id: "crdr-test/abc" }] };
+    expect(secondDrIntegration.evaluate(plan([created]), context(other))).toEqual([]);
+  });
+
+  it("does not count a link this plan replaces, deletes or forgets, nor the replaced link itself, nor another kind of integration", () => {
+    const link = { address: "aiven_service_integration.old_link", values: DR_LINK };
+    for (const actions of [["delete"], ["forget"], ["delete", "create"]]) {
+      const gone = {
+        address: link.address,
+        actions,
+        before: DR_LINK,
+        ...(actions.includes("create") ? { after: { ...DR_LINK, integration_id: "new" } } : {}),
+      };
+      const findings = secondDrIntegration.evaluate(plan([created, gone], inState(link)), context()) as any[];
+      expect({ actions, messages: findings.map((f) => f.message) }).toEqual({ actions, messages: [] });
+    }
+    const replacedItself = plan(
+      [
+        {
+          address: created.address,
+          actions: ["delete", "create"],
+          before: DR_LINK,
+          after: { ...DR_LINK, integration_id: "new" },
+        },
+      ],
+      inState({ address: created.address, values: DR_LINK }),
+    );
+    expect(secondDrIntegration.evaluate(replacedItself, context())).toEqual([]);
+    const replica = { ...DR_LINK, integration_type: "read_replica" };
+    expect(
+      secondDrIntegration.evaluate(
+        plan(
+          [
+            created,
+            { address: "aiven_service_integration.replica", actions: ["no-op"], before: replica, after: replica },
+          ],
+          inState({ address: "aiven_service_integration.replica2", values: replica }),
+        ),
+        context(),
+      ),
+    ).toEqual([]);
+  });
+
+  it("with the created link's ends unknown until apply, counts only links of its own pair", () => {
+    const pairs = [pairManifest(), ORDERS];
+    const createdUnknown = { ...created, after: unknownEnds };
+    // Located by its pinned address in the plan's stack: another pair's link is not a second one.
+    const ordersLinkOnly = plan([createdUnknown], inState({ address: "module.orders.link", values: ORDERS_LINK }));
+    expect(secondDrIntegration.evaluate(ordersLinkOnly, context({ phase: "normal" }, "pg-primary", pairs))).toEqual([]);
+    const ownLink = plan([createdUnknown], inState({ address: "aiven_service_integration.legacy", values: DR_LINK }));
+    expect(secondDrIntegration.evaluate(ownLink, context({ phase: "normal" }, "pg-primary", pairs))).toEqual([
+      expect.objectContaining({
+        stack: "pg-primary",
+        message: expect.stringMatching(/legacy already links the pair$/),
+      }),
+    ]);
+    // Not at a pinned address: with the plan's stack known, only that stack's links count.
+    const elsewhere = { ...createdUnknown, address: "aiven_service_integration.extra" };
+    expect(
+      secondDrIntegration.evaluate(
+        plan([elsewhere], inState({ address: "module.orders.link", values: ORDERS_LINK })),
+        context({ phase: "normal" }, "pg-primary", pairs),
+      ),
+    ).toEqual([]);
+    expect(
+      secondDrIntegration.evaluate(
+        plan([elsewhere], inState({ address: "module.orders.link", values: ORDERS_LINK })),
+        context({ phase: "normal" }, "orders", pairs),
+      ),
+    ).toEqual([
+      expect.objectContaining({ stack: "orders", message: expect.stringMatching(/module.orders.link already/) }),
+    ]);
+    // With no stack known, any pair's link counts, and names that pair; a link of no pair does not.
+    expect(
+      secondDrIntegration.evaluate(
+        plan([elsewhere], inState({ address: "module.orders.link", values: ORDERS_LINK })),
+        context({ phase: "normal" }, undefined, pairs),
+      ),
+    ).toEqual([expect.objectContaining({ stack: "orders" })]);
+    const stranger = { ...DR_LINK, source_service_name: "x", destination_service_name: "x-dr" };
+    expect(
+      secondDrIntegration.evaluate(
+        plan([elsewhere], inState({ address: "aiven_service_integration.stranger", values: stranger })),
+        context({ phase: "normal" }, undefined, pairs),
+      ),
+    ).toEqual([]);
+  });
+
+  it("does not apply to an integration of another kind, a deletion or an import", () => {
+    const replica = { ...DR_LINK, integration_type: "read_replica" };
+    expect(secondDrIntegration.evaluate(plan([{ ...created, after: replica }]), context())).toBe(NOT_APPLICABLE);
+    expect(
+      secondDrIntegration.evaluate(
+        plan([{ address: created.address, actions: ["delete"], before: DR_LINK }]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+    expect(
+      secondDrIntegration.evaluate(
+        plan(
+          [{ ...created, importing: { id: "crdr-test/abc" } }],
+          inState({ address: "aiven_service_integration.legacy", values: DR_LINK }),
+        ),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
   });
 });
