@@ -11,7 +11,7 @@ import globals from "globals";
 const PRODUCTION = ["main.ts", "lib/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"];
 
 export default defineConfig(
-  { ignores: ["node_modules/", "dist/", ".gen/", "cdktf.out/", "coverage/", "reports/", ".stryker-tmp/"] },
+  { ignores: ["node_modules/", "dist/", ".gen/", "cdktf.out/", "coverage/", "reports/", ".stryker-tmp*/"] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
