@@ -121,8 +121,21 @@ const byName = (run: JobRun) => Object.fromEntries(run.steps.map((s) => [s.name,
  * Dispatches the workflow as run `run` on a fresh machine: the prepare job,
  * then (when GitHub would run it) the operation or drill job. `faster` is
  * appended to the command's arguments to keep the test short (poll interval,
- * transition times).
+ * transition times), in place of the prepare job's value of the same flag
+ * (the command refuses a flag given two values).
  */
+/** `args` followed by `extra`, leaving out each flag of `args` (and its value) that `extra` gives again. */
+function overriding(args: string, extra: string): string {
+  const given = new Set(extra.split(/\s+/).filter((word) => word.startsWith("--")));
+  const kept: string[] = [];
+  const words = args.split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    if (!given.has(words[i])) kept.push(words[i]);
+    else if (words[i + 1] !== undefined && !words[i + 1].startsWith("--")) i++;
+  }
+  return [...kept, extra].join(" ").trim();
+}
+
 function dispatch(
   run: number,
   inputs: Inputs,
@@ -139,7 +152,7 @@ function dispatch(
     inputs: { secrets: {}, github: githubFor(run), inputs: all },
     env: { PATH: `${gh.bin}:${process.env.PATH}` },
   });
-  const needs = { prepare: { outputs: { ...prepare.outputs, args: `${prepare.outputs.args} ${faster}`.trim() } } };
+  const needs = { prepare: { outputs: { ...prepare.outputs, args: overriding(prepare.outputs.args, faster) } } };
   const context: RunInputs = { secrets: { AIVEN_TOKEN: TOKEN }, vars: {}, github: githubFor(run), inputs: all, needs };
   const options = {
     cwd: project.dir,
@@ -339,7 +352,9 @@ describe("the dr-operation workflow, run against the simulator", () => {
   });
 
   it("a revert that times out, on a fresh machine: the earlier journal restored, where each peer stands and how to resume, and no pull request", async () => {
-    const { operation } = await story.timedOutRevert();
+    const { prepare, operation } = await story.timedOutRevert();
+    // The prepare job caps a revert's waits for CI; the test's shorter --timeout replaces the cap.
+    expect(prepare.outputs.args).toBe("--stack pg-primary --timeout 150m");
     const steps = byName(operation!);
     expect(steps["Restore the journals of earlier runs"].output).toContain(`Restored ${STACK}.jsonl from run 101`);
     expect(steps[RUN_STEP]).toMatchObject({ outcome: "failure", code: 3 });
@@ -354,9 +369,9 @@ describe("the dr-operation workflow, run against the simulator", () => {
       /^## ⏱️ revert of stack `pg-primary`: timed out \(exit 3\)\n\n> Aiven has begun recreating pg-primary/,
     );
     expect(operation!.summary).toMatch(/\| primary \| pg-primary \| POWEROFF\/failed \| REBUILDING\/\w+ \|/);
-    // The command as it ran: the prepare job's arguments (a revert's waits capped for CI), then the test's.
+    // The command as it ran: the prepare job's arguments, the test's in place of its --timeout.
     expect(operation!.summary).toContain(
-      "| `npm run revert -- --stack pg-primary --timeout 150m --poll-interval 100ms --timeout 100ms --yes --json` |",
+      "| `npm run revert -- --stack pg-primary --poll-interval 100ms --timeout 100ms --yes --json` |",
     );
     expect(operation!.summary).toContain(
       "**To resume:** dispatch the DR operation workflow again with the same inputs (operation `revert`, stack `pg-primary`, dry-run **off**).",
