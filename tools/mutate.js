@@ -7,13 +7,16 @@
 //
 //   npm run mutate                                # the whole safety core
 //   npm run mutate -- lib/aiven/write-outcome.ts  # one target (a file, or lib/phase/ or lib/plan-review/rules/)
+//   npm run mutate -- lib/plan-review/rules/ --only lib/plan-review/rules/a.ts,lib/plan-review/rules/b.ts --incremental
+//                                                 # some files of one target, with its set-up and tests; two such
+//                                                 # slices can run side by side (each its own sandbox and reports)
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { Command } = require("commander");
 
 const ROOT = path.resolve(__dirname, "..");
-const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
 const RULE_TESTS = "__tests__/plan-review/rules/*.test.ts";
 
 /**
@@ -88,7 +91,13 @@ const TARGETS = [
   },
 ];
 
-const asked = process.argv.slice(2);
+const cli = new Command("mutate")
+  .argument("[targets...]", "safety-core targets (all when none is named)")
+  .option("--only <files>", "mutate only these files (comma-separated) of the one target named")
+  .option("--incremental", "re-test only the mutants whose code or tests changed since this slice's last run")
+  .parse();
+const asked = cli.args;
+const { only, incremental = false } = cli.opts();
 const unknown = asked.filter((a) => !TARGETS.some((t) => t.target === a));
 if (unknown.length) {
   console.error(
@@ -97,22 +106,40 @@ if (unknown.length) {
   process.exit(2);
 }
 const chosen = asked.length ? TARGETS.filter((t) => asked.includes(t.target)) : TARGETS;
+if (only !== undefined) {
+  const files = only.split(",").filter(Boolean);
+  const outside = files.filter((f) => !chosen.some((t) => f.startsWith(t.target)));
+  if (chosen.length !== 1 || files.length === 0 || outside.length) {
+    console.error(
+      `--only ${only} must list files of exactly one named target (e.g. lib/plan-review/rules/ --only lib/plan-review/rules/index.ts).`,
+    );
+    process.exit(2);
+  }
+  chosen[0] = { ...chosen[0], mutate: files.join(","), slice: true };
+}
 const existing = (tests) => tests.filter((t) => t.includes("*") || fs.existsSync(path.join(ROOT, t)));
 
 const results = [];
-for (const { target, mutate = target, tests, pure = false } of chosen) {
-  console.log(`\n=== ${target} (tests: ${existing(tests).join(", ")})`);
-  fs.rmSync(REPORT, { force: true });
+for (const { target, mutate = target, tests, pure = false, slice = false } of chosen) {
+  console.log(`\n=== ${slice ? mutate : target} (tests: ${existing(tests).join(", ")})`);
+  // Each target (or slice of one) has its own sandbox, reports, incremental record and checker set-up, so that two
+  // runs can share the worktree.
+  const name = runName(slice ? mutate : target);
+  const report = path.join("reports", "mutation", `run-${name}.json`);
+  fs.rmSync(path.join(ROOT, report), { force: true });
   // A pure target's checker type-checks the target and what it imports, not the whole project; the file is in
   // dist/ (built, ignored by git) so that Stryker's sandbox copy has it too.
-  const tsconfig = path.join("dist", "tsconfig.mutate.json");
+  const tsconfig = path.join("dist", `tsconfig.mutate-${name}.json`);
   if (pure)
     fs.writeFileSync(
       path.join(ROOT, tsconfig),
-      JSON.stringify({ extends: "../tsconfig.json", include: [`../${mutate}`] }, null, 2) + "\n",
+      JSON.stringify({ extends: "../tsconfig.json", include: mutate.split(",").map((g) => `../${g}`) }, null, 2) + "\n",
     );
   const started = Date.now();
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate], {
+  const args = ["stryker", "run", "--mutate", mutate, "--tempDirName", `.stryker-tmp-${name}`];
+  if (incremental)
+    args.push("--incremental", "--incrementalFile", path.join("reports", "mutation", `incremental-${name}.json`));
+  const run = spawnSync("npx", args, {
     cwd: ROOT,
     stdio: "inherit",
     env: {
@@ -120,15 +147,16 @@ for (const { target, mutate = target, tests, pure = false } of chosen) {
       CRDR_MUTATE_TESTS: existing(tests).join(","),
       CRDR_MUTATE_TSCONFIG: pure ? tsconfig : "",
       CRDR_MUTATE_PURE: pure ? "1" : "",
+      CRDR_MUTATE_REPORT: report,
     },
   });
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  if (run.status !== 0 || !fs.existsSync(REPORT)) {
+  if (run.status !== 0 || !fs.existsSync(path.join(ROOT, report))) {
     results.push({ target, score: "failed", minutes });
     continue;
   }
-  const kept = path.join(ROOT, "reports", "mutation", `${target.replace(/\/$/, "").replace(/[/.]/g, "_")}.json`);
-  fs.renameSync(REPORT, kept);
+  const kept = path.join(ROOT, "reports", "mutation", `${name}.json`);
+  fs.renameSync(path.join(ROOT, report), kept);
   results.push({ target, ...score(JSON.parse(fs.readFileSync(kept, "utf8"))), minutes });
 }
 
@@ -138,6 +166,14 @@ for (const r of results)
     `${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`,
   );
 process.exit(results.some((r) => r.score === "failed") ? 1 : 0);
+
+/** A file-name-safe name for a target or a slice's list of files: short enough for a path, distinct for each list. */
+function runName(mutate) {
+  const name = mutate.replace(/\/$/, "").replace(/[^A-Za-z0-9]+/g, "_");
+  if (name.length <= 80) return name;
+  const digest = require("crypto").createHash("sha1").update(mutate).digest("hex").slice(0, 8);
+  return `${name.slice(0, 60)}-${digest}`;
+}
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored ones excluded). */
 function score(report) {
