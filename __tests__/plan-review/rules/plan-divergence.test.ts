@@ -1,6 +1,7 @@
 import { NOT_APPLICABLE } from "../../../lib/plan-review/plan-rule";
 import { planDivergence } from "../../../lib/plan-review/rules/plan-divergence";
-import { context, PG_PRIMARY, PG_RECOVERY, plan } from "../../support/plan-builder";
+import { context, pairManifest, PG_PRIMARY, PG_RECOVERY, plan, planJson } from "../../support/plan-builder";
+import { parsePlan } from "../../../lib/plan-review/terraform-plan";
 
 describe("rule plan-divergence", () => {
   it("warns when one peer's plan changes away from the other's", () => {
@@ -277,5 +278,132 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
       },
     ]);
     expect(planDivergence.evaluate(other, context())).toEqual([]);
+  });
+});
+
+describe("rule plan-divergence, what it judges and which object is the peer", () => {
+  const priorState = (...resources: Array<{ address: string; values: Record<string, unknown>; deposed?: string }>) => ({
+    prior_state: {
+      format_version: "1.0",
+      values: {
+        root_module: {
+          resources: resources.map(({ deposed, ...r }) => ({
+            ...r,
+            mode: "managed",
+            type: r.address.split(".").at(-2),
+            ...(deposed ? { deposed_key: deposed } : {}),
+          })),
+        },
+      },
+    },
+  });
+  const primaryTo = (to: string) => ({
+    address: "aiven_pg.primary",
+    actions: ["update"],
+    before: PG_PRIMARY,
+    after: { ...PG_PRIMARY, plan: to },
+  });
+
+  it("judges a replace that changes the plan, and does not apply to no-op changes or another resource type", () => {
+    const replaced = plan([{ ...primaryTo("business-8"), actions: ["delete", "create"] }]);
+    expect((planDivergence.evaluate(replaced, context()) as any[]).map((f) => f.message)).toEqual([
+      "primary pg-primary goes to plan business-8 while its recovery is on startup-4: the recovery service would be smaller than its primary",
+    ]);
+    const unchanged = plan([
+      {
+        address: "aiven_pg.primary",
+        actions: ["no-op"],
+        before: { ...PG_PRIMARY, plan: "business-8" },
+        after: { ...PG_PRIMARY, plan: "business-8" },
+      },
+    ]);
+    expect(planDivergence.evaluate(unchanged, context())).toBe(NOT_APPLICABLE);
+    const redis = { ...PG_PRIMARY, service_name: "cache" };
+    const otherType = plan([
+      { address: "aiven_redis.cache", actions: ["update"], before: redis, after: { ...redis, plan: "business-8" } },
+    ]);
+    expect(planDivergence.evaluate(otherType, context())).toBe(NOT_APPLICABLE);
+  });
+
+  it("says nothing of a plan Terraform shows as null", () => {
+    const nullPlan = plan([primaryTo(null as unknown as string)]);
+    expect(planDivergence.evaluate(nullPlan, context())).toEqual([]);
+  });
+
+  it("takes the peer from this pair only: not another pair's recovery, not the changed service's own state, not a deposed object", () => {
+    const pairs = [pairManifest("orders", "orders"), pairManifest()];
+    const ordersRecovery = { ...PG_RECOVERY, service_name: "orders-dr" };
+    // Another pair's recovery changes in the same plan (listed first): this pair's recovery stays on startup-4.
+    const withOrders = plan([
+      {
+        address: "module.orders.aiven_pg.recovery",
+        actions: ["update"],
+        before: { ...ordersRecovery, plan: "business-8" },
+        after: { ...ordersRecovery, plan: "business-8", termination_protection: false },
+      },
+      primaryTo("business-4"),
+    ]);
+    expect(
+      (planDivergence.evaluate(withOrders, context({ phase: "normal" }, undefined, pairs)) as any[]).map(
+        (f) => f.message,
+      ),
+    ).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on startup-4: the recovery service would be smaller than its primary",
+    ]);
+    // State lists the primary itself, a service of no pair and another pair's recovery before the peer.
+    const inState = plan(
+      [primaryTo("business-4")],
+      priorState(
+        { address: "aiven_pg.primary", values: PG_PRIMARY },
+        { address: "aiven_pg.analytics", values: { ...PG_PRIMARY, service_name: "analytics", plan: "business-16" } },
+        { address: "module.orders.aiven_pg.recovery", values: { ...ordersRecovery, plan: "business-16" } },
+        { address: "aiven_pg.recovery", values: { ...PG_RECOVERY, plan: "business-8" } },
+      ),
+    );
+    expect(
+      (planDivergence.evaluate(inState, context({ phase: "normal" }, undefined, pairs)) as any[]).map((f) => f.message),
+    ).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on business-8: the recovery service would be larger than its primary",
+    ]);
+    // A service of no pair changing beside it is no one's peer.
+    const withAnalytics = plan([
+      {
+        address: "aiven_pg.analytics",
+        actions: ["update"],
+        before: { ...PG_PRIMARY, service_name: "analytics" },
+        after: { ...PG_PRIMARY, service_name: "analytics", plan: "business-16" },
+      },
+      primaryTo("business-4"),
+    ]);
+    expect((planDivergence.evaluate(withAnalytics, context()) as any[]).map((f) => f.message)).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on startup-4: the recovery service would be smaller than its primary",
+    ]);
+    // A deposed recovery's deletion is not the peer's change: the manifest's plan is.
+    const deposedJson = planJson([
+      primaryTo("business-4"),
+      { address: "aiven_pg.recovery", actions: ["delete"], before: { ...PG_RECOVERY, plan: "business-16" } },
+    ]) as any;
+    deposedJson.resource_changes[1].deposed = "00000001";
+    expect(
+      (planDivergence.evaluate(parsePlan(JSON.stringify(deposedJson), "deposed"), context()) as any[]).map(
+        (f) => f.message,
+      ),
+    ).toEqual([
+      "primary pg-primary goes to plan business-4 while its recovery is on startup-4: the recovery service would be smaller than its primary",
+    ]);
+  });
+
+  it("neither compares nor shows the plan a peer's change goes to when only that is sensitive", () => {
+    const hiddenAfter = plan([
+      primaryTo("business-4"),
+      {
+        address: "aiven_pg.recovery",
+        actions: ["update"],
+        before: { ...PG_RECOVERY, plan: "business-8" },
+        after: { ...PG_RECOVERY, plan: "hidden-plan-value", termination_protection: false },
+        after_sensitive: { plan: true },
+      },
+    ]);
+    expect(planDivergence.evaluate(hiddenAfter, context())).toEqual([]);
   });
 });
