@@ -326,3 +326,71 @@ describe("rule second-dr-integration, each finding in full and the links it does
     ).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule second-dr-integration, links of no pair, unrelated removals and a failover with a link left in state", () => {
+  const created = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
+  const inState = (...links: { address: string; values: Record<string, unknown> }[]) => ({
+    prior_state: {
+      format_version: "1.0",
+      values: {
+        root_module: {
+          resources: links.map((l) => ({ ...l, mode: "managed", type: "aiven_service_integration" })),
+        },
+      },
+    },
+  });
+  const ONE_LINK =
+    "A pair has one DR link. Aiven refuses or duplicates a second one; after a revert the existing link must be imported (the import block in the synthesized config), not created.";
+
+  it("with the created link's ends unknown, does not count a link of no pair in its stack's state", () => {
+    const stranger = { ...DR_LINK, source_service_name: "x", destination_service_name: "x-dr" };
+    const p = plan(
+      [{ ...created, after: { integration_type: "disaster_recovery", project: "crdr-test" } }],
+      inState({ address: "aiven_service_integration.stranger", values: stranger }),
+    );
+    expect(secondDrIntegration.evaluate(p, context({ phase: "normal" }, "pg-primary"))).toEqual([]);
+  });
+
+  it("still counts a link in state when the plan deletes or forgets other objects", () => {
+    const p = plan(
+      [
+        created,
+        { address: "aiven_pg.analytics", actions: ["delete"], before: { project: "crdr-test", service_name: "x" } },
+        {
+          address: "aiven_service_integration.replica",
+          actions: ["forget"],
+          before: { ...DR_LINK, integration_type: "read_replica" },
+        },
+      ],
+      inState({ address: "aiven_service_integration.legacy", values: DR_LINK }),
+    );
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([
+      {
+        rule: "second-dr-integration",
+        severity: "danger",
+        address: "aiven_service_integration.disaster_recovery",
+        stack: "pg-primary",
+        message:
+          "aiven_service_integration.disaster_recovery creates a disaster_recovery integration although aiven_service_integration.legacy already links the pair",
+        why: ONE_LINK,
+      },
+    ]);
+  });
+
+  it("after a failover, names the link still in state and says why a pair has one link", () => {
+    const p = plan([created], inState({ address: "aiven_service_integration.legacy", values: DR_LINK }));
+    expect(secondDrIntegration.evaluate(p, context({ phase: "failed-over", primary: "frozen" }, "pg-primary"))).toEqual(
+      [
+        {
+          rule: "second-dr-integration",
+          severity: "danger",
+          address: "aiven_service_integration.disaster_recovery",
+          stack: "pg-primary",
+          message:
+            "aiven_service_integration.disaster_recovery creates a disaster_recovery integration although aiven_service_integration.legacy already links the pair",
+          why: ONE_LINK,
+        },
+      ],
+    );
+  });
+});

@@ -139,3 +139,54 @@ describe("rule second-pg-manager, each kind of second manager in full and what i
     expect(secondPgManager.evaluate(parsePlan(JSON.stringify(deposed), "deposed"), context())).toBe(NOT_APPLICABLE);
   });
 });
+
+describe("rule second-pg-manager, the primary imported by its id and other resource types", () => {
+  it("finds an import of the primary by its id when the plan's values do not name it", () => {
+    const imported = plan([
+      {
+        address: "aiven_pg.shadow",
+        actions: ["no-op"],
+        before: {},
+        after: {},
+        importing: { id: "crdr-test/pg-primary" },
+      },
+    ]);
+    expect(secondPgManager.evaluate(imported, context())).toEqual([
+      {
+        rule: "second-pg-manager",
+        severity: "danger",
+        address: "aiven_pg.shadow",
+        stack: "pg-primary",
+        message:
+          "aiven_pg.shadow imports crdr-test/pg-primary, the primary of pg-primary, which aiven_pg.primary already manages",
+        why: "One service, two managers in state: each plans against the same production database, and the DR tooling handles aiven_pg.primary only, so after a failover the other address can power the failed primary back on, change it, or destroy it. Manage the pair's services through the pair alone; remove the second resource or import.",
+      },
+    ]);
+  });
+
+  it("does not apply to another resource type, even one importing the pair's id", () => {
+    const redis = { project: "crdr-test", service_name: "cache", plan: "startup-4" };
+    expect(
+      secondPgManager.evaluate(
+        plan([
+          { address: "aiven_redis.cache", actions: ["update"], before: redis, after: { ...redis, plan: "business-4" } },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+    expect(
+      secondPgManager.evaluate(
+        plan([
+          {
+            address: "aiven_redis.cache",
+            actions: ["no-op"],
+            before: {},
+            after: {},
+            importing: { id: "crdr-test/pg-primary" },
+          },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+  });
+});
