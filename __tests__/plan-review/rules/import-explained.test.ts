@@ -71,6 +71,12 @@ describe("rule import-explained, expected and unexpected imports", () => {
     expect(
       (importExplained.evaluate(importing("crdr-test/abc", ["update"]), context()) as any[]).map((f) => f.message),
     ).toEqual(["aiven_service_integration.disaster_recovery is imported from crdr-test/abc and then updated"]);
+    // A replace after the import (an argument that cannot change in place differs from the object's).
+    expect(
+      (importExplained.evaluate(importing("crdr-test/abc", ["delete", "create"]), context()) as any[]).map(
+        (f) => f.message,
+      ),
+    ).toEqual(["aiven_service_integration.disaster_recovery is imported from crdr-test/abc and then replaced"]);
     expect((importExplained.evaluate(importing(undefined), context()) as any[]).map((f) => f.message)).toEqual([
       "aiven_service_integration.disaster_recovery is imported",
     ]);

@@ -108,3 +108,17 @@ describe("rule plan-without-crdr, in full", () => {
     ).toEqual([]);
   });
 });
+
+describe("rule plan-without-crdr, other resource types", () => {
+  it("does not apply to a service of another type moving to a plan without CRDR", () => {
+    const cache = { project: "crdr-test", service_name: "cache", plan: "startup-4" };
+    expect(
+      planWithoutCrdr.evaluate(
+        plan([
+          { address: "aiven_redis.cache", actions: ["update"], before: cache, after: { ...cache, plan: "hobbyist" } },
+        ]),
+        context(),
+      ),
+    ).toBe(NOT_APPLICABLE);
+  });
+});

@@ -14,8 +14,9 @@ export const importExplained: PlanRule = {
       const located = context.locate(c);
       const phase = located ? context.phaseOf(located.pair) : undefined;
       const expected = !!phase && pendingImportsOf(phase).some((i) => i.address === c.address);
+      // An import is followed by nothing, an update or a replace: "updated", "replaced".
       return changeFinding(this, c, located, {
-        message: `${c.address} is imported${c.importing?.id ? ` from ${c.importing.id}` : ""}${c.kind !== "no-op" ? ` and then ${c.kind === "update" ? "updated" : c.kind}` : ""}`,
+        message: `${c.address} is imported${c.importing?.id ? ` from ${c.importing.id}` : ""}${c.kind !== "no-op" ? ` and then ${c.kind}d` : ""}`,
         why: expected
           ? "Expected after the revert: the object exists at Aiven and Terraform takes it over instead of creating it. Rerun npm run revert after the apply to clear the pending import."
           : "Terraform takes over an object that already exists; nothing is created.",
