@@ -377,6 +377,25 @@ describe("rule second-dr-integration, links of no pair, unrelated removals and a
     ]);
   });
 
+  it("counts only aiven_service_integration resources as links, whatever another type's values say", () => {
+    // A resource of another type carrying a DR link's values is not a link: not created, not kept, not in state.
+    const lookalike = "aiven_service_integration_endpoint";
+    expect(secondDrIntegration.evaluate(plan([{ ...created, address: `${lookalike}.created` }]), context())).toBe(
+      NOT_APPLICABLE,
+    );
+    const p = plan([created, { address: `${lookalike}.kept`, actions: ["no-op"], before: DR_LINK, after: DR_LINK }], {
+      prior_state: {
+        format_version: "1.0",
+        values: {
+          root_module: {
+            resources: [{ address: `${lookalike}.old`, mode: "managed", type: lookalike, values: DR_LINK }],
+          },
+        },
+      },
+    });
+    expect(secondDrIntegration.evaluate(p, context())).toEqual([]);
+  });
+
   it("after a failover, names the link still in state and says why a pair has one link", () => {
     const p = plan([created], inState({ address: "aiven_service_integration.legacy", values: DR_LINK }));
     expect(secondDrIntegration.evaluate(p, context({ phase: "failed-over", primary: "frozen" }, "pg-primary"))).toEqual(
