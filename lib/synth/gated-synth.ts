@@ -1,0 +1,120 @@
+import { ChildProcess, spawn } from "child_process";
+import { Readable, Writable } from "stream";
+import { readCdktfConfig } from "../settings/cdktf-config";
+import { AT_GATE, GO, SYNTH_GATE_FD } from "./synth-gate";
+import { synthEnvironment, synthesize, synthFailed, SynthResult } from "./synthesize";
+
+/** The descriptor the gate's channel has in the app's process (after stdin, stdout and stderr). */
+const CHANNEL_FD = 3;
+
+/**
+ * A synth of cdktf.json's app started ahead of time: an operation starts it
+ * as it begins, so the app's node start-up and module loading (most of a
+ * synth's time) happen while the operation waits on Aiven and Terraform.
+ * The app stops at its gate (`passSynthGate`, in `runSynthApp` and
+ * `declarePairs`) before it reads any phase, and synthesizes only once
+ * `synthesize` is called: after the new phase is recorded, under the synth
+ * lock. Every other way the operation ends, `dispose` (or the process's
+ * exit) kills it, and it has written nothing.
+ *
+ * An app that does not stop at the gate (not built on this library's
+ * `runSynthApp` or `declarePairs`) may have synthesized before the phase
+ * was recorded: its output is not used, and the app is run again, as
+ * `synthesize` runs it.
+ */
+export class GatedSynth {
+  /** Starts the app; undefined when cdktf.json cannot be read (the synth later says why). */
+  static start(projectDir: string, env: NodeJS.ProcessEnv): GatedSynth | undefined {
+    let config;
+    try {
+      config = readCdktfConfig(projectDir);
+    } catch {
+      return undefined;
+    }
+    const child = spawn(config.app, {
+      cwd: projectDir,
+      shell: true,
+      env: { ...synthEnvironment(config, env), [SYNTH_GATE_FD]: String(CHANNEL_FD) },
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      // Its own process group: the shell's children go with it when it is killed.
+      detached: true,
+    });
+    return new GatedSynth(projectDir, env, config.outdir, child);
+  }
+
+  private readonly exited: Promise<number | null>;
+  private atGate = false;
+  private stdout = "";
+  private stderr = "";
+  private used = false;
+  private readonly killAtExit = () => this.kill();
+
+  private constructor(
+    private readonly projectDir: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly outdir: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.channel.on("data", (d: Buffer) => (this.atGate ||= d.toString().includes(AT_GATE.trim())));
+    this.channel.on("error", () => undefined);
+    child.stdout!.on("data", (d: Buffer) => (this.stdout += d));
+    child.stderr!.on("data", (d: Buffer) => (this.stderr += d));
+    this.exited = new Promise((resolve) => {
+      child.on("error", () => resolve(null));
+      child.on("close", (code) => resolve(code));
+    });
+    // Waiting at its gate, it must not keep this process alive; `synthesize` holds on to it.
+    this.hold(false);
+    process.on("exit", this.killAtExit);
+  }
+
+  /**
+   * Lets the app synthesize (the new phase is recorded, and the caller holds
+   * the synth lock) and waits for it, failing as `synthesize` fails. An app
+   * that did not stop at the gate is run again.
+   */
+  async synthesize(): Promise<SynthResult> {
+    this.used = true;
+    const started = Date.now();
+    this.hold(true);
+    try {
+      this.channel.end(GO);
+      const code = await this.exited;
+      if (!this.atGate) return synthesize(this.projectDir, this.env);
+      if (code !== 0) throw synthFailed(code, this.stderr, this.stdout);
+      return { outdir: this.outdir, durationMs: Date.now() - started };
+    } finally {
+      this.hold(false);
+      process.off("exit", this.killAtExit);
+    }
+  }
+
+  /** Ends the app unless it was used: the operation ended before its phase was recorded. */
+  dispose(): void {
+    if (this.used) return;
+    this.kill();
+    process.off("exit", this.killAtExit);
+  }
+
+  private get channel(): Readable & Writable {
+    return this.child.stdio[CHANNEL_FD] as Readable & Writable;
+  }
+
+  private kill(): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private hold(held: boolean): void {
+    for (const handle of [this.child, this.channel, this.child.stdout, this.child.stderr] as Array<{
+      ref(): void;
+      unref(): void;
+    }>)
+      if (held) handle.ref();
+      else handle.unref();
+  }
+}
