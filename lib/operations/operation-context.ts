@@ -102,7 +102,7 @@ export class OperationContext {
         rerunCommandOf(operation, options.stack),
       );
     } finally {
-      ctx?.phaseRecording.dispose();
+      await ctx?.phaseRecording.dispose();
       await lock?.release();
     }
   }

@@ -48,8 +48,8 @@ export class PhaseRecording {
   }
 
   /** Ends the synth `prepare` started, unless the record used it. */
-  dispose(): void {
-    this.early?.dispose();
+  async dispose(): Promise<void> {
+    await this.early?.dispose();
   }
 
   /**

@@ -43,6 +43,8 @@ export class GatedSynth {
   }
 
   private readonly exited: Promise<number | null>;
+  /** True once the app waits at its gate; false if it exited without reaching it. */
+  private readonly waiting: Promise<boolean>;
   private atGate = false;
   private stdout = "";
   private stderr = "";
@@ -55,7 +57,13 @@ export class GatedSynth {
     private readonly outdir: string,
     private readonly child: ChildProcess,
   ) {
-    this.channel.on("data", (d: Buffer) => (this.atGate ||= d.toString().includes(AT_GATE.trim())));
+    let said = "";
+    let reached: (atGate: boolean) => void = () => undefined;
+    this.waiting = new Promise((resolve) => (reached = resolve));
+    this.channel.on("data", (d: Buffer) => {
+      said += d.toString();
+      if (said.includes(AT_GATE)) reached((this.atGate = true));
+    });
     this.channel.on("error", () => undefined);
     child.stdout!.on("data", (d: Buffer) => (this.stdout += d));
     child.stderr!.on("data", (d: Buffer) => (this.stderr += d));
@@ -63,6 +71,7 @@ export class GatedSynth {
       child.on("error", () => resolve(null));
       child.on("close", (code) => resolve(code));
     });
+    void this.exited.then(() => reached(this.atGate));
     // Waiting at its gate, it must not keep this process alive; `synthesize` holds on to it.
     this.hold(false);
     process.on("exit", this.killAtExit);
@@ -89,11 +98,23 @@ export class GatedSynth {
     }
   }
 
-  /** Ends the app unless it was used: the operation ended before its phase was recorded. */
-  dispose(): void {
+  /** Whether the app waits at its gate: true once it does, false once it exited without (the tests wait on it). */
+  whenWaiting(): Promise<boolean> {
+    return this.waiting;
+  }
+
+  /** Ends the app unless it was used (the operation ended before its phase was recorded), and waits until it is gone. */
+  async dispose(): Promise<void> {
     if (this.used) return;
+    this.used = true;
     this.kill();
-    process.off("exit", this.killAtExit);
+    this.hold(true);
+    try {
+      await this.exited;
+    } finally {
+      this.hold(false);
+      process.off("exit", this.killAtExit);
+    }
   }
 
   private get channel(): Readable & Writable {
