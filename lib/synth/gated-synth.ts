@@ -23,8 +23,32 @@ const CHANNEL_FD = 3;
  * `synthesize` runs it.
  */
 export class GatedSynth {
-  /** Starts the app; undefined when cdktf.json cannot be read (the synth later says why). */
+  /** The one `startAhead` started, until a run of the same project and environment takes it. */
+  private static ahead?: { projectDir: string; env: NodeJS.ProcessEnv; synth?: GatedSynth };
+
+  /**
+   * Starts the app before the operation is known for sure (see
+   * `startSynthAhead`): the operation's `start` takes it. Unused, it is
+   * killed when this process exits.
+   */
+  static startAhead(projectDir: string, env: NodeJS.ProcessEnv): void {
+    GatedSynth.ahead = { projectDir, env, synth: GatedSynth.launch(projectDir, env) };
+  }
+
+  /**
+   * The app started ahead for this project and environment, or else a new
+   * start; undefined when cdktf.json cannot be read (the synth later says why).
+   */
   static start(projectDir: string, env: NodeJS.ProcessEnv): GatedSynth | undefined {
+    const ahead = GatedSynth.ahead;
+    if (ahead && ahead.projectDir === projectDir && ahead.env === env) {
+      GatedSynth.ahead = undefined;
+      return ahead.synth;
+    }
+    return GatedSynth.launch(projectDir, env);
+  }
+
+  private static launch(projectDir: string, env: NodeJS.ProcessEnv): GatedSynth | undefined {
     let config;
     try {
       config = readCdktfConfig(projectDir);
@@ -65,8 +89,8 @@ export class GatedSynth {
       if (said.includes(AT_GATE)) reached((this.atGate = true));
     });
     this.channel.on("error", () => undefined);
-    child.stdout!.on("data", (d: Buffer) => (this.stdout += d));
-    child.stderr!.on("data", (d: Buffer) => (this.stderr += d));
+    child.stdout!.on("data", (d: Buffer) => (this.stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => {
       child.on("error", () => resolve(null));
       child.on("close", (code) => resolve(code));
