@@ -35,6 +35,11 @@ export class GatedSynth {
     GatedSynth.ahead = { projectDir, env, synth: GatedSynth.launch(projectDir, env) };
   }
 
+  /** Whether an app started ahead waits to be taken (the tests ask). */
+  static startedAhead(): boolean {
+    return GatedSynth.ahead?.synth !== undefined;
+  }
+
   /**
    * The app started ahead for this project and environment, or else a new
    * start; undefined when cdktf.json cannot be read (the synth later says why).
