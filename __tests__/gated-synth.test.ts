@@ -3,7 +3,9 @@ import * as path from "path";
 import { GatedSynth } from "../lib/synth/gated-synth";
 import { UserError } from "../lib/user-error";
 import { FailedOverPhase } from "../lib/phase/phase-record";
-import { ProjectFixture, STACK } from "./support/project-fixture";
+import { startChild } from "./support/child-processes";
+import { ProjectFixture, REPO, STACK } from "./support/project-fixture";
+import { waitFor } from "./support/wait-for";
 
 /** Whether a process (or a zombie not reaped yet) still runs. */
 function alive(pid: number): boolean {
@@ -80,6 +82,25 @@ describe("a synth started ahead of the phase record", () => {
     await synth.dispose();
 
     expect(alive(pid)).toBe(false);
+    expect(fs.existsSync(project.outdir)).toBe(false);
+  });
+
+  it("ends at its gate, writing nothing, when the operation that started it is killed", async () => {
+    // An operation's process reduced to the start: busy elsewhere (the interval), it says the app's pid once the app waits.
+    const script = `const { GatedSynth } = require(${JSON.stringify(path.join(REPO, "dist", "lib", "synth", "gated-synth.js"))});
+setInterval(() => {}, 1000);
+const synth = GatedSynth.start(${JSON.stringify(project.dir)}, process.env);
+synth.whenWaiting().then(() => process.stdout.write(String(synth.child.pid) + "\\n"));`;
+    const operation = startChild(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let said = "";
+    operation.stdout!.on("data", (d: Buffer) => (said += d.toString()));
+    await waitFor(() => said.endsWith("\n"), 90_000);
+    const app = Number(said.trim());
+    expect(alive(app)).toBe(true);
+
+    operation.kill("SIGKILL");
+
+    await waitFor(() => !alive(app), 90_000);
     expect(fs.existsSync(project.outdir)).toBe(false);
   });
 
