@@ -1,3 +1,4 @@
+import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GatedSynth } from "../lib/synth/gated-synth";
@@ -102,6 +103,19 @@ synth.whenWaiting().then(() => process.stdout.write(String(synth.child.pid) + "\
 
     await waitFor(() => !alive(app), 90_000);
     expect(fs.existsSync(project.outdir)).toBe(false);
+  });
+
+  it("runs the app again when the one waiting at its gate was killed before the go", async () => {
+    synth = GatedSynth.start(project.dir, process.env)!;
+    await expect(synth.whenWaiting()).resolves.toBe(true);
+    const child = (synth as unknown as { child: ChildProcess }).child;
+    process.kill(-child.pid!, "SIGKILL");
+    await waitFor(() => child.signalCode !== null, 90_000);
+
+    project.writePhases({ [STACK]: { phase: "failed-over", primary: "frozen" } });
+    await synth.synthesize();
+
+    expect(project.stack().pair.phase).toMatchObject({ phase: "failed-over", primary: "frozen" });
   });
 
   it("runs an app that does not wait at the gate again once the phase is recorded, so its output is never the early one", async () => {

@@ -116,9 +116,11 @@ export class GatedSynth {
     const started = Date.now();
     this.hold(true);
     try {
+      // Gone before the go (killed by someone, or it never waited): what it did is not this synth.
+      const goneBefore = this.child.exitCode !== null || this.child.signalCode !== null;
       this.channel.end(GO);
       const code = await this.exited;
-      if (!this.atGate) return synthesize(this.projectDir, this.env);
+      if (goneBefore || !this.atGate) return synthesize(this.projectDir, this.env);
       if (code !== 0) throw synthFailed(code, this.stderr, this.stdout);
       return { outdir: this.outdir, durationMs: Date.now() - started };
     } finally {
