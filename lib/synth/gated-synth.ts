@@ -6,6 +6,8 @@ import { synthEnvironment, synthesize, synthFailed, SynthResult } from "./synthe
 
 /** The descriptor the gate's channel has in the app's process (after stdin, stdout and stderr). */
 const CHANNEL_FD = 3;
+/** The app's niceness (0 is normal, 19 the lowest priority). */
+const EARLY_NICENESS = 10;
 
 /**
  * A synth of cdktf.json's app started ahead of time: an operation starts it
@@ -60,9 +62,12 @@ export class GatedSynth {
     } catch {
       return undefined;
     }
-    const child = spawn(config.app, {
+    // As `shell: true` runs it (`/bin/sh -c`), under `nice`: its start-up
+    // takes only the CPU the operation leaves, so the reads and the Terraform
+    // checks before the role change come first. Without `nice`, the spawn
+    // fails and the app is run as `synthesize` runs it, after the record.
+    const child = spawn("nice", ["-n", String(EARLY_NICENESS), "/bin/sh", "-c", config.app], {
       cwd: projectDir,
-      shell: true,
       env: { ...synthEnvironment(config, env), [SYNTH_GATE_FD]: String(CHANNEL_FD) },
       stdio: ["ignore", "pipe", "pipe", "pipe"],
       // Its own process group: the shell's children go with it when it is killed.
