@@ -54,6 +54,28 @@ describe("a synth started ahead of the phase record", () => {
     stack.verifyAgainst(record);
   });
 
+  it("takes a go sent before the app reached its gate: the app synthesizes once, when it gets there", async () => {
+    const fleet = ProjectFixture.create("bench/fleet-app.js");
+    const release = path.join(fleet.dir, "release");
+    const synthLog = path.join(fleet.dir, "synths.log");
+    try {
+      // The app is held before it loads anything until the test releases it, so the go comes first.
+      const held = `node -e 'const fs = require("fs"); while (!fs.existsSync(${JSON.stringify(release)})) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); require(${JSON.stringify(path.join(REPO, "dist", "bench", "fleet-app.js"))})'`;
+      fs.writeFileSync(path.join(fleet.dir, "cdktf.json"), JSON.stringify({ app: held, context: {} }));
+      synth = GatedSynth.start(fleet.dir, { ...process.env, CRDR_BENCH_SYNTH_LOG: synthLog })!;
+      fleet.writePhases({ "bench-pg-0": { phase: "failed-over", primary: "forgotten" } });
+      const done = synth.synthesize();
+      fs.writeFileSync(release, "");
+      await done;
+
+      expect(fleet.stack("bench-pg-0").pair.phase).toMatchObject({ phase: "failed-over", primary: "forgotten" });
+      expect(fs.readFileSync(synthLog, "utf8").trim().split("\n")).toHaveLength(1);
+      await expect(synth.whenWaiting()).resolves.toBe(true);
+    } finally {
+      fleet.remove();
+    }
+  });
+
   it("reports a failure of the app after the gate as synthesize does, with the app's own words and exit code", async () => {
     // The fleet app breaks on demand, as a bad edit to main.ts would.
     const fleet = ProjectFixture.create("bench/fleet-app.js");
