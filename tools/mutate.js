@@ -112,22 +112,28 @@ for (const { target, mutate = target, tests, pure = false } of chosen) {
       JSON.stringify({ extends: "../tsconfig.json", include: [`../${mutate}`] }, null, 2) + "\n",
     );
   const started = Date.now();
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      CRDR_MUTATE_TESTS: existing(tests).join(","),
-      CRDR_MUTATE_TSCONFIG: pure ? tsconfig : "",
-      CRDR_MUTATE_PURE: pure ? "1" : "",
+  // Incremental, one file per target: a second run of a target re-tests only the mutants its changes touch.
+  const incremental = path.join("reports", "mutation", `${slug(target)}.incremental.json`);
+  const run = spawnSync(
+    "npx",
+    ["stryker", "run", "--mutate", mutate, "--incremental", "--incrementalFile", incremental],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        CRDR_MUTATE_TESTS: existing(tests).join(","),
+        CRDR_MUTATE_TSCONFIG: pure ? tsconfig : "",
+        CRDR_MUTATE_PURE: pure ? "1" : "",
+      },
     },
-  });
+  );
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (run.status !== 0 || !fs.existsSync(REPORT)) {
     results.push({ target, score: "failed", minutes });
     continue;
   }
-  const kept = path.join(ROOT, "reports", "mutation", `${target.replace(/\/$/, "").replace(/[/.]/g, "_")}.json`);
+  const kept = path.join(ROOT, "reports", "mutation", `${slug(target)}.json`);
   fs.renameSync(REPORT, kept);
   results.push({ target, ...score(JSON.parse(fs.readFileSync(kept, "utf8"))), minutes });
 }
@@ -138,6 +144,11 @@ for (const r of results)
     `${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`,
   );
 process.exit(results.some((r) => r.score === "failed") ? 1 : 0);
+
+/** A target's name as a file name: lib/operations/role-request.ts → lib_operations_role-request_ts. */
+function slug(target) {
+  return target.replace(/\/$/, "").replace(/[/.]/g, "_");
+}
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored ones excluded). */
 function score(report) {
