@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as path from "path";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
@@ -147,6 +148,85 @@ describe("a role change whose answer is lost", () => {
     await failover(failoverOptions, deps);
     expect(puts()).toHaveLength(2);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+});
+
+describe("a second request, after a first whose answer was lost and that never showed", () => {
+  // The first request may still be applied late: whatever refuses the second, the run cannot say nothing changed.
+  it.each([
+    ["the API gone", "unreachable"],
+    ["the token refused", "401"],
+  ] as const)("refused with %s: exit 3, the earlier request named as maybe applied", async (_name, refusal) => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    let client = deps.client;
+    if (refusal === "401") sim.faults.add(onPrimaryPut({ kind: "status", status: 401, times: 1 }));
+    else {
+      // Nothing listens where the second request goes (the client still names the address it was given).
+      const nowhere = new AivenClient({ baseUrl: "http://127.0.0.1:1", token: TOKEN, backoffMs: 10, timeoutMs: 1000 });
+      client = Object.create(deps.client) as AivenClient;
+      client.updateService = (p, s, u) => (sim.apiCalls("PUT").length ? nowhere : deps.client).updateService(p, s, u);
+    }
+    await expect(failover(failoverOptions, { ...deps, client })).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.+\) after an earlier request of this run or another run; that earlier request may still have been applied\. Rerun the same command/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped", ...(refusal === "401" ? ["pg-primary failed 401"] : [])]);
+    // Both requests counted as unresolved, so a rerun sends nothing more until it knows.
+    expect(
+      journal()
+        .map((e) => e.event)
+        .filter((e) => e.startsWith("role-")),
+    ).toEqual(["role-intent", "role-ambiguous", "role-lapsed", "role-intent", "role-refused", "role-lapsed"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("is not sent when the run lost its lock during the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    const holder = path.join(process.env.CRDR_LOCK_DIR!, "crdr-test.pg-primary.holder.json");
+    const sleep = async (ms: number) => {
+      // While the first request's outcome is read for, someone removes the lock's note: another run may start.
+      if (sim.apiCalls("PUT").length === 1) fs.rmSync(holder, { force: true });
+      await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
+    };
+    try {
+      await expect(failover(failoverOptions, { ...deps, sleep })).rejects.toMatchObject({
+        message: expect.stringMatching(
+          /^This run's lock on pg-primary \(.+\) was deleted while it ran, so another run may have started; nothing more was sent\./,
+        ),
+      });
+      expect(puts()).toEqual(["pg-primary failed dropped"]);
+    } finally {
+      // The run leaves a lock it no longer knows to be its own; the next test's run takes a fresh one.
+      fs.rmSync(`${holder.slice(0, -".holder.json".length)}.lock`, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the time to trigger, in the run's timeline", () => {
+  const figures = () => journal().find((e) => e.event === "timeline")?.timeline.figures;
+
+  it.each([
+    ["Aiven answers", undefined],
+    ["the answer is lost and the change read back", "apply-then-drop"],
+    ["Aiven answers 409 and the change is read back", "conflict-while-moving"],
+  ] as const)("is measured when %s", async (_name, kind) => {
+    if (kind) sim.faults.add(onPrimaryPut({ kind, times: 1 }));
+    await failover(failoverOptions, deps);
+    expect(figures()).toMatchObject({ toTrigger: expect.any(Number) });
+    expect(output()).toMatch(/^  Timeline: to trigger \d/m);
+  });
+
+  it("is measured when someone else made the change before it was sent", async () => {
+    sim.model.delays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      return true;
+    };
+    await failover({ ...failoverOptions, yes: false }, { ...deps, confirm });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(figures()).toMatchObject({ toTrigger: expect.any(Number) });
   });
 });
 
