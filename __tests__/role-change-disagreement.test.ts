@@ -337,6 +337,19 @@ describe("--resend after two requests whose answers were lost and that never sho
     reporter.lines.length = 0;
   };
 
+  it("a plain rerun sends nothing more: exit 3, naming when each was found unresolved and how to send it again", async () => {
+    await twoLost();
+    const lapsed = journal().filter((e) => e.event === "role-lapsed");
+    expect(lapsed).toHaveLength(2);
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message:
+        `Not sending PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}: 2 requests for it were already sent (by runs at ${lapsed[0].ts}, ${lapsed[1].ts}) and neither peer showed any sign of them for 300ms each; Aiven may still act on them later. Nothing more was sent. ` +
+        "Check the pair with npm run status -- --stack pg-primary (and Aiven's console) in a while: if it shows the change, rerun the same command to finish; if nothing has moved, rerun with --resend (`npm run failover -- --stack pg-primary --resend`) to send it once more, or raise --lost-answer-grace if Aiven is slow.",
+    });
+    expect(puts()).toHaveLength(2);
+  });
+
   it("reads that nothing moved, says so, and sends it once more", async () => {
     await twoLost();
     await failover({ ...failoverOptions, resend: true }, deps);
