@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
+import { processAlive } from "../process-alive";
 import { UserError } from "../user-error";
 import { releaseAtExit } from "./exit-cleanup";
 import { WORK_DIR } from "./journal";
@@ -408,19 +409,5 @@ function readHolder(file: string): LockHolder | undefined {
     return JSON.parse(fs.readFileSync(file, "utf8")) as LockHolder;
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A killed process lingers as a zombie until its parent reaps it.
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
   }
 }
