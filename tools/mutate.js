@@ -11,10 +11,12 @@
 //     --only: some of one target's files (comma-separated), judged by the target's tests.
 //     --incremental: tests again only the mutants whose code or tests changed since the last run of the same
 //     target and files (Stryker's incremental file, kept per run in reports/mutation/).
+//     --concurrency N: N test runners instead of stryker.config.mjs's one (a target whose runs mostly wait).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { Command, InvalidArgumentError } = require("commander");
 
 const ROOT = path.resolve(__dirname, "..");
 const RULE_TESTS = "__tests__/plan-review/rules/*.test.ts";
@@ -91,15 +93,18 @@ const TARGETS = [
   },
 ];
 
-const args = process.argv.slice(2);
-const incremental = args.includes("--incremental");
-const onlyAt = args.indexOf("--only");
-const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-if (onlyAt >= 0 && !only) {
-  console.error("--only needs the files to mutate, comma-separated (--only lib/phase/phase-folder.ts).");
-  process.exit(2);
-}
-const asked = args.filter((a, i) => a !== "--incremental" && i !== onlyAt && i !== onlyAt + 1);
+const program = new Command("npm run mutate --")
+  .argument("[targets...]", "safety-core targets (default: all)")
+  .option("--only <files>", "some of one target's files, comma-separated, judged by the target's tests")
+  .option("--incremental", "test again only the mutants whose code or tests changed since the same run last finished")
+  .option("--concurrency <n>", "test runners (default: stryker.config.mjs's one)", (value) => {
+    if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("a whole number of test runners, such as 2.");
+    return value;
+  })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .parse();
+const asked = program.args;
+const { only, incremental = false, concurrency } = program.opts();
 const unknown = asked.filter((a) => !TARGETS.some((t) => t.target === a));
 if (unknown.length) {
   console.error(
@@ -137,7 +142,8 @@ for (const { target, mutate: whole = target, tests, pure = false } of chosen) {
     ? ["--incremental", "--incrementalFile", path.join("reports", "mutation", `${name}.incremental.json`)]
     : [];
   const sandbox = ["--tempDirName", `.stryker-tmp-${name}`];
-  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate, ...sandbox, ...incrementalArgs], {
+  const runners = concurrency ? ["--concurrency", concurrency] : [];
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate, ...sandbox, ...incrementalArgs, ...runners], {
     cwd: ROOT,
     stdio: "inherit",
     env: {
