@@ -319,6 +319,20 @@ describe("a 2xx Aiven never acts on", () => {
     expect(puts()).toEqual(["pg-primary failed 200"]);
   });
 
+  it("says nothing changed only once the peers read as before again, not while they are unreadable past the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // Both peers unreadable for 2 s after the PUT: the 300ms grace period ends while nobody can read them.
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 2_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503).length).toBeGreaterThan(0);
+    // The read that ended the wait came once the peers were readable again.
+    expect(sim.apiCalls("GET").at(-1)!.status).toBe(200);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
   it("takes one peer unreadable during the wait, the other as before, as no sign either way", async () => {
     sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
     // The primary unreadable at the first read after the PUT (the GET and its 4 retries); the recovery as before.
