@@ -6,7 +6,7 @@ import { OPERATIONS } from "../lib/phase/phase-record";
 import { startChild } from "./support/child-processes";
 import { useDrScenario } from "./support/dr-scenario";
 import { PATHS } from "./support/dr-operations";
-import { REPO, ScriptRun, STACK } from "./support/project-fixture";
+import { REPO, ScriptRun, STACK, writeRepositoryScripts } from "./support/project-fixture";
 
 /**
  * The `crdr` command (package.json "bin"): one entry whose subcommands come
@@ -110,19 +110,7 @@ describe("npx crdr failover, against the simulator, does what npm run failover d
   function installInProject(dir: string): void {
     fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
     fs.symlinkSync(path.join(REPO, "bin", "crdr.js"), path.join(dir, "node_modules", ".bin", "crdr"));
-    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
-      scripts: Record<string, string>;
-    };
-    const here = Object.fromEntries(
-      Object.entries(scripts).map(([name, line]) => [
-        name,
-        line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`),
-      ]),
-    );
-    fs.writeFileSync(
-      path.join(dir, "package.json"),
-      JSON.stringify({ name: "crdr-bin-project", private: true, scripts: here }),
-    );
+    writeRepositoryScripts(dir, "crdr-bin-project");
   }
 
   function run(command: string, args: string[]): Promise<ScriptRun> {

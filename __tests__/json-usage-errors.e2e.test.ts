@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CRDR_COMMANDS } from "../lib/cli/crdr-commands";
-import { REPO } from "./support/project-fixture";
+import { REPO, writeRepositoryScripts } from "./support/project-fixture";
 
 /**
  * With --json, a script reading stdout finds one `error` event as the last
@@ -15,19 +15,7 @@ let dir: string;
 beforeAll(() => {
   // A project folder: nothing here is read, every row is refused before that.
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-json-usage-"));
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  };
-  const here = Object.fromEntries(
-    Object.entries(scripts).map(([name, line]) => [
-      name,
-      line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`),
-    ]),
-  );
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "json-usage", private: true, scripts: here }),
-  );
+  writeRepositoryScripts(dir, "json-usage");
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

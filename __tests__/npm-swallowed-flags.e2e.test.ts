@@ -1,11 +1,10 @@
 import * as fs from "fs";
-import * as path from "path";
 import { Command } from "commander";
 import { flagsNpmTook, npmTookFlagsMessage } from "../lib/cli/npm-swallowed-flags";
 import { startChild } from "./support/child-processes";
 import { DR_OPERATIONS, peers } from "./support/dr-operations";
 import { useDrScenario } from "./support/dr-scenario";
-import { REPO, ScriptRun, STACK } from "./support/project-fixture";
+import { ScriptRun, STACK, writeRepositoryScripts } from "./support/project-fixture";
 
 /**
  * `npm run failover --dry-run -- --stack pg-primary` hands --dry-run to npm,
@@ -14,22 +13,7 @@ import { REPO, ScriptRun, STACK } from "./support/project-fixture";
  */
 const scenario = useDrScenario("tok-npm-flags-71c2d9");
 
-/** The repository's npm scripts, runnable from the scenario's project folder. */
-function writePackageJson(dir: string): void {
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  };
-  const here = Object.fromEntries(
-    Object.entries(scripts).map(([name, line]) => [
-      name,
-      line.replace("node tools/run-built.js", `node ${path.join(REPO, "tools", "run-built.js")}`),
-    ]),
-  );
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "npm-flags-project", private: true, scripts: here }),
-  );
-}
+const writePackageJson = (dir: string) => writeRepositoryScripts(dir, "npm-flags-project");
 
 function npmRun(args: string[]): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LockHeldError, OperationLock } from "../lib/operations/operation-lock";
+import { LockHeldError, OperationLock, withSynthLock } from "../lib/operations/operation-lock";
+import { waitFor } from "./support/wait-for";
 
 /**
  * A pair lock is a directory and a note naming its holder, made and removed
@@ -42,6 +43,7 @@ function stopAt(
   suffix: string,
   signal: "SIGKILL" | "SIGSTOP",
   release: boolean,
+  lock: "pair" | "synth" = "pair",
 ): Promise<number> {
   const script = `
     const fs = require("fs");
@@ -53,9 +55,14 @@ function stopAt(
       }
       return original.call(this, file, ...rest);
     };
-    const { OperationLock } = require(${JSON.stringify(COMPILED)});
-    OperationLock.acquire(${JSON.stringify(dir)}, ${JSON.stringify(PAIR)}, ${JSON.stringify(HOLDER)})
-      .then((lock) => (${release} ? lock.release() : new Promise(() => {})));
+    const { OperationLock, withSynthLock } = require(${JSON.stringify(COMPILED)});
+    if (${JSON.stringify(lock)} === "synth") {
+      // The synth lock is held for the duration of its function: released at once, or never.
+      withSynthLock(${JSON.stringify(dir)}, () => (${release} ? undefined : new Promise(() => {})));
+    } else {
+      OperationLock.acquire(${JSON.stringify(dir)}, ${JSON.stringify(PAIR)}, ${JSON.stringify(HOLDER)})
+        .then((lock) => (${release} ? lock.release() : new Promise(() => {})));
+    }
   `;
   const child = spawn(process.execPath, ["-e", script], { stdio: "inherit" });
   children.push(child.pid!);
@@ -131,5 +138,68 @@ describe("a pair lock left by a process killed mid-step", () => {
       await lock.release();
     }
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("the synth lock left by a process killed mid-step", () => {
+  const locks = () => path.join(dir, ".crdr", "locks");
+  /** Synthesizes under the lock as a rerun does: what it said, and that its function ran. */
+  async function rerunSynth(): Promise<{ said: string[]; ran: boolean }> {
+    const said: string[] = [];
+    let ran = false;
+    await withSynthLock(
+      dir,
+      () => (ran = true),
+      (message) => said.push(message),
+    );
+    return { said, ran };
+  }
+
+  it("killed after making the lock directory, before writing its note: a rerun takes it over from that process", async () => {
+    const pid = await stopAt("writeFileSync", "synth.holder.json", "SIGKILL", false, "synth");
+    expect(fs.readdirSync(locks()).sort()).toEqual(["synth.lock", `synth.taking.${pid}.json`]);
+
+    expect(await rerunSynth()).toEqual({
+      said: [`took over synth's lock from pid ${pid}, which is no longer running`],
+      ran: true,
+    });
+    expect(fs.readdirSync(locks())).toEqual([]);
+  });
+
+  it("killed while releasing, before the directory went: its note names it, and a rerun takes the lock over", async () => {
+    const pid = await stopAt("rmdir", "synth.lock", "SIGKILL", true, "synth");
+    expect(fs.readdirSync(locks()).sort()).toEqual(["synth.holder.json", "synth.lock"]);
+
+    expect(await rerunSynth()).toEqual({
+      said: [`took over synth's lock from pid ${pid}, which is no longer running`],
+      ran: true,
+    });
+    expect(fs.readdirSync(locks())).toEqual([]);
+  });
+
+  it("killed while releasing, after the directory went: a rerun finds no lock to take over", async () => {
+    await stopAt("renameSync", "synth.holder.json", "SIGKILL", true, "synth");
+    expect(fs.readdirSync(locks())).toEqual(["synth.holder.json"]);
+
+    expect(await rerunSynth()).toEqual({ said: [], ran: true });
+    expect(fs.readdirSync(locks())).toEqual([]);
+  });
+
+  it("a live process stopped between making the directory and writing its note keeps the lock from a rerun", async () => {
+    const pid = await stopAt("writeFileSync", "synth.holder.json", "SIGSTOP", false, "synth");
+    let ran = false;
+    const rerun = withSynthLock(dir, () => (ran = true));
+    // The rerun's own claim appears once it has judged the lock and waits for it.
+    await waitFor(() => fs.existsSync(path.join(locks(), `synth.taking.${process.pid}.json`)));
+    expect(ran).toBe(false);
+    expect(fs.readdirSync(locks()).sort()).toEqual(
+      ["synth.lock", `synth.taking.${pid}.json`, `synth.taking.${process.pid}.json`].sort(),
+    );
+    // Once the lock is gone, the waiting rerun takes it, and leaves no claim behind (the dead one's included).
+    process.kill(pid, "SIGKILL");
+    fs.rmSync(path.join(locks(), "synth.lock"), { recursive: true });
+    await rerun;
+    expect(ran).toBe(true);
+    expect(fs.readdirSync(locks())).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { Timeline } from "../lib/operations/timeline";
 import { UserError } from "../lib/user-error";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
-import { freshPairSimulator } from "./support/fresh-pair-simulator";
+import { inProcessPair, pairRoles } from "./support/in-process-pair";
 
 /**
  * The operations run in this process against the simulator, with Terraform
@@ -34,10 +34,7 @@ const common: CommonOptions = {
   lostAnswerGraceMs: 300,
 };
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
-const roles = () =>
-  ["pg-primary", "pg-primary-dr"]
-    .map((s) => sim.model.getService("crdr-test", s))
-    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const roles = () => pairRoles(sim);
 const putBodies = () =>
   sim
     .apiCalls("PUT")
@@ -50,17 +47,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  let url: string;
-  ({ sim, url } = await freshPairSimulator(project, TOKEN));
-  terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
-  reporter = new CapturingReporter();
-  deps = {
-    projectDir: project.dir,
-    env: { ...process.env, AIVEN_TOKEN: TOKEN },
-    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 500 }),
-    reporter,
-    terraform: terraform.factory(),
-  };
+  ({ sim, terraform, reporter, deps } = await inProcessPair(project, TOKEN, { deps: { clientTimeoutMs: 500 } }));
 });
 afterEach(() => sim.stop());
 

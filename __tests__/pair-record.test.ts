@@ -10,6 +10,7 @@ import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { killedAfterSending, RunKilled } from "./support/killed-run";
 import { ProjectFixture, STACK } from "./support/project-fixture";
+import { pairRoles } from "./support/in-process-pair";
 import { RecordingTerraform } from "./support/recording-terraform";
 
 /**
@@ -38,10 +39,7 @@ const puts = () =>
   sim
     .apiCalls("PUT")
     .map((p) => `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role}`);
-const roles = () =>
-  ["pg-primary", "pg-primary-dr"]
-    .map((s) => sim.model.getService("crdr-test", s))
-    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const roles = () => pairRoles(sim);
 
 function depsFor(
   project: ProjectFixture,

@@ -1,12 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { SimServer } from "../lib/simulator/sim-server";
 import { UserError } from "../lib/user-error";
-import { freshPairSimulator } from "./support/fresh-pair-simulator";
+import { inProcessPair } from "./support/in-process-pair";
 import { makeImmutable } from "./support/immutable";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
@@ -81,18 +80,8 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  let url: string;
-  ({ sim, url } = await freshPairSimulator(project, TOKEN));
-  reporter = new CapturingReporter();
-  deps = {
-    projectDir: project.dir,
-    env: { ...process.env, AIVEN_TOKEN: TOKEN },
-    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
-    reporter,
-    terraform: new RecordingTerraform(project.stack().workingDirectory, ALL).factory(),
-    // What follows the preflight is not judged here: no resynth after each role change (a child process each).
-    deferSynth: true,
-  };
+  // What follows the preflight is not judged here: no resynth after each role change (a child process each).
+  ({ sim, reporter, deps } = await inProcessPair(project, TOKEN, { deps: { deferSynth: true } }));
 });
 afterEach(async () => {
   for (const u of undo.splice(0).reverse()) u();

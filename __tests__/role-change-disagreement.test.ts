@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { plannedSwitch } from "../lib/operations/planned-switch";
@@ -9,7 +7,7 @@ import { SimServer } from "../lib/simulator/sim-server";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
 import { waitFor } from "./support/wait-for";
-import { freshPairSimulator } from "./support/fresh-pair-simulator";
+import { inProcessPair, journalEvents, pairRoles } from "./support/in-process-pair";
 
 /**
  * The role change when Aiven and the network disagree with what was sent:
@@ -35,10 +33,7 @@ const common: CommonOptions = {
   lostAnswerGraceMs: 300,
 };
 const failoverOptions = { ...common, primaryUnreachable: false, stateOnly: false, force: false };
-const roles = () =>
-  ["pg-primary", "pg-primary-dr"]
-    .map((s) => sim.model.getService("crdr-test", s))
-    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const roles = () => pairRoles(sim);
 const puts = () =>
   sim
     .apiCalls("PUT")
@@ -46,12 +41,7 @@ const puts = () =>
       (p) =>
         `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role} ${p.status}`,
     );
-const journal = () =>
-  fs
-    .readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const journal = () => journalEvents(project);
 const output = () => reporter.lines.join("\n");
 const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({
   ...fault,
@@ -66,17 +56,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  let url: string;
-  ({ sim, url } = await freshPairSimulator(project, TOKEN));
-  terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
-  reporter = new CapturingReporter();
-  deps = {
-    projectDir: project.dir,
-    env: { ...process.env, AIVEN_TOKEN: TOKEN },
-    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
-    reporter,
-    terraform: terraform.factory(),
-  };
+  ({ sim, terraform, reporter, deps } = await inProcessPair(project, TOKEN));
 });
 afterEach(() => sim.stop());
 

@@ -1,11 +1,10 @@
-import * as fs from "fs";
 import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { FaultSpec } from "../lib/simulator/sim-faults";
 import { SimServer } from "../lib/simulator/sim-server";
-import { freshPairSimulator } from "./support/fresh-pair-simulator";
+import { inProcessPair, journalEvents, pairRoles } from "./support/in-process-pair";
 import { killedAfterSending, RunKilled } from "./support/killed-run";
 import { ProjectFixture, STACK } from "./support/project-fixture";
 import { RecordingTerraform } from "./support/recording-terraform";
@@ -39,17 +38,9 @@ const options = {
   stateOnly: false,
   force: false,
 } satisfies CommonOptions & Record<string, unknown>;
-const roles = () =>
-  ["pg-primary", "pg-primary-dr"]
-    .map((s) => sim.model.getService("crdr-test", s))
-    .map((s) => `${s.state}/${s.disaster_recovery_role}`);
+const roles = () => pairRoles(sim);
 const puts = () => sim.apiCalls("PUT").map((p) => `${p.path.split("/").pop()} ${p.status}`);
-const journal = () =>
-  fs
-    .readFileSync(`${project.dir}/.crdr/journal/${STACK}.jsonl`, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const journal = () => journalEvents(project);
 const roleEvents = () => journal().filter((e) => String(e.event).startsWith("role-"));
 const onPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({
   ...fault,
@@ -64,16 +55,7 @@ beforeAll(() => {
 afterAll(() => project.remove());
 
 beforeEach(async () => {
-  ({ sim, url } = await freshPairSimulator(project, TOKEN));
-  terraform = new RecordingTerraform(project.stack().workingDirectory, ALL);
-  reporter = new CapturingReporter();
-  deps = {
-    projectDir: project.dir,
-    env: { ...process.env, AIVEN_TOKEN: TOKEN },
-    client: new AivenClient({ baseUrl: url, token: TOKEN, backoffMs: 10, timeoutMs: 1000 }),
-    reporter,
-    terraform: terraform.factory(),
-  };
+  ({ sim, url, terraform, reporter, deps } = await inProcessPair(project, TOKEN));
 });
 afterEach(() => sim.stop());
 

@@ -4,6 +4,8 @@ import { waitFor } from "./support/wait-for";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { jsonErrorEvent } from "../lib/cli/json-error-event";
+import { JSON_VERSION } from "../lib/reporting/reporter";
 
 const REPO = path.resolve(__dirname, "..");
 
@@ -76,6 +78,58 @@ describe("tools/run-built.js (what every npm script runs)", () => {
     expect(result.stderr).toBe(
       "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.\n",
     );
+  });
+
+  describe("with --json, a stop before the command starts still ends stdout with one error event", () => {
+    const lastEvent = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!);
+
+    it("dependencies not installed: the event has the shape every command's error event has", () => {
+      dir = projectWith({ "dist/scripts/crdr.js": "" });
+      const result = run(dir, "scripts/crdr", "failover", "--json", "--stack", "pg-primary");
+      expect(result.status).toBe(2);
+      const event = lastEvent(result.stdout);
+      expect(Object.keys(event).sort()).toEqual(Object.keys(JSON.parse(jsonErrorEvent(2, "m"))).sort());
+      expect(event).toMatchObject({
+        version: JSON_VERSION,
+        type: "error",
+        exitCode: 2,
+        message: "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.",
+      });
+      expect(Date.parse(event.ts)).not.toBeNaN();
+    });
+
+    it("bindings missing", () => {
+      dir = projectWith({ "dist/scripts/crdr.js": "" });
+      fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+      const result = run(dir, "scripts/crdr", "status", "--json");
+      expect(result.status).toBe(2);
+      expect(lastEvent(result.stdout)).toMatchObject({ type: "error", exitCode: 2, message: /provider bindings/ });
+    });
+
+    it("not without --json, nor for a --json after --", () => {
+      dir = projectWith({ "dist/scripts/crdr.js": "" });
+      expect(run(dir, "scripts/crdr", "status").stdout).toBe("");
+      expect(run(dir, "scripts/crdr", "status", "--", "--json").stdout).toBe("");
+    });
+
+    it("sources that do not compile: the compiler's errors, in the event too", () => {
+      dir = projectWith({
+        "tsconfig.json": JSON.stringify({
+          compilerOptions: { outDir: "dist", rootDir: ".", strict: true, types: ["node"] },
+          include: ["scripts/**/*.ts"],
+        }),
+        "scripts/crdr.ts": "const n: number = 'oops';\nexport { n };\n",
+        ".gen/providers/aiven/index.ts": "export {};\n",
+      });
+      fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+      const result = run(dir, "scripts/crdr", "failover", "--json");
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/^scripts\/crdr\.ts\(1,7\): error TS2322/m);
+      const event = lastEvent(result.stdout);
+      expect(event).toMatchObject({ type: "error", exitCode: result.status });
+      expect(event.message).toMatch(/^scripts\/crdr\.ts\(1,7\): error TS2322/);
+      expect(event.message).toMatch(/The TypeScript sources do not compile \(above\); fix them, then retry\.$/);
+    });
   });
 
   it("lets the DR tooling run when only main.ts has type errors, but not the app, and reports them again next time", () => {

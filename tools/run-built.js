@@ -51,22 +51,40 @@ function newestSource() {
   return newest;
 }
 
+/** Whether the command line asks for `--json` events (before any `--`, as the commands read it). */
+function wantsJson(args) {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).includes("--json");
+}
+
+/**
+ * Stops before the command could start: `message` on stderr and, under
+ * `--json`, the `error` event a script reading stdout waits for (the shape of
+ * lib/cli/json-error-event.ts, written out here: that file may be what did
+ * not compile).
+ */
+function fail(exitCode, message) {
+  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
+  if (wantsJson(process.argv.slice(3))) {
+    const event = { version: 1, ts: new Date().toISOString(), type: "error", exitCode, message: message.trim() };
+    process.stdout.write(`${JSON.stringify(event)}\n`);
+  }
+  process.exit(exitCode);
+}
+
 function ensureInstalled() {
   if (fs.existsSync(path.join(ROOT, "node_modules", "typescript", "bin", "tsc"))) return;
-  process.stderr.write(
-    "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.\n",
-  );
-  process.exit(2);
+  fail(2, "✖ The dependencies are not installed (node_modules/typescript is missing); run npm ci, then retry.");
 }
 
 function ensureBindings() {
   if (fs.existsSync(path.join(ROOT, ".gen", "providers", "aiven", "index.ts"))) return;
   // Without node_modules, `npm run bindings` fails too: npm ci does both.
   ensureInstalled();
-  process.stderr.write(
-    "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.\n",
+  fail(
+    2,
+    "✖ The Aiven provider bindings in .gen/providers/aiven are missing (npm ci --ignore-scripts skips generating them); run npm run bindings, then retry.",
   );
-  process.exit(2);
 }
 
 /** Files tsc reported errors in ("main.ts(7,3): error TS2322: …"). */
@@ -84,20 +102,22 @@ function ensureBuilt(target, entry, args) {
     cwd: ROOT,
     encoding: "utf8",
   });
-  if (tsc.error) {
-    process.stderr.write(`${tsc.error.message}\n`);
-    process.exit(1);
-  }
+  if (tsc.error) fail(1, `✖ Could not run the TypeScript compiler (${tsc.error.message}); run npm ci, then retry.`);
   if (tsc.status !== 0) {
     const output = `${tsc.stdout}${tsc.stderr}`;
-    process.stderr.write(output);
     // Not built cleanly, so not stamped: the next run compiles (and reports) again.
     // A mistake in main.ts (the declarations) must not stop the DR tooling,
     // which does not use it: tsc still emits, the operation's own synth then
     // refuses with the error (or a dry run uses the last output).
     const files = filesWithErrors(output);
     const onlyMain = files.length > 0 && files.every((f) => f === "main.ts");
-    if (!(onlyMain && runsWithoutDeclarations(target, args))) process.exit(tsc.status ?? 1);
+    if (!(onlyMain && runsWithoutDeclarations(target, args))) {
+      fail(
+        tsc.status ?? 1,
+        `${output.trimEnd()}\n✖ The TypeScript sources do not compile (above); fix them, then retry.`,
+      );
+    }
+    process.stderr.write(output);
     process.stderr.write("(main.ts has type errors; running the tooling, which does not use it)\n");
     return;
   }
@@ -113,10 +133,7 @@ if (typeof enableCompileCache === "function") {
 }
 
 const target = process.argv[2];
-if (!target) {
-  process.stderr.write("usage: node tools/run-built.js <entry point under dist/, without .js> [args…]\n");
-  process.exit(2);
-}
+if (!target) fail(2, "usage: node tools/run-built.js <entry point under dist/, without .js> [args…]");
 const entry = path.join(ROOT, "dist", `${target}.js`);
 ensureBindings();
 ensureBuilt(target, entry, process.argv.slice(3));

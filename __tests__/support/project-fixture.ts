@@ -15,6 +15,22 @@ export const REPO = path.resolve(__dirname, "..", "..");
 export const STACK = "pg-primary";
 
 /**
+ * A package.json in `dir` whose npm scripts are the repository's own, run
+ * from there (their `node tools/run-built.js` pointed at this repository):
+ * `npm run failover …` in `dir` runs as it does in an engineer's checkout.
+ */
+export function writeRepositoryScripts(dir: string, name: string): void {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const runBuilt = `node ${path.join(REPO, "tools", "run-built.js")}`;
+  const here = Object.fromEntries(
+    Object.entries(scripts).map(([script, line]) => [script, line.replace("node tools/run-built.js", runBuilt)]),
+  );
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, scripts: here }));
+}
+
+/**
  * A throw-away project that synthesizes the repository's compiled main.ts
  * (via cdktf.json's `app`, as an engineer's checkout would), with its own
  * phase folder, cdktf.out, local state and journal.

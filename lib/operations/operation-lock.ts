@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
+import { processAlive } from "../process-alive";
 import { UserError } from "../user-error";
 import { releaseAtExit } from "./exit-cleanup";
 import { WORK_DIR } from "./journal";
@@ -195,7 +196,7 @@ export class OperationLock {
     // killed in between) is one nobody could tell is stale, while a note left
     // without its lock is replaced by the next holder.
     await this.releaseLock().catch(() => undefined);
-    removeNoteIfStill(this.holderFile, this.runId);
+    removeNoteIfStill(this.holderFile, (note) => note.runId === this.runId);
   }
 }
 
@@ -255,32 +256,60 @@ async function holdingLockFile<T>(
       `Cannot write in ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}); make it writable (or free disk space), then rerun.`,
     );
   }
-  if (takeOver && fs.existsSync(`${file}.lock`)) {
-    const holder = readHolder(takeOver.note);
-    if (holder && holder.host === os.hostname() && !processAlive(holder.pid)) {
-      fs.rmSync(`${file}.lock`, { recursive: true, force: true });
-      fs.rmSync(takeOver.note, { force: true });
-      takeOver.said?.(`took over ${path.basename(file)}'s lock from pid ${holder.pid}, which is no longer running`);
-    }
+  if (takeOver && fs.existsSync(`${file}.lock`)) takeOverFromTheDead(file, takeOver);
+  // As for a pair lock: a claim naming this process until its note is
+  // written, so a directory left by a process killed in between is known to
+  // be a dead process's.
+  const claim = takeOver ? claimFile(file, process.pid) : undefined;
+  if (claim) writeNote(claim);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      stale: staleMs,
+      retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
+      onCompromised: () => undefined,
+    });
+  } catch (err) {
+    if (claim) fs.rmSync(claim, { force: true });
+    throw err;
   }
-  const release = await lockfile.lock(file, {
-    realpath: false,
-    stale: staleMs,
-    retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.5 },
-    onCompromised: () => undefined,
-  });
   const notePid = process.pid;
   const stopWatchingExit = takeOver
     ? releaseAtExit(takeOver.note, `${file}.lock`, () => readHolder(takeOver.note)?.pid === notePid)
     : () => undefined;
   try {
     if (takeOver) writeNote(takeOver.note);
+    if (claim) {
+      fs.rmSync(claim, { force: true });
+      for (const dead of claimsLeftByTheDead(file)) fs.rmSync(dead, { force: true });
+    }
     return await fn();
   } finally {
     stopWatchingExit();
-    if (takeOver) fs.rmSync(takeOver.note, { force: true });
+    // The directory first, then the note: a lock left without its note by a
+    // process killed in between is one nobody could tell is stale.
     await release().catch(() => undefined);
+    if (takeOver) removeNoteIfStill(takeOver.note, (note) => note.pid === notePid);
   }
+}
+
+/**
+ * Removes the lock on `file` when its holder died on this machine without
+ * releasing it: its note names a process that is gone, or there is no note
+ * and only dead processes claimed the lock (killed between making the
+ * directory and writing the note).
+ */
+function takeOverFromTheDead(file: string, takeOver: TakeOver): void {
+  const holder = readHolder(takeOver.note);
+  const deadHolder = holder && holder.host === os.hostname() && !processAlive(holder.pid) ? holder : undefined;
+  const deadClaims = holder ? [] : claimsLeftByTheDead(file);
+  if (!deadHolder && deadClaims.length === 0) return;
+  fs.rmSync(`${file}.lock`, { recursive: true, force: true });
+  if (deadHolder) fs.rmSync(takeOver.note, { force: true });
+  for (const dead of deadClaims) fs.rmSync(dead, { force: true });
+  const pids = deadHolder ? [deadHolder.pid] : deadClaims.map((c) => Number(/\.taking\.(\d+)\.json$/.exec(c)?.[1]));
+  takeOver.said?.(`took over ${path.basename(file)}'s lock from pid ${pids.join(", ")}, which is no longer running`);
 }
 
 /**
@@ -338,14 +367,15 @@ function claimsLeftByTheDead(target: string): string[] {
  * run: another run may have taken the lock and written its own in between.
  * The note is moved aside first, so what is checked is what is removed.
  */
-function removeNoteIfStill(note: string, runId: string): void {
+function removeNoteIfStill(note: string, isMine: (holder: LockHolder) => boolean): void {
   const aside = `${note}.${process.pid}.released`;
   try {
     fs.renameSync(note, aside);
   } catch {
     return;
   }
-  if (readHolder(aside)?.runId !== runId) {
+  const holder = readHolder(aside);
+  if (!holder || !isMine(holder)) {
     try {
       fs.linkSync(aside, note);
     } catch {
@@ -379,19 +409,5 @@ function readHolder(file: string): LockHolder | undefined {
     return JSON.parse(fs.readFileSync(file, "utf8")) as LockHolder;
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A killed process lingers as a zombie until its parent reaps it.
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
   }
 }
