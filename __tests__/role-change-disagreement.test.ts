@@ -394,6 +394,114 @@ describe("a 2xx Aiven never acts on", () => {
     expect(puts()).toEqual(["pg-primary failed 200"]);
   });
 
+  it("says nothing changed only once the peers read as before again, not while they are unreadable past the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // Both peers unreadable for 2 s after the PUT: the 300ms grace period ends while nobody can read them.
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 2_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503).length).toBeGreaterThan(0);
+    // The read that ended the wait came once the peers were readable again.
+    expect(sim.apiCalls("GET").at(-1)!.status).toBe(200);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("takes one peer unreadable during the wait, the other as before, as no sign either way", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // The primary unreadable at the first read after the PUT (the GET and its 4 retries); the recovery as before.
+    sim.faults.add({ kind: "unreadable", path: "pg-primary$", after: { method: "PUT" }, times: 5 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503)).toHaveLength(5);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("never says nothing changed once a read showed the pair moving, even when it reads as before again: the wait runs to its timeout", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // After the 2xx, the recovery starts rebuilding (held), and once a read has seen that, it settles back to
+    // RUNNING/passive: the pair then reads exactly as before the request, long before the grace period ends.
+    let seenFrom: number | undefined;
+    let settled = false;
+    const sleep = async (ms: number) => {
+      if (sim.apiCalls("PUT").length === 1 && seenFrom === undefined) {
+        const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+        sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+        sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+        sim.model.createIntegration("crdr-test", {
+          integration_type: "disaster_recovery",
+          source_service: "pg-primary",
+          dest_service: "pg-primary-dr",
+        });
+        seenFrom = sim.apiCalls("GET").length;
+      } else if (seenFrom !== undefined && !settled && sim.apiCalls("GET").length > seenFrom) {
+        // A whole read of both peers ended after the move (this sleep follows it).
+        sim.model.finishTransition("crdr-test", "pg-primary-dr");
+        settled = true;
+      }
+      await new Promise((r) => setTimeout(r, ms));
+    };
+    const options = { ...failoverOptions, lostAnswerGraceMs: 2_000, timeoutMs: 3_000 };
+    const run = failover(options, { ...deps, sleep });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/Timed out after \S+ waiting for /),
+    });
+    await expect(run).rejects.not.toMatchObject({ message: expect.stringMatching(/nothing has changed since/) });
+    expect(settled).toBe(true);
+    expect(output()).toMatch(/pg-primary-dr: REBUILDING\/passive; pg-primary: RUNNING\/active/);
+    expect(output()).toMatch(/pg-primary-dr: RUNNING\/passive; pg-primary: RUNNING\/active$/);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("a dry run past the grace period stops where a real run would, sending nothing and claiming nothing", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    await expect(failover({ ...failoverOptions, dryRun: true }, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Dry run, nothing was sent or changed; a real run would stop here: Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active, as before the request/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("a dry run within the grace period says it would wait for the accepted change, and until when", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    reporter.lines.length = 0;
+    await failover({ ...failoverOptions, dryRun: true, lostAnswerGraceMs: 600_000 }, deps);
+    const accepted = journal().find((e) => e.event === "role-applied")!;
+    const until = new Date(Date.parse(accepted.ts) + 600_000).toISOString();
+    expect(output()).toContain(
+      `Aiven accepted pg-primary → failed at ${accepted.ts} and shows nothing of it yet: a real run would wait for it, and stop (exit 3, claiming nothing) if both peers still read as before at ${until}; the steps below follow only once it shows`,
+    );
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("a dry run says nothing of an accepted change once the pair has moved since it", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    // The recovery rebuilding (held): Aiven acting after all, the failover not shown yet.
+    const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+    sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+    sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+    sim.model.createIntegration("crdr-test", {
+      integration_type: "disaster_recovery",
+      source_service: "pg-primary",
+      dest_service: "pg-primary-dr",
+    });
+    reporter.lines.length = 0;
+    await failover({ ...failoverOptions, dryRun: true }, deps);
+    expect(output()).not.toMatch(/shows nothing of it yet|nothing has changed since/);
+    expect(output()).toMatch(/would poll both peers every/);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
   it("--resend reads that nothing moved and sends it once more, journaled as a new intent", async () => {
     sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });

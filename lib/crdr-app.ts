@@ -4,6 +4,7 @@ import { CrdrPairStack } from "./pair/crdr-pair-stack";
 import { PhaseFolder } from "./phase/phase-folder";
 import { AppSettings, settingsFrom, SettingsDefaults } from "./settings/app-settings";
 import { UserError } from "./user-error";
+import { passSynthGate } from "./synth/synth-gate";
 import { DeclaredPair } from "./pair/validation/fleet-rules";
 import { assertValid, fleetProblems } from "./pair/validation/validate";
 
@@ -34,6 +35,8 @@ export function declarePairs(
   if (declarations.length === 0) {
     throw new UserError("main.ts declares no CRDR pairs; add at least one pair to the list passed to declarePairs.");
   }
+  // An app not run through runSynthApp still waits for the phase record before reading it.
+  passSynthGate();
   const phases = PhaseFolder.load(settings.phaseDir);
   const declared: DeclaredPair[] = declarations.map((d) => {
     const stackName = d.stackName ?? d.primary?.serviceName ?? "";

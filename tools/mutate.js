@@ -7,13 +7,18 @@
 //
 //   npm run mutate                                # the whole safety core
 //   npm run mutate -- lib/aiven/write-outcome.ts  # one target (a file, or lib/phase/ or lib/plan-review/rules/)
+//   npm run mutate -- lib/phase/ --only lib/phase/legacy-phase-file.ts,lib/phase/phase-folder.ts --incremental
+//     --only: some of one target's files (comma-separated), judged by the target's tests.
+//     --incremental: tests again only the mutants whose code or tests changed since the last run of the same
+//     target and files (Stryker's incremental file, kept per run in reports/mutation/).
+//     --concurrency N: N test runners instead of stryker.config.mjs's one (a target whose runs mostly wait).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
+const { Command, InvalidArgumentError } = require("commander");
 
 const ROOT = path.resolve(__dirname, "..");
-const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
 const RULE_TESTS = "__tests__/plan-review/rules/*.test.ts";
 
 /**
@@ -88,7 +93,18 @@ const TARGETS = [
   },
 ];
 
-const asked = process.argv.slice(2);
+const program = new Command("npm run mutate --")
+  .argument("[targets...]", "safety-core targets (default: all)")
+  .option("--only <files>", "some of one target's files, comma-separated, judged by the target's tests")
+  .option("--incremental", "test again only the mutants whose code or tests changed since the same run last finished")
+  .option("--concurrency <n>", "test runners (default: stryker.config.mjs's one)", (value) => {
+    if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("a whole number of test runners, such as 2.");
+    return value;
+  })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .parse();
+const asked = program.args;
+const { only, incremental = false, concurrency } = program.opts();
 const unknown = asked.filter((a) => !TARGETS.some((t) => t.target === a));
 if (unknown.length) {
   console.error(
@@ -97,44 +113,53 @@ if (unknown.length) {
   process.exit(2);
 }
 const chosen = asked.length ? TARGETS.filter((t) => asked.includes(t.target)) : TARGETS;
+if (only && chosen.length !== 1) {
+  console.error(
+    "--only narrows one target: name the target its files belong to (lib/phase/ --only lib/phase/phase-folder.ts).",
+  );
+  process.exit(2);
+}
 const existing = (tests) => tests.filter((t) => t.includes("*") || fs.existsSync(path.join(ROOT, t)));
 
 const results = [];
-for (const { target, mutate = target, tests, pure = false } of chosen) {
-  console.log(`\n=== ${target} (tests: ${existing(tests).join(", ")})`);
-  fs.rmSync(REPORT, { force: true });
+for (const { target, mutate: whole = target, tests, pure = false } of chosen) {
+  const mutate = only ?? whole;
+  console.log(`\n=== ${only ? `${target} (${only})` : target} (tests: ${existing(tests).join(", ")})`);
+  // Each run its own report, sandbox folder and incremental file, so two targets (or two parts of one) can run side by side.
+  const name = (only ?? target).replace(/\/$/, "").replace(/[/.,*]/g, "_");
+  const report = path.join("reports", "mutation", `${name}.json`);
+  fs.rmSync(path.join(ROOT, report), { force: true });
   // A pure target's checker type-checks the target and what it imports, not the whole project; the file is in
   // dist/ (built, ignored by git) so that Stryker's sandbox copy has it too.
-  const tsconfig = path.join("dist", "tsconfig.mutate.json");
+  const tsconfig = path.join("dist", `tsconfig.mutate-${name}.json`);
   if (pure)
     fs.writeFileSync(
       path.join(ROOT, tsconfig),
-      JSON.stringify({ extends: "../tsconfig.json", include: [`../${mutate}`] }, null, 2) + "\n",
+      JSON.stringify({ extends: "../tsconfig.json", include: mutate.split(",").map((m) => `../${m}`) }, null, 2) + "\n",
     );
   const started = Date.now();
-  // Incremental, one file per target: a second run of a target re-tests only the mutants its changes touch.
-  const incremental = path.join("reports", "mutation", `${slug(target)}.incremental.json`);
-  const run = spawnSync(
-    "npx",
-    ["stryker", "run", "--mutate", mutate, "--incremental", "--incrementalFile", incremental],
-    {
-      cwd: ROOT,
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        CRDR_MUTATE_TESTS: existing(tests).join(","),
-        CRDR_MUTATE_TSCONFIG: pure ? tsconfig : "",
-        CRDR_MUTATE_PURE: pure ? "1" : "",
-      },
+  const incrementalArgs = incremental
+    ? ["--incremental", "--incrementalFile", path.join("reports", "mutation", `${name}.incremental.json`)]
+    : [];
+  const sandbox = ["--tempDirName", `.stryker-tmp-${name}`];
+  const runners = concurrency ? ["--concurrency", concurrency] : [];
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate, ...sandbox, ...incrementalArgs, ...runners], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      CRDR_MUTATE_TESTS: existing(tests).join(","),
+      CRDR_MUTATE_TSCONFIG: pure ? tsconfig : "",
+      CRDR_MUTATE_PURE: pure ? "1" : "",
+      CRDR_MUTATE_REPORT: report,
     },
-  );
+  });
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  if (run.status !== 0 || !fs.existsSync(REPORT)) {
+  const kept = path.join(ROOT, report);
+  if (run.status !== 0 || !fs.existsSync(kept)) {
     results.push({ target, score: "failed", minutes });
     continue;
   }
-  const kept = path.join(ROOT, "reports", "mutation", `${slug(target)}.json`);
-  fs.renameSync(REPORT, kept);
   results.push({ target, ...score(JSON.parse(fs.readFileSync(kept, "utf8"))), minutes });
 }
 
@@ -144,11 +169,6 @@ for (const r of results)
     `${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`,
   );
 process.exit(results.some((r) => r.score === "failed") ? 1 : 0);
-
-/** A target's name as a file name: lib/operations/role-request.ts → lib_operations_role-request_ts. */
-function slug(target) {
-  return target.replace(/\/$/, "").replace(/[/.]/g, "_");
-}
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored ones excluded). */
 function score(report) {

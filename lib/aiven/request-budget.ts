@@ -1,4 +1,4 @@
-import Bottleneck from "bottleneck";
+import Bottleneck from "bottleneck/light";
 
 /**
  * Aiven answers "Rate limit 120 exceeded - try again in 28s": at most

@@ -4,7 +4,6 @@ import { CommonOptions, DEFAULT_LOST_ANSWER_GRACE, OperationDeps } from "../oper
 import { realTerraform } from "../terraform/terraform-factory";
 import { EXIT } from "../exit-codes";
 import { OPERATION_REGISTRY } from "../operations/operation-registry";
-import { regionExitCode, regionRun } from "../operations/region-run";
 import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
 import { CommandIo, runCommand } from "./command-runner";
@@ -119,6 +118,8 @@ export function runOperation(
     const parallel = Number(opts.parallel);
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UserError(`--parallel "${opts.parallel}" is not a positive whole number; use a value such as 100.`);
+    // Loaded only for a region run: a single pair's failover starts without it.
+    const { regionExitCode, regionRun } = await import("../operations/region-run");
     const outcomes = await regionRun(
       operation,
       {

@@ -82,6 +82,7 @@ export class OperationContext {
       const transition = checkTransition(current, operation);
       if (transition.kind === "refused") throw new UserError(`Stack "${options.stack}": ${transition.reason}`);
       ctx = new OperationContext(operation, options, deps, stack, phases, current, transition, runId, timeline, lock);
+      ctx.phaseRecording.prepare();
       ctx.journal.append("started", { options: { ...options } });
       if (transition.kind === "resume")
         deps.reporter.info(
@@ -101,6 +102,7 @@ export class OperationContext {
         rerunCommandOf(operation, options.stack),
       );
     } finally {
+      await ctx?.phaseRecording.dispose();
       await lock?.release();
     }
   }

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { OperationName, PhaseRecord } from "../phase/phase-record";
 import { PhaseFolder } from "../phase/phase-folder";
+import { GatedSynth } from "../synth/gated-synth";
 import { Reporter } from "../reporting/reporter";
 import { Journal } from "./journal";
 import { resynthesizeFor, writePhaseRecord } from "./phase-update";
@@ -31,7 +32,25 @@ export interface PhaseRecordingRun {
  * and cdk.tf.json resynthesized from it.
  */
 export class PhaseRecording {
+  private early?: GatedSynth;
+
   constructor(private readonly run: PhaseRecordingRun) {}
+
+  /**
+   * Starts the resynth ahead of time, waiting at its gate for the record,
+   * so the app's start-up overlaps the run's calls to Aiven and Terraform
+   * (see `GatedSynth`). Not for a dry run or a region run's pair, which do
+   * not synthesize; `dispose` ends it if the run never records.
+   */
+  prepare(): void {
+    if (this.run.dryRun || this.run.deferSynth || this.early) return;
+    this.early = GatedSynth.start(this.run.projectDir, this.run.env);
+  }
+
+  /** Ends the synth `prepare` started, unless the record used it. */
+  async dispose(): Promise<void> {
+    await this.early?.dispose();
+  }
 
   /**
    * The record of the phase this run leads to. A run that finishes what an
@@ -66,7 +85,7 @@ export class PhaseRecording {
       return;
     }
     steps.beginQuietly("resynth");
-    const stack = await resynthesizeFor(projectDir, this.run.env, this.run.stack, record, this.fileShown());
+    const stack = await resynthesizeFor(projectDir, this.run.env, this.run.stack, record, this.fileShown(), this.early);
     reporter.info(`resynthesized ${path.relative(projectDir, stack.file)}`);
   }
 

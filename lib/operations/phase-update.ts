@@ -1,6 +1,7 @@
 import { PhaseFolder } from "../phase/phase-folder";
 import { PhaseRecord } from "../phase/phase-record";
 import { readCdktfConfig } from "../settings/cdktf-config";
+import { GatedSynth } from "../synth/gated-synth";
 import { synthesize } from "../synth/synthesize";
 import { SynthesizedStack } from "../synth/synthesized-stack";
 import { UserError } from "../user-error";
@@ -26,9 +27,11 @@ export async function resynthesizeFor(
   stackName: string,
   record: PhaseRecord,
   phaseFileShown: string,
+  /** The synth started as the run began, waiting for this record: used instead of a new one. */
+  early?: GatedSynth,
 ): Promise<SynthesizedStack> {
   try {
-    await withSynthLock(projectDir, () => synthesize(projectDir, env));
+    await withSynthLock(projectDir, () => (early ? early.synthesize() : synthesize(projectDir, env)));
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     throw new UserError(

@@ -1,4 +1,4 @@
-import Bottleneck from "bottleneck";
+import Bottleneck from "bottleneck/light";
 import { randomUUID } from "crypto";
 import * as os from "os";
 import { ServiceListPeerSource } from "../aiven/peer-source";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OPERATIONS } from "./operation-names";
 
 /**
  * The disaster-recovery phase a pair is in, as recorded in the phase file.
@@ -22,9 +23,7 @@ export type PhaseName = (typeof PHASES)[number];
 export const PRIMARY_DISPOSITIONS = ["forgotten", "frozen"] as const;
 export type PrimaryDisposition = (typeof PRIMARY_DISPOSITIONS)[number];
 
-/** Operations that move a pair between phases. */
-export const OPERATIONS = ["failover", "revert", "switchover", "switchback"] as const;
-export type OperationName = (typeof OPERATIONS)[number];
+export { OPERATIONS, type OperationName } from "./operation-names";
 
 const recordBase = {
   /** When the pair entered this phase (ISO 8601). */

@@ -1,4 +1,5 @@
 import { UserError } from "../user-error";
+import { passSynthGate } from "./synth-gate";
 
 /**
  * Runs the synth of main.ts. A mistake in the declarations or the phase file
@@ -7,6 +8,8 @@ import { UserError } from "../user-error";
  */
 export function runSynthApp(synth: () => void): void {
   process.env.CHECKPOINT_DISABLE ??= "1";
+  // A synth started ahead of an operation's phase record waits here, its modules loaded.
+  passSynthGate();
   try {
     synth();
   } catch (err) {

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readCdktfConfig } from "../settings/cdktf-config";
+import { CdktfConfig, readCdktfConfig } from "../settings/cdktf-config";
 import { UserError } from "../user-error";
 
 export interface SynthResult {
@@ -21,23 +21,31 @@ export function synthesize(projectDir: string, env: NodeJS.ProcessEnv = process.
     cwd: projectDir,
     shell: true,
     encoding: "utf8",
-    env: {
-      ...env,
-      CDKTF_OUTDIR: config.outdir,
-      CDKTF_CONTEXT_JSON: JSON.stringify(config.context),
-      CHECKPOINT_DISABLE: "1",
-    },
+    env: synthEnvironment(config, env),
   });
   if (result.error) {
     throw new UserError(
       `Could not run the synth command "${config.app}" (${result.error.message}); check cdktf.json's "app".`,
     );
   }
-  if (result.status !== 0) {
-    const detail = (result.stderr || result.stdout || "").trim();
-    throw new UserError(`Synth failed (exit ${result.status}):\n${detail}`, result.status ?? 1);
-  }
+  if (result.status !== 0) throw synthFailed(result.status, result.stderr, result.stdout);
   return { outdir: config.outdir, durationMs: Date.now() - started };
+}
+
+/** The environment cdktf.json's app runs in, as `cdktf synth` gives it. */
+export function synthEnvironment(config: CdktfConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    CDKTF_OUTDIR: config.outdir,
+    CDKTF_CONTEXT_JSON: JSON.stringify(config.context),
+    CHECKPOINT_DISABLE: "1",
+  };
+}
+
+/** The app exited non-zero: its own words, and its exit code. */
+export function synthFailed(status: number | null, stderr: string, stdout: string): UserError {
+  const detail = (stderr || stdout || "").trim();
+  return new UserError(`Synth failed (exit ${status}):\n${detail}`, status ?? 1);
 }
 
 /** The app command of this project's own cdktf.json: its compiled main, built when stale. */
@@ -53,11 +61,7 @@ export function synthesizeHere(projectDir: string, env: NodeJS.ProcessEnv = proc
   const main = path.join(projectDir, "dist", "main.js");
   if (!OWN_APP.test(config.app.trim()) || !fs.existsSync(main)) return synthesize(projectDir, env);
   const started = Date.now();
-  Object.assign(process.env, env, {
-    CDKTF_OUTDIR: config.outdir,
-    CDKTF_CONTEXT_JSON: JSON.stringify(config.context),
-    CHECKPOINT_DISABLE: "1",
-  });
+  Object.assign(process.env, synthEnvironment(config, env));
   // The built app, loaded into this process: its path is only known at run time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(main);

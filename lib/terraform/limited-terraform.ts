@@ -1,4 +1,4 @@
-import Bottleneck from "bottleneck";
+import Bottleneck from "bottleneck/light";
 import { TerraformRunner } from "./terraform-runner";
 
 /** A region run's terraform priorities (Bottleneck's, lower first): a pair's commands before its role change, and after it. */
