@@ -47,13 +47,11 @@ export default {
     "lib/operations/phase-recording.ts",
   ],
   // The in-process tests synthesize through dist/main.js (a child process), as an engineer's checkout does.
-  // Another run's sandbox (tools/mutate.js names one per target or slice) is not part of this run's.
+  // Other runs' sandboxes too (tools/mutate.js gives each run its own): a copy of one would be crawled by jest.
   ignorePatterns: ["/.crdr", "/cdktf.out", "/coverage", "/reports", "/.stryker-tmp*"],
   reporters: ["clear-text", "progress", "html", "json"],
-  // tools/mutate.js names each run's report (CRDR_MUTATE_REPORT), so that two runs side by side keep both.
-  htmlReporter: {
-    fileName: (process.env.CRDR_MUTATE_REPORT || "reports/mutation/mutation.json").replace(/\.json$/, ".html"),
-  },
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  // tools/mutate.js names each run's report (CRDR_MUTATE_REPORT), so that runs side by side keep theirs.
   jsonReporter: { fileName: process.env.CRDR_MUTATE_REPORT || "reports/mutation/mutation.json" },
   concurrency: 1,
   // Stryker first runs every selected test once, measuring coverage per test.

@@ -153,6 +153,65 @@ synth.whenWaiting().then(() => process.stdout.write(String(synth.child.pid) + "\
     expect(fs.readFileSync(runs, "utf8")).toBe("early\nplain\n");
   });
 
+  describe("never writes into cdktf.out before its gate, whatever the app", () => {
+    const GATE = path.join(REPO, "dist", "lib", "synth", "synth-gate.js");
+    const unread = () => path.join(project.dir, ".crdr", "synth-ahead", String(process.pid));
+    /**
+     * An app of the test's own making: it takes its output folder when it
+     * starts (as a cdktf App made before the gate does), passes the gate if
+     * `gated`, and writes `<outdir>/stacks/pg-primary/cdk.tf.json` saying how
+     * it was run.
+     */
+    function appThatWrites(gated: boolean): string {
+      const code = `const fs = require("fs"), path = require("path"); const out = process.env.CDKTF_OUTDIR; const how = process.env.CRDR_SYNTH_GATE_FD ? "early" : "plain"; ${gated ? `require(${JSON.stringify(GATE)}).passSynthGate();` : ""} fs.mkdirSync(path.join(out, "stacks", "pg-primary"), { recursive: true }); fs.writeFileSync(path.join(out, "stacks", "pg-primary", "cdk.tf.json"), how); fs.appendFileSync("runs.log", how + "\\n");`;
+      return `node -e '${code}'`;
+    }
+    const written = () => fs.readFileSync(path.join(project.outdir, "stacks", "pg-primary", "cdk.tf.json"), "utf8");
+
+    it("an app that synthesizes at once writes to a folder nothing reads, and is run again after the record", async () => {
+      fs.writeFileSync(
+        path.join(project.dir, "cdktf.json"),
+        JSON.stringify({ app: appThatWrites(false), context: {} }),
+      );
+      synth = GatedSynth.start(project.dir, process.env)!;
+      await expect(synth.whenWaiting()).resolves.toBe(false);
+      expect(fs.existsSync(project.outdir)).toBe(false);
+      expect(fs.existsSync(unread())).toBe(true);
+
+      await synth.synthesize();
+
+      expect(written()).toBe("plain");
+      expect(fs.readFileSync(path.join(project.dir, "runs.log"), "utf8")).toBe("early\nplain\n");
+      expect(fs.existsSync(unread())).toBe(false);
+    });
+
+    it("an app that took its output folder before the gate writes there after the go, and is run again", async () => {
+      fs.writeFileSync(path.join(project.dir, "cdktf.json"), JSON.stringify({ app: appThatWrites(true), context: {} }));
+      synth = GatedSynth.start(project.dir, process.env)!;
+      await expect(synth.whenWaiting()).resolves.toBe(true);
+
+      await synth.synthesize();
+
+      expect(written()).toBe("plain");
+      expect(fs.readFileSync(path.join(project.dir, "runs.log"), "utf8")).toBe("early\nplain\n");
+      expect(fs.existsSync(unread())).toBe(false);
+    });
+
+    it("what an unused app wrote is removed with it", async () => {
+      fs.writeFileSync(
+        path.join(project.dir, "cdktf.json"),
+        JSON.stringify({ app: appThatWrites(false), context: {} }),
+      );
+      synth = GatedSynth.start(project.dir, process.env)!;
+      await expect(synth.whenWaiting()).resolves.toBe(false);
+
+      await synth.dispose();
+
+      expect(fs.existsSync(unread())).toBe(false);
+      expect(fs.existsSync(project.outdir)).toBe(false);
+    });
+  });
+
   it("is not started where cdktf.json cannot be read (the synth itself says why later)", () => {
     fs.rmSync(path.join(project.dir, "cdktf.json"));
     expect(GatedSynth.start(project.dir, process.env)).toBeUndefined();

@@ -156,6 +156,33 @@ describe("the old single phase file", () => {
   it("reads a file whose pairs are not an object as malformed, not as bad names", () => {
     write({ version: 1, pairs: "pg-a" });
     expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(/is malformed \(pairs: /);
+    write({ version: 1, pairs: null });
+    expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(/is malformed \(pairs: [^;]+\); restore it from git/);
+    write({ version: 1 });
+    expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(/is malformed \(pairs: [^;]+\); restore it from git/);
+  });
+
+  it("refuses a file holding null, or another value than an object, as malformed at the top level", () => {
+    for (const content of ["null", "5", '"pairs"']) {
+      write(content);
+      expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(
+        /^The phase file .* is malformed \(\(top level\): [^;]+\); restore it from git or correct those fields\.$/,
+      );
+    }
+  });
+
+  it("names each problem by its dotted path inside the pairs, all of them, apart", () => {
+    write({ version: 2, pairs: { "pg-a": { phase: "sideways" }, "pg-b": { phase: "failed-over" } } });
+    expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(
+      /^The phase file .* is malformed \(version: [^;]+; pairs\.pg-a\.phase: [^;]+; pairs\.pg-b\.primary: [^;]+\); restore it from git or correct those fields\.$/,
+    );
+  });
+
+  it("refuses text that is not JSON, saying where the parser stopped", () => {
+    write('{"version": 1, "pairs": {');
+    expect(refusal(() => LegacyPhaseFile.load(legacy))).toMatch(
+      /^The phase file .*crdr-phases\.json is not valid JSON \(.+\); restore it from git or fix the syntax\.$/,
+    );
   });
 });
 

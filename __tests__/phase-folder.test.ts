@@ -125,6 +125,36 @@ describe("the phase folder", () => {
     expect(refused.message).toMatch(message);
   });
 
+  it("refuses files whose .json is not in lower case, naming each and the name to give it", () => {
+    writePair("pg-a", FAILED_OVER);
+    fs.writeFileSync(path.join(dir, "pg-b.JSON"), JSON.stringify({ version: 1, ...SWITCHED }));
+    expect(refusal(() => PhaseFolder.load(dir))).toEqual({
+      exitCode: 2,
+      message: `The phase folder ${dir} holds "pg-b.JSON", whose .json is not in lower case, so nothing reads it; rename it to "pg-b.json" (or remove it).`,
+    });
+    // Written out of name order: the message lists them sorted.
+    fs.writeFileSync(path.join(dir, "pg-c.Json"), JSON.stringify({ version: 1, ...SWITCHED }));
+    fs.writeFileSync(path.join(dir, "pg-0.jSON"), JSON.stringify({ version: 1, ...SWITCHED }));
+    expect(refusal(() => PhaseFolder.readPhaseOf(dir, "pg-a")).message).toBe(
+      `The phase folder ${dir} holds "pg-0.jSON", "pg-b.JSON", "pg-c.Json", whose .json is not in lower case, so nothing reads it; rename them to "pg-0.json", "pg-b.json", "pg-c.json" (or remove them).`,
+    );
+  });
+
+  it("takes a folder inside the phase folder for no phase, even one named like a pair's file", () => {
+    writePair("pg-a", FAILED_OVER);
+    fs.mkdirSync(path.join(dir, "pg-b.json"));
+    fs.mkdirSync(path.join(dir, "archive"));
+    expect(PhaseFolder.load(dir).stacks()).toEqual(["pg-a"]);
+    expect(PhaseFolder.readPhaseOf(dir, "pg-a")).toEqual(FAILED_OVER);
+  });
+
+  it("a folder holding only folders holds no phases: the old file beside it is read", () => {
+    writeLegacy({ "pg-a": FAILED_OVER });
+    fs.mkdirSync(path.join(dir, "pg-b.json"), { recursive: true });
+    expect(PhaseFolder.load(dir).source).toBe("legacy");
+    expect(PhaseFolder.load(dir).phaseOf("pg-a")).toEqual(FAILED_OVER);
+  });
+
   it("refuses a file of a pair main.ts does not declare, naming the file to remove", () => {
     writePair("pg-typo", FAILED_OVER);
     expect(refusal(() => PhaseFolder.load(dir).assertOnlyDeclared(["pg-a"])).message).toBe(

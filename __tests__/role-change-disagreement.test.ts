@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import { AivenClient } from "../lib/aiven/aiven-client";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-inputs";
 import { plannedSwitch } from "../lib/operations/planned-switch";
@@ -130,6 +133,85 @@ describe("a role change whose answer is lost", () => {
   });
 });
 
+describe("a second request, after a first whose answer was lost and that never showed", () => {
+  // The first request may still be applied late: whatever refuses the second, the run cannot say nothing changed.
+  it.each([
+    ["the API gone", "unreachable"],
+    ["the token refused", "401"],
+  ] as const)("refused with %s: exit 3, the earlier request named as maybe applied", async (_name, refusal) => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    let client = deps.client;
+    if (refusal === "401") sim.faults.add(onPrimaryPut({ kind: "status", status: 401, times: 1 }));
+    else {
+      // Nothing listens where the second request goes (the client still names the address it was given).
+      const nowhere = new AivenClient({ baseUrl: "http://127.0.0.1:1", token: TOKEN, backoffMs: 10, timeoutMs: 1000 });
+      client = Object.create(deps.client) as AivenClient;
+      client.updateService = (p, s, u) => (sim.apiCalls("PUT").length ? nowhere : deps.client).updateService(p, s, u);
+    }
+    await expect(failover(failoverOptions, { ...deps, client })).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.+\) after an earlier request of this run or another run; that earlier request may still have been applied\. Rerun the same command/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed dropped", ...(refusal === "401" ? ["pg-primary failed 401"] : [])]);
+    // Both requests counted as unresolved, so a rerun sends nothing more until it knows.
+    expect(
+      journal()
+        .map((e) => e.event)
+        .filter((e) => e.startsWith("role-")),
+    ).toEqual(["role-intent", "role-ambiguous", "role-lapsed", "role-intent", "role-refused", "role-lapsed"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("is not sent when the run lost its lock during the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    const holder = path.join(process.env.CRDR_LOCK_DIR!, "crdr-test.pg-primary.holder.json");
+    const sleep = async (ms: number) => {
+      // While the first request's outcome is read for, someone removes the lock's note: another run may start.
+      if (sim.apiCalls("PUT").length === 1) fs.rmSync(holder, { force: true });
+      await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
+    };
+    try {
+      await expect(failover(failoverOptions, { ...deps, sleep })).rejects.toMatchObject({
+        message: expect.stringMatching(
+          /^This run's lock on pg-primary \(.+\) was deleted while it ran, so another run may have started; nothing more was sent\./,
+        ),
+      });
+      expect(puts()).toEqual(["pg-primary failed dropped"]);
+    } finally {
+      // The run leaves a lock it no longer knows to be its own; the next test's run takes a fresh one.
+      fs.rmSync(`${holder.slice(0, -".holder.json".length)}.lock`, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the time to trigger, in the run's timeline", () => {
+  const figures = () => journal().find((e) => e.event === "timeline")?.timeline.figures;
+
+  it.each([
+    ["Aiven answers", undefined],
+    ["the answer is lost and the change read back", "apply-then-drop"],
+    ["Aiven answers 409 and the change is read back", "conflict-while-moving"],
+  ] as const)("is measured when %s", async (_name, kind) => {
+    if (kind) sim.faults.add(onPrimaryPut({ kind, times: 1 }));
+    await failover(failoverOptions, deps);
+    expect(figures()).toMatchObject({ toTrigger: expect.any(Number) });
+    expect(output()).toMatch(/^  Timeline: to trigger \d/m);
+  });
+
+  it("is measured when someone else made the change before it was sent", async () => {
+    sim.model.delays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      return true;
+    };
+    await failover({ ...failoverOptions, yes: false }, { ...deps, confirm });
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(figures()).toMatchObject({ toTrigger: expect.any(Number) });
+  });
+});
+
 describe("a lost answer with the primary's region down", () => {
   it("is sent once more when the recovery shows nothing for the grace period (the unreadable primary proves nothing)", async () => {
     sim.faults.add({ kind: "unreadable", path: "service/pg-primary$" });
@@ -237,6 +319,19 @@ describe("--resend after two requests whose answers were lost and that never sho
     reporter.lines.length = 0;
   };
 
+  it("a plain rerun sends nothing more: exit 3, naming when each was found unresolved and how to send it again", async () => {
+    await twoLost();
+    const lapsed = journal().filter((e) => e.event === "role-lapsed");
+    expect(lapsed).toHaveLength(2);
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message:
+        `Not sending PUT /v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}: 2 requests for it were already sent (by runs at ${lapsed[0].ts}, ${lapsed[1].ts}) and neither peer showed any sign of them for 300ms each; Aiven may still act on them later. Nothing more was sent. ` +
+        "Check the pair with npm run status -- --stack pg-primary (and Aiven's console) in a while: if it shows the change, rerun the same command to finish; if nothing has moved, rerun with --resend (`npm run failover -- --stack pg-primary --resend`) to send it once more, or raise --lost-answer-grace if Aiven is slow.",
+    });
+    expect(puts()).toHaveLength(2);
+  });
+
   it("reads that nothing moved, says so, and sends it once more", async () => {
     await twoLost();
     await failover({ ...failoverOptions, resend: true }, deps);
@@ -296,6 +391,114 @@ describe("a 2xx Aiven never acts on", () => {
       message: expect.stringMatching(nothingChanged),
     });
     expect(sim.apiCalls("GET").filter((g) => g.status === 503)).toHaveLength(10);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("says nothing changed only once the peers read as before again, not while they are unreadable past the grace period", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // Both peers unreadable for 2 s after the PUT: the 300ms grace period ends while nobody can read them.
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 2_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503).length).toBeGreaterThan(0);
+    // The read that ended the wait came once the peers were readable again.
+    expect(sim.apiCalls("GET").at(-1)!.status).toBe(200);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("takes one peer unreadable during the wait, the other as before, as no sign either way", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // The primary unreadable at the first read after the PUT (the GET and its 4 retries); the recovery as before.
+    sim.faults.add({ kind: "unreadable", path: "pg-primary$", after: { method: "PUT" }, times: 5 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(nothingChanged),
+    });
+    expect(sim.apiCalls("GET").filter((g) => g.status === 503)).toHaveLength(5);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("never says nothing changed once a read showed the pair moving, even when it reads as before again: the wait runs to its timeout", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    // After the 2xx, the recovery starts rebuilding (held), and once a read has seen that, it settles back to
+    // RUNNING/passive: the pair then reads exactly as before the request, long before the grace period ends.
+    let seenFrom: number | undefined;
+    let settled = false;
+    const sleep = async (ms: number) => {
+      if (sim.apiCalls("PUT").length === 1 && seenFrom === undefined) {
+        const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+        sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+        sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+        sim.model.createIntegration("crdr-test", {
+          integration_type: "disaster_recovery",
+          source_service: "pg-primary",
+          dest_service: "pg-primary-dr",
+        });
+        seenFrom = sim.apiCalls("GET").length;
+      } else if (seenFrom !== undefined && !settled && sim.apiCalls("GET").length > seenFrom) {
+        // A whole read of both peers ended after the move (this sleep follows it).
+        sim.model.finishTransition("crdr-test", "pg-primary-dr");
+        settled = true;
+      }
+      await new Promise((r) => setTimeout(r, ms));
+    };
+    const options = { ...failoverOptions, lostAnswerGraceMs: 2_000, timeoutMs: 3_000 };
+    const run = failover(options, { ...deps, sleep });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/Timed out after \S+ waiting for /),
+    });
+    await expect(run).rejects.not.toMatchObject({ message: expect.stringMatching(/nothing has changed since/) });
+    expect(settled).toBe(true);
+    expect(output()).toMatch(/pg-primary-dr: REBUILDING\/passive; pg-primary: RUNNING\/active/);
+    expect(output()).toMatch(/pg-primary-dr: RUNNING\/passive; pg-primary: RUNNING\/active$/);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("a dry run past the grace period stops where a real run would, sending nothing and claiming nothing", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    await expect(failover({ ...failoverOptions, dryRun: true }, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Dry run, nothing was sent or changed; a real run would stop here: Aiven accepted the request pg-primary → failed at \S+ but nothing has changed since \(pg-primary-dr RUNNING\/passive, pg-primary RUNNING\/active, as before the request/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("a dry run within the grace period says it would wait for the accepted change, and until when", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    reporter.lines.length = 0;
+    await failover({ ...failoverOptions, dryRun: true, lostAnswerGraceMs: 600_000 }, deps);
+    const accepted = journal().find((e) => e.event === "role-applied")!;
+    const until = new Date(Date.parse(accepted.ts) + 600_000).toISOString();
+    expect(output()).toContain(
+      `Aiven accepted pg-primary → failed at ${accepted.ts} and shows nothing of it yet: a real run would wait for it, and stop (exit 3, claiming nothing) if both peers still read as before at ${until}; the steps below follow only once it shows`,
+    );
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+  });
+
+  it("a dry run says nothing of an accepted change once the pair has moved since it", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "accept-and-ignore", times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    // The recovery rebuilding (held): Aiven acting after all, the failover not shown yet.
+    const [link] = sim.model.listIntegrations("crdr-test", "pg-primary-dr");
+    sim.model.deleteIntegration("crdr-test", link.service_integration_id);
+    sim.model.delays = { ...sim.model.delays, rebuildMs: 3_600_000 };
+    sim.model.createIntegration("crdr-test", {
+      integration_type: "disaster_recovery",
+      source_service: "pg-primary",
+      dest_service: "pg-primary-dr",
+    });
+    reporter.lines.length = 0;
+    await failover({ ...failoverOptions, dryRun: true }, deps);
+    expect(output()).not.toMatch(/shows nothing of it yet|nothing has changed since/);
+    expect(output()).toMatch(/would poll both peers every/);
     expect(puts()).toEqual(["pg-primary failed 200"]);
   });
 

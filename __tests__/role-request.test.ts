@@ -1,9 +1,11 @@
 import { AivenClient } from "../lib/aiven/aiven-client";
+import { parseOperationEvents } from "../lib/ci/operation-events";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { FaultSpec } from "../lib/simulator/sim-faults";
 import { SimServer } from "../lib/simulator/sim-server";
+import { captureOperationStream } from "./support/operation-stream";
 import { inProcessPair, journalEvents, pairRoles } from "./support/in-process-pair";
 import { killedAfterSending, RunKilled } from "./support/killed-run";
 import { ProjectFixture, STACK } from "./support/project-fixture";
@@ -82,6 +84,23 @@ describe("a role change Aiven takes", () => {
     );
     expect(sim.apiCalls("PUT")).toEqual([]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+  });
+
+  it("in a dry run with --json is a command event marked as a dry run", async () => {
+    const stream = await captureOperationStream((io) =>
+      failover({ ...options, dryRun: true }, { ...deps, reporter: io.reporter }).then(() => undefined),
+    );
+    expect(stream.exitCode).toBe(0);
+    const puts = parseOperationEvents(stream.ndjson).events.filter(
+      (e) => e.type === "command" && e.message.startsWith("PUT "),
+    );
+    expect(puts).toMatchObject([
+      {
+        message: `PUT ${url}/v1/project/crdr-test/service/pg-primary {"disaster_recovery_role":"failed"}`,
+        dryRun: true,
+      },
+    ]);
+    expect(sim.apiCalls("PUT")).toEqual([]);
   });
 });
 
@@ -226,6 +245,30 @@ describe("a role change someone else makes meanwhile", () => {
     expect(await finished).toBe("done");
     expect(reporter.lines).toContain("not sent: pg-primary is now failed already (someone else made this change)");
     expect(sim.apiCalls("PUT")).toEqual([]);
+  });
+});
+
+describe("the same change made by someone else, seen before sending", () => {
+  // Another operator's failover, done at once: the pair reads failed/active when the run reads it before sending.
+  beforeEach(() => {
+    sim.model.delays = { failoverMs: 0, rebuildMs: 0, rebalanceMs: 0, switchoverMs: 0, roleLagMs: 0 };
+  });
+
+  it.each([
+    ["the other peer already at the role this change leaves it", false],
+    ["the other peer unreadable at that moment", true],
+  ])("with %s: taken as this change, not sent, and the failover finishes on it", async (_name, unreadable) => {
+    const confirm = async () => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      // One read of the recovery (a GET and its retries) fails: the read right before sending.
+      if (unreadable) sim.faults.add({ kind: "unreadable", path: "service/pg-primary-dr$", times: 5 });
+      return true;
+    };
+    await failover({ ...options, yes: false }, { ...deps, confirm });
+    expect(reporter.lines).toContain("not sent: pg-primary is now failed already (someone else made this change)");
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    expect(roleEvents()).toMatchObject([{ event: "role-applied", how: "already", sign: "pg-primary is now failed" }]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 });
 

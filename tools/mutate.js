@@ -7,14 +7,16 @@
 //
 //   npm run mutate                                # the whole safety core
 //   npm run mutate -- lib/aiven/write-outcome.ts  # one target (a file, or lib/phase/ or lib/plan-review/rules/)
-//   npm run mutate -- lib/plan-review/rules/ --only lib/plan-review/rules/a.ts,lib/plan-review/rules/b.ts --incremental
-//                                                 # some files of one target, with its set-up and tests; two such
-//                                                 # slices can run side by side (each its own sandbox and reports)
+//   npm run mutate -- lib/phase/ --only lib/phase/legacy-phase-file.ts,lib/phase/phase-folder.ts --incremental
+//     --only: some of one target's files (comma-separated), judged by the target's tests.
+//     --incremental: tests again only the mutants whose code or tests changed since the last run of the same
+//     target and files (Stryker's incremental file, kept per run in reports/mutation/).
+//     --concurrency N: N test runners instead of stryker.config.mjs's one (a target whose runs mostly wait).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { Command } = require("commander");
+const { Command, InvalidArgumentError } = require("commander");
 
 const ROOT = path.resolve(__dirname, "..");
 const RULE_TESTS = "__tests__/plan-review/rules/*.test.ts";
@@ -91,13 +93,18 @@ const TARGETS = [
   },
 ];
 
-const cli = new Command("mutate")
-  .argument("[targets...]", "safety-core targets (all when none is named)")
-  .option("--only <files>", "mutate only these files (comma-separated) of the one target named")
-  .option("--incremental", "re-test only the mutants whose code or tests changed since this slice's last run")
+const program = new Command("npm run mutate --")
+  .argument("[targets...]", "safety-core targets (default: all)")
+  .option("--only <files>", "some of one target's files, comma-separated, judged by the target's tests")
+  .option("--incremental", "test again only the mutants whose code or tests changed since the same run last finished")
+  .option("--concurrency <n>", "test runners (default: stryker.config.mjs's one)", (value) => {
+    if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("a whole number of test runners, such as 2.");
+    return value;
+  })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .parse();
-const asked = cli.args;
-const { only, incremental = false } = cli.opts();
+const asked = program.args;
+const { only, incremental = false, concurrency } = program.opts();
 const unknown = asked.filter((a) => !TARGETS.some((t) => t.target === a));
 if (unknown.length) {
   console.error(
@@ -106,26 +113,21 @@ if (unknown.length) {
   process.exit(2);
 }
 const chosen = asked.length ? TARGETS.filter((t) => asked.includes(t.target)) : TARGETS;
-if (only !== undefined) {
-  const files = only.split(",").filter(Boolean);
-  const outside = files.filter((f) => !chosen.some((t) => f.startsWith(t.target)));
-  if (chosen.length !== 1 || files.length === 0 || outside.length) {
-    console.error(
-      `--only ${only} must list files of exactly one named target (e.g. lib/plan-review/rules/ --only lib/plan-review/rules/index.ts).`,
-    );
-    process.exit(2);
-  }
-  chosen[0] = { ...chosen[0], mutate: files.join(","), slice: true };
+if (only && chosen.length !== 1) {
+  console.error(
+    "--only narrows one target: name the target its files belong to (lib/phase/ --only lib/phase/phase-folder.ts).",
+  );
+  process.exit(2);
 }
 const existing = (tests) => tests.filter((t) => t.includes("*") || fs.existsSync(path.join(ROOT, t)));
 
 const results = [];
-for (const { target, mutate = target, tests, pure = false, slice = false } of chosen) {
-  console.log(`\n=== ${slice ? mutate : target} (tests: ${existing(tests).join(", ")})`);
-  // Each target (or slice of one) has its own sandbox, reports, incremental record and checker set-up, so that two
-  // runs can share the worktree.
-  const name = runName(slice ? mutate : target);
-  const report = path.join("reports", "mutation", `run-${name}.json`);
+for (const { target, mutate: whole = target, tests, pure = false } of chosen) {
+  const mutate = only ?? whole;
+  console.log(`\n=== ${only ? `${target} (${only})` : target} (tests: ${existing(tests).join(", ")})`);
+  // Each run its own report, sandbox folder and incremental file, so two targets (or two parts of one) can run side by side.
+  const name = (only ?? target).replace(/\/$/, "").replace(/[/.,*]/g, "_");
+  const report = path.join("reports", "mutation", `${name}.json`);
   fs.rmSync(path.join(ROOT, report), { force: true });
   // A pure target's checker type-checks the target and what it imports, not the whole project; the file is in
   // dist/ (built, ignored by git) so that Stryker's sandbox copy has it too.
@@ -133,13 +135,15 @@ for (const { target, mutate = target, tests, pure = false, slice = false } of ch
   if (pure)
     fs.writeFileSync(
       path.join(ROOT, tsconfig),
-      JSON.stringify({ extends: "../tsconfig.json", include: mutate.split(",").map((g) => `../${g}`) }, null, 2) + "\n",
+      JSON.stringify({ extends: "../tsconfig.json", include: mutate.split(",").map((m) => `../${m}`) }, null, 2) + "\n",
     );
   const started = Date.now();
-  const args = ["stryker", "run", "--mutate", mutate, "--tempDirName", `.stryker-tmp-${name}`];
-  if (incremental)
-    args.push("--incremental", "--incrementalFile", path.join("reports", "mutation", `incremental-${name}.json`));
-  const run = spawnSync("npx", args, {
+  const incrementalArgs = incremental
+    ? ["--incremental", "--incrementalFile", path.join("reports", "mutation", `${name}.incremental.json`)]
+    : [];
+  const sandbox = ["--tempDirName", `.stryker-tmp-${name}`];
+  const runners = concurrency ? ["--concurrency", concurrency] : [];
+  const run = spawnSync("npx", ["stryker", "run", "--mutate", mutate, ...sandbox, ...incrementalArgs, ...runners], {
     cwd: ROOT,
     stdio: "inherit",
     env: {
@@ -151,12 +155,11 @@ for (const { target, mutate = target, tests, pure = false, slice = false } of ch
     },
   });
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  if (run.status !== 0 || !fs.existsSync(path.join(ROOT, report))) {
+  const kept = path.join(ROOT, report);
+  if (run.status !== 0 || !fs.existsSync(kept)) {
     results.push({ target, score: "failed", minutes });
     continue;
   }
-  const kept = path.join(ROOT, "reports", "mutation", `${name}.json`);
-  fs.renameSync(path.join(ROOT, report), kept);
   results.push({ target, ...score(JSON.parse(fs.readFileSync(kept, "utf8"))), minutes });
 }
 
@@ -166,14 +169,6 @@ for (const r of results)
     `${r.target} | ${r.score} | ${r.killed ?? ""} | ${r.survived ?? ""} | ${r.noCoverage ?? ""} | ${r.minutes}`,
   );
 process.exit(results.some((r) => r.score === "failed") ? 1 : 0);
-
-/** A file-name-safe name for a target or a slice's list of files: short enough for a path, distinct for each list. */
-function runName(mutate) {
-  const name = mutate.replace(/\/$/, "").replace(/[^A-Za-z0-9]+/g, "_");
-  if (name.length <= 80) return name;
-  const digest = require("crypto").createHash("sha1").update(mutate).digest("hex").slice(0, 8);
-  return `${name.slice(0, 60)}-${digest}`;
-}
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored ones excluded). */
 function score(report) {

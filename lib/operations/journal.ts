@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { OperationName } from "../phase/phase-record";
 import { UserError } from "../user-error";
+import { WORK_DIR } from "../work-dir";
 
-/** The gitignored folder for run journals, locks and state backups. */
-export const WORK_DIR = ".crdr";
+export { WORK_DIR };
 
 export interface JournalEntry {
   readonly ts: string;

@@ -1,7 +1,10 @@
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { Readable, Writable } from "stream";
 import { readCdktfConfig } from "../settings/cdktf-config";
-import { AT_GATE, GO, SYNTH_GATE_FD } from "./synth-gate";
+import { AT_GATE, GO, SYNTH_GATE_FD, SYNTH_GATE_OUTDIR } from "./synth-gate";
+import { WORK_DIR } from "../work-dir";
 import { synthEnvironment, synthesize, synthFailed, SynthResult } from "./synthesize";
 
 /** The descriptor the gate's channel has in the app's process (after stdin, stdout and stderr). */
@@ -19,10 +22,12 @@ const EARLY_NICENESS = 10;
  * lock. Every other way the operation ends, `dispose` (or the process's
  * exit) kills it, and it has written nothing.
  *
- * An app that does not stop at the gate (not built on this library's
- * `runSynthApp` or `declarePairs`) may have synthesized before the phase
- * was recorded: its output is not used, and the app is run again, as
- * `synthesize` runs it.
+ * Until its gate the app's output folder is a private one nothing reads
+ * (`.crdr/synth-ahead/<pid>`), and cdktf.out only once past it: an app that
+ * does not stop at the gate (not built on this library's `runSynthApp` or
+ * `declarePairs`), or that made its cdktf App before it, writes there, never
+ * into cdktf.out outside the synth lock or with the old phase. What it wrote
+ * is removed, and the app is run again, as `synthesize` runs it.
  */
 export class GatedSynth {
   /** The one `startAhead` started, until a run of the same project and environment takes it. */
@@ -66,14 +71,21 @@ export class GatedSynth {
     // takes only the CPU the operation leaves, so the reads and the Terraform
     // checks before the role change come first. Without `nice`, the spawn
     // fails and the app is run as `synthesize` runs it, after the record.
+    const unread = path.join(projectDir, WORK_DIR, "synth-ahead", String(process.pid));
+    fs.rmSync(unread, { recursive: true, force: true });
     const child = spawn("nice", ["-n", String(EARLY_NICENESS), "/bin/sh", "-c", config.app], {
       cwd: projectDir,
-      env: { ...synthEnvironment(config, env), [SYNTH_GATE_FD]: String(CHANNEL_FD) },
+      env: {
+        ...synthEnvironment(config, env),
+        CDKTF_OUTDIR: unread,
+        [SYNTH_GATE_OUTDIR]: config.outdir,
+        [SYNTH_GATE_FD]: String(CHANNEL_FD),
+      },
       stdio: ["ignore", "pipe", "pipe", "pipe"],
       // Its own process group: the shell's children go with it when it is killed.
       detached: true,
     });
-    return new GatedSynth(projectDir, env, config.outdir, child);
+    return new GatedSynth(projectDir, env, config.outdir, unread, child);
   }
 
   private readonly exited: Promise<number | null>;
@@ -89,6 +101,7 @@ export class GatedSynth {
     private readonly projectDir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly outdir: string,
+    private readonly unread: string,
     private readonly child: ChildProcess,
   ) {
     let said = "";
@@ -125,13 +138,22 @@ export class GatedSynth {
       const goneBefore = this.child.exitCode !== null || this.child.signalCode !== null;
       this.channel.end(GO);
       const code = await this.exited;
-      if (goneBefore || !this.atGate) return synthesize(this.projectDir, this.env);
+      // Written to the unread folder: made before the gate, so not this synth's output.
+      const wroteUnread = this.removeUnread();
+      if (goneBefore || !this.atGate || wroteUnread) return synthesize(this.projectDir, this.env);
       if (code !== 0) throw synthFailed(code, this.stderr, this.stdout);
       return { outdir: this.outdir, durationMs: Date.now() - started };
     } finally {
       this.hold(false);
       process.off("exit", this.killAtExit);
     }
+  }
+
+  /** Removes what the app wrote to its unread output folder; whether it wrote anything there. */
+  private removeUnread(): boolean {
+    const wrote = fs.existsSync(this.unread);
+    fs.rmSync(this.unread, { recursive: true, force: true });
+    return wrote;
   }
 
   /** Whether the app waits at its gate: true once it does, false once it exited without (the tests wait on it). */
@@ -147,6 +169,7 @@ export class GatedSynth {
     this.hold(true);
     try {
       await this.exited;
+      this.removeUnread();
     } finally {
       this.hold(false);
       process.off("exit", this.killAtExit);

@@ -6,6 +6,14 @@ import * as fs from "fs";
  */
 export const SYNTH_GATE_FD = "CRDR_SYNTH_GATE_FD";
 
+/**
+ * The environment variable holding the output folder the app writes to once
+ * past its gate. Until then its CDKTF_OUTDIR names a folder nothing reads,
+ * so an app that synthesizes before its gate (or never stops there) cannot
+ * write into cdktf.out while the operation runs.
+ */
+export const SYNTH_GATE_OUTDIR = "CRDR_SYNTH_GATE_OUTDIR";
+
 /** What the app says on the gate's channel once it waits there: the operation knows its synth reads no phase before the go. */
 export const AT_GATE = "at-gate\n";
 /** What the operation sends once the new phase is recorded and it holds the synth lock. */
@@ -33,6 +41,10 @@ export function passSynthGate(): void {
     // The operation is gone (it closed the channel): nothing is synthesized.
   }
   if (answer !== GO) process.exit(0);
+  // cdktf's App reads its output folder when it is made: an App made after
+  // this point writes to cdktf.out, one made before to the unread folder.
+  if (process.env[SYNTH_GATE_OUTDIR]) process.env.CDKTF_OUTDIR = process.env[SYNTH_GATE_OUTDIR];
+  delete process.env[SYNTH_GATE_OUTDIR];
 }
 
 /** One byte from `fd`, waiting for it; "" once the other end closed. */
