@@ -413,3 +413,56 @@ describe("rule second-dr-integration, links of no pair, unrelated removals and a
     );
   });
 });
+
+describe("rule second-dr-integration, where matching by name and by pair disagree", () => {
+  const create = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
+  const inState = (...links: Array<{ address: string; values: Record<string, unknown> }>) => ({
+    prior_state: {
+      format_version: "1.0",
+      values: {
+        root_module: { resources: links.map((l) => ({ ...l, type: "aiven_service_integration" })) },
+      },
+    },
+  });
+  const sharingThePrimary = { ...DR_LINK, destination_service_name: "pg-primary-replica", integration_id: "x1" };
+
+  it("does not apply to an update or a no-op of a DR link, even beside another DR link in state", () => {
+    const changes = [
+      { address: create.address, actions: ["update"], before: DR_LINK, after: { ...DR_LINK, integration_id: "abd" } },
+      { address: "aiven_service_integration.other", actions: ["no-op"], before: DR_LINK, after: DR_LINK },
+    ];
+    const prior = inState({ address: "aiven_service_integration.legacy", values: DR_LINK });
+    expect(secondDrIntegration.evaluate(plan(changes, prior), context())).toBe(NOT_APPLICABLE);
+  });
+
+  it("counts a link in state that shares one service with the new link, though it is of no pair", () => {
+    const prior = inState({ address: "aiven_service_integration.to_replica", values: sharingThePrimary });
+    expect(secondDrIntegration.evaluate(plan([create], prior), context())).toEqual([
+      expect.objectContaining({
+        rule: "second-dr-integration",
+        stack: "pg-primary",
+        message:
+          "aiven_service_integration.disaster_recovery creates a disaster_recovery integration although aiven_service_integration.to_replica already links the pair",
+      }),
+    ]);
+  });
+
+  it("names the pair of the first located link when the new link is of no pair and a link of no pair comes first", () => {
+    const ofNoPair = {
+      address: "aiven_service_integration.new_link",
+      actions: ["create"],
+      after: { ...DR_LINK, destination_service_name: "pg-elsewhere" },
+    };
+    const prior = inState(
+      { address: "aiven_service_integration.to_replica", values: sharingThePrimary },
+      { address: "aiven_service_integration.disaster_recovery", values: DR_LINK },
+    );
+    expect(secondDrIntegration.evaluate(plan([ofNoPair], prior), context())).toEqual([
+      expect.objectContaining({
+        stack: "pg-primary",
+        message:
+          "aiven_service_integration.new_link creates a disaster_recovery integration although aiven_service_integration.to_replica already links the pair",
+      }),
+    ]);
+  });
+});
