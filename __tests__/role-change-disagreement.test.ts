@@ -99,6 +99,13 @@ describe("a role change whose answer is lost", () => {
     );
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+    // The journal says how the change was learned, with the sign the run saw: a rerun trusts it.
+    const roleEvents = journal().filter((e) => String(e.event).startsWith("role-"));
+    expect(roleEvents.map((e) => e.event)).toEqual(["role-intent", "role-ambiguous", "role-applied"]);
+    expect(roleEvents[2]).toMatchObject({ side: "primary", role: "failed", how: "read-back" });
+    expect(output()).toContain(
+      `Aiven applied it although the answer was lost (${roleEvents[2].sign}); not sending it again`,
+    );
   });
 
   it("is never sent again when a stale read path hides the change for less than the grace period", async () => {
