@@ -4,6 +4,18 @@ import { context, DR_LINK, pairManifest, plan } from "../../support/plan-builder
 import { terraformMadePlan, terraformMadePlanJson } from "../support/terraform-made-plan";
 import { parsePlan } from "../../../lib/plan-review/terraform-plan";
 
+/** A plan's prior state holding these DR links (managed aiven_service_integration resources). */
+const inState = (...links: Array<{ address: string; values: Record<string, unknown> }>) => ({
+  prior_state: {
+    format_version: "1.0",
+    values: {
+      root_module: {
+        resources: links.map((l) => ({ ...l, mode: "managed", type: "aiven_service_integration" })),
+      },
+    },
+  },
+});
+
 describe("rule second-dr-integration", () => {
   const create = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
 
@@ -148,16 +160,6 @@ describe("rule second-dr-integration, after a failover (the plan terraform made 
 
 describe("rule second-dr-integration, each finding in full and the links it does not count", () => {
   const created = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
-  const inState = (...links: { address: string; values: Record<string, unknown> }[]) => ({
-    prior_state: {
-      format_version: "1.0",
-      values: {
-        root_module: {
-          resources: links.map((l) => ({ ...l, mode: "managed", type: "aiven_service_integration" })),
-        },
-      },
-    },
-  });
   const ONE_LINK =
     "A pair has one DR link. Aiven refuses or duplicates a second one; after a revert the existing link must be imported (the import block in the synthesized config), not created.";
   const ORDERS = pairManifest("orders", "orders");
@@ -329,16 +331,6 @@ describe("rule second-dr-integration, each finding in full and the links it does
 
 describe("rule second-dr-integration, links of no pair, unrelated removals and a failover with a link left in state", () => {
   const created = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
-  const inState = (...links: { address: string; values: Record<string, unknown> }[]) => ({
-    prior_state: {
-      format_version: "1.0",
-      values: {
-        root_module: {
-          resources: links.map((l) => ({ ...l, mode: "managed", type: "aiven_service_integration" })),
-        },
-      },
-    },
-  });
   const ONE_LINK =
     "A pair has one DR link. Aiven refuses or duplicates a second one; after a revert the existing link must be imported (the import block in the synthesized config), not created.";
 
@@ -416,14 +408,6 @@ describe("rule second-dr-integration, links of no pair, unrelated removals and a
 
 describe("rule second-dr-integration, where matching by name and by pair disagree", () => {
   const create = { address: "aiven_service_integration.disaster_recovery", actions: ["create"], after: DR_LINK };
-  const inState = (...links: Array<{ address: string; values: Record<string, unknown> }>) => ({
-    prior_state: {
-      format_version: "1.0",
-      values: {
-        root_module: { resources: links.map((l) => ({ ...l, type: "aiven_service_integration" })) },
-      },
-    },
-  });
   const sharingThePrimary = { ...DR_LINK, destination_service_name: "pg-primary-replica", integration_id: "x1" };
 
   it("does not apply to an update or a no-op of a DR link, even beside another DR link in state", () => {
