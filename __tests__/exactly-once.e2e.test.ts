@@ -236,14 +236,28 @@ describe("a role change Aiven never answers", () => {
     expect(await scenario.project.stateAddresses()).toHaveLength(3);
   });
 
-  it("reports a 4xx refusal while the pair stands still as a request that changed nothing, with Aiven's message, and exit 2", async () => {
-    scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
+  it("reports a 4xx refusal as a request that changed nothing, with Aiven's message, and exit 2", async () => {
+    scenario.sim.faults.add({ kind: "status", status: 400, method: "PUT", times: 1 });
     const run = await runOperation(scenario, "failover");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/,
+      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 400: Service temporarily unavailable \(injected\)\); that request changed nothing, and nothing else was done/,
     );
     expect(totalPuts()).toBe(1);
+  });
+
+  it("reads a 409 (Aiven's answer while a transition is under way) through the grace period, then reports it changed nothing while the pair stood still, exit 2", async () => {
+    scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
+    const run = await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(
+      /Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\), which it answers while a transition is under way \(perhaps this very one\); reading both peers for up to 1s/,
+    );
+    expect(run.stderr).toMatch(
+      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); neither peer showed any sign of it for 1s, so that request changed nothing, and nothing else was done/,
+    );
+    expect(totalPuts()).toBe(1);
+    expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);
   });
 });
 

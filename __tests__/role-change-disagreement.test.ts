@@ -290,6 +290,63 @@ describe("a 409 while the pair moves", () => {
       expect(journal().filter((e) => e.event === "role-applied")).toMatchObject([{ how: "read-back" }]);
     },
   );
+
+  it("is read back through the grace period when a stale read path first shows the pair still, and never sent again (found by the fault campaign, seed 745947044)", async () => {
+    // The 409's transition started, but for a while every read answers what it answered 150ms before.
+    sim.faults.add({ kind: "stale-reads", method: "GET", staleMs: 150, forMs: 1_300, after: { method: "PUT" } });
+    sim.faults.add({ kind: "conflict-while-moving", method: "PUT", times: 1 });
+    await plannedSwitch("switchover", common, deps);
+    expect(puts()).toEqual(["pg-primary-dr active 409"]);
+    expect(output()).toMatch(
+      /^! Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\), which it answers while a transition is under way \(perhaps this very one\); reading both peers for up to 300ms$/m,
+    );
+    expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
+    expect(output()).not.toMatch(/changed nothing/);
+    expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
+    const roleEvents = journal().filter((e) => String(e.event).startsWith("role-"));
+    expect(roleEvents.map((e) => e.event)).toEqual(["role-intent", "role-applied"]);
+    expect(roleEvents[1]).toMatchObject({ side: "recovery", role: "active", how: "read-back" });
+  });
+
+  it("while the pair stands still through the grace period: exit 2, one request, journaled as refused only once read", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "status", status: 409, times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^Aiven refused pg-primary → failed \(.*HTTP 409.*\); neither peer showed any sign of it for 300ms, so that request changed nothing, and nothing else was done\. Check the pair with npm run status before trying again\.$/,
+      ),
+    });
+    expect(puts()).toEqual(["pg-primary failed 409"]);
+    // Reads after the 409 span the grace period.
+    const putAt = sim.requests.findIndex((r) => r.method === "PUT");
+    expect(sim.requests.slice(putAt + 1).filter((r) => r.method === "GET").length).toBeGreaterThan(2);
+    expect(journal().filter((e) => String(e.event).startsWith("role-"))).toMatchObject([
+      { event: "role-intent" },
+      { event: "role-refused", status: 409 },
+    ]);
+    expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
+    expect(terraform.state).toEqual(ALL);
+  });
+
+  it("with the peers unreadable through the grace period: exit 3, the intent left open, and a rerun sends nothing until it knows", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "conflict-while-moving", times: 1 }));
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 60_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\.$/,
+      ),
+    });
+    expect(
+      journal()
+        .filter((e) => String(e.event).startsWith("role-"))
+        .map((e) => e.event),
+    ).toEqual(["role-intent"]);
+    sim.faults.clear();
+    await failover(failoverOptions, deps);
+    expect(puts()).toEqual(["pg-primary failed 409"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
 });
 
 describe("the same change, seen in the read right before sending", () => {

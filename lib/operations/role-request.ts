@@ -87,7 +87,15 @@ function unchanged(before: PairSnapshot, now: PairSnapshot): boolean {
   );
 }
 
-type Resolution = { kind: "applied"; sign: string } | { kind: "not-applied" } | { kind: "unknown"; last: string };
+/** Whether every peer readable in `before` can be read in `now` too. */
+function readableAsBefore(before: PairSnapshot, now: PairSnapshot): boolean {
+  return (["primary", "recovery"] as const).every((side) => !before[side].reachable || now[side].reachable);
+}
+
+type Resolution =
+  | { kind: "applied"; sign: string }
+  | { kind: "not-applied" }
+  | { kind: "unknown"; last: string; readableAsBefore: boolean };
 
 /**
  * Finds out by reading whether a request whose answer was lost took effect:
@@ -102,7 +110,11 @@ async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: Role
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
     const last = describeSnapshot(now, names);
-    if (Date.now() >= deadline) return unchanged(before, now) ? { kind: "not-applied" } : { kind: "unknown", last };
+    if (Date.now() >= deadline) {
+      return unchanged(before, now)
+        ? { kind: "not-applied" }
+        : { kind: "unknown", last, readableAsBefore: readableAsBefore(before, now) };
+    }
     await ctx.sleep(Math.min(ctx.options.pollIntervalMs, Math.max(50, deadline - Date.now())));
   }
 }
@@ -169,7 +181,14 @@ export async function requestRole(ctx: PairRun, change: RoleChange, before: Peer
     } catch (err) {
       if (!(err instanceof AivenApiError)) throw err;
       if (classifyWriteFailure(err) === "refused") {
-        ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
+        // A 409 is what Aiven answers while a transition is under way, which
+        // may be this very change (another operator's identical request, or
+        // this one, applied before its answer): only reading tells, so it is
+        // journaled once read.
+        const conflict = err.status === 409;
+        if (!conflict) {
+          ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
+        }
         if (attempt === first && err.kind === "unreachable") throw ctx.client.unusableApi(err);
         if (attempt === first && err.isAuthFailure) {
           throw new UserError(
@@ -192,19 +211,23 @@ export async function requestRole(ctx: PairRun, change: RoleChange, before: Peer
           attempt -= 1;
           continue;
         }
-        // A refusal while the pair is moving (say a 409 "transition in
-        // progress") may mean this very change is under way: sent by another
-        // operator, or by our own first, lost request. Read before concluding.
+        // A refusal while the pair is moving may mean this very change is
+        // under way: sent by another operator, or by our own first, lost
+        // request. Read before concluding.
         const now = snapshot(await ctx.peers.readQuietly());
         const moving = signOfChange(baseline, now, change, names(ctx));
         // A second attempt follows a request whose outcome nobody saw (lost,
         // or sent by a run killed before its answer): this one may be
         // refused because that one is under way.
         const earlierUnknown = attempt > 1;
-        if (moving || earlierUnknown) {
-          ctx.reporter.warn(
-            `Aiven refused ${call} (${err.message}) while ${moving ?? "a first request's outcome is unknown"}; reading both peers for up to ${grace}`,
-          );
+        if (moving || earlierUnknown || conflict) {
+          const why = moving
+            ? ` while ${moving}`
+            : earlierUnknown
+              ? " while a first request's outcome is unknown"
+              : ", which it answers while a transition is under way (perhaps this very one)";
+          ctx.reporter.warn(`Aiven refused ${call} (${err.message})${why}; reading both peers for up to ${grace}`);
+          // Through the whole grace period: a read path may lag the change.
           const resolution = await resolveByReading(ctx, baseline, change);
           if (resolution.kind === "applied") {
             ctx.journal.append(ROLE_EVENTS.applied, { side, role, how: "read-back", sign: resolution.sign });
@@ -212,11 +235,28 @@ export async function requestRole(ctx: PairRun, change: RoleChange, before: Peer
             ctx.reporter.info(`the change is under way at Aiven (${resolution.sign}); not sending it again`);
             return;
           }
-          // Counted like a lost answer: reruns must not send one more each.
-          ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+          if (earlierUnknown) {
+            // Counted like a lost answer: reruns must not send one more each.
+            ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+            throw new UserError(
+              `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
+              EXIT.timedOut,
+            );
+          }
+          // A peer that could be read before and not now hides whether this
+          // change is the transition Aiven named: the intent stays open.
+          if (resolution.kind === "unknown" && !resolution.readableAsBefore) {
+            throw new UserError(
+              `Aiven refused ${call} (${err.message}), and for ${grace} the peers did not show whether this change is under way (${resolution.last}). Rerun the same command: it reads both peers first and sends nothing until it knows.`,
+              EXIT.timedOut,
+            );
+          }
+          // Both read fresh at the end, with no sign of this change: refused.
+          if (conflict) {
+            ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
+          }
           throw new UserError(
-            `Aiven refused ${call} (${err.message}) after an earlier request of this run or another run; that earlier request may still have been applied. Rerun the same command: it reads both peers first and sends nothing until it knows.`,
-            EXIT.timedOut,
+            `Aiven refused ${service} → ${role} (${err.message}); neither peer showed any sign of it for ${grace}, so that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`,
           );
         }
         if (err.status === 429) {
