@@ -266,6 +266,32 @@ describe("a peer that settles back to RUNNING during the grace period", () => {
   });
 });
 
+describe("a refusal other than a 409 while the pair moves", () => {
+  it("is read back when the pair shows this very change under way: not a refusal that changed nothing", async () => {
+    // Another operator's identical failover reaches Aiven a moment before this run's request, which Aiven refuses (400).
+    const client = Object.create(deps.client) as AivenClient;
+    client.updateService = (p, s, u) => {
+      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+      return deps.client.updateService(p, s, u);
+    };
+    sim.faults.add(onPrimaryPut({ kind: "status", status: 400, times: 1 }));
+    await failover(failoverOptions, { ...deps, client });
+    expect(puts()).toEqual(["pg-primary failed 400"]);
+    expect(output()).toMatch(
+      /^! Aiven refused PUT \S+ \S+ \(.*HTTP 400.*\) while pg-primary (is now failed|went from \S+ to \S+); reading both peers for up to 300ms$/m,
+    );
+    expect(output()).toMatch(/^the change is under way at Aiven \(pg-primary .+\); not sending it again$/m);
+    expect(output()).not.toMatch(/changed nothing/);
+    expect(
+      journal()
+        .filter((e) => String(e.event).startsWith("role-"))
+        .map((e) => `${e.event} ${e.status ?? e.how ?? ""}`.trim()),
+    ).toEqual(["role-intent", "role-refused 400", "role-applied read-back"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
+  });
+});
+
 describe("a 409 while the pair moves", () => {
   it.each([
     ["failover", () => failover(failoverOptions, deps), "pg-primary failed 409", ["POWEROFF/failed", "RUNNING/active"]],

@@ -2,6 +2,7 @@ import { AivenClient } from "../lib/aiven/aiven-client";
 import { parseOperationEvents } from "../lib/ci/operation-events";
 import { failover } from "../lib/operations/failover";
 import { CommonOptions, OperationDeps } from "../lib/operations/operation-context";
+import { TierOrder } from "../lib/operations/tier-order";
 import { CapturingReporter } from "../lib/reporting/capturing-reporter";
 import { FaultSpec } from "../lib/simulator/sim-faults";
 import { SimServer } from "../lib/simulator/sim-server";
@@ -75,6 +76,31 @@ describe("a role change Aiven takes", () => {
       primary: { reachable: true, state: "RUNNING", role: "active" },
       recovery: { reachable: true, state: "RUNNING", role: "passive" },
     });
+  });
+
+  it("of a pair in a later tier is sent only once the earlier tier's pairs have sent theirs", async () => {
+    const order = new TierOrder([
+      { stack: "earlier", tier: 1 },
+      { stack: STACK, tier: 2 },
+    ]);
+    let finished = false;
+    const run = failover(options, { ...deps, turn: order.turnFor(STACK, 2) });
+    const settled = run.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    const waiting = "turn: waiting for the pairs of earlier tiers to send their role changes first";
+    await waitFor(() => finished || reporter.lines.includes(waiting));
+    // Held at its turn: the request step not begun, nothing sent.
+    expect(finished).toBe(false);
+    expect(reporter.lines.at(-1)).toBe(waiting);
+    expect(sim.apiCalls("PUT")).toEqual([]);
+    order.turnFor("earlier", 1).roleChangesSent();
+    await settled;
+    await run;
+    expect(reporter.lines.indexOf(`request: ${CALL}`)).toBeGreaterThan(reporter.lines.indexOf(waiting));
+    expect(puts()).toEqual(["pg-primary 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
   it("in a dry run is printed with the API's address and never sent", async () => {
