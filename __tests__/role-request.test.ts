@@ -253,30 +253,40 @@ describe("a role change someone else makes meanwhile", () => {
     expect(roleEvents()).toEqual([]);
   });
 
-  it("seen before its role shows at the prompt: read every poll interval until it does, then taken as this change", async () => {
-    // Another operator's failover at the prompt, held at its first step (the primary REBALANCING, still active).
-    sim.model.delays = { ...sim.model.delays, roleLagMs: 3_600_000 };
-    const confirm = async () => {
-      sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
-      return true;
-    };
-    const slept: number[] = [];
-    const sleep = async (ms: number) => {
-      if (!reporter.lines.some((l) => l.startsWith("not sent:"))) {
-        // The read right before sending saw the pair moving without the role: the transition ends while the run waits.
-        slept.push(ms);
-        expect(roles()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
-        for (const service of ["pg-primary", "pg-primary-dr"]) sim.model.finishTransition("crdr-test", service);
-      }
-      await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
-    };
-    await failover({ ...options, yes: false }, { ...deps, confirm, sleep });
-    expect(slept).toEqual([options.pollIntervalMs]);
-    expect(reporter.lines).toContain("not sent: pg-primary is now failed already (someone else made this change)");
-    expect(roleEvents()).toMatchObject([{ event: "role-applied", how: "already", sign: "pg-primary is now failed" }]);
-    expect(sim.apiCalls("PUT")).toEqual([]);
-    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
-  });
+  it.each([
+    // The wait between reads: the poll interval, or what is left of the grace period (at least 50ms) if that is shorter.
+    ["every poll interval", 20, [20, 20]],
+    ["within the grace period when the poll interval is longer", 60_000, [50, 300]],
+  ] as const)(
+    "seen before its role shows at the prompt: read again %s until it does, then taken as this change",
+    async (_name, pollIntervalMs, [least, most]) => {
+      // Another operator's failover at the prompt, held at its first step (the primary REBALANCING, still active).
+      sim.model.delays = { ...sim.model.delays, roleLagMs: 3_600_000 };
+      const confirm = async () => {
+        sim.model.updateService("crdr-test", "pg-primary", { disaster_recovery_role: "failed" });
+        return true;
+      };
+      const slept: number[] = [];
+      const sleep = async (ms: number) => {
+        if (!reporter.lines.some((l) => l.startsWith("not sent:"))) {
+          // The read right before sending saw the pair moving without the role: the transition ends while the run waits.
+          slept.push(ms);
+          expect(roles()).toEqual(["REBALANCING/active", "RUNNING/passive"]);
+          for (const service of ["pg-primary", "pg-primary-dr"]) sim.model.finishTransition("crdr-test", service);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
+      };
+      await failover({ ...options, pollIntervalMs, yes: false }, { ...deps, confirm, sleep });
+      // One wait, before the read that saw the role.
+      expect(slept).toHaveLength(1);
+      expect(slept[0]).toBeGreaterThanOrEqual(least);
+      expect(slept[0]).toBeLessThanOrEqual(most);
+      expect(reporter.lines).toContain("not sent: pg-primary is now failed already (someone else made this change)");
+      expect(roleEvents()).toMatchObject([{ event: "role-applied", how: "already", sign: "pg-primary is now failed" }]);
+      expect(sim.apiCalls("PUT")).toEqual([]);
+      expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+    },
+  );
 
   it("seen mid-transition before sending (the other peer not moved yet): taken as this change, not refused", async () => {
     // Another operator's failover, its recovery held in REBALANCING/passive until the test lets it go.
