@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PhaseFolder } from "../lib/phase/phase-folder";
+import { PhaseFolder, sameRecord } from "../lib/phase/phase-folder";
 import { migratePhaseFile } from "../lib/phase/phase-migration";
 import { PhaseRecord } from "../lib/phase/phase-record";
 import { settingsForTooling } from "../lib/settings/tool-settings";
@@ -90,6 +90,8 @@ describe("the phase folder", () => {
   it("ignores files that are not .json (a README) and refuses a .json file not named after a stack", () => {
     writePair("pg-a", FAILED_OVER);
     fs.writeFileSync(path.join(dir, "README.md"), "phases\n");
+    // Nor is a copy whose name only holds .json (in any case) before another ending.
+    fs.writeFileSync(path.join(dir, "pg-a.JSON.orig"), "{}");
     expect(PhaseFolder.load(dir).stacks()).toEqual(["pg-a"]);
     fs.writeFileSync(path.join(dir, "__proto__.json"), JSON.stringify({ version: 1, phase: "normal" }));
     expect(refusal(() => PhaseFolder.load(dir))).toEqual({
@@ -223,6 +225,30 @@ describe("one pair's record, as an operation reads and writes it under the write
     );
     expect(refusal(() => PhaseFolder.readPhaseOf(dir, "pg-a")).message).toMatch(/both exist and disagree on "pg-a"/);
     expect(PhaseFolder.load.bind(null, dir)).toThrow(UserError);
+  });
+});
+
+describe("one pair's record beside another pair's broken file", () => {
+  it("is read and written without reading the other pairs' files (each of a region run's pairs keeps to its own)", () => {
+    writePair("pg-a", SWITCHED);
+    writePair("pg-b", "{ not json");
+    expect(PhaseFolder.readPhaseOf(dir, "pg-a")).toEqual(SWITCHED);
+    PhaseFolder.record(dir, "pg-a", FAILED_OVER);
+    expect(PhaseFolder.readPhaseOf(dir, "pg-a")).toEqual(FAILED_OVER);
+    expect(fs.readFileSync(path.join(dir, "pg-b.json"), "utf8")).toBe("{ not json");
+    // Loading the whole folder does read it, and refuses.
+    expect(refusal(() => PhaseFolder.load(dir)).message).toMatch(/pg-b\.json/);
+  });
+});
+
+describe("two records compared", () => {
+  it("are the same with their keys in another order, nested ones included, and differ by a field", () => {
+    const a = { phase: "normal", pendingImports: [{ address: "aiven_pg.primary", id: "p/pg" }] } as PhaseRecord;
+    const b = { pendingImports: [{ id: "p/pg", address: "aiven_pg.primary" }], phase: "normal" } as PhaseRecord;
+    expect(sameRecord(a, b)).toBe(true);
+    expect(
+      sameRecord(a, { ...b, pendingImports: [{ id: "p/other", address: "aiven_pg.primary" }] } as PhaseRecord),
+    ).toBe(false);
   });
 });
 
