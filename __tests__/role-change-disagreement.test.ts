@@ -168,6 +168,10 @@ describe("a second request, after a first whose answer was lost and that never s
         .map((e) => e.event)
         .filter((e) => e.startsWith("role-")),
     ).toEqual(["role-intent", "role-ambiguous", "role-lapsed", "role-intent", "role-refused", "role-lapsed"]);
+    expect(journal().filter((e) => e.event === "role-lapsed")).toMatchObject([
+      { side: "primary", role: "failed" },
+      { side: "primary", role: "failed" },
+    ]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
   });
 
