@@ -1,5 +1,6 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { inspect } from "util";
 import { AivenApiError } from "../lib/aiven/aiven-api-error";
 import { AivenClient, readRetryWaitMs } from "../lib/aiven/aiven-client";
 import { classifyWriteFailure } from "../lib/aiven/write-outcome";
@@ -194,6 +195,14 @@ describe("AivenClient", () => {
     expect(err.isAuthFailure).toBe(true);
     expect(err.message).toBe("GET /v1/project/p1/service/pg-a failed with HTTP 401: Invalid token");
     expect(JSON.stringify(err)).not.toContain("not-the-token-999");
+  });
+
+  it("shows no token when printed, before its first request and after it", async () => {
+    const c = client();
+    expect(inspect(c, { depth: Infinity, showHidden: true })).not.toContain(TOKEN);
+    await c.getService("p1", "pg-a");
+    expect(inspect(c, { depth: Infinity, showHidden: true })).not.toContain(TOKEN);
+    expect(JSON.stringify(c)).not.toContain(TOKEN);
   });
 
   it("reads its base URL and token from the environment, preferring AIVEN_TOKEN", () => {

@@ -1,5 +1,5 @@
 import type { Agent } from "http";
-import type { AxiosError, AxiosInstance, AxiosResponse, CreateAxiosDefaults } from "axios";
+import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import type { HttpProxyAgent } from "http-proxy-agent";
 import type { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
@@ -121,79 +121,25 @@ export class AivenClient {
     });
   }
 
-  /** The HTTP client, made for the first request (see `httpClient`). */
-  private http?: Promise<AxiosInstance>;
+  /** The HTTP client, made for the first request (see `firstRequestMakes`); the token lives only in it. */
+  private readonly http: () => Promise<AxiosInstance>;
   /** The API's base URL as messages show it: without any credentials AIVEN_WEB_URL carries. */
   readonly baseUrl: string;
   /** The proxy requests go through, if any (without credentials). */
   readonly proxy?: string;
   readonly rateLimit: RateLimit;
   readonly rateLimitPer: RateLimitScope;
-  private readonly requestUrl: string;
-  private readonly agent?: Agent;
-  private readonly budgets: RequestBudgets;
 
-  constructor(private readonly options: AivenClientOptions) {
-    this.requestUrl = options.baseUrl.replace(/\/+$/, "");
-    this.baseUrl = withoutCredentials(this.requestUrl);
-    const proxyUrl = options.proxyUrl ?? getProxyForUrl(this.requestUrl);
-    this.agent = proxyUrl ? proxyAgent(this.requestUrl, proxyUrl) : undefined;
+  constructor(options: AivenClientOptions) {
+    const requestUrl = options.baseUrl.replace(/\/+$/, "");
+    this.baseUrl = withoutCredentials(requestUrl);
+    const proxyUrl = options.proxyUrl ?? getProxyForUrl(requestUrl);
+    const agent = proxyUrl ? proxyAgent(requestUrl, proxyUrl) : undefined;
     this.proxy = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.rateLimitPer = options.rateLimitPer ?? "token";
-    this.budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
-  }
-
-  /**
-   * axios and its retries, made with the first request rather than at
-   * start-up: with the node HTTP stack axios loads, they are about a tenth
-   * of a second of a command's start-up. They load once the event loop has
-   * turned, so the Terraform checks a preflight starts beside its first
-   * reads are already running and the load fills time spent waiting for them.
-   */
-  private httpClient(): Promise<AxiosInstance> {
-    this.http ??= new Promise((turned) => setImmediate(turned)).then(() => this.createHttp());
-    return this.http;
-  }
-
-  private async createHttp(): Promise<AxiosInstance> {
-    const { default: axios } = await import("axios");
-    const { default: axiosRetry, exponentialDelay } = await import("axios-retry");
-    const { options, agent, budgets } = this;
-    const defaults: CreateAxiosDefaults = {
-      baseURL: this.requestUrl,
-      // Never followed: following a write sends it a second time, elsewhere. A
-      // redirect means AIVEN_WEB_URL points at something other than the API.
-      maxRedirects: 0,
-      timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
-      headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
-      // Proxies are chosen in the constructor, from the environment, and
-      // tunnel HTTPS properly; axios's own proxy support does not.
-      proxy: false,
-      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
-      // A body that is not JSON (a truncated answer, an HTML page) is an
-      // error, not a string: reads retry it, writes classify it.
-      responseType: "json",
-      transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
-    };
-    const http = axios.create(defaults);
-    // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
-    http.interceptors.request.use((config) =>
-      budgets
-        .forPath(config.url ?? "")
-        .schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)),
-    );
-    const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
-    const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
-    axiosRetry(http, {
-      retries: options.retries ?? CLIENT_DEFAULTS.retries,
-      retryCondition: isRetryableRead,
-      retryDelay: (count, error) =>
-        readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
-      shouldResetTimeout: true,
-      onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
-    });
-    return http;
+    const budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
+    this.http = firstRequestMakes(() => httpClient(requestUrl, agent, budgets, options));
   }
 
   /** Every service of a project in one request, as `GET /v1/project/{p}/service` lists them. */
@@ -254,7 +200,7 @@ export class AivenClient {
     data?: unknown,
     field?: string,
   ): Promise<T> {
-    const http = await this.httpClient();
+    const http = await this.http();
     let response: AxiosResponse<unknown>;
     try {
       response = await http.request<unknown>({ method, url: path, data });
@@ -277,6 +223,61 @@ export class AivenClient {
 export function requestPriority(method: string | undefined, path: string | undefined): number {
   if ((method ?? "get").toLowerCase() !== "get") return WRITE_PRIORITY;
   return /^\/v1\/project\/[^/]+\/service$/.test(path ?? "") ? LIST_PRIORITY : READ_PRIORITY;
+}
+
+/**
+ * The HTTP client, made once the first request is due rather than at
+ * start-up: axios, its retries and the node HTTP stack it loads are about a
+ * tenth of a second of a command's start-up. It is made once the event loop
+ * has turned, so the Terraform checks a preflight starts beside its first
+ * reads are already running, and loading fills time spent waiting for them.
+ */
+function firstRequestMakes(make: () => Promise<AxiosInstance>): () => Promise<AxiosInstance> {
+  let made: Promise<AxiosInstance> | undefined;
+  return () => (made ??= new Promise((turned) => setImmediate(turned)).then(make));
+}
+
+async function httpClient(
+  requestUrl: string,
+  agent: Agent | undefined,
+  budgets: RequestBudgets,
+  options: AivenClientOptions,
+): Promise<AxiosInstance> {
+  const { default: axios } = await import("axios");
+  const { default: axiosRetry, exponentialDelay } = await import("axios-retry");
+  const http = axios.create({
+    baseURL: requestUrl,
+    // Never followed: following a write sends it a second time, elsewhere. A
+    // redirect means AIVEN_WEB_URL points at something other than the API.
+    maxRedirects: 0,
+    timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
+    headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
+    // Proxies are chosen from the environment (see the constructor) and
+    // tunnel HTTPS properly; axios's own proxy support does not.
+    proxy: false,
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+    // A body that is not JSON (a truncated answer, an HTML page) is an
+    // error, not a string: reads retry it, writes classify it.
+    responseType: "json",
+    transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
+  });
+  // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
+  http.interceptors.request.use((config) =>
+    budgets
+      .forPath(config.url ?? "")
+      .schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)),
+  );
+  const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
+  const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
+  axiosRetry(http, {
+    retries: options.retries ?? CLIENT_DEFAULTS.retries,
+    retryCondition: isRetryableRead,
+    retryDelay: (count, error) =>
+      readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
+    shouldResetTimeout: true,
+    onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
+  });
+  return http;
 }
 
 /** Reads only: a write is never resent by the HTTP layer. */
