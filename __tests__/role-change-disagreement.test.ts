@@ -117,6 +117,17 @@ describe("a role change whose answer is lost", () => {
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("is never sent again when the reads are answered slowly: a read asked within the grace period and answered after it does not end it (found by the fault campaign, seed 749417671)", async () => {
+    // Applied, shown from 250ms on; each read after the PUT is answered 400ms after it is asked.
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 250, answer: "drop", times: 1 }));
+    sim.faults.add({ kind: "slow", method: "GET", delayMs: 400, after: { method: "PUT" } });
+    await failover(failoverOptions, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(/Aiven applied it although the answer was lost \(.+\); not sending it again/);
+    expect(output()).not.toMatch(/sending it once more/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
   it("is sent once more when the change shows only after the grace period; a rerun then finishes without sending", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
@@ -591,6 +602,16 @@ describe("a 2xx Aiven never acts on", () => {
   it("a 2xx whose change shows only after a while, within the grace period, is waited for without alarm", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, times: 1 }));
     await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(output()).not.toMatch(/nothing has changed since/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("a 2xx whose change shows within the grace period, read slowly, is not called without effect by a read asked before the grace period ended", async () => {
+    // Shown from 250ms on; each read after the PUT is answered 400ms after it is asked.
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 250, times: 1 }));
+    sim.faults.add({ kind: "slow", method: "GET", delayMs: 400, after: { method: "PUT" } });
+    await failover(failoverOptions, deps);
     expect(puts()).toEqual(["pg-primary failed 200"]);
     expect(output()).not.toMatch(/nothing has changed since/);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);

@@ -100,17 +100,22 @@ type Resolution =
 /**
  * Finds out by reading whether a request whose answer was lost took effect:
  * polls both peers for the grace period, and any sign of the transition
- * means it did. Only peers exactly as they were, to the end, mean it did not.
+ * means it did. Only peers exactly as they were, to the end, mean it did not:
+ * the last read is one asked after the grace period, however slowly it is
+ * answered.
  */
 async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
   for (;;) {
+    // What a read shows is the pair when it was asked, not when it answered:
+    // only a read asked once the grace period is over may end it.
+    const askedAt = Date.now();
     const now = snapshot(await ctx.peers.readQuietly());
     const sign = signOfChange(before, now, change, names);
     if (sign) return { kind: "applied", sign };
     const last = describeSnapshot(now, names);
-    if (Date.now() >= deadline) {
+    if (askedAt >= deadline) {
       return unchanged(before, now)
         ? { kind: "not-applied" }
         : { kind: "unknown", last, readableAsBefore: readableAsBefore(before, now) };
