@@ -128,6 +128,21 @@ describe("a role change whose answer is lost", () => {
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("is not taken as applied from one 404 on the changed peer: the next read finds it as before, and it is sent once more (found by a red-team run)", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    sim.faults.add({
+      kind: "unreadable",
+      status: 404,
+      path: "service/pg-primary$",
+      after: { method: "PUT" },
+      times: 1,
+    });
+    await failover(failoverOptions, deps);
+    expect(output()).not.toMatch(/Aiven applied it although the answer was lost/);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
   it("is sent once more when the change shows only after the grace period; a rerun then finishes without sending", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
@@ -370,6 +385,8 @@ describe("a 409 while the pair moves", () => {
 
   it("caused by another operator's different change is not taken for this one: exit 2, nothing claimed (found by a red-team run)", async () => {
     // Someone else's switchover reaches Aiven just before this failover's request, which Aiven refuses.
+    // Its peers show REBALANCING for 150ms before any role moves: as any change starts.
+    sim.model.delays = { ...sim.model.delays, roleLagMs: 150 };
     const client = deps.client!;
     const send = client.updateService.bind(client);
     client.updateService = async (project, service, update) => {

@@ -109,6 +109,13 @@ function unchanged(before: PairSnapshot, now: PairSnapshot): boolean {
   );
 }
 
+/** Whether a peer readable in both shows another role in `now` than in `before`. */
+function rolesMoved(before: PairSnapshot, now: PairSnapshot): boolean {
+  return (["primary", "recovery"] as const).some(
+    (side) => before[side].reachable && now[side].reachable && now[side].role !== before[side].role,
+  );
+}
+
 /** Whether every peer readable in `before` can be read in `now` too. */
 function readableAsBefore(before: PairSnapshot, now: PairSnapshot): boolean {
   return (["primary", "recovery"] as const).every((side) => !before[side].reachable || now[side].reachable);
@@ -132,6 +139,10 @@ type Resolution =
 async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
+  let goneAlready = false;
+  // A peer entering a transition, with no role moved yet: any change starts
+  // so. It is this one's sign unless the roles then move another way.
+  let transitionSeen: string | undefined;
   for (;;) {
     // What a read shows is the pair when it was asked, not when it answered:
     // only a read asked once the grace period is over may end it.
@@ -141,9 +152,17 @@ async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: Role
     const seen = otherChangeIn(before, now, change, names);
     if (seen) return { kind: "other-change", seen };
     const sign = signOfChange(before, now, change, names);
-    if (sign) return { kind: "applied", sign };
+    // The changed peer no longer listed counts once a second read says so
+    // too: one 404 may be a proxy's or a load balancer's, not Aiven's.
+    const gone = !now[change.side].reachable && !!now[change.side].notFound;
+    if (sign && gone && goneAlready) return { kind: "applied", sign };
+    const reached = now[change.side].reachable && now[change.side].role === change.role;
+    if (sign && !gone && (reached || rolesMoved(before, now))) return { kind: "applied", sign };
+    if (sign && !gone) transitionSeen ??= sign;
+    goneAlready = gone;
     const last = describeSnapshot(now, names);
     if (askedAt >= deadline) {
+      if (transitionSeen) return { kind: "applied", sign: transitionSeen };
       return unchanged(before, now)
         ? { kind: "not-applied" }
         : { kind: "unknown", last, readableAsBefore: readableAsBefore(before, now) };
