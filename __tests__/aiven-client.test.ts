@@ -1,9 +1,11 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { inspect } from "util";
 import { AivenApiError } from "../lib/aiven/aiven-api-error";
 import { AivenClient, readRetryWaitMs } from "../lib/aiven/aiven-client";
 import { classifyWriteFailure } from "../lib/aiven/write-outcome";
 import { SimServer } from "../lib/simulator/sim-server";
+import { SIM_TEST_PAIR, simWithTestPair } from "./support/sim-test-pair";
 import { UserError } from "../lib/user-error";
 import { CountingProxy } from "./support/counting-proxy";
 import { IntegrationClient } from "./support/integration-client";
@@ -13,16 +15,7 @@ let sim: SimServer;
 let url: string;
 
 beforeEach(async () => {
-  sim = new SimServer({ token: TOKEN });
-  sim.model.addPair({
-    project: "p1",
-    primary: "pg-a",
-    recovery: "pg-a-dr",
-    plan: "startup-4",
-    primaryCloud: "google-europe-west1",
-    recoveryCloud: "google-europe-north1",
-  });
-  url = await sim.start();
+  ({ sim, url } = await simWithTestPair({ token: TOKEN }));
 });
 afterEach(() => sim.stop());
 
@@ -138,14 +131,7 @@ describe("AivenClient", () => {
   });
 
   it("with a budget per Aiven project, a project that has spent its limit does not hold back another project's requests", async () => {
-    sim.model.addPair({
-      project: "p2",
-      primary: "pg-b",
-      recovery: "pg-b-dr",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
+    sim.model.addPair({ ...SIM_TEST_PAIR, project: "p2", primary: "pg-b", recovery: "pg-b-dr" });
     // One request an hour: with one budget for the token, the read of p2 would wait an hour behind p1's.
     const perProject = client({ rateLimit: { limit: 1, windowMs: 3_600_000 }, rateLimitPer: "project" });
     await perProject.getService("p1", "pg-a");
@@ -194,6 +180,14 @@ describe("AivenClient", () => {
     expect(err.isAuthFailure).toBe(true);
     expect(err.message).toBe("GET /v1/project/p1/service/pg-a failed with HTTP 401: Invalid token");
     expect(JSON.stringify(err)).not.toContain("not-the-token-999");
+  });
+
+  it("shows no token when printed, before its first request and after it", async () => {
+    const c = client();
+    expect(inspect(c, { depth: Infinity, showHidden: true })).not.toContain(TOKEN);
+    await c.getService("p1", "pg-a");
+    expect(inspect(c, { depth: Infinity, showHidden: true })).not.toContain(TOKEN);
+    expect(JSON.stringify(c)).not.toContain(TOKEN);
   });
 
   it("reads its base URL and token from the environment, preferring AIVEN_TOKEN", () => {

@@ -246,7 +246,7 @@ describe("a role change Aiven never answers", () => {
     expect(totalPuts()).toBe(1);
   });
 
-  it("reads a 409 (Aiven's answer while a transition is under way) through the grace period, then reports it changed nothing while the pair stood still, exit 2", async () => {
+  it("reads a 409 (Aiven's answer while a transition is under way) through the grace period, then takes it as not applied while the pair stood still, exit 2", async () => {
     scenario.sim.faults.add({ kind: "status", status: 409, method: "PUT", times: 1 });
     const run = await runOperation(scenario, "failover", ["--lost-answer-grace", "1s"]);
     expect(run.code).toBe(2);
@@ -254,7 +254,7 @@ describe("a role change Aiven never answers", () => {
       /Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\), which it answers while a transition is under way \(perhaps this very one\); reading both peers for up to 1s/,
     );
     expect(run.stderr).toMatch(
-      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\); neither peer showed any sign of it for 1s, so that request changed nothing, and nothing else was done/,
+      /^✖ Aiven refused pg-primary → failed \(PUT .* failed with HTTP 409: Service temporarily unavailable \(injected\)\), and neither peer showed any sign of it for 1s: it is taken as not applied, and nothing else was done/,
     );
     expect(totalPuts()).toBe(1);
     expect(peers(scenario)).toEqual(["RUNNING/active", "RUNNING/passive"]);

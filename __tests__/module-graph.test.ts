@@ -1,5 +1,6 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 
@@ -278,5 +279,45 @@ describe("the DR tooling's module graph", () => {
     const loaded = loadedBy([path.join(REPO, "dist", "lib", "crdr-app")]).map((f) => path.relative(REPO, f));
     expect(loaded.some(isCdk)).toBe(true);
     expect(loaded.some((f) => f.includes(".gen"))).toBe(true);
+  });
+});
+
+describe("a single pair's operation, up to its first step", () => {
+  /** What `crdr failover --stack …` (and the other operations) load before the run's first step. */
+  const START = [
+    "lib/cli/crdr-program",
+    "lib/operations/failover",
+    "lib/operations/revert",
+    "lib/operations/planned-switch",
+  ];
+  /** Libraries a run needs only later: zod with the first phase file read, axios (its retries, and Bottleneck for the request budget) with the first request. */
+  const LATER = ["zod", "axios", "axios-retry", "bottleneck"];
+  const later = (files: string[]) =>
+    LATER.filter((name) => files.some((f) => f.startsWith(path.join("node_modules", name, path.sep))));
+
+  it("loads neither zod, nor axios, axios-retry and Bottleneck: they load when a phase file is read and the first request leaves", () => {
+    const loaded = loadedBy(START.map((m) => path.join(REPO, "dist", m))).map((f) => path.relative(REPO, f));
+    expect(later(loaded)).toEqual([]);
+  });
+
+  it("is checked against what does load them: a phase file read and a request", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-module-graph-"));
+    try {
+      const file = path.join(dir, "pg-a.json");
+      fs.writeFileSync(file, JSON.stringify({ version: 1, phase: "normal" }));
+      const script = [
+        `require(${JSON.stringify(path.join(REPO, "dist", "lib", "phase", "pair-phase-file"))}).readPairPhaseFile(${JSON.stringify(file)});`,
+        `const { AivenClient } = require(${JSON.stringify(path.join(REPO, "dist", "lib", "aiven", "aiven-client"))});`,
+        // Nothing listens on port 9 of this machine: the request fails, after axios has loaded to send it.
+        `new AivenClient({ baseUrl: "http://127.0.0.1:9", token: "t", retries: 0 }).getService("p", "s").catch(() => undefined)`,
+        `  .then(() => process.stdout.write(JSON.stringify(Object.keys(require.cache))));`,
+      ].join("\n");
+      const loaded = (
+        JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: REPO, encoding: "utf8" })) as string[]
+      ).map((f) => path.relative(REPO, f));
+      expect(later(loaded)).toEqual(LATER);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

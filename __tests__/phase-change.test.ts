@@ -1,5 +1,6 @@
 import { describePhase, phaseChangeProblems, samePhase } from "../lib/phase/phase-change";
-import { pendingImportsOf, PhaseRecord, phaseRecordSchema } from "../lib/phase/phase-record";
+import { phaseRecordSchema } from "../lib/phase/phase-file-schemas";
+import { pendingImportsOf, PhaseRecord } from "../lib/phase/phase-record";
 import { checkTransition, operationsFrom, targetPhase } from "../lib/phase/phase-transitions";
 
 /** What a pair's record says, how it may change, and what the tooling would never write. */

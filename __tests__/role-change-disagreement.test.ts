@@ -117,6 +117,32 @@ describe("a role change whose answer is lost", () => {
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
   });
 
+  it("is never sent again when the reads are answered slowly: a read asked within the grace period and answered after it does not end it (found by the fault campaign, seed 749417671)", async () => {
+    // Applied, shown from 250ms on; each read after the PUT is answered 400ms after it is asked.
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 250, answer: "drop", times: 1 }));
+    sim.faults.add({ kind: "slow", method: "GET", delayMs: 400, after: { method: "PUT" } });
+    await failover(failoverOptions, deps);
+    expect(puts()).toEqual(["pg-primary failed dropped"]);
+    expect(output()).toMatch(/Aiven applied it although the answer was lost \(.+\); not sending it again/);
+    expect(output()).not.toMatch(/sending it once more/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("is not taken as applied from one 404 on the changed peer: the next read finds it as before, and it is sent once more (found by a red-team run)", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "drop", times: 1 }));
+    sim.faults.add({
+      kind: "unreadable",
+      status: 404,
+      path: "service/pg-primary$",
+      after: { method: "PUT" },
+      times: 1,
+    });
+    await failover(failoverOptions, deps);
+    expect(output()).not.toMatch(/Aiven applied it although the answer was lost/);
+    expect(puts()).toEqual(["pg-primary failed dropped", "pg-primary failed 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
   it("is sent once more when the change shows only after the grace period; a rerun then finishes without sending", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 5_000, answer: "drop", times: 1 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
@@ -338,12 +364,12 @@ describe("a 409 while the pair moves", () => {
     expect(roleEvents[1]).toMatchObject({ side: "recovery", role: "active", how: "read-back" });
   });
 
-  it("while the pair stands still through the grace period: exit 2, one request, journaled as refused only once read", async () => {
-    sim.faults.add(onPrimaryPut({ kind: "status", status: 409, times: 1 }));
+  it("while the pair stands still through the grace period: exit 2, taken as not applied and counted, so reruns send it once more at most", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "status", status: 409 }));
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(
-        /^Aiven refused pg-primary → failed \(.*HTTP 409.*\); neither peer showed any sign of it for 300ms, so that request changed nothing, and nothing else was done\. Check the pair with npm run status before trying again\.$/,
+        /^Aiven refused pg-primary → failed \(.*HTTP 409.*\), and neither peer showed any sign of it for 300ms: it is taken as not applied, and nothing else was done\. Check the pair with npm run status before trying again; a rerun sends it at most once more\.$/,
       ),
     });
     expect(puts()).toEqual(["pg-primary failed 409"]);
@@ -352,26 +378,79 @@ describe("a 409 while the pair moves", () => {
     expect(sim.requests.slice(putAt + 1).filter((r) => r.method === "GET").length).toBeGreaterThan(2);
     expect(journal().filter((e) => String(e.event).startsWith("role-"))).toMatchObject([
       { event: "role-intent" },
-      { event: "role-refused", status: 409 },
+      { event: "role-lapsed", side: "primary", role: "failed" },
     ]);
     expect(roles()).toEqual(["RUNNING/active", "RUNNING/passive"]);
     expect(terraform.state).toEqual(ALL);
+    // Aiven keeps answering 409: one more request, then none (a read path lagging past the grace could hide them all).
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({ exitCode: 3 });
+    for (let rerun = 0; rerun < 2; rerun++) {
+      await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(/^Not sending .*: 2 requests for it were already sent/),
+      });
+    }
+    expect(puts()).toEqual(["pg-primary failed 409", "pg-primary failed 409"]);
   });
 
-  it("with the peers unreadable through the grace period: exit 3, the intent left open, and a rerun sends nothing until it knows", async () => {
-    sim.faults.add(onPrimaryPut({ kind: "conflict-while-moving", times: 1 }));
-    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 60_000 });
+  it("with the primary unreadable after it and the pair still: exit 3, counted, and a rerun sends it once more (the intent does not hold the failover up)", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "status", status: 409, times: 1 }));
+    sim.faults.add({ kind: "unreadable", path: "service/pg-primary$", after: { method: "PUT" }, forMs: 60_000 });
     await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
       exitCode: 3,
       message: expect.stringMatching(
-        /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first and sends nothing until it knows\.$/,
+        /^Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: RUNNING\/passive; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first, sends nothing if they show this change, and sends it at most once more\.$/,
       ),
     });
     expect(
       journal()
         .filter((e) => String(e.event).startsWith("role-"))
         .map((e) => e.event),
-    ).toEqual(["role-intent"]);
+    ).toEqual(["role-intent", "role-lapsed"]);
+    sim.faults.clear();
+    await failover(failoverOptions, deps);
+    expect(puts()).toEqual(["pg-primary failed 409", "pg-primary failed 200"]);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("caused by another operator's different change is not taken for this one: exit 2, nothing claimed (found by a red-team run)", async () => {
+    // Someone else's switchover reaches Aiven just before this failover's request, which Aiven refuses.
+    // Its peers show REBALANCING for 150ms before any role moves: as any change starts.
+    sim.model.delays = { ...sim.model.delays, roleLagMs: 150 };
+    const client = deps.client!;
+    const send = client.updateService.bind(client);
+    client.updateService = async (project, service, update) => {
+      sim.model.updateService("crdr-test", "pg-primary-dr", { disaster_recovery_role: "active" });
+      return send(project, service, update);
+    };
+    sim.faults.add(onPrimaryPut({ kind: "status", status: 409, times: 1 }));
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^Aiven refused pg-primary → failed \(.*HTTP 409.*\) while another change is under way at Aiven, not this one \(pg-primary went from active to passive, where this change leaves it failed\): that request is taken as not applied, and nothing else was done\./,
+      ),
+    });
+    expect(output()).not.toMatch(/under way at Aiven \(.*\); not sending it again/);
+    expect(journal().map((e) => e.event)).not.toContain("role-applied");
+    expect(puts()).toEqual(["pg-primary failed 409"]);
+    await waitFor(() => roles().join() === "RUNNING/passive,RUNNING/active");
+    expect(terraform.state).toEqual(ALL);
+  });
+
+  it("with the peers unreadable through the grace period: exit 3, counted, and a rerun that finds the change under way sends nothing", async () => {
+    sim.faults.add(onPrimaryPut({ kind: "conflict-while-moving", times: 1 }));
+    sim.faults.add({ kind: "unreadable", after: { method: "PUT" }, forMs: 60_000 });
+    await expect(failover(failoverOptions, deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first, sends nothing if they show this change, and sends it at most once more\.$/,
+      ),
+    });
+    expect(
+      journal()
+        .filter((e) => String(e.event).startsWith("role-"))
+        .map((e) => e.event),
+    ).toEqual(["role-intent", "role-lapsed"]);
     sim.faults.clear();
     await failover(failoverOptions, deps);
     expect(puts()).toEqual(["pg-primary failed 409"]);
@@ -621,6 +700,16 @@ describe("a 2xx Aiven never acts on", () => {
   it("a 2xx whose change shows only after a while, within the grace period, is waited for without alarm", async () => {
     sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 400, times: 1 }));
     await failover({ ...failoverOptions, lostAnswerGraceMs: 10_000 }, deps);
+    expect(puts()).toEqual(["pg-primary failed 200"]);
+    expect(output()).not.toMatch(/nothing has changed since/);
+    expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
+  });
+
+  it("a 2xx whose change shows within the grace period, read slowly, is not called without effect by a read asked before the grace period ended", async () => {
+    // Shown from 250ms on; each read after the PUT is answered 400ms after it is asked.
+    sim.faults.add(onPrimaryPut({ kind: "delayed-visibility", visibleAfterMs: 250, times: 1 }));
+    sim.faults.add({ kind: "slow", method: "GET", delayMs: 400, after: { method: "PUT" } });
+    await failover(failoverOptions, deps);
     expect(puts()).toEqual(["pg-primary failed 200"]);
     expect(output()).not.toMatch(/nothing has changed since/);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);

@@ -1,6 +1,7 @@
 import axios from "axios";
 import { SimModel, SimRefusal } from "../lib/simulator/sim-model";
 import { SimServer } from "../lib/simulator/sim-server";
+import { MODEL_TEST_PAIR, simWithTestPair } from "./support/sim-test-pair";
 
 const TOKEN = "sim-test-token-31337";
 
@@ -11,16 +12,7 @@ describe("the simulator's HTTP surface", () => {
     axios.create({ baseURL: url, validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` } });
 
   beforeEach(async () => {
-    sim = new SimServer({ token: TOKEN });
-    sim.model.addPair({
-      project: "p1",
-      primary: "pg-a",
-      recovery: "pg-a-dr",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
-    url = await sim.start();
+    ({ sim, url } = await simWithTestPair({ token: TOKEN }));
   });
   afterEach(() => sim.stop());
 
@@ -136,14 +128,7 @@ describe("the simulator's CRDR transitions", () => {
   const world = () => {
     clock = 0;
     const m = new SimModel(delays, () => clock);
-    m.addPair({
-      project: "p",
-      primary: "pri",
-      recovery: "rec",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
+    m.addPair(MODEL_TEST_PAIR);
     return m;
   };
   const peers = (m: SimModel) => {
@@ -282,14 +267,7 @@ describe("the simulator's intermediate states", () => {
       { failoverMs: 100, rebuildMs: 200, rebalanceMs: 300, switchoverMs: 400, roleLagMs },
       () => clock,
     );
-    m.addPair({
-      project: "p",
-      primary: "pri",
-      recovery: "rec",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
+    m.addPair(MODEL_TEST_PAIR);
     return m;
   };
   const peers = (m: SimModel) =>
@@ -362,16 +340,7 @@ describe("the simulator's faults after the change was applied", () => {
       { validateStatus: () => true, headers: { Authorization: `aivenv1 ${TOKEN}` }, timeout: 300 },
     );
   beforeEach(async () => {
-    sim = new SimServer({ token: TOKEN });
-    sim.model.addPair({
-      project: "p1",
-      primary: "pg-a",
-      recovery: "pg-a-dr",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
-    url = await sim.start();
+    ({ sim, url } = await simWithTestPair({ token: TOKEN }));
   });
   afterEach(() => sim.stop());
   const role = () => sim.model.getService("p1", "pg-a").disaster_recovery_role;
@@ -439,16 +408,11 @@ describe("the simulator can disagree with what it accepted", () => {
     );
   beforeEach(async () => {
     clock = 0;
-    sim = new SimServer({ token: TOKEN, clock: () => clock, delays: { roleLagMs: 50, failoverMs: 100 } });
-    sim.model.addPair({
-      project: "p1",
-      primary: "pg-a",
-      recovery: "pg-a-dr",
-      plan: "startup-4",
-      primaryCloud: "google-europe-west1",
-      recoveryCloud: "google-europe-north1",
-    });
-    url = await sim.start();
+    ({ sim, url } = await simWithTestPair({
+      token: TOKEN,
+      clock: () => clock,
+      delays: { roleLagMs: 50, failoverMs: 100 },
+    }));
   });
   afterEach(() => sim.stop());
 

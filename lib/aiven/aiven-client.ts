@@ -1,6 +1,5 @@
 import type { Agent } from "http";
-import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
-import axiosRetry, { exponentialDelay } from "axios-retry";
+import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import type { HttpProxyAgent } from "http-proxy-agent";
 import type { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
@@ -122,7 +121,8 @@ export class AivenClient {
     });
   }
 
-  private readonly http: AxiosInstance;
+  /** The HTTP client, made for the first request (see `firstRequestMakes`); the token lives only in it. */
+  private readonly http: () => Promise<AxiosInstance>;
   /** The API's base URL as messages show it: without any credentials AIVEN_WEB_URL carries. */
   readonly baseUrl: string;
   /** The proxy requests go through, if any (without credentials). */
@@ -136,41 +136,10 @@ export class AivenClient {
     const proxyUrl = options.proxyUrl ?? getProxyForUrl(requestUrl);
     const agent = proxyUrl ? proxyAgent(requestUrl, proxyUrl) : undefined;
     this.proxy = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
-    this.http = axios.create({
-      baseURL: requestUrl,
-      // Never followed: following a write sends it a second time, elsewhere. A
-      // redirect means AIVEN_WEB_URL points at something other than the API.
-      maxRedirects: 0,
-      timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
-      headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
-      // Proxies are chosen above, from the environment, and tunnel HTTPS
-      // properly; axios's own proxy support does not.
-      proxy: false,
-      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
-      // A body that is not JSON (a truncated answer, an HTML page) is an
-      // error, not a string: reads retry it, writes classify it.
-      responseType: "json",
-      transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
-    });
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.rateLimitPer = options.rateLimitPer ?? "token";
     const budgets = new RequestBudgets(this.rateLimit, this.rateLimitPer);
-    // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
-    this.http.interceptors.request.use((config) =>
-      budgets
-        .forPath(config.url ?? "")
-        .schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)),
-    );
-    const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
-    const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
-    axiosRetry(this.http, {
-      retries: options.retries ?? CLIENT_DEFAULTS.retries,
-      retryCondition: isRetryableRead,
-      retryDelay: (count, error) =>
-        readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
-      shouldResetTimeout: true,
-      onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
-    });
+    this.http = firstRequestMakes(() => httpClient(requestUrl, agent, budgets, options));
   }
 
   /** Every service of a project in one request, as `GET /v1/project/{p}/service` lists them. */
@@ -231,9 +200,10 @@ export class AivenClient {
     data?: unknown,
     field?: string,
   ): Promise<T> {
+    const http = await this.http();
     let response: AxiosResponse<unknown>;
     try {
-      response = await this.http.request<unknown>({ method, url: path, data });
+      response = await http.request<unknown>({ method, url: path, data });
     } catch (err) {
       throw toApiError(err);
     }
@@ -253,6 +223,61 @@ export class AivenClient {
 export function requestPriority(method: string | undefined, path: string | undefined): number {
   if ((method ?? "get").toLowerCase() !== "get") return WRITE_PRIORITY;
   return /^\/v1\/project\/[^/]+\/service$/.test(path ?? "") ? LIST_PRIORITY : READ_PRIORITY;
+}
+
+/**
+ * The HTTP client, made once the first request is due rather than at
+ * start-up: axios, its retries and the node HTTP stack it loads are about a
+ * tenth of a second of a command's start-up. It is made once the event loop
+ * has turned, so the Terraform checks a preflight starts beside its first
+ * reads are already running, and loading fills time spent waiting for them.
+ */
+function firstRequestMakes(make: () => Promise<AxiosInstance>): () => Promise<AxiosInstance> {
+  let made: Promise<AxiosInstance> | undefined;
+  return () => (made ??= new Promise((turned) => setImmediate(turned)).then(make));
+}
+
+async function httpClient(
+  requestUrl: string,
+  agent: Agent | undefined,
+  budgets: RequestBudgets,
+  options: AivenClientOptions,
+): Promise<AxiosInstance> {
+  const { default: axios } = await import("axios");
+  const { default: axiosRetry, exponentialDelay } = await import("axios-retry");
+  const http = axios.create({
+    baseURL: requestUrl,
+    // Never followed: following a write sends it a second time, elsewhere. A
+    // redirect means AIVEN_WEB_URL points at something other than the API.
+    maxRedirects: 0,
+    timeout: options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
+    headers: { Authorization: `aivenv1 ${options.token}`, "Content-Type": "application/json" },
+    // Proxies are chosen from the environment (see the constructor) and
+    // tunnel HTTPS properly; axios's own proxy support does not.
+    proxy: false,
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+    // A body that is not JSON (a truncated answer, an HTML page) is an
+    // error, not a string: reads retry it, writes classify it.
+    responseType: "json",
+    transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: false },
+  });
+  // Every request, retries included, waits for its turn in the run's budget (its project's, when each has one).
+  http.interceptors.request.use((config) =>
+    budgets
+      .forPath(config.url ?? "")
+      .schedule({ priority: requestPriority(config.method, config.url) }, () => Promise.resolve(config)),
+  );
+  const backoff = options.backoffMs ?? CLIENT_DEFAULTS.backoffMs;
+  const maxDelay = options.maxDelayMs ?? CLIENT_DEFAULTS.maxDelayMs;
+  axiosRetry(http, {
+    retries: options.retries ?? CLIENT_DEFAULTS.retries,
+    retryCondition: isRetryableRead,
+    retryDelay: (count, error) =>
+      readRetryWaitMs(exponentialDelay(count - 1, error, backoff), toApiError(error).retryAfterSeconds, maxDelay),
+    shouldResetTimeout: true,
+    onRetry: (count, error) => options.onRetry?.(count, toApiError(error)),
+  });
+  return http;
 }
 
 /** Reads only: a write is never resent by the HTTP layer. */

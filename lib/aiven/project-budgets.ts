@@ -1,4 +1,4 @@
-import Bottleneck from "bottleneck/light";
+import type Bottleneck from "bottleneck/light";
 import { RateLimit, requestBudget } from "./request-budget";
 
 /**

@@ -1,4 +1,4 @@
-import Bottleneck from "bottleneck/light";
+import type Bottleneck from "bottleneck/light";
 
 /**
  * Aiven answers "Rate limit 120 exceeded - try again in 28s": at most
@@ -27,7 +27,10 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
  * `CRDR_API_RATE_LIMIT`.
  */
 export function requestBudget({ limit, windowMs }: RateLimit): Bottleneck {
-  const budget = new Bottleneck({ reservoir: limit });
+  // Loaded with the first budget (the first request's), not at every command's start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Limiter = require("bottleneck/light") as typeof Bottleneck;
+  const budget = new Limiter({ reservoir: limit });
   const margin = Math.min(1000, Math.ceil(windowMs / 50));
   // The places coming back must not keep a finished run alive for a window,
   // but while a request waits for one they are all that is left to do: then

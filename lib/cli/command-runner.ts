@@ -1,4 +1,3 @@
-import * as readline from "readline";
 import { EXIT } from "../exit-codes";
 import { JsonReporter, Reporter, TextReporter } from "../reporting/reporter";
 import { secretRedactor } from "../reporting/secret-redactor";
@@ -44,14 +43,17 @@ export async function runCommand(
   }
   const reporter = json ? new JsonReporter(write, redact) : new TextReporter(write, redact);
   const confirm = process.stdin.isTTY
-    ? (prompt: string, expected: string) =>
-        new Promise<boolean>((resolve) => {
-          const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    ? async (prompt: string, expected: string) => {
+        // Loaded only to ask: a run with --yes (every scripted one) starts without it.
+        const { createInterface } = await import("readline");
+        return new Promise<boolean>((resolve) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
           rl.question(prompt, (answer) => {
             rl.close();
             resolve(answer.trim() === expected);
           });
-        })
+        });
+      }
     : undefined;
   try {
     const code = await body({ reporter, redact, confirm });

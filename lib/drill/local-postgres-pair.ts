@@ -77,7 +77,11 @@ export type PgNode = "primary" | "standby";
  * primary after 2s of silence).
  */
 export class PostgresPair {
-  static async start(): Promise<PostgresPair> {
+  /**
+   * @param firstPorts ports to try first (tests hold one to show a taken
+   * port is replaced); by default free ones, found just before use.
+   */
+  static async start(firstPorts: Partial<Record<PgNode, number>> = {}): Promise<PostgresPair> {
     const missing = missingPostgresTool();
     if (missing)
       throw new UserError(
@@ -87,7 +91,7 @@ export class PostgresPair {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "crdr-pg-"));
     const pair = new PostgresPair(base, who, randomBytes(12).toString("hex"));
     try {
-      await pair.init();
+      await pair.init(firstPorts);
       return pair;
     } catch (err) {
       await pair.stop();
@@ -187,9 +191,12 @@ export class PostgresPair {
     fs.rmSync(this.base, { recursive: true, force: true });
   }
 
-  private async init(): Promise<void> {
+  private async init(firstPorts: Partial<Record<PgNode, number>>): Promise<void> {
     this.makeReachable();
-    this.ports = { primary: await freePort(), standby: await freePort() };
+    this.ports = {
+      primary: firstPorts.primary ?? (await freePort()),
+      standby: firstPorts.standby ?? (await freePort()),
+    };
     const pwfile = path.join(this.base, "pw");
     fs.writeFileSync(pwfile, this.password, { mode: 0o600 });
     fs.chownSync(pwfile, this.who.uid, this.who.gid);
@@ -250,8 +257,32 @@ export class PostgresPair {
     fs.appendFileSync(path.join(this.dataDir(node), "postgresql.conf"), `\n${lines.join("\n")}\n`);
   }
 
+  /**
+   * Starts a node. A free port is only free until someone binds it: when
+   * another process took it first, the node moves to another free port
+   * (twice at most). Any other failure says what PostgreSQL logged.
+   */
   private async startNode(node: PgNode): Promise<void> {
-    await this.pgCtl(["start", "-D", this.dataDir(node), "-l", path.join(this.base, `${node}.log`), "-w", "-t", "120"]);
+    const log = path.join(this.base, `${node}.log`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pgCtl(["start", "-D", this.dataDir(node), "-l", log, "-w", "-t", "120"]);
+        return;
+      } catch (err) {
+        const logged = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+        if (attempt < 3 && /could not bind|Address already in use/i.test(logged)) {
+          this.ports[node] = await freePort();
+          this.appendConf(node, { port: String(this.ports[node]) });
+          fs.rmSync(log, { force: true });
+          continue;
+        }
+        const tail = logged.trim().split("\n").slice(-10).join("\n").split(this.password).join("[password]");
+        throw new Error(
+          `${(err as Error).message.trim()}\nPostgreSQL's log (${log}), last lines:\n${tail || "(empty)"}`,
+          { cause: err },
+        );
+      }
+    }
   }
 
   private pgCtl(args: string[]): Promise<string> {

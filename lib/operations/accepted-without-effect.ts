@@ -95,7 +95,11 @@ export class AcceptanceWatch {
     return acceptance && exactlyAsBefore(acceptance.before, snapshot(peers)) ? acceptance : undefined;
   }
 
-  check(peers: Peers): void {
+  /**
+   * @param askedAt when `peers` were asked for: a read answers for that
+   * moment, and only one asked after the grace period can end the wait.
+   */
+  check(peers: Peers, askedAt: number): void {
     const acceptance = this.acceptance;
     if (!acceptance || this.moved) return;
     const now = snapshot(peers);
@@ -109,7 +113,7 @@ export class AcceptanceWatch {
       return;
     }
     const grace = this.ctx.options.lostAnswerGraceMs;
-    if (Date.now() - Date.parse(acceptance.at) < grace) return;
+    if (askedAt - Date.parse(acceptance.at) < grace) return;
     throw new AcceptedWithoutEffectError(
       `Aiven accepted the request ${acceptance.service} → ${acceptance.role} at ${acceptance.at} but nothing has changed since (${describe(this.ctx, now)}, as before the request, for more than ${formatDuration(grace)}); the change is not claimed. ` +
         `Check the pair with npm run status; to send it once more, rerun with --resend (\`${this.ctx.rerunCommand} --resend\`): it reads that nothing moved, then sends it once.`,

@@ -23,8 +23,9 @@ const HEARTBEAT_MS = Math.min(30_000, Number(process.env.CRDR_HEARTBEAT_MS) || 3
 export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Peers) => boolean): Promise<Peers> {
   ctx.step("wait", `until ${goal}`);
   if (ctx.options.dryRun) {
+    const askedAt = Date.now();
     const peers = await ctx.peers.read();
-    if (!done(peers)) sayWhatAWaitForAnAcceptedChangeDoes(ctx, peers);
+    if (!done(peers)) sayWhatAWaitForAnAcceptedChangeDoes(ctx, peers, askedAt);
     ctx.reporter.info(
       `would poll both peers every ${formatDuration(ctx.options.pollIntervalMs)}, for up to ${formatDuration(ctx.options.timeoutMs)}`,
     );
@@ -34,6 +35,7 @@ export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Pee
   const acceptance = new AcceptanceWatch(ctx);
   let last = "";
   let shownAt = 0;
+  let askedAt = Date.now();
   let peers = await ctx.peers.readQuietly({ tokenRefusalEnds: true });
   let nextPoll = Date.now() + ctx.options.pollIntervalMs;
   for (;;) {
@@ -53,7 +55,7 @@ export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Pee
       shownAt = now;
     }
     if (done(peers)) return peers;
-    acceptance.check(peers);
+    acceptance.check(peers, askedAt);
     if (elapsedMs >= ctx.options.timeoutMs) {
       const sentSomething = ctx.journal.episode().some((e) => e.event === ROLE_EVENTS.applied);
       const next = sentSomething
@@ -67,6 +69,7 @@ export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Pee
     // Wakes for the next poll or the next heartbeat, whichever comes first.
     await ctx.sleep(Math.max(0, Math.min(nextPoll, shownAt + HEARTBEAT_MS) - Date.now()));
     if (Date.now() >= nextPoll) {
+      askedAt = Date.now();
       peers = await ctx.peers.readQuietly({ tokenRefusalEnds: true });
       nextPoll = Date.now() + ctx.options.pollIntervalMs;
     }
@@ -79,12 +82,12 @@ export async function waitForPeers(ctx: PairRun, goal: string, done: (peers: Pee
  * stops (exit 3) without claiming it. Past that, the dry run stops there too,
  * as the real run would, instead of describing steps it would not reach.
  */
-function sayWhatAWaitForAnAcceptedChangeDoes(ctx: PairRun, peers: Peers): void {
+function sayWhatAWaitForAnAcceptedChangeDoes(ctx: PairRun, peers: Peers, askedAt: number): void {
   const watch = new AcceptanceWatch(ctx, true);
   const pending = watch.notShownIn(peers);
   if (!pending) return;
   try {
-    watch.check(peers);
+    watch.check(peers, askedAt);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     throw new UserError(

@@ -78,12 +78,41 @@ export function signOfChange(
   return undefined;
 }
 
+/**
+ * What in `now` no run of `change` can show: a peer at a role that is
+ * neither its role in `before` nor the one this change leaves it in (a
+ * failover's failed primary is not a switchover's passive one). Another
+ * change moved the pair; undefined when nothing contradicts this one.
+ */
+export function otherChangeIn(
+  before: PairSnapshot,
+  now: PairSnapshot,
+  change: RoleChange,
+  names: Record<PeerSide, string>,
+): string | undefined {
+  const target = targetRoles(change);
+  for (const side of ["primary", "recovery"] as const) {
+    const b = before[side];
+    const n = now[side];
+    if (!b.reachable || !n.reachable || n.role === b.role || n.role === target[side]) continue;
+    return `${names[side]} went from ${b.role} to ${n.role ?? "no DR role"}, where this change leaves it ${target[side]}`;
+  }
+  return undefined;
+}
+
 /** Whether every peer readable in `before` reads the same in `now`: nothing happened. */
 function unchanged(before: PairSnapshot, now: PairSnapshot): boolean {
   return (["primary", "recovery"] as const).every(
     (side) =>
       !before[side].reachable ||
       (now[side].reachable && now[side].state === before[side].state && now[side].role === before[side].role),
+  );
+}
+
+/** Whether a peer readable in both shows another role in `now` than in `before`. */
+function rolesMoved(before: PairSnapshot, now: PairSnapshot): boolean {
+  return (["primary", "recovery"] as const).some(
+    (side) => before[side].reachable && now[side].reachable && now[side].role !== before[side].role,
   );
 }
 
@@ -95,22 +124,45 @@ function readableAsBefore(before: PairSnapshot, now: PairSnapshot): boolean {
 type Resolution =
   | { kind: "applied"; sign: string }
   | { kind: "not-applied" }
+  | { kind: "other-change"; seen: string }
   | { kind: "unknown"; last: string; readableAsBefore: boolean };
 
 /**
  * Finds out by reading whether a request whose answer was lost took effect:
  * polls both peers for the grace period, and any sign of the transition
- * means it did. Only peers exactly as they were, to the end, mean it did not.
+ * means it did, unless a peer shows a role this change cannot give it (then
+ * another change moved the pair). Only peers exactly as they were, to the
+ * end, mean it did not:
+ * the last read is one asked after the grace period, however slowly it is
+ * answered.
  */
 async function resolveByReading(ctx: PairRun, before: PairSnapshot, change: RoleChange): Promise<Resolution> {
   const names = { primary: ctx.pair.primary.serviceName, recovery: ctx.pair.recovery.serviceName };
   const deadline = Date.now() + ctx.options.lostAnswerGraceMs;
+  let goneAlready = false;
+  // A peer entering a transition, with no role moved yet: any change starts
+  // so. It is this one's sign unless the roles then move another way.
+  let transitionSeen: string | undefined;
   for (;;) {
+    // What a read shows is the pair when it was asked, not when it answered:
+    // only a read asked once the grace period is over may end it.
+    const askedAt = Date.now();
     const now = snapshot(await ctx.peers.readQuietly());
+    // Movement this change cannot make is someone else's, not a sign of it.
+    const seen = otherChangeIn(before, now, change, names);
+    if (seen) return { kind: "other-change", seen };
     const sign = signOfChange(before, now, change, names);
-    if (sign) return { kind: "applied", sign };
+    // The changed peer no longer listed counts once a second read says so
+    // too: one 404 may be a proxy's or a load balancer's, not Aiven's.
+    const gone = !now[change.side].reachable && !!now[change.side].notFound;
+    if (sign && gone && goneAlready) return { kind: "applied", sign };
+    const reached = now[change.side].reachable && now[change.side].role === change.role;
+    if (sign && !gone && (reached || rolesMoved(before, now))) return { kind: "applied", sign };
+    if (sign && !gone) transitionSeen ??= sign;
+    goneAlready = gone;
     const last = describeSnapshot(now, names);
-    if (Date.now() >= deadline) {
+    if (askedAt >= deadline) {
+      if (transitionSeen) return { kind: "applied", sign: transitionSeen };
       return unchanged(before, now)
         ? { kind: "not-applied" }
         : { kind: "unknown", last, readableAsBefore: readableAsBefore(before, now) };
@@ -243,20 +295,26 @@ export async function requestRole(ctx: PairRun, change: RoleChange, before: Peer
               EXIT.timedOut,
             );
           }
+          // A 409 with no sign of this change still counts against the
+          // limit: a read path lagging longer than the grace could hide it,
+          // and reruns must not send one more each.
+          if (conflict) ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+          if (resolution.kind === "other-change") {
+            throw new UserError(
+              `Aiven refused ${service} → ${role} (${err.message}) while another change is under way at Aiven, not this one (${resolution.seen}): that request is taken as not applied, and nothing else was done. Check the pair with npm run status before trying again.`,
+            );
+          }
           // A peer that could be read before and not now hides whether this
-          // change is the transition Aiven named: the intent stays open.
+          // change is the transition Aiven named.
           if (resolution.kind === "unknown" && !resolution.readableAsBefore) {
             throw new UserError(
-              `Aiven refused ${call} (${err.message}), and for ${grace} the peers did not show whether this change is under way (${resolution.last}). Rerun the same command: it reads both peers first and sends nothing until it knows.`,
+              `Aiven refused ${call} (${err.message}), and for ${grace} the peers did not show whether this change is under way (${resolution.last}). Rerun the same command: it reads both peers first, sends nothing if they show this change, and sends it at most once more.`,
               EXIT.timedOut,
             );
           }
-          // Both read fresh at the end, with no sign of this change: refused.
-          if (conflict) {
-            ctx.journal.append(ROLE_EVENTS.refused, { side, role, status: err.status ?? null, message: err.message });
-          }
+          // Both read at the end, with no sign of this change.
           throw new UserError(
-            `Aiven refused ${service} → ${role} (${err.message}); neither peer showed any sign of it for ${grace}, so that request changed nothing, and nothing else was done. Check the pair with npm run status before trying again.`,
+            `Aiven refused ${service} → ${role} (${err.message}), and neither peer showed any sign of it for ${grace}: it is taken as not applied, and nothing else was done. Check the pair with npm run status before trying again; a rerun sends it at most once more.`,
           );
         }
         if (err.status === 429) {
@@ -286,6 +344,12 @@ export async function requestRole(ctx: PairRun, change: RoleChange, before: Peer
         );
       }
       ctx.journal.append(ROLE_EVENTS.lapsed, { side, role });
+      if (resolution.kind === "other-change") {
+        throw new UserError(
+          `The answer to ${call} was lost (${err.message}), and meanwhile the pair moved in a way this change cannot (${resolution.seen}): another operator or Aiven itself is acting on it, so it is not sent again. Check the pair with npm run status before trying again.`,
+          EXIT.timedOut,
+        );
+      }
       if (attempt === lastAttempt && ctx.options.resend) {
         throw new UserError(
           `Aiven gave no clear answer to ${call}, resent with --resend, and neither peer showed any change for ${grace}: no sign that it was applied, though Aiven may act later than that. Check the pair with npm run status; a rerun sends nothing more unless you pass --resend again.`,
@@ -398,6 +462,13 @@ export async function resolveOpenIntent(ctx: PairRun): Promise<void> {
       `An earlier run asked Aiven for ${service} → ${change.role} and the peers still do not show whether it was applied (${resolution.last}); rerun when both can be read. Nothing was sent.`,
       EXIT.timedOut,
     );
+  }
+  if (resolution.kind === "other-change") {
+    ctx.journal.append(ROLE_EVENTS.lapsed, { side: change.side, role: change.role, intentRunId: open.runId });
+    ctx.reporter.warn(
+      `the pair moved in a way that request cannot (${resolution.seen}): another change is under way at Aiven, and the earlier request is taken as not applied`,
+    );
+    return;
   }
   ctx.journal.append(ROLE_EVENTS.lapsed, { side: change.side, role: change.role, intentRunId: open.runId });
   ctx.reporter.info(

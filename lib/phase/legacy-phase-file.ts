@@ -1,19 +1,9 @@
 import * as fs from "fs";
 import writeFileAtomic from "write-file-atomic";
-import { z } from "zod";
-import { PhaseRecord, phaseRecordSchema } from "./phase-record";
+import { PhaseRecord, phaseFileSchemas } from "./phase-record";
 import { UserError } from "../user-error";
 import { STACK_NAME } from "../stack-name";
 import { duplicateKeys, someOf } from "./duplicate-keys";
-
-const legacyPhaseFileSchema = z.strictObject({
-  $comment: z.string().optional(),
-  version: z.literal(1),
-  pairs: z.record(
-    z.string().regex(STACK_NAME, "not a stack name (letters, digits, _ and -, starting with a letter)"),
-    phaseRecordSchema,
-  ),
-});
 
 const COMMENT =
   "DR phase of each CRDR pair (stack). Written by the failover tooling, read by main.ts at synth. Commit it.";
@@ -55,7 +45,7 @@ export class LegacyPhaseFile {
         `The phase file ${file} names ${someOf(badNames.map((k) => JSON.stringify(k).slice(1, -1)))}, which cannot be a stack name (letters, digits, "_" and "-", starting with a letter); fix the stack name or remove the entry.`,
       );
     }
-    const parsed = legacyPhaseFileSchema.safeParse(raw);
+    const parsed = phaseFileSchemas().legacyPhaseFileSchema.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues
         .map((i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`)

@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
-import { z } from "zod";
-import { PhaseRecord, phaseRecordSchema } from "./phase-record";
+import { PhaseRecord, phaseFileSchemas } from "./phase-record";
 import { duplicateKeys } from "./duplicate-keys";
 import { jsonErrorLocation } from "../json-error-location";
 import { UserError } from "../user-error";
@@ -14,11 +13,6 @@ import { UserError } from "../user-error";
  * stack is the file's name, and nowhere else.
  */
 export const PAIR_PHASE_FILE_VERSION = 1;
-
-const headerSchema = z.object({
-  $comment: z.string().optional(),
-  version: z.literal(PAIR_PHASE_FILE_VERSION),
-});
 
 export function pairPhaseFile(dir: string, stack: string): string {
   return path.join(dir, `${stack}.json`);
@@ -44,7 +38,8 @@ export function readPairPhaseFile(file: string): PhaseRecord {
     throw new UserError(`The phase file ${file} is not a JSON object; restore it from git.`);
   }
   const { $comment, version, ...record } = raw as Record<string, unknown>;
-  const header = headerSchema.safeParse({ $comment, version });
+  const { pairPhaseFileHeaderSchema, phaseRecordSchema } = phaseFileSchemas();
+  const header = pairPhaseFileHeaderSchema.safeParse({ $comment, version });
   const parsed = phaseRecordSchema.safeParse(record);
   const issues = [...(header.success ? [] : header.error.issues), ...(parsed.success ? [] : parsed.error.issues)];
   if (issues.length || !parsed.success) {

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { OPERATIONS } from "./operation-names";
+import type { z } from "zod";
+import type * as PhaseFileSchemas from "./phase-file-schemas";
 
 /**
  * The disaster-recovery phase a pair is in, as recorded in the phase file.
@@ -25,39 +25,8 @@ export type PrimaryDisposition = (typeof PRIMARY_DISPOSITIONS)[number];
 
 export { OPERATIONS, type OperationName } from "./operation-names";
 
-const recordBase = {
-  /** When the pair entered this phase (ISO 8601). */
-  since: z.iso.datetime({ offset: true }).optional(),
-  /** The operation that put the pair in this phase. */
-  operation: z.enum(OPERATIONS).optional(),
-  /** The run of that operation, as named in the journal. */
-  runId: z.string().min(1).optional(),
-};
-
-/** An import the synthesized config carries until an apply has brought it into state. */
-const pendingImportSchema = z.strictObject({
-  /** The Terraform address, such as `aiven_pg.primary`. */
-  address: z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/),
-  /** The import id: `PROJECT/SERVICE_NAME` or `PROJECT/INTEGRATION_ID`. */
-  id: z.string().min(3),
-});
-
-/**
- * After a revert, what Terraform must import rather than create: the
- * forgotten primary and the integration Aiven kept. Carried through later
- * phases (in which all three resources are declared) until state holds them.
- */
-const pendingImports = z.array(pendingImportSchema).optional();
-
-export const phaseRecordSchema = z.discriminatedUnion("phase", [
-  z.strictObject({ phase: z.literal("normal"), pendingImports, ...recordBase }),
-  /** A planned switchover: the recovery service is active, the primary passive, the link kept. */
-  z.strictObject({ phase: z.literal("switched-over"), pendingImports, ...recordBase }),
-  z.strictObject({ phase: z.literal("failed-over"), primary: z.enum(PRIMARY_DISPOSITIONS), ...recordBase }),
-]);
-
-export type PendingImport = z.infer<typeof pendingImportSchema>;
-export type PhaseRecord = z.infer<typeof phaseRecordSchema>;
+export type PendingImport = z.infer<typeof PhaseFileSchemas.pendingImportSchema>;
+export type PhaseRecord = z.infer<typeof PhaseFileSchemas.phaseRecordSchema>;
 export type NormalPhase = Extract<PhaseRecord, { phase: "normal" }>;
 export type FailedOverPhase = Extract<PhaseRecord, { phase: "failed-over" }>;
 
@@ -66,3 +35,14 @@ export function pendingImportsOf(record: PhaseRecord): readonly PendingImport[] 
 }
 
 export const NORMAL: NormalPhase = Object.freeze({ phase: "normal" });
+
+/**
+ * The schemas a phase file is checked with (`phase-file-schemas.ts`), loaded
+ * with zod at the first phase file read rather than at start-up: zod is about
+ * a tenth of a second of a command's start-up, and a run that finds no phase
+ * file (every pair still normal) never needs it.
+ */
+export function phaseFileSchemas(): typeof PhaseFileSchemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./phase-file-schemas") as typeof PhaseFileSchemas;
+}

@@ -3,16 +3,43 @@ import { planDivergence } from "../../../lib/plan-review/rules/plan-divergence";
 import { context, pairManifest, PG_PRIMARY, PG_RECOVERY, plan, planJson } from "../../support/plan-builder";
 import { parsePlan } from "../../../lib/plan-review/terraform-plan";
 
+/** A plan's update of one service: `before` with `changes`. */
+const update = (address: string, before: Record<string, unknown>, changes: Record<string, unknown>) => ({
+  address,
+  actions: ["update"],
+  before,
+  after: { ...before, ...changes },
+});
+
+/** A plan's prior state holding these resources (managed), each with its sensitive values or deposed key if given. */
+const priorState = (
+  ...resources: Array<{
+    address: string;
+    values: Record<string, unknown>;
+    sensitive?: Record<string, unknown>;
+    deposed?: string;
+  }>
+) => ({
+  prior_state: {
+    format_version: "1.0",
+    values: {
+      root_module: {
+        resources: resources.map(({ address, values, sensitive, deposed }) => ({
+          address,
+          mode: "managed",
+          type: address.split(".").at(-2),
+          values,
+          sensitive_values: sensitive ?? {},
+          ...(deposed ? { deposed_key: deposed } : {}),
+        })),
+      },
+    },
+  },
+});
+
 describe("rule plan-divergence", () => {
   it("warns when one peer's plan changes away from the other's", () => {
-    const p = plan([
-      {
-        address: "aiven_pg.primary",
-        actions: ["update"],
-        before: PG_PRIMARY,
-        after: { ...PG_PRIMARY, plan: "business-8" },
-      },
-    ]);
+    const p = plan([update("aiven_pg.primary", PG_PRIMARY, { plan: "business-8" })]);
     expect(planDivergence.evaluate(p, context())).toEqual([
       expect.objectContaining({
         severity: "warning",
@@ -24,14 +51,7 @@ describe("rule plan-divergence", () => {
   });
 
   it("says the recovery service would be larger when it is", () => {
-    const p = plan([
-      {
-        address: "aiven_pg.recovery",
-        actions: ["update"],
-        before: PG_RECOVERY,
-        after: { ...PG_RECOVERY, plan: "business-16" },
-      },
-    ]);
+    const p = plan([update("aiven_pg.recovery", PG_RECOVERY, { plan: "business-16" })]);
     expect(planDivergence.evaluate(p, context())).toEqual([
       expect.objectContaining({
         message:
@@ -39,66 +59,26 @@ describe("rule plan-divergence", () => {
         why: expect.stringMatching(/^A recovery service larger than its primary/),
       }),
     ]);
-    const shrinkPrimary = plan([
-      {
-        address: "aiven_pg.primary",
-        actions: ["update"],
-        before: PG_PRIMARY,
-        after: { ...PG_PRIMARY, plan: "hobbyist" },
-      },
-    ]);
+    const shrinkPrimary = plan([update("aiven_pg.primary", PG_PRIMARY, { plan: "hobbyist" })]);
     expect((planDivergence.evaluate(shrinkPrimary, context()) as any[])[0].message).toMatch(
       /the recovery service would be larger than its primary$/,
     );
   });
 
   it("neither compares nor shows a peer's plan the plan marks sensitive", () => {
-    const prior = {
-      prior_state: {
-        format_version: "1.0",
-        values: {
-          root_module: {
-            resources: [
-              {
-                address: "aiven_pg.recovery",
-                mode: "managed",
-                type: "aiven_pg",
-                values: { ...PG_RECOVERY, plan: "hidden-plan-value" },
-                sensitive_values: { plan: true },
-              },
-            ],
-          },
-        },
-      },
-    };
-    const p = plan(
-      [
-        {
-          address: "aiven_pg.primary",
-          actions: ["update"],
-          before: PG_PRIMARY,
-          after: { ...PG_PRIMARY, plan: "business-8" },
-        },
-      ],
-      prior,
-    );
+    const prior = priorState({
+      address: "aiven_pg.recovery",
+      values: { ...PG_RECOVERY, plan: "hidden-plan-value" },
+      sensitive: { plan: true },
+    });
+    const p = plan([update("aiven_pg.primary", PG_PRIMARY, { plan: "business-8" })], prior);
     expect(planDivergence.evaluate(p, context())).toEqual([]);
   });
 
   it("is compliant when both peers change plan together", () => {
     const p = plan([
-      {
-        address: "aiven_pg.primary",
-        actions: ["update"],
-        before: PG_PRIMARY,
-        after: { ...PG_PRIMARY, plan: "business-8" },
-      },
-      {
-        address: "aiven_pg.recovery",
-        actions: ["update"],
-        before: PG_RECOVERY,
-        after: { ...PG_RECOVERY, plan: "business-8" },
-      },
+      update("aiven_pg.primary", PG_PRIMARY, { plan: "business-8" }),
+      update("aiven_pg.recovery", PG_RECOVERY, { plan: "business-8" }),
     ]);
     expect(planDivergence.evaluate(p, context())).toEqual([]);
     expect(planDivergence.evaluate(plan([]), context())).toBe(NOT_APPLICABLE);
@@ -107,28 +87,8 @@ describe("rule plan-divergence", () => {
 
 describe("rule plan-divergence, where the peer's plan comes from and where the rule stays silent", () => {
   const primaryTo = (to: string, extra: Record<string, unknown> = {}) =>
-    plan(
-      [{ address: "aiven_pg.primary", actions: ["update"], before: PG_PRIMARY, after: { ...PG_PRIMARY, plan: to } }],
-      extra,
-    );
-  const recoveryInState = (values: Record<string, unknown>, sensitive: Record<string, unknown> = {}) => ({
-    prior_state: {
-      format_version: "1.0",
-      values: {
-        root_module: {
-          resources: [
-            {
-              address: "aiven_pg.recovery",
-              mode: "managed",
-              type: "aiven_pg",
-              values,
-              sensitive_values: sensitive,
-            },
-          ],
-        },
-      },
-    },
-  });
+    plan([update("aiven_pg.primary", PG_PRIMARY, { plan: to })], extra);
+  const recoveryInState = (values: Record<string, unknown>) => priorState({ address: "aiven_pg.recovery", values });
   const UNKNOWN_WHY =
     "Primary and recovery on different plans: after a failover the recovery service may not carry the load the primary did; keep both on the same plan.";
 
@@ -173,8 +133,11 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
       }),
     ]);
     // A deposed recovery in state is not the peer: the manifest's plan is.
-    const deposed = recoveryInState({ ...PG_RECOVERY, plan: "business-8" });
-    (deposed.prior_state.values.root_module.resources[0] as Record<string, unknown>).deposed_key = "00000001";
+    const deposed = priorState({
+      address: "aiven_pg.recovery",
+      values: { ...PG_RECOVERY, plan: "business-8" },
+      deposed: "00000001",
+    });
     expect((planDivergence.evaluate(primaryTo("business-8", deposed), context()) as any[])[0].message).toMatch(
       /while its recovery is on startup-4/,
     );
@@ -183,12 +146,7 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
   it("reads the peer's plan from its own change: the plan it goes to, or the one it leaves when deleted", () => {
     const both = (recovery: { actions: string[]; before?: object | null; after?: object | null }) =>
       plan([
-        {
-          address: "aiven_pg.primary",
-          actions: ["update"],
-          before: PG_PRIMARY,
-          after: { ...PG_PRIMARY, plan: "business-4" },
-        },
+        update("aiven_pg.primary", PG_PRIMARY, { plan: "business-4" }),
         { address: "aiven_pg.recovery", ...recovery } as any,
       ]);
     const goingTo = planDivergence.evaluate(
@@ -212,12 +170,7 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
     ]);
     // The peer's change hides its plan: nothing compared, nothing shown.
     const hidden = plan([
-      {
-        address: "aiven_pg.primary",
-        actions: ["update"],
-        before: PG_PRIMARY,
-        after: { ...PG_PRIMARY, plan: "business-4" },
-      },
+      update("aiven_pg.primary", PG_PRIMARY, { plan: "business-4" }),
       {
         address: "aiven_pg.recovery",
         actions: ["update"],
@@ -245,14 +198,7 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
 
   it("stays silent for an update that keeps a plan already diverging, a deletion, a deposed object and a service of no pair", () => {
     const keepsPlan = plan(
-      [
-        {
-          address: "aiven_pg.primary",
-          actions: ["update"],
-          before: PG_PRIMARY,
-          after: { ...PG_PRIMARY, termination_protection: false },
-        },
-      ],
+      [update("aiven_pg.primary", PG_PRIMARY, { termination_protection: false })],
       recoveryInState({ ...PG_RECOVERY, plan: "business-8" }),
     );
     expect(planDivergence.evaluate(keepsPlan, context())).toEqual([]);
@@ -260,14 +206,7 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
       { address: "aiven_pg.primary", actions: ["delete"], before: { ...PG_PRIMARY, plan: "business-8" } },
     ]);
     expect(planDivergence.evaluate(deleted, context())).toBe(NOT_APPLICABLE);
-    const noPlan = plan([
-      {
-        address: "aiven_pg.primary",
-        actions: ["update"],
-        before: PG_PRIMARY,
-        after: { ...PG_PRIMARY, plan: undefined },
-      },
-    ]);
+    const noPlan = plan([update("aiven_pg.primary", PG_PRIMARY, { plan: undefined })]);
     expect(planDivergence.evaluate(noPlan, context())).toBe(NOT_APPLICABLE);
     const other = plan([
       {
@@ -282,27 +221,7 @@ describe("rule plan-divergence, where the peer's plan comes from and where the r
 });
 
 describe("rule plan-divergence, what it judges and which object is the peer", () => {
-  const priorState = (...resources: Array<{ address: string; values: Record<string, unknown>; deposed?: string }>) => ({
-    prior_state: {
-      format_version: "1.0",
-      values: {
-        root_module: {
-          resources: resources.map(({ deposed, ...r }) => ({
-            ...r,
-            mode: "managed",
-            type: r.address.split(".").at(-2),
-            ...(deposed ? { deposed_key: deposed } : {}),
-          })),
-        },
-      },
-    },
-  });
-  const primaryTo = (to: string) => ({
-    address: "aiven_pg.primary",
-    actions: ["update"],
-    before: PG_PRIMARY,
-    after: { ...PG_PRIMARY, plan: to },
-  });
+  const primaryTo = (to: string) => update("aiven_pg.primary", PG_PRIMARY, { plan: to });
 
   it("judges a replace that changes the plan, and does not apply to no-op changes or another resource type", () => {
     const replaced = plan([{ ...primaryTo("business-8"), actions: ["delete", "create"] }]);
