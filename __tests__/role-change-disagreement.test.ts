@@ -45,6 +45,8 @@ const puts = () =>
         `${p.path.split("/").pop()} ${(p.body as { disaster_recovery_role: string }).disaster_recovery_role} ${p.status}`,
     );
 const journal = () => journalEvents(project);
+/** The journal's role events (intent, outcomes), in order. */
+const roleJournal = () => journal().filter((e) => String(e.event).startsWith("role-"));
 const output = () => reporter.lines.join("\n");
 const onPrimaryPut = (fault: Omit<FaultSpec, "method" | "path">): FaultSpec => ({
   ...fault,
@@ -100,7 +102,7 @@ describe("a role change whose answer is lost", () => {
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
     // The journal says how the change was learned, with the sign the run saw: a rerun trusts it.
-    const roleEvents = journal().filter((e) => String(e.event).startsWith("role-"));
+    const roleEvents = roleJournal();
     expect(roleEvents.map((e) => e.event)).toEqual(["role-intent", "role-ambiguous", "role-applied"]);
     expect(roleEvents[2]).toMatchObject({ side: "primary", role: "failed", how: "read-back" });
     expect(output()).toContain(
@@ -312,11 +314,11 @@ describe("a refusal other than a 409 while the pair moves", () => {
     );
     expect(output()).toMatch(/^the change is under way at Aiven \(pg-primary .+\); not sending it again$/m);
     expect(output()).not.toMatch(/changed nothing/);
-    expect(
-      journal()
-        .filter((e) => String(e.event).startsWith("role-"))
-        .map((e) => `${e.event} ${e.status ?? e.how ?? ""}`.trim()),
-    ).toEqual(["role-intent", "role-refused 400", "role-applied read-back"]);
+    expect(roleJournal().map((e) => `${e.event} ${e.status ?? e.how ?? ""}`.trim())).toEqual([
+      "role-intent",
+      "role-refused 400",
+      "role-applied read-back",
+    ]);
     expect(roles()).toEqual(["POWEROFF/failed", "RUNNING/active"]);
     expect(terraform.state).toEqual(["aiven_pg.primary", "aiven_pg.recovery"]);
   });
@@ -359,7 +361,7 @@ describe("a 409 while the pair moves", () => {
     expect(output()).toMatch(/the change is under way at Aiven \(.+\); not sending it again/);
     expect(output()).not.toMatch(/changed nothing/);
     expect(roles()).toEqual(["RUNNING/passive", "RUNNING/active"]);
-    const roleEvents = journal().filter((e) => String(e.event).startsWith("role-"));
+    const roleEvents = roleJournal();
     expect(roleEvents.map((e) => e.event)).toEqual(["role-intent", "role-applied"]);
     expect(roleEvents[1]).toMatchObject({ side: "recovery", role: "active", how: "read-back" });
   });
@@ -376,7 +378,7 @@ describe("a 409 while the pair moves", () => {
     // Reads after the 409 span the grace period.
     const putAt = sim.requests.findIndex((r) => r.method === "PUT");
     expect(sim.requests.slice(putAt + 1).filter((r) => r.method === "GET").length).toBeGreaterThan(2);
-    expect(journal().filter((e) => String(e.event).startsWith("role-"))).toMatchObject([
+    expect(roleJournal()).toMatchObject([
       { event: "role-intent" },
       { event: "role-lapsed", side: "primary", role: "failed" },
     ]);
@@ -402,11 +404,7 @@ describe("a 409 while the pair moves", () => {
         /^Aiven refused PUT \S+ \S+ \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: RUNNING\/passive; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first, sends nothing if they show this change, and sends it at most once more\.$/,
       ),
     });
-    expect(
-      journal()
-        .filter((e) => String(e.event).startsWith("role-"))
-        .map((e) => e.event),
-    ).toEqual(["role-intent", "role-lapsed"]);
+    expect(roleJournal().map((e) => e.event)).toEqual(["role-intent", "role-lapsed"]);
     sim.faults.clear();
     await failover(failoverOptions, deps);
     expect(puts()).toEqual(["pg-primary failed 409", "pg-primary failed 200"]);
@@ -446,11 +444,7 @@ describe("a 409 while the pair moves", () => {
         /^Aiven refused PUT \/v1\/project\/crdr-test\/service\/pg-primary \{"disaster_recovery_role":"failed"\} \(.*HTTP 409.*\), and for 300ms the peers did not show whether this change is under way \(pg-primary-dr: unreadable; pg-primary: unreadable\)\. Rerun the same command: it reads both peers first, sends nothing if they show this change, and sends it at most once more\.$/,
       ),
     });
-    expect(
-      journal()
-        .filter((e) => String(e.event).startsWith("role-"))
-        .map((e) => e.event),
-    ).toEqual(["role-intent", "role-lapsed"]);
+    expect(roleJournal().map((e) => e.event)).toEqual(["role-intent", "role-lapsed"]);
     sim.faults.clear();
     await failover(failoverOptions, deps);
     expect(puts()).toEqual(["pg-primary failed 409"]);
